@@ -1,0 +1,76 @@
+"""Public holidays, China's make-up working days (调休) and user-defined special days.
+
+Holidays and the weekend days worked to bridge them come from the `holidays` package (for China it lists
+the announced make-up working days as `weekend_workdays`). A centre can add or override days in its config
+(`[calendar]` holidays, workdays and special days such as bill dates, campaigns or planned outages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import holidays as holidays_lib
+import pandas as pd
+
+DAY_COLUMNS = [
+    "date", "weekday", "is_holiday", "holiday_name", "is_makeup_workday", "is_workday", "holiday_period", "special",
+]
+
+
+class UnknownCountryError(ValueError):
+    """The holiday country code is not known to the `holidays` package."""
+
+
+def country_holidays(country: str, years: Iterable[int]) -> holidays_lib.HolidayBase:
+    """The `holidays` calendar of `country` (ISO code such as `CN`) for `years`."""
+    try:
+        return holidays_lib.country_holidays(country.upper(), years=sorted(set(years)))
+    except NotImplementedError as exc:
+        raise UnknownCountryError(f"unknown holiday country {country!r} (use an ISO code such as CN, US, GB)") from exc
+
+
+def day_calendar(
+    start: dt.date,
+    end: dt.date,
+    country: str = "CN",
+    *,
+    extra_holidays: Iterable[dt.date] = (),
+    extra_workdays: Iterable[dt.date] = (),
+    special_days: Mapping[dt.date, str] | None = None,
+) -> pd.DataFrame:
+    """One row per day from `start` to `end` inclusive with columns `DAY_COLUMNS`.
+
+    `is_workday` is True for Monday-Friday that are not holidays and for make-up working days (weekend days
+    the law makes working days). `holiday_period` is True for every day of a run of consecutive non-working
+    days that contains a holiday (the weekend inside a Spring Festival week too). `special` holds the user's label for the day (empty string if none).
+    """
+    days = pd.date_range(start, end, freq="D")
+    cal = country_holidays(country, range(start.year, end.year + 1)) if len(days) else {}
+    makeup = set(getattr(cal, "weekend_workdays", set())) | set(extra_workdays)
+    extra_h = set(extra_holidays)
+    special = dict(special_days or {})
+    rows = []
+    for ts in days:
+        d = ts.date()
+        name = cal.get(d) if d not in makeup else None
+        if d in extra_h:
+            name = name or "holiday"
+        is_holiday = name is not None
+        is_makeup = d in makeup and d.weekday() >= 5
+        is_workday = (d.weekday() < 5 and not is_holiday) or d in makeup
+        rows.append([d, d.weekday(), is_holiday, name or "", is_makeup, is_workday, False, special.get(d, "")])
+    _mark_holiday_periods(rows)
+    return pd.DataFrame(rows, columns=DAY_COLUMNS)
+
+
+def _mark_holiday_periods(rows: list[list]) -> None:
+    run: list[list] = []
+    for row in rows + [None]:
+        if row is not None and not row[5]:
+            run.append(row)
+            continue
+        if any(r[2] for r in run):
+            for r in run:
+                r[6] = True
+        run = []

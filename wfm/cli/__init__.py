@@ -1,0 +1,1 @@
+"""The `wfm` command line: thin glue over the pipeline stages."""

@@ -1,0 +1,38 @@
+"""The Typer application and the helpers every command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from wfm.errors import OutputExistsError, Problem
+
+app = typer.Typer(
+    name="wfm",
+    help="Workforce management for customer-service hotlines: forecast, staff, roster, publish, what-if.\n\n"
+    "Example: wfm demo --out sample",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def output_path(given: Path | None, default: Path, force: bool) -> Path:
+    """The path to write: `given` or `default`; raises when it exists and `force` is False."""
+    path = Path(given) if given is not None else Path(default)
+    if path.exists() and not force:
+        raise OutputExistsError(path)
+    return path
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Print errors and warnings to stderr, errors first."""
+    for p in sorted(problems, key=lambda p: p.severity != "error"):
+        style = "red" if p.severity == "error" else "yellow"
+        err_console.print(str(p), style=style, markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,46 @@
+"""Entry point: registers the commands and turns known errors into exit codes without tracebacks."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from wfm.cli import app as app_module
+from wfm.errors import InputError, WfmError
+
+# Command modules register themselves on `app` when imported.
+from wfm.cli import workspace  # noqa: F401,E402
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; exit 0 done, 1 ran but fell short, 2 bad input or usage."""
+    command = typer.main.get_command(app_module.app)
+    try:
+        code = command.main(args=list(argv) if argv is not None else None, prog_name="wfm", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        app_module.err_console.print("aborted")
+        code = 1
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except InputError as exc:
+        app_module.print_problems(exc.problems)
+        n = len(exc.errors)
+        app_module.err_console.print(f"{n} error{'s' if n != 1 else ''} in the input; nothing was written.")
+        code = 2
+    except WfmError as exc:
+        app_module.err_console.print(f"error: {exc}", markup=False, highlight=False)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        app_module.err_console.print("interrupted")
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,557 @@
+"""The centre configuration (TOML), validated into typed, frozen objects.
+
+Every problem is collected (file, line, key) before anything is raised; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wfm.errors import InputError, Problems
+
+LANGUAGES = ("en", "zh")
+TRAINING_FREQUENCIES = ("daily", "weekly", "once")
+HOURS_AVERAGING = ("week", "period")
+
+
+@dataclass(frozen=True)
+class CentreConfig:
+    name: str
+    interval_minutes: int
+    open_minute: int  # minutes after midnight the centre opens
+    close_minute: int  # minutes after midnight it closes (1440 = midnight); open 0 and close 1440 is 24/7
+    timezone: str
+    country: str
+    language: str
+
+    @property
+    def interval_s(self) -> int:
+        return self.interval_minutes * 60
+
+    @property
+    def always_open(self) -> bool:
+        return self.open_minute == 0 and self.close_minute == 1440
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    extra_holidays: tuple[dt.date, ...] = ()
+    extra_workdays: tuple[dt.date, ...] = ()
+    special_days: dict[dt.date, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    name: str
+    sl_target: float
+    answer_time_s: float
+    label: str = ""
+    asa_target_s: float | None = None
+    max_occupancy: float | None = None
+    patience_s: float | None = None
+    priority: int = 1
+    min_agents: int = 0
+    default_aht_s: float = 300.0
+
+
+@dataclass(frozen=True)
+class ShrinkageConfig:
+    """Shares of paid time lost to what the roster does not place itself."""
+
+    absence: float = 0.0
+    leave: float = 0.0
+    meetings: float = 0.0
+    other: float = 0.0
+
+    @property
+    def unplaced(self) -> float:
+        return self.absence + self.leave + self.meetings + self.other
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    code: str  # one letter used in shift codes, e.g. E for E0700
+    name: str
+    start_minutes: tuple[int, ...]  # allowed start times, minutes after midnight
+    length_minutes: int  # elapsed length including lunch
+    night: bool = False
+
+
+@dataclass(frozen=True)
+class BreaksConfig:
+    break_minutes: int = 15
+    breaks_per_shift: int = 2
+    lunch_minutes: int = 60
+    lunch_paid: bool = False
+    lunch_if_shift_over_h: float = 6.0
+    lunch_window_h: tuple[float, float] = (3.0, 5.5)  # lunch starts this many hours after shift start
+    min_work_between_breaks_h: float = 1.0
+
+
+@dataclass(frozen=True)
+class RulesConfig:
+    hours_per_week: float = 40.0
+    max_hours_day: float = 8.0
+    max_overtime_h_day: float = 3.0
+    max_overtime_h_month: float = 36.0
+    hours_averaging: str = "week"
+    max_consecutive_days: int = 6
+    min_days_off_week: int = 1
+    min_rest_h: float = 12.0
+    max_nights_period: int = 8
+    rest_after_night_h: float = 24.0
+    min_weekends_off_period: int = 1
+    supervisor_on_duty: bool = True
+
+
+@dataclass(frozen=True)
+class TrainingActivity:
+    name: str
+    minutes: int
+    frequency: str  # daily, weekly or once (per period)
+    who: str = "all"  # all, new_hires or a team name
+    group: bool = False  # the whole team together
+    activity: str = "training"  # training, meeting or coaching
+
+
+@dataclass(frozen=True)
+class RotationConfig:
+    fair_shift_types: bool = True
+    fair_weekends: bool = True
+    queue_rotation_weeks: int = 0
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class CostsConfig:
+    hourly_wage: float = 30.0
+    overtime_multiplier: float = 1.5
+    currency: str = "CNY"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    centre: CentreConfig
+    queues: dict[str, QueueConfig]
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    shrinkage: ShrinkageConfig = field(default_factory=ShrinkageConfig)
+    shifts: tuple[ShiftTemplate, ...] = ()
+    breaks: BreaksConfig = field(default_factory=BreaksConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    training: tuple[TrainingActivity, ...] = ()
+    rotation: RotationConfig = field(default_factory=RotationConfig)
+    solver: SolverConfig = field(default_factory=SolverConfig)
+    costs: CostsConfig = field(default_factory=CostsConfig)
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+class _Reader:
+    """Reads typed values out of the raw TOML, recording problems with the line of each key."""
+
+    def __init__(self, path: Path, text: str, problems: Problems):
+        self.path = path
+        self.problems = problems
+        self.lines = _key_lines(text)
+
+    def error(self, where: str, message: str) -> None:
+        self.problems.error(self.path, f"{where}: {message}", row=self.lines.get(where), column=where)
+
+    def section(self, raw: dict, where: str, allowed: set[str]) -> dict:
+        if not isinstance(raw, dict):
+            self.error(where, "must be a table")
+            return {}
+        for key in sorted(set(raw) - allowed):
+            self.error(f"{where}.{key}" if where else key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return raw
+
+    def get(self, raw: dict, where: str, key: str, kind: str, default: Any, *, lo: float | None = None,
+            hi: float | None = None, choices: tuple[str, ...] | None = None, required: bool = False) -> Any:
+        name = f"{where}.{key}" if where else key
+        if key not in raw:
+            if required:
+                self.error(name, "is required")
+            return default
+        value = raw[key]
+        ok = {
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "str": isinstance(value, str),
+            "bool": isinstance(value, bool),
+        }[kind]
+        if not ok:
+            self.error(name, f"must be {_KIND_WORDS[kind]}, not {value!r}")
+            return default
+        if kind == "float":
+            value = float(value)
+        if lo is not None and value < lo or hi is not None and value > hi:
+            rng = f"between {lo} and {hi}" if lo is not None and hi is not None else (
+                f"at least {lo}" if lo is not None else f"at most {hi}")
+            self.error(name, f"must be {rng}, not {value!r}")
+            return default
+        if choices is not None and value not in choices:
+            self.error(name, f"must be one of {', '.join(choices)}, not {value!r}")
+            return default
+        return value
+
+    def clock(self, raw: dict, where: str, key: str, default: int, *, allow_24: bool = False) -> int:
+        text = self.get(raw, where, key, "str", None)
+        if text is None:
+            return default
+        minutes = parse_clock(text, allow_24=allow_24)
+        if minutes is None:
+            self.error(f"{where}.{key}", f"must be a time HH:MM, not {text!r}")
+            return default
+        return minutes
+
+    def dates(self, raw: dict, where: str, key: str) -> tuple[dt.date, ...]:
+        values = raw.get(key, [])
+        if not isinstance(values, list):
+            self.error(f"{where}.{key}", "must be a list of dates")
+            return ()
+        out = []
+        for v in values:
+            d = _as_date(v)
+            if d is None:
+                self.error(f"{where}.{key}", f"{v!r} is not a date (YYYY-MM-DD)")
+            else:
+                out.append(d)
+        return tuple(out)
+
+
+_KIND_WORDS = {"int": "a whole number", "float": "a number", "str": "text", "bool": "true or false"}
+
+
+def parse_clock(text: str, *, allow_24: bool = False) -> int | None:
+    """'07:30' -> 450 minutes after midnight; '24:00' only when `allow_24`. None when malformed."""
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not m:
+        return None
+    h, mi = int(m.group(1)), int(m.group(2))
+    if mi >= 60 or h > 24 or (h == 24 and (mi or not allow_24)):
+        return None
+    return h * 60 + mi
+
+
+def _as_date(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map dotted key paths ('queues.billing.sl_target') to their 1-based line in the TOML text."""
+    lines: dict[str, int] = {}
+    table = ""
+    counts: dict[str, int] = {}
+    for i, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        if s.startswith("[["):
+            name = s.strip("[] ")
+            counts[name] = counts.get(name, -1) + 1
+            table = f"{name}[{counts[name]}]"
+            lines.setdefault(table, i)
+        elif s.startswith("["):
+            table = s.strip("[] ").replace('"', "")
+            lines.setdefault(table, i)
+        elif "=" in s and not s.startswith("#"):
+            key = s.split("=", 1)[0].strip().strip('"')
+            lines.setdefault(f"{table}.{key}" if table else key, i)
+    return lines
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a centre config; raises `InputError` listing every problem."""
+    path = Path(path)
+    problems = Problems()
+    if not path.exists():
+        raise InputError(f"config file not found: {path}", file=path)
+    raw_bytes = path.read_bytes()
+    if not raw_bytes.strip():
+        raise InputError("the config file is empty", file=path)
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("the config file is not UTF-8 text (is it a TOML file?)", file=path) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.error(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None)
+        raise InputError(problems.items) from None
+    config = parse_config(raw, path=path, text=text, problems=problems)
+    problems.raise_if_errors()
+    return config
+
+
+def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
+                 problems: Problems | None = None) -> Config:
+    """Validate an already-parsed TOML mapping; problems go to `problems` (raised if not given)."""
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    r = _Reader(Path(path), text, problems)
+    top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
+                               "rotation", "solver", "costs"})
+    if "centre" not in top:
+        r.error("centre", "the [centre] table is required")
+    centre = _centre(r, top.get("centre", {}))
+    queues = _queues(r, top.get("queues", {}))
+    config = Config(
+        path=str(path),
+        centre=centre,
+        queues=queues,
+        calendar=_calendar(r, top.get("calendar", {})),
+        shrinkage=_shrinkage(r, top.get("shrinkage", {})),
+        shifts=_shifts(r, top.get("shifts", []), centre.interval_minutes),
+        breaks=_breaks(r, top.get("breaks", {})),
+        rules=_rules(r, top.get("rules", {})),
+        training=_training(r, top.get("training", [])),
+        rotation=_rotation(r, top.get("rotation", {})),
+        solver=_solver(r, top.get("solver", {})),
+        costs=_costs(r, top.get("costs", {})),
+    )
+    if own:
+        problems.raise_if_errors()
+    return config
+
+
+def _centre(r: _Reader, raw: dict) -> CentreConfig:
+    w = "centre"
+    raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language"})
+    interval = r.get(raw, w, "interval_minutes", "int", 15, required=True)
+    if interval not in (5, 10, 15, 20, 30, 60):
+        r.error(f"{w}.interval_minutes", f"must be one of 5, 10, 15, 20, 30, 60, not {interval}")
+        interval = 15
+    open_m = r.clock(raw, w, "open", 0)
+    close_m = r.clock(raw, w, "close", 1440, allow_24=True)
+    if close_m <= open_m:
+        r.error(f"{w}.close", "must be after open (use close = \"24:00\" for midnight)")
+    for key, m in (("open", open_m), ("close", close_m)):
+        if m % interval:
+            r.error(f"{w}.{key}", f"must fall on the {interval}-minute interval grid")
+    tz = r.get(raw, w, "timezone", "str", "Asia/Shanghai")
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        r.error(f"{w}.timezone", f"unknown time zone {tz!r} (use an IANA name such as Asia/Shanghai)")
+    country = r.get(raw, w, "country", "str", "CN")
+    from wfm.calendar import UnknownCountryError, country_holidays
+
+    try:
+        country_holidays(country, [2026])
+    except UnknownCountryError as exc:
+        r.error(f"{w}.country", str(exc))
+    return CentreConfig(
+        name=r.get(raw, w, "name", "str", "Contact centre"),
+        interval_minutes=interval,
+        open_minute=open_m,
+        close_minute=close_m,
+        timezone=tz,
+        country=country.upper(),
+        language=r.get(raw, w, "language", "str", "en", choices=LANGUAGES),
+    )
+
+
+def _calendar(r: _Reader, raw: dict) -> CalendarConfig:
+    w = "calendar"
+    raw = r.section(raw, w, {"extra_holidays", "extra_workdays", "special_days"})
+    special_raw = raw.get("special_days", {})
+    special: dict[dt.date, str] = {}
+    if not isinstance(special_raw, dict):
+        r.error(f"{w}.special_days", 'must be a table of "YYYY-MM-DD" = "label"')
+    else:
+        for k, v in special_raw.items():
+            d = _as_date(k)
+            if d is None or not isinstance(v, str):
+                r.error(f"{w}.special_days", f"{k!r} = {v!r} is not a \"YYYY-MM-DD\" = \"label\" pair")
+            else:
+                special[d] = v
+    return CalendarConfig(r.dates(raw, w, "extra_holidays"), r.dates(raw, w, "extra_workdays"), special)
+
+
+QUEUE_KEYS = {"label", "sl_target", "answer_time_s", "asa_target_s", "max_occupancy", "patience_s", "priority",
+              "min_agents", "default_aht_s"}
+
+
+def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
+    if not isinstance(raw, dict) or not raw:
+        r.error("queues", "at least one [queues.NAME] table is required")
+        return {}
+    queues = {}
+    for name, q in raw.items():
+        w = f"queues.{name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            r.error(w, "queue names are lower_snake_case (letters, digits, _)")
+        q = r.section(q, w, QUEUE_KEYS)
+        sl = r.get(q, w, "sl_target", "float", 0.8, lo=0.0, hi=1.0, required=True)
+        t = r.get(q, w, "answer_time_s", "float", 20.0, lo=0.0, hi=3600.0, required=True)
+        if sl >= 1.0 and t == 0:
+            r.error(f"{w}.sl_target", "100% of calls answered within 0 s cannot be met by any staffing")
+        queues[name] = QueueConfig(
+            name=name,
+            label=r.get(q, w, "label", "str", name),
+            sl_target=sl,
+            answer_time_s=t,
+            asa_target_s=r.get(q, w, "asa_target_s", "float", None, lo=0.0),
+            max_occupancy=r.get(q, w, "max_occupancy", "float", None, lo=0.05, hi=1.0),
+            patience_s=r.get(q, w, "patience_s", "float", None, lo=1.0, hi=7200.0),
+            priority=r.get(q, w, "priority", "int", 1, lo=1, hi=100),
+            min_agents=r.get(q, w, "min_agents", "int", 0, lo=0, hi=1000),
+            default_aht_s=r.get(q, w, "default_aht_s", "float", 300.0, lo=1.0, hi=7200.0),
+        )
+    return queues
+
+
+def _shrinkage(r: _Reader, raw: dict) -> ShrinkageConfig:
+    w = "shrinkage"
+    raw = r.section(raw, w, {"absence", "leave", "meetings", "other"})
+    s = ShrinkageConfig(**{k: r.get(raw, w, k, "float", 0.0, lo=0.0, hi=0.9)
+                           for k in ("absence", "leave", "meetings", "other")})
+    if s.unplaced >= 0.9:
+        r.error(w, f"total unplaced shrinkage {s.unplaced:.0%} leaves almost no one on the phone")
+    return s
+
+
+def _shifts(r: _Reader, raw: list, interval: int) -> tuple[ShiftTemplate, ...]:
+    if not isinstance(raw, list):
+        r.error("shifts", "must be an array of tables: [[shifts]]")
+        return ()
+    out = []
+    for i, s in enumerate(raw):
+        w = f"shifts[{i}]"
+        s = r.section(s, w, {"code", "name", "start_times", "length_h", "night"})
+        code = r.get(s, w, "code", "str", "X", required=True)
+        if not re.fullmatch(r"[A-Z]", code):
+            r.error(f"{w}.code", f"must be one capital letter (it starts shift codes such as E0700), not {code!r}")
+        starts_raw = s.get("start_times", [])
+        starts = []
+        if not isinstance(starts_raw, list) or not starts_raw:
+            r.error(f"{w}.start_times", "must be a non-empty list of times HH:MM")
+        else:
+            for t in starts_raw:
+                m = parse_clock(t) if isinstance(t, str) else None
+                if m is None:
+                    r.error(f"{w}.start_times", f"{t!r} is not a time HH:MM")
+                elif m % interval:
+                    r.error(f"{w}.start_times", f"{t} is not on the {interval}-minute interval grid")
+                else:
+                    starts.append(m)
+        length_h = r.get(s, w, "length_h", "float", 9.0, lo=1.0, hi=16.0, required=True)
+        if round(length_h * 60) % interval:
+            r.error(f"{w}.length_h", f"{length_h} h is not a whole number of {interval}-minute intervals")
+        out.append(ShiftTemplate(code, r.get(s, w, "name", "str", code), tuple(starts), round(length_h * 60),
+                                 r.get(s, w, "night", "bool", False)))
+    codes = [s.code for s in out]
+    for c in sorted({c for c in codes if codes.count(c) > 1}):
+        r.error("shifts", f"shift code {c!r} is used by more than one template")
+    return tuple(out)
+
+
+def _breaks(r: _Reader, raw: dict) -> BreaksConfig:
+    w = "breaks"
+    raw = r.section(raw, w, {"break_minutes", "breaks_per_shift", "lunch_minutes", "lunch_paid",
+                             "lunch_if_shift_over_h", "lunch_window_h", "min_work_between_breaks_h"})
+    window = raw.get("lunch_window_h", [3.0, 5.5])
+    if (not isinstance(window, list) or len(window) != 2 or not all(isinstance(x, (int, float)) for x in window)
+            or window[0] > window[1]):
+        r.error(f"{w}.lunch_window_h", "must be [earliest, latest] hours after shift start, e.g. [3, 5.5]")
+        window = [3.0, 5.5]
+    return BreaksConfig(
+        break_minutes=r.get(raw, w, "break_minutes", "int", 15, lo=0, hi=60),
+        breaks_per_shift=r.get(raw, w, "breaks_per_shift", "int", 2, lo=0, hi=6),
+        lunch_minutes=r.get(raw, w, "lunch_minutes", "int", 60, lo=0, hi=120),
+        lunch_paid=r.get(raw, w, "lunch_paid", "bool", False),
+        lunch_if_shift_over_h=r.get(raw, w, "lunch_if_shift_over_h", "float", 6.0, lo=0.0, hi=16.0),
+        lunch_window_h=(float(window[0]), float(window[1])),
+        min_work_between_breaks_h=r.get(raw, w, "min_work_between_breaks_h", "float", 1.0, lo=0.0, hi=8.0),
+    )
+
+
+def _rules(r: _Reader, raw: dict) -> RulesConfig:
+    w = "rules"
+    d = RulesConfig()
+    raw = r.section(raw, w, set(RulesConfig.__dataclass_fields__))
+    return RulesConfig(
+        hours_per_week=r.get(raw, w, "hours_per_week", "float", d.hours_per_week, lo=1, hi=84),
+        max_hours_day=r.get(raw, w, "max_hours_day", "float", d.max_hours_day, lo=1, hi=16),
+        max_overtime_h_day=r.get(raw, w, "max_overtime_h_day", "float", d.max_overtime_h_day, lo=0, hi=8),
+        max_overtime_h_month=r.get(raw, w, "max_overtime_h_month", "float", d.max_overtime_h_month, lo=0, hi=200),
+        hours_averaging=r.get(raw, w, "hours_averaging", "str", d.hours_averaging, choices=HOURS_AVERAGING),
+        max_consecutive_days=r.get(raw, w, "max_consecutive_days", "int", d.max_consecutive_days, lo=1, hi=31),
+        min_days_off_week=r.get(raw, w, "min_days_off_week", "int", d.min_days_off_week, lo=0, hi=7),
+        min_rest_h=r.get(raw, w, "min_rest_h", "float", d.min_rest_h, lo=0, hi=48),
+        max_nights_period=r.get(raw, w, "max_nights_period", "int", d.max_nights_period, lo=0, hi=62),
+        rest_after_night_h=r.get(raw, w, "rest_after_night_h", "float", d.rest_after_night_h, lo=0, hi=72),
+        min_weekends_off_period=r.get(raw, w, "min_weekends_off_period", "int", d.min_weekends_off_period,
+                                      lo=0, hi=10),
+        supervisor_on_duty=r.get(raw, w, "supervisor_on_duty", "bool", d.supervisor_on_duty),
+    )
+
+
+def _training(r: _Reader, raw: list) -> tuple[TrainingActivity, ...]:
+    if not isinstance(raw, list):
+        r.error("training", "must be an array of tables: [[training]]")
+        return ()
+    out = []
+    for i, t in enumerate(raw):
+        w = f"training[{i}]"
+        t = r.section(t, w, {"name", "minutes", "frequency", "who", "group", "activity"})
+        out.append(TrainingActivity(
+            name=r.get(t, w, "name", "str", f"training {i + 1}", required=True),
+            minutes=r.get(t, w, "minutes", "int", 15, lo=5, hi=480, required=True),
+            frequency=r.get(t, w, "frequency", "str", "weekly", choices=TRAINING_FREQUENCIES),
+            who=r.get(t, w, "who", "str", "all"),
+            group=r.get(t, w, "group", "bool", False),
+            activity=r.get(t, w, "activity", "str", "training", choices=("training", "meeting", "coaching")),
+        ))
+    return tuple(out)
+
+
+def _rotation(r: _Reader, raw: dict) -> RotationConfig:
+    w = "rotation"
+    raw = r.section(raw, w, {"fair_shift_types", "fair_weekends", "queue_rotation_weeks"})
+    return RotationConfig(
+        fair_shift_types=r.get(raw, w, "fair_shift_types", "bool", True),
+        fair_weekends=r.get(raw, w, "fair_weekends", "bool", True),
+        queue_rotation_weeks=r.get(raw, w, "queue_rotation_weeks", "int", 0, lo=0, hi=52),
+    )
+
+
+def _solver(r: _Reader, raw: dict) -> SolverConfig:
+    w = "solver"
+    raw = r.section(raw, w, {"time_limit_s", "workers", "seed"})
+    return SolverConfig(
+        time_limit_s=r.get(raw, w, "time_limit_s", "float", 60.0, lo=1.0, hi=86400.0),
+        workers=r.get(raw, w, "workers", "int", 2, lo=1, hi=256),
+        seed=r.get(raw, w, "seed", "int", 0, lo=0),
+    )
+
+
+def _costs(r: _Reader, raw: dict) -> CostsConfig:
+    w = "costs"
+    raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency"})
+    return CostsConfig(
+        hourly_wage=r.get(raw, w, "hourly_wage", "float", 30.0, lo=0.0),
+        overtime_multiplier=r.get(raw, w, "overtime_multiplier", "float", 1.5, lo=1.0, hi=5.0),
+        currency=r.get(raw, w, "currency", "str", "CNY"),
+    )

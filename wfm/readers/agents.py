@@ -1,0 +1,223 @@
+"""The agents table: one row per agent with skills, contract and requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.config import Config, parse_clock
+from wfm.errors import Problems
+from wfm.readers.tables import normalise_columns, read_table
+
+REQUIRED = ["agent_id", "name", "team", "skills", "contract_hours_week"]
+OPTIONAL = ["role", "min_hours_week", "max_hours_week", "available_from", "available_to", "days_off_requested",
+            "shift_preference", "training_until"]
+ROLES = ("agent", "supervisor")
+ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "姓名": "name", "班组": "team", "组别": "team",
+           "技能": "skills", "技能组": "skills", "合同工时": "contract_hours_week", "周工时": "contract_hours_week",
+           "角色": "role", "岗位": "role"}
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One agent, validated. `skills` maps queue -> proficiency in (0, 1]."""
+
+    agent_id: str
+    name: str
+    team: str
+    skills: dict[str, float]
+    contract_hours_week: float
+    role: str = "agent"
+    min_hours_week: float | None = None
+    max_hours_week: float | None = None
+    available_from: int | None = None  # minutes after midnight
+    available_to: int | None = None
+    days_off_requested: tuple[dt.date, ...] = ()
+    shift_preference: str = ""  # shift template codes the agent prefers, e.g. "E" or "E;L"
+    training_until: dt.date | None = None  # a new hire: only trained queues until then
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+def parse_skills(text: str) -> dict[str, float]:
+    """'billing;english:0.7' -> {'billing': 1.0, 'english': 0.7}; raises ValueError when malformed."""
+    skills: dict[str, float] = {}
+    for part in re.split(r"[;,，；|]", text):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, level = part.partition(":")
+        name = name.strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"{part!r} is not a queue name")
+        value = 1.0
+        if level.strip():
+            try:
+                value = float(level)
+            except ValueError:
+                raise ValueError(f"proficiency {level.strip()!r} of {name} is not a number") from None
+            if not 0 < value <= 1:
+                raise ValueError(f"proficiency of {name} must be in (0, 1], not {value:g}")
+        if name in skills:
+            raise ValueError(f"skill {name} is listed twice")
+        skills[name] = value
+    if not skills:
+        raise ValueError("no skills listed")
+    return skills
+
+
+def read_agents(path: str | Path, config: Config | None = None) -> list[Agent]:
+    """Read and validate the agents table (XLSX first sheet or CSV); raises `InputError` with every problem."""
+    path = Path(path)
+    problems = Problems()
+    raw = read_table(path, what="agents")
+    raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
+                            problems=problems)
+    problems.raise_if_errors()
+    queues = set(config.queues) if config else None
+    shift_codes = {s.code for s in config.shifts} if config else None
+    agents: list[Agent] = []
+    seen: dict[str, int] = {}
+    for idx, rec in raw.iterrows():
+        row = int(idx) + 2
+        agent = _parse_row(rec, row, path, queues, shift_codes, problems)
+        if agent is None:
+            continue
+        if agent.agent_id in seen:
+            problems.error(path, f"agent_id '{agent.agent_id}' is also on row {seen[agent.agent_id]}", row=row,
+                           column="agent_id")
+            continue
+        seen[agent.agent_id] = row
+        agents.append(agent)
+    if config and config.rules.supervisor_on_duty and agents and not any(a.is_supervisor for a in agents):
+        problems.warning(path, "no agent has role 'supervisor', but rules.supervisor_on_duty is set", column="role")
+    problems.raise_if_errors()
+    return agents
+
+
+def _cell(rec: pd.Series, col: str) -> str:
+    v = rec.get(col)
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return ""
+    return str(v).strip()
+
+
+def _number(rec, col, row, path, problems, *, lo: float, hi: float, required: bool) -> float | None:
+    text = _cell(rec, col)
+    if not text:
+        if required:
+            problems.error(path, "missing value", row=row, column=col)
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        problems.error(path, f"{text!r} is not a number", row=row, column=col)
+        return None
+    if not lo <= value <= hi:
+        problems.error(path, f"{value:g} is out of range ({lo:g} to {hi:g})", row=row, column=col)
+        return None
+    return value
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return pd.Timestamp(text).date()
+    except (ValueError, TypeError):
+        return None
+
+
+def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
+    n_before = len(problems.errors)
+    agent_id = _cell(rec, "agent_id")
+    if agent_id.endswith(".0") and agent_id[:-2].isdigit():
+        agent_id = agent_id[:-2]  # Excel turned a numeric id into a float
+    if not agent_id:
+        problems.error(path, "missing agent_id", row=row, column="agent_id")
+    name = _cell(rec, "name") or agent_id
+    team = _cell(rec, "team")
+    if not team:
+        problems.error(path, "missing team", row=row, column="team")
+    skills: dict[str, float] = {}
+    try:
+        skills = parse_skills(_cell(rec, "skills"))
+    except ValueError as exc:
+        problems.error(path, str(exc), row=row, column="skills")
+    if queues is not None:
+        for s in skills:
+            if s not in queues:
+                problems.error(path, f"skill '{s}' is not a queue in the config (queues: {', '.join(sorted(queues))})",
+                               row=row, column="skills")
+    contract = _number(rec, "contract_hours_week", row, path, problems, lo=1, hi=60, required=True)
+    lo = _number(rec, "min_hours_week", row, path, problems, lo=0, hi=60, required=False)
+    hi = _number(rec, "max_hours_week", row, path, problems, lo=1, hi=72, required=False)
+    if contract is not None and lo is not None and lo > contract:
+        problems.error(path, f"min_hours_week {lo:g} is above contract_hours_week {contract:g}", row=row,
+                       column="min_hours_week")
+    if contract is not None and hi is not None and hi < contract:
+        problems.error(path, f"max_hours_week {hi:g} is below contract_hours_week {contract:g}", row=row,
+                       column="max_hours_week")
+    role = (_cell(rec, "role") or "agent").lower()
+    if role not in ROLES:
+        problems.error(path, f"role must be agent or supervisor, not {role!r}", row=row, column="role")
+    times = {}
+    for col in ("available_from", "available_to"):
+        text = _cell(rec, col)
+        if text:
+            m = parse_clock(text[:5] if re.fullmatch(r"\d{1,2}:\d{2}:\d{2}", text) else text, allow_24=True)
+            if m is None:
+                problems.error(path, f"{text!r} is not a time HH:MM", row=row, column=col)
+            times[col] = m
+    if times.get("available_from") is not None and times.get("available_to") is not None \
+            and times["available_to"] <= times["available_from"]:
+        problems.error(path, "available_to must be after available_from", row=row, column="available_to")
+    days_off = []
+    for part in re.split(r"[;,，；]", _cell(rec, "days_off_requested")):
+        if part.strip():
+            d = _date(part.strip())
+            if d is None:
+                problems.error(path, f"{part.strip()!r} is not a date (YYYY-MM-DD)", row=row,
+                               column="days_off_requested")
+            else:
+                days_off.append(d)
+    pref = _cell(rec, "shift_preference").upper().replace(" ", "")
+    if pref and shift_codes is not None:
+        for code in filter(None, re.split(r"[;,]", pref)):
+            if code not in shift_codes:
+                problems.error(path, f"shift_preference {code!r} is not a shift code in the config "
+                                     f"({', '.join(sorted(shift_codes))})", row=row, column="shift_preference")
+    training_until = None
+    if _cell(rec, "training_until"):
+        training_until = _date(_cell(rec, "training_until"))
+        if training_until is None:
+            problems.error(path, f"{_cell(rec, 'training_until')!r} is not a date", row=row, column="training_until")
+    if len(problems.errors) > n_before:
+        return None
+    return Agent(agent_id, name, team, skills, float(contract), role, lo, hi, times.get("available_from"),
+                 times.get("available_to"), tuple(days_off), pref, training_until)
+
+
+def agents_frame(agents: list[Agent]) -> pd.DataFrame:
+    """The agents as a table with the contract's columns (skills written back as `queue:level;...`)."""
+    rows = []
+    for a in agents:
+        rows.append({
+            "agent_id": a.agent_id, "name": a.name, "team": a.team,
+            "skills": ";".join(q if lv == 1.0 else f"{q}:{lv:g}" for q, lv in a.skills.items()),
+            "contract_hours_week": a.contract_hours_week, "role": a.role,
+            "min_hours_week": a.min_hours_week, "max_hours_week": a.max_hours_week,
+            "available_from": _clock(a.available_from), "available_to": _clock(a.available_to),
+            "days_off_requested": ";".join(d.isoformat() for d in a.days_off_requested),
+            "shift_preference": a.shift_preference,
+            "training_until": a.training_until.isoformat() if a.training_until else None,
+        })
+    return pd.DataFrame(rows, columns=REQUIRED + OPTIONAL)
+
+
+def _clock(m: int | None) -> str | None:
+    return None if m is None else f"{m // 60:02d}:{m % 60:02d}"

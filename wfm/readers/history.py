@@ -1,0 +1,231 @@
+"""The ACD history: one row per interval per queue (`interval_start, queue, offered`, optional extras)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError, Problem, Problems
+from wfm.readers.tables import normalise_columns, read_table, report_rows
+
+REQUIRED = ["interval_start", "queue", "offered"]
+COUNTS = ["handled", "abandoned"]
+SECONDS = ["aht_s", "asa_s"]
+OPTIONAL = COUNTS + SECONDS + ["service_level"]
+MAX_CALLS = 1_000_000  # per interval per queue: more than any centre sees
+MAX_SECONDS = 4 * 3600
+
+# Headers seen in ACD exports (Chinese systems and common vendors) mapped to contract names.
+ALIASES = {
+    "时间": "interval_start", "时间段": "interval_start", "开始时间": "interval_start", "时段开始": "interval_start",
+    "日期时间": "interval_start", "interval": "interval_start", "start_time": "interval_start",
+    "技能组": "queue", "队列": "queue", "技能": "queue", "skill": "queue", "split": "queue",
+    "呼入量": "offered", "来电量": "offered", "进线量": "offered", "呼入数": "offered", "calls_offered": "offered",
+    "calls": "offered",
+    "接通量": "handled", "接听量": "handled", "calls_handled": "handled",
+    "放弃量": "abandoned", "呼损量": "abandoned", "calls_abandoned": "abandoned",
+    "平均处理时长": "aht_s", "平均处理时长(秒)": "aht_s", "aht": "aht_s",
+    "平均应答时长": "asa_s", "平均应答时长(秒)": "asa_s", "asa": "asa_s",
+    "服务水平": "service_level", "接通率": "service_level", "sl": "service_level",
+}
+
+
+@dataclass
+class History:
+    """A validated history: the long frame, its interval length and the warnings found."""
+
+    frame: pd.DataFrame
+    interval_minutes: int
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def queues(self) -> list[str]:
+        return sorted(self.frame["queue"].unique())
+
+
+def read_history(path: str | Path, *, queues: set[str] | None = None, interval_minutes: int | None = None,
+                 timezone: str | None = None) -> History:
+    """Read and validate an ACD interval export (CSV or XLSX, UTF-8 or GBK).
+
+    Errors (raised together as `InputError`): missing columns, bad timestamps or numbers, negative or
+    fractional counts, duplicates, times off the interval grid, unknown queues. Gaps are warnings.
+    `timezone` (the centre's) is used to turn timestamps with UTC offsets into local wall-clock time.
+    """
+    path = Path(path)
+    problems = Problems()
+    raw = read_table(path, what="history")
+    raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
+                            problems=problems)
+    problems.raise_if_errors()
+    frame = pd.DataFrame(index=raw.index)
+    frame["interval_start"] = _parse_times(raw["interval_start"], path, timezone, problems)
+    frame["queue"] = _parse_queue(raw["queue"], path, queues, problems)
+    frame["offered"] = _parse_numbers(raw["offered"], path, "offered", problems, integer=True, hi=MAX_CALLS)
+    for col in COUNTS:
+        if col in raw:
+            frame[col] = _parse_numbers(raw[col], path, col, problems, integer=True, hi=MAX_CALLS)
+    for col in SECONDS:
+        if col in raw:
+            frame[col] = _parse_numbers(raw[col], path, col, problems, integer=False, hi=MAX_SECONDS)
+    if "service_level" in raw:
+        frame["service_level"] = _parse_numbers(raw["service_level"], path, "service_level", problems,
+                                                integer=False, hi=1.0)
+    if "handled" in frame:
+        report_rows(problems, path, frame["handled"] > frame["offered"], "handled", "more calls handled than offered")
+    _check_duplicates(frame, path, problems)
+    minutes = _check_grid(frame, path, interval_minutes, problems)
+    problems.raise_if_errors()
+    frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
+    for col in ["offered"] + [c for c in COUNTS if c in frame]:
+        frame[col] = frame[col].astype("int64")
+    _warn_gaps(frame, path, minutes, problems)
+    return History(frame, minutes, problems.warnings)
+
+
+def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Problems) -> pd.Series:
+    text = col.astype("string").str.strip()
+    missing = text.isna() | (text == "")
+    report_rows(problems, path, missing, "interval_start", "missing timestamp")
+    offset = text.str.extract(r"([+-]\d{2}:?\d{2}|Z)$")[0]
+    has_offset = offset.notna()
+    if has_offset.any():
+        report_rows(problems, path, ~has_offset & ~missing, "interval_start",
+                    "timestamp without a UTC offset in a file whose other timestamps have one")
+        utc = pd.to_datetime(text.where(has_offset), errors="coerce", utc=True, format="ISO8601")
+        if timezone:
+            parsed = utc.dt.tz_convert(zoneinfo.ZoneInfo(timezone)).dt.tz_localize(None)
+        elif offset[has_offset].nunique() == 1:
+            # one fixed offset: keep the wall-clock time as written
+            parsed = pd.to_datetime(text.str.replace(r"([+-]\d{2}:?\d{2}|Z)$", "", regex=True),
+                                    errors="coerce", format="ISO8601")
+        else:
+            problems.error(path, "timestamps carry different UTC offsets (a daylight-saving change?); give the "
+                                 "centre's config so they can be read in its timezone", column="interval_start")
+            parsed = utc.dt.tz_localize(None)
+    else:
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    report_rows(problems, path, parsed.isna() & ~missing & (has_offset | ~has_offset.any()), "interval_start",
+                "not a date-time (expected e.g. 2026-12-01T08:15:00)")
+    return parsed.astype("datetime64[ns]")
+
+
+def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: Problems) -> pd.Series:
+    q = col.astype("string").str.strip()
+    report_rows(problems, path, q.isna() | (q == ""), "queue", "missing queue name")
+    if queues is not None:
+        unknown = ~q.isin(sorted(queues)) & q.notna() & (q != "")
+        for name in sorted(q[unknown].unique()):
+            rows = list(q.index[q == name][:5] + 2)
+            problems.error(path, f"queue '{name}' is not in the config (known: {', '.join(sorted(queues))}); "
+                                 f"first rows: {', '.join(map(str, rows))}", column="queue")
+    return q.astype(object)
+
+
+def _parse_numbers(col: pd.Series, path: Path, name: str, problems: Problems, *, integer: bool,
+                   hi: float) -> pd.Series:
+    text = col.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    report_rows(problems, path, values.isna() & ~empty, name, "not a number")
+    if name == "offered":
+        report_rows(problems, path, empty, name, "missing value")
+    ok = values.notna()
+    report_rows(problems, path, ok & (values < 0), name, "negative value")
+    if integer:
+        report_rows(problems, path, ok & (values >= 0) & (values != np.round(values)), name,
+                    "not a whole number of calls")
+    report_rows(problems, path, ok & (values > hi), name, f"out of range (more than {hi:g})")
+    return values.astype("float64")
+
+
+def _check_duplicates(frame: pd.DataFrame, path: Path, problems: Problems) -> None:
+    dup = frame.duplicated(["interval_start", "queue"], keep="first") & frame["interval_start"].notna()
+    if dup.any():
+        report_rows(problems, path, dup, "interval_start",
+                    "duplicate interval for this queue (a daylight-saving repeat or a doubled export?)")
+
+
+def _check_grid(frame: pd.DataFrame, path: Path, interval_minutes: int | None, problems: Problems) -> int:
+    ts = frame["interval_start"].dropna()
+    if ts.empty:
+        return interval_minutes or 15
+    minute_of_day = ts.dt.hour * 60 + ts.dt.minute
+    if interval_minutes is None:
+        diffs = (frame.dropna(subset=["interval_start"]).sort_values(["queue", "interval_start"])
+                 .groupby("queue")["interval_start"].diff().dropna())
+        diffs = diffs[diffs > pd.Timedelta(0)]
+        if diffs.empty:
+            interval_minutes = 15
+        else:
+            interval_minutes = int(diffs.min().total_seconds() // 60) or 15
+            # the smallest step seen may be an off-grid row: take the most common step if it divides a day
+            mode = int(diffs.mode().iloc[0].total_seconds() // 60)
+            if mode > 0 and 1440 % mode == 0 and mode != interval_minutes and (diffs.dt.total_seconds() // 60
+                                                                               == mode).mean() > 0.5:
+                interval_minutes = mode
+        if 1440 % interval_minutes:
+            problems.error(path, f"intervals of {interval_minutes} minutes do not divide a day",
+                           column="interval_start")
+            return interval_minutes
+    off = (minute_of_day % interval_minutes != 0) | (ts.dt.second != 0)
+    report_rows(problems, path, off.reindex(frame.index, fill_value=False), "interval_start",
+                f"not on the {interval_minutes}-minute interval grid")
+    return interval_minutes
+
+
+def _warn_gaps(frame: pd.DataFrame, path: Path, minutes: int, problems: Problems, limit: int = 10) -> None:
+    """Warn about whole days missing inside each queue's span, and intervals missing within open hours."""
+    step = pd.Timedelta(minutes=minutes)
+    for queue, g in frame.groupby("queue", sort=True):
+        days = g["interval_start"].dt.normalize()
+        present = pd.DatetimeIndex(days.unique())
+        span = pd.date_range(present.min(), present.max(), freq="D")
+        # weekdays the centre is habitually closed on (e.g. weekends) are not gaps
+        share = pd.Series(present.dayofweek).value_counts().reindex(range(7), fill_value=0)
+        weeks = max(len(span) / 7, 1)
+        open_days = {d for d in range(7) if share[d] / weeks > 0.5}
+        missing = span[~span.isin(present) & span.dayofweek.isin(list(open_days))]
+        runs = _runs(missing, pd.Timedelta(days=1))
+        for a, b in runs[:limit]:
+            when = a.date().isoformat() if a == b else f"{a.date()} to {b.date()}"
+            problems.warning(path, f"queue '{queue}': no data for {when}; these days are left out "
+                                   f"(not read as zero calls)", column="interval_start")
+        if len(runs) > limit:
+            problems.warning(path, f"queue '{queue}': {len(runs) - limit} more missing-day gaps", column="interval_start")
+        # intervals missing inside days that have data, at slots normally present
+        slot = g["interval_start"] - days
+        slot_share = slot.value_counts() / len(present)
+        usual = set(slot_share.index[slot_share > 0.9])
+        if not usual:
+            continue
+        have = set(g["interval_start"])
+        lost = sorted(d + s for d in present for s in usual if d + s not in have)
+        runs = _runs(pd.DatetimeIndex(lost), step)
+        for a, b in runs[:limit]:
+            n = int((b - a) / step) + 1
+            problems.warning(path, f"queue '{queue}': {n} interval(s) missing from {a.isoformat()} to "
+                                   f"{(b + step).isoformat()} (left out, not read as zero)", column="interval_start")
+        if len(runs) > limit:
+            problems.warning(path, f"queue '{queue}': {len(runs) - limit} more gaps inside open hours",
+                             column="interval_start")
+
+
+def _runs(index: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    runs: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for t in index:
+        if runs and t - runs[-1][1] == step:
+            runs[-1] = (runs[-1][0], t)
+        else:
+            runs.append((t, t))
+    return runs
+
+
+def require_history(frame: pd.DataFrame, path: str = "history") -> None:
+    """Raise a clear error when a frame lacks the history columns (for API users passing their own frames)."""
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(f"history frame lacks columns {', '.join(missing)}", file=path)
