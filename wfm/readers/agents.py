@@ -86,15 +86,15 @@ def read_agents(path: str | Path, config: Config | None = None) -> list[Agent]:
     seen: dict[str, int] = {}
     for idx, rec in raw.iterrows():
         row = int(idx) + 2
-        agent = _parse_row(rec, row, path, queues, shift_codes, problems)
-        if agent is None:
-            continue
-        if agent.agent_id in seen:
-            problems.error(path, f"agent_id '{agent.agent_id}' is also on row {seen[agent.agent_id]}", row=row,
+        agent_id = _agent_id(rec)
+        if agent_id in seen:
+            problems.error(path, f"agent_id '{agent_id}' is also on row {seen[agent_id]}", row=row,
                            column="agent_id")
-            continue
-        seen[agent.agent_id] = row
-        agents.append(agent)
+        elif agent_id:
+            seen[agent_id] = row
+        agent = _parse_row(rec, row, path, queues, shift_codes, problems)
+        if agent is not None:
+            agents.append(agent)
     if config and config.rules.supervisor_on_duty and agents and not any(a.is_supervisor for a in agents):
         problems.warning(path, "no agent has role 'supervisor', but rules.supervisor_on_duty is set", column="role")
     problems.raise_if_errors()
@@ -106,6 +106,13 @@ def _cell(rec: pd.Series, col: str) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return ""
     return str(v).strip()
+
+
+def _agent_id(rec: pd.Series) -> str:
+    agent_id = _cell(rec, "agent_id")
+    if agent_id.endswith(".0") and agent_id[:-2].isdigit():
+        agent_id = agent_id[:-2]  # Excel turned a numeric id into a float
+    return agent_id
 
 
 def _number(rec, col, row, path, problems, *, lo: float, hi: float, required: bool) -> float | None:
@@ -134,9 +141,7 @@ def _date(text: str) -> dt.date | None:
 
 def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
     n_before = len(problems.errors)
-    agent_id = _cell(rec, "agent_id")
-    if agent_id.endswith(".0") and agent_id[:-2].isdigit():
-        agent_id = agent_id[:-2]  # Excel turned a numeric id into a float
+    agent_id = _agent_id(rec)
     if not agent_id:
         problems.error(path, "missing agent_id", row=row, column="agent_id")
     name = _cell(rec, "name") or agent_id

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError, Problem, Problems
-from wfm.readers.tables import normalise_columns, read_table, report_rows
+from wfm.readers.tables import drop_implausible_times, normalise_columns, read_table, report_rows
 
 REQUIRED = ["interval_start", "queue", "offered"]
 COUNTS = ["handled", "abandoned"]
@@ -110,7 +110,7 @@ def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Pro
         parsed = pd.to_datetime(text, errors="coerce", format="mixed")
     report_rows(problems, path, parsed.isna() & ~missing & (has_offset | ~has_offset.any()), "interval_start",
                 "not a date-time (expected e.g. 2026-12-01T08:15:00)")
-    return parsed.astype("datetime64[ns]")
+    return drop_implausible_times(parsed, problems, path, "interval_start")
 
 
 def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: Problems) -> pd.Series:
@@ -185,10 +185,10 @@ def _warn_gaps(frame: pd.DataFrame, path: Path, minutes: int, problems: Problems
         present = pd.DatetimeIndex(days.unique())
         span = pd.date_range(present.min(), present.max(), freq="D")
         # weekdays the centre is habitually closed on (e.g. weekends) are not gaps
-        share = pd.Series(present.dayofweek).value_counts().reindex(range(7), fill_value=0)
+        share = pd.Series(present.day_of_week).value_counts().reindex(range(7), fill_value=0)
         weeks = max(len(span) / 7, 1)
         open_days = {d for d in range(7) if share[d] / weeks > 0.5}
-        missing = span[~span.isin(present) & span.dayofweek.isin(list(open_days))]
+        missing = span[~span.isin(present) & span.day_of_week.isin(list(open_days))]
         runs = _runs(missing, pd.Timedelta(days=1))
         for a, b in runs[:limit]:
             when = a.date().isoformat() if a == b else f"{a.date()} to {b.date()}"

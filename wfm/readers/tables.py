@@ -55,6 +55,7 @@ def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"cannot read the workbook: {exc}", file=path) from None
+    # drop blank rows but keep the index, so row numbers stay those of the sheet
     return frame.dropna(how="all")
 
 
@@ -80,13 +81,21 @@ def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
     if delimiter not in header:
         # a one-column header: pick any delimiter that the header does contain
         delimiter = next((d for d in ",;\t|" if d in header), ",")
+    n_fields = len(next(csv.reader([header], delimiter=delimiter)))
+    too_long = [(i, len(r)) for i, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+                if len(r) > n_fields and any(c.strip() for c in r[n_fields:])]
+    if too_long:
+        problems = Problems()
+        for line, n in too_long[:20]:
+            problems.error(path, f"row has {n} fields but the header has {n_fields} (wrong delimiter or an unquoted "
+                                 f"'{delimiter}' in a value?)", row=line)
+        raise InputError(problems.items)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=True, on_bad_lines="error", engine="python")
+                            skip_blank_lines=True, on_bad_lines="error", engine="python", index_col=False)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise InputError(f"not a readable CSV table: {exc}", file=path) from None
-    frame = frame.replace({"": None})
-    return frame
+    return frame.replace({"": None}).reset_index(drop=True)
 
 
 def normalise_columns(frame: pd.DataFrame, *, path: Path, aliases: Mapping[str, str], required: list[str],
@@ -130,3 +139,11 @@ def report_rows(problems: Problems, path: Path, mask: pd.Series, column: str, me
     if len(rows) > limit:
         add(path, f"{message} ({len(rows) - limit} more rows like this, from row {int(rows[limit]) + 2})",
             column=column)
+
+
+def drop_implausible_times(parsed: pd.Series, problems: Problems, path: Path, column: str) -> pd.Series:
+    """Report timestamps outside 1970-2200 (garbage read as a date) and return the times as datetime64[ns]."""
+    years = parsed.dt.year
+    implausible = parsed.notna() & ((years < 1970) | (years > 2200))
+    report_rows(problems, path, implausible, column, "date out of range (1970 to 2200)")
+    return parsed.where(~implausible).astype("datetime64[ns]")

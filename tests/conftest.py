@@ -1,0 +1,32 @@
+"""Shared test helpers: running the CLI in-process and finding ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    """Run `wfm ARGS` in-process; returns (exit code, stdout, stderr)."""
+    from wfm.cli.main import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+@pytest.fixture
+def cli(capsys):
+    return lambda *args: run_cli(list(args), capsys)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is absent (it sits beside the repository in CI)")
+    return SHARED_DATA

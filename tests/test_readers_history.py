@@ -1,0 +1,140 @@
+"""History reader: real malformed exports give every problem with file, row and column; gaps are warnings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from wfm.errors import InputError
+from wfm.readers import read_history
+
+GOOD = """interval_start,queue,offered,aht_s
+2026-11-02T08:00:00,billing,12,240.5
+2026-11-02T08:15:00,billing,15,230
+2026-11-02T08:30:00,billing,9,250
+2026-11-02T08:00:00,faults,3,300
+2026-11-02T08:15:00,faults,0,
+2026-11-02T08:30:00,faults,4,310
+"""
+
+
+def write(tmp_path, text: str, name="history.csv", encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def problems(path, **kw) -> list[str]:
+    with pytest.raises(InputError) as exc:
+        read_history(path, **kw)
+    msgs = [str(p) for p in exc.value.errors]
+    assert all(str(path) in m for m in msgs), "every error names the file"
+    return msgs
+
+
+def test_reads_a_good_export(tmp_path):
+    h = read_history(write(tmp_path, GOOD), queues={"billing", "faults"})
+    assert h.interval_minutes == 15
+    assert len(h.frame) == 6 and h.frame["offered"].dtype == "int64"
+    assert h.frame.loc[h.frame["queue"] == "billing", "offered"].tolist() == [12, 15, 9]
+    assert h.warnings == []
+
+
+def test_every_bad_cell_reported_with_row_and_column(tmp_path):
+    text = GOOD.replace("2026-11-02T08:15:00,billing,15", "2026-11-02T08:15:00,billing,-3") \
+               .replace("2026-11-02T08:30:00,billing,9", "2026-11-02T08:30:00,billing,9.5") \
+               .replace("faults,4,310", "faults,four,310") \
+               .replace("2026-11-02T08:00:00,faults", "yesterday,faults")
+    msgs = problems(write(tmp_path, text))
+    assert any("row 3, column 'offered': negative value" in m for m in msgs)
+    assert any("row 4, column 'offered': not a whole number" in m for m in msgs)
+    assert any("row 7, column 'offered': not a number" in m for m in msgs)
+    assert any("row 5, column 'interval_start': not a date-time" in m for m in msgs)
+    assert len(msgs) == 4
+
+
+def test_missing_and_renamed_columns(tmp_path):
+    msgs = problems(write(tmp_path, GOOD.replace("offered", "offerd", 1)))
+    assert any("'offered' is missing" in m and "'offerd'" in m for m in msgs)
+
+
+def test_duplicates_grid_and_unknown_queue(tmp_path):
+    text = GOOD + "2026-11-02T08:15:00,billing,15,230\n2026-11-02T08:20:00,billing,2,230\n" \
+                  "2026-11-02T08:00:00,roaming,1,100\n"
+    msgs = problems(write(tmp_path, text), queues={"billing", "faults"})
+    assert any("row 8" in m and "duplicate interval" in m for m in msgs)
+    assert any("row 9" in m and "not on the 15-minute interval grid" in m for m in msgs)
+    assert any("queue 'roaming' is not in the config" in m for m in msgs)
+
+
+def test_gaps_are_warnings_not_zero_demand(tmp_path):
+    rows = ["interval_start,queue,offered"]
+    for day in pd.date_range("2026-10-01", "2026-10-20"):
+        if day.day in (10, 11):  # the export lost two days
+            continue
+        for slot in pd.date_range(day + pd.Timedelta(hours=8), periods=8, freq="15min"):
+            if day.day == 15 and slot.hour == 9:  # and an hour on the 15th
+                continue
+            rows.append(f"{slot.isoformat()},billing,5")
+    h = read_history(write(tmp_path, "\n".join(rows)))
+    text = "\n".join(str(w) for w in h.warnings)
+    assert "no data for 2026-10-10 to 2026-10-11" in text
+    assert "4 interval(s) missing from 2026-10-15T09:00:00" in text
+    assert not (h.frame["offered"] == 0).any()
+
+
+def test_gbk_export_with_chinese_headers(tmp_path):
+    text = "时间段,技能组,呼入量,平均处理时长\n2026-11-02 08:00,billing,12,240\n2026-11-02 08:15,billing,7,200\n"
+    h = read_history(write(tmp_path, text, encoding="gbk"))
+    assert h.frame["offered"].tolist() == [12, 7] and h.frame["aht_s"].tolist() == [240.0, 200.0]
+
+
+def test_semicolon_and_tab_delimiters(tmp_path):
+    for sep in (";", "\t"):
+        h = read_history(write(tmp_path, GOOD.replace(",", sep), name=f"h{ord(sep)}.csv"))
+        assert len(h.frame) == 6
+
+
+def test_xlsx_export(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["interval_start", "queue", "offered"])
+    ws.append(["2026-11-02T08:00:00", "billing", 3])
+    ws.append(["2026-11-02T08:15:00", "billing", 4])
+    wb.save(tmp_path / "h.xlsx")
+    assert read_history(tmp_path / "h.xlsx").frame["offered"].sum() == 7
+
+
+def test_file_that_is_not_what_its_extension_says(tmp_path):
+    wb = Workbook()
+    wb.save(tmp_path / "real.xlsx")
+    (tmp_path / "fake.csv").write_bytes((tmp_path / "real.xlsx").read_bytes())
+    assert "is an Excel workbook" in problems(tmp_path / "fake.csv")[0]
+    write(tmp_path, GOOD, name="fake.xlsx")
+    assert "not an Excel workbook" in problems(tmp_path / "fake.xlsx")[0]
+
+
+def test_empty_and_header_only(tmp_path):
+    assert "empty" in problems(write(tmp_path, ""))[0]
+    assert "no rows" in problems(write(tmp_path, "interval_start,queue,offered\n", name="h2.csv"))[0]
+
+
+def test_out_of_range(tmp_path):
+    msgs = problems(write(tmp_path, GOOD.replace(",12,", ",5000000,").replace("240.5", "99999")))
+    assert any("'offered': out of range" in m for m in msgs)
+    assert any("'aht_s': out of range" in m for m in msgs)
+
+
+def test_utc_offsets_converted_and_dst_confusion(tmp_path):
+    # one fixed offset: wall-clock kept as written
+    text = "interval_start,queue,offered\n2026-11-02T08:00:00+08:00,billing,1\n2026-11-02T08:15:00+08:00,billing,2\n"
+    h = read_history(write(tmp_path, text))
+    assert h.frame["interval_start"].iloc[0] == pd.Timestamp("2026-11-02 08:00")
+    # a DST change: two offsets in one file, without a timezone to read them in
+    text = ("interval_start,queue,offered\n2026-10-25T00:45:00+01:00,q,1\n2026-10-25T01:00:00+01:00,q,1\n"
+            "2026-10-25T01:00:00+00:00,q,1\n")
+    assert any("different UTC offsets" in m for m in problems(write(tmp_path, text, name="dst.csv")))
+    # with the centre's timezone the offsets become local wall-clock time; the repeated hour is a duplicate
+    msgs = problems(write(tmp_path, text, name="dst2.csv"), timezone="Europe/London")
+    assert any("duplicate interval" in m and "daylight-saving" in m for m in msgs)

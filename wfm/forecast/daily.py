@@ -1,0 +1,187 @@
+"""The daily-volume model: robust, recency-weighted ridge regression of log daily calls on calendar effects,
+plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
+
+Effects: weekday (a make-up working day counts as an average workday, a weekday holiday as a rest day),
+holiday periods with a deviation per named holiday, the official holiday itself, the last workday before and
+the first after a holiday period, make-up working days, the user's special days (one effect per label),
+month-start days (bill dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
+Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
+data support it. Outlying days (outages, storms) get zero weight through bisquare IRLS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+YEAR_DAYS = 365.25
+# ridge penalties, in pseudo-days of weight pulling a coefficient to zero
+PENALTY = {"wd": 0.5, "hper": 1.0, "hol": 2.0, "hn": 3.0, "pre": 3.0, "post": 3.0, "makeup": 4.0,
+           "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0}
+
+
+def holiday_label(name: str) -> str:
+    """A short label for a holiday name: 'National Day (observed)' -> 'National Day'; substitute days -> ''."""
+    if not name or name.lower().startswith("day off"):
+        return ""
+    name = name.split(";")[0]
+    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+
+
+@dataclass
+class DailySpec:
+    """Which features a queue's daily model uses (fixed at fit time, reused to predict)."""
+
+    t0: pd.Timestamp
+    fourier: int = 0
+    trend: bool = False
+    month_start: bool = True
+    holiday_names: list[str] = field(default_factory=list)
+    special_labels: list[str] = field(default_factory=list)
+
+
+def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
+    """Per-day derived flags from `wfm.calendar.day_calendar` output: rest day, period name, pre/post days."""
+    out = pd.DataFrame(index=cal.index)
+    workday = cal["is_workday"].to_numpy(bool)
+    period = cal["holiday_period"].to_numpy(bool)
+    out["rest"] = ~workday
+    # name each holiday period by its first named holiday
+    names = np.array([""] * len(cal), dtype=object)
+    labels = [holiday_label(n) for n in cal["holiday_name"]]
+    i, n = 0, len(cal)
+    while i < n:
+        if period[i]:
+            j = i
+            while j < n and period[j]:
+                j += 1
+            label = next((lab for lab in labels[i:j] if lab), "holiday")
+            names[i:j] = label
+            i = j
+        else:
+            i += 1
+    out["period_name"] = names
+    nxt = np.append(period[1:], False)
+    prv = np.insert(period[:-1], 0, False)
+    out["pre"] = workday & nxt
+    out["post"] = workday & prv
+    return out
+
+
+def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
+    """The design matrix (days x features) and the feature names for calendar rows `cal`."""
+    flags = calendar_flags(cal)
+    dates = pd.to_datetime(cal["date"])
+    wd = dates.dt.weekday.to_numpy()
+    makeup = cal["is_makeup_workday"].to_numpy(bool)
+    rest = flags["rest"].to_numpy(bool)
+    cols: dict[str, np.ndarray] = {"const": np.ones(len(cal))}
+    kind = np.where(rest & (wd < 5), 6, wd)  # a weekday off behaves like a Sunday
+    for k in range(1, 7):
+        col = (kind == k).astype(float)
+        col[makeup] = 0.2 if k < 5 else 0.0  # a make-up working day is an average workday (Mon is the base)
+        cols[f"wd{k}"] = col
+    period = cal["holiday_period"].to_numpy(bool)
+    cols["hper"] = period.astype(float)
+    cols["hol"] = cal["is_holiday"].to_numpy(bool).astype(float)
+    for name in spec.holiday_names:
+        cols[f"hn:{name}"] = (period & (flags["period_name"].to_numpy() == name)).astype(float)
+    cols["pre"] = flags["pre"].to_numpy(float)
+    cols["post"] = flags["post"].to_numpy(float)
+    cols["makeup"] = makeup.astype(float)
+    special = cal["special"].astype(str).to_numpy()
+    for label in spec.special_labels:
+        cols[f"sp:{label}"] = (special == label).astype(float)
+    if spec.month_start:
+        dom = dates.dt.day.to_numpy()
+        workish = ~rest
+        for d in (1, 2, 3):
+            cols[f"dom{d}"] = ((dom == d) & workish).astype(float)
+        cols["dom4"] = ((dom >= 4) & (dom <= 6) & workish).astype(float)
+        cols["domlast"] = dates.dt.is_month_end.to_numpy(bool).astype(float)
+    t = (dates - spec.t0).dt.days.to_numpy(float) / YEAR_DAYS
+    for k in range(1, spec.fourier + 1):
+        cols[f"fy_s{k}"] = np.sin(2 * np.pi * k * dates.dt.dayofyear.to_numpy() / YEAR_DAYS)
+        cols[f"fy_c{k}"] = np.cos(2 * np.pi * k * dates.dt.dayofyear.to_numpy() / YEAR_DAYS)
+    if spec.trend:
+        cols["trend"] = t
+    names = list(cols)
+    return np.column_stack([cols[c] for c in names]), names
+
+
+def penalties(names: list[str]) -> np.ndarray:
+    out = []
+    for n in names:
+        key = "const" if n == "const" else next((k for k in PENALTY if n.startswith(k)), "sp")
+        out.append(0.0 if key == "const" else PENALTY[key])
+    return np.array(out)
+
+
+def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, iters: int = 6
+                 ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weighted ridge by IRLS (Huber start, then bisquare): coefficients, robustness weights, residual scale."""
+    rw = np.ones_like(y)
+    scale = np.nan
+    beta = np.zeros(X.shape[1])
+    # penalties are stated per unit of mean weight
+    pen = pen * max(w.mean(), 1e-9)
+    for it in range(iters):
+        ww = w * rw
+        A = X.T @ (X * ww[:, None]) + np.diag(pen + 1e-9)
+        beta = np.linalg.solve(A, X.T @ (ww * y))
+        r = y - X @ beta
+        active = ww > 0 if it else w > 0
+        scale = 1.4826 * _weighted_median(np.abs(r[active]), w[active])
+        scale = max(scale, 1e-3)
+        u = r / scale
+        if it < 2:
+            rw = np.minimum(1.0, 2.0 / np.maximum(np.abs(u), 1e-12))  # Huber
+        else:
+            rw = np.clip(1 - (u / 4.685) ** 2, 0, None) ** 2  # bisquare
+    return beta, rw, float(scale)
+
+
+def _weighted_median(x: np.ndarray, w: np.ndarray) -> float:
+    if len(x) == 0:
+        return 0.0
+    order = np.argsort(x)
+    cw = np.cumsum(w[order])
+    return float(x[order][np.searchsorted(cw, 0.5 * cw[-1])])
+
+
+ALPHAS = np.array([0.0, 0.03, 0.06, 0.1, 0.15, 0.25, 0.4])
+
+
+def smooth_level(resid: np.ndarray, valid: np.ndarray, alpha: float) -> np.ndarray:
+    """EWMA of residuals over valid days (missing days carry the level): the level *after* each day."""
+    level = np.zeros(len(resid))
+    cur = 0.0
+    for i in range(len(resid)):
+        if valid[i]:
+            cur += alpha * (resid[i] - cur)
+        level[i] = cur
+    return level
+
+
+def choose_alpha(resid: np.ndarray, valid: np.ndarray, horizon: int = 28, window: int = 182) -> float:
+    """The smoothing rate whose level best predicts residuals 1..`horizon` days ahead over the last `window` days."""
+    n = len(resid)
+    if valid.sum() < 42:
+        return 0.1
+    best, best_err = 0.1, np.inf
+    start = max(0, n - window - horizon)
+    for a in ALPHAS:
+        lev = smooth_level(resid, valid, a)
+        errs = []
+        for origin in range(start, n - 7, 7):
+            ahead = slice(origin + 1, min(n, origin + 1 + horizon))
+            ok = valid[ahead]
+            if ok.any():
+                errs.append(np.abs(resid[ahead][ok] - lev[origin]).mean())
+        err = float(np.mean(errs)) if errs else np.inf
+        if err < best_err - 1e-9:
+            best, best_err = a, err
+    return float(best)

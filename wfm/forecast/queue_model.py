@@ -1,0 +1,312 @@
+"""One queue's model: daily volume (calendar regression + local level) x intraday profile per day kind,
+AHT per slot, and prediction intervals from the model's own rolling-origin errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from wfm.forecast import daily
+from wfm.forecast.prep import QueueGrid, mark_outages
+from wfm.forecast.profile import day_kinds, estimate_profiles
+
+PROFILE_DAYS = 84  # intraday profiles from the last 12 weeks (holiday profiles from all history)
+PROFILE_HALF_LIFE = 28.0
+ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
+ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
+STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down
+
+
+@dataclass
+class Settings:
+    half_life_days: float = 180.0
+    level: float = 0.8
+    default_aht_s: float = 300.0
+    fourier: int | None = None  # None: 4 with >= 420 days of history, else 0
+    trend: bool = False
+    alpha: float | None = None  # None: chosen per queue
+
+
+@dataclass
+class QueueModel:
+    queue: str
+    interval_minutes: int
+    last_day: pd.Timestamp
+    spec: daily.DailySpec | None = None
+    beta: np.ndarray | None = None
+    level: float = 0.0
+    alpha: float = 0.0
+    log_bias: float = 0.0
+    sigma: np.ndarray = field(default_factory=lambda: np.full(len(ERROR_BUCKETS), 0.1))
+    phi: float = 0.0
+    profiles: np.ndarray | None = None
+    closed_weekdays: tuple[int, ...] = ()  # weekdays the centre is closed (outside holiday periods)
+    closed_holidays: tuple[str, ...] = ()  # holidays (by name) the queue was closed on in the history
+    makeup_closed: bool = False
+    aht: np.ndarray | None = None  # (2, slots): workday / rest day
+    default_aht_s: float = 300.0
+    stopped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, cal: pd.DataFrame, level: float = 0.8) -> pd.DataFrame:
+        """Interval forecast for the days of `cal` (rows of `wfm.calendar.day_calendar`)."""
+        slots = 1440 // self.interval_minutes
+        dates = pd.to_datetime(cal["date"]).to_numpy()
+        n = len(cal)
+        starts = (dates[:, None] + (np.arange(slots) * self.interval_minutes).astype("timedelta64[m]")).ravel()
+        if self.stopped or self.beta is None:
+            calls = np.zeros((n, slots))
+            lo = hi = calls
+            aht = np.full((n, slots), self.default_aht_s)
+        else:
+            kinds = day_kinds(cal)
+            X, _ = daily.design(cal, self.spec)
+            log_total = X @ self.beta + self.level + self.log_bias
+            total = np.maximum(np.exp(log_total) - 1.0, 0.0)
+            total[self.closed(cal)] = 0.0
+            calls = total[:, None] * self.profiles[kinds]
+            h = (pd.to_datetime(cal["date"]) - self.last_day).dt.days.to_numpy()
+            sig = self.sigma[np.searchsorted(ERROR_BUCKETS, np.clip(h, 1, ERROR_BUCKETS[-1]))]
+            lo, hi = interval_bounds(calls, np.repeat(sig, slots).reshape(n, slots), self.phi, level)
+            aht = self._aht(kinds, n, slots)
+        return pd.DataFrame({
+            "interval_start": starts,
+            "queue": self.queue,
+            "calls": calls.ravel(),
+            "aht_s": aht.ravel(),
+            "calls_lo": np.asarray(lo).ravel(),
+            "calls_hi": np.asarray(hi).ravel(),
+        })
+
+    def closed(self, cal: pd.DataFrame) -> np.ndarray:
+        """Days of `cal` the queue is closed: its closed weekdays (weekends of holiday periods too), holidays
+        it was closed on in the history, make-up days if those were closed. A holiday the history has not seen
+        is forecast as open: staffing a closed day costs less than leaving an open one unstaffed."""
+        return closed_days(cal, self.closed_weekdays, self.closed_holidays, self.makeup_closed)
+
+    def _aht(self, kinds: np.ndarray, n: int, slots: int) -> np.ndarray:
+        if self.aht is None:
+            return np.full((n, slots), self.default_aht_s)
+        rest = np.isin(kinds, (5, 6, 7)).astype(int)
+        return self.aht[rest]
+
+
+def interval_bounds(mean: np.ndarray, sigma_day: np.ndarray, phi: float, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Central `level` interval of counts with mean `mean`: negative binomial with variance
+    m + m^2 (phi + exp(sigma^2) - 1) (interval noise and daily-level uncertainty), quantiles interpolated
+    within the integer steps so that small counts are not over-covered."""
+    m = np.maximum(np.asarray(mean, float), 0.0)
+    disp = phi + np.expm1(np.asarray(sigma_day, float) ** 2)
+    disp = np.maximum(disp, 1e-6)
+    n_par = 1.0 / disp
+    p_par = n_par / (n_par + np.maximum(m, 1e-12))
+    a = (1 - level) / 2
+    lo = _interp_ppf(a, n_par, p_par)
+    # where the lower bound reaches zero the interval cannot leave `a` below it: give the upper tail the rest
+    first_in = np.ceil(lo)
+    below = np.where(first_in > 0, stats.nbinom.cdf(first_in - 1, n_par, p_par), 0.0)
+    hi = _interp_ppf(np.minimum(level + below, 1 - 1e-9), n_par, p_par)
+    zero = m <= 1e-9
+    return np.where(zero, 0.0, lo), np.where(zero, 0.0, hi)
+
+
+def _interp_ppf(q: float, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    k = stats.nbinom.ppf(q, n, p)
+    f_prev = np.where(k > 0, stats.nbinom.cdf(k - 1, n, p), 0.0)
+    f_k = stats.nbinom.cdf(k, n, p)
+    frac = np.clip((q - f_prev) / np.maximum(f_k - f_prev, 1e-12), 0, 1)
+    return np.maximum(k - 0.5 + frac, 0.0)
+
+
+# ---------------------------------------------------------------------- fit
+def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_end: pd.Timestamp,
+              special_labels: list[str]) -> QueueModel:
+    """Fit one queue. `cal` covers exactly the grid's days."""
+    model = QueueModel(grid.queue, grid.interval_minutes, grid.days[-1], default_aht_s=settings.default_aht_s)
+    raw = grid.calls
+    totals_raw = np.nansum(raw, axis=1)
+    positive = np.flatnonzero(totals_raw > 0)
+    if len(positive) == 0:
+        model.stopped = True
+        model.notes.append("no calls in the history")
+        return model
+    last_pos = grid.days[positive[-1]]
+    if (history_end - last_pos).days >= STOP_DAYS:
+        model.stopped = True
+        model.notes.append(f"no calls since {last_pos.date()}: forecast as closed")
+        return model
+    kinds = day_kinds(cal)
+    n_days = raw.shape[0]
+    age = (n_days - 1 - np.arange(n_days)).astype(float)
+
+    # 1. a rough expectation per slot to find outages: rolling median total per kind x pooled profile
+    present = np.isfinite(raw).all(axis=1)
+    tot = pd.Series(np.where(present, totals_raw, np.nan))
+    typical = tot.groupby(kinds).transform(lambda s: s.rolling(9, center=True, min_periods=1).median())
+    typical = typical.fillna(tot.median()).to_numpy()
+    rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2))
+    calls = mark_outages(raw, typical[:, None] * rough[kinds])
+    n_out = int((np.isnan(calls) & ~np.isnan(raw)).sum())
+    if n_out:
+        model.notes.append(f"{n_out} intervals of zeros read as outages (not learned)")
+
+    # 2. profiles from recent complete days (holiday kinds from all days)
+    pw = np.where(age < PROFILE_DAYS, 0.5 ** (age / PROFILE_HALF_LIFE), 0.0)
+    pw[kinds == 7] = 1.0
+    pw[kinds == 8] = 1.0
+    profiles = estimate_profiles(calls, kinds, pw)
+    model.profiles = profiles
+
+    # 3. daily totals, scaled up for partly missing days
+    obs = np.isfinite(calls)
+    cover = (profiles[kinds] * obs).sum(axis=1)
+    totals = np.where(cover > 0, np.nansum(calls, axis=1) / np.maximum(cover, 1e-9), np.nan)
+    usable = cover >= 0.5
+
+    # 4. closed day kinds: no calls on most days of that kind, in weeks that have data
+    model.closed_weekdays, model.closed_holidays, model.makeup_closed = _closures(cal, totals_raw, present)
+    open_day = ~model.closed(cal)
+    valid = usable & open_day & (totals > 0)
+    span = n_days
+    spec = daily.DailySpec(
+        t0=grid.days[-1],
+        fourier=settings.fourier if settings.fourier is not None else (4 if span >= 420 else 0),
+        trend=settings.trend,
+        month_start=span >= 56,
+        holiday_names=sorted({n for n in daily.calendar_flags(cal)["period_name"] if n}),
+        special_labels=list(special_labels),
+    )
+    X, names = daily.design(cal, spec)
+    y = np.log1p(np.where(valid, totals, 0.0))
+    recency = 0.5 ** (age / settings.half_life_days)
+    w = np.where(valid, recency * np.clip(cover, 0, 1), 0.0)
+    pen = daily.penalties(names)
+
+    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha)
+    model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
+    resid = (y - X @ beta)[valid & (rw > 0)]
+    model.log_bias = float(np.log(np.mean(np.exp(np.clip(resid - np.median(resid), -3 * scale, 3 * scale))))) \
+        if len(resid) > 10 else 0.0
+
+    # 5. daily error scale per horizon bucket, from internal rolling origins
+    model.sigma = _error_scales(X, y, w, pen, valid, alpha, scale)
+    # 6. interval-level dispersion: the last 28 days against profiles from before them
+    model.phi = _dispersion(calls, kinds, age)
+    # 7. AHT per slot (workday / rest day)
+    if grid.aht is not None:
+        model.aht = _aht_profile(grid.aht, calls, kinds, age, settings.default_aht_s)
+    return model
+
+
+def _fit_daily(X, y, w, pen, valid, alpha=None):
+    beta, rw, scale = daily.robust_ridge(X, y, w, pen)
+    r = y - X @ beta
+    ok = valid & (rw > 0)
+    r = np.clip(r, -2.5 * scale, 2.5 * scale)
+    if alpha is None:
+        alpha = daily.choose_alpha(r, ok)
+    lev = daily.smooth_level(r, ok, alpha)
+    return beta, rw, scale, alpha, float(lev[-1])
+
+
+def _error_scales(X, y, w, pen, valid, alpha, scale) -> np.ndarray:
+    n = len(y)
+    H = ERROR_BUCKETS[-1]
+    errs: list[list[float]] = [[] for _ in ERROR_BUCKETS]
+    for k in range(1, ERROR_ORIGINS + 1):
+        origin = n - k * 14 - H + 14 if k > 1 else n - H
+        if origin < 56 or valid[:origin].sum() < 42:
+            continue
+        beta, _, _, _, lev = _fit_daily(X[:origin], y[:origin], w[:origin], pen, valid[:origin], alpha)
+        for h in range(1, H + 1):
+            i = origin + h - 1
+            if i < n and valid[i]:
+                e = y[i] - (X[i] @ beta + lev)
+                errs[int(np.searchsorted(ERROR_BUCKETS, h))].append(e)
+    out = []
+    floor = max(scale, 0.02)
+    for bucket in errs:
+        if len(bucket) >= 5:
+            e = np.asarray(bucket)
+            robust = 1.4826 * np.median(np.abs(e - np.median(e)))
+            e = np.clip(e, -4 * max(robust, 1e-3), 4 * max(robust, 1e-3))
+            out.append(max(float(np.sqrt(np.mean(e ** 2))), floor))
+        else:
+            out.append(np.nan)
+    out = np.array(out)
+    if np.isnan(out).all():
+        return np.full(len(ERROR_BUCKETS), max(2 * floor, 0.1))
+    out = pd.Series(out).ffill().bfill().to_numpy()
+    return np.maximum.accumulate(out)
+
+
+def _dispersion(calls, kinds, age) -> float:
+    recent = age < 28
+    before = np.where((age >= 28) & (age < 28 + PROFILE_DAYS), 0.5 ** ((age - 28) / PROFILE_HALF_LIFE), 0.0)
+    if (before > 0).sum() < 14:
+        return 0.0
+    prof = estimate_profiles(calls, kinds, before)
+    x = calls[recent]
+    complete = np.isfinite(x).all(axis=1)
+    if complete.sum() < 7:
+        return 0.0
+    x = x[complete]
+    m = x.sum(axis=1, keepdims=True) * prof[kinds[recent][complete]]
+    num = ((x - m) ** 2 - m).sum()
+    den = (m ** 2).sum()
+    return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 0.0
+
+
+def _aht_profile(aht, calls, kinds, age, default) -> np.ndarray:
+    recent = (age < 56)[:, None]
+    w = np.where(recent & np.isfinite(aht) & np.isfinite(calls), np.nan_to_num(calls), 0.0)
+    a = np.nan_to_num(aht)
+    rest = np.isin(kinds, (5, 6, 7))
+    out = np.zeros((2, aht.shape[1]))
+    total_w = w.sum()
+    overall = (w * a).sum() / total_w if total_w > 0 else default
+    for g, mask in enumerate((~rest, rest)):
+        ws = w[mask].sum(axis=0)
+        s = (w[mask] * a[mask]).sum(axis=0)
+        out[g] = (s + 30.0 * overall) / (ws + 30.0)
+    return out
+
+
+def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed) -> np.ndarray:
+    wd = pd.to_datetime(cal["date"]).dt.weekday.to_numpy()
+    period = cal["holiday_period"].to_numpy(bool)
+    makeup = cal["is_makeup_workday"].to_numpy(bool)
+    names = daily.calendar_flags(cal)["period_name"].to_numpy()
+    by_weekday = np.isin(wd, closed_weekdays) & (~period | (wd >= 5)) & ~makeup
+    by_holiday = period & np.isin(names, closed_holidays)
+    return by_weekday | by_holiday | (makeup & makeup_closed)
+
+
+def _closures(cal, totals_raw, present) -> tuple[tuple[int, ...], tuple[str, ...], bool]:
+    """Closed weekdays, closed holiday names and whether make-up days were closed, from the history: a day
+    type is closed when fewer than 30% of its days (in weeks that have data) had calls."""
+    n_days = len(cal)
+    week = np.arange(n_days) // 7
+    in_data_weeks = np.isin(week, np.unique(week[present]))
+    opened = present & (totals_raw > 0)
+    recent = np.arange(n_days) >= n_days - 7 * 26
+    wd = pd.to_datetime(cal["date"]).dt.weekday.to_numpy()
+    period = cal["holiday_period"].to_numpy(bool)
+    makeup = cal["is_makeup_workday"].to_numpy(bool)
+    names = daily.calendar_flags(cal)["period_name"].to_numpy()
+    plain = ~period & ~makeup & in_data_weeks
+    closed_wd = tuple(int(d) for d in range(7)
+                      if ((wd == d) & plain & recent).any() and opened[(wd == d) & plain & recent].mean() < 0.3)
+    closed_h = []
+    for name in sorted({n for n in names[period] if n}):
+        mask = period & (names == name) & in_data_weeks & ~np.isin(wd, closed_wd)
+        if mask.any() and opened[mask].mean() < 0.3:
+            closed_h.append(str(name))
+    mk = makeup & in_data_weeks
+    makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
+    return closed_wd, tuple(closed_h), makeup_closed

@@ -1,0 +1,140 @@
+"""The sample hotline's work force: teams with a leader, skill mixes, contracts, new hires and requests.
+
+Head count is sized as a real centre would: from the weekly on-phone hours the recent demand needs per
+queue (Erlang staffing of the last four weeks' average week), divided by the on-phone hours a full-time
+agent gives after breaks and training, grossed up for shrinkage, plus a small margin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Config
+from wfm.readers.agents import Agent
+
+FIRST_NAMES = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英 丹 玲 萍 鹏 华 红 玉兰 飞".split()
+FAMILY_NAMES = "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗".split()
+# Secondary skills that commonly go with a primary one in a telecom hotline.
+SECONDARY = {
+    "billing": ["data", "faults", "complaints"],
+    "faults": ["data", "billing"],
+    "complaints": ["billing", "vip"],
+    "vip": ["billing", "complaints"],
+    "english": ["billing", "vip"],
+    "data": ["billing", "faults"],
+}
+PT_SHARE = 0.18  # part-time agents
+TEAM_SIZE = 14
+
+
+def weekly_agent_hours(history: pd.DataFrame, config: Config, weeks: int = 4) -> dict[str, float]:
+    """On-phone agent-hours a week each queue needs: Erlang staffing of the last `weeks` weeks' average week."""
+    from wfm.staffing import required_agents  # the staffing stage sizes the sample work force
+
+    interval_s = config.centre.interval_s
+    end = history["interval_start"].max().normalize() + pd.Timedelta(days=1)
+    recent = history[history["interval_start"] >= end - pd.Timedelta(weeks=weeks)].copy()
+    recent["slot"] = recent["interval_start"].dt.day_of_week * 10_000 + (
+        recent["interval_start"].dt.hour * 60 + recent["interval_start"].dt.minute)
+    hours: dict[str, float] = {}
+    for queue, g in recent.groupby("queue"):
+        q = config.queues[queue]
+        week = g.groupby("slot").agg(calls=("offered", "mean"), aht=("aht_s", "mean"))
+        aht = week["aht"].fillna(q.default_aht_s).to_numpy()
+        agents = required_agents(week["calls"].to_numpy(), aht, interval_s=interval_s, sl_target=q.sl_target,
+                                 answer_time_s=q.answer_time_s, max_occupancy=q.max_occupancy,
+                                 patience_s=q.patience_s)
+        hours[queue] = float(np.sum(agents)) * interval_s / 3600
+    return hours
+
+
+def on_phone_hours_per_fte(config: Config) -> float:
+    """On-phone hours a full-time agent gives in a week once breaks and training placed by the roster are out."""
+    shifts_per_week = config.rules.hours_per_week / config.rules.max_hours_day
+    breaks_h = shifts_per_week * config.breaks.breaks_per_shift * config.breaks.break_minutes / 60
+    if config.breaks.lunch_paid:
+        breaks_h += shifts_per_week * config.breaks.lunch_minutes / 60
+    training_h = 0.0
+    for t in config.training:
+        if t.who == "all":
+            training_h += t.minutes / 60 * (shifts_per_week if t.frequency == "daily" else 1.0)
+    return config.rules.hours_per_week - breaks_h - training_h
+
+
+def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days: int = 7, seed: int = 0,
+                  margin: float = 1.12) -> list[Agent]:
+    """A work force sized to the demand in `history`, for a roster period starting `start`."""
+    rng = np.random.default_rng(seed)
+    need = weekly_agent_hours(history, config)
+    per_fte = on_phone_hours_per_fte(config) * (1 - config.shrinkage.unplaced)
+    fte = {q: h / per_fte * margin for q, h in need.items()}
+    total_fte = sum(fte.values())
+    n_teams = max(1, round(total_fte / (TEAM_SIZE - 1)))
+    # a part-timer gives ~25 of 40 hours; solve heads so that FT + PT hours cover total FTE
+    heads = math.ceil(total_fte / (1 - PT_SHARE + PT_SHARE * 25 / 40))
+    primary = _primary_queues(fte, heads, rng)
+    agents: list[Agent] = []
+    names = _names(heads + n_teams, rng)
+    for t in range(n_teams):
+        agents.append(Agent(
+            agent_id=f"S{t + 1:03d}", name=names.pop(), team=f"T{t + 1:02d}", role="supervisor",
+            skills={"billing": 1.0, "complaints": 1.0, "vip": 1.0}, contract_hours_week=40.0,
+        ))
+    shift_codes = [s.code for s in config.shifts if not s.night and s.code != "P"]
+    new_hires = set(rng.choice(heads, size=min(10, heads // 12), replace=False).tolist())
+    for i in range(heads):
+        queue = primary[i]
+        part_time = rng.random() < PT_SHARE and i not in new_hires
+        skills = {queue: 1.0}
+        if i in new_hires:
+            skills = {"billing": 0.7}
+        else:
+            n_extra = rng.choice([0, 1, 2], p=[0.25, 0.5, 0.25])
+            for extra in rng.permutation(SECONDARY[queue])[:n_extra]:
+                skills[str(extra)] = float(rng.choice([1.0, 0.9, 0.8]))
+        contract = float(rng.choice([20.0, 25.0, 30.0])) if part_time else 40.0
+        requests = ()
+        if rng.random() < 0.2:
+            requests = (start + dt.timedelta(days=int(rng.integers(0, days))),)
+        pref = ""
+        if shift_codes and rng.random() < 0.3 and not part_time:
+            pref = str(rng.choice(shift_codes))
+        agents.append(Agent(
+            agent_id=f"A{i + 1:04d}", name=names.pop(), team=f"T{i % n_teams + 1:02d}", role="agent",
+            skills=skills, contract_hours_week=contract,
+            min_hours_week=contract if not part_time else contract - 5,
+            max_hours_week=contract if not part_time else contract + 5,
+            available_from=(8 * 60 if part_time else None), available_to=(22 * 60 if part_time else None),
+            days_off_requested=requests, shift_preference=pref,
+            training_until=start + dt.timedelta(days=13) if i in new_hires else None,
+        ))
+    return agents
+
+
+def _primary_queues(fte: dict[str, float], heads: int, rng: np.random.Generator) -> list[str]:
+    """Primary queue per agent, proportional to each queue's FTE (largest-remainder rounding), shuffled."""
+    total = sum(fte.values())
+    exact = {q: heads * f / total for q, f in fte.items()}
+    counts = {q: max(1, int(v)) for q, v in exact.items()}
+    for q in sorted(exact, key=lambda q: exact[q] - int(exact[q]), reverse=True):
+        if sum(counts.values()) >= heads:
+            break
+        counts[q] += 1
+    out = [q for q, n in counts.items() for _ in range(n)][:heads]
+    return [str(q) for q in rng.permutation(out)]
+
+
+def _names(n: int, rng: np.random.Generator) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    while len(out) < n:
+        name = str(rng.choice(FAMILY_NAMES)) + str(rng.choice(FIRST_NAMES))
+        if name in seen:
+            name += str(len(out))
+        seen.add(name)
+        out.append(name)
+    return out

@@ -1,0 +1,181 @@
+"""The sample hotline's config, written fully commented so a scheduler can adapt it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """A sample queue: its target and the shape of its demand."""
+
+    name: str
+    label: str
+    sl_target: float
+    answer_time_s: int
+    patience_s: int
+    priority: int
+    max_occupancy: float
+    aht_s: float
+    daily_calls: float  # a typical Wednesday outside holidays, before trend and season
+    opens: int  # hour the queue takes calls (0 = 24/7)
+    closes: int
+    month_start_lift: float  # extra share of calls on the 1st of the month (bills issued)
+
+
+QUEUES = (
+    QueueSpec("billing", "话费咨询 Billing", 0.80, 20, 120, 3, 0.88, 230, 3900, 0, 24, 0.40),
+    QueueSpec("faults", "故障申报 Faults", 0.80, 20, 150, 3, 0.88, 340, 1500, 0, 24, 0.05),
+    QueueSpec("complaints", "投诉处理 Complaints", 0.85, 20, 180, 2, 0.85, 520, 300, 8, 22, 0.15),
+    QueueSpec("vip", "VIP/全球通 优先接入", 0.90, 15, 90, 5, 0.85, 300, 620, 8, 22, 0.20),
+    QueueSpec("english", "英语专席 English", 0.80, 30, 150, 2, 0.85, 400, 90, 8, 22, 0.05),
+    QueueSpec("data", "数据专席 Data services", 0.80, 20, 120, 2, 0.88, 310, 520, 8, 22, 0.15),
+)
+
+
+def config_text(queues: tuple[QueueSpec, ...] = QUEUES, *, name: str = "Sample provincial hotline 10086",
+                time_limit_s: float = 60.0) -> str:
+    """The TOML text of a centre config with every key commented."""
+    queue_tables = "\n".join(_queue_table(q) for q in queues)
+    return f'''# wfm centre configuration. Every key is optional unless marked (required).
+# Times are the centre's local wall-clock time; durations in seconds (_s), minutes or hours (_h) as named.
+
+[centre]
+name = "{name}"              # shown on reports
+interval_minutes = 15        # (required) interval length of history, forecast and roster: 5, 10, 15, 20, 30 or 60
+open = "00:00"               # opening time; open = "00:00" with close = "24:00" is a 24/7 centre
+close = "24:00"              # closing time ("24:00" = midnight)
+timezone = "Asia/Shanghai"   # IANA time zone of the centre; history timestamps with UTC offsets are converted to it
+country = "CN"               # public-holiday calendar (ISO code); CN includes make-up working days (调休)
+language = "en"              # language of the roster workbook: "en" or "zh"
+
+[calendar]
+extra_holidays = []          # dates treated as holidays in addition to the country's, e.g. ["2026-12-31"]
+extra_workdays = []          # dates treated as working days, e.g. a make-up Saturday not yet in the calendar
+# special days with their own forecast effect (bill dates, campaigns, planned outages): "YYYY-MM-DD" = "label"
+special_days = {{}}
+
+# One table per queue (skill). sl_target of calls answered within answer_time_s is the service target.
+{queue_tables}
+[shrinkage]
+# Shares of paid time lost to what the roster does NOT place itself. Breaks, lunch and training are placed by
+# the roster and are not counted here again. heads = ceil(agents / (1 - sum of these)).
+absence = 0.05               # sickness and unplanned absence
+leave = 0.05                 # annual leave
+meetings = 0.02              # team meetings not in the roster
+other = 0.0                  # anything else
+
+# Shift templates: a one-letter code (used in shift codes such as E0700), allowed start times, and the
+# elapsed length in hours including an unpaid lunch. Night shifts are followed by the rest_after_night_h rule.
+[[shifts]]
+code = "E"
+name = "Early"
+start_times = ["07:00", "07:30", "08:00"]
+length_h = 9
+night = false
+
+[[shifts]]
+code = "D"
+name = "Day"
+start_times = ["09:00", "09:30", "10:00"]
+length_h = 9
+night = false
+
+[[shifts]]
+code = "L"
+name = "Late"
+start_times = ["13:00", "13:30", "14:00"]
+length_h = 9
+night = false
+
+[[shifts]]
+code = "N"
+name = "Night"
+start_times = ["22:00"]
+length_h = 9
+night = true
+
+[[shifts]]
+code = "P"
+name = "Part-time"
+start_times = ["10:00", "11:00", "17:00", "18:00"]
+length_h = 5
+night = false
+
+[breaks]
+break_minutes = 15           # length of each short break
+breaks_per_shift = 2         # short breaks in a full shift (one in shifts of 6 h or less)
+lunch_minutes = 60           # meal break in shifts longer than lunch_if_shift_over_h
+lunch_paid = false           # an unpaid lunch does not count toward hours
+lunch_if_shift_over_h = 6
+lunch_window_h = [3, 5.5]    # lunch starts between these hours after the shift start
+min_work_between_breaks_h = 1.0
+
+[rules]
+hours_per_week = 40          # standard hours (Chinese labour law: 8 h/day, 40 h/week)
+max_hours_day = 8            # paid hours in a day before overtime
+max_overtime_h_day = 3       # overtime cap per day
+max_overtime_h_month = 36    # overtime cap per month
+hours_averaging = "week"     # "week": contract hours every week; "period": averaged over the roster period (综合计算工时)
+max_consecutive_days = 6     # working days in a row
+min_days_off_week = 2        # days off in every calendar week
+min_rest_h = 12              # rest between the end of one shift and the start of the next
+max_nights_period = 8        # night shifts per agent in the roster period
+rest_after_night_h = 24      # rest after the last night shift of a run
+min_weekends_off_period = 1  # full weekends (Saturday and Sunday) off per 4 weeks
+supervisor_on_duty = true    # at least one supervisor on duty whenever the centre is open
+
+# Off-phone activities the roster places in low-volume intervals.
+[[training]]
+name = "daily learning (每日一学)"
+minutes = 15
+frequency = "daily"          # daily, weekly or once per roster period
+who = "all"                  # all, new_hires, or a team name
+group = false                # true: the team attends together
+activity = "training"        # training, meeting or coaching
+
+[[training]]
+name = "weekly case review (每周一案)"
+minutes = 60
+frequency = "weekly"
+who = "all"
+group = true
+activity = "meeting"
+
+[[training]]
+name = "new-hire product training"
+minutes = 240
+frequency = "weekly"
+who = "new_hires"
+group = true
+activity = "training"
+
+[rotation]
+fair_shift_types = true      # share early/late/night shifts fairly within each team
+fair_weekends = true         # share weekend work fairly within each team
+queue_rotation_weeks = 0     # rotate agents' primary queue every N weeks (0 = off)
+
+[solver]
+time_limit_s = {time_limit_s:g}          # roster search time limit; the best roster found so far is kept
+workers = 2                  # search threads
+seed = 0                     # fixed seed: the same inputs give the same roster
+
+[costs]
+hourly_wage = 32.0           # paid cost per agent hour
+overtime_multiplier = 1.5    # overtime hours cost this multiple
+currency = "CNY"
+'''
+
+
+def _queue_table(q: QueueSpec) -> str:
+    return f'''[queues.{q.name}]
+label = "{q.label}"
+sl_target = {q.sl_target:g}            # (required) share of calls answered within answer_time_s
+answer_time_s = {q.answer_time_s}          # (required) seconds
+# asa_target_s = 30          # optional: also keep the average speed of answer at or below this
+max_occupancy = {q.max_occupancy:g}        # cap on the share of time agents are busy
+patience_s = {q.patience_s}            # mean caller patience; set = staff with Erlang A (abandonment), omit = Erlang C
+priority = {q.priority}                 # routing priority, higher first; weights under-staffing in the roster
+min_agents = 1               # floor of agents while calls are expected
+default_aht_s = {q.aht_s:g}          # handle time used when the history has no aht_s
+'''

@@ -1,0 +1,494 @@
+"""Staffing: from forecast calls to required on-phone agents and rostered heads, per interval and queue.
+
+Erlang C (M/M/N) for queues without a patience, Erlang A (M/M/N+M, Palm 1943; Garnett, Mandelbaum &
+Reiman 2002) for queues with one; formulas and sources in `wfm.erlang`. Conventions follow
+`shared/data/erlang_reference.md`: load A = calls * aht_s / interval_s; required agents = the smallest N
+with service level >= target, ASA <= target (when set), occupancy <= cap (when set) and, for Erlang C,
+N > A; zero calls need zero agents. Comparisons against targets allow 1e-12 for floating-point noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from wfm import erlang as E
+from wfm.errors import WfmError
+
+TOL = 1e-12
+BINDINGS = ("none", "service_level", "asa", "occupancy", "min_agents")
+_NONE, _SL, _ASA, _OCC, _MIN = range(5)
+
+
+class StaffingError(WfmError, ValueError):
+    """Bad staffing input (negative, NaN, out of range); the CLI reports it without a traceback."""
+
+
+class ImpossibleTargetError(StaffingError):
+    """A target that no number of agents can meet."""
+
+
+class QueueLike(Protocol):
+    """The fields of `wfm.config.QueueConfig` that staffing reads."""
+
+    name: str
+    sl_target: float
+    answer_time_s: float
+    asa_target_s: float | None
+    max_occupancy: float | None
+    patience_s: float | None
+    min_agents: int
+
+
+# ------------------------------------------------------------------------------------------- validation
+
+
+def _arr(name: str, value: Any, *, optional: bool = False) -> np.ndarray:
+    """A float array; None (when optional) becomes NaN, meaning "not set"."""
+    if value is None:
+        if optional:
+            return np.array(np.nan)
+        raise StaffingError(f"{name} is required")
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise StaffingError(f"{name} must be numeric, got {value!r}") from None
+    if not optional and np.isnan(a).any():
+        raise StaffingError(f"{name} contains NaN (missing) values")
+    if np.isinf(a).any():
+        raise StaffingError(f"{name} contains infinite values")
+    return a
+
+
+def _check(cond: np.ndarray | bool, message: str, cls: type[StaffingError] = StaffingError) -> None:
+    if np.any(cond):
+        raise cls(message)
+
+
+def _load(calls: Any, aht_s: Any, interval_s: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    calls_a = _arr("calls", calls)
+    aht = np.asarray(aht_s, dtype=float) if aht_s is not None else None
+    if aht is None:
+        raise StaffingError("aht_s is required")
+    ivl = _arr("interval_s", interval_s)
+    _check(calls_a < 0, "calls must not be negative")
+    _check(ivl <= 0, "interval_s must be positive")
+    calls_b, aht_b = np.broadcast_arrays(calls_a, aht)
+    _check(np.isnan(aht_b) & (calls_b > 0), "aht_s is missing (NaN) where calls are expected")
+    _check(np.isinf(aht_b), "aht_s contains infinite values")
+    aht_b = np.where(np.isnan(aht_b), 0.0, aht_b)
+    _check(aht_b < 0, "aht_s must not be negative")
+    load = calls_b * aht_b / ivl
+    return calls_b, aht_b, ivl, load
+
+
+def _patience(patience_s: Any) -> np.ndarray:
+    p = _arr("patience_s", patience_s, optional=True)
+    _check(p <= 0, "patience_s must be positive (omit it for Erlang C)")
+    return p
+
+
+# ------------------------------------------------------------------------------------------- metrics
+
+
+def _metrics(calls: Any, aht_s: Any, agents: Any, interval_s: Any, answer_time_s: Any, patience_s: Any,
+             *, want_asa: bool = True) -> dict[str, np.ndarray]:
+    """All queue metrics at a given staffing; Erlang A where patience is set, else Erlang C."""
+    _, aht, _, load = _load(calls, aht_s, interval_s)
+    n = _arr("agents", agents)
+    _check((n < 0) | (n != np.round(n)), "agents must be whole numbers >= 0")
+    t = _arr("answer_time_s", answer_time_s)
+    _check(t < 0, "answer_time_s must not be negative")
+    pat = _patience(patience_s)
+    load, aht, n, t, pat = np.broadcast_arrays(load, aht, n, t, pat)
+    shape = load.shape
+    load, aht, n, t, pat = (np.ravel(v).astype(float) for v in (load, aht, n, t, pat))
+    pw = np.zeros(load.size)
+    sl = np.ones(load.size)
+    asa = np.zeros(load.size)
+    pab = np.zeros(load.size)
+    occ = np.zeros(load.size)
+    has_a = ~np.isnan(pat)
+    busy = load > 0
+    c = busy & ~has_a
+    if c.any():
+        pw[c], sl[c], w = E.erlang_c_metrics(n[c], load[c], t[c] / aht[c])
+        asa[c] = w * aht[c]
+        with np.errstate(divide="ignore"):
+            occ[c] = np.minimum(1.0, load[c] / n[c])
+    a = busy & has_a
+    if a.any():
+        r, p = pat[a] / aht[a], pat[a]
+        pw[a], sl[a], pab[a] = E.erlang_a_metrics(n[a], load[a], r, t[a] / p)
+        if want_asa:
+            asa[a] = E.erlang_a_wait_answered(n[a], load[a], r) * p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            occ[a] = np.where(n[a] > 0, load[a] * (1.0 - pab[a]) / n[a], 1.0)
+    out = {"wait_probability": pw, "service_level": sl, "asa_s": asa, "abandon_rate": pab, "occupancy": occ}
+    return {k: v.reshape(shape) for k, v in out.items()}
+
+
+def service_level(calls: Any, aht_s: Any, agents: Any, *, interval_s: Any, answer_time_s: Any,
+                  patience_s: Any = None) -> np.ndarray:
+    """Share of callers answered within `answer_time_s` (Erlang A: over all arriving callers)."""
+    return _metrics(calls, aht_s, agents, interval_s, answer_time_s, patience_s, want_asa=False)["service_level"]
+
+
+def wait_probability(calls: Any, aht_s: Any, agents: Any, *, interval_s: Any, patience_s: Any = None) -> np.ndarray:
+    """Probability that a caller has to wait at all (Erlang C: C(N, A))."""
+    return _metrics(calls, aht_s, agents, interval_s, 0.0, patience_s, want_asa=False)["wait_probability"]
+
+
+def asa(calls: Any, aht_s: Any, agents: Any, *, interval_s: Any, patience_s: Any = None) -> np.ndarray:
+    """Average speed of answer in seconds (Erlang A: mean wait of answered callers); inf when N <= A in C."""
+    return _metrics(calls, aht_s, agents, interval_s, 0.0, patience_s)["asa_s"]
+
+
+def abandon_probability(calls: Any, aht_s: Any, agents: Any, *, interval_s: Any, patience_s: Any) -> np.ndarray:
+    """Share of callers who hang up before being answered (Erlang A)."""
+    return _metrics(calls, aht_s, agents, interval_s, 0.0, patience_s, want_asa=False)["abandon_rate"]
+
+
+def occupancy(calls: Any, aht_s: Any, agents: Any, *, interval_s: Any, patience_s: Any = None) -> np.ndarray:
+    """Share of agent time on calls: A / N (Erlang A: A (1 - P(abandon)) / N); capped at 1."""
+    return _metrics(calls, aht_s, agents, interval_s, 0.0, patience_s, want_asa=False)["occupancy"]
+
+
+# ------------------------------------------------------------------------------------- required agents
+
+
+def required_agents(calls: Any, aht_s: Any, *, interval_s: Any, sl_target: Any, answer_time_s: Any,
+                    max_occupancy: Any = None, patience_s: Any = None, asa_target_s: Any = None) -> np.ndarray:
+    """On-phone agents needed per interval (int array; arguments broadcast, NaN in an optional = not set).
+
+    Erlang C, or Erlang A where `patience_s` is given. Raises `ImpossibleTargetError` for targets no
+    staffing can meet and `StaffingError` for negative or missing inputs.
+    """
+    agents, _ = required_agents_explained(calls, aht_s, interval_s=interval_s, sl_target=sl_target,
+                                          answer_time_s=answer_time_s, max_occupancy=max_occupancy,
+                                          patience_s=patience_s, asa_target_s=asa_target_s)
+    return agents
+
+
+def required_agents_explained(calls: Any, aht_s: Any, *, interval_s: Any, sl_target: Any, answer_time_s: Any,
+                              max_occupancy: Any = None, patience_s: Any = None, asa_target_s: Any = None,
+                              min_agents: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(agents, binding): as `required_agents`, plus which target set each number (see `BINDINGS`).
+
+    `min_agents` is a floor applied where calls > 0; ties are credited in the order service level, ASA,
+    occupancy, floor.
+    """
+    _, aht, _, load = _load(calls, aht_s, interval_s)
+    sl = _arr("sl_target", sl_target)
+    t = _arr("answer_time_s", answer_time_s)
+    cap = _arr("max_occupancy", max_occupancy, optional=True)
+    pat = _patience(patience_s)
+    asa_t = _arr("asa_target_s", asa_target_s, optional=True)
+    floor_ = _arr("min_agents", min_agents)
+    _check(t < 0, "answer_time_s must not be negative")
+    _check(sl < 0, "sl_target must be between 0 and 1")
+    _check(sl >= 1, "a service-level target of 100% cannot be met by any staffing: with random arrivals some "
+           "callers always wait (use a target below 1, e.g. 0.95)", ImpossibleTargetError)
+    _check((cap <= 0) | (cap > 1), "max_occupancy must be in (0, 1]")
+    _check(asa_t <= 0, "an ASA target of 0 s cannot be met by any staffing (some callers always wait)",
+           ImpossibleTargetError)
+    _check((floor_ < 0) | (floor_ != np.round(floor_)), "min_agents must be a whole number >= 0")
+
+    arrays = np.broadcast_arrays(load, aht, sl, t, cap, pat, asa_t, floor_)
+    shape = arrays[0].shape
+    load, aht, sl, t, cap, pat, asa_t, floor_ = (np.ravel(v).astype(float) for v in arrays)
+    agents = np.zeros(load.size, dtype=np.int64)
+    binding = np.full(load.size, _NONE, dtype=np.int8)
+
+    busy = load > 0
+    c = np.flatnonzero(busy & np.isnan(pat))
+    if c.size:
+        agents[c], binding[c] = _required_c(load[c], aht[c], sl[c], t[c], cap[c], asa_t[c])
+    a = np.flatnonzero(busy & ~np.isnan(pat))
+    if a.size:
+        agents[a], binding[a] = _required_a(load[a], aht[a], sl[a], t[a], cap[a], asa_t[a], pat[a])
+    floor_i = floor_.astype(np.int64)
+    low = busy & (agents < floor_i)
+    agents[low] = floor_i[low]
+    binding[low] = _MIN
+    return agents.reshape(shape), binding.reshape(shape)
+
+
+def _occupancy_floor(load: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """ceil(A / cap) guarded against float noise (17.85 / 0.85 is 21); 0 where there is no cap."""
+    with np.errstate(invalid="ignore"):
+        n = np.ceil(np.round(load / cap, 9))
+    return np.where(np.isnan(cap), 0, n).astype(np.int64)
+
+
+def _required_c(load, aht, sl, t, cap, asa_t):
+    asa_rel = np.where(np.isnan(asa_t), np.inf, asa_t / aht)
+    n_sl, n_asa = E.erlang_c_search(load, t / aht, sl, asa_rel, tol=TOL)
+    n_occ = _occupancy_floor(load, cap)
+    stacked = np.stack([n_sl, n_asa, n_occ])
+    return stacked.max(axis=0), (np.argmax(stacked, axis=0) + _SL).astype(np.int8)
+
+
+def _required_a(load, aht, sl, t, cap, asa_t, pat):
+    r, tt = pat / aht, t / pat
+
+    def sl_ok(idx, n):
+        return E.erlang_a_metrics(n, load[idx], r[idx], tt[idx])[1] >= sl[idx] - TOL
+
+    # SL <= P(answered) < N / A, so N <= sl * A never meets the target: a lower bound that is false.
+    lo = np.floor(sl * load).astype(np.int64)
+    guess, _ = E.erlang_c_search(load, t / aht, sl, np.full(load.size, np.inf), tol=TOL)
+    hi = E.gallop_upper(sl_ok, lo, np.maximum(guess, 1))
+    n = E.bisect_smallest(sl_ok, lo, hi)
+    binding = np.full(load.size, _SL, dtype=np.int8)
+
+    has_asa = np.flatnonzero(~np.isnan(asa_t))
+    if has_asa.size:
+        def asa_ok(idx, m):
+            g = has_asa[idx]
+            return E.erlang_a_wait_answered(m, load[g], r[g]) * pat[g] <= asa_t[g] * (1 + TOL)
+
+        sub = np.arange(has_asa.size)
+        bad = ~asa_ok(sub, n[has_asa])
+        if bad.any():
+            idx = has_asa[bad]
+            pos = sub[bad]
+            lo2 = n[idx]
+
+            def asa_ok_sub(i, m):
+                return asa_ok(pos[i], m)
+
+            hi2 = E.gallop_upper(asa_ok_sub, lo2, lo2 + 1)
+            n[idx] = E.bisect_smallest(asa_ok_sub, lo2, hi2)
+            binding[idx] = _ASA
+
+    has_cap = np.flatnonzero(~np.isnan(cap))
+    if has_cap.size:
+        def occ_ok(idx, m):
+            g = has_cap[idx]
+            pab = E.erlang_a_metrics(m, load[g], r[g], tt[g])[2]
+            return load[g] * (1.0 - pab) <= (cap[g] + TOL) * m
+
+        sub = np.arange(has_cap.size)
+        bad = ~occ_ok(sub, n[has_cap])
+        if bad.any():
+            idx, pos = has_cap[bad], sub[bad]
+            hi3 = np.maximum(_occupancy_floor(load[idx], cap[idx]), n[idx] + 1)  # A/N <= cap always suffices
+            n[idx] = E.bisect_smallest(lambda i, m: occ_ok(pos[i], m), n[idx], hi3)
+            binding[idx] = _OCC
+    return n, binding
+
+
+# ------------------------------------------------------------------------------------------- shrinkage
+
+
+def heads(agents: Any, shrinkage: Any) -> np.ndarray:
+    """Rostered heads = ceil(agents / (1 - shrinkage)), exact (7 agents at 30% shrinkage is 10, not 11).
+
+    Use only the shrinkage the roster does not place itself (absence, leave, meetings): breaks, lunch and
+    training placed by the roster are already in its coverage and must not be counted twice.
+    """
+    n = _arr("agents", agents)
+    _check((n < 0) | (n != np.round(n)), "agents must be whole numbers >= 0")
+    s = _arr("shrinkage", shrinkage)
+    _check((s < 0) | (s >= 1), "shrinkage must be in [0, 1)")
+    if s.ndim == 0:
+        keep = Fraction(1) - Fraction(repr(float(s))).limit_denominator(10**9)
+        num, den = keep.numerator, keep.denominator
+        out = -((-n.astype(np.int64) * den) // num)
+        return out
+    return np.ceil(np.round(n / (1.0 - s), 9)).astype(np.int64)
+
+
+# ------------------------------------------------------------------------------------------- frames
+
+
+def _queue_arrays(queue_col: pd.Series, queues: Mapping[str, QueueLike]) -> dict[str, np.ndarray]:
+    unknown = sorted(set(queue_col.unique()) - set(queues))
+    if unknown:
+        raise StaffingError(f"queue(s) not in the config: {', '.join(map(str, unknown))}")
+    fields = {"sl_target": 0.0, "answer_time_s": 0.0, "asa_target_s": np.nan, "max_occupancy": np.nan,
+              "patience_s": np.nan, "min_agents": 0}
+    out = {}
+    for f, default in fields.items():
+        table = {name: (getattr(q, f) if getattr(q, f) is not None else default) for name, q in queues.items()}
+        out[f] = queue_col.map(table).to_numpy(dtype=float)
+    return out
+
+
+def staff(forecast: pd.DataFrame, queues: Mapping[str, QueueLike], *, interval_s: int, shrinkage: float,
+          open_mask: Sequence[bool] | np.ndarray | pd.Series | None = None) -> pd.DataFrame:
+    """Requirements per interval and queue from a forecast (`interval_start, queue, calls, aht_s`).
+
+    Returns the contract's requirements columns plus `abandon_rate` (Erlang A queues; empty for Erlang C)
+    and `binding` (service_level, asa, occupancy, min_agents, or none where no calls are expected).
+    `shrinkage` is the share the roster does not place; `open_mask` (aligned with the forecast rows) limits
+    the queues' `min_agents` floor to open intervals (default: always open).
+    """
+    missing = [c for c in ("interval_start", "queue", "calls", "aht_s") if c not in forecast.columns]
+    if missing:
+        raise StaffingError(f"forecast is missing column(s): {', '.join(missing)}")
+    q = _queue_arrays(forecast["queue"], queues)
+    calls = forecast["calls"].to_numpy(dtype=float)
+    aht = forecast["aht_s"].to_numpy(dtype=float)
+    floor_ = q["min_agents"]
+    if open_mask is not None:
+        floor_ = np.where(np.asarray(open_mask, dtype=bool), floor_, 0.0)
+    agents, binding = required_agents_explained(
+        calls, aht, interval_s=interval_s, sl_target=q["sl_target"], answer_time_s=q["answer_time_s"],
+        max_occupancy=q["max_occupancy"], patience_s=q["patience_s"], asa_target_s=q["asa_target_s"],
+        min_agents=floor_)
+    m = _metrics(calls, aht, agents, interval_s, q["answer_time_s"], q["patience_s"])
+    _, aht_c, _, load = _load(calls, aht, interval_s)
+    out = pd.DataFrame({
+        "interval_start": forecast["interval_start"].to_numpy(),
+        "queue": forecast["queue"].to_numpy(),
+        "calls": calls,
+        "aht_s": aht_c,
+        "erlangs": np.round(load, 6),
+        "agents": agents,
+        "heads": heads(agents, shrinkage),
+        "service_level": np.round(m["service_level"], 6),
+        "asa_s": np.round(m["asa_s"], 3),
+        "occupancy": np.round(m["occupancy"], 6),
+        "abandon_rate": np.where(np.isnan(q["patience_s"]), np.nan, np.round(m["abandon_rate"], 6)),
+        "binding": np.asarray(BINDINGS, dtype=object)[binding],
+    })
+    return out
+
+
+def summarise(requirements: pd.DataFrame, *, interval_s: int,
+              hours_per_fte: float = 40.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-day and per-week (Monday start) totals per queue and for all queues together (`queue` = "all").
+
+    Columns: peak_agents (largest interval requirement; for "all" the peak of the summed requirement),
+    agent_hours, head_hours, fte. Weekly FTE = head_hours / hours_per_fte; daily FTE = head_hours /
+    (hours_per_fte / 5), i.e. full-time days of a 5-day week.
+    """
+    if requirements.empty:
+        cols = ["queue", "peak_agents", "agent_hours", "head_hours", "fte"]
+        return pd.DataFrame(columns=["date", *cols]), pd.DataFrame(columns=["week_start", "days", *cols])
+    h = interval_s / 3600.0
+    df = requirements[["interval_start", "queue", "agents", "heads"]].copy()
+    ts = pd.to_datetime(df["interval_start"])
+    df["date"] = ts.dt.normalize()
+    total = df.groupby(["interval_start", "date"], as_index=False)[["agents", "heads"]].sum()
+    total["queue"] = "all"
+    both = pd.concat([df, total], ignore_index=True)
+    both["week_start"] = both["date"] - pd.to_timedelta(both["date"].dt.weekday, unit="D")
+
+    def agg(keys: list[str]) -> pd.DataFrame:
+        g = both.groupby(keys, sort=True)
+        res = g.agg(peak_agents=("agents", "max"), agent_hours=("agents", "sum"), head_hours=("heads", "sum"),
+                    days=("date", "nunique")).reset_index()
+        res["agent_hours"] = res["agent_hours"] * h
+        res["head_hours"] = res["head_hours"] * h
+        return res
+
+    daily = agg(["date", "queue"]).drop(columns="days")
+    daily["fte"] = daily["head_hours"] / (hours_per_fte / 5.0)
+    daily["date"] = daily["date"].dt.date
+    weekly = agg(["week_start", "queue"])
+    weekly["fte"] = weekly["head_hours"] / hours_per_fte
+    weekly["week_start"] = weekly["week_start"].dt.date
+    weekly = weekly[["week_start", "days", "queue", "peak_agents", "agent_hours", "head_hours", "fte"]]
+    order = {name: i for i, name in enumerate(list(dict.fromkeys(requirements["queue"])) + ["all"])}
+    daily = daily.sort_values(["date", "queue"], key=lambda s: s.map(order) if s.name == "queue" else s)
+    weekly = weekly.sort_values(["week_start", "queue"], key=lambda s: s.map(order) if s.name == "queue" else s)
+    return daily.reset_index(drop=True), weekly.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PooledQueue:
+    """A queue made of several pooled queues (same fields staffing reads from `QueueConfig`)."""
+
+    name: str
+    sl_target: float
+    answer_time_s: float
+    asa_target_s: float | None
+    max_occupancy: float | None
+    patience_s: float | None
+    min_agents: int
+
+
+def pooled_queue(members: Sequence[QueueLike], name: str | None = None) -> PooledQueue:
+    """The queue config of a pool: the strictest target of its members (highest SL target, shortest answer
+    time, lowest ASA target and occupancy cap, largest floor); patience is the shortest member patience when
+    every member has one (Erlang A), else none (Erlang C)."""
+    def least(values: list[float | None]) -> float | None:
+        vals = [v for v in values if v is not None]
+        return min(vals) if vals else None
+
+    pats = [m.patience_s for m in members]
+    return PooledQueue(
+        name=name or "+".join(m.name for m in members),
+        sl_target=max(m.sl_target for m in members),
+        answer_time_s=min(m.answer_time_s for m in members),
+        asa_target_s=least([m.asa_target_s for m in members]),
+        max_occupancy=least([m.max_occupancy for m in members]),
+        patience_s=min(pats) if all(p is not None for p in pats) else None,
+        min_agents=max(m.min_agents for m in members),
+    )
+
+
+def pooling_effect(forecast: pd.DataFrame, queues: Mapping[str, QueueLike], pools: Sequence[Sequence[str]], *,
+                   interval_s: int) -> pd.DataFrame:
+    """Agents needed with each pool's queues served separately versus as one pooled queue, per interval.
+
+    The pooled queue gets the summed calls, the call-weighted AHT and the strictest member target
+    (`pooled_queue`). Columns: `interval_start, pool, calls, aht_s, agents_separate, agents_pooled, saving`.
+    Use `pooling_totals` for agent-hours and peaks per pool.
+    """
+    frames = []
+    for members in pools:
+        members = list(members)
+        unknown = [m for m in members if m not in queues]
+        if unknown:
+            raise StaffingError(f"pool member(s) not in the config: {', '.join(unknown)}")
+        part = forecast[forecast["queue"].isin(members)].copy()
+        sep = staff(part, queues, interval_s=interval_s, shrinkage=0.0)
+        part["agents"] = sep["agents"].to_numpy()
+        part["work"] = part["calls"] * np.nan_to_num(part["aht_s"].to_numpy(dtype=float))
+        g = part.groupby("interval_start", sort=True).agg(calls=("calls", "sum"), work=("work", "sum"),
+                                                          agents_separate=("agents", "sum")).reset_index()
+        pool = pooled_queue([queues[m] for m in members])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g["aht_s"] = np.where(g["calls"] > 0, g["work"] / g["calls"], 0.0)
+        g["queue"] = pool.name
+        pooled = staff(g[["interval_start", "queue", "calls", "aht_s"]], {pool.name: pool},
+                       interval_s=interval_s, shrinkage=0.0)
+        g["agents_pooled"] = pooled["agents"].to_numpy()
+        g["pool"] = pool.name
+        frames.append(g)
+    if not frames:
+        return pd.DataFrame(columns=["interval_start", "pool", "calls", "aht_s", "agents_separate",
+                                     "agents_pooled", "saving"])
+    out = pd.concat(frames, ignore_index=True)
+    out["saving"] = out["agents_separate"] - out["agents_pooled"]
+    return out[["interval_start", "pool", "calls", "aht_s", "agents_separate", "agents_pooled", "saving"]]
+
+
+def pooling_totals(effect: pd.DataFrame, *, interval_s: int) -> pd.DataFrame:
+    """Per pool: agent-hours and peak agents separate vs pooled, and the saving in hours and percent."""
+    h = interval_s / 3600.0
+    g = effect.groupby("pool", sort=False).agg(
+        hours_separate=("agents_separate", "sum"), hours_pooled=("agents_pooled", "sum"),
+        peak_separate=("agents_separate", "max"), peak_pooled=("agents_pooled", "max")).reset_index()
+    g["hours_separate"] *= h
+    g["hours_pooled"] *= h
+    g["saving_hours"] = g["hours_separate"] - g["hours_pooled"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["saving_pct"] = np.where(g["hours_separate"] > 0, 100.0 * g["saving_hours"] / g["hours_separate"], 0.0)
+    return g
+
+
+__all__ = [
+    "BINDINGS", "ImpossibleTargetError", "PooledQueue", "StaffingError", "abandon_probability", "asa", "heads", "occupancy",
+    "pooled_queue", "pooling_effect", "pooling_totals", "required_agents", "required_agents_explained",
+    "service_level", "staff", "summarise", "wait_probability",
+]
