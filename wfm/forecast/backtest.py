@@ -45,7 +45,8 @@ def backtest(
     """One row per fold, queue and method (`RESULT_COLUMNS`); see `summarize` for per-queue and overall.
 
     WAPE, MASE and bias are scored on totals per `score_minutes` (or the history's own interval when longer);
-    coverage of the `level` interval at the history's interval. Missing days are not scored.
+    coverage of the `level` interval at the history's interval, over intervals with calls forecast or seen.
+    Missing days are not scored.
     """
     frame = history.assign(interval_start=pd.to_datetime(history["interval_start"]))
     im = infer_interval_minutes(frame)
@@ -88,10 +89,12 @@ def _fold_task(task) -> pd.DataFrame:
         f_s = _aggregate(pred[ok].ravel(), im, score_minutes)
         lo = f["calls_lo"].to_numpy().reshape(days, -1)[ok].ravel()
         hi = f["calls_hi"].to_numpy().reshape(days, -1)[ok].ravel()
+        a_n, f_n = actual[ok].ravel(), pred[ok].ravel()
+        live = (a_n > 0) | (f_n > 0)  # closed intervals (nothing forecast, nothing came) say nothing of coverage
         rows.append({
             "fold": fold, "origin": start.date(), "queue": queue, "method": method,
             "wape": metrics.wape(a_s, f_s), "mase": metrics.mase(a_s, f_s, scale), "bias": metrics.bias(a_s, f_s),
-            "coverage": metrics.coverage(actual[ok].ravel(), lo, hi),
+            "coverage": metrics.coverage(a_n[live], lo[live], hi[live]),
             "actual": float(a_s.sum()), "abs_error": float(np.abs(a_s - f_s).sum()), "error": float((f_s - a_s).sum()),
             "n": int(len(a_s)),
         })

@@ -81,9 +81,13 @@ def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
     if delimiter not in header:
         # a one-column header: pick any delimiter that the header does contain
         delimiter = next((d for d in ",;\t|" if d in header), ",")
-    n_fields = len(next(csv.reader([header], delimiter=delimiter)))
-    too_long = [(i, len(r)) for i, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
-                if len(r) > n_fields and any(c.strip() for c in r[n_fields:])]
+    try:
+        n_fields = len(next(csv.reader([header], delimiter=delimiter)))
+        too_long = [(i, len(r)) for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                                      start=1)
+                    if len(r) > n_fields and any(c.strip() for c in r[n_fields:])]
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV table: {exc}", file=path) from None
     if too_long:
         problems = Problems()
         for line, n in too_long[:20]:
