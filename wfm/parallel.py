@@ -54,7 +54,9 @@ def executor(scheduler: str | None = None, workers: int | None = None) -> Iterat
         finally:
             client.close()
     else:
-        ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        # fork: starts in milliseconds and needs no `if __name__ == "__main__"` guard in the caller's script
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=ctx,
                                  initializer=_init_worker) as pool:
             yield pool

@@ -23,7 +23,7 @@ SECONDARY = {
     "billing": ["data", "faults", "complaints"],
     "faults": ["data", "billing"],
     "complaints": ["billing", "vip"],
-    "vip": ["billing", "complaints"],
+    "vip": ["billing", "complaints", "english"],
     "english": ["billing", "vip"],
     "data": ["billing", "faults"],
 }

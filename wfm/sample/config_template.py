@@ -24,12 +24,12 @@ class QueueSpec:
 
 
 QUEUES = (
-    QueueSpec("billing", "话费咨询 Billing", 0.80, 20, 120, 3, 0.88, 230, 3900, 0, 24, 0.40),
-    QueueSpec("faults", "故障申报 Faults", 0.80, 20, 150, 3, 0.88, 340, 1500, 0, 24, 0.05),
-    QueueSpec("complaints", "投诉处理 Complaints", 0.85, 20, 180, 2, 0.85, 520, 300, 8, 22, 0.15),
-    QueueSpec("vip", "VIP/全球通 优先接入", 0.90, 15, 90, 5, 0.85, 300, 620, 8, 22, 0.20),
-    QueueSpec("english", "英语专席 English", 0.80, 30, 150, 2, 0.85, 400, 90, 8, 22, 0.05),
-    QueueSpec("data", "数据专席 Data services", 0.80, 20, 120, 2, 0.88, 310, 520, 8, 22, 0.15),
+    QueueSpec("billing", "话费咨询 Billing", 0.80, 20, 120, 3, 0.88, 230, 2800, 0, 24, 0.40),
+    QueueSpec("faults", "故障申报 Faults", 0.80, 20, 150, 3, 0.88, 340, 1100, 0, 24, 0.05),
+    QueueSpec("complaints", "投诉处理 Complaints", 0.85, 20, 180, 2, 0.85, 520, 220, 8, 22, 0.15),
+    QueueSpec("vip", "VIP/全球通 优先接入", 0.90, 15, 90, 5, 0.85, 300, 450, 8, 22, 0.20),
+    QueueSpec("english", "英语专席 English", 0.80, 30, 150, 2, 0.85, 400, 70, 8, 22, 0.05),
+    QueueSpec("data", "数据专席 Data services", 0.80, 20, 120, 2, 0.88, 310, 380, 8, 22, 0.15),
 )
 
 

@@ -1,0 +1,82 @@
+"""`wfm demo`: the sample hotline as a workspace, then every pipeline stage on it, as a scheduler would run them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from wfm.atomic import write_csv
+from wfm.errors import OutputExistsError
+
+
+@dataclass
+class DemoResult:
+    paths: dict[str, Path] = field(default_factory=dict)
+    exit_code: int = 0
+
+
+def default_name(kind: str, start: dt.date, days: int, suffix: str) -> str:
+    """The contract's default output names, e.g. `forecast_2026-12-07_7d.csv`."""
+    return f"{kind}_{start.isoformat()}_{days}d{suffix}"
+
+
+def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, force: bool = False,
+             console: Console | None = None) -> DemoResult:
+    """Write the sample workspace into `out` and run forecast and staffing (and later stages) on it."""
+    from wfm.config import load_config
+    from wfm.forecast import Forecaster
+    from wfm.readers import read_agents, read_history
+    from wfm.sample import build_sample
+    from wfm.staffing import staff, summarise
+    from wfm.workspace import write_workspace
+
+    console = console or Console()
+    out = Path(out)
+    result = DemoResult()
+    forecast_path = out / "forecasts" / default_name("forecast", start, days, ".csv")
+    requirements_path = out / "forecasts" / default_name("requirements", start, days, ".csv")
+    if not force:
+        for p in (out / "config.toml", forecast_path, requirements_path):
+            if p.exists():
+                raise OutputExistsError(p)
+
+    with console.status("Building the sample hotline (2 years of 15-minute history, 6 queues)..."):
+        sample = build_sample(start, days=days, seed=seed, time_limit_s=30.0)
+        result.paths.update(write_workspace(sample, out, force=True))
+    console.print(f"Sample hotline: {len(sample.config.queues)} queues, {len(sample.agents)} agents, "
+                  f"{len(sample.history):,} history rows up to {start - dt.timedelta(days=1)}")
+
+    # From here on, every stage reads the files back, exactly as `wfm forecast` / `wfm staff` would.
+    config = load_config(result.paths["config"])
+    agents = read_agents(result.paths["agents"], config)
+    history = read_history(result.paths["history"], queues=set(config.queues), timezone=config.centre.timezone)
+
+    with console.status("Forecasting calls and handle time per queue..."):
+        cal = config.calendar
+        forecaster = Forecaster(
+            config.centre.country, cal.special_days, cal.extra_holidays, cal.extra_workdays,
+            interval_minutes=config.centre.interval_minutes,
+            default_aht_s={q: c.default_aht_s for q, c in config.queues.items()},
+        ).fit(history.frame)
+        forecast = forecaster.predict(start, days)
+    result.paths["forecast"] = write_csv(_iso(forecast), forecast_path, force=True)
+    console.print(f"Forecast: {forecast['calls'].sum():,.0f} calls over {days} days")
+
+    requirements = staff(forecast, config.queues, interval_s=config.centre.interval_s,
+                         shrinkage=config.shrinkage.unplaced)
+    result.paths["requirements"] = write_csv(_iso(requirements), requirements_path, force=True)
+    _, weekly = summarise(requirements, interval_s=config.centre.interval_s,
+                          hours_per_fte=config.rules.hours_per_week)
+    console.print(f"Staffing: peak {int(requirements.groupby('interval_start')['agents'].sum().max())} agents "
+                  f"on the phone; {len(agents)} agents on the books")
+    console.print(weekly.to_string(index=False))
+    return result
+
+
+def _iso(frame):
+    out = frame.copy()
+    out["interval_start"] = out["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return out
