@@ -282,26 +282,38 @@ def _key_lines(text: str) -> dict[str, int]:
 
 def load_config(path: str | Path) -> Config:
     """Read and validate a centre config; raises `InputError` listing every problem."""
+    config, problems = load_config_lenient(path)
+    problems.raise_if_errors()
+    assert config is not None
+    return config
+
+
+def load_config_lenient(path: str | Path) -> tuple[Config | None, Problems]:
+    """The config as far as it can be read (defaults where a value is bad) and every problem found.
+
+    For `wfm validate`, which checks other files against the config even when the config has errors.
+    """
     path = Path(path)
     problems = Problems()
-    if not path.exists():
-        raise InputError(f"config file not found: {path}", file=path)
+    if not path.is_file():
+        problems.error(path, "config file not found")
+        return None, problems
     raw_bytes = path.read_bytes()
     if not raw_bytes.strip():
-        raise InputError("the config file is empty", file=path)
+        problems.error(path, "the config file is empty")
+        return None, problems
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError("the config file is not UTF-8 text (is it a TOML file?)", file=path) from None
+        problems.error(path, "the config file is not UTF-8 text (is it a TOML file?)")
+        return None, problems
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         problems.error(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None)
-        raise InputError(problems.items) from None
-    config = parse_config(raw, path=path, text=text, problems=problems)
-    problems.raise_if_errors()
-    return config
+        return None, problems
+    return parse_config(raw, path=path, text=text, problems=problems), problems
 
 
 def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wfm.config import Config, load_config
+from wfm.config import Config, load_config_lenient
 from wfm.errors import InputError, Problem
 
 
@@ -16,12 +16,11 @@ def validate_inputs(config_path: Path, agents_path: Path | None = None, history_
     problems: list[Problem] = []
     summary: list[str] = []
     config: Config | None = None
-    try:
-        config = load_config(config_path)
+    config, config_problems = load_config_lenient(config_path)
+    problems += config_problems.items
+    if config is not None:
         summary.append(f"config: {len(config.queues)} queues ({', '.join(config.queues)}), "
                        f"{config.centre.interval_minutes}-minute intervals, {len(config.shifts)} shift templates")
-    except InputError as exc:
-        problems += exc.problems
     if agents_path is not None:
         try:
             agents = read_agents(agents_path, config)

@@ -5,14 +5,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
+
+try:  # typer >= 0.22 ships its own copy of click
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exc
 
 from wfm.cli import app as app_module
 from wfm.errors import InputError, WfmError
 
 # Command modules register themselves on `app` when imported.
 from wfm.cli import workspace  # noqa: F401,E402
+from wfm.cli import forecast  # noqa: F401,E402
+from wfm.cli import staff  # noqa: F401,E402
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -20,12 +26,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = typer.main.get_command(app_module.app)
     try:
         code = command.main(args=list(argv) if argv is not None else None, prog_name="wfm", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         app_module.err_console.print("aborted")
         code = 1
-    except click.ClickException as exc:
+    except click_exc.ClickException as exc:
         exc.show()
         code = exc.exit_code
     except InputError as exc:

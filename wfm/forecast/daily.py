@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 YEAR_DAYS = 365.25
+SCALE_FLOOR = 0.05
 # ridge penalties, in pseudo-days of weight pulling a coefficient to zero
 PENALTY = {"wd": 0.5, "hper": 1.0, "hol": 2.0, "hn": 3.0, "pre": 3.0, "post": 3.0, "makeup": 4.0,
            "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0}
@@ -75,7 +76,7 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     """The design matrix (days x features) and the feature names for calendar rows `cal`."""
     flags = calendar_flags(cal)
     dates = pd.to_datetime(cal["date"])
-    wd = dates.dt.weekday.to_numpy()
+    wd = dates.dt.day_of_week.to_numpy()
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     rest = flags["rest"].to_numpy(bool)
     cols: dict[str, np.ndarray] = {"const": np.ones(len(cal))}
@@ -104,8 +105,8 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
         cols["domlast"] = dates.dt.is_month_end.to_numpy(bool).astype(float)
     t = (dates - spec.t0).dt.days.to_numpy(float) / YEAR_DAYS
     for k in range(1, spec.fourier + 1):
-        cols[f"fy_s{k}"] = np.sin(2 * np.pi * k * dates.dt.dayofyear.to_numpy() / YEAR_DAYS)
-        cols[f"fy_c{k}"] = np.cos(2 * np.pi * k * dates.dt.dayofyear.to_numpy() / YEAR_DAYS)
+        cols[f"fy_s{k}"] = np.sin(2 * np.pi * k * dates.dt.day_of_year.to_numpy() / YEAR_DAYS)
+        cols[f"fy_c{k}"] = np.cos(2 * np.pi * k * dates.dt.day_of_year.to_numpy() / YEAR_DAYS)
     if spec.trend:
         cols["trend"] = t
     names = list(cols)
@@ -136,7 +137,9 @@ def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, i
         active = ww > 0 if it else w > 0
         scale = 1.4826 * _weighted_median(np.abs(r[active]), w[active])
         scale = max(scale, 1e-3)
-        u = r / scale
+        # day-to-day variation of real centres is rarely under 5%: a smaller scale would reject holidays
+        # that are fitted a little off as outliers and then unlearn them
+        u = r / max(scale, SCALE_FLOOR)
         if it < 2:
             rw = np.minimum(1.0, 2.0 / np.maximum(np.abs(u), 1e-12))  # Huber
         else:

@@ -17,7 +17,7 @@ SHRINK_CALLS = 1500.0  # pseudo-calls of the parent profile mixed into a kind's 
 
 
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:
-    wd = pd.to_datetime(cal["date"]).dt.weekday.to_numpy()
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     rest = calendar_flags(cal)["rest"].to_numpy(bool)
     kind = np.where(rest & (wd < 5), 6, wd)
     kind = np.where(rest & cal["holiday_period"].to_numpy(bool), 7, kind)

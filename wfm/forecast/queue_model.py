@@ -278,7 +278,7 @@ def _aht_profile(aht, calls, kinds, age, default) -> np.ndarray:
 
 
 def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed) -> np.ndarray:
-    wd = pd.to_datetime(cal["date"]).dt.weekday.to_numpy()
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     period = cal["holiday_period"].to_numpy(bool)
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()
@@ -295,7 +295,7 @@ def _closures(cal, totals_raw, present) -> tuple[tuple[int, ...], tuple[str, ...
     in_data_weeks = np.isin(week, np.unique(week[present]))
     opened = present & (totals_raw > 0)
     recent = np.arange(n_days) >= n_days - 7 * 26
-    wd = pd.to_datetime(cal["date"]).dt.weekday.to_numpy()
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     period = cal["holiday_period"].to_numpy(bool)
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()

@@ -82,7 +82,8 @@ def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days
     for t in range(n_teams):
         agents.append(Agent(
             agent_id=f"S{t + 1:03d}", name=names.pop(), team=f"T{t + 1:02d}", role="supervisor",
-            skills={"billing": 1.0, "complaints": 1.0, "vip": 1.0}, contract_hours_week=40.0,
+            skills={q: 1.0 for q in ("billing", "complaints", "vip") if q in config.queues},
+            contract_hours_week=40.0,
         ))
     shift_codes = [s.code for s in config.shifts if not s.night and s.code != "P"]
     new_hires = set(rng.choice(heads, size=min(10, heads // 12), replace=False).tolist())
@@ -94,7 +95,7 @@ def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days
             skills = {"billing": 0.7}
         else:
             n_extra = rng.choice([0, 1, 2], p=[0.25, 0.5, 0.25])
-            for extra in rng.permutation(SECONDARY[queue])[:n_extra]:
+            for extra in rng.permutation([q for q in SECONDARY[queue] if q in config.queues])[:n_extra]:
                 skills[str(extra)] = float(rng.choice([1.0, 0.9, 0.8]))
         contract = float(rng.choice([20.0, 25.0, 30.0])) if part_time else 40.0
         requests = ()

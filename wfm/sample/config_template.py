@@ -68,11 +68,11 @@ other = 0.0                  # anything else
 # Shift templates: a one-letter code (used in shift codes such as E0700), allowed start times, and the
 # elapsed length in hours including an unpaid lunch. Night shifts are followed by the rest_after_night_h rule.
 [[shifts]]
-code = "E"
-name = "Early"
-start_times = ["07:00", "07:30", "08:00"]
-length_h = 9
-night = false
+code = "E"                   # one capital letter: the roster shows E0700 for an Early shift starting 07:00
+name = "Early"               # shown in the roster legend
+start_times = ["07:00", "07:30", "08:00"]  # allowed start times, on the interval grid
+length_h = 9                 # elapsed hours from start to end, lunch included
+night = false                # a night shift: counts toward max_nights_period and needs rest after it
 
 [[shifts]]
 code = "D"
@@ -107,9 +107,9 @@ break_minutes = 15           # length of each short break
 breaks_per_shift = 2         # short breaks in a full shift (one in shifts of 6 h or less)
 lunch_minutes = 60           # meal break in shifts longer than lunch_if_shift_over_h
 lunch_paid = false           # an unpaid lunch does not count toward hours
-lunch_if_shift_over_h = 6
+lunch_if_shift_over_h = 6    # shifts longer than this many hours get a lunch
 lunch_window_h = [3, 5.5]    # lunch starts between these hours after the shift start
-min_work_between_breaks_h = 1.0
+min_work_between_breaks_h = 1.0  # least work between two breaks, and before the first
 
 [rules]
 hours_per_week = 40          # standard hours (Chinese labour law: 8 h/day, 40 h/week)
@@ -128,7 +128,7 @@ supervisor_on_duty = true    # at least one supervisor on duty whenever the cent
 # Off-phone activities the roster places in low-volume intervals.
 [[training]]
 name = "daily learning (每日一学)"
-minutes = 15
+minutes = 15                 # length of each session
 frequency = "daily"          # daily, weekly or once per roster period
 who = "all"                  # all, new_hires, or a team name
 group = false                # true: the team attends together
@@ -163,13 +163,13 @@ seed = 0                     # fixed seed: the same inputs give the same roster
 [costs]
 hourly_wage = 32.0           # paid cost per agent hour
 overtime_multiplier = 1.5    # overtime hours cost this multiple
-currency = "CNY"
+currency = "CNY"             # shown with costs
 '''
 
 
 def _queue_table(q: QueueSpec) -> str:
     return f'''[queues.{q.name}]
-label = "{q.label}"
+label = "{q.label}"  # name shown on reports
 sl_target = {q.sl_target:g}            # (required) share of calls answered within answer_time_s
 answer_time_s = {q.answer_time_s}          # (required) seconds
 # asa_target_s = 30          # optional: also keep the average speed of answer at or below this

@@ -47,7 +47,7 @@ def daily_levels(days: pd.DataFrame, spec: QueueSpec, rng: np.random.Generator, 
     """Expected calls per day for `days` (a `day_calendar` frame)."""
     dates = pd.to_datetime(days["date"])
     t_years = (dates - dates.iloc[0]).dt.days.to_numpy() / 365.25
-    doy = dates.dt.dayofyear.to_numpy()
+    doy = dates.dt.day_of_year.to_numpy()
     season = 1 + 0.07 * np.sin(2 * np.pi * (doy - 100) / 365.25) + 0.04 * np.cos(4 * np.pi * doy / 365.25)
     weekday = WEEKDAY_FACTOR[days["weekday"].to_numpy()]
     # a make-up working day is worked like a midweek day; a holiday period is quiet

@@ -1,0 +1,154 @@
+"""`wfm forecast` and `wfm backtest`: both work from a history file alone (a config is optional)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wfm.atomic import write_atomic, write_csv
+from wfm.cli.app import app, console, err_console, output_path
+from wfm.errors import InputError, Problem
+
+
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None
+
+
+@contextmanager
+def _progress(label: str):
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _inputs(history: Path, config: Path | None, country: str | None):
+    """The history and the calendar settings: from the config when given, `--country` wins."""
+    from wfm.readers import read_history
+
+    cfg = None
+    if config is not None:
+        from wfm.config import load_config
+
+        cfg = load_config(config)
+    hist = read_history(history, queues=set(cfg.queues) if cfg else None,
+                        interval_minutes=cfg.centre.interval_minutes if cfg else None,
+                        timezone=cfg.centre.timezone if cfg else None)
+    for w in hist.warnings:
+        err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    opts = dict(country=(country or (cfg.centre.country if cfg else "CN")).upper())
+    if cfg is not None:
+        opts.update(special_days=dict(cfg.calendar.special_days), extra_holidays=tuple(cfg.calendar.extra_holidays),
+                    extra_workdays=tuple(cfg.calendar.extra_workdays))
+    from wfm.calendar import UnknownCountryError, country_holidays
+
+    try:
+        country_holidays(opts["country"], [2000])
+    except UnknownCountryError as exc:
+        raise InputError([Problem("--country", str(exc))]) from None
+    return hist, cfg, opts
+
+
+@app.command(epilog="Example: wfm forecast --history history.csv --country CN --start 2026-03-02 --days 28")
+def forecast(
+    history: Path = typer.Option(..., "--history", "-H", help="ACD history (CSV or XLSX)."),
+    start: str = typer.Option(..., "--start", help="First day to forecast (YYYY-MM-DD), any day after the history."),
+    days: int = typer.Option(..., "--days", min=1, max=366, help="Days to forecast (1 to 8 weeks is typical)."),
+    config: Path | None = typer.Option(None, "--config", "-c", help="Centre config (TOML): calendar, queue AHT."),
+    country: str | None = typer.Option(None, "--country", help="Holiday country (ISO code; default config or CN)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output CSV (default forecasts/forecast_<start>_<days>d.csv)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local cores)."),
+    xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="Also write an Excel version with a chart per queue."),
+) -> None:
+    """Interval forecast of calls and AHT per queue, with an 80% prediction interval (calls_lo, calls_hi)."""
+    from wfm.forecast import Forecaster
+    from wfm.forecast.excel import write_forecast_xlsx
+
+    first = _parse_date(start, "--start")
+    path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
+    xlsx_path = path.with_suffix(".xlsx")
+    if xlsx and xlsx_path.exists() and not force:
+        output_path(xlsx_path, xlsx_path, force)
+    hist, cfg, opts = _inputs(history, config, country)
+    frame = hist.frame
+    last = frame["interval_start"].max().date()
+    if first <= last:
+        raise InputError([Problem("--start", f"{first} is not after the end of the history ({last})")])
+    if cfg is not None:
+        aht = {q: c.default_aht_s for q, c in cfg.queues.items()}
+    else:
+        aht = 300.0
+        if "aht_s" not in frame.columns or frame["aht_s"].isna().all():
+            console.print("note: the history has no aht_s and no --config was given: AHT forecast is 300 s")
+    with _progress("fitting queues") as progress:
+        fc = Forecaster(**opts, default_aht_s=aht, interval_minutes=hist.interval_minutes, scheduler=scheduler,
+                        progress=progress).fit(frame)
+    result = fc.predict(first, days)
+    for queue, notes in fc.notes.items():
+        for note in notes:
+            console.print(f"note: {queue}: {note}", markup=False, highlight=False)
+    out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    write_csv(out_frame, path)
+    written = [path]
+    if xlsx:
+        write_atomic(xlsx_path, lambda p: write_forecast_xlsx(result, frame, p))
+        written.append(xlsx_path)
+    table = Table(title=f"Forecast {first} + {days} days ({opts['country']} holidays)")
+    for col in ("queue", "calls", "calls/day", "peak/interval", "aht_s"):
+        table.add_column(col, justify="right" if col != "queue" else "left")
+    for queue, g in result.groupby("queue", sort=True):
+        w = (g["calls"] * g["aht_s"]).sum() / max(g["calls"].sum(), 1e-9)
+        table.add_row(str(queue), f"{g['calls'].sum():,.0f}", f"{g['calls'].sum() / days:,.0f}",
+                      f"{g['calls'].max():,.1f}", f"{w:,.0f}")
+    console.print(table)
+    for p in written:
+        console.print(f"wrote {p}")
+
+
+@app.command(epilog="Example: wfm backtest --history history.csv --country CN --days 28 --folds 4")
+def backtest(
+    history: Path = typer.Option(..., "--history", "-H", help="ACD history (CSV or XLSX)."),
+    config: Path | None = typer.Option(None, "--config", "-c", help="Centre config (TOML): calendar."),
+    country: str | None = typer.Option(None, "--country", help="Holiday country (ISO code; default config or CN)."),
+    days: int = typer.Option(28, "--days", min=1, max=366, help="Horizon of each fold in days."),
+    folds: int = typer.Option(4, "--folds", min=1, max=52, help="Number of forecast origins, a week apart."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="CSV of the results (default forecasts/backtest_<days>d.csv)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local cores)."),
+) -> None:
+    """Rolling-origin accuracy per queue and overall (WAPE, MASE, bias, interval coverage) against
+    seasonal-naive (same interval last week) and the mean of the last 4 same weekdays."""
+    from wfm.forecast import backtest as run_backtest
+    from wfm.forecast import summarize
+
+    path = output_path(out, Path("forecasts") / f"backtest_{days}d.csv", force)
+    hist, _, opts = _inputs(history, config, country)
+    try:
+        with _progress("backtesting") as progress:
+            results = run_backtest(hist.frame, horizon_days=days, folds=folds, scheduler=scheduler,
+                                   progress=progress, **opts)
+    except ValueError as exc:
+        raise InputError([Problem(str(history), str(exc))]) from None
+    summary = summarize(results)
+    table = Table(title=f"Backtest: {folds} origins x {days} days, scored per 30 minutes ({opts['country']} holidays)")
+    for col in ("queue", "method", "WAPE", "MASE", "bias", "80% coverage"):
+        table.add_column(col, justify="left" if col in ("queue", "method") else "right")
+    for row in summary.itertuples(index=False):
+        cov = "" if row.coverage != row.coverage else f"{row.coverage:.0%}"
+        table.add_row(row.queue, row.method, f"{row.wape:.1%}", f"{row.mase:.2f}", f"{row.bias:+.1%}", cov)
+    console.print(table)
+    out_frame = summary.assign(fold="all").reindex(columns=["fold", "queue", "method", "wape", "mase", "bias", "coverage"])
+    detail = results.reindex(columns=["fold", "queue", "method", "wape", "mase", "bias", "coverage"])
+    import pandas as pd
+
+    write_csv(pd.concat([detail.astype({"fold": str}), out_frame], ignore_index=True).round(5), path)
+    console.print(f"wrote {path}")

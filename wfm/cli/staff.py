@@ -1,0 +1,113 @@
+"""`wfm staff`: required agents and heads per interval and queue from a forecast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from wfm.cli.app import app, console, output_path
+from wfm.errors import InputError, Problem
+
+
+def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
+    """True for intervals starting while the centre is open (closing after midnight wraps)."""
+    ts = pd.to_datetime(starts)
+    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
+    if open_minute == 0 and close_minute >= 1440:
+        return np.ones(minute.size, dtype=bool)
+    if open_minute < close_minute:
+        return (minute >= open_minute) & (minute < close_minute)
+    return (minute >= open_minute) | (minute < close_minute)
+
+
+def _summary_table(title: str, df: pd.DataFrame, key: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in [key, "queue", "peak_agents", "agent_hours", "head_hours", "fte"]:
+        table.add_column(col.replace("_", " "), justify="left" if col in (key, "queue") else "right")
+    for row in df.itertuples(index=False):
+        table.add_row(str(getattr(row, key)), str(row.queue), f"{row.peak_agents:,}", f"{row.agent_hours:,.1f}",
+                      f"{row.head_hours:,.1f}", f"{row.fte:,.1f}",
+                      style="bold" if row.queue == "all" else None)
+    return table
+
+
+def _explain(req: pd.DataFrame) -> None:
+    counts = req.groupby(["queue", "binding"], sort=False).size().unstack(fill_value=0)
+    cols = [c for c in ("service_level", "asa", "occupancy", "min_agents", "none") if c in counts.columns]
+    table = Table(title="Which target sets the number of agents (intervals per queue)", title_justify="left")
+    table.add_column("queue")
+    for c in cols:
+        table.add_column(c.replace("_", " "), justify="right")
+    for q, row in counts[cols].iterrows():
+        table.add_row(str(q), *(f"{int(v):,}" for v in row))
+    console.print(table)
+    console.print("service level: the smallest staffing meeting the SL target (Erlang C also needs agents > load); "
+                  "asa: the ASA target needs more; occupancy: the occupancy cap needs more; min agents: the "
+                  "queue's floor; none: no calls expected.", highlight=False)
+    busy = req[req["binding"] != "none"]
+    sample = busy.loc[busy.groupby(["queue", "binding"], sort=False)["agents"].idxmax()].head(10)
+    if not sample.empty:
+        t = Table(title="Busiest interval per queue and binding target", title_justify="left")
+        for c in ["interval_start", "queue", "calls", "erlangs", "agents", "service_level", "occupancy", "binding"]:
+            t.add_column(c.replace("_", " "), justify="left" if c in ("interval_start", "queue", "binding")
+                         else "right")
+        for r in sample.itertuples(index=False):
+            t.add_row(pd.Timestamp(r.interval_start).strftime("%Y-%m-%d %H:%M"), r.queue, f"{r.calls:g}",
+                      f"{r.erlangs:.2f}", str(r.agents), f"{r.service_level:.3f}", f"{r.occupancy:.3f}", r.binding)
+        console.print(t)
+
+
+@app.command(epilog="Example: wfm staff --forecast forecasts/forecast_2026-03-02_28d.csv --config config.toml "
+             "--explain")
+def staff(
+    forecast: Path = typer.Option(..., "--forecast", "-f", help="Forecast CSV (interval_start, queue, calls, aht_s)."),
+    config: Path = typer.Option(..., "--config", "-c", help="Centre config (TOML): queue targets, shrinkage."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Output CSV (default forecasts/requirements_<start>_<days>d.csv)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
+    explain: bool = typer.Option(False, "--explain", help="Show which target sets each queue's numbers."),
+) -> None:
+    """Required on-phone agents and rostered heads per interval and queue (Erlang C, or Erlang A for queues
+    with a patience), with a per-day and per-week summary: peak agents, agent-hours, FTE."""
+    from wfm.atomic import write_csv
+    from wfm.config import load_config
+    from wfm.readers import read_forecast
+    from wfm.staffing import StaffingError, staff as compute, summarise
+
+    cfg = load_config(config)
+    fc = read_forecast(forecast, queues=set(cfg.queues))
+    if fc.empty:
+        raise InputError([Problem(str(forecast), "the forecast has no rows")])
+    interval_s = cfg.centre.interval_minutes * 60
+    starts = pd.to_datetime(fc["interval_start"])
+    first, last = starts.min().date(), starts.max().date()
+    days = (last - first).days + 1
+    path = output_path(out, Path("forecasts") / f"requirements_{first.isoformat()}_{days}d.csv", force)
+    mask = open_mask(fc["interval_start"], cfg.centre.open_minute, cfg.centre.close_minute)
+    try:
+        req = compute(fc, cfg.queues, interval_s=interval_s, shrinkage=cfg.shrinkage.unplaced, open_mask=mask)
+    except StaffingError as exc:
+        raise InputError([Problem(str(config), str(exc))]) from None
+    req = req.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
+    if not req["abandon_rate"].notna().any():
+        req = req.drop(columns="abandon_rate")
+    out_df = req.copy()
+    out_df["interval_start"] = pd.to_datetime(out_df["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    write_csv(out_df, path, force=force)
+
+    daily, weekly = summarise(req, interval_s=interval_s, hours_per_fte=cfg.rules.hours_per_week)
+    if daily["date"].nunique() > 7:
+        daily = daily[daily["queue"] == "all"]
+    console.print(_summary_table("Per day" + (" (all queues)" if daily["queue"].eq("all").all() else ""), daily,
+                                 "date"))
+    console.print(_summary_table(f"Per week (FTE = head-hours / {cfg.rules.hours_per_week:g} h)", weekly,
+                                 "week_start"))
+    console.print(f"Shrinkage not placed by the roster: {cfg.shrinkage.unplaced:.0%} (heads = ceil(agents / "
+                  f"(1 - shrinkage))).", highlight=False)
+    if explain:
+        _explain(req)
+    console.print(f"Wrote {len(req):,} rows to {path}", highlight=False)

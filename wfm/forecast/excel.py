@@ -1,0 +1,58 @@
+"""The forecast as an Excel workbook: the table, and a line chart of recent history vs forecast per queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+
+HISTORY_DAYS = 14  # days of history shown before the forecast in each chart
+
+
+def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, path: str | Path) -> None:
+    """Sheet `Forecast` (the CSV's columns) and one sheet per queue: hourly calls, history then forecast, charted."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Forecast"
+    cols = list(forecast.columns)
+    ws.append(cols)
+    for row in forecast.itertuples(index=False):
+        ws.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+    ws.freeze_panes = "A2"
+    ws.column_dimensions["A"].width = 20
+    start = pd.to_datetime(forecast["interval_start"]).min()
+    for queue, f in forecast.groupby("queue", sort=True):
+        sheet = wb.create_sheet(str(queue)[:31])
+        fc = f.set_index(pd.to_datetime(f["interval_start"]))["calls"].resample("1h").sum()
+        hist = pd.Series(dtype=float)
+        if history is not None and not history.empty:
+            h = history[history["queue"] == queue]
+            ts = pd.to_datetime(h["interval_start"])
+            mask = (ts >= start - pd.Timedelta(days=HISTORY_DAYS)) & (ts < start)
+            if mask.any():
+                hist = h.loc[mask, "offered"].set_axis(ts[mask]).astype(float).resample("1h").sum()
+        index = hist.index.union(fc.index)
+        sheet.append(["hour", "history", "forecast"])
+        for t in index:
+            sheet.append([t.to_pydatetime(), _value(hist, t), _value(fc, t)])
+        sheet.column_dimensions["A"].width = 20
+        n = len(index)
+        chart = LineChart()
+        chart.title = f"{queue}: calls per hour, history vs forecast"
+        chart.y_axis.title = "calls"
+        chart.x_axis.title = "hour"
+        chart.x_axis.number_format = "mm-dd"
+        chart.height, chart.width = 9, 28
+        chart.add_data(Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=n + 1), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=n + 1))
+        sheet.add_chart(chart, "E2")
+    wb.save(path)
+
+
+def _value(series: pd.Series, t) -> float | None:
+    if t in series.index:
+        v = series.loc[t]
+        return None if pd.isna(v) else round(float(v), 2)
+    return None
