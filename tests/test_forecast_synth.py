@@ -24,7 +24,7 @@ def expected_daily(start: dt.date, end: dt.date, base: float, country: str = "CN
                    special: dict | None = None) -> pd.DataFrame:
     """Expected calls per day: base x weekday (make-up days like a Wednesday) x holiday x special."""
     cal = day_calendar(start, end, country, special_days=special)
-    wd = pd.to_datetime(cal["date"]).dt.weekday.to_numpy()
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     f = WEEKDAY[wd].copy()
     f[cal["is_makeup_workday"].to_numpy(bool)] = WEEKDAY[2]
     rest_weekday = ~cal["is_workday"].to_numpy(bool) & (wd < 5)

@@ -34,8 +34,11 @@ from scipy import special as sp
 
 _TINY = 1e-250  # below this a regularised incomplete gamma is recomputed from its series
 _NEG_INF = -np.inf
+# Under/overflow to 0 or inf and log(0) = -inf are intended in these kernels (e.g. exp(-1e6) is 0).
+_quiet = np.errstate(under="ignore", over="ignore", divide="ignore")
 
 
+@_quiet
 def _log_expm1(v: np.ndarray) -> np.ndarray:
     """log(exp(v) - 1) for v >= 0 without overflow (-inf at v = 0)."""
     v = np.asarray(v, dtype=float)
@@ -48,6 +51,7 @@ def _log_expm1(v: np.ndarray) -> np.ndarray:
     return out
 
 
+@_quiet
 def log_gammainc(a: np.ndarray, z: np.ndarray) -> np.ndarray:
     """log P(a, z) (regularised lower incomplete gamma), a > 0, z >= 0; exact where P underflows."""
     a, z = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(z, dtype=float))
@@ -72,6 +76,7 @@ def log_gammainc(a: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
+@_quiet
 def log_gammaincc_int(m: np.ndarray, z: np.ndarray) -> np.ndarray:
     """log Q(m, z) (regularised upper incomplete gamma) for whole m >= 1, z > 0; exact where Q underflows."""
     m, z = np.broadcast_arrays(np.asarray(m, dtype=float), np.asarray(z, dtype=float))
@@ -96,6 +101,7 @@ def log_gammaincc_int(m: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
+@_quiet
 def log_inv_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     """log(1 / B(n, A)), the inverse Erlang B blocking probability, for whole n >= 0 and A > 0."""
     n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
@@ -105,6 +111,7 @@ def log_inv_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------- Erlang C
 
 
+@_quiet
 def erlang_c(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Probability of waiting C(n, A); 1 where n <= A (unstable), 0 where A = 0."""
     n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
@@ -120,6 +127,7 @@ def erlang_c(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     return out
 
 
+@_quiet
 def erlang_c_metrics(n: np.ndarray, a: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(P(wait), SL, ASA/AHT) of M/M/n at load A with answer time tau = t/AHT; unstable: (1, 0, inf)."""
     n, a, tau = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, a, tau)))
@@ -134,6 +142,7 @@ def erlang_c_metrics(n: np.ndarray, a: np.ndarray, tau: np.ndarray) -> tuple[np.
     return c, np.clip(sl, 0.0, 1.0), asa
 
 
+@_quiet
 def erlang_c_search(
     a: np.ndarray, tau: np.ndarray, sl_target: np.ndarray, asa_target: np.ndarray, *, tol: float = 1e-12
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -178,6 +187,7 @@ def erlang_c_search(
 # --------------------------------------------------------------------------------------------- Erlang A
 
 
+@_quiet
 def _erlang_a_logs(n: np.ndarray, a: np.ndarray, r: np.ndarray):
     """log K, log S, log D, log W (weights relative to pi_n) for n >= 1; see the module docstring."""
     x, y = n * r, a * r
@@ -189,6 +199,7 @@ def _erlang_a_logs(n: np.ndarray, a: np.ndarray, r: np.ndarray):
     return x, y, ly, lk, ls, ld, lw
 
 
+@_quiet
 def erlang_a_metrics(
     n: np.ndarray, a: np.ndarray, r: np.ndarray, t_theta: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -215,6 +226,7 @@ def erlang_a_metrics(
     return pw, np.clip(sl, 0.0, 1.0), np.clip(pab, 0.0, 1.0)
 
 
+@_quiet
 def erlang_a_wait_answered(n: np.ndarray, a: np.ndarray, r: np.ndarray, *, chunk: int = 2_000_000) -> np.ndarray:
     """Mean wait of answered callers in units of patience (ASA / patience) for M/M/n+M; n = 0 gives nan.
 

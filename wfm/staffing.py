@@ -380,7 +380,7 @@ def summarise(requirements: pd.DataFrame, *, interval_s: int,
     total = df.groupby(["interval_start", "date"], as_index=False)[["agents", "heads"]].sum()
     total["queue"] = "all"
     both = pd.concat([df, total], ignore_index=True)
-    both["week_start"] = both["date"] - pd.to_timedelta(both["date"].dt.weekday, unit="D")
+    both["week_start"] = both["date"] - pd.to_timedelta(both["date"].dt.day_of_week, unit="D")
 
     def agg(keys: list[str]) -> pd.DataFrame:
         g = both.groupby(keys, sort=True)
