@@ -147,9 +147,20 @@ def main() -> None:
                      f"({100 * agree / len(idx):.2f}%); differences (pyworkforce - wfm): "
                      + (", ".join(f"{int(d):+d}: {int((diff == d).sum())}" for d in np.unique(diff[diff != 0]))
                         or "none") + ".")
-        notes.append("pyworkforce was too slow to run on all intervals: it was timed on a random sample of "
-                     "non-zero intervals and its per-interval time extrapolated to the 315,360 non-zero intervals "
-                     "(it rejects zero calls; those are counted as costing nothing).")
+        if size < nonzero.size:
+            notes.append("pyworkforce is slow, so it was timed on a random sample of non-zero intervals and its "
+                         f"per-interval time extrapolated to the {nonzero.size:,} non-zero intervals (it rejects zero "
+                         "calls; those are counted as costing it nothing).")
+        else:
+            notes.append("pyworkforce was run on every non-zero interval (it rejects zero calls).")
+        dk = np.flatnonzero(diff != 0)
+        if dk.size:
+            di = idx[dk]
+            ratio = w["calls"][di] * w["aht_s"][di] / INTERVAL_S / w["cap"][di]
+            on_boundary = int((np.abs(ratio - np.round(ratio)) < 1e-9).sum())
+            notes.append(f"{on_boundary} of the {dk.size} differing intervals have load / occupancy cap equal to a "
+                         "whole number N (e.g. 619.65 / 0.85 = 729): pyworkforce's float `ceil(A / cap)` gives N + 1, "
+                         "wfm gives N, which meets the cap exactly as the reference convention (A / N <= cap) asks.")
     else:
         notes.append("pyworkforce was not run (--no-pyworkforce or its venv could not be created).")
 

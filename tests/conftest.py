@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# Numerical libraries' thread pools oversubscribe a 2-core machine when tests run beside other work.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 from pathlib import Path
 
 import pytest

@@ -71,7 +71,7 @@ priority = 1.5
 def test_impossible_target_is_rejected(tmp_path):
     text = config_text().replace("sl_target = 0.8 ", "sl_target = 1.0 ", 1).replace(
         "answer_time_s = 20 ", "answer_time_s = 0 ", 1)
-    assert any("cannot be met" in e for e in errors_of(write(tmp_path, text)))
+    assert any("can never be met" in e for e in errors_of(write(tmp_path, text)))
 
 
 def test_toml_syntax_error_names_line(tmp_path):

@@ -417,8 +417,9 @@ def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
         q = r.section(q, w, QUEUE_KEYS)
         sl = r.get(q, w, "sl_target", "float", 0.8, lo=0.0, hi=1.0, required=True)
         t = r.get(q, w, "answer_time_s", "float", 20.0, lo=0.0, hi=3600.0, required=True)
-        if sl >= 1.0 and t == 0:
-            r.error(f"{w}.sl_target", "100% of calls answered within 0 s cannot be met by any staffing")
+        if sl >= 1.0:
+            r.error(f"{w}.sl_target", "a service level of 100% can never be met with random arrivals; "
+                                      "use a target below 1, e.g. 0.95")
         queues[name] = QueueConfig(
             name=name,
             label=r.get(q, w, "label", "str", name),

@@ -1,0 +1,143 @@
+"""A coverage-aware construction of a feasible shift assignment, agent by agent (decomposition).
+
+Each agent's week(s) is a tiny CP-SAT model holding only that agent's rules (the same rule pieces as the full
+model) whose objective is the marginal coverage its shifts add to the residual demand; supervisors are solved
+together first because the supervisor-on-duty rule ties them. Two sweeps: build, then re-optimise each agent
+against everyone else. The result hints the full model (and is a complete roster on its own).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from wfm.roster.model import Context, on_phone_profile
+from wfm.roster.problem import Instance
+from wfm.roster.rules import RULES
+
+SLOPES = (10.0, 20.0, 40.0)
+
+
+def _sub_instance(inst: Instance, ais: list[int]) -> Instance:
+    return replace(inst, agents=[inst.agents[a] for a in ais], allowed=[inst.allowed[a] for a in ais])
+
+
+class Greedy:
+    def __init__(self, inst: Instance):
+        self.inst = inst
+        self.prof = [on_phone_profile(inst, k) for k in range(len(inst.options))]
+        self.req = inst.req.astype(float)
+        self.cov = np.zeros_like(self.req)  # assigned on-phone capacity per queue and interval
+        self.prio = np.array([inst.config.queues[q].priority for q in inst.queues], dtype=float)
+        self.skills = [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
+        self.assign: dict[tuple[int, int], int] = {}
+        self.contrib: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+
+    def _span(self, d: int, k: int) -> tuple[int, int]:
+        inst = self.inst
+        s = d * inst.per_day + inst.options[k].start_min // inst.interval
+        return s, min(inst.horizon, s + inst.options[k].length_min // inst.interval)
+
+    def _value(self, mask: np.ndarray) -> np.ndarray:
+        """Marginal value per interval of one more on-phone agent with the given skills (max over queues)."""
+        resid = self.req - self.cov
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(self.req > 0, resid / np.maximum(self.req, 1e-9), 0.0)
+        slope = np.where(ratio > 0.5, SLOPES[2], np.where(ratio > 0.25, SLOPES[1], SLOPES[0]))
+        gain = np.where(resid > 0, slope * np.minimum(resid, 1.0), -1.0) * self.prio[:, None]
+        gain[~mask] = -np.inf
+        best = gain.max(axis=0)
+        best[~np.isfinite(best)] = -1.0
+        return best
+
+    def _place(self, ai: int, d: int, k: int) -> None:
+        """Add agent ai's shift to the coverage, each interval to its most useful skilled queue."""
+        s, e = self._span(d, k)
+        p = self.prof[k][:e - s]
+        mask = self.skills[ai]
+        resid = (self.req - self.cov)[:, s:e] * self.prio[:, None]
+        resid[~mask] = -np.inf
+        q = resid.argmax(axis=0)
+        idx = np.arange(s, e)
+        self.cov[q, idx] += p
+        self.contrib.setdefault(ai, []).append((q, idx, p))
+
+    def _remove(self, ai: int) -> None:
+        for q, idx, p in self.contrib.pop(ai, []):
+            self.cov[q, idx] -= p
+        for d in range(self.inst.days):
+            self.assign.pop((ai, d), None)
+
+    def solve_group(self, ais: list[int], time_limit_s: float, seed: int = 0) -> bool:
+        inst = self.inst
+        sub = _sub_instance(inst, ais)
+        model = cp_model.CpModel()
+        ctx = Context(sub, model)
+        for si in range(len(ais)):
+            for d in range(inst.days):
+                ks = sub.allowed[si][d]
+                for k in ks:
+                    ctx.x[si, d, k] = model.NewBoolVar("")
+                if len(ks) > 1:
+                    model.AddAtMostOne(ctx.x[si, d, k] for k in ks)
+        for rule in RULES:
+            rule.add(ctx)
+        obj = []
+        for si, ai in enumerate(ais):
+            val = self._value(self.skills[ai][:, None] & np.ones((1, inst.horizon), bool))
+            for d in range(inst.days):
+                for k in sub.allowed[si][d]:
+                    s, e = self._span(d, k)
+                    v = float(np.dot(val[s:e], self.prof[k][:e - s]))
+                    pref = inst.agents[ai].shift_preference
+                    if pref and inst.options[k].template.code in pref.split(";"):
+                        v += 8
+                    v -= inst.options[k].paid_min / inst.interval
+                    obj.append((int(round(v * 10)), ctx.x[si, d, k]))
+        model.Maximize(sum(c * x for c, x in obj))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        status = solver.Solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        for si, ai in enumerate(ais):
+            for d in range(inst.days):
+                for k in sub.allowed[si][d]:
+                    if solver.Value(ctx.x[si, d, k]):
+                        self.assign[ai, d] = k
+                        self._place(ai, d, k)
+        return True
+
+
+def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, seed: int = 0
+              ) -> dict[tuple[int, int], int] | None:
+    """A feasible assignment (agent index, day) -> option, or None when some agent's rules cannot be met."""
+    t0 = time.perf_counter()
+    g = Greedy(inst)
+    sups = [ai for ai, a in enumerate(inst.agents) if a.is_supervisor]
+    others = [ai for ai, a in enumerate(inst.agents) if not a.is_supervisor]
+    # scarce skills first: agents whose queues have the most demand per skilled agent
+    holders = np.array([sum(s[i] for s in g.skills) for i in range(len(inst.queues))], dtype=float)
+    scarcity = inst.req.sum(axis=1) / np.maximum(holders, 1)
+    others.sort(key=lambda ai: (-max(scarcity[g.skills[ai]]) if g.skills[ai].any() else 0, ai))
+    per = max(0.05, time_limit_s / max(1, (len(others) + 1) * sweeps) / 2)
+    for sweep in range(sweeps):
+        if sweep and time.perf_counter() - t0 > time_limit_s * 0.6:
+            break
+        if sups:
+            if sweep:
+                for ai in sups:
+                    g._remove(ai)
+            if not g.solve_group(sups, max(1.0, per * 20), seed):
+                return None
+        for ai in others:
+            if sweep:
+                g._remove(ai)
+            if not g.solve_group([ai], per, seed):
+                return None
+    return dict(g.assign)

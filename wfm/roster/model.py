@@ -1,0 +1,362 @@
+"""Phase 1: which shift (or none) every agent works every day, by CP-SAT.
+
+Decision: bool x[a,d,k] per agent, day and allowed shift option. Coverage is modelled per skill-set class
+(agents with the same skills) and time block: n[c,d,k] counts the class's agents on option k on day d; the
+class's expected on-phone capacity in a block (shift intervals weighted by an on-phone profile that allows for
+breaks, lunch and daily training) is split over the class's queues by integer flows z[c,q,b]; the shortfall
+per queue and block is penalised by a convex piecewise-linear function of its ratio to the requirement,
+weighted by queue priority. Labour rules come from `wfm.roster.rules`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from wfm.roster.problem import Instance
+from wfm.roster.rules import RULES
+
+SCALE = 4  # capacity in quarters of an agent-interval
+SLOPES = (10, 20, 40)  # penalty per unit of shortfall: up to 25%, 25-50%, above 50% of the requirement
+BREAKPOINTS = (0.25, 0.5)
+
+
+@dataclass
+class Phase1Result:
+    status: str
+    assignment: dict[tuple[int, int], int]  # (agent index, day) -> option index
+    objective: float | None = None
+    bound: float | None = None
+    wall_s: float = 0.0
+    solutions: int = 0
+    expected_short: float | None = None  # expected under-staffing share (phase 1 view)
+    history: list[dict] = field(default_factory=list)
+
+
+class Context:
+    """What rules see: the model, the shift variables, and `add` (which knows about explain mode)."""
+
+    def __init__(self, inst: Instance, model: cp_model.CpModel, explain: bool = False):
+        self.inst = inst
+        self.model = model
+        self.explain = explain
+        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self.assumptions: dict[tuple[str, int | None], cp_model.IntVar] = {}
+        self.overtime: list = []
+        self._paid_unit = inst.interval
+
+    def lit(self, rule: str, ai: int | None):
+        key = (rule, ai)
+        if key not in self.assumptions:
+            self.assumptions[key] = self.model.NewBoolVar(f"assume_{rule}_{ai}")
+        return self.assumptions[key]
+
+    def add(self, constraint, rule: str, ai: int | None) -> None:
+        if isinstance(constraint, bool) or isinstance(constraint, np.bool_):
+            if constraint:
+                return
+            if self.explain:
+                self.model.Add(self.lit(rule, ai) == 0)
+            else:
+                self.model.AddBoolOr([])  # infeasible on purpose: the explain pass names it
+            return
+        ct = self.model.Add(constraint)
+        if self.explain:
+            ct.OnlyEnforceIf(self.lit(rule, ai))
+
+    def work(self, ai: int, d: int):
+        return sum(self.x[ai, d, k] for k in self.inst.allowed[ai][d])
+
+    def paid(self, ai: int, days: list[int]):
+        """Paid minutes over `days`."""
+        return sum(self.inst.options[k].paid_min * self.x[ai, d, k] for d in days for k in self.inst.allowed[ai][d])
+
+    def previous_run(self, agent) -> int:
+        """Consecutive days worked right before the period (from the previous roster)."""
+        worked = {(p.date - self.inst.start).days for p in self.inst.previous.get(agent.agent_id, [])}
+        run = 0
+        while -(run + 1) in worked:
+            run += 1
+        return run
+
+
+def on_phone_profile(inst: Instance, k: int) -> np.ndarray:
+    """Expected on-phone share of each interval of shift option k (breaks, lunch, daily training spread)."""
+    o = inst.options[k]
+    n = o.length_min // inst.interval
+    du = inst.duties(o)
+    offp = np.zeros(n)
+    if du.lunch:
+        lo, hi = du.lunch_window
+        hi = min(hi, n - du.lunch - du.min_gap)
+        lo = min(max(lo, du.min_gap), hi)
+        starts = range(lo, hi + 1)
+        for s in starts:
+            offp[s:s + du.lunch] += 1 / len(starts)
+    if du.breaks:
+        a, b = du.min_gap, max(du.min_gap + 1, n - du.min_gap)
+        offp[a:b] += du.breaks * du.break_len / (b - a)
+    daily = sum(math.ceil(t.minutes / inst.interval) for t in inst.config.training
+                if t.frequency == "daily" and t.who == "all")
+    if daily:
+        offp += daily / n
+    return np.clip(1 - offp, 0, 1)
+
+
+def skill_classes(inst: Instance) -> tuple[list[tuple[str, ...]], list[int]]:
+    classes: dict[tuple[str, ...], int] = {}
+    of = []
+    for a in inst.agents:
+        key = tuple(q for q in inst.queues if q in a.skills)
+        of.append(classes.setdefault(key, len(classes)))
+    return list(classes), of
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    ctx: Context
+    short_total: cp_model.IntVar
+    total_req: int
+
+
+def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: bool = True) -> Built:
+    model = cp_model.CpModel()
+    ctx = Context(inst, model)
+    A, D = len(inst.agents), inst.days
+    for ai in range(A):
+        for d in range(D):
+            ks = inst.allowed[ai][d]
+            for k in ks:
+                ctx.x[ai, d, k] = model.NewBoolVar(f"x_{ai}_{d}_{k}")
+            if len(ks) > 1:
+                model.AddAtMostOne(ctx.x[ai, d, k] for k in ks)
+    for rule in RULES:
+        rule.add(ctx)
+    if not coverage:
+        short_total = model.NewIntVar(0, 0, "short_total")
+        return Built(model, ctx, short_total, 0)
+
+    # ---- coverage by skill class and time block
+    if block_minutes is None:
+        block_minutes = 30 if D <= 14 else 60
+    g = max(1, block_minutes // inst.interval)
+    nb = math.ceil(inst.horizon / g)
+    classes, cls_of = skill_classes(inst)
+    members: dict[int, list[int]] = {}
+    for ai, c in enumerate(cls_of):
+        members.setdefault(c, []).append(ai)
+    profiles = {k: np.rint(on_phone_profile(inst, k) * SCALE).astype(int) for k in range(len(inst.options))}
+    cap_terms: dict[tuple[int, int], list] = {}
+    for c, ais in members.items():
+        for d in range(D):
+            ks = sorted({k for ai in ais for k in inst.allowed[ai][d]})
+            for k in ks:
+                xs = [ctx.x[ai, d, k] for ai in ais if (ai, d, k) in ctx.x]
+                if len(xs) == 1:
+                    n = xs[0]
+                else:
+                    n = model.NewIntVar(0, len(xs), f"n_{c}_{d}_{k}")
+                    model.Add(n == sum(xs))
+                o = inst.options[k]
+                s = d * inst.per_day + o.start_min // inst.interval
+                per_block: dict[int, int] = {}
+                for j, w in enumerate(profiles[k]):
+                    t = s + j
+                    if t >= inst.horizon:
+                        break
+                    if w:
+                        per_block[t // g] = per_block.get(t // g, 0) + int(w)
+                for b, w in per_block.items():
+                    cap_terms.setdefault((c, b), []).append((w, n, len(xs)))
+    req_b = np.zeros((len(inst.queues), nb), dtype=np.int64)
+    for b in range(nb):
+        req_b[:, b] = inst.req[:, b * g:(b + 1) * g].sum(axis=1) * SCALE
+    prio = [inst.config.queues[q].priority for q in inst.queues]
+    pens = []
+    shorts = []
+    for b in range(nb):
+        zq: dict[int, list] = {}
+        for c, qs in enumerate(classes):
+            terms = cap_terms.get((c, b))
+            if not terms:
+                continue
+            ub = sum(w * m for w, _, m in terms)
+            zs = []
+            for q in qs:
+                qi = inst.queues.index(q)
+                if req_b[qi, b] <= 0:
+                    continue
+                z = model.NewIntVar(0, int(min(ub, req_b[qi, b])), f"z_{c}_{qi}_{b}")
+                zs.append(z)
+                zq.setdefault(qi, []).append(z)
+            if zs:
+                model.Add(sum(zs) <= sum(w * n for w, n, _ in terms))
+        for qi in range(len(inst.queues)):
+            R = int(req_b[qi, b])
+            if R <= 0:
+                continue
+            u = model.NewIntVar(0, R, f"u_{qi}_{b}")
+            model.Add(u == R - sum(zq.get(qi, [])))
+            shorts.append(u)
+            c1, c2 = math.floor(BREAKPOINTS[0] * R), math.floor(BREAKPOINTS[1] * R)
+            s1, s2, s3 = (s * prio[qi] for s in SLOPES)
+            pen = model.NewIntVar(0, s3 * R, f"pen_{qi}_{b}")
+            model.Add(pen >= s1 * u)
+            model.Add(pen >= s2 * u - (s2 - s1) * c1)
+            model.Add(pen >= s3 * u - (s3 - s2) * c2 - (s2 - s1) * c1)
+            pens.append(pen)
+    total_req = int(req_b.sum())
+    short_total = model.NewIntVar(0, max(total_req, 0), "short_total")
+    model.Add(short_total == sum(shorts))
+
+    # ---- soft terms: paid time (cost), overtime, preferences, fairness
+    paid_units = sum(inst.options[k].paid_min // inst.interval * v for (ai, d, k), v in ctx.x.items())
+    pref_terms = []
+    for (ai, d, k), v in ctx.x.items():
+        pref = inst.agents[ai].shift_preference
+        if pref and inst.options[k].template.code in pref.split(";"):
+            pref_terms.append(v)
+    ot = sum(ctx.overtime) if ctx.overtime else 0
+    spread = fairness_terms(inst, ctx)
+    model.Minimize(sum(pens) + paid_units + 2 * ot - 8 * sum(pref_terms) + 30 * sum(spread))
+    return Built(model, ctx, short_total, total_req)
+
+
+def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    import os
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.2, time_limit_s)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = bool(os.environ.get("WFM_CPLOG"))
+    return solver
+
+
+def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed: int = 0,
+                 block_minutes: int | None = None, progress: Callable[[dict], None] | None = None,
+                 hint: dict[tuple[int, int], int] | None = None) -> Phase1Result:
+    """Shift assignment: a feasible roster first (rules only), then coverage improved from it as a full hint."""
+    t0 = time.perf_counter()
+    left = lambda: time_limit_s - (time.perf_counter() - t0)  # noqa: E731
+    if hint is None:
+        from wfm.roster.heuristic import construct
+
+        hint = construct(inst, time_limit_s=max(1.0, min(left() * 0.25, 30.0)), seed=seed)
+        if hint is not None and progress:
+            progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
+    if hint is None:
+        feas = build_model(inst, coverage=False)
+        solver = _solver(min(left() * 0.4, max(5.0, left() * 0.2)), workers, seed)
+        status = solver.Solve(feas.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Phase1Result(solver.StatusName(status), {}, wall_s=time.perf_counter() - t0)
+        hint = {(ai, d): k for (ai, d, k), v in feas.ctx.x.items() if solver.Value(v)}
+    full = build_model(inst, block_minutes=block_minutes)
+    # complete the hint: the same model with x fixed gives every auxiliary variable a value
+    fixed = full.model.Clone()
+    for (ai, d, k), v in full.ctx.x.items():
+        fixed.Add(fixed.GetBoolVarFromProtoIndex(v.Index()) == (1 if hint.get((ai, d)) == k else 0))
+    solver = _solver(max(1.0, min(left() * 0.3, 20.0)), workers, seed)
+    status = solver.Solve(fixed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = solver.ResponseProto().solution
+        for i, val in enumerate(values):
+            full.model.AddHint(full.model.GetIntVarFromProtoIndex(i), val)
+    else:
+        for (ai, d, k), v in full.ctx.x.items():
+            full.model.AddHint(v, 1 if hint.get((ai, d)) == k else 0)
+    solver = _solver(left(), workers, seed)
+    cb = _Progress(full.short_total, full.total_req, progress, t0)
+    status = solver.Solve(full.model, cb)
+    name = solver.StatusName(status)
+    result = Phase1Result(name, {}, wall_s=time.perf_counter() - t0, solutions=cb.count, history=cb.history)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for (ai, d, k), v in full.ctx.x.items():
+            if solver.Value(v):
+                result.assignment[ai, d] = k
+        result.objective = solver.ObjectiveValue()
+        result.bound = solver.BestObjectiveBound()
+        result.expected_short = solver.Value(full.short_total) / full.total_req if full.total_req else 0.0
+    elif hint is not None and status != cp_model.INFEASIBLE:
+        result.status = "HEURISTIC"  # the time ran out before CP-SAT improved on the construction
+        result.assignment = dict(hint)
+        result.bound = solver.BestObjectiveBound() if status != cp_model.MODEL_INVALID else None
+    return result
+
+
+def fairness_terms(inst: Instance, ctx: Context) -> list:
+    """Spread (max - min) of night, per-template and weekend shifts within each team's agents of one contract."""
+    rot = inst.config.rotation
+    model = ctx.model
+    groups: dict[tuple[str, float], list[int]] = {}
+    for ai, a in enumerate(inst.agents):
+        if not a.is_supervisor:
+            groups.setdefault((a.team, a.contract_hours_week), []).append(ai)
+    codes = sorted({o.template.code for o in inst.options})
+    wk = {d for d in range(inst.days) if inst.date(d).weekday() >= 5}
+    spreads = []
+    for ais in groups.values():
+        if len(ais) < 2:
+            continue
+        kinds = []
+        if rot.fair_shift_types:
+            for code in codes:
+                kinds.append(lambda ai, code=code: [v for (a2, d, k), v in _agent_vars(ctx, ai)
+                                                    if inst.options[k].template.code == code])
+        if rot.fair_weekends and wk:
+            kinds.append(lambda ai: [v for (a2, d, k), v in _agent_vars(ctx, ai) if d in wk])
+        for kind in kinds:
+            counts = []
+            for ai in ais:
+                vs = kind(ai)
+                c = model.NewIntVar(0, inst.days, "")
+                model.Add(c == sum(vs))
+                counts.append(c)
+            if not any(isinstance(c, cp_model.IntVar) for c in counts):
+                continue
+            hi = model.NewIntVar(0, inst.days, "")
+            lo = model.NewIntVar(0, inst.days, "")
+            model.AddMaxEquality(hi, counts)
+            model.AddMinEquality(lo, counts)
+            s = model.NewIntVar(0, inst.days, "")
+            model.Add(s == hi - lo)
+            spreads.append(s)
+    return spreads
+
+
+def _agent_vars(ctx: Context, ai: int):
+    inst = ctx.inst
+    for d in range(inst.days):
+        for k in inst.allowed[ai][d]:
+            yield (ai, d, k), ctx.x[ai, d, k]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, short_total, total_req, progress, t0):
+        super().__init__()
+        self.short_total = short_total
+        self.total_req = total_req
+        self.progress = progress
+        self.t0 = t0
+        self.count = 0
+        self.history: list[dict] = []
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        info = {
+            "solution": self.count,
+            "elapsed_s": time.perf_counter() - self.t0,
+            "objective": self.ObjectiveValue(),
+            "bound": self.BestObjectiveBound(),
+            "under_share": self.Value(self.short_total) / self.total_req if self.total_req else 0.0,
+        }
+        self.history.append(info)
+        if self.progress:
+            self.progress(info)

@@ -1,0 +1,207 @@
+"""The roster instance: time grid, shift options per agent and day, demand matrix, duties of a shift.
+
+Everything both phases of the solver need, derived once from config, agents and requirements.
+(The checker in `wfm.roster.checker` derives its own view independently and shares none of this.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Config, ShiftTemplate
+from wfm.errors import InputError, Problem
+from wfm.readers.agents import Agent
+
+
+@dataclass(frozen=True)
+class ShiftOption:
+    """A shift template at one start time; offsets are in intervals from the start of its day."""
+
+    template: ShiftTemplate
+    start_min: int
+    length_min: int
+    paid_min: int
+    night: bool
+
+    @property
+    def code(self) -> str:
+        return f"{self.template.code}{self.start_min // 60:02d}{self.start_min % 60:02d}"
+
+    @property
+    def end_min(self) -> int:
+        return self.start_min + self.length_min
+
+
+@dataclass(frozen=True)
+class Duties:
+    """Off-phone items a shift of a given length carries, in intervals."""
+
+    lunch: int  # 0 = no lunch
+    lunch_window: tuple[int, int]  # earliest and latest lunch start offset (intervals from shift start)
+    breaks: int  # number of short breaks
+    break_len: int
+    min_gap: int  # work intervals between breaks/lunch and from the shift's start and end
+
+
+@dataclass(frozen=True)
+class PrevShift:
+    """A shift of the previous roster (continuity): its date, start and length in minutes, night or not."""
+
+    date: dt.date
+    start_min: int
+    length_min: int
+    night: bool
+
+
+@dataclass
+class Instance:
+    config: Config
+    agents: list[Agent]
+    start: dt.date
+    days: int
+    interval: int  # minutes
+    per_day: int  # intervals per day
+    queues: list[str]
+    req: np.ndarray  # (queues, days * per_day) required on-phone heads
+    options: list[ShiftOption]
+    allowed: list[list[list[int]]]  # [agent][day] -> option indices allowed
+    previous: dict[str, list[PrevShift]] = field(default_factory=dict)
+
+    @property
+    def horizon(self) -> int:
+        return self.days * self.per_day
+
+    def date(self, d: int) -> dt.date:
+        return self.start + dt.timedelta(days=d)
+
+    def weeks(self) -> list[list[int]]:
+        """Period weeks: blocks of 7 days from the start (the last may be shorter)."""
+        return [list(range(w, min(w + 7, self.days))) for w in range(0, self.days, 7)]
+
+    def duties(self, opt: ShiftOption) -> Duties:
+        return shift_duties(self.config, opt.length_min)
+
+    def new_hire_on(self, agent: Agent, d: int) -> bool:
+        return agent.training_until is not None and self.date(d) <= agent.training_until
+
+
+def shift_duties(config: Config, length_min: int) -> Duties:
+    b = config.breaks
+    iv = config.centre.interval_minutes
+    long_shift = length_min > b.lunch_if_shift_over_h * 60
+    lunch = math.ceil(b.lunch_minutes / iv) if long_shift and b.lunch_minutes > 0 else 0
+    n_breaks = b.breaks_per_shift if long_shift else min(1, b.breaks_per_shift)
+    if b.break_minutes == 0:
+        n_breaks = 0
+    return Duties(
+        lunch=lunch,
+        lunch_window=(math.ceil(b.lunch_window_h[0] * 60 / iv), math.floor(b.lunch_window_h[1] * 60 / iv)),
+        breaks=n_breaks,
+        break_len=math.ceil(b.break_minutes / iv) if b.break_minutes else 0,
+        min_gap=math.ceil(b.min_work_between_breaks_h * 60 / iv),
+    )
+
+
+def paid_minutes(config: Config, length_min: int) -> int:
+    d = shift_duties(config, length_min)
+    if d.lunch and not config.breaks.lunch_paid:
+        return length_min - d.lunch * config.centre.interval_minutes
+    return length_min
+
+
+def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int,
+                   *, previous: dict[str, list[PrevShift]] | None = None, column: str = "heads") -> Instance:
+    """Prepare the instance; raises `InputError` for inputs no roster can be built from."""
+    problems: list[Problem] = []
+    if not 1 <= days <= 62:
+        problems.append(Problem("--days", f"the roster period must be 1 to 62 days, not {days}"))
+    if not config.shifts:
+        problems.append(Problem(config.path, "the config has no [[shifts]] templates to build a roster from"))
+    if not agents:
+        problems.append(Problem("agents", "there are no agents to roster"))
+    ids = [a.agent_id for a in agents]
+    if len(set(ids)) != len(ids):
+        problems.append(Problem("agents", "agent_id values are not unique"))
+    if problems:
+        raise InputError(problems)
+    iv = config.centre.interval_minutes
+    per_day = 1440 // iv
+    queues = list(config.queues)
+    req = np.zeros((len(queues), days * per_day), dtype=np.int64)
+    if requirements is not None and len(requirements):
+        if column not in requirements.columns:
+            column = "agents"
+        r = requirements
+        ts = pd.to_datetime(r["interval_start"])
+        base = pd.Timestamp(start)
+        mins = ((ts - base).dt.total_seconds() // 60).astype("int64").to_numpy()
+        off_grid = (mins % iv) != 0
+        if off_grid.any():
+            raise InputError([Problem("requirements", f"{int(off_grid.sum())} interval_start values are not on the "
+                                                      f"{iv}-minute grid of the config")])
+        idx = mins // iv
+        inside = (idx >= 0) & (idx < days * per_day)
+        qpos = {q: i for i, q in enumerate(queues)}
+        qs = r["queue"].astype(str).to_numpy()
+        unknown = sorted({q for q in qs if q not in qpos})
+        if unknown:
+            raise InputError([Problem("requirements", f"queue(s) {', '.join(unknown)} are not in the config")])
+        vals = pd.to_numeric(r[column]).fillna(0).to_numpy()
+        for i, q, v in zip(idx[inside], qs[inside], vals[inside]):
+            req[qpos[q], i] = max(req[qpos[q], i], int(round(v)))
+        if not inside.any():
+            raise InputError([Problem("requirements", f"no requirement falls in the roster period {start} to "
+                                                      f"{start + dt.timedelta(days=days - 1)}")])
+    options = []
+    max_paid = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
+    for tpl in config.shifts:
+        for s in tpl.start_minutes:
+            paid = paid_minutes(config, tpl.length_minutes)
+            if paid > max_paid + 1e-9:
+                continue  # max shift length rule: never offered
+            options.append(ShiftOption(tpl, s, tpl.length_minutes, paid, tpl.night))
+    if not options:
+        raise InputError([Problem(config.path, "every shift template is longer than max_hours_day + "
+                                               "max_overtime_h_day allows")])
+    allowed = []
+    c = config.centre
+    for a in agents:
+        rows = []
+        off = set(a.days_off_requested)
+        for d in range(days):
+            date = start + dt.timedelta(days=d)
+            opts = []
+            if date not in off:
+                for k, o in enumerate(options):
+                    lo = a.available_from if a.available_from is not None else 0
+                    hi = a.available_to if a.available_to is not None else 10 ** 6
+                    if o.start_min < lo or o.end_min > hi:
+                        continue
+                    if not c.always_open and (o.start_min < c.open_minute or o.end_min > c.close_minute):
+                        continue
+                    opts.append(k)
+            rows.append(opts)
+        allowed.append(rows)
+    inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {})
+    return inst
+
+
+def coverable_mask(inst: Instance) -> np.ndarray:
+    """Intervals of the horizon some shift starting in the period (or a previous one) can cover."""
+    m = np.zeros(inst.horizon, dtype=bool)
+    for d in range(inst.days):
+        for o in inst.options:
+            s = d * inst.per_day + o.start_min // inst.interval
+            m[s:min(inst.horizon, s + o.length_min // inst.interval)] = True
+    return m
+
+
+def open_mask(inst: Instance) -> np.ndarray:
+    c = inst.config.centre
+    minute = (np.arange(inst.horizon) % inst.per_day) * inst.interval
+    return (minute >= c.open_minute) & (minute < c.close_minute)

@@ -1,0 +1,383 @@
+"""The discrete-event engine: calls, multi-skill agents following a per-interval plan, priority routing.
+
+Model (one replication):
+- Time runs in seconds from the start of interval 0 over `n_intervals` intervals of `interval_s` seconds.
+- Calls of queue q arrive as a Poisson process whose rate is constant within an interval (expected calls
+  `rate[t, q]` in interval t); handle times are exponential (or log-normal with coefficient of variation
+  `cv`) with mean `aht[t, q]` of the arrival interval; each caller has an exponential patience with the
+  queue's mean (none: waits forever) and hangs up when it runs out before an agent answers.
+- Agent a is, in interval t, either on the phone for queue `assign[a, t]` (>= 0) or not available (-1:
+  off, break, lunch, training, ...). A call in progress when the agent becomes unavailable is finished; the
+  agent then goes off (the break is not extended). `skills[a, q]` marks the other queues it may serve.
+- Routing (`routing`):
+  * "assigned_first" (default): an agent serves the queue it is assigned in that interval first and, when
+    that queue is empty, the other queues it is skilled for, highest `priority` first (ties: the caller who
+    has waited longest). An arriving call goes to an idle agent assigned to its queue, else to any idle agent
+    skilled for it, else it waits (FIFO per queue).
+  * "priority": as above, but an agent's own queue has no precedence over its other skills (VIP first).
+  * "assigned_only": agents serve only the queue they are assigned (what a per-queue Erlang plan assumes).
+- Abandonment needs no events: a waiting caller whose deadline (arrival + patience) has passed when an agent
+  looks at the queue is dropped then, counted as abandoned at its deadline.
+
+The loop is plain Python over three sorted streams (pre-drawn arrivals, interval boundaries, a heap of call
+completions), with per-queue deques and per-queue sets of idle agents; statistics are aggregated with
+numpy afterwards. About 1-2 microseconds of work per event, ~200,000 calls a second or so.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ROUTINGS = ("assigned_first", "priority", "assigned_only")
+HANDLE_DISTRIBUTIONS = ("exponential", "lognormal")
+
+
+@dataclass
+class Scenario:
+    """What one replication simulates. Arrays: rate/aht (n_intervals, Q), assign (agents, n_intervals),
+    skills (agents, Q) bool, priority/answer_time_s/patience_s (Q,) with NaN patience = never abandons."""
+
+    interval_s: float
+    rate: np.ndarray
+    aht: np.ndarray
+    assign: np.ndarray
+    skills: np.ndarray
+    priority: np.ndarray
+    answer_time_s: np.ndarray
+    patience_s: np.ndarray
+    queues: list[str] = field(default_factory=list)
+    routing: str = "assigned_first"
+
+    @property
+    def n_intervals(self) -> int:
+        return int(self.rate.shape[0])
+
+    @property
+    def n_queues(self) -> int:
+        return int(self.rate.shape[1])
+
+    def validate(self) -> None:
+        t, q = self.rate.shape
+        if self.aht.shape != (t, q):
+            raise ValueError("aht must have the shape of rate")
+        if self.assign.ndim != 2 or self.assign.shape[1] != t:
+            raise ValueError("assign must be (agents, n_intervals)")
+        if self.skills.shape != (self.assign.shape[0], q):
+            raise ValueError("skills must be (agents, queues)")
+        for name in ("priority", "answer_time_s", "patience_s"):
+            if np.shape(getattr(self, name)) != (q,):
+                raise ValueError(f"{name} must have one value per queue")
+        if self.routing not in ROUTINGS:
+            raise ValueError(f"routing must be one of {', '.join(ROUTINGS)}, not {self.routing!r}")
+        if np.any(self.rate < 0) or not np.all(np.isfinite(self.rate)):
+            raise ValueError("rate must be finite and >= 0")
+        if np.any((self.rate > 0) & ~(self.aht > 0)):
+            raise ValueError("aht must be positive where calls are expected")
+        if self.assign.size and (self.assign.max() >= q or self.assign.min() < -1):
+            raise ValueError("assign holds a queue index out of range")
+
+
+@dataclass
+class Calls:
+    """Per-call record of one replication (arrival order)."""
+
+    arrival: np.ndarray
+    queue: np.ndarray
+    interval: np.ndarray
+    service: np.ndarray
+    deadline: np.ndarray
+    start: np.ndarray  # service start, -1 when not answered
+    agent: np.ndarray  # -1 when not answered
+
+    @property
+    def answered(self) -> np.ndarray:
+        return self.start >= 0
+
+    @property
+    def wait(self) -> np.ndarray:
+        """Wait of answered calls (NaN for the others)."""
+        return np.where(self.answered, self.start - self.arrival, np.nan)
+
+
+@dataclass
+class Totals:
+    """Per (interval, queue) sums of one replication, by the calls' arrival interval (agent time by the
+    interval it is spent in)."""
+
+    calls: np.ndarray
+    answered: np.ndarray
+    answered_in_time: np.ndarray
+    abandoned: np.ndarray
+    wait_answered_s: np.ndarray  # sum of waits of answered calls
+    wait_all_s: np.ndarray  # sum of time in queue of all calls (abandoned: until they hung up)
+    busy_s: np.ndarray  # on-call seconds of agents assigned to the queue (any call)
+    staffed_s: np.ndarray  # seconds of agents assigned to the queue
+    handled_s: np.ndarray  # on-call seconds spent on the queue's calls, by whoever
+    overrun_s: float = 0.0  # on-call seconds while the agent was not on the phone roster (shift end, break)
+
+
+def draw_calls(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
+               level: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Arrival times, queues, arrival intervals, handle times and abandonment deadlines, sorted by arrival.
+
+    `level` (n_intervals, Q) multiplies the rate (a drawn day level)."""
+    if handle not in HANDLE_DISTRIBUTIONS:
+        raise ValueError(f"handle must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")
+    t_n, q_n = sc.rate.shape
+    lam = sc.rate if level is None else sc.rate * level
+    counts = rng.poisson(lam).ravel()
+    cell = np.repeat(np.arange(t_n * q_n), counts)
+    n = cell.size
+    t_idx, q_idx = np.divmod(cell, q_n)
+    arrival = (t_idx + rng.random(n)) * sc.interval_s
+    order = np.argsort(arrival, kind="stable")
+    arrival, t_idx, q_idx = arrival[order], t_idx[order], q_idx[order]
+    mean = sc.aht[t_idx, q_idx]
+    if handle == "exponential":
+        service = mean * rng.standard_exponential(n)
+    else:
+        s2 = np.log1p(cv * cv)
+        service = mean * np.exp(np.sqrt(s2) * rng.standard_normal(n) - s2 / 2.0)
+    pat = np.asarray(sc.patience_s, dtype=float)[q_idx]
+    has = np.isfinite(pat)
+    deadline = np.full(n, np.inf)
+    deadline[has] = arrival[has] + pat[has] * rng.standard_exponential(int(has.sum()))
+    return arrival, q_idx, t_idx, service, deadline
+
+
+def _pick_orders(sc: Scenario):
+    """Per (skill set, assigned queue): tuple of groups (tuples of queues) an agent looks at, in order."""
+    prio = np.asarray(sc.priority, dtype=float)
+    cache: dict[tuple, tuple] = {}
+
+    def order(skills: tuple[int, ...], own: int) -> tuple[tuple[int, ...], ...]:
+        key = (skills, own)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        if sc.routing == "assigned_only":
+            groups: list[tuple[int, ...]] = [(own,)]
+        else:
+            rest = sorted(set(skills) | {own}) if sc.routing == "priority" else sorted(set(skills) - {own})
+            levels = sorted({prio[q] for q in rest}, reverse=True)
+            groups = [(own,)] if sc.routing == "assigned_first" else []
+            groups += [tuple(q for q in rest if prio[q] == lv) for lv in levels]
+        res = tuple(groups)
+        cache[key] = res
+        return res
+
+    return order
+
+
+def run(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
+        level: np.ndarray | None = None, keep_calls: bool = False) -> tuple[Totals, Calls | None]:
+    """One replication. Returns per (interval, queue) totals and, with `keep_calls`, the per-call record."""
+    sc.validate()
+    arrival, q_idx, t_idx, service, deadline = draw_calls(sc, rng, handle=handle, cv=cv, level=level)
+    start, agent_of = _loop(sc, arrival, q_idx, service, deadline)
+    calls = Calls(arrival, q_idx, t_idx, service, deadline, start, agent_of)
+    totals = _aggregate(sc, calls)
+    return totals, (calls if keep_calls else None)
+
+
+def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndarray,
+          deadline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n_q = sc.n_queues
+    n_t = sc.n_intervals
+    n_a = sc.assign.shape[0]
+    L = float(sc.interval_s)
+    INF = float("inf")
+    arr = arrival.tolist()
+    cq = q_idx.tolist()
+    svc = service.tolist()
+    dl = deadline.tolist()
+    n = len(arr)
+    start = [-1.0] * n
+    agent_of = [-1] * n
+
+    skill_lists = [tuple(int(q) for q in np.flatnonzero(row)) for row in np.asarray(sc.skills, dtype=bool)]
+    order_of = _pick_orders(sc)
+    only_own = sc.routing == "assigned_only"
+
+    # boundary k (time k*L): agents whose assignment changes from column k-1 to k (column -1: all off)
+    assign = np.asarray(sc.assign, dtype=np.int64)
+    padded = np.concatenate([np.full((n_a, 1), -1), assign, np.full((n_a, 1), -1)], axis=1)
+    changed = padded[:, 1:] != padded[:, :-1]  # (n_a, n_t + 1)
+    ch_t, ch_a = np.nonzero(changed.T)
+    ch_new = padded[ch_a, ch_t + 1]
+    bounds = np.searchsorted(ch_t, np.arange(n_t + 2))
+    ch_a_l, ch_new_l = ch_a.tolist(), ch_new.tolist()
+
+    avail = [-1] * n_a  # assigned queue now, -1 = not on the phone
+    busy = [False] * n_a
+    idle_in: list[tuple[int, ...] | None] = [None] * n_a  # skill queues the idle agent is listed under
+    idle_own: list[set[int]] = [set() for _ in range(n_q)]
+    idle_any: list[set[int]] = [set() for _ in range(n_q)]
+    waiting: list[deque[int]] = [deque() for _ in range(n_q)]
+    heap: list[tuple[float, int, int]] = []  # (end time, agent, call)
+    push, pop = heapq.heappush, heapq.heappop
+
+    def effective_skills(a: int, own: int) -> tuple[int, ...]:
+        if only_own:
+            return (own,)
+        s = skill_lists[a]
+        return s if own in s else s + (own,)
+
+    def make_idle(a: int) -> None:
+        own = avail[a]
+        sk = effective_skills(a, own)
+        idle_in[a] = sk
+        idle_own[own].add(a)
+        for q in sk:
+            idle_any[q].add(a)
+
+    def unidle(a: int) -> None:
+        sk = idle_in[a]
+        if sk is None:
+            return
+        idle_own[avail[a]].discard(a)
+        for q in sk:
+            idle_any[q].discard(a)
+        idle_in[a] = None
+
+    def try_pick(a: int, t: float) -> bool:
+        own = avail[a]
+        for group in order_of(effective_skills(a, own), own):
+            best = -1
+            bq = -1
+            for q in group:
+                dq = waiting[q]
+                while dq and dl[dq[0]] <= t:
+                    dq.popleft()  # hung up before anyone looked: abandoned
+                if dq:
+                    c = dq[0]
+                    if best < 0 or arr[c] < arr[best]:
+                        best, bq = c, q
+            if best >= 0:
+                waiting[bq].popleft()
+                start[best] = t
+                agent_of[best] = a
+                busy[a] = True
+                push(heap, (t + svc[best], a, best))
+                return True
+        return False
+
+    def boundary(k: int) -> None:
+        lo, hi = bounds[k], bounds[k + 1]
+        if lo == hi:
+            return
+        t = k * L
+        for j in range(lo, hi):
+            a = ch_a_l[j]
+            if not busy[a]:
+                unidle(a)
+            avail[a] = ch_new_l[j]
+        for j in range(lo, hi):
+            a = ch_a_l[j]
+            if avail[a] >= 0 and not busy[a] and not try_pick(a, t):
+                make_idle(a)
+
+    boundary(0)
+    i = 0
+    k = 1
+    tb = L if n_t >= 1 else INF
+    while True:
+        ta = arr[i] if i < n else INF
+        tc = heap[0][0] if heap else INF
+        if tc <= ta and tc <= tb:
+            if tc == INF:
+                break
+            t, a, _c = pop(heap)
+            busy[a] = False
+            if avail[a] >= 0 and not try_pick(a, t):
+                make_idle(a)
+        elif tb <= ta:
+            boundary(k)
+            k += 1
+            tb = k * L if k <= n_t else INF
+        else:
+            c = i
+            i += 1
+            q = cq[c]
+            s = idle_own[q]
+            if not s:
+                s = idle_any[q]
+            if s:
+                a = min(s)  # deterministic and cheap enough: idle sets are small when it matters
+                unidle(a)
+                start[c] = ta
+                agent_of[c] = a
+                busy[a] = True
+                push(heap, (ta + svc[c], a, c))
+            else:
+                waiting[q].append(c)
+    return np.asarray(start, dtype=float), np.asarray(agent_of, dtype=np.int64)
+
+
+def _aggregate(sc: Scenario, calls: Calls) -> Totals:
+    n_t, n_q = sc.n_intervals, sc.n_queues
+    L = float(sc.interval_s)
+    size = n_t * n_q
+    cell = calls.interval * n_q + calls.queue
+    ans = calls.answered
+    wait = np.where(ans, calls.start - calls.arrival, 0.0)
+    in_time = ans & (wait <= np.asarray(sc.answer_time_s, dtype=float)[calls.queue] + 1e-9)
+    # time in queue of callers who hung up: until their deadline (or, never answered, the end of the horizon)
+    end = n_t * L
+    gave_up = np.where(ans, 0.0, np.minimum(calls.deadline, np.maximum(end, calls.arrival)) - calls.arrival)
+
+    def count(w=None):
+        return np.bincount(cell, weights=w, minlength=size).reshape(n_t, n_q)
+
+    totals_calls = count()
+    answered = count(ans.astype(float))
+    # agent time, split over the intervals it is spent in
+    busy = np.zeros(size)
+    handled = np.zeros(size)
+    overrun = 0.0
+    a_idx = np.flatnonzero(ans)
+    s = calls.start[a_idx]
+    e = s + calls.service[a_idx]
+    ag = calls.agent[a_idx]
+    cq = calls.queue[a_idx]
+    first = np.floor(s / L).astype(np.int64)
+    assign = np.asarray(sc.assign)
+    off = 0
+    while a_idx.size:
+        iv = first + off
+        lo = np.maximum(s, iv * L)
+        hi = np.minimum(e, (iv + 1) * L)
+        ov = hi - lo
+        live = ov > 0
+        if not live.any():
+            break
+        iv, ov, ag_l, cq_l = iv[live], ov[live], ag[live], cq[live]
+        inside = iv < n_t
+        own = np.full(iv.size, -1)
+        own[inside] = assign[ag_l[inside], iv[inside]]
+        on = own >= 0
+        busy += np.bincount(iv[on] * n_q + own[on], weights=ov[on], minlength=size)
+        overrun += float(ov[~on].sum())
+        handled += np.bincount(iv[inside] * n_q + cq_l[inside], weights=ov[inside], minlength=size)
+        off += 1
+        keep = e > (first + off) * L
+        s, e, ag, cq, first = s[keep], e[keep], ag[keep], cq[keep], first[keep]
+    staffed = np.zeros((n_t, n_q))
+    for q in range(n_q):
+        staffed[:, q] = (assign == q).sum(axis=0) * L
+    return Totals(
+        calls=totals_calls,
+        answered=answered,
+        answered_in_time=count(in_time.astype(float)),
+        abandoned=totals_calls - answered,
+        wait_answered_s=count(wait),
+        wait_all_s=count(wait + gave_up),
+        busy_s=busy.reshape(n_t, n_q),
+        staffed_s=staffed,
+        handled_s=handled.reshape(n_t, n_q),
+        overrun_s=overrun,
+    )
