@@ -39,7 +39,8 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
     forecast_path = out / "forecasts" / default_name("forecast", start, days, ".csv")
     requirements_path = out / "forecasts" / default_name("requirements", start, days, ".csv")
     if not force:
-        for p in (out / "config.toml", forecast_path, requirements_path):
+        for p in (out / "config.toml", forecast_path, requirements_path,
+                  out / "rosters" / default_name("roster", start, days, ".xlsx")):
             if p.exists():
                 raise OutputExistsError(p)
 
@@ -73,7 +74,33 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
     console.print(f"Staffing: peak {int(requirements.groupby('interval_start')['agents'].sum().max())} agents "
                   f"on the phone; {len(agents)} agents on the books")
     console.print(weekly.to_string(index=False))
+    _roster_stage(result, out, requirements, agents, config, start, days, console)
     return result
+
+
+def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, start: dt.date, days: int,
+                  console: Console) -> None:
+    """Roster the period, write the workbook, and check it with the independent checker."""
+    from wfm.roster import RosterInfeasible, build_roster, check_workbook
+    from wfm.roster.workbook import write_roster_workbook
+
+    limit = 45.0 if days <= 7 else 75.0  # the demo's 2-minute budget
+    path = out / "rosters" / default_name("roster", start, days, ".xlsx")
+    try:
+        with console.status(f"Rostering {len(agents)} agents over {days} days (CP-SAT, up to {limit:.0f} s)..."):
+            roster = build_roster(requirements, agents, config, start, days, time_limit_s=limit)
+    except RosterInfeasible as exc:
+        console.print("Roster: no roster meets the hard rules:\n" + "\n".join(exc.lines), markup=False)
+        result.exit_code = 1
+        return
+    result.paths["roster"] = write_roster_workbook(path, roster.data, roster.codes, force=True)
+    report = check_workbook(path, agents, config, requirements=requirements)
+    t = report.totals
+    console.print(f"Roster: {roster.stats['shifts']} shifts; checker: {len(report.violations)} hard-rule "
+                  f"violation(s); under-staffed {t['under_pct']:.1f}% and over-staffed {t['over_pct']:.1f}% of "
+                  f"required agent-intervals (lower bound {roster.stats['under_lower_bound_pct']:.1f}%)")
+    if report.violations:
+        result.exit_code = 1
 
 
 def _iso(frame):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 
@@ -88,8 +86,7 @@ class Forecaster:
         cols = [c for c in ("interval_start", "offered", "aht_s") if c in frame.columns]
         tasks = []
         for queue, rows in frame.groupby("queue", sort=True):
-            settings = Settings(half_life_days=self.half_life_days, level=self.level,
-                                default_aht_s=self._aht_for(str(queue)))
+            settings = Settings(half_life_days=self.half_life_days, default_aht_s=self._aht_for(str(queue)))
             tasks.append((str(queue), rows[cols].reset_index(drop=True), settings))
         labels = sorted(set(self.special_days.values()))
         job = _FitJob(self.interval_minutes_, end, self.country, self.extra_holidays, self.extra_workdays,

@@ -15,7 +15,7 @@ from functools import reduce
 import numpy as np
 import pandas as pd
 
-OUTAGE_EXPECTED_CALLS = 8.0  # a run of zeros where this many calls were expected (P(0) ~ 3e-4) is an outage
+OUTAGE_EXPECTED_CALLS = 12.0  # a run of zeros where this many calls were expected (P(0) ~ 6e-6) is an outage
 
 
 def infer_interval_minutes(frame: pd.DataFrame) -> int:

@@ -24,7 +24,6 @@ STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken 
 @dataclass
 class Settings:
     half_life_days: float = 180.0
-    level: float = 0.8
     default_aht_s: float = 300.0
     fourier: int | None = None  # None: 4 with >= 420 days of history, else 0
     trend: bool = False
@@ -112,7 +111,7 @@ def interval_bounds(mean: np.ndarray, sigma_day: np.ndarray, phi: float, level: 
     below = np.where(first_in > 0, stats.nbinom.cdf(first_in - 1, n_par, p_par), 0.0)
     hi = _interp_ppf(np.minimum(level + below, 1 - 1e-9), n_par, p_par)
     zero = m <= 1e-9
-    return np.where(zero, 0.0, lo), np.where(zero, 0.0, hi)
+    return np.where(zero, 0.0, np.minimum(lo, m)), np.where(zero, 0.0, np.maximum(hi, m))
 
 
 def _interp_ppf(q: float, n: np.ndarray, p: np.ndarray) -> np.ndarray:

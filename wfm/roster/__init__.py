@@ -1,0 +1,189 @@
+"""Rosters: who works which shift, with breaks, training and queues, under the labour rules (OR-Tools CP-SAT).
+
+`build_roster` runs the two phases (shift assignment by CP-SAT, then breaks/training/queues per shift) and checks
+the result with the independent checker; `check_workbook` verifies a roster workbook, also one edited by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Config
+from wfm.errors import WfmError
+from wfm.readers.agents import Agent
+from wfm.roster.checker import CheckReport, check
+from wfm.roster.problem import Instance, PrevShift, build_instance
+
+
+class RosterInfeasible(WfmError):
+    """No roster meets the hard rules; the message explains which rules and people clash."""
+
+    exit_code = 1
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("no roster meets the hard rules.\n" + "\n".join(lines))
+
+
+@dataclass
+class RosterResult:
+    data: pd.DataFrame  # the long table
+    codes: pd.DataFrame  # agent rows x day columns of shift codes
+    assignment: dict[tuple[str, dt.date], str]
+    report: CheckReport
+    stats: dict = field(default_factory=dict)
+
+
+def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int, *,
+                 time_limit_s: float | None = None, workers: int | None = None, seed: int | None = None,
+                 previous: pd.DataFrame | None = None, progress: Callable[[dict], None] | None = None
+                 ) -> RosterResult:
+    """Build and check a roster; raises `RosterInfeasible` (with the explanation) when the rules cannot hold."""
+    from wfm.roster.detail import place
+    from wfm.roster.explain import explain
+    from wfm.roster.model import solve_phase1
+    from wfm.roster.table import long_table, shift_codes
+
+    t0 = time.perf_counter()
+    limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
+    prev = previous_shifts(previous, config) if previous is not None else None
+    inst = build_instance(requirements, agents, config, start, days, previous=prev)
+    p1 = solve_phase1(inst, time_limit_s=limit * 0.9,
+                      workers=workers or config.solver.workers,
+                      seed=config.solver.seed if seed is None else seed, progress=progress)
+    if not p1.assignment:
+        raise RosterInfeasible(explain(inst, time_limit_s=max(5.0, limit * 0.3)))
+    t1 = time.perf_counter()
+    plans = place(inst, p1.assignment)
+    data = long_table(inst, plans)
+    codes = shift_codes(inst, p1.assignment)
+    t2 = time.perf_counter()
+    code_map = {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in codes.iterrows()
+                for c in codes.columns[3:]}
+    report = check(data, agents, config, start=start, days=days, codes=code_map, requirements=requirements,
+                   previous=previous)
+    stats = {
+        "phase1_status": p1.status,
+        "phase1_s": round(t1 - t0, 2),
+        "detail_s": round(t2 - t1, 2),
+        "check_s": round(time.perf_counter() - t2, 2),
+        "objective": p1.objective,
+        "objective_bound": p1.bound,
+        "solutions": p1.solutions,
+        "expected_under_pct": None if p1.expected_short is None else 100 * p1.expected_short,
+        "agents": len(agents),
+        "shifts": len(p1.assignment),
+    }
+    stats.update(lower_bound(inst))
+    stats.update(soft_summary(inst, p1.assignment))
+    lb = stats["under_lower_bound"]
+    stats["under_gap_pct"] = 100.0 * (report.totals["under"] - lb) / report.totals["required"] \
+        if report.totals["required"] else 0.0
+    assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
+                  for (ai, d), k in p1.assignment.items()}
+    return RosterResult(data, codes, assignment, report, stats)
+
+
+def previous_shifts(previous: pd.DataFrame, config: Config) -> dict[str, list[PrevShift]]:
+    """Shifts of a previous roster's long table, for rest and consecutive-day rules across the boundary."""
+    out: dict[str, list[PrevShift]] = {}
+    iv = config.centre.interval_minutes
+    df = pd.DataFrame({"agent_id": previous["agent_id"].astype(str),
+                       "date": pd.to_datetime(previous["date"].astype(str)).dt.date,
+                       "ts": pd.to_datetime(previous["interval_start"].astype(str), format="mixed")})
+    for (aid, date), g in df.groupby(["agent_id", "date"]):
+        first, last = g["ts"].min(), g["ts"].max()
+        start_m = first.hour * 60 + first.minute
+        length = int((last - first).total_seconds() // 60) + iv
+        night = any(t.night and start_m in t.start_minutes and t.length_minutes == length for t in config.shifts)
+        out.setdefault(aid, []).append(PrevShift(date, start_m, length, night))
+    return out
+
+
+def lower_bound(inst: Instance) -> dict:
+    """A valid lower bound on under-staffed agent-intervals (a relaxation: each bound ignores most rules).
+
+    Per interval: for every set of queues, the requirement minus the agents with any of those skills who could be
+    on duty then. Over the period: for every set of queues, the requirement minus the most on-phone time the
+    agents with those skills can give within their maximum hours. The bound is the larger of the two.
+    """
+    from wfm.roster.rules import hours_bounds
+
+    Q = len(inst.queues)
+    skills = np.array([[q in a.skills for q in inst.queues] for a in inst.agents])
+    can = np.zeros((len(inst.agents), inst.horizon), dtype=bool)
+    for ai in range(len(inst.agents)):
+        for d in range(inst.days):
+            for k in inst.allowed[ai][d]:
+                o = inst.options[k]
+                s = d * inst.per_day + o.start_min // inst.interval
+                can[ai, s:s + o.length_min // inst.interval] = True
+    onphone_share = {}
+    for k, o in enumerate(inst.options):
+        du = inst.duties(o)
+        n = o.length_min // inst.interval
+        off = du.lunch + du.breaks * du.break_len
+        paid = o.paid_min // inst.interval
+        onphone_share[k] = (n - off) / paid if paid else 0
+    best_share = max(onphone_share.values())
+    cap = np.zeros(len(inst.agents))
+    for ai, a in enumerate(inst.agents):
+        _, hi = hours_bounds(inst, a, 7)
+        cap[ai] = hi / inst.interval * inst.days / 7 * best_share
+    per_interval = 0
+    period = 0.0
+    subsets = [s for r in range(1, Q + 1) for s in itertools.combinations(range(Q), r)]
+    worst = np.zeros(inst.horizon)
+    for sub in subsets:
+        idx = list(sub)
+        holders = skills[:, idx].any(axis=1)
+        need = inst.req[idx].sum(axis=0)
+        avail = can[holders].sum(axis=0)
+        worst = np.maximum(worst, need - avail)
+        period = max(period, float(need.sum() - cap[holders].sum()))
+    per_interval = int(np.clip(worst, 0, None).sum())
+    return {"under_lower_bound": int(max(per_interval, np.floor(period), 0)),
+            "under_lower_bound_pct": 100.0 * max(per_interval, period, 0) / max(1, inst.req.sum())}
+
+
+def soft_summary(inst: Instance, assignment: dict[tuple[int, int], int]) -> dict:
+    """Preferences met and the spread of shift types and weekend work within teams."""
+    with_pref = [(ai, k) for (ai, d), k in assignment.items() if inst.agents[ai].shift_preference]
+    met = sum(1 for ai, k in with_pref if inst.options[k].template.code in inst.agents[ai].shift_preference.split(";"))
+    groups: dict = {}
+    for ai, a in enumerate(inst.agents):
+        if not a.is_supervisor:
+            groups.setdefault((a.team, a.contract_hours_week), []).append(ai)
+    codes = sorted({o.template.code for o in inst.options})
+    spreads = {c: 0 for c in codes}
+    spreads["weekend"] = 0
+    for ais in groups.values():
+        if len(ais) < 2:
+            continue
+        for c in codes:
+            counts = [sum(1 for d in range(inst.days) if assignment.get((ai, d)) is not None
+                          and inst.options[assignment[ai, d]].template.code == c) for ai in ais]
+            spreads[c] = max(spreads[c], max(counts) - min(counts))
+        counts = [sum(1 for d in range(inst.days) if inst.date(d).weekday() >= 5 and (ai, d) in assignment)
+                  for ai in ais]
+        spreads["weekend"] = max(spreads["weekend"], max(counts) - min(counts))
+    return {"preferences_met": met, "preferences_total": len(with_pref), "max_spread_in_team": spreads}
+
+
+def check_workbook(path, agents: list[Agent], config: Config, *, requirements: pd.DataFrame | None = None,
+                   previous: pd.DataFrame | None = None) -> CheckReport:
+    from wfm.roster.workbook import read_roster_workbook
+
+    book = read_roster_workbook(path)
+    return check(book.data, agents, config, start=book.start, days=book.days, codes=book.codes,
+                 requirements=requirements, previous=previous)
+
+
+__all__ = ["RosterInfeasible", "RosterResult", "build_roster", "check_workbook", "lower_bound"]

@@ -17,6 +17,7 @@ from wfm.config import Config
 from wfm.readers.agents import Agent
 
 FIRST_NAMES = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英 丹 玲 萍 鹏 华 红 玉兰 飞".split()
+GIVEN_FIRST = "志 建 国 晓 海 文 春 小 金 永 德 立 子 俊 嘉 思 雨 欣 宇 浩".split()
 FAMILY_NAMES = "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗".split()
 # Secondary skills that commonly go with a primary one in a telecom hotline.
 SECONDARY = {
@@ -130,12 +131,15 @@ def _primary_queues(fte: dict[str, float], heads: int, rng: np.random.Generator)
 
 
 def _names(n: int, rng: np.random.Generator) -> list[str]:
+    """Distinct Chinese names: a family name and one or two given-name characters."""
     seen: set[str] = set()
     out: list[str] = []
     while len(out) < n:
-        name = str(rng.choice(FAMILY_NAMES)) + str(rng.choice(FIRST_NAMES))
-        if name in seen:
-            name += str(len(out))
-        seen.add(name)
-        out.append(name)
+        given = str(rng.choice(FIRST_NAMES))
+        if len(seen) > len(FAMILY_NAMES) * len(FIRST_NAMES) // 3 or rng.random() < 0.4:
+            given = str(rng.choice(GIVEN_FIRST)) + given[-1]
+        name = str(rng.choice(FAMILY_NAMES)) + given
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
     return out

@@ -28,16 +28,16 @@ def read_roster_data(path: str | Path, *, queues: set[str] | None = None,
     data = path.read_bytes() if path.is_file() else b""
     if data.startswith(XLSX_MAGIC):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)):
-                pass
-            sheets = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+            with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
+                names = list(book.sheet_names)
+                if DATA_SHEET not in names:
+                    raise InputError(f"the roster workbook has no '{DATA_SHEET}' sheet (sheets: "
+                                     f"{', '.join(map(str, names))}); is it a roster written by `wfm roster`?",
+                                     file=path)
+                raw = pd.read_excel(book, sheet_name=DATA_SHEET, dtype=str)
         except (zipfile.BadZipFile, ValueError, OSError, KeyError) as exc:
             raise InputError(f"cannot read the workbook: {exc}", file=path) from None
-        if DATA_SHEET not in sheets.sheet_names:
-            raise InputError(f"the roster workbook has no '{DATA_SHEET}' sheet (sheets: "
-                             f"{', '.join(map(str, sheets.sheet_names))}); is it a roster written by `wfm roster`?",
-                             file=path)
-        raw = sheets.parse(DATA_SHEET, dtype=str).dropna(how="all")
+        raw = raw.dropna(how="all")
         raw.columns = [str(c).strip() for c in raw.columns]
         if raw.empty:
             raise InputError(f"the '{DATA_SHEET}' sheet has no rows", file=path)

@@ -325,11 +325,16 @@ def summarise(reps: list[Totals], sc: Scenario, grid: Grid) -> tuple[pd.DataFram
 # --------------------------------------------------------------------------------------------- vs Erlang
 
 
-def compare_with_erlang(sim: RosterSimulation, config: Config, *, tolerance: float = 0.02) -> pd.DataFrame:
+def compare_with_erlang(sim: RosterSimulation, config: Config, *, own_only: RosterSimulation | None = None,
+                        tolerance: float = 0.02) -> pd.DataFrame:
     """Per interval and queue: the SL the per-queue Erlang plan predicts for the rostered on-phone agents of
     that queue (Erlang A where the queue has a patience, else C; forecast calls and AHT) against the simulated
     SL. `diff` = simulated - Erlang; `verdict` says whether the simulation is significantly better / worse
-    (|diff| beyond the 95% half-width plus `tolerance`) or agrees."""
+    (|diff| beyond the 95% half-width plus `tolerance`) or agrees.
+
+    `own_only`: the same roster simulated with routing "assigned_only" (agents serve only their rostered
+    queue); its SL (`sim_own_sl`) separates what the interval dynamics do (queues carried from one interval
+    to the next, agents starting their shift idle) from what cross-skill help does."""
     from wfm.staffing import abandon_probability, service_level
 
     df = sim.intervals
@@ -352,6 +357,9 @@ def compare_with_erlang(sim: RosterSimulation, config: Config, *, tolerance: flo
         "erlang_sl": np.round(erl_sl, 5), "sim_sl": df["service_level"], "sim_sl_hw": df["service_level_hw"],
         "erlang_abandon": np.round(erl_ab, 5), "sim_abandon": df["abandon_rate"],
     })
+    if own_only is not None:
+        own = own_only.intervals.set_index(["interval_start", "queue"])["service_level"]
+        out["sim_own_sl"] = own.reindex(pd.MultiIndex.from_frame(df[["interval_start", "queue"]])).to_numpy()
     out["diff"] = (out["sim_sl"] - out["erlang_sl"]).round(5)
     margin = out["sim_sl_hw"].fillna(0.0) + tolerance
     out["verdict"] = np.where(out["forecast_calls"] <= 0, "no calls",
@@ -361,8 +369,8 @@ def compare_with_erlang(sim: RosterSimulation, config: Config, *, tolerance: flo
 
 
 def compare_summary(cmp: pd.DataFrame) -> pd.DataFrame:
-    """Per queue: call-weighted Erlang SL vs simulated SL, and how many intervals the simulation is
-    significantly better or worse than the plan."""
+    """Per queue: call-weighted Erlang SL vs simulated SL (and the own-queue-only simulation where compared),
+    and how many intervals the simulation is significantly better or worse than the plan."""
     busy = cmp[cmp["forecast_calls"] > 0].copy()
     busy["w_erl"] = busy["erlang_sl"] * busy["forecast_calls"]
     busy["w_sim"] = busy["sim_sl"] * busy["forecast_calls"]
@@ -375,5 +383,10 @@ def compare_summary(cmp: pd.DataFrame) -> pd.DataFrame:
         "sim_worse": g["verdict"].apply(lambda v: int((v == "sim worse").sum())),
         "worst_diff": g["diff"].min(),
     }).reset_index()
+    cols = ["queue", "intervals", "erlang_sl"]
+    if "sim_own_sl" in busy:
+        busy["w_own"] = busy["sim_own_sl"] * busy["forecast_calls"]
+        res["sim_own_sl"] = (busy.groupby("queue", sort=False)["w_own"].sum() / g["forecast_calls"].sum()).to_numpy()
+        cols.append("sim_own_sl")
     res["diff"] = res["sim_sl"] - res["erlang_sl"]
-    return res[["queue", "intervals", "erlang_sl", "sim_sl", "diff", "sim_better", "sim_worse", "worst_diff"]]
+    return res[cols + ["sim_sl", "diff", "sim_better", "sim_worse", "worst_diff"]]

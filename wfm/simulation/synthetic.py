@@ -20,7 +20,7 @@ def profile_forecast(history: pd.DataFrame, start: dt.date, days: int, *, weeks:
                      scale: float = 1.0) -> pd.DataFrame:
     """Forecast = mean of the same weekday and time over the last `weeks` weeks of history, times `scale`.
 
-    Columns `interval_start, queue, calls, aht_s` (AHT NaN where the history had no handled calls)."""
+    Columns `interval_start, queue, calls, aht_s` (AHT: the queue's mean where the history had no calls)."""
     h = history.copy()
     h["interval_start"] = pd.to_datetime(h["interval_start"])
     end = pd.Timestamp(start)
@@ -31,6 +31,9 @@ def profile_forecast(history: pd.DataFrame, start: dt.date, days: int, *, weeks:
     g = h.groupby(["queue", "dow", "tod"]).agg(calls=("offered", "mean"), work=("work", "mean")).reset_index()
     with np.errstate(invalid="ignore", divide="ignore"):
         g["aht_s"] = np.where(g["calls"] > 0, g["work"] / g["calls"], np.nan)
+    tot = g.groupby("queue")[["work", "calls"]].sum()
+    mean_aht = (tot["work"] / tot["calls"].where(tot["calls"] > 0)).fillna(300.0)
+    g["aht_s"] = g["aht_s"].fillna(g["queue"].map(mean_aht))
     frames = []
     for d in range(days):
         day = pd.Timestamp(start) + pd.Timedelta(days=d)
@@ -73,15 +76,16 @@ def greedy_roster(forecast: pd.DataFrame, agents: Sequence[Agent], config: Confi
     week_cap = 5
     shifts: list[tuple[int, int]] = []  # (agent index, start interval)
     starts = np.arange(0, per_day, max(1, 30 // im))
+    max_per_day = max(1, len(people) * week_cap // 7)  # spread the week's shifts over its days
     for d in range(days):
         if d % 7 == 0:
             worked[:] = 0
         used = set()
-        while True:
+        while len(used) < max_per_day:
             deficit = np.maximum(heads_needed - cover, 0.0)
             gain = np.array([deficit[d * per_day + s: d * per_day + s + length].sum() for s in starts])
             best = int(np.argmax(gain))
-            if gain[best] < 0.5 * length * 0.25:
+            if gain[best] < 1.0:
                 break
             s = d * per_day + int(starts[best])
             rest = 12 * 60 // im

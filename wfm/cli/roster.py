@@ -1,0 +1,133 @@
+"""`wfm roster` and `wfm check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from wfm.cli.app import app, console, err_console, output_path
+from wfm.errors import InputError, Problem
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None
+
+
+@app.command(epilog="Example: wfm roster --requirements forecasts/requirements_2026-12-07_7d.csv "
+                    "--agents agents.xlsx --config config.toml --start 2026-12-07 --days 7 --time-limit 60")
+def roster(
+    requirements: Path = typer.Option(..., "--requirements", "-r", help="Requirements CSV from `wfm staff`."),
+    agents: Path = typer.Option(..., "--agents", "-a", help="Agents table (XLSX or CSV)."),
+    config: Path = typer.Option(..., "--config", "-c", help="Centre config (TOML)."),
+    start: str = typer.Option(..., "--start", help="First day of the roster period (YYYY-MM-DD)."),
+    days: int = typer.Option(7, "--days", min=1, max=62, help="Length of the roster period in days."),
+    time_limit: float | None = typer.Option(None, "--time-limit", min=1.0,
+                                            help="Search time limit in seconds (default: config solver.time_limit_s)."),
+    previous: Path | None = typer.Option(None, "--previous", help="The previous period's roster workbook, so rest "
+                                                                   "and consecutive-day rules hold across the boundary."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output workbook "
+                                                              "(default rosters/roster_<start>_<days>d.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
+) -> None:
+    """Build the roster (shifts, breaks, lunch, training, queue per interval) under the labour rules.
+
+    Exit 0: a roster meeting every hard rule was written; 1: no roster meets the hard rules (explained);
+    2: bad input.
+    """
+    from wfm.config import load_config
+    from wfm.demo import default_name
+    from wfm.readers import read_agents
+    from wfm.readers.forecast import read_requirements
+    from wfm.roster import RosterInfeasible, build_roster
+    from wfm.roster.workbook import read_roster_workbook, write_roster_workbook
+
+    first = _date(start, "--start")
+    cfg = load_config(config)
+    people = read_agents(agents, cfg)
+    req = read_requirements(requirements, queues=set(cfg.queues))
+    path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
+    prev = read_roster_workbook(previous).data if previous else None
+    try:
+        result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
+                              progress=_progress_printer())
+    except RosterInfeasible as exc:
+        err_console.print("No roster meets the hard rules:", style="red")
+        for line in exc.lines:
+            err_console.print(line, markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    rep = result.report
+    if not rep.ok:
+        for v in rep.violations[:30]:
+            err_console.print(str(v), markup=False, highlight=False, style="red")
+        err_console.print(f"{len(rep.violations)} hard-rule violation(s): the roster was not written.", style="red")
+        raise typer.Exit(1)
+    write_roster_workbook(path, result.data, result.codes, force=force)
+    print_summary(result.stats, rep)
+    console.print(f"Roster written to {path}")
+
+
+def _progress_printer():
+    def show(info: dict) -> None:
+        if info.get("stage"):
+            err_console.print(f"[{info['elapsed_s']:6.1f} s] {info['stage']} done", highlight=False)
+            return
+        err_console.print(f"[{info['elapsed_s']:6.1f} s] roster #{info['solution']}: under-staffed "
+                          f"{100 * info['under_share']:.1f}% (solver's view), objective {info['objective']:.0f}, "
+                          f"bound {info['bound']:.0f}", highlight=False)
+    return show
+
+
+def print_summary(stats: dict, rep) -> None:
+    t = rep.totals
+    console.print(f"Roster: {stats['agents']} agents, {stats['shifts']} shifts; hard-rule violations: "
+                  f"{len(rep.violations)}")
+    console.print(f"Coverage: under-staffed {t['under_pct']:.1f}% of required agent-intervals "
+                  f"(lower bound {stats['under_lower_bound_pct']:.1f}%, gap {stats['under_gap_pct']:.1f} points), "
+                  f"over-staffed {t['over_pct']:.1f}%")
+    console.print(f"Preferences met: {stats['preferences_met']} of {stats['preferences_total']} shifts; "
+                  f"largest spread within a team: " + ", ".join(f"{k} {v}" for k, v in
+                                                                stats['max_spread_in_team'].items()))
+    console.print(f"Solver: {stats['phase1_status']} in {stats['phase1_s']:.1f} s, {stats['solutions']} "
+                  f"improving solution(s)")
+
+
+@app.command(epilog="Example: wfm check rosters/roster_2026-12-07_7d.xlsx --agents agents.xlsx --config config.toml "
+                    "--requirements forecasts/requirements_2026-12-07_7d.csv")
+def check(
+    roster_file: Path = typer.Argument(..., help="Roster workbook (its Data sheet; the Roster sheet's codes too)."),
+    agents: Path = typer.Option(..., "--agents", "-a", help="Agents table (XLSX or CSV)."),
+    config: Path = typer.Option(..., "--config", "-c", help="Centre config (TOML)."),
+    requirements: Path | None = typer.Option(None, "--requirements", "-r", help="Requirements CSV for coverage."),
+    previous: Path | None = typer.Option(None, "--previous", help="The previous period's roster workbook."),
+) -> None:
+    """Verify a roster (also one edited by hand) against every hard rule and report coverage.
+
+    Exit 0 when every hard rule holds (coverage shortfalls are reported, not failures), 1 when one is broken.
+    """
+    from wfm.config import load_config
+    from wfm.readers import read_agents
+    from wfm.readers.forecast import read_requirements
+    from wfm.roster import check_workbook
+    from wfm.roster.workbook import read_roster_workbook
+
+    cfg = load_config(config)
+    people = read_agents(agents, cfg)
+    req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
+    prev = read_roster_workbook(previous).data if previous else None
+    rep = check_workbook(roster_file, people, cfg, requirements=req, previous=prev)
+    for v in rep.violations:
+        console.print(str(v), markup=False, highlight=False, style="red")
+    console.print(f"{rep.totals.get('shifts', 0)} shifts from {rep.start} over {rep.days} days; "
+                  f"{len(rep.violations)} hard-rule violation(s)"
+                  + (": " + ", ".join(f"{k} {n}" for k, n in sorted(rep.by_rule().items())) if rep.violations else ""))
+    if req is not None:
+        t = rep.totals
+        console.print(f"Coverage: required {t['required']} agent-intervals, under-staffed {t['under']} "
+                      f"({t['under_pct']:.1f}%), over-staffed {t['over']} ({t['over_pct']:.1f}%)")
+    if rep.violations:
+        raise typer.Exit(1)

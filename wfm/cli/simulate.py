@@ -1,0 +1,162 @@
+"""`wfm simulate`: the roster against the forecast in a discrete-event simulation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wfm.cli.app import app, console, err_console, output_path
+from wfm.errors import InputError, Problem
+
+
+def _pct(v: float) -> str:
+    return "" if pd.isna(v) else f"{100 * v:.1f}%"
+
+
+def _hw(v: float) -> str:
+    return "" if pd.isna(v) else f"±{100 * v:.1f}"
+
+
+def _period_table(period: pd.DataFrame, reps: int) -> Table:
+    t = Table(title=f"Simulated period ({reps} replication{'s' if reps != 1 else ''}, 95% half-widths)",
+              title_justify="left")
+    for c in ("queue", "calls", "service level", "±", "ASA s", "abandoned", "occupancy"):
+        t.add_column(c, justify="left" if c == "queue" else "right")
+    for r in period.itertuples(index=False):
+        t.add_row(r.queue, f"{r.calls:,.0f}", _pct(r.service_level), _hw(r.service_level_hw),
+                  "" if pd.isna(r.asa_s) else f"{r.asa_s:.1f}", _pct(r.abandon_rate), _pct(r.occupancy),
+                  style="bold" if r.queue == "all" else None)
+    return t
+
+
+def _compare_table(summary: pd.DataFrame) -> Table:
+    t = Table(title="Per-queue Erlang plan (rostered on-phone agents) vs simulation", title_justify="left")
+    own = "sim_own_sl" in summary
+    cols = ["queue", "intervals", "Erlang SL"] + (["sim, own queue only"] if own else []) + [
+        "simulated SL", "diff", "sim better", "sim worse"]
+    for c in cols:
+        t.add_column(c, justify="left" if c == "queue" else "right")
+    for r in summary.itertuples(index=False):
+        t.add_row(r.queue, str(r.intervals), _pct(r.erlang_sl), *([_pct(r.sim_own_sl)] if own else []),
+                  _pct(r.sim_sl), f"{100 * r.diff:+.1f} pts", str(r.sim_better), str(r.sim_worse))
+    return t
+
+
+def _worst_table(cmp: pd.DataFrame, n: int = 10) -> Table | None:
+    diff = cmp[cmp["verdict"].isin(["sim better", "sim worse"])]
+    if diff.empty:
+        return None
+    top = diff.reindex((diff["diff"] * diff["forecast_calls"]).abs().sort_values(ascending=False).index).head(n)
+    t = Table(title="Where plan and simulation differ most (by calls affected)", title_justify="left")
+    for c in ("interval", "queue", "calls", "agents", "Erlang SL", "simulated SL", "±", "verdict"):
+        t.add_column(c, justify="left" if c in ("interval", "queue", "verdict") else "right")
+    for r in top.itertuples(index=False):
+        t.add_row(pd.Timestamp(r.interval_start).strftime("%Y-%m-%d %H:%M"), r.queue, f"{r.forecast_calls:.1f}",
+                  str(r.agents), _pct(r.erlang_sl), _pct(r.sim_sl), _hw(r.sim_sl_hw), r.verdict)
+    return t
+
+
+@app.command(epilog="Example: wfm simulate rosters/roster_2026-03-02_7d.xlsx --forecast "
+             "forecasts/forecast_2026-03-02_7d.csv --config config.toml --agents agents.xlsx --replications 10")
+def simulate(
+    roster: Path = typer.Argument(..., help="Roster workbook (XLSX with a 'Data' sheet) or its long table as CSV."),
+    forecast: Path = typer.Option(..., "--forecast", "-f", help="Forecast CSV (interval_start, queue, calls, aht_s)."),
+    config: Path = typer.Option(..., "--config", "-c", help="Centre config (TOML): queue targets, patience, priority."),
+    agents: Path | None = typer.Option(None, "--agents", "-a",
+                                       help="Agents file: skills for serving other queues when idle (without it "
+                                            "agents serve only the queues the roster puts them on)."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Output CSV (default forecasts/simulation_<start>_<days>d.csv)."),
+    replications: int = typer.Option(5, "--replications", "-n", min=1, max=1000,
+                                     help="Independent replications (confidence intervals need at least 2)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same output."),
+    routing: str = typer.Option("assigned_first", "--routing",
+                                help="assigned_first (own queue, then other skills by priority), priority (all "
+                                     "skills by priority) or assigned_only (no cross-skill help, as the plan)."),
+    handle: str = typer.Option("exponential", "--handle", help="Handle-time distribution: exponential or lognormal."),
+    cv: float = typer.Option(1.0, "--cv", help="Coefficient of variation of log-normal handle times."),
+    own_only: bool = typer.Option(True, "--own-only/--no-own-only",
+                                  help="Also simulate agents serving only their rostered queue, to separate the "
+                                       "effect of cross-skill help from that of the interval dynamics."),
+    uncertainty: bool = typer.Option(False, "--uncertainty",
+                                     help="Draw each day's volume level from the forecast's calls_lo/calls_hi."),
+    update_roster: bool = typer.Option(False, "--update-roster",
+                                       help="Also add the period results to the roster workbook's Summary sheet."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
+) -> None:
+    """Simulate the roster against the forecast: calls arrive per queue (Poisson), agents follow the roster
+    (breaks, lunch, training), serve their rostered queue first and other skills when idle (VIP first),
+    callers hang up after their patience. Writes service level, ASA, abandonment and occupancy per interval
+    and queue with 95% half-widths, prints the period per queue and where the per-queue Erlang plan and the
+    simulation differ."""
+    from wfm.atomic import write_csv
+    from wfm.config import load_config
+    from wfm.readers import read_agents, read_forecast
+    from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS
+    from wfm.simulation.roster_reader import read_roster_data
+    from wfm.simulation.roster_sim import compare_summary, compare_with_erlang, simulate_roster
+
+    if routing not in ROUTINGS:
+        raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
+    if handle not in HANDLE_DISTRIBUTIONS:
+        raise InputError([Problem("--handle", f"must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")])
+    if not cv > 0:
+        raise InputError([Problem("--cv", "must be positive")])
+    cfg = load_config(config)
+    long = read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
+    fc = read_forecast(forecast, queues=set(cfg.queues))
+    if fc.empty:
+        raise InputError([Problem(str(forecast), "the forecast has no rows")])
+    ags = read_agents(agents, cfg) if agents is not None else None
+    first = pd.to_datetime(long["date"]).min().date()
+    days = (pd.to_datetime(long["date"]).max().date() - first).days + 1
+    path = output_path(out, Path("forecasts") / f"simulation_{first.isoformat()}_{days}d.csv", force)
+
+    baseline = own_only and routing != "assigned_only"
+    with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True) as bar:
+        total = replications * (2 if baseline else 1)
+        task = bar.add_task("simulating", total=total)
+        opts = dict(replications=replications, seed=seed, handle=handle, cv=cv, uncertainty=uncertainty,
+                    source=str(roster))
+        sim = simulate_roster(long, fc, ags, cfg, routing=routing,
+                              progress=lambda done: bar.update(task, completed=done), **opts)
+        own = simulate_roster(long, fc, ags, cfg, routing="assigned_only",
+                              progress=lambda done: bar.update(task, completed=replications + done),
+                              **opts) if baseline else None
+    for note in sim.grid.notes:
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    out_df = sim.intervals.copy()
+    out_df["interval_start"] = pd.to_datetime(out_df["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    write_csv(out_df, path, force=force)
+
+    console.print(_period_table(sim.period, replications))
+    cmp = compare_with_erlang(sim, cfg, own_only=own)
+    summary = compare_summary(cmp)
+    console.print(_compare_table(summary))
+    worst = _worst_table(cmp)
+    if worst is not None:
+        console.print(worst)
+    console.print("Erlang SL: the per-queue formula per interval with the agents the roster puts on that queue, "
+                  "in steady state, as if they served nothing else. "
+                  + ("Sim, own queue only: the same agents serving only that queue (differences from Erlang come "
+                     "from queues carried across intervals and agents starting shifts idle). " if baseline else "")
+                  + ("Simulated SL: " + ("agents serving only their rostered queue (--routing assigned_only)."
+                                         if routing == "assigned_only" else
+                                         "the same agents also helping other queues they are skilled for when "
+                                         "idle.")) + " 'sim better/worse': intervals where the simulated SL is "
+                  "beyond the 95% half-width + 2 points from Erlang.", highlight=False)
+    if update_roster:
+        if str(roster).lower().endswith((".xlsx", ".xlsm")):
+            from wfm.simulation.workbook import add_to_workbook
+
+            sheet = add_to_workbook(roster, sim.period, summary,
+                                    note=f"{replications} replications, seed {seed}, routing {routing}")
+            console.print(f"Added the results to sheet '{sheet}' of {roster}", highlight=False)
+        else:
+            err_console.print("note: --update-roster needs an XLSX roster; nothing added", style="yellow")
+    console.print(f"Wrote {len(out_df):,} rows to {path}", highlight=False)

@@ -1,0 +1,118 @@
+"""Shift codes (`E0700`, `OFF`, `TRN`) from the long roster table, and a day's plan rebuilt from a code.
+
+A hand-edited Roster sheet only says which shift an agent works; `plan_from_code` turns that back into
+intervals with breaks and lunch placed by the config's rules, so the edited roster can be checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import pandas as pd
+
+from wfm.config import Config, ShiftTemplate
+from wfm.readers.agents import Agent
+
+OFF, LEAVE, TRAINING_DAY = "OFF", "LEAVE", "TRN"
+CODE_RE = re.compile(r"^([A-Z])(\d{2})(\d{2})$")
+ROSTER_COLUMNS = ["agent_id", "date", "interval_start", "activity", "queue"]
+
+
+def _start_minute(ts: pd.Timestamp, day: dt.date) -> int:
+    return int((ts - pd.Timestamp(day)).total_seconds() // 60)
+
+
+def template_for(config: Config, start_min: int, length_min: int) -> ShiftTemplate | None:
+    """The template that has this start time and length (None when the shift matches no template)."""
+    for t in config.shifts:
+        if start_min % 1440 in t.start_minutes and t.length_minutes == length_min:
+            return t
+    for t in config.shifts:  # a start time moved by hand: match on length alone
+        if t.length_minutes == length_min:
+            return t
+    return None
+
+
+def shift_codes(roster: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """One row per agent and roster day worked: `agent_id, date, code, start, end, paid_h, night`."""
+    if roster.empty:
+        return pd.DataFrame(columns=["agent_id", "date", "code", "start", "end", "paid_h", "night"])
+    step = pd.Timedelta(minutes=config.centre.interval_minutes)
+    g = roster.groupby(["agent_id", "date"], sort=True)
+    spans = g["interval_start"].agg(["min", "max"]).reset_index()
+    only_training = g["activity"].agg(lambda a: set(a) <= {"training", "meeting", "coaching"}).to_numpy()
+    unpaid = config.centre.interval_minutes * g["activity"].agg(
+        lambda a: int((a == "lunch").sum()) if not config.breaks.lunch_paid else 0).to_numpy()
+    rows = []
+    for (agent_id, day, first, last), training, lunch_min in zip(spans.itertuples(index=False), only_training, unpaid):
+        end = last + step
+        day = pd.Timestamp(day).date()
+        start_min = _start_minute(first, day)
+        length = int((end - first).total_seconds() // 60)
+        t = template_for(config, start_min, length)
+        if training:
+            code = TRAINING_DAY
+        else:
+            letter = t.code if t else "X"
+            code = f"{letter}{start_min // 60 % 24:02d}{start_min % 60:02d}"
+        rows.append((agent_id, day, code, first, end, (length - lunch_min) / 60, bool(t and t.night)))
+    return pd.DataFrame(rows, columns=["agent_id", "date", "code", "start", "end", "paid_h", "night"])
+
+
+def parse_code(code: str, config: Config) -> tuple[ShiftTemplate, int] | None:
+    """`E0730` -> (template E, 450). None for OFF/LEAVE/TRN. Raises ValueError for an unknown code."""
+    code = code.strip().upper()
+    if code in ("", OFF, LEAVE, TRAINING_DAY):
+        return None
+    m = CODE_RE.match(code)
+    if not m:
+        raise ValueError(f"{code!r} is not a shift code (a template letter and start time such as E0700, or OFF)")
+    letter, hh, mm = m.group(1), int(m.group(2)), int(m.group(3))
+    template = next((t for t in config.shifts if t.code == letter), None)
+    if template is None:
+        raise ValueError(f"{code!r}: no shift template has the letter {letter} "
+                         f"(templates: {', '.join(t.code for t in config.shifts)})")
+    if hh > 23 or mm > 59 or mm % config.centre.interval_minutes:
+        raise ValueError(f"{code!r}: the start time is not on the {config.centre.interval_minutes}-minute grid")
+    return template, hh * 60 + mm
+
+
+def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.DataFrame:
+    """The long-table rows of one agent's day for a shift code, with lunch and breaks placed by the rules.
+
+    Lunch starts at the middle of its window; breaks sit halfway through the work before and after lunch.
+    Every working interval serves the agent's strongest skill.
+    """
+    parsed = parse_code(code, config)
+    if parsed is None:
+        return pd.DataFrame(columns=ROSTER_COLUMNS)
+    template, start_min = parsed
+    iv = config.centre.interval_minutes
+    n = template.length_minutes // iv
+    activities = ["work"] * n
+    b = config.breaks
+    lunch_len = math.ceil(b.lunch_minutes / iv) if template.length_minutes > b.lunch_if_shift_over_h * 60 else 0
+    n_breaks = b.breaks_per_shift if lunch_len else min(1, b.breaks_per_shift)
+    break_len = math.ceil(b.break_minutes / iv) if b.break_minutes else 0
+    blocks = [(0, n)]
+    if lunch_len:
+        lo, hi = b.lunch_window_h[0] * 60 / iv, b.lunch_window_h[1] * 60 / iv
+        at = min(max(round((lo + hi) / 2), 0), n - lunch_len)
+        activities[at:at + lunch_len] = ["lunch"] * lunch_len
+        blocks = [(0, at), (at + lunch_len, n)]
+    if break_len:
+        per_block = [n_breaks // len(blocks) + (i < n_breaks % len(blocks)) for i in range(len(blocks))]
+        for (a, z), m in zip(blocks, per_block):
+            work = z - a - m * break_len
+            for k in range(1, m + 1):  # spread evenly: m breaks cut the block's work into m + 1 parts
+                at = a + round(k * work / (m + 1)) + (k - 1) * break_len
+                activities[at:at + break_len] = ["break"] * break_len
+    queue = max(agent.skills, key=lambda q: agent.skills[q])
+    first = pd.Timestamp(day) + pd.Timedelta(minutes=start_min)
+    stamps = pd.date_range(first, periods=n, freq=f"{iv}min")
+    return pd.DataFrame({
+        "agent_id": agent.agent_id, "date": day, "interval_start": stamps, "activity": activities,
+        "queue": [queue if a == "work" else None for a in activities],
+    })

@@ -1,0 +1,148 @@
+"""The numbers the workbook reports, computed from the long roster table (no Excel here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Config
+from wfm.publish.codes import OFF, shift_codes
+from wfm.readers.agents import Agent
+
+
+@dataclass
+class RosterFigures:
+    """Everything the Roster, Coverage and Summary sheets show."""
+
+    days: list[dt.date]
+    codes: pd.DataFrame  # agent_id, date, code, start, end, paid_h, night
+    grid: pd.DataFrame  # agent_id x date -> code (OFF where not working)
+    hours: pd.DataFrame  # agent_id, week columns, total, contract, vs_contract
+    coverage: pd.DataFrame  # interval_start, queue, required, scheduled, gap
+    per_queue: pd.DataFrame  # queue, target, required, scheduled, under, over, expected_sl
+    totals: dict[str, float] = field(default_factory=dict)
+    fairness: pd.DataFrame | None = None  # team, nights_spread, weekend_spread
+    preferences: tuple[int, int] = (0, 0)  # met, asked
+    requests: tuple[int, int] = (0, 0)  # honoured, asked
+
+
+def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int,
+                   requirements: pd.DataFrame | None = None) -> RosterFigures:
+    """Shift codes, hours per week, coverage per interval and queue, and the summary figures."""
+    day_list = [start + dt.timedelta(days=i) for i in range(days)]
+    codes = shift_codes(roster, config)
+    ids = [a.agent_id for a in agents]
+    grid = pd.DataFrame(OFF, index=ids, columns=day_list)
+    for r in codes.itertuples(index=False):
+        if r.agent_id in grid.index and r.date in grid.columns:
+            grid.loc[r.agent_id, r.date] = r.code
+    hours = _hours(codes, agents, day_list)
+    coverage = _coverage(roster, config, requirements)
+    per_queue = _per_queue(coverage, config, requirements)
+    weeks = max(days / 7, 1 / 7)
+    paid = float(hours["total"].sum())
+    overtime = float(hours.filter(like="overtime_w").sum().sum())
+    wage = config.costs.hourly_wage
+    totals = {
+        "agents": int((hours["total"] > 0).sum()),
+        "paid_hours": paid,
+        "contract_hours": float(hours["contract"].sum() * weeks),
+        "overtime_hours": overtime,
+        "fte": paid / (config.rules.hours_per_week * weeks),
+        "cost": (paid - overtime) * wage + overtime * wage * config.costs.overtime_multiplier,
+    }
+    return RosterFigures(day_list, codes, grid, hours, coverage, per_queue, totals, _fairness(codes, agents),
+                         _preferences(codes, agents), _requests(grid, agents))
+
+
+def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date]) -> pd.DataFrame:
+    out = pd.DataFrame({"agent_id": [a.agent_id for a in agents],
+                        "contract": [a.contract_hours_week for a in agents]}).set_index("agent_id")
+    week_of = {d: i // 7 for i, d in enumerate(days)}
+    paid = codes.assign(week=codes["date"].map(week_of)).pivot_table(
+        index="agent_id", columns="week", values="paid_h", aggfunc="sum", fill_value=0.0)
+    n_weeks = (len(days) + 6) // 7
+    for w in range(n_weeks):
+        col = paid[w] if w in paid.columns else pd.Series(dtype=float)
+        out[f"week_{w + 1}"] = col.reindex(out.index, fill_value=0.0).astype(float)
+        week_days = min(7, len(days) - 7 * w)
+        out[f"overtime_w{w + 1}"] = (out[f"week_{w + 1}"] - out["contract"] * week_days / 7).clip(lower=0)
+    out["total"] = out[[f"week_{w + 1}" for w in range(n_weeks)]].sum(axis=1)
+    out["vs_contract"] = out["total"] - out["contract"] * len(days) / 7
+    return out.reset_index()
+
+
+def _coverage(roster: pd.DataFrame, config: Config, requirements: pd.DataFrame | None) -> pd.DataFrame:
+    work = roster[roster["activity"] == "work"]
+    scheduled = work.groupby(["interval_start", "queue"]).size().rename("scheduled")
+    if requirements is not None and not requirements.empty:
+        req = requirements.set_index(["interval_start", "queue"])["heads"].rename("required")
+        both = pd.concat([req, scheduled], axis=1).fillna(0)
+    else:
+        both = scheduled.to_frame().assign(required=np.nan)
+    both = both.reset_index()
+    both.columns = ["interval_start", "queue", *both.columns[2:]]
+    both["queue"] = both["queue"].astype(str)
+    both["scheduled"] = both["scheduled"].astype(int)
+    both["gap"] = both["scheduled"] - both["required"]
+    order = {q: i for i, q in enumerate(config.queues)}
+    both["_o"] = both["queue"].map(order).fillna(len(order))
+    return both.sort_values(["interval_start", "_o"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _per_queue(coverage: pd.DataFrame, config: Config, requirements: pd.DataFrame | None) -> pd.DataFrame:
+    from wfm.staffing import service_level
+
+    rows = []
+    interval_s = config.centre.interval_s
+    shrink = config.shrinkage.unplaced
+    for name, q in config.queues.items():
+        c = coverage[coverage["queue"] == name]
+        row = {"queue": name, "target": f"{q.sl_target:.0%}/{q.answer_time_s:g}s",
+               "required": float(c["required"].sum()), "scheduled": int(c["scheduled"].sum()),
+               "under": float((-c["gap"]).clip(lower=0).sum()), "over": float(c["gap"].clip(lower=0).sum()),
+               "expected_sl": np.nan}
+        if requirements is not None and not c.empty:
+            r = requirements[requirements["queue"] == name].merge(
+                c[["interval_start", "scheduled"]], on="interval_start", how="left").fillna({"scheduled": 0})
+            calls = r["calls"].to_numpy(float)
+            if calls.sum() > 0:
+                on_phone = np.floor(r["scheduled"].to_numpy(float) * (1 - shrink) + 1e-9)
+                sl = service_level(calls, r["aht_s"].to_numpy(float), on_phone, interval_s=interval_s,
+                                   answer_time_s=q.answer_time_s, patience_s=q.patience_s)
+                row["expected_sl"] = float(np.sum(np.nan_to_num(sl) * calls) / calls.sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _fairness(codes: pd.DataFrame, agents: list[Agent]) -> pd.DataFrame:
+    team = {a.agent_id: a.team for a in agents if not a.is_supervisor}
+    c = codes[codes["agent_id"].isin(team)]
+    per_agent = pd.DataFrame({"agent_id": list(team), "team": list(team.values())}).set_index("agent_id")
+    per_agent["nights"] = c[c["night"]].groupby("agent_id").size().reindex(per_agent.index, fill_value=0)
+    weekend = c[pd.to_datetime(c["date"]).dt.day_of_week >= 5]
+    per_agent["weekend"] = weekend.groupby("agent_id").size().reindex(per_agent.index, fill_value=0)
+    g = per_agent.groupby("team")
+    return pd.DataFrame({"nights_spread": g["nights"].max() - g["nights"].min(),
+                         "weekend_spread": g["weekend"].max() - g["weekend"].min()}).reset_index()
+
+
+def _preferences(codes: pd.DataFrame, agents: list[Agent]) -> tuple[int, int]:
+    prefs = {a.agent_id: set(filter(None, a.shift_preference.replace(",", ";").split(";"))) for a in agents
+             if a.shift_preference}
+    c = codes[codes["agent_id"].isin(prefs)]
+    met = sum(code[0] in prefs[aid] for aid, code in zip(c["agent_id"], c["code"]))
+    return int(met), int(len(c))
+
+
+def _requests(grid: pd.DataFrame, agents: list[Agent]) -> tuple[int, int]:
+    asked = honoured = 0
+    for a in agents:
+        for d in a.days_off_requested:
+            if d in grid.columns:
+                asked += 1
+                honoured += grid.loc[a.agent_id, d] == OFF
+    return honoured, asked

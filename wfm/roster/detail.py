@@ -1,0 +1,235 @@
+"""Phase 2: inside each shift, place lunch, breaks and off-phone activities, then give every working interval
+a queue the agent is skilled for.
+
+Greedy and deterministic. Breaks and lunch: every feasible layout of a shift (lunch in its window, breaks
+spread with the minimum work between them) is enumerated once per shift length; each agent takes the layout
+whose off-phone intervals cost least, where an interval's cost is how critical the agent is then (priority x
+requirement / skilled agents on the phone), so breaks stagger into the slack. Training and meetings go into
+the least critical free intervals (group sessions of a team share a day and, where they can, a time). Queues:
+per interval, agents with the fewest skills first, each to its skilled queue with the largest relative gap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from wfm.roster.problem import Duties, Instance
+
+WORK, BREAK, LUNCH = "work", "break", "lunch"
+MAX_LAYOUTS = 20000
+
+
+@dataclass
+class DayPlan:
+    agent: int
+    day: int
+    option: int
+    start: int  # global interval index of the shift start (may run past the horizon)
+    acts: list[str]  # activity per interval of the shift
+    queues: list[str | None]
+
+
+@lru_cache(maxsize=64)
+def layouts(n: int, du: Duties) -> np.ndarray:
+    """Every layout of breaks and lunch in a shift of n intervals, as a (layouts, n) 0/1 matrix; lunch marked 2."""
+    items = ([du.lunch] if du.lunch else []) + [du.break_len] * du.breaks
+    if not items:
+        return np.zeros((1, n), dtype=np.int8)
+    out: list[np.ndarray] = []
+    gap = du.min_gap
+    lo_l, hi_l = du.lunch_window
+
+    def rec(pos: int, lunch_done: bool, breaks_left: int, row: np.ndarray) -> None:
+        if len(out) >= MAX_LAYOUTS:
+            return
+        if lunch_done and breaks_left == 0:
+            if n - pos >= gap or pos == 0:
+                out.append(row.copy())
+            return
+        for s in range(pos + (gap if pos else gap), n):
+            if not lunch_done and lo_l <= s <= hi_l and s + du.lunch <= n:
+                row[s:s + du.lunch] = 2
+                rec(s + du.lunch, True, breaks_left, row)
+                row[s:s + du.lunch] = 0
+            if breaks_left and s + du.break_len <= n:
+                row[s:s + du.break_len] = 1
+                rec(s + du.break_len, lunch_done, breaks_left - 1, row)
+                row[s:s + du.break_len] = 0
+
+    rec(0, du.lunch == 0, du.breaks, np.zeros(n, dtype=np.int8))
+    if not out:  # the shift is too short for the spacing rule: place items without it (the checker will say)
+        row = np.zeros(n, dtype=np.int8)
+        pos = 0
+        for i, ln in enumerate(items):
+            row[pos:pos + ln] = 2 if (i == 0 and du.lunch) else 1
+            pos += ln
+        out.append(row)
+    return np.array(out)
+
+
+def training_plan(inst: Instance, assignment: dict[tuple[int, int], int]) -> dict[tuple[int, int], list]:
+    """(agent, day) -> [(activity kind, intervals, group key or None)] of off-phone activities to place."""
+    plan: dict[tuple[int, int], list] = defaultdict(list)
+    work_days = defaultdict(list)
+    for (ai, d) in sorted(assignment):
+        work_days[ai].append(d)
+    demand = inst.req.sum(axis=0)
+    for ai, a in enumerate(inst.agents):
+        days = work_days.get(ai, [])
+        for tr in inst.config.training:
+            n = math.ceil(tr.minutes / inst.interval)
+
+            def eligible(d, tr=tr, a=a):
+                if tr.who == "all":
+                    return True
+                if tr.who == "new_hires":
+                    return inst.new_hire_on(a, d)
+                return a.team == tr.who
+
+            if tr.frequency == "daily":
+                for d in days:
+                    if eligible(d):
+                        plan[ai, d].append((tr.activity, n, None))
+                continue
+            blocks = inst.weeks() if tr.frequency == "weekly" else [list(range(inst.days))]
+            for wi, block in enumerate(blocks):
+                cand = [d for d in days if d in block and eligible(d)]
+                if not cand:
+                    continue
+                if tr.group:
+                    key = (tr.name, a.team, wi)
+                    plan[ai, _team_day(inst, assignment, a.team, block, cand, eligible)].append(
+                        (tr.activity, n, key))
+                else:
+                    d = min(cand, key=lambda d: (_shift_load(inst, assignment[ai, d], d, demand), d))
+                    plan[ai, d].append((tr.activity, n, None))
+    return plan
+
+
+_team_cache: dict = {}
+
+
+def _team_day(inst, assignment, team, block, cand, eligible) -> int:
+    counts = Counter(d for (ai, d) in assignment if d in block and inst.agents[ai].team == team and eligible(d))
+    return max(cand, key=lambda d: (counts[d], -d))
+
+
+def _shift_load(inst: Instance, k: int, d: int, demand: np.ndarray) -> float:
+    o = inst.options[k]
+    s = d * inst.per_day + o.start_min // inst.interval
+    seg = demand[s:s + o.length_min // inst.interval]
+    return float(seg.mean()) if len(seg) else 0.0
+
+
+def place(inst: Instance, assignment: dict[tuple[int, int], int], *, sweeps: int = 2) -> list[DayPlan]:
+    """Breaks, lunch, training and queues for every shift in `assignment`."""
+    Q = len(inst.queues)
+    H = inst.horizon + inst.per_day  # room for shifts running past the end
+    req = np.zeros((Q, H))
+    req[:, :inst.horizon] = inst.req
+    prio = np.array([inst.config.queues[q].priority for q in inst.queues], dtype=float)
+    skills = [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
+    plans: list[DayPlan] = []
+    for (ai, d), k in sorted(assignment.items()):
+        o = inst.options[k]
+        n = o.length_min // inst.interval
+        plans.append(DayPlan(ai, d, k, d * inst.per_day + o.start_min // inst.interval, [WORK] * n, [None] * n))
+    # skilled agents on the phone per queue and interval
+    onp = np.zeros((Q, H))
+    for p in plans:
+        onp[skills[p.agent], p.start:p.start + len(p.acts)] += 1
+
+    def crit(p: DayPlan) -> np.ndarray:
+        sl = slice(p.start, p.start + len(p.acts))
+        m = skills[p.agent]
+        c = prio[m, None] * req[m, sl] / np.maximum(onp[m, sl], 1.0)
+        return c.max(axis=0) if len(c) else np.zeros(len(p.acts))
+
+    def set_off(p: DayPlan, mask: np.ndarray, sign: int) -> None:
+        idx = p.start + np.nonzero(mask)[0]
+        onp[np.ix_(skills[p.agent], idx)] -= sign
+
+    # ---- breaks and lunch
+    chosen: dict[int, np.ndarray] = {}
+    order = sorted(range(len(plans)), key=lambda i: (plans[i].start, plans[i].agent))
+    for sweep in range(sweeps):
+        for i in order:
+            p = plans[i]
+            if i in chosen:
+                set_off(p, chosen[i] > 0, -1)
+            L = layouts(len(p.acts), inst.duties(inst.options[p.option]))
+            cost = (L > 0).astype(float) @ (crit(p) + 1e-3 * np.arange(len(p.acts)))
+            best = L[int(np.argmin(cost))]
+            chosen[i] = best
+            set_off(p, best > 0, +1)
+    for i, p in enumerate(plans):
+        lay = chosen[i]
+        p.acts = [LUNCH if v == 2 else BREAK if v == 1 else WORK for v in lay]
+
+    # ---- training, meetings, coaching
+    tplan = training_plan(inst, assignment)
+    by_key = {(p.agent, p.day): p for p in plans}
+    group_slot: dict = {}
+    for (ai, d), items in sorted(tplan.items()):
+        p = by_key[ai, d]
+        for kind, n, key in sorted(items, key=lambda it: -it[1]):
+            free = np.array([a == WORK for a in p.acts])
+            c = crit(p)
+            best, best_cost = None, math.inf
+            for s in range(0, len(p.acts) - n + 1):
+                if not free[s:s + n].all():
+                    continue
+                cost = float(c[s:s + n].sum())
+                if key is not None and group_slot.get(key) == p.start + s:
+                    cost -= 1e6
+                if cost < best_cost:
+                    best, best_cost = s, cost
+            if best is None:  # not enough free intervals in a row: split over the free ones
+                spots = [j for j in np.argsort(c, kind="stable") if free[j]][:n]
+                for j in spots:
+                    p.acts[j] = kind
+                set_off(p, np.isin(np.arange(len(p.acts)), spots), +1)
+                continue
+            if key is not None:
+                group_slot.setdefault(key, p.start + best)
+            for j in range(best, best + n):
+                p.acts[j] = kind
+            mask = np.zeros(len(p.acts), bool)
+            mask[best:best + n] = True
+            set_off(p, mask, +1)
+
+    assign_queues(inst, plans, req, prio, skills)
+    return plans
+
+
+def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: np.ndarray,
+                  skills: list[np.ndarray]) -> None:
+    H = req.shape[1]
+    at: dict[int, list[tuple[int, int]]] = defaultdict(list)  # interval -> (plan index, offset)
+    for i, p in enumerate(plans):
+        for j, a in enumerate(p.acts):
+            if a == WORK:
+                at[p.start + j].append((i, j))
+    last: dict[int, int] = {}
+    nsk = [int(s.sum()) for s in skills]
+    for t in range(H):
+        if t not in at:
+            continue
+        got = np.zeros(len(inst.queues))
+        r = req[:, t]
+        for i, j in sorted(at[t], key=lambda ij: (nsk[plans[ij[0]].agent], plans[ij[0]].agent)):
+            p = plans[i]
+            qs = np.nonzero(skills[p.agent])[0]
+            gap = (r[qs] - got[qs]) / np.maximum(r[qs], 1.0)
+            score = np.where(gap > 0, prio[qs] * gap + 1.0, -(got[qs] + 1) / np.maximum(r[qs], 0.5))
+            prev = last.get(p.agent)
+            score = score + np.where(qs == prev, 0.05, 0.0)
+            q = int(qs[int(np.argmax(score))])
+            got[q] += 1
+            last[p.agent] = q
+            p.queues[j] = inst.queues[q]

@@ -1,0 +1,223 @@
+"""Fast depth: a scenario's weekly required FTE, available FTE, peak agents, expected service level, cost.
+
+Per scenario, per week (weeks start on Monday; the first and last may be partial and are scaled to 7 days):
+
+- ``fte_required`` = on-phone agent-hours (Erlang C/A per interval and queue, `wfm.staffing`) divided by
+  the on-phone hours one FTE gives: standard hours less breaks and training the roster places
+  (`on_phone_hours_per_fte`), times (1 - shrinkage not placed by the roster). Shrinkage is an average over
+  the work force, so it is applied to the hours, not rounded up per interval as rostered heads are (per
+  interval rounding of heads would add up to one head per queue and interval, mostly at night).
+- ``fte_available`` = the current front-line agents' contract hours / standard hours (supervisors
+  excluded), less attrition, with trainees and hire classes weighted by their ramp-up (0 in training).
+- ``peak_agents`` = the largest number of on-phone agents needed at once (all queues summed).
+- ``service_level`` = expected call-weighted share answered within each queue's answer time with the
+  available staff (no overtime). Approximation: in each week every interval's required agents are scaled
+  by available/required FTE (rounded to whole agents) and Erlang C/A is evaluated at that staffing, i.e. the
+  available staff is assumed deployed in the same shape as the requirement (a perfect roster) and shared
+  freely between queues. A real roster (full depth) and the simulation show what that hides.
+- ``cost`` = paid hours (contract hours of everyone employed, trainees included) x hourly wage, plus the
+  overtime needed to close a shortfall, capped at the monthly overtime limit (max_overtime_h_month x 12/52
+  hours per productive FTE a week), x wage x overtime multiplier. ``overtime_hours`` is reported alongside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm.errors import InputError, Problem
+from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
+from wfm.scenarios.spec import Hire, Scenario
+from wfm.staffing import required_agents_explained, service_level
+
+COLUMNS = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
+EXTRA = ["days", "calls", "agent_hours", "fte_paid", "gap_fte", "overtime_hours"]
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The current plan the scenarios change: forecast, queue targets, staff, standard hours and costs."""
+
+    forecast: pd.DataFrame  # interval_start, queue, calls, aht_s over [start, start + days)
+    queues: Mapping[str, Any]
+    interval_s: int
+    start: dt.date
+    days: int
+    shrinkage: float = 0.0
+    hours_per_week: float = 40.0
+    on_phone_hours_per_fte: float = 40.0
+    hourly_wage: float = 30.0
+    overtime_multiplier: float = 1.5
+    max_overtime_h_week: float = 36.0 * 12 / 52
+    open_minute: int = 0
+    close_minute: int = 1440
+    workforce: Workforce | None = None  # None: the staff the base plan requires
+    currency: str = "CNY"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    @property
+    def fte_factor(self) -> float:
+        """On-phone hours one FTE gives in a week after breaks, training and shrinkage."""
+        return self.on_phone_hours_per_fte * (1.0 - 0.0)
+
+    @classmethod
+    def from_config(cls, config: Any, forecast: pd.DataFrame, *, agents: Sequence[Any] | None = None,
+                    fte: float | None = None, start: dt.date | None = None, weeks: int | None = None,
+                    days: int | None = None, source: str = "forecast") -> "Plan":
+        """A plan from a `wfm.config.Config` and a forecast, trimmed to `weeks` (or `days`) from `start`.
+
+        Raises `InputError` when the forecast does not cover the period or names queues the config lacks.
+        """
+        from wfm.sample.agents import on_phone_hours_per_fte
+
+        fc = forecast.copy()
+        fc["interval_start"] = pd.to_datetime(fc["interval_start"])
+        if fc.empty:
+            raise InputError([Problem(source, "the forecast has no rows")])
+        first = fc["interval_start"].min().date()
+        last = fc["interval_start"].max().date()
+        start = start or first
+        if days is None:
+            days = 7 * weeks if weeks else (last - start).days + 1
+        end = start + dt.timedelta(days=days - 1)
+        if start < first or end > last:
+            raise InputError([Problem(source, f"the forecast covers {first} to {last}, not the {days} days "
+                                              f"{start} to {end} asked for (give --history to forecast further, "
+                                              f"or fewer --weeks)")])
+        unknown = sorted(set(fc["queue"].astype(str)) - set(config.queues))
+        if unknown:
+            raise InputError([Problem(source, f"queue(s) not in the config: {', '.join(unknown)}")])
+        d = fc["interval_start"].dt.normalize()
+        fc = fc[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))].reset_index(drop=True)
+        aht = fc["aht_s"].astype(float)
+        defaults = fc["queue"].map({q: c.default_aht_s for q, c in config.queues.items()}).astype(float)
+        fc["aht_s"] = aht.where(aht.notna(), defaults)
+        hpw = config.rules.hours_per_week
+        wf = None
+        if agents is not None:
+            wf = Workforce.from_agents(agents, hpw)
+        elif fte is not None:
+            wf = Workforce.flat(fte)
+        return cls(
+            forecast=fc[["interval_start", "queue", "calls", "aht_s"]], queues=dict(config.queues),
+            interval_s=config.centre.interval_s, start=start, days=days, shrinkage=config.shrinkage.unplaced,
+            hours_per_week=hpw, on_phone_hours_per_fte=on_phone_hours_per_fte(config),
+            hourly_wage=config.costs.hourly_wage, overtime_multiplier=config.costs.overtime_multiplier,
+            max_overtime_h_week=config.rules.max_overtime_h_month * 12 / 52,
+            open_minute=config.centre.open_minute, close_minute=config.centre.close_minute, workforce=wf,
+            currency=config.costs.currency)
+
+
+def _queue_fields(queue_col: np.ndarray, queues: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    out = {}
+    for f, default in (("sl_target", 0.0), ("answer_time_s", 0.0), ("asa_target_s", np.nan),
+                       ("max_occupancy", np.nan), ("patience_s", np.nan), ("min_agents", 0)):
+        table = {n: (getattr(q, f) if getattr(q, f, None) is not None else default) for n, q in queues.items()}
+        out[f] = pd.Series(queue_col).map(table).to_numpy(dtype=float)
+    return out
+
+
+def _week_starts(dates: Sequence[dt.date]) -> list[dt.date]:
+    return [d - dt.timedelta(days=d.weekday()) for d in dates]
+
+
+def weekly_staff(plan: Plan, sc: Scenario, workforce: Workforce, *, extra_hires: Sequence[Hire] = ()
+                 ) -> pd.DataFrame:
+    """Per week: days in the plan, mean productive FTE and mean paid FTE."""
+    dates = plan.dates
+    productive, paid = staff_daily(dates, workforce, sc, plan.start, extra_hires=extra_hires)
+    df = pd.DataFrame({"week_start": _week_starts(dates), "productive": productive, "paid": paid})
+    g = df.groupby("week_start", sort=True).agg(days=("paid", "size"), fte_available=("productive", "mean"),
+                                                fte_paid=("paid", "mean"))
+    return g.reset_index()
+
+
+def requirements(plan: Plan, sc: Scenario) -> tuple[pd.DataFrame, dict[str, Any], float]:
+    """The scenario's per-interval frame with on-phone ``agents``, its queue configs and shrinkage."""
+    f, qs, shrinkage = apply_scenario(plan.forecast, plan.queues, plan.shrinkage, sc,
+                                      open_minute=plan.open_minute, close_minute=plan.close_minute)
+    q = _queue_fields(f["queue"].to_numpy(), qs)
+    floor_ = np.where(f["open"].to_numpy(), q["min_agents"], 0.0)
+    agents, _ = required_agents_explained(
+        f["calls"].to_numpy(), f["aht_s"].to_numpy(), interval_s=plan.interval_s, sl_target=q["sl_target"],
+        answer_time_s=q["answer_time_s"], max_occupancy=q["max_occupancy"], patience_s=q["patience_s"],
+        asa_target_s=q["asa_target_s"], min_agents=floor_)
+    f = f.assign(agents=agents)
+    return f, qs, shrinkage
+
+
+def evaluate(plan: Plan, sc: Scenario) -> pd.DataFrame:
+    """The scenario's weekly results: `COLUMNS` then `EXTRA` (see the module docstring)."""
+    f, qs, shrinkage = requirements(plan, sc)
+    if plan.workforce is None:
+        raise ValueError("plan.workforce is None: run_scenarios() fills it from the base plan")
+    h = plan.interval_s / 3600.0
+    f["week_start"] = [d - dt.timedelta(days=d.weekday()) for d in f["interval_start"].dt.date]
+    per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
+    staff = weekly_staff(plan, sc, plan.workforce)
+    g = f.groupby("week_start", sort=True).agg(calls=("calls", "sum"), agents=("agents", "sum")).reset_index()
+    peak = (f.groupby(["week_start", "interval_start"], sort=True)["agents"].sum()
+            .groupby(level=0).max().rename("peak_agents").reset_index())
+    w = staff.merge(g, on="week_start", how="left").merge(peak, on="week_start", how="left")
+    w[["calls", "agents", "peak_agents"]] = w[["calls", "agents", "peak_agents"]].fillna(0)
+    w["agent_hours"] = w["agents"] * h
+    scale7 = 7.0 / w["days"].to_numpy(dtype=float)
+    w["fte_required"] = w["agent_hours"] / per_fte * scale7
+    req = w["fte_required"].to_numpy()
+    avail = w["fte_available"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(req > 0, avail / np.where(req > 0, req, 1.0), 1.0)
+    # expected service level with the available staff deployed in the requirement's shape
+    ratio_row = f["week_start"].map(dict(zip(w["week_start"], ratio))).to_numpy(dtype=float)
+    scaled = np.floor(f["agents"].to_numpy() * ratio_row + 0.5)
+    q = _queue_fields(f["queue"].to_numpy(), qs)
+    sl = service_level(f["calls"].to_numpy(), f["aht_s"].to_numpy(), scaled, interval_s=plan.interval_s,
+                       answer_time_s=q["answer_time_s"], patience_s=q["patience_s"])
+    f["answered_in_time"] = sl * f["calls"].to_numpy()
+    ans = f.groupby("week_start", sort=True)["answered_in_time"].sum()
+    w["answered_in_time"] = w["week_start"].map(ans).fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w["service_level"] = np.where(w["calls"] > 0, w["answered_in_time"] / w["calls"].where(w["calls"] > 0),
+                                      np.nan)
+    gap = req - avail
+    w["gap_fte"] = gap
+    week_frac = w["days"].to_numpy(dtype=float) / 7.0
+    ot = np.minimum(np.maximum(gap, 0.0) * plan.hours_per_week, avail * plan.max_overtime_h_week) * week_frac
+    w["overtime_hours"] = ot
+    w["cost"] = (w["fte_paid"] * plan.hours_per_week * week_frac * plan.hourly_wage
+                 + ot * plan.hourly_wage * plan.overtime_multiplier)
+    w["scenario"] = sc.name
+    w["peak_agents"] = w["peak_agents"].astype("int64")
+    w["days"] = w["days"].astype("int64")
+    for c, nd in (("fte_required", 3), ("fte_available", 3), ("fte_paid", 3), ("gap_fte", 3),
+                  ("service_level", 4), ("cost", 2), ("calls", 1), ("agent_hours", 2), ("overtime_hours", 1)):
+        w[c] = w[c].astype(float).round(nd)
+    return w[COLUMNS + EXTRA].reset_index(drop=True)
+
+
+def base_workforce(plan: Plan, base: Scenario | None = None) -> Workforce:
+    """With no agents table: the staff the base plan requires, week by week (FTE per week start)."""
+    f, _, shrinkage = requirements(plan, base or Scenario("base"))
+    h = plan.interval_s / 3600.0
+    f["week_start"] = [d - dt.timedelta(days=d.weekday()) for d in f["interval_start"].dt.date]
+    days = pd.Series(_week_starts(plan.dates)).value_counts()
+    g = f.groupby("week_start", sort=True)["agents"].sum()
+    per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
+    return Workforce(by_week=tuple((w, float(v) * h / per_fte * 7.0 / days[w]) for w, v in g.items()))
+
+
+def _is_nan(x: float) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+__all__ = ["COLUMNS", "EXTRA", "Plan", "base_workforce", "evaluate", "requirements", "weekly_staff"]

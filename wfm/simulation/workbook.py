@@ -1,0 +1,59 @@
+"""Adding the simulation's period results to the roster workbook's Summary sheet (a titled block below what
+is there; a block from an earlier run is replaced). The workbook is rewritten atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.atomic import write_atomic
+
+TITLE = "Simulation (wfm simulate)"
+SUMMARY_SHEETS = ("Summary", "汇总")
+
+
+def add_to_workbook(path: str | Path, period: pd.DataFrame, comparison: pd.DataFrame | None, *,
+                    note: str = "") -> str:
+    """Write the per-queue period results (and the Erlang comparison) into the Summary sheet; returns the
+    sheet name used."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    wb = load_workbook(path)
+    name = next((s for s in SUMMARY_SHEETS if s in wb.sheetnames), None)
+    if name is None:
+        name = "Summary"
+        idx = wb.sheetnames.index("Data") if "Data" in wb.sheetnames else len(wb.sheetnames)
+        wb.create_sheet(name, idx)
+    ws = wb[name]
+    # drop an earlier block: from its title row to the end of the sheet
+    for row in ws.iter_rows(min_col=1, max_col=1):
+        if row[0].value == TITLE:
+            ws.delete_rows(row[0].row, ws.max_row - row[0].row + 1)
+            break
+    r = ws.max_row + 2 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    ws.cell(r, 1, TITLE).font = Font(bold=True)
+    if note:
+        ws.cell(r + 1, 1, note)
+    r += 2
+
+    def table(df: pd.DataFrame, r: int) -> int:
+        for j, col in enumerate(df.columns, start=1):
+            ws.cell(r, j, col).font = Font(bold=True)
+        for i, rec in enumerate(df.itertuples(index=False), start=1):
+            for j, v in enumerate(rec, start=1):
+                if isinstance(v, float) and pd.isna(v):
+                    v = None
+                elif hasattr(v, "isoformat"):
+                    v = v.isoformat()
+                ws.cell(r + i, j, v)
+        return r + len(df) + 2
+
+    r = table(period, r)
+    if comparison is not None:
+        ws.cell(r, 1, "Per-queue Erlang plan (rostered agents) vs simulation").font = Font(bold=True)
+        table(comparison, r + 1)
+    write_atomic(path, lambda p: wb.save(p))
+    return name
