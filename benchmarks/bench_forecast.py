@@ -50,7 +50,11 @@ def datasets():
         print("wfm.sample is missing: the sample hotline is skipped")
     for name, file in (("us_bank (5 min)", "us_bank_5min_history.csv"), ("montco 911 (15 min, 3 queues)", "montco_911_15min_history.csv")):
         if (DATA / file).exists():
-            out.append((name, pd.read_csv(DATA / file, parse_dates=["interval_start"]), "US"))
+            frame = pd.read_csv(DATA / file, parse_dates=["interval_start"])
+            out.append((name, frame, "US"))
+            if "montco" in file:  # the centre total too (the data README's reference numbers are on it)
+                total = frame.groupby("interval_start", as_index=False)["offered"].sum().assign(queue="all")
+                out.append(("montco_total (3 queues summed)", total, "US"))
         else:
             print(f"{DATA / file} is absent: skipped")
     return out

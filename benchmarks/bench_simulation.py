@@ -192,7 +192,8 @@ def main() -> None:
     head = (f"Workload: sample hotline, {args.days} days from {PERIOD_START}, {agents} rostered agents "
             f"(6 queues, 1-3 skills), {n_calls:,} simulated calls in one replication "
             f"(forecast {fc['calls'].sum():,.0f}), 15-minute intervals, exponential handle times, Erlang A "
-            f"patience per queue, routing assigned_first. Period SL all queues {period.loc['all', 'service_level']:.3f}, "
+            f"patience per queue, routing assigned_first. Period SL all queues "
+            f"{period.loc['all', 'service_level']:.3f}, "
             f"abandonment {period.loc['all', 'abandon_rate']:.3f}, occupancy {period.loc['all', 'occupancy']:.3f}.")
     table = ["| what | time | note |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     parts = ["## Simulation (`benchmarks/bench_simulation.py`)", "", head, "", *table, ""]

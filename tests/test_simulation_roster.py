@@ -53,7 +53,8 @@ def _roster(plan: dict[str, list[str]], start: pd.Timestamp = DAY) -> pd.DataFra
             if not a:
                 continue
             work = a in ("billing", "vip", "english")
-            rows.append({"agent_id": agent, "date": start.normalize(), "interval_start": start + pd.Timedelta(minutes=15 * i),
+            rows.append({"agent_id": agent, "date": start.normalize(),
+                         "interval_start": start + pd.Timedelta(minutes=15 * i),
                          "activity": "work" if work else a, "queue": a if work else None})
     return pd.DataFrame(rows)
 
@@ -269,3 +270,48 @@ def test_cli_simulate_bad_input_exits_2(tmp_path, cli, monkeypatch):
 def test_cli_simulate_help_has_an_example(cli):
     code, out, _ = cli("simulate", "--help")
     assert code == 0 and "Example: wfm simulate" in out
+
+
+def test_reader_xlsx_typed_cells_and_sheet_row_numbers(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Roster"
+    ws = wb.create_sheet("Data")
+    ws.append(["agent_id", "date", "interval_start", "activity", "queue"])
+    ws.append([1001, pd.Timestamp("2026-03-02").to_pydatetime(), pd.Timestamp("2026-03-02 08:00").to_pydatetime(),
+               "work", "billing"])
+    ws.append([None, None, None, None, None])  # a blank row keeps the numbering of the rows below
+    ws.append([1001, "2026-03-02", "2026-03-02T08:15:00", "Lunch", None])
+    ws.append([1002, "2026-03-02", "2026-03-02T08:15:00", "sleep", None])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as exc:
+        read_roster_data(path, queues={"billing"}, interval_minutes=15)
+    assert str(exc.value).count("error:") == 1 and "row 5, column 'activity'" in str(exc.value)
+    ws.delete_rows(5)
+    wb.save(path)
+    df = read_roster_data(path, queues={"billing"}, interval_minutes=15)
+    assert df["agent_id"].tolist() == ["1001", "1001"]
+    assert df["activity"].tolist() == ["work", "lunch"]
+    assert df["queue"].tolist() == ["billing", None]
+
+
+def test_forecast_interval_must_match_the_config(config):
+    roster = _roster({"a1": ["billing"] * 8})
+    fc = _forecast({"billing": 5}, 8)
+    fc = fc[fc.index % 2 == 0]  # 30-minute forecast with a 15-minute config
+    with pytest.raises(InputError, match="30 minutes apart"):
+        build_scenario(roster, fc, config)
+
+
+def test_proficiency_slows_the_agent_on_that_queue(config):
+    roster = _roster({"a1": ["billing"] * 40})
+    fc = _forecast({"billing": 3}, 40, aht=200.0)
+    agents = [Agent("a1", "a1", "t", {"billing": 0.5}, 40.0)]
+    sc, _ = build_scenario(roster, fc, config, agents, proficiency=True)
+    _, slow = run(sc, np.random.default_rng(3), keep_calls=True)
+    sc, _ = build_scenario(roster, fc, config, agents)
+    _, fast = run(sc, np.random.default_rng(3), keep_calls=True)
+    assert slow.service[slow.answered].mean() == pytest.approx(2 * 200, rel=0.2)
+    assert fast.service[fast.answered].mean() == pytest.approx(200, rel=0.2)

@@ -72,7 +72,12 @@ def roster(
 
 
 def _progress_printer():
+    last = {"t": -10.0}
+
     def show(info: dict) -> None:
+        if not info.get("stage") and info["elapsed_s"] - last["t"] < 2.0:
+            return  # at most one line every 2 s
+        last["t"] = info["elapsed_s"]
         if info.get("stage"):
             err_console.print(f"[{info['elapsed_s']:6.1f} s] {info['stage']} done", highlight=False)
             return

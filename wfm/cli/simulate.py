@@ -82,6 +82,9 @@ def simulate(
     own_only: bool = typer.Option(True, "--own-only/--no-own-only",
                                   help="Also simulate agents serving only their rostered queue, to separate the "
                                        "effect of cross-skill help from that of the interval dynamics."),
+    proficiency: bool = typer.Option(False, "--proficiency",
+                                     help="Skill levels below 1 in the agents file (english:0.7) lengthen that "
+                                          "agent's calls on that queue (AHT / level)."),
     uncertainty: bool = typer.Option(False, "--uncertainty",
                                      help="Draw each day's volume level from the forecast's calls_lo/calls_hi."),
     update_roster: bool = typer.Option(False, "--update-roster",
@@ -122,7 +125,7 @@ def simulate(
         total = replications * (2 if baseline else 1)
         task = bar.add_task("simulating", total=total)
         opts = dict(replications=replications, seed=seed, handle=handle, cv=cv, uncertainty=uncertainty,
-                    source=str(roster))
+                    proficiency=proficiency, source=str(roster))
         sim = simulate_roster(long, fc, ags, cfg, routing=routing,
                               progress=lambda done: bar.update(task, completed=done), **opts)
         own = simulate_roster(long, fc, ags, cfg, routing="assigned_only",

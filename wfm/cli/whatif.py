@@ -92,6 +92,8 @@ def _summary_table(comp: pd.DataFrame, currency: str, limit: int = 40, width: in
 
     def hire(r) -> str:
         text = _fmt_date(getattr(r, "hire_by", None))
+        if text and getattr(r, "late", False) is True:
+            text = "now, late"
         size = getattr(r, "class_size", None)
         return f"{text} ({int(size)})" if text and size is not None and not pd.isna(size) else text
 
@@ -252,7 +254,7 @@ def whatif(
         if len(comp) > 40:
             console.print(f"... and {len(comp) - 40} more scenarios in the CSV.", highlight=False)
         names = list(comp["scenario"])
-        if 12 + 20 * len(names) <= max(console.width, 100) and results["week_start"].nunique() <= 26:
+        if 12 + 20 * len(names) <= console.width and results["week_start"].nunique() <= 26:
             console.print(_weekly_table(results, names))
         for r in comp.itertuples(index=False):
             note = getattr(r, "note", None)

@@ -467,8 +467,6 @@ def check_training(shifts, agents, config: Config, start, days) -> list[Violatio
                                                   for t in config.training):
                         continue
                     got = sum(iv for s in ss if s.date in dset for x in s.acts if x == kind)
-                    if freq == "once":
-                        want = sum(want2 for want2 in [want])
                     if got < want:
                         out.append(Violation("training", aid, dates[0],
                                              f"{got} min of {kind} scheduled from {dates[0]} to {dates[-1]}; "

@@ -111,9 +111,6 @@ def training_plan(inst: Instance, assignment: dict[tuple[int, int], int]) -> dic
     return plan
 
 
-_team_cache: dict = {}
-
-
 def _team_day(inst, assignment, team, block, cand, eligible) -> int:
     counts = Counter(d for (ai, d) in assignment if d in block and inst.agents[ai].team == team and eligible(d))
     return max(cand, key=lambda d: (counts[d], -d))

@@ -66,12 +66,13 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
         for ai in people[:12]:
             a = inst.agents[ai]
             lo, hi = hours_bounds(inst, a, min(7, inst.days))
-            lines.append(f"  {a.agent_id} ({a.name}, team {a.team}, {a.role}): {lo / 60:g}-{hi / 60:g} h a week, "
+            lines.append(f"  {a.agent_id} ({a.name}, team {a.team}, {a.role}): {lo / 60:.1f}-{hi / 60:.1f} h a week, "
                          f"availability {_clock(a.available_from)}-{_clock(a.available_to)}, "
                          f"{len(a.days_off_requested)} requested day(s) off.")
         if "supervisor_on_duty" in by_rule:
-            n = sum(a.is_supervisor for a in inst.agents)
-            lines.append(f"  {n} supervisor(s) cannot keep one on duty at every open hour within their own rules; "
+            sups = [a.agent_id for a in inst.agents if a.is_supervisor]
+            lines.append(f"  {len(sups)} supervisor(s) ({', '.join(sups[:20])}) cannot keep one on duty at every "
+                         "open hour within their own rules (hours, rest, days off, nights); "
                          "add supervisors, allow more night shifts, or set rules.supervisor_on_duty = false.")
         lines.append("Relax one of these (config [rules] or the agents table) and run again.")
     elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

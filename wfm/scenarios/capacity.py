@@ -2,7 +2,8 @@
 
 `capacity_summary` reads the weekly results of `run_scenarios` and tells, per scenario: the first week the
 available staff falls short of the requirement (the gap opens), the latest date to start a class so that
-it has finished training by then (first short week - training weeks), and the smallest class that closes
+it has finished training by then (first short week - training weeks; `late` when that date is before the
+plan's start), and the smallest class that closes
 every gap from the week the class is fully ramped up to the end of the horizon (with the scenario's
 attrition applied to the class too). When the hire-by date is already past, the class starts on the
 plan's first day and the note says so. Weeks before the class is ready stay short: overtime, or an
@@ -27,7 +28,7 @@ from wfm.scenarios.evaluate import Plan, base_workforce, weekly_staff
 from wfm.scenarios.spec import BASE, Hire, Scenario
 
 SUMMARY_COLUMNS = ["scenario", "weeks", "first_short_week", "short_fte", "max_gap_fte", "max_gap_week", "hire_by",
-                   "class_size", "note"]
+                   "late", "class_size", "note"]
 TOLERANCE_FTE = 0.05  # a gap smaller than this is noise, not a shortfall
 
 
@@ -70,7 +71,7 @@ def capacity_summary(results: pd.DataFrame, scenarios: Sequence[Scenario], plan:
                                "max_gap_week": weekly.loc[imax, "week_start"] if weekly.loc[imax, "gap_fte"] > 0
                                else None}
         if short.empty:
-            row.update(first_short_week=None, short_fte=0.0, hire_by=None, class_size=0,
+            row.update(first_short_week=None, short_fte=0.0, hire_by=None, late=False, class_size=0,
                        note=f"enough staff in all {len(weekly)} weeks")
             rows.append(row)
             continue
@@ -91,7 +92,7 @@ def capacity_summary(results: pd.DataFrame, scenarios: Sequence[Scenario], plan:
             note = (f"short from {first} ({gap0:.1f} FTE): start a class of {size} by "
                     f"{hire_by} ({train}, fully productive from {ready})")
         row.update(first_short_week=first, short_fte=round(float(short["gap_fte"].iloc[0]), 3),
-                   hire_by=hire_by, class_size=size, note=note)
+                   hire_by=hire_by if size else None, late=bool(late and size), class_size=size, note=note)
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 

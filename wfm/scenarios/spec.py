@@ -227,7 +227,11 @@ def _parse_aht(value: str) -> Scale:
 
 
 def _parse_sl(value: str) -> Target:
-    queue, rest = _split_queue(value)
+    queue, rest = None, value
+    m = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_+]*)\s*:(.*)", value)
+    if m:  # a queue, or a pool named a+b
+        queue = "+".join(_queue(q) for q in m.group(1).split("+"))
+        rest = m.group(2)
     m = re.fullmatch(r"\s*([^/]+)/([^/]+)\s*", rest)
     if not m:
         raise _Error(f"{value!r} is not TARGET/SECONDS (e.g. sl=0.9/15 or sl=vip:0.95/10)")
@@ -344,7 +348,7 @@ GRID_NUMERIC = ("volume", "aht", "shrinkage", "attrition", "training_weeks", "ra
 
 def _problem(source: str, scenario: str, key: str | None, message: str) -> Problem:
     where = f"scenario '{scenario}'" + (f", key '{key}'" if key else "")
-    return Problem(source, f"{where}: {message}", column=key)
+    return Problem(source, f"{where}: {message}")
 
 
 def build_scenario(name: str, pairs: Iterable[tuple[str, str]], *, source: str = "--scenario",

@@ -7,7 +7,8 @@ Model (one replication):
   `cv`) with mean `aht[t, q]` of the arrival interval; each caller has an exponential patience with the
   queue's mean (none: waits forever) and hangs up when it runs out before an agent answers.
 - Agent a is, in interval t, either on the phone for queue `assign[a, t]` (>= 0) or not available (-1:
-  off, break, lunch, training, ...). A call in progress when the agent becomes unavailable is finished; the
+  off, break, lunch, training, ...). With `speed` (proficiency), agent a handles a call of queue q in the
+  drawn handle time / speed[a, q]. A call in progress when the agent becomes unavailable is finished; the
   agent then goes off (the break is not extended). `skills[a, q]` marks the other queues it may serve.
 - Routing (`routing`):
   * "assigned_first" (default): an agent serves the queue it is assigned in that interval first and, when
@@ -21,7 +22,7 @@ Model (one replication):
 
 The loop is plain Python over three sorted streams (pre-drawn arrivals, interval boundaries, a heap of call
 completions), with per-queue deques and per-queue sets of idle agents; statistics are aggregated with
-numpy afterwards. About 1-2 microseconds of work per event, ~200,000 calls a second or so.
+numpy afterwards: about 200,000 calls of a 150-agent, 6-queue roster in well under a second.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Scenario:
     patience_s: np.ndarray
     queues: list[str] = field(default_factory=list)
     routing: str = "assigned_first"
+    speed: np.ndarray | None = None  # (agents, Q) handle-time divisor (proficiency); None = all 1
 
     @property
     def n_intervals(self) -> int:
@@ -79,6 +81,8 @@ class Scenario:
             raise ValueError("aht must be positive where calls are expected")
         if self.assign.size and (self.assign.max() >= q or self.assign.min() < -1):
             raise ValueError("assign holds a queue index out of range")
+        if self.speed is not None and (np.shape(self.speed) != self.skills.shape or not np.all(self.speed > 0)):
+            raise ValueError("speed must be (agents, queues) and positive")
 
 
 @dataclass
@@ -178,14 +182,14 @@ def run(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", 
     """One replication. Returns per (interval, queue) totals and, with `keep_calls`, the per-call record."""
     sc.validate()
     arrival, q_idx, t_idx, service, deadline = draw_calls(sc, rng, handle=handle, cv=cv, level=level)
-    start, agent_of = _loop(sc, arrival, q_idx, service, deadline)
+    start, agent_of, service = _loop(sc, arrival, q_idx, service, deadline)
     calls = Calls(arrival, q_idx, t_idx, service, deadline, start, agent_of)
     totals = _aggregate(sc, calls)
     return totals, (calls if keep_calls else None)
 
 
 def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndarray,
-          deadline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+          deadline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_q = sc.n_queues
     n_t = sc.n_intervals
     n_a = sc.assign.shape[0]
@@ -201,6 +205,7 @@ def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndar
 
     skill_lists = [tuple(int(q) for q in np.flatnonzero(row)) for row in np.asarray(sc.skills, dtype=bool)]
     order_of = _pick_orders(sc)
+    speed = None if sc.speed is None else np.asarray(sc.speed, dtype=float).tolist()
     only_own = sc.routing == "assigned_only"
 
     # boundary k (time k*L): agents whose assignment changes from column k-1 to k (column -1: all off)
@@ -262,6 +267,8 @@ def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndar
                 start[best] = t
                 agent_of[best] = a
                 busy[a] = True
+                if speed is not None:
+                    svc[best] /= speed[a][bq]
                 push(heap, (t + svc[best], a, best))
                 return True
         return False
@@ -312,10 +319,12 @@ def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndar
                 start[c] = ta
                 agent_of[c] = a
                 busy[a] = True
+                if speed is not None:
+                    svc[c] /= speed[a][q]
                 push(heap, (ta + svc[c], a, c))
             else:
                 waiting[q].append(c)
-    return np.asarray(start, dtype=float), np.asarray(agent_of, dtype=np.int64)
+    return np.asarray(start, dtype=float), np.asarray(agent_of, dtype=np.int64), np.asarray(svc, dtype=float)
 
 
 def _aggregate(sc: Scenario, calls: Calls) -> Totals:

@@ -66,10 +66,12 @@ class RosterSimulation:
 
 def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
                    agents: Sequence[Agent] | None = None, *, routing: str = "assigned_first",
-                   source: str = "roster") -> tuple[Scenario, Grid]:
+                   proficiency: bool = False, source: str = "roster") -> tuple[Scenario, Grid]:
     """The engine's arrays from the roster long table, the forecast, the config and (optional) agents' skills.
 
     Agents' skills: the agents file's skills where given, and always every queue the roster puts them on.
+    With `proficiency`, an agent's skill level (e.g. `english:0.7`) divides its handle times on that queue
+    (0.7: calls take 1/0.7 as long); otherwise levels are ignored.
     """
     if routing not in ROUTINGS:
         raise InputError(f"routing must be one of {', '.join(ROUTINGS)}, not {routing!r}")
@@ -104,6 +106,7 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
 
     skills = np.zeros((len(agent_ids), len(queues)), dtype=bool)
     skills[rows, assign[rows, cols]] = True
+    speed = np.ones((len(agent_ids), len(queues)))
     if agents is not None:
         by_id = {a.agent_id: a for a in agents}
         missing = [a for a in agent_ids if a not in by_id]
@@ -113,9 +116,10 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
         for a, i in apos.items():
             ag = by_id.get(a)
             if ag is not None:
-                for s in ag.skills:
+                for s, lv in ag.skills.items():
                     if s in qpos:
                         skills[i, qpos[s]] = True
+                        speed[i, qpos[s]] = lv
         off_skill = int((~skills[rows, assign[rows, cols]]).sum())
         if off_skill:  # cannot happen after the union above; kept as a guard
             notes.append(f"{off_skill} work intervals on queues outside the agent's skills")
@@ -126,6 +130,11 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
         raise InputError([Problem("forecast", f"queue(s) not in the config: {', '.join(unknown_fc)}",
                                   column="queue")])
     fts = pd.to_datetime(fc["interval_start"])
+    gaps = np.diff(np.unique(fts.dropna().to_numpy())).astype("timedelta64[s]").astype(np.int64)
+    if gaps.size and gaps.min() != L:
+        raise InputError([Problem("forecast", f"the forecast's intervals are {int(gaps.min()) // 60} minutes apart "
+                                              f"but the config's interval is {L // 60} minutes",
+                                  column="interval_start")])
     fi = ((fts - start) / step).to_numpy(dtype=float)
     inside = (fi >= 0) & (fi < n_t) & (fi == np.floor(fi))
     if (~inside).any():
@@ -159,7 +168,8 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
     pat = np.array([np.nan if config.queues[q].patience_s is None else config.queues[q].patience_s
                     for q in queues], dtype=float)
     sc = Scenario(interval_s=float(L), rate=rate, aht=aht_m, assign=assign, skills=skills, priority=prio,
-                  answer_time_s=ans_t, patience_s=pat, queues=queues, routing=routing)
+                  answer_time_s=ans_t, patience_s=pat, queues=queues, routing=routing,
+                  speed=speed if proficiency and (speed != 1.0).any() else None)
     sc.validate()
     grid = Grid(start=start, interval_s=L, n_intervals=n_t, queues=queues, agent_ids=agent_ids,
                 has_forecast=has, notes=notes,
@@ -206,17 +216,20 @@ def _day_sigma(fc: pd.DataFrame, n_t: int, n_q: int, interval_s: int, pi_level: 
 def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequence[Agent] | None, config: Config,
                     *, replications: int = 5, seed: int = 0, routing: str = "assigned_first",
                     handle: str = "exponential", cv: float = 1.0, uncertainty: bool = False,
-                    progress: Callable[[int], None] | None = None, source: str = "roster") -> RosterSimulation:
+                    proficiency: bool = False, progress: Callable[[int], None] | None = None,
+                    source: str = "roster") -> RosterSimulation:
     """Simulate the roster (long table `agent_id, date, interval_start, activity, queue`) against the forecast
     `replications` times. `uncertainty` draws each day's level per queue from the forecast's prediction
-    interval (`calls_lo`, `calls_hi`). Same inputs and seed, same result."""
+    interval (`calls_lo`, `calls_hi`); `proficiency` slows agents by their skill level (see `build_scenario`).
+    Same inputs and seed, same result."""
     if replications < 1:
         raise InputError("replications must be at least 1")
     if handle not in HANDLE_DISTRIBUTIONS:
         raise InputError(f"handle must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")
     if not cv > 0:
         raise InputError("cv must be positive")
-    sc, grid = build_scenario(roster, forecast, config, agents, routing=routing, source=source)
+    sc, grid = build_scenario(roster, forecast, config, agents, routing=routing, proficiency=proficiency,
+                              source=source)
     sigma = grid.day_sigma if uncertainty else None
     if uncertainty and sigma is None:
         grid.notes.append("the forecast has no calls_lo/calls_hi: simulated without level uncertainty")

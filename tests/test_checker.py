@@ -1,0 +1,184 @@
+"""The independent checker catches hand-made violations of each hard rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from test_roster import START, make_agents, make_config, make_requirements
+from wfm.roster import build_roster
+from wfm.roster.checker import check
+from wfm.roster.workbook import write_roster_workbook
+
+
+@pytest.fixture(scope="module")
+def base():
+    cfg = make_config()
+    agents = make_agents()
+    req = make_requirements(cfg)
+    result = build_roster(req, agents, cfg, START, 7, time_limit_s=4)
+    assert result.report.ok
+    codes = {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in result.codes.iterrows()
+             for c in result.codes.columns[3:]}
+    return cfg, agents, req, result.data, codes
+
+
+def rules_of(rep):
+    return set(rep.by_rule())
+
+
+def run(cfg, agents, data, codes=None, **kw):
+    return check(data, agents, cfg, start=START, days=7, codes=codes, **kw)
+
+
+def a_shift(data, agent_prefix="A"):
+    """(agent_id, date) of a full-length shift of a front-line agent."""
+    g = data[data["agent_id"].str.startswith(agent_prefix)].groupby(["agent_id", "date"]).size()
+    return g[g == g.max()].index[0]
+
+
+def test_base_is_clean(base):
+    cfg, agents, req, data, codes = base
+    assert run(cfg, agents, data, codes, requirements=req).ok
+
+
+def test_skills(base):
+    cfg, agents, req, data, codes = base
+    d = data.copy()
+    sk = {a.agent_id: a.skills for a in agents}
+    i = next(i for i in d.index if d.at[i, "activity"] == "work" and len(sk[d.at[i, "agent_id"]]) < 3)
+    d.at[i, "queue"] = next(q for q in ("billing", "faults", "vip") if q not in sk[d.at[i, "agent_id"]])
+    assert "skills" in rules_of(run(cfg, agents, d, codes))
+
+
+def test_breaks_missing_and_lunch_outside_window(base):
+    cfg, agents, req, data, codes = base
+    d = data.copy()
+    i = d.index[d["activity"] == "break"][0]
+    d.loc[i, ["activity", "queue"]] = ["work", "billing"]
+    assert "breaks" in rules_of(run(cfg, agents, d))
+    d = data.copy()
+    aid, date = a_shift(data)
+    rows = d.index[(d["agent_id"] == aid) & (d["date"] == date)]
+    acts = list(d.loc[rows, "activity"])
+    lunch = [j for j, a in enumerate(acts) if a == "lunch"]
+    new = ["work"] * len(acts)
+    new[0:len(lunch)] = ["lunch"] * len(lunch)  # lunch at the very start
+    d.loc[rows, "activity"] = new
+    d.loc[rows, "queue"] = [None if a != "work" else "billing" for a in new]
+    assert "breaks" in rules_of(run(cfg, agents, d))
+
+
+def test_training_missing(base):
+    cfg, agents, req, data, codes = base
+    d = data.copy()
+    aid = d.loc[d["activity"] == "meeting", "agent_id"].iloc[0]
+    m = (d["agent_id"] == aid) & (d["activity"] == "meeting")
+    d.loc[m, "activity"] = "work"
+    sk = next(a for a in agents if a.agent_id == aid).skills
+    d.loc[m, "queue"] = next(iter(sk))
+    assert "training" in rules_of(run(cfg, agents, d))
+
+
+def test_shift_template_and_code(base):
+    cfg, agents, req, data, codes = base
+    d = data.copy()
+    aid, date = a_shift(data)
+    m = (d["agent_id"] == aid) & (d["date"] == date)
+    d.loc[m, "interval_start"] = d.loc[m, "interval_start"] + pd.Timedelta(minutes=30)
+    r = rules_of(run(cfg, agents, d, codes))
+    assert "shift_template" in r and "shift_code" in r
+    c2 = dict(codes)
+    c2[aid, date] = "OFF"
+    assert "shift_code" in rules_of(run(cfg, agents, data, c2))
+
+
+def test_overlap_and_gap(base):
+    cfg, agents, req, data, codes = base
+    d = pd.concat([data, data.iloc[[10]]], ignore_index=True)
+    assert "overlap" in rules_of(run(cfg, agents, d))
+    aid, date = a_shift(data)
+    rows = data.index[(data["agent_id"] == aid) & (data["date"] == date)]
+    d = data.drop(rows[10])
+    assert "shift_template" in rules_of(run(cfg, agents, d))
+
+
+def test_contract_hours_and_overtime(base):
+    cfg, agents, req, data, codes = base
+    aid = next(a.agent_id for a in agents if not a.is_supervisor and a.contract_hours_week == 40)
+    d = data[~((data["agent_id"] == aid) & (data["date"] == data.loc[data["agent_id"] == aid, "date"].iloc[0]))]
+    assert "contract_hours" in rules_of(run(cfg, agents, d))
+    ag = [dataclasses.replace(a, contract_hours_week=20.0, min_hours_week=None, max_hours_week=45.0)
+          if a.agent_id == aid else a for a in agents]
+    cfg0 = dataclasses.replace(cfg, rules=dataclasses.replace(cfg.rules, max_overtime_h_month=0.0))
+    assert "overtime" in rules_of(run(cfg0, ag, data))
+
+
+@pytest.mark.parametrize("rule,change", [
+    ("max_consecutive_days", {"max_consecutive_days": 1}),
+    ("min_days_off_week", {"min_days_off_week": 5}),
+    ("min_rest", {"min_rest_h": 40.0}),
+    ("max_nights", {"max_nights_period": 0}),
+    ("weekends_off", {"min_weekends_off_period": 4}),
+    ("max_shift_length", {"max_hours_day": 4.0, "max_overtime_h_day": 0.0}),
+])
+def test_rule_limits(base, rule, change):
+    cfg, agents, req, data, codes = base
+    cfg2 = dataclasses.replace(cfg, rules=dataclasses.replace(cfg.rules, **change))
+    assert rule in rules_of(run(cfg2, agents, data))
+
+
+def test_requests_availability_supervisor(base):
+    cfg, agents, req, data, codes = base
+    aid, date = a_shift(data)
+    ag = [dataclasses.replace(a, days_off_requested=(date,), available_from=23 * 60, available_to=24 * 60)
+          if a.agent_id == aid else a for a in agents]
+    r = rules_of(run(cfg, ag, data))
+    assert {"days_off_requests", "availability"} <= r
+    d = data[data["agent_id"] != "S01"]
+    d = d[~(d["agent_id"].str.startswith("S") & (d["date"] == dt.date(2026, 12, 9)))]
+    assert "supervisor_on_duty" in rules_of(run(cfg, agents, d))
+
+
+def test_unknown_agent_and_bad_activity(base):
+    cfg, agents, req, data, codes = base
+    d = data.copy()
+    d["activity"] = d["activity"].astype(object)
+    d.loc[d.index[0], "activity"] = "nap"
+    r = rules_of(run(cfg, agents[1:], d))
+    assert "table" in r and "unknown_agent" in r
+
+
+def test_check_cli_exit_codes(base, tmp_path, cli):
+    cfg, agents, req, data, codes = base
+    from test_roster import CONFIG
+    from wfm.readers.agents import agents_frame
+
+    (tmp_path / "config.toml").write_text(CONFIG.format(iv=30), encoding="utf-8")
+    agents_frame(agents).to_csv(tmp_path / "agents.csv", index=False)
+    r = req.copy()
+    r["interval_start"] = r["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    r.to_csv(tmp_path / "req.csv", index=False)
+    from wfm.roster.table import shift_codes  # noqa: F401
+
+    codes_df = pd.DataFrame([{"agent_id": a.agent_id, "name": a.name, "team": a.team,
+                              **{(START + dt.timedelta(days=i)).isoformat():
+                                 codes.get((a.agent_id, START + dt.timedelta(days=i)), "OFF") for i in range(7)}}
+                             for a in agents])
+    good = write_roster_workbook(tmp_path / "good.xlsx", data, codes_df)
+    code, out, err = cli("check", good, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml",
+                         "--requirements", tmp_path / "req.csv")
+    assert code == 0, out + err
+    assert "0 hard-rule violation" in out and "under-staffed" in out
+    bad = data.copy()
+    i = bad.index[bad["activity"] == "break"][0]
+    bad.loc[i, ["activity", "queue"]] = ["work", "billing"]
+    badp = write_roster_workbook(tmp_path / "bad.xlsx", bad, codes_df)
+    code, out, err = cli("check", badp, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml")
+    assert code == 1 and "breaks" in out
+    code, out, err = cli("check", tmp_path / "missing.xlsx", "--agents", tmp_path / "agents.csv", "--config",
+                         tmp_path / "config.toml")
+    assert code == 2

@@ -1,0 +1,139 @@
+"""What-if runs: a grid through a real Dask LocalCluster equals the serial run; failures; `wfm whatif` end to end."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from test_scenarios import CONFIG, START, small_forecast, small_plan
+from wfm.scenarios import Scenario, expand_grid, run_scenarios, with_base
+from wfm.scenarios.spec import Scale, parse_scenario
+
+CONTRACT = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
+
+
+def _grid20() -> list[Scenario]:
+    scs = with_base(expand_grid(["volume=0.9:1.2:0.1", "shrinkage=0.05,0.1,0.15"])
+                    + [parse_scenario("pool:pool=billing+data"), parse_scenario("ivr:ivr=billing:0.2"),
+                       parse_scenario("grow:hire=10@2027-03-08/1+1,attrition=0.03"),
+                       parse_scenario("night:hours=07:00-23:00")])
+    assert len(scs) == 17
+    scs += [parse_scenario("sl:sl=0.9/15"), parse_scenario("aht:aht=billing:1.1"), parse_scenario("add:add=chat:vip")]
+    assert len(scs) == 20
+    return scs
+
+
+def test_grid_of_20_on_local_cluster_equals_serial():
+    distributed = pytest.importorskip("dask.distributed")
+    plan = small_plan(fte=30.0)
+    scenarios = _grid20()
+    serial, fail_s = run_scenarios(scenarios, plan, workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster:
+        clustered, fail_c = run_scenarios(scenarios, plan, scheduler=cluster.scheduler_address, workers=2)
+    assert fail_s.empty and fail_c.empty
+    assert serial["scenario"].nunique() == 20
+    pd.testing.assert_frame_equal(serial, clustered, check_exact=True)
+
+
+def test_local_processes_equal_serial():
+    plan = small_plan(fte=30.0)
+    scenarios = _grid20()[:8]
+    serial, _ = run_scenarios(scenarios, plan, workers=1)
+    par, _ = run_scenarios(scenarios, plan, workers=2)
+    pd.testing.assert_frame_equal(serial, par, check_exact=True)
+
+
+def test_a_failing_scenario_does_not_lose_the_others():
+    plan = small_plan(fte=30.0)
+    bad = Scenario("bad", volume=(Scale(1.1, "nope"),))  # bypasses validation: fails inside the worker
+    worse = Scenario("worse", sl=(parse_scenario("x:sl=0.8/20").sl[0].__class__(0.8, -5.0),))
+    scenarios = [Scenario("base"), bad, parse_scenario("up:volume=1.1"), worse, parse_scenario("down:volume=0.9")]
+    for workers in (1, 2):
+        results, failures = run_scenarios(scenarios, plan, workers=workers)
+        assert list(dict.fromkeys(results["scenario"])) == ["base", "up", "down"]
+        assert failures["scenario"].tolist() == ["bad", "worse"]
+        assert "nope" in failures["error"].iloc[0]
+        assert "answer_time_s" in failures["error"].iloc[1]
+
+
+# ------------------------------------------------------------------------------------------ CLI
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    fc = small_forecast(14)
+    fc.assign(interval_start=fc["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")).to_csv(
+        tmp_path / "forecast.csv", index=False)
+    with open(tmp_path / "agents.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["agent_id", "name", "team", "skills", "contract_hours_week", "role", "training_until"])
+        w.writerow(["S1", "Lead", "T1", "billing", 40, "supervisor", ""])
+        for i in range(24):
+            w.writerow([f"A{i:02d}", f"Agent {i}", "T1", "billing;data" if i % 2 else "vip", 40 if i % 4 else 20,
+                        "agent", "2027-03-05" if i < 3 else ""])
+    return tmp_path
+
+
+def test_cli_end_to_end(cli, workspace, monkeypatch):
+    monkeypatch.chdir(workspace)
+    (workspace / "more.toml").write_text('[scenario.central]\npool = "billing+data"\n[grid]\nvolume = [0.9, 1.1]\n',
+                                         encoding="utf-8")
+    code, out, err = cli("whatif", "--config", "config.toml", "--forecast", "forecast.csv", "--agents", "agents.csv",
+                         "--scenario", "tariff:volume=1.15", "--scenario", "grow:hire=5@2027-03-08/1+0",
+                         "--scenario-file", "more.toml", "--workers", "1", "-o", "out.csv", "--xlsx", "out.xlsx")
+    assert code == 0, err
+    df = pd.read_csv(workspace / "out.csv")
+    assert list(df.columns[:7]) == CONTRACT
+    assert list(dict.fromkeys(df["scenario"])) == ["base", "tariff", "grow", "central", "volume=0.9", "volume=1.1"]
+    assert df["week_start"].tolist()[:2] == ["2027-03-01", "2027-03-08"]
+    base = df[df["scenario"] == "base"].reset_index(drop=True)
+    tariff = df[df["scenario"] == "tariff"].reset_index(drop=True)
+    assert (tariff["fte_required"] >= base["fte_required"]).all()
+    # 18 x 40 h + 6 x 20 h = 21 FTE (supervisor excluded); 2.5 FTE train until Friday, then ramp over 4 weeks
+    assert base["fte_available"].iloc[0] == pytest.approx(18.5 + 2.5 * (0.5 + 1.5) / 28 / 7, abs=1e-3)
+    assert 18.5 < base["fte_available"].iloc[1] < 21
+    assert "Scenarios side by side" in out and "tariff" in out
+    from openpyxl import load_workbook
+
+    wb = load_workbook(workspace / "out.xlsx")
+    assert wb.sheetnames[:2] == ["Comparison", "Weekly"]
+    assert sum(len(ws._charts) for ws in wb) >= 3
+    # an existing output is not overwritten without --force
+    code, _, err = cli("whatif", "--config", "config.toml", "--forecast", "forecast.csv", "-o", "out.csv",
+                       "--workers", "1")
+    assert code == 2 and "--force" in err
+
+
+def test_cli_bad_input_exits_2_naming_scenario_and_key(cli, workspace, monkeypatch):
+    monkeypatch.chdir(workspace)
+    args = ["whatif", "--config", "config.toml", "--forecast", "forecast.csv", "-o", "x.csv", "--workers", "1"]
+    code, out, err = cli(*args, "--scenario", "t:volume=lots", "--scenario", "u:ivr=nope:0.2")
+    assert code == 2
+    assert "scenario 't', key 'volume'" in err and "Traceback" not in err
+    code, out, err = cli(*args, "--scenario", "u:ivr=nope:0.2")
+    assert code == 2 and "scenario 'u', key 'ivr'" in err and "'nope'" in err
+    code, out, err = cli(*args, "--depth", "full")
+    assert code == 2 and "roster stage" in err
+    code, out, err = cli(*args, "--weeks", "5")
+    assert code == 2 and "covers" in err
+    code, out, err = cli("whatif", "--config", "config.toml", "-o", "x.csv")
+    assert code == 2
+    assert not (workspace / "x.csv").exists()
+
+
+def test_cli_without_agents_and_with_start(cli, workspace, monkeypatch):
+    monkeypatch.chdir(workspace)
+    code, out, err = cli("whatif", "--config", "config.toml", "--forecast", "forecast.csv", "--start",
+                         str(START + dt.timedelta(days=7)), "--weeks", "1", "--grid", "volume=1:1.2:0.1",
+                         "--workers", "1", "-o", "g.csv")
+    assert code == 0, err
+    df = pd.read_csv(workspace / "g.csv")
+    assert df["scenario"].tolist() == ["base", "volume=1", "volume=1.1", "volume=1.2"]
+    assert df["fte_required"].is_monotonic_increasing
+    assert df["fte_available"].nunique() == 1  # staffed to the base plan
+    assert "what the base plan requires" in out
