@@ -34,7 +34,9 @@ from wfm.simulation import run  # noqa: E402
 from wfm.simulation.roster_sim import build_scenario, simulate_roster  # noqa: E402
 from wfm.simulation.synthetic import greedy_roster, profile_forecast  # noqa: E402
 
-RESULTS = HERE / "RESULTS.md"
+sys.path.insert(0, str(HERE))
+from results import RESULTS, update_section  # noqa: E402
+
 VENV = HERE / "_work" / "simpy-venv"
 # one queue for the library comparison: calls per 15 min, AHT, agents, patience, answer time
 LIB_CASE = dict(calls=200.0, aht=300.0, agents=62, patience=120.0, answer=20.0, interval=900.0)
@@ -98,18 +100,7 @@ def ciw_run(seed):
 out["ciw"] = ciw_run(1)
 json.dump(out, sys.stdout)
 """
-START, END = "<!-- simulation:start -->", "<!-- simulation:end -->"
 PERIOD_START = dt.date(2026, 3, 2)
-
-
-def write_section(text: str) -> None:
-    body = f"{START}\n{text.rstrip()}\n{END}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + body + old[old.index(END) + len(END):].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 def libs_compare(n_calls: float) -> list[tuple[str, str, str, str, str, str]]:
@@ -213,7 +204,7 @@ def main() -> None:
     text = "\n".join([*parts, machine, ""])
     print(text)
     if not args.no_write:
-        write_section(text)
+        update_section("simulation", text)
         print(f"wrote the simulation section of {RESULTS}")
 
 

@@ -162,7 +162,6 @@ def test_check_cli_exit_codes(base, tmp_path, cli):
     r = req.copy()
     r["interval_start"] = r["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
     r.to_csv(tmp_path / "req.csv", index=False)
-    from wfm.roster.table import shift_codes  # noqa: F401
 
     codes_df = pd.DataFrame([{"agent_id": a.agent_id, "name": a.name, "team": a.team,
                               **{(START + dt.timedelta(days=i)).isoformat():

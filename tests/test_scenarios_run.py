@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from test_scenarios import CONFIG, START, small_forecast, small_plan
-from wfm.scenarios import Scenario, expand_grid, run_scenarios, with_base
+from wfm.scenarios import Plan, Scenario, expand_grid, run_scenarios, with_base
 from wfm.scenarios.spec import Scale, parse_scenario
 
 CONTRACT = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
@@ -118,7 +118,9 @@ def test_cli_bad_input_exits_2_naming_scenario_and_key(cli, workspace, monkeypat
     code, out, err = cli(*args, "--scenario", "u:ivr=nope:0.2")
     assert code == 2 and "scenario 'u', key 'ivr'" in err and "'nope'" in err
     code, out, err = cli(*args, "--depth", "full")
-    assert code == 2 and "roster stage" in err
+    assert code == 2 and "give --agents" in err
+    code, out, err = cli(*args, "--depth", "deep")
+    assert code == 2 and "fast or full" in err
     code, out, err = cli(*args, "--weeks", "5")
     assert code == 2 and "covers" in err
     code, out, err = cli("whatif", "--config", "config.toml", "-o", "x.csv")
@@ -137,3 +139,44 @@ def test_cli_without_agents_and_with_start(cli, workspace, monkeypatch):
     assert df["fte_required"].is_monotonic_increasing
     assert df["fte_available"].nunique() == 1  # staffed to the base plan
     assert "what the base plan requires" in out
+
+
+def test_full_depth_rosters_each_scenario():
+    """A roster per scenario (CP-SAT, a few seconds each) on the small sample hotline."""
+    import dataclasses
+
+    from wfm.sample import build_sample
+
+    start = dt.date(2026, 3, 2)
+    sample = build_sample(start, small=True, time_limit_s=5)
+    cfg = dataclasses.replace(sample.config, rules=dataclasses.replace(sample.config.rules, supervisor_on_duty=False))
+    last = sample.history[sample.history["interval_start"] >= pd.Timestamp(start - dt.timedelta(days=7))]
+    fc = pd.DataFrame({"interval_start": last["interval_start"] + pd.Timedelta(days=7), "queue": last["queue"],
+                       "calls": last["offered"].astype(float), "aht_s": last["aht_s"]})
+    plan = Plan.from_config(cfg, fc, agents=sample.agents, start=start, days=7, depth="full", roster_time_limit_s=5)
+    scenarios = [Scenario("base"), parse_scenario("central:pool=billing+vip"), parse_scenario("grow:hire=3@2026-03-02")]
+    results, failures = run_scenarios(scenarios, plan, workers=1)
+    assert results["scenario"].tolist() == ["base", "central"]
+    assert list(results.columns[:7]) == CONTRACT
+    assert ((results["service_level"] > 0.5) & (results["service_level"] <= 1)).all()
+    assert (results["fte_available"] > 0).all() and (results["cost"] > 0).all()
+    base, central = results.iloc[0], results.iloc[1]
+    assert central["fte_required"] <= base["fte_required"]
+    assert failures["scenario"].tolist() == ["grow"] and "fast depth" in failures["error"].iloc[0]
+
+
+def test_capacity_view_six_months_from_history():
+    from wfm.sample import build_sample
+    from wfm.scenarios import capacity_view
+
+    start = dt.date(2026, 3, 2)
+    sample = build_sample(start, small=True)
+    scenarios = [Scenario("base"), parse_scenario("att:attrition=0.04")]
+    weekly, summary, failures = capacity_view(sample.history, sample.config, start=start, weeks=26,
+                                              scenarios=scenarios, agents=sample.agents, workers=1)
+    assert failures.empty and weekly.groupby("scenario").size().tolist() == [26, 26]
+    att = weekly[weekly["scenario"] == "att"]
+    assert att["fte_available"].iloc[-1] < 0.85 * att["fte_available"].iloc[4]
+    row = summary.set_index("scenario").loc["att"]
+    assert row["class_size"] > 0 and row["gap_opens"] is not None
+    assert row["hire_by"] == row["gap_opens"] - dt.timedelta(weeks=4)

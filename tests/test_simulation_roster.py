@@ -243,6 +243,9 @@ def test_cli_simulate_writes_the_csv_and_the_workbook_summary(tmp_path, cli, mon
     assert list(df.columns[:8]) == ["interval_start", "queue", "calls", "answered", "abandoned", "service_level",
                                     "asa_s", "occupancy"]
     assert "Erlang" in out and "Wrote" in out
+    summ = pd.read_csv(tmp_path / "forecasts" / "simulation_2026-03-02_1d_summary.csv")
+    assert summ["date"].tolist().count("period") == 4 and "2026-03-02" in set(summ["date"])
+    assert {"service_level", "service_level_hw", "abandon_rate", "occupancy"} <= set(summ.columns)
     summary = pd.read_excel(tmp_path / "roster.xlsx", sheet_name="Summary", header=None)
     assert (summary[0] == "Simulation (wfm simulate)").sum() == 1
     assert pd.ExcelFile(tmp_path / "roster.xlsx").sheet_names == ["Roster", "Summary", "Data"]

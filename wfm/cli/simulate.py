@@ -94,8 +94,8 @@ def simulate(
     """Simulate the roster against the forecast: calls arrive per queue (Poisson), agents follow the roster
     (breaks, lunch, training), serve their rostered queue first and other skills when idle (VIP first),
     callers hang up after their patience. Writes service level, ASA, abandonment and occupancy per interval
-    and queue with 95% half-widths, prints the period per queue and where the per-queue Erlang plan and the
-    simulation differ."""
+    and queue with 95% half-widths (and a <name>_summary.csv per day and for the period), prints the period
+    per queue and where the per-queue Erlang plan and the simulation differ."""
     from wfm.atomic import write_csv
     from wfm.config import load_config
     from wfm.readers import read_agents, read_forecast
@@ -118,6 +118,7 @@ def simulate(
     first = pd.to_datetime(long["date"]).min().date()
     days = (pd.to_datetime(long["date"]).max().date() - first).days + 1
     path = output_path(out, Path("forecasts") / f"simulation_{first.isoformat()}_{days}d.csv", force)
+    summary_path = output_path(path.with_name(f"{path.stem}_summary.csv"), path, force)
 
     baseline = own_only and routing != "assigned_only"
     with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -136,6 +137,9 @@ def simulate(
     out_df = sim.intervals.copy()
     out_df["interval_start"] = pd.to_datetime(out_df["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S")
     write_csv(out_df, path, force=force)
+    period = sim.period.drop(columns=["start", "days"]).assign(date="period")
+    both = pd.concat([sim.daily.assign(date=sim.daily["date"].astype(str)), period], ignore_index=True)
+    write_csv(both[["date", *[c for c in both.columns if c != "date"]]], summary_path, force=force)
 
     console.print(_period_table(sim.period, replications))
     cmp = compare_with_erlang(sim, cfg, own_only=own)
@@ -162,4 +166,5 @@ def simulate(
             console.print(f"Added the results to sheet '{sheet}' of {roster}", highlight=False)
         else:
             err_console.print("note: --update-roster needs an XLSX roster; nothing added", style="yellow")
-    console.print(f"Wrote {len(out_df):,} rows to {path}", highlight=False)
+    console.print(f"Wrote {len(out_df):,} rows to {path} and the per-day and period summary to {summary_path}",
+                  highlight=False)

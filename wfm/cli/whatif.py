@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from wfm.cli.app import app, console, err_console, output_path
-from wfm.errors import InputError, Problem, Problems, WfmError
+from wfm.errors import InputError, Problem, Problems
 
 EXAMPLE = ("Example: wfm whatif --config config.toml --history history.csv --agents agents.xlsx --weeks 13 "
            "--scenario base --scenario tariff:volume=1.15 --scenario selfservice:ivr=billing:0.2 "
@@ -23,12 +23,6 @@ KEYS_HELP = (
     "sl=[QUEUE:]TARGET/SECONDS, shrinkage=SHARE (not placed by the roster), ivr=QUEUE:SHARE, pool=Q1+Q2, "
     "add=NAME:LIKE[:FACTOR], remove=QUEUE[>INTO], hours=[QUEUE:]HH:MM-HH:MM[/shift|/drop], "
     "hire=N@DATE[/TRAINWEEKS[+RAMPWEEKS]], attrition=MONTHLY_RATE, training_weeks=W, ramp_weeks=W.")
-
-
-class DepthUnavailable(WfmError):
-    """--depth full needs the roster stage."""
-
-    exit_code = 2
 
 
 def _parse_date(text: str, option: str) -> dt.date:
@@ -105,6 +99,7 @@ def _summary_table(comp: pd.DataFrame, currency: str, limit: int = 40, width: in
         ("hire by (class)", 16, hire),
         ("max gap", 7, lambda r: f"{r.max_gap_fte:,.1f}"),
         ("peak", 5, lambda r: f"{r.peak_agents:,}"),
+        ("gap opens", 10, lambda r: _fmt_date(getattr(r, "gap_opens", None))),
         ("short from", 10, lambda r: _fmt_date(getattr(r, "first_short_week", None))),
         ("cost", 12, lambda r: f"{r.cost:,.0f}"),
     ]
@@ -117,7 +112,7 @@ def _summary_table(comp: pd.DataFrame, currency: str, limit: int = 40, width: in
     t = Table(title=f"Scenarios side by side (weekly means; cost over the horizon, {currency})", title_justify="left")
     t.add_column("scenario", overflow="fold", min_width=name_w)
     for title, _, _ in keep:
-        t.add_column(title, justify="left" if title in ("hire by (class)", "short from") else "right", no_wrap=True)
+        t.add_column(title, justify="left" if title in ("hire by (class)", "short from", "gap opens") else "right", no_wrap=True)
     for r in rows.itertuples(index=False):
         t.add_row(str(r.scenario), *(f(r) for _, _, f in keep), style="bold" if r.scenario == "base" else None)
     return t
@@ -165,7 +160,11 @@ def whatif(
     weeks: int | None = typer.Option(None, "--weeks", min=1, max=53, help="Weeks to compare (26-52 for a long-"
                                      "range capacity view; default 13 with --history, the whole forecast with "
                                      "--forecast)."),
-    depth: str = typer.Option("fast", "--depth", help="fast: forecast + staffing; full: a roster per scenario."),
+    depth: str = typer.Option("fast", "--depth", help="fast: forecast + staffing (weeks to a year); full: a roster "
+                              "per scenario with the current agents (needs --agents; up to 62 days; slow: one "
+                              "solver run per scenario)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", min=1, help="Full depth: roster solver time "
+                                            "limit per scenario in seconds (default: the config's)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: "
                                          "local processes)."),
     workers: int | None = typer.Option(None, "--workers", min=1, help="Local worker processes (default: cores)."),
@@ -193,11 +192,8 @@ def whatif(
     if agents is not None and fte is not None:
         raise InputError([Problem("--fte", "give --agents or --fte, not both")])
     scenarios = _scenarios(scenario, scenario_file, grid)
-    if depth == "full":
-        raise DepthUnavailable(
-            "--depth full (a roster per scenario, then its expected service level, overtime and cost) requires "
-            "the roster stage, which the what-if command does not drive yet; use --depth fast, or build a "
-            "scenario's roster with wfm staff + wfm roster and check it with wfm simulate.")
+    if depth == "full" and agents is None:
+        raise InputError([Problem("--depth", "full depth rosters the current agents: give --agents")])
     first = _parse_date(start, "--start") if start else None
     cfg = load_config(config)
     staff = read_agents(agents, cfg) if agents is not None else None
@@ -212,7 +208,11 @@ def whatif(
             raise InputError([Problem(str(forecast), "the forecast has no rows")])
         n_weeks = weeks
         source = str(forecast)
-    plan = Plan.from_config(cfg, fc, agents=staff, fte=fte, start=first, weeks=n_weeks, source=source)
+    plan = Plan.from_config(cfg, fc, agents=staff, fte=fte, start=first, weeks=n_weeks, source=source, depth=depth,
+                            roster_time_limit_s=time_limit)
+    if depth == "full" and plan.days > 62:
+        raise InputError([Problem("--weeks", f"full depth builds one roster per scenario over the period: at most "
+                                             f"62 days, not {plan.days}")])
     n_weeks = n_weeks or -(-plan.days // 7)
     problems = validate_against(scenarios, plan.queues)
     problems.raise_if_errors()
@@ -234,12 +234,14 @@ def whatif(
     out_df["week_start"] = out_df["week_start"].astype(str)
     write_csv(out_df, path, force=True)
     written = [path]
-    notes = [f"Forecast: {source}; {plan.days} days from {plan.start}; {len(plan.queues)} queues.",
+    notes = [f"Forecast: {source}; {plan.days} days from {plan.start}; {len(plan.queues)} queues; {depth} depth.",
              f"FTE = {cfg.rules.hours_per_week:g} paid hours a week giving {plan.on_phone_hours_per_fte:g} "
              f"on-phone hours after breaks and training, less shrinkage not placed by the roster "
              f"({plan.shrinkage:.0%} unless a scenario changes it).",
-             "Expected service level: with the available staff (no overtime), deployed in the shape of the "
-             "requirement (see wfm.scenarios.evaluate).",
+             ("Expected service level: Erlang at the agents each scenario's roster puts on the phones, less "
+              "absence (see wfm.scenarios.full)." if depth == "full" else
+              "Expected service level: with the available staff (no overtime), deployed in the shape of the "
+              "requirement (see wfm.scenarios.evaluate)."),
              f"Cost: paid hours x {cfg.costs.hourly_wage:g} {cfg.costs.currency}, plus overtime x "
              f"{cfg.costs.overtime_multiplier:g} to close shortfalls within the monthly overtime cap."]
     if staff is None and fte is None:

@@ -13,7 +13,7 @@ from wfm.forecast.daily import calendar_flags
 
 KINDS = 9
 WORK, REST = (0, 1, 2, 3, 4, 8), (5, 6, 7)
-SHRINK_CALLS = 1500.0  # pseudo-calls of the parent profile mixed into a kind's own profile
+SHRINK_CALLS = 4000.0  # pseudo-calls of the parent profile mixed into a kind's own profile
 
 
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:

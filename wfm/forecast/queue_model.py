@@ -14,8 +14,8 @@ from wfm.forecast import daily
 from wfm.forecast.prep import QueueGrid, mark_outages
 from wfm.forecast.profile import day_kinds, estimate_profiles
 
-PROFILE_DAYS = 84  # intraday profiles from the last 12 weeks (holiday profiles from all history)
-PROFILE_HALF_LIFE = 28.0
+PROFILE_DAYS = 182  # intraday profiles from the last 26 weeks (holiday profiles from all history)
+PROFILE_HALF_LIFE = 56.0
 ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
 ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
 STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down

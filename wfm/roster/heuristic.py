@@ -103,6 +103,11 @@ class Greedy:
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         status = solver.Solve(model)
+        for more in (10, 100):  # a busy machine can starve a tiny time limit: retry before giving up
+            if status != cp_model.UNKNOWN:
+                break
+            solver.parameters.max_time_in_seconds = max(0.05, time_limit_s) * more
+            status = solver.Solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         for si, ai in enumerate(ais):
@@ -125,7 +130,7 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
     holders = np.array([sum(s[i] for s in g.skills) for i in range(len(inst.queues))], dtype=float)
     scarcity = inst.req.sum(axis=1) / np.maximum(holders, 1)
     others.sort(key=lambda ai: (-max(scarcity[g.skills[ai]]) if g.skills[ai].any() else 0, ai))
-    per = max(0.05, time_limit_s / max(1, (len(others) + 1) * sweeps) / 2)
+    per = max(0.05 * max(1, inst.days / 7), time_limit_s / max(1, (len(others) + 1) * sweeps) / 2)
     for sweep in range(sweeps):
         if sweep and time.perf_counter() - t0 > time_limit_s * 0.6:
             break

@@ -248,7 +248,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     if hint is None:
         from wfm.roster.heuristic import construct
 
-        hint = construct(inst, time_limit_s=max(1.0, min(left() * 0.25, 30.0)), seed=seed)
+        hint = construct(inst, time_limit_s=max(1.0, min(left() * 0.25, 45.0)), seed=seed)
         if hint is not None and progress:
             progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
     if hint is None:

@@ -223,7 +223,7 @@ def apply_scenario(forecast: pd.DataFrame, queues: Mapping[str, Any], shrinkage:
         if t.queue in pool_names:
             qs[t.queue] = replace(qs[t.queue], sl_target=t.sl_target, answer_time_s=t.answer_time_s)
     f = f.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
-    qs = {q: qs[q] for q in sorted(set(f["queue"]))} if len(f) else qs
+    qs = {q: qs[q] for q in sorted(f["queue"].unique())} if len(f) else qs
     s = shrinkage if sc.shrinkage is None else sc.shrinkage
     return f[["interval_start", "queue", "calls", "aht_s", "open"]], qs, float(s)
 

@@ -1,13 +1,16 @@
 """Long-range capacity: weekly required vs available FTE for months ahead, and when to hire.
 
-`capacity_summary` reads the weekly results of `run_scenarios` and tells, per scenario: the first week the
-available staff falls short of the requirement (the gap opens), the latest date to start a class so that
-it has finished training by then (first short week - training weeks; `late` when that date is before the
-plan's start), and the smallest class that closes
-every gap from the week the class is fully ramped up to the end of the horizon (with the scenario's
-attrition applied to the class too). When the hire-by date is already past, the class starts on the
-plan's first day and the note says so. Weeks before the class is ready stay short: overtime, or an
-earlier or larger class, covers them.
+`capacity_summary` reads the weekly results of `run_scenarios` and tells, per scenario:
+
+- ``first_short_week``: the first week the available staff falls short of the requirement;
+- ``gap_opens``: the first short week a hiring decision can still address, i.e. from the week a class
+  started on the plan's first day would be on the phones (after training); shortfalls before that (e.g.
+  while current trainees ramp up) can only be covered by overtime;
+- ``hire_by``: the latest start date of a class that has finished training by ``gap_opens``
+  (``gap_opens`` - training weeks; ``late`` when that is before the plan's first day: start now);
+- ``class_size``: the smallest class closing every gap from the week it is fully productive (after
+  training and ramp-up, with the scenario's attrition applied to it too) to the end of the horizon;
+  the weeks it is still ramping stay partly short.
 
 `capacity_view` does the whole long-range run from a history: forecast 6-12 months, the scenarios, the
 summary.
@@ -20,19 +23,18 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from wfm.scenarios.apply import Workforce
-from wfm.scenarios.evaluate import Plan, base_workforce, weekly_staff
+from wfm.scenarios.evaluate import Plan, weekly_staff
 from wfm.scenarios.spec import BASE, Hire, Scenario
 
-SUMMARY_COLUMNS = ["scenario", "weeks", "first_short_week", "short_fte", "max_gap_fte", "max_gap_week", "hire_by",
-                   "late", "class_size", "note"]
+SUMMARY_COLUMNS = ["scenario", "weeks", "first_short_week", "short_fte", "max_gap_fte", "max_gap_week", "gap_opens",
+                   "hire_by", "late", "class_size", "note"]
 TOLERANCE_FTE = 0.05  # a gap smaller than this is noise, not a shortfall
 
 
-def _class_size(plan: Plan, sc: Scenario, wf: Workforce, weekly: pd.DataFrame, hire_date: dt.date) -> tuple[int, dt.date]:
+def _class_size(plan: Plan, sc: Scenario, weekly: pd.DataFrame, hire_date: dt.date) -> tuple[int, dt.date]:
     """Smallest class starting `hire_date` with no gap from its full-productivity week on; and that week."""
     t_weeks, r_weeks = sc.training_weeks, sc.ramp_weeks
     ready = hire_date + dt.timedelta(days=int(round(7 * (t_weeks + r_weeks))))
@@ -54,10 +56,6 @@ def _class_size(plan: Plan, sc: Scenario, wf: Workforce, weekly: pd.DataFrame, h
 
 def capacity_summary(results: pd.DataFrame, scenarios: Sequence[Scenario], plan: Plan) -> pd.DataFrame:
     """Per scenario: first short week, gap then, largest gap, hire-by date, class size and a note."""
-    wf = plan.workforce
-    if wf is None:
-        base = next((s for s in scenarios if s.name == BASE), Scenario(BASE))
-        wf = base_workforce(plan, base)
     rows = []
     for sc in scenarios:
         weekly = results[results["scenario"] == sc.name].sort_values("week_start")
@@ -71,28 +69,40 @@ def capacity_summary(results: pd.DataFrame, scenarios: Sequence[Scenario], plan:
                                "max_gap_week": weekly.loc[imax, "week_start"] if weekly.loc[imax, "gap_fte"] > 0
                                else None}
         if short.empty:
-            row.update(first_short_week=None, short_fte=0.0, hire_by=None, late=False, class_size=0,
+            row.update(first_short_week=None, short_fte=0.0, gap_opens=None, hire_by=None, late=False, class_size=0,
                        note=f"enough staff in all {len(weekly)} weeks")
             rows.append(row)
             continue
         first = short["week_start"].iloc[0]
-        hire_by = first - dt.timedelta(days=int(round(7 * sc.training_weeks)))
-        late = hire_by < plan.start
-        hire_date = plan.start if late else hire_by
-        size, ready = _class_size(plan, sc, wf, weekly, hire_date)
+        gap0 = float(short["gap_fte"].iloc[0])
+        t_days = int(round(7 * sc.training_weeks))
         train = f"{sc.training_weeks:g} weeks' training"
-        gap0 = short["gap_fte"].iloc[0]
+        earliest = plan.start + dt.timedelta(days=t_days)  # a class started on the first day is on the phones
+        addressable = short[short["week_start"] >= earliest - dt.timedelta(days=earliest.weekday())]
+        early = (f"short from {first} ({gap0:.1f} FTE) before a class started now could be on the phones "
+                 f"({earliest}): cover with overtime")
+        row.update(first_short_week=first, short_fte=round(gap0, 3))
+        if addressable.empty:
+            row.update(gap_opens=None, hire_by=None, late=False, class_size=0, note=early)
+            rows.append(row)
+            continue
+        opens = addressable["week_start"].iloc[0]
+        gap_o = float(addressable["gap_fte"].iloc[0])
+        hire_by = opens - dt.timedelta(days=t_days)
+        late = hire_by < plan.start
+        size, ready = _class_size(plan, sc, weekly, max(hire_by, plan.start))
+        parts = [early] if first < opens else []
         if size == 0:
-            note = (f"short from {first} ({gap0:.1f} FTE), but no gap is left once a class hired now could be "
-                    f"productive ({ready}): cover the short weeks with overtime")
+            parts.append(f"the gap from {opens} ({gap_o:.1f} FTE) closes before a class could be fully productive "
+                         f"({ready}): cover it with overtime")
         elif late:
-            note = (f"short from {first} ({gap0:.1f} FTE): too late to train a class in time "
-                    f"({train}); a class of {size} starting {plan.start} is fully productive from {ready}")
+            parts.append(f"the gap from {opens} ({gap_o:.1f} FTE) needs a class of {size} started now (it should "
+                         f"have started by {hire_by}: {train}; fully productive from {ready})")
         else:
-            note = (f"short from {first} ({gap0:.1f} FTE): start a class of {size} by "
-                    f"{hire_by} ({train}, fully productive from {ready})")
-        row.update(first_short_week=first, short_fte=round(float(short["gap_fte"].iloc[0]), 3),
-                   hire_by=hire_by if size else None, late=bool(late and size), class_size=size, note=note)
+            parts.append(f"the gap opens {opens} ({gap_o:.1f} FTE): start a class of {size} by {hire_by} "
+                         f"({train}; fully productive from {ready})")
+        row.update(gap_opens=opens, hire_by=hire_by if size else None, late=bool(late and size), class_size=size,
+                   note="; ".join(parts))
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 

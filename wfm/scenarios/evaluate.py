@@ -23,7 +23,6 @@ Per scenario, per week (weeks start on Monday; the first and last may be partial
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,20 +59,20 @@ class Plan:
     workforce: Workforce | None = None  # None: the staff the base plan requires
     currency: str = "CNY"
     notes: tuple[str, ...] = field(default=())
+    depth: str = "fast"  # "full": a roster per scenario (needs config and agents)
+    config: Any = None  # the `wfm.config.Config`, for full depth
+    agents: tuple[Any, ...] = ()  # the agents, for full depth
+    roster_time_limit_s: float | None = None  # full depth: solver time limit per roster (None: the config's)
 
     @property
     def dates(self) -> list[dt.date]:
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]
 
-    @property
-    def fte_factor(self) -> float:
-        """On-phone hours one FTE gives in a week after breaks, training and shrinkage."""
-        return self.on_phone_hours_per_fte * (1.0 - 0.0)
-
     @classmethod
     def from_config(cls, config: Any, forecast: pd.DataFrame, *, agents: Sequence[Any] | None = None,
                     fte: float | None = None, start: dt.date | None = None, weeks: int | None = None,
-                    days: int | None = None, source: str = "forecast") -> "Plan":
+                    days: int | None = None, source: str = "forecast", depth: str = "fast",
+                    roster_time_limit_s: float | None = None) -> "Plan":
         """A plan from a `wfm.config.Config` and a forecast, trimmed to `weeks` (or `days`) from `start`.
 
         Raises `InputError` when the forecast does not cover the period or names queues the config lacks.
@@ -115,16 +114,28 @@ class Plan:
             hourly_wage=config.costs.hourly_wage, overtime_multiplier=config.costs.overtime_multiplier,
             max_overtime_h_week=config.rules.max_overtime_h_month * 12 / 52,
             open_minute=config.centre.open_minute, close_minute=config.centre.close_minute, workforce=wf,
-            currency=config.costs.currency)
+            currency=config.costs.currency, depth=depth, config=config if depth == "full" else None,
+            agents=tuple(agents or ()) if depth == "full" else (), roster_time_limit_s=roster_time_limit_s)
 
 
 def _queue_fields(queue_col: np.ndarray, queues: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    codes, names = pd.factorize(np.asarray(queue_col, dtype=object))
     out = {}
     for f, default in (("sl_target", 0.0), ("answer_time_s", 0.0), ("asa_target_s", np.nan),
                        ("max_occupancy", np.nan), ("patience_s", np.nan), ("min_agents", 0)):
-        table = {n: (getattr(q, f) if getattr(q, f, None) is not None else default) for n, q in queues.items()}
-        out[f] = pd.Series(queue_col).map(table).to_numpy(dtype=float)
+        values = []
+        for n in names:
+            v = getattr(queues[n], f, None)
+            values.append(default if v is None else v)
+        out[f] = np.asarray(values, dtype=float)[codes] if len(names) else np.zeros(0)
     return out
+
+
+def _week_start_days(starts: pd.Series) -> np.ndarray:
+    """Monday of each timestamp's week, as datetime64[D]."""
+    d = starts.to_numpy().astype("datetime64[D]")
+    weekday = (d.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+    return d - weekday.astype("timedelta64[D]")
 
 
 def _week_starts(dates: Sequence[dt.date]) -> list[dt.date]:
@@ -157,44 +168,54 @@ def requirements(plan: Plan, sc: Scenario) -> tuple[pd.DataFrame, dict[str, Any]
 
 
 def evaluate(plan: Plan, sc: Scenario) -> pd.DataFrame:
-    """The scenario's weekly results: `COLUMNS` then `EXTRA` (see the module docstring)."""
+    """The scenario's weekly results: `COLUMNS` then `EXTRA` (see the module docstring); full depth when the
+    plan says so (`wfm.scenarios.full`)."""
+    if plan.depth == "full":
+        from wfm.scenarios.full import evaluate_full
+
+        return evaluate_full(plan, sc)
     f, qs, shrinkage = requirements(plan, sc)
     if plan.workforce is None:
         raise ValueError("plan.workforce is None: run_scenarios() fills it from the base plan")
     h = plan.interval_s / 3600.0
-    f["week_start"] = [d - dt.timedelta(days=d.weekday()) for d in f["interval_start"].dt.date]
-    per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
     staff = weekly_staff(plan, sc, plan.workforce)
-    g = f.groupby("week_start", sort=True).agg(calls=("calls", "sum"), agents=("agents", "sum")).reset_index()
-    peak = (f.groupby(["week_start", "interval_start"], sort=True)["agents"].sum()
-            .groupby(level=0).max().rename("peak_agents").reset_index())
-    w = staff.merge(g, on="week_start", how="left").merge(peak, on="week_start", how="left")
-    w[["calls", "agents", "peak_agents"]] = w[["calls", "agents", "peak_agents"]].fillna(0)
-    w["agent_hours"] = w["agents"] * h
+    weeks = np.array(staff["week_start"].tolist(), dtype="datetime64[D]")
+    wk = np.searchsorted(weeks, _week_start_days(f["interval_start"]))  # week index of every row
+    n = len(weeks)
+    calls = f["calls"].to_numpy(dtype=float)
+    agents = f["agents"].to_numpy()
+    w = staff.copy()
+    w["calls"] = np.bincount(wk, weights=calls, minlength=n)
+    w["agent_hours"] = np.bincount(wk, weights=agents, minlength=n) * h
+    slot = pd.factorize(f["interval_start"].to_numpy())[0]
+    per_slot = np.bincount(slot, weights=agents)
+    slot_week = np.zeros(per_slot.size, dtype=np.int64)
+    slot_week[slot] = wk
+    peak = np.zeros(n)
+    np.maximum.at(peak, slot_week, per_slot)
+    w["peak_agents"] = peak
+    per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
     scale7 = 7.0 / w["days"].to_numpy(dtype=float)
-    w["fte_required"] = w["agent_hours"] / per_fte * scale7
-    req = w["fte_required"].to_numpy()
+    req = w["agent_hours"].to_numpy() / per_fte * scale7
+    w["fte_required"] = req
     avail = w["fte_available"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(req > 0, avail / np.where(req > 0, req, 1.0), 1.0)
     # expected service level with the available staff deployed in the requirement's shape
-    ratio_row = f["week_start"].map(dict(zip(w["week_start"], ratio))).to_numpy(dtype=float)
-    scaled = np.floor(f["agents"].to_numpy() * ratio_row + 0.5)
+    scaled = np.floor(agents * ratio[wk] + 0.5)
     q = _queue_fields(f["queue"].to_numpy(), qs)
-    sl = service_level(f["calls"].to_numpy(), f["aht_s"].to_numpy(), scaled, interval_s=plan.interval_s,
+    sl = service_level(calls, f["aht_s"].to_numpy(), scaled, interval_s=plan.interval_s,
                        answer_time_s=q["answer_time_s"], patience_s=q["patience_s"])
-    f["answered_in_time"] = sl * f["calls"].to_numpy()
-    ans = f.groupby("week_start", sort=True)["answered_in_time"].sum()
-    w["answered_in_time"] = w["week_start"].map(ans).fillna(0.0)
+    answered = np.bincount(wk, weights=sl * calls, minlength=n)
+    wc = w["calls"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        w["service_level"] = np.where(w["calls"] > 0, w["answered_in_time"] / w["calls"].where(w["calls"] > 0),
-                                      np.nan)
+        w["service_level"] = np.where(wc > 0, answered / np.where(wc > 0, wc, 1.0), np.nan)
     gap = req - avail
     w["gap_fte"] = gap
     week_frac = w["days"].to_numpy(dtype=float) / 7.0
     ot = np.minimum(np.maximum(gap, 0.0) * plan.hours_per_week, avail * plan.max_overtime_h_week) * week_frac
     w["overtime_hours"] = ot
-    w["cost"] = (w["fte_paid"] * plan.hours_per_week * week_frac * plan.hourly_wage
+    w["cost"] = (w["fte_paid"].to_numpy() * plan.hours_per_week * week_frac * plan.hourly_wage
                  + ot * plan.hourly_wage * plan.overtime_multiplier)
     w["scenario"] = sc.name
     w["peak_agents"] = w["peak_agents"].astype("int64")
@@ -209,15 +230,11 @@ def base_workforce(plan: Plan, base: Scenario | None = None) -> Workforce:
     """With no agents table: the staff the base plan requires, week by week (FTE per week start)."""
     f, _, shrinkage = requirements(plan, base or Scenario("base"))
     h = plan.interval_s / 3600.0
-    f["week_start"] = [d - dt.timedelta(days=d.weekday()) for d in f["interval_start"].dt.date]
     days = pd.Series(_week_starts(plan.dates)).value_counts()
-    g = f.groupby("week_start", sort=True)["agents"].sum()
+    ws = [dt.date.fromisoformat(str(d)) for d in _week_start_days(f["interval_start"])]
+    g = pd.Series(f["agents"].to_numpy(), index=ws).groupby(level=0, sort=True).sum()
     per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
     return Workforce(by_week=tuple((w, float(v) * h / per_fte * 7.0 / days[w]) for w, v in g.items()))
-
-
-def _is_nan(x: float) -> bool:
-    return isinstance(x, float) and math.isnan(x)
 
 
 __all__ = ["COLUMNS", "EXTRA", "Plan", "base_workforce", "evaluate", "requirements", "weekly_staff"]

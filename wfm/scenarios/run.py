@@ -111,8 +111,8 @@ def comparison(results: pd.DataFrame, summary: pd.DataFrame | None = None) -> pd
         g[c] = g[c].round(nd)
     out = g[cols]
     if summary is not None and not summary.empty:
-        out = out.merge(summary[["scenario", "first_short_week", "hire_by", "late", "class_size", "note"]], on="scenario",
-                        how="left")
+        keep = ["scenario", "first_short_week", "gap_opens", "hire_by", "late", "class_size", "note"]
+        out = out.merge(summary[keep], on="scenario", how="left")
     return out
 
 

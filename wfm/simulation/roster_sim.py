@@ -41,6 +41,7 @@ class Grid:
     has_forecast: np.ndarray  # (n_intervals, Q) a forecast row exists
     notes: list[str] = field(default_factory=list)
     day_sigma: np.ndarray | None = None  # (n_intervals, Q) log-sd of the day's level (forecast interval)
+    roster_days: int = 0  # days of the roster period (the grid may run into the next day for night shifts)
 
     @property
     def starts(self) -> pd.DatetimeIndex:
@@ -120,9 +121,6 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
                     if s in qpos:
                         skills[i, qpos[s]] = True
                         speed[i, qpos[s]] = lv
-        off_skill = int((~skills[rows, assign[rows, cols]]).sum())
-        if off_skill:  # cannot happen after the union above; kept as a guard
-            notes.append(f"{off_skill} work intervals on queues outside the agent's skills")
 
     fc = forecast
     unknown_fc = sorted(set(fc["queue"].astype(str)) - set(queues))
@@ -172,7 +170,7 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
                   speed=speed if proficiency and (speed != 1.0).any() else None)
     sc.validate()
     grid = Grid(start=start, interval_s=L, n_intervals=n_t, queues=queues, agent_ids=agent_ids,
-                has_forecast=has, notes=notes,
+                has_forecast=has, notes=notes, roster_days=int((dates.max() - dates.min()).days) + 1,
                 day_sigma=_day_sigma(fc[inside].assign(_t=fi, _q=fq), n_t, len(queues), L))
     return sc, grid
 
@@ -330,7 +328,7 @@ def summarise(reps: list[Totals], sc: Scenario, grid: Grid) -> tuple[pd.DataFram
         period_rows.append({"queue": q, **{k: v[0, qi] for k, v in mp.items()}})
     daily = pd.DataFrame(daily_rows)[["date", *SUMMARY_COLUMNS]]
     period = pd.DataFrame(period_rows)[SUMMARY_COLUMNS]
-    period.insert(0, "days", n_days)
+    period.insert(0, "days", grid.roster_days or n_days)
     period.insert(0, "start", grid.start.date())
     return _round(daily), _round(period)
 

@@ -44,8 +44,8 @@ def add_to_workbook(path: str | Path, period: pd.DataFrame, comparison: pd.DataF
             ws.cell(r, j, col).font = Font(bold=True)
         for i, rec in enumerate(df.itertuples(index=False), start=1):
             for j, v in enumerate(rec, start=1):
-                if isinstance(v, float) and pd.isna(v):
-                    v = None
+                if isinstance(v, float):
+                    v = None if pd.isna(v) else round(v, 5)
                 elif hasattr(v, "isoformat"):
                     v = v.isoformat()
                 ws.cell(r + i, j, v)
