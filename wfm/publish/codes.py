@@ -20,6 +20,14 @@ CODE_RE = re.compile(r"^([A-Z])(\d{2})(\d{2})$")
 ROSTER_COLUMNS = ["agent_id", "date", "interval_start", "activity", "queue"]
 
 
+def normalise_roster(roster: pd.DataFrame) -> pd.DataFrame:
+    """The long table with `date` as `datetime.date` and `interval_start` as datetime64, whatever it was read as."""
+    out = roster.copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.date
+    out["interval_start"] = pd.to_datetime(out["interval_start"])
+    return out
+
+
 def _start_minute(ts: pd.Timestamp, day: dt.date) -> int:
     return int((ts - pd.Timestamp(day)).total_seconds() // 60)
 
@@ -39,6 +47,7 @@ def shift_codes(roster: pd.DataFrame, config: Config) -> pd.DataFrame:
     """One row per agent and roster day worked: `agent_id, date, code, start, end, paid_h, night`."""
     if roster.empty:
         return pd.DataFrame(columns=["agent_id", "date", "code", "start", "end", "paid_h", "night"])
+    roster = normalise_roster(roster)
     step = pd.Timedelta(minutes=config.centre.interval_minutes)
     g = roster.groupby(["agent_id", "date"], sort=True)
     spans = g["interval_start"].agg(["min", "max"]).reset_index()

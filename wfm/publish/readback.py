@@ -13,11 +13,11 @@ from openpyxl.utils import get_column_letter
 
 from wfm.config import Config
 from wfm.errors import InputError, Problems
-from wfm.publish.codes import OFF, ROSTER_COLUMNS, TRAINING_DAY, parse_code, plan_from_code, shift_codes
+from wfm.publish.codes import OFF, TRAINING_DAY, normalise_roster, parse_code, plan_from_code, shift_codes
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
+from wfm.simulation.roster_reader import read_roster_data
 
-ACTIVITIES = {"work", "break", "lunch", "training", "meeting", "coaching"}
 ROSTER_SHEET_NAMES = set(TEXT["sheet_roster"])
 AGENT_ID_HEADERS = set(TEXT["agent_id"]) | {"agent_id"}
 
@@ -41,16 +41,14 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     path = Path(path)
     if not path.is_file():
         raise InputError("roster workbook not found", file=path)
+    roster = normalise_roster(read_roster_data(path, queues=set(config.queues),
+                                               interval_minutes=config.centre.interval_minutes))
+    problems = Problems()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
     try:
-        if "Data" not in wb.sheetnames:
-            raise InputError(f"the workbook has no 'Data' sheet (sheets: {', '.join(wb.sheetnames)})", file=path)
-        problems = Problems()
-        roster = _read_data(wb["Data"], path, problems)
-        problems.raise_if_errors()
         sheet = next((wb[n] for n in wb.sheetnames if n in ROSTER_SHEET_NAMES), None)
         if sheet is None:
             return RosterWorkbook(roster)
@@ -65,43 +63,6 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     roster, edits = _apply_edits(roster, grid, known, config, path, problems)
     problems.raise_if_errors()
     return RosterWorkbook(roster, edits, days[0] if days else None, len(days))
-
-
-def _read_data(ws, path: Path, problems: Problems) -> pd.DataFrame:
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    missing = [c for c in ROSTER_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"sheet 'Data' lacks column(s) {', '.join(missing)} in row 1", file=path)
-    idx = [header.index(c) for c in ROSTER_COLUMNS]
-    data = [[r[i] if i < len(r) else None for i in idx] for r in rows if r and any(v is not None for v in r)]
-    frame = pd.DataFrame(data, columns=ROSTER_COLUMNS)
-    where = f"{path} (sheet Data)"
-    frame["agent_id"] = frame["agent_id"].map(lambda v: "" if v is None else str(v).removesuffix(".0").strip())
-    for col in ("date", "interval_start"):
-        parsed = pd.to_datetime(frame[col].astype("string"), errors="coerce", format="mixed")
-        for i in frame.index[parsed.isna()][:20]:
-            problems.error(where, f"not a date{'-time' if col == 'interval_start' else ''}: {frame.at[i, col]!r}",
-                           row=int(i) + 2, column=col)
-        frame[col] = parsed
-    bad = ~frame["activity"].isin(sorted(ACTIVITIES))
-    for i in frame.index[bad][:20]:
-        problems.error(where, f"activity {frame.at[i, 'activity']!r} is not one of {', '.join(sorted(ACTIVITIES))}",
-                       row=int(i) + 2, column="activity")
-    no_queue = (frame["activity"] == "work") & frame["queue"].isna()
-    for i in frame.index[no_queue][:20]:
-        problems.error(where, "a work interval needs a queue", row=int(i) + 2, column="queue")
-    for i in frame.index[frame["agent_id"] == ""][:20]:
-        problems.error(where, "missing agent_id", row=int(i) + 2, column="agent_id")
-    dup = frame.duplicated(["agent_id", "interval_start"]) & frame["interval_start"].notna()
-    for i in frame.index[dup][:20]:
-        problems.error(where, "the agent has two activities in the same interval", row=int(i) + 2,
-                       column="interval_start")
-    if problems.errors:
-        return frame
-    frame["date"] = frame["date"].dt.date
-    frame["queue"] = frame["queue"].map(lambda q: q if isinstance(q, str) and q else None)
-    return frame
 
 
 def _read_grid(ws, path: Path, problems: Problems) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]]:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wfm.atomic import write_atomic
 from wfm.calendar import day_calendar
 from wfm.config import Config
-from wfm.publish.codes import LEAVE, OFF, ROSTER_COLUMNS, TRAINING_DAY
+from wfm.publish.codes import LEAVE, OFF, ROSTER_COLUMNS, TRAINING_DAY, normalise_roster
 from wfm.publish.figures import RosterFigures, roster_figures
 from wfm.publish.i18n import text, weekday
 from wfm.readers.agents import Agent
@@ -73,6 +73,7 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
                           force: bool = False) -> Path:
     """Write the workbook atomically. `roster` is the long table (`agent_id, date, interval_start, activity,
     queue`); `violations` (columns `rule, agent_id, date, message`) is the checker's result, if run."""
+    roster = normalise_roster(roster)
     figures = roster_figures(roster, agents, config, start, days, requirements)
 
     def build(tmp: Path) -> None:
