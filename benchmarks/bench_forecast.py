@@ -193,7 +193,20 @@ def markdown(acc: pd.DataFrame, sp: dict) -> str:
         f = lambda v: "n/a" if v != v else f"{v:.1%}"  # noqa: E731
         lines.append(f"| {r.dataset} | {r.horizon_days} d | **{f(r.wfm)}** | {f(r.seasonal_naive)} | {f(r.weekday_mean4)} | "
                      f"{f(r.autoets)} | {f(r.mstl)} | {r.wfm / best - 1:+.0%} | {f(r.wfm_coverage80)} | {f(r.poisson_floor)} |")
-    lines += ["", f"Speed: fit + predict 28 days, {sp['queues']} queues x 2 years of 15-minute history ({sp['rows']:,} rows): "
+    lines.append("")
+    for r in acc.itertuples(index=False):
+        best = min(r.seasonal_naive, r.weekday_mean4)
+        peers = np.nanmin([r.autoets, r.mstl])
+        ok = r.wfm <= 0.85 * best and not (r.wfm > peers)
+        if not ok:
+            why = ""
+            if r.poisson_floor == r.poisson_floor:
+                why = (f" Poisson noise alone leaves {r.poisson_floor:.1%} WAPE for a forecast equal to the true rate; "
+                       f"wfm is {r.wfm - r.poisson_floor:.1%} above that, the best baseline {best - r.poisson_floor:.1%}.")
+            lines.append(f"- Target missed: {r.dataset}, {r.horizon_days} d: wfm {r.wfm / best - 1:+.0%} against the "
+                         f"better baseline (target -15%), {'better' if r.wfm <= peers else 'worse'} than statsforecast.{why}")
+    lines += ["- Coverage is the share of actual interval counts (native interval, intervals with calls forecast or "
+              "seen) inside the 80% interval.", "", f"Speed: fit + predict 28 days, {sp['queues']} queues x 2 years of 15-minute history ({sp['rows']:,} rows): "
               f"wfm {sp['wfm_s']:.1f} s (2 local processes); statsforecast AutoETS-daily + MSTL on the same series "
               f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded).", "<!-- forecast:end -->"]
     return "\n".join(lines)

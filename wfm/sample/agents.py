@@ -30,6 +30,7 @@ SECONDARY = {
 }
 PT_SHARE = 0.18  # part-time agents
 TEAM_SIZE = 14
+MIN_SUPERVISORS = 6
 
 
 def weekly_agent_hours(history: pd.DataFrame, config: Config, weeks: int = 4) -> dict[str, float]:
@@ -74,7 +75,8 @@ def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days
     per_fte = on_phone_hours_per_fte(config) * (1 - config.shrinkage.unplaced)
     fte = {q: h / per_fte * margin for q, h in need.items()}
     total_fte = sum(fte.values())
-    n_teams = max(1, round(total_fte / (TEAM_SIZE - 1)))
+    # at least one supervisor on duty around the clock: 21 eight-hour slots a week, 5 per supervisor, plus cover
+    n_teams = max(MIN_SUPERVISORS, round(total_fte / (TEAM_SIZE - 1)))
     # a part-timer gives ~25 of 40 hours; solve heads so that FT + PT hours cover total FTE
     heads = math.ceil(total_fte / (1 - PT_SHARE + PT_SHARE * 25 / 40))
     primary = _primary_queues(fte, heads, rng)

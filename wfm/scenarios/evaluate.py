@@ -108,7 +108,8 @@ class Plan:
         elif fte is not None:
             wf = Workforce.flat(fte)
         return cls(
-            forecast=fc[["interval_start", "queue", "calls", "aht_s"]], queues=dict(config.queues),
+            forecast=fc[["interval_start", "queue", "calls", "aht_s"]],
+            queues={q: config.queues[q] for q in config.queues if q in set(fc["queue"].unique())},
             interval_s=config.centre.interval_s, start=start, days=days, shrinkage=config.shrinkage.unplaced,
             hours_per_week=hpw, on_phone_hours_per_fte=on_phone_hours_per_fte(config),
             hourly_wage=config.costs.hourly_wage, overtime_multiplier=config.costs.overtime_multiplier,
