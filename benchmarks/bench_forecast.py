@@ -202,7 +202,8 @@ def markdown(acc: pd.DataFrame, sp: dict) -> str:
             why = ""
             if r.poisson_floor == r.poisson_floor:
                 why = (f" Poisson noise alone leaves {r.poisson_floor:.1%} WAPE for a forecast equal to the true rate; "
-                       f"wfm is {r.wfm - r.poisson_floor:.1%} above that, the best baseline {best - r.poisson_floor:.1%}.")
+                       f"wfm is {100 * (r.wfm - r.poisson_floor):.1f} points above that, the best baseline "
+                       f"{100 * (best - r.poisson_floor):.1f}.")
             lines.append(f"- Target missed: {r.dataset}, {r.horizon_days} d: wfm {r.wfm / best - 1:+.0%} against the "
                          f"better baseline (target -15%), {'better' if r.wfm <= peers else 'worse'} than statsforecast.{why}")
     lines += ["- Coverage is the share of actual interval counts (native interval, intervals with calls forecast or "

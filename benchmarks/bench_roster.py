@@ -1,31 +1,54 @@
-"""Benchmark: the roster engine on the sample hotline, 1 week and 4 weeks (15-minute intervals, 6 queues).
+"""Benchmark: the roster engine on the sample hotline and on scaled copies of it (15-minute intervals, 6 queues).
 
-    .venv/bin/python benchmarks/bench_roster.py [--weeks 1 4] [--limit1 45] [--limit4 240]
+    .venv/bin/python benchmarks/bench_roster.py                      # the full table (each case in its own process)
+    .venv/bin/python benchmarks/bench_roster.py --agents 600 --weeks 4 --time-limit 780   # one scale case
+    .venv/bin/python benchmarks/bench_roster.py --sample --weeks 1 --time-limit 45        # the sample hotline
 
-For each horizon: builds the sample hotline, forecasts and staffs it as `wfm demo` does, rosters it with
-the given time limit, and checks the roster with the independent checker. Reports wall time, hard-rule
-violations, under- and over-staffed agent-intervals (% of required heads), the lower bound on under-staffing
-(`wfm.roster.lower_bound`) and the gap. Replaces the roster section of benchmarks/RESULTS.md.
+Cases:
+- sample: the sample hotline as `wfm demo` builds it (2 years of history, forecast, staffing), 1 and 4 weeks.
+- scale N: the sample hotline's history volume scaled by k (chosen so that the sized work force has about N
+  agents), agents sized from it by `wfm.sample.agents.sample_agents`; requirements = Erlang staffing
+  (`wfm.staffing.staff`) of a cheap forecast proxy, the last 4 weeks' average week repeated over the period.
+
+Each case reports wall time (instance preparation excluded), peak resident memory of its process (ru_maxrss,
+which includes CP-SAT's native memory), hard-rule violations from the independent checker, under- and over-staffed
+agent-intervals (% of required heads), the lower bound on under-staffing (`wfm.roster.lower_bound`, the larger of
+the combinatorial skill-set bounds and an LP relaxation) and the gap. The machine's load average is recorded
+next to every timing. Without `--no-write` the table replaces the roster section of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
 START = dt.date(2026, 12, 7)
+HISTORY_WEEKS = 10
 
 
-def requirements_for(days: int):
+def load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+
+
+def peak_mb() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return r / 1024 if sys.platform != "darwin" else r / 2 ** 20
+
+
+# ---------------------------------------------------------------- instances
+def sample_case(days: int):
+    """The sample hotline as `wfm demo` builds it: history, forecast, staffing."""
     from wfm.forecast import Forecaster
     from wfm.sample import build_sample
     from wfm.staffing import staff
@@ -38,57 +61,176 @@ def requirements_for(days: int):
                    default_aht_s={q: c.default_aht_s for q, c in cfg.queues.items()}).fit(sample.history)
     forecast = f.predict(START, days)
     req = staff(forecast, cfg.queues, interval_s=cfg.centre.interval_s, shrinkage=cfg.shrinkage.unplaced)
-    return sample, req
+    return sample.agents, cfg, req
 
 
-def run(weeks: int, limit: float) -> dict:
+def _scaled(k: float, days: int, config):
+    from wfm.sample.agents import sample_agents
+    from wfm.sample.config_template import QUEUES
+    from wfm.sample.history import sample_history
+
+    hist = sample_history(START - dt.timedelta(days=1), years=HISTORY_WEEKS / 52, scale=k, queues=QUEUES)
+    return hist, sample_agents(hist, config, start=START, days=days)
+
+
+def proxy_forecast(history, days: int):
+    """The last 4 weeks' average week (per weekday and time of day), repeated over the period."""
+    import numpy as np
+    import pandas as pd
+
+    end = history["interval_start"].max().normalize() + pd.Timedelta(days=1)
+    recent = history[history["interval_start"] >= end - pd.Timedelta(weeks=4)].copy()
+    recent["dow"] = recent["interval_start"].dt.day_of_week
+    recent["tod"] = recent["interval_start"] - recent["interval_start"].dt.normalize()
+    week = recent.groupby(["queue", "dow", "tod"]).agg(calls=("offered", "mean"), aht_s=("aht_s", "mean"))
+    week = week.reset_index()
+    frames = []
+    for d in range(days):
+        day = pd.Timestamp(START + dt.timedelta(days=d))
+        w = week[week["dow"] == day.day_of_week]
+        frames.append(pd.DataFrame({"interval_start": day + w["tod"].to_numpy(), "queue": w["queue"].to_numpy(),
+                                    "calls": w["calls"].to_numpy(), "aht_s": w["aht_s"].to_numpy()}))
+    out = pd.concat(frames, ignore_index=True)
+    out["aht_s"] = out["aht_s"].fillna(out.groupby("queue")["aht_s"].transform("mean")).fillna(300.0)
+    out["calls"] = np.round(out["calls"], 3)
+    return out.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
+
+
+def scale_case(n_agents: int, days: int):
+    """The sample hotline's volume scaled so that its sized work force has about `n_agents` agents."""
+    import tomllib
+
+    from wfm.config import parse_config
+    from wfm.sample.config_template import QUEUES, config_text
+    from wfm.staffing import staff
+
+    text = config_text(QUEUES, time_limit_s=60.0, name="Scaled sample hotline")
+    config = parse_config(tomllib.loads(text), path="config.toml", text=text)
+    lo, hi = 0.2, 20.0  # bisection on the volume scale (agents grow sublinearly: queueing economies of scale)
+    best = None
+    for _ in range(14):
+        k = (lo * hi) ** 0.5
+        hist, agents = _scaled(k, days, config)
+        if best is None or abs(len(agents) - n_agents) < abs(len(best[1]) - n_agents):
+            best = (hist, agents, k)
+        if len(agents) == n_agents:
+            break
+        lo, hi = (k, hi) if len(agents) < n_agents else (lo, k)
+    hist, agents, k = best
+    forecast = proxy_forecast(hist, days)
+    req = staff(forecast, config.queues, interval_s=config.centre.interval_s, shrinkage=config.shrinkage.unplaced)
+    return agents, config, req, k
+
+
+# ---------------------------------------------------------------- one case
+def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers: int | None) -> dict:
     from wfm.roster import build_roster
 
     days = 7 * weeks
-    sample, req = requirements_for(days)
+    t_prep = time.perf_counter()
+    k = 1.0
+    if kind == "sample":
+        agents, cfg, req = sample_case(days)
+    else:
+        agents, cfg, req, k = scale_case(n_agents, days)
+    prep_s = time.perf_counter() - t_prep
+    load0 = load()
     t0 = time.perf_counter()
-    r = build_roster(req, sample.agents, sample.config, START, days, time_limit_s=limit,
-                     progress=lambda i: print({k: round(v, 3) if isinstance(v, float) else v for k, v in i.items()},
-                                              file=sys.stderr))
+    last = [0.0]
+
+    def progress(info: dict) -> None:
+        now = time.perf_counter() - t0
+        if now - last[0] > 10 or info.get("stage"):
+            last[0] = now
+            print({key: round(v, 3) if isinstance(v, float) else v for key, v in info.items()}, file=sys.stderr)
+
+    r = build_roster(req, agents, cfg, START, days, time_limit_s=limit, workers=workers, progress=progress)
     wall = time.perf_counter() - t0
     t = r.report.totals
-    return {"weeks": weeks, "agents": len(sample.agents), "limit": limit, "wall": wall,
+    lb = r.stats["under_lower_bound_pct"]
+    return {"case": kind, "weeks": weeks, "agents": len(agents), "volume_scale": round(k, 3), "limit": limit,
+            "prep_s": round(prep_s, 1), "wall": round(wall, 1), "load_start": round(load0, 2),
+            "load_end": round(load(), 2), "peak_mb": round(peak_mb()),
             "violations": len(r.report.violations), "under": t["under_pct"], "over": t["over_pct"],
-            "lb": r.stats["under_lower_bound_pct"], "gap": t["under_pct"] - r.stats["under_lower_bound_pct"],
-            "status": r.stats["phase1_status"], "pref": f"{r.stats['preferences_met']}/{r.stats['preferences_total']}"}
+            "lb": lb, "lb_comb": r.stats.get("under_lower_bound_comb_pct", lb),
+            "lb_lp": r.stats.get("under_lower_bound_lp_pct"),
+            "gap": t["under_pct"] - lb, "status": r.stats["phase1_status"],
+            "phase1_s": r.stats["phase1_s"], "detail_s": r.stats["detail_s"], "check_s": r.stats["check_s"],
+            "timings": r.stats.get("timings", {}),
+            "pref": f"{r.stats['preferences_met']}/{r.stats['preferences_total']}",
+            "first_violations": [str(v) for v in r.report.violations[:5]]}
+
+
+# ---------------------------------------------------------------- the table
+DEFAULT_CASES = [  # (kind, agents, weeks, time limit s)
+    ("sample", None, 1, 45.0),
+    ("sample", None, 4, 240.0),
+    ("scale", 150, 4, 240.0),
+    ("scale", 300, 4, 480.0),
+    ("scale", 600, 4, 780.0),
+]
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["## Roster (CP-SAT shift assignment + break/queue placement, independent checker)", "",
+             "15-minute intervals, 6 queues, 4 weeks unless stated, requirements = `heads` per interval and queue. "
+             "*sample* = the sample hotline as `wfm demo` builds it (forecast + staffing); *scale N* = its call "
+             "volume scaled by k so that the sized work force has about N agents, requirements from the last 4 "
+             "weeks' average week. Wall = `build_roster` (phase 1 + detail + checker; instance preparation "
+             "excluded); peak = the process's max RSS (CP-SAT included); load = 1-minute load average at the start "
+             "/ end of the case (2 cores, shared). Violations from the independent checker. Under / over = under- "
+             "and over-staffed agent-intervals as % of required; lower bound = `wfm.roster.lower_bound` (max of "
+             "the interval-wise / period-wise skill-set bounds and an LP relaxation of the shift-assignment model); "
+             "gap = under - bound (percentage points). `python benchmarks/bench_roster.py` "
+             "(one case: `--agents N --weeks W --time-limit S`, or `--sample`).", "",
+             "| case | weeks | agents | volume k | time limit s | wall s | load | peak MB | solver | violations "
+             "| under % | over % | lower bound % (comb / LP) | gap pts | phase 1 / detail / check s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        name = "sample" if r["case"] == "sample" else f"scale {r['agents']}"
+        lp = "-" if r.get("lb_lp") is None else f"{r['lb_lp']:.2f}"
+        lines.append(f"| {name} | {r['weeks']} | {r['agents']} | {r['volume_scale']:.2f} | {r['limit']:.0f} | "
+                     f"{r['wall']:.0f} | {r['load_start']:.1f} / {r['load_end']:.1f} | {r['peak_mb']:.0f} | "
+                     f"{r['status']} | {r['violations']} | {r['under']:.2f} | {r['over']:.1f} | {r['lb']:.2f} "
+                     f"({r['lb_comb']:.2f} / {lp}) | {r['gap']:.2f} | "
+                     f"{r['phase1_s']:.0f} / {r['detail_s']:.0f} / {r['check_s']:.0f} |")
+    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+                  f"{dt.date.today()}."]
+    return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--weeks", type=int, nargs="+", default=[1, 4])
-    ap.add_argument("--limit1", type=float, default=45.0)
-    ap.add_argument("--limit4", type=float, default=240.0)
+    ap.add_argument("--agents", type=int, help="one scale case of about this many agents")
+    ap.add_argument("--sample", action="store_true", help="one case of the sample hotline")
+    ap.add_argument("--weeks", type=int, default=4)
+    ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--json", action="store_true", help="print the one case's result as JSON only")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--from-json", nargs="*", help="build the table from saved one-case JSON files")
     args = ap.parse_args()
+    if args.agents or args.sample:
+        limit = args.time_limit or (45.0 if args.weeks == 1 else 240.0)
+        row = run_case("sample" if args.sample else "scale", args.agents, args.weeks, limit, args.workers)
+        print(json.dumps(row) if args.json else row)
+        return
     rows = []
-    for w in args.weeks:
-        rows.append(run(w, args.limit1 if w == 1 else args.limit4))
-        print(rows[-1])
-    lines = ["## Roster (CP-SAT shift assignment + break/queue placement, independent checker)", "",
-             "Sample hotline, 15-minute intervals, 6 queues, requirements = `heads` per interval and queue. Under / "
-             "over = under- and over-staffed agent-intervals as % of required; lower bound = "
-             "`wfm.roster.lower_bound` (interval-wise and period-wise skill-set relaxations); gap = under - bound "
-             "(percentage points). `python benchmarks/bench_roster.py`.", "",
-             "| weeks | agents | time limit s | wall s | solver | violations | under % | over % | lower bound % "
-             "| gap pts | preferences met |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['weeks']} | {r['agents']} | {r['limit']:.0f} | {r['wall']:.0f} | {r['status']} | "
-                     f"{r['violations']} | {r['under']:.2f} | {r['over']:.1f} | {r['lb']:.2f} | {r['gap']:.2f} | "
-                     f"{r['pref']} |")
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
-    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-                  f"load average {load[0]:.2f} at the end; {dt.date.today()}."]
-    print("\n".join(lines))
+    if args.from_json is not None:
+        rows = [json.loads(Path(p).read_text()) for p in args.from_json]
+    else:
+        for kind, n, w, limit in DEFAULT_CASES:
+            cmd = [sys.executable, __file__, "--weeks", str(w), "--time-limit", str(limit), "--json"]
+            cmd += ["--sample"] if kind == "sample" else ["--agents", str(n)]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            rows.append(json.loads(out.strip().splitlines()[-1]))
+            print(rows[-1], flush=True)
+    text = table(rows)
+    print(text)
     if not args.no_write:
-        from results import update_section
+        from benchmarks.results import update_section
 
-        update_section("roster", "\n".join(lines))
+        update_section("roster", text)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 from test_roster import START, make_agents, make_config, make_requirements
 from wfm.roster import build_roster
 from wfm.roster.checker import check
-from wfm.roster.workbook import write_roster_workbook
+from wfm.roster.workbook import write_roster
 
 
 @pytest.fixture(scope="module")
@@ -163,11 +163,7 @@ def test_check_cli_exit_codes(base, tmp_path, cli):
     r["interval_start"] = r["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
     r.to_csv(tmp_path / "req.csv", index=False)
 
-    codes_df = pd.DataFrame([{"agent_id": a.agent_id, "name": a.name, "team": a.team,
-                              **{(START + dt.timedelta(days=i)).isoformat():
-                                 codes.get((a.agent_id, START + dt.timedelta(days=i)), "OFF") for i in range(7)}}
-                             for a in agents])
-    good = write_roster_workbook(tmp_path / "good.xlsx", data, codes_df)
+    good = write_roster(tmp_path / "good.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
     code, out, err = cli("check", good, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml",
                          "--requirements", tmp_path / "req.csv")
     assert code == 0, out + err
@@ -175,9 +171,39 @@ def test_check_cli_exit_codes(base, tmp_path, cli):
     bad = data.copy()
     i = bad.index[bad["activity"] == "break"][0]
     bad.loc[i, ["activity", "queue"]] = ["work", "billing"]
-    badp = write_roster_workbook(tmp_path / "bad.xlsx", bad, codes_df)
+    badp = write_roster(tmp_path / "bad.xlsx", bad, agents, cfg, start=START, days=7, requirements=req, report=None)
     code, out, err = cli("check", badp, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml")
     assert code == 1 and "breaks" in out
     code, out, err = cli("check", tmp_path / "missing.xlsx", "--agents", tmp_path / "agents.csv", "--config",
                          tmp_path / "config.toml")
     assert code == 2
+
+
+def test_hand_edit_in_excel_is_checked(base, tmp_path, cli):
+    """HR changes shift codes on the Roster sheet; `wfm check` rebuilds those days and reports what changed."""
+    from openpyxl import load_workbook
+
+    from test_roster import CONFIG
+    from wfm.readers.agents import agents_frame
+
+    cfg, agents, req, data, codes = base
+    (tmp_path / "config.toml").write_text(CONFIG.format(iv=30), encoding="utf-8")
+    agents_frame(agents).to_csv(tmp_path / "agents.csv", index=False)
+    r = req.copy()
+    r["interval_start"] = r["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    r.to_csv(tmp_path / "req.csv", index=False)
+    path = write_roster(tmp_path / "r.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
+    wb = load_workbook(path)
+    ws = wb["Roster"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value and all(c.value != "OFF" for c in r[5:9]))
+    aid = row[0].value
+    for c in row[5:12]:  # work all seven days: breaks the days-off and consecutive-days rules
+        if c.value == "OFF":
+            c.value = row[5].value
+    wb.save(path)
+    code, out, err = cli("check", path, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml",
+                         "--requirements", tmp_path / "req.csv")
+    assert code == 1, out + err
+    assert "changed by hand" in out and aid in out
+    assert "Coverage change from the hand edits" in out
+    assert "days_off" in out or "consecutive" in out

@@ -209,3 +209,17 @@ def test_libreoffice_opens_and_renders_the_workbook(tmp_path, workbook):
     pdf = out / "roster.pdf"
     assert pdf.is_file(), result.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    import os
+    import stat
+
+    from wfm.atomic import write_text
+
+    old = os.umask(0o022)
+    try:
+        path = write_text("x", tmp_path / "out.csv")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

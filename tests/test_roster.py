@@ -14,7 +14,7 @@ from wfm.config import parse_config
 from wfm.readers.agents import Agent
 from wfm.roster import RosterInfeasible, build_roster, check_workbook
 from wfm.roster.checker import check
-from wfm.roster.workbook import read_roster_workbook, write_roster_workbook
+from wfm.roster.workbook import read_roster_workbook, write_roster
 
 START = dt.date(2026, 12, 7)  # a Monday
 
@@ -176,9 +176,10 @@ def test_small_roster_passes_checker(small_roster):
 
 def test_workbook_round_trip_and_check_cli(small_roster, tmp_path, cli):
     cfg, agents, req, result = small_roster
-    path = write_roster_workbook(tmp_path / "r.xlsx", result.data, result.codes)
-    book = read_roster_workbook(path)
-    assert book.start == START and book.days == 7
+    path = write_roster(tmp_path / "r.xlsx", result.data, agents, cfg, start=START, days=7, requirements=req,
+                        report=result.report)
+    book = read_roster_workbook(path, agents, cfg)
+    assert book.start == START and book.days == 7 and book.edits.empty
     rep = check_workbook(path, agents, cfg, requirements=req)
     assert rep.ok, [str(v) for v in rep.violations]
     assert rep.totals["under"] == result.report.totals["under"]

@@ -13,7 +13,7 @@ from wfm.config import parse_config
 from wfm.errors import InputError
 from wfm.readers.agents import Agent
 from wfm.simulation import run
-from wfm.simulation.roster_reader import parse_roster_data, read_roster_data
+from wfm.readers.roster import parse_roster_data, read_roster_data
 from wfm.simulation.roster_sim import build_scenario, compare_summary, compare_with_erlang, simulate_roster
 
 DAY = pd.Timestamp("2026-03-02")

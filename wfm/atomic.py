@@ -31,6 +31,9 @@ def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes owner-only files; outputs are shared with HR
     try:
         yield tmp_path
         os.replace(tmp_path, path)

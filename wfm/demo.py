@@ -82,7 +82,7 @@ def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, s
                   console: Console) -> None:
     """Roster the period, write the workbook, and check it with the independent checker."""
     from wfm.roster import RosterInfeasible, build_roster, check_workbook
-    from wfm.roster.workbook import write_roster_workbook
+    from wfm.roster.workbook import write_roster
 
     limit = 45.0 if days <= 7 else 75.0  # the demo's 2-minute budget
     path = out / "rosters" / default_name("roster", start, days, ".xlsx")
@@ -93,7 +93,8 @@ def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, s
         console.print("Roster: no roster meets the hard rules:\n" + "\n".join(exc.lines), markup=False)
         result.exit_code = 1
         return
-    result.paths["roster"] = write_roster_workbook(path, roster.data, roster.codes, force=True)
+    result.paths["roster"] = write_roster(path, roster.data, agents, config, start=start, days=days,
+                                          requirements=requirements, report=roster.report, force=True)
     report = check_workbook(path, agents, config, requirements=requirements)
     t = report.totals
     console.print(f"Roster: {roster.stats['shifts']} shifts; checker: {len(report.violations)} hard-rule "

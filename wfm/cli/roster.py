@@ -43,15 +43,16 @@ def roster(
     from wfm.demo import default_name
     from wfm.readers import read_agents
     from wfm.readers.forecast import read_requirements
+    from wfm.readers.roster import read_roster_data
     from wfm.roster import RosterInfeasible, build_roster
-    from wfm.roster.workbook import read_roster_workbook, write_roster_workbook
+    from wfm.roster.workbook import write_roster
 
     first = _date(start, "--start")
     cfg = load_config(config)
     people = read_agents(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues))
     path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
-    prev = read_roster_workbook(previous).data if previous else None
+    prev = read_roster_data(previous) if previous else None
     try:
         result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
                               progress=_progress_printer())
@@ -66,7 +67,7 @@ def roster(
             err_console.print(str(v), markup=False, highlight=False, style="red")
         err_console.print(f"{len(rep.violations)} hard-rule violation(s): the roster was not written.", style="red")
         raise typer.Exit(1)
-    write_roster_workbook(path, result.data, result.codes, force=force)
+    write_roster(path, result.data, people, cfg, start=first, days=days, requirements=req, report=rep, force=force)
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
 
@@ -117,14 +118,26 @@ def check(
     from wfm.config import load_config
     from wfm.readers import read_agents
     from wfm.readers.forecast import read_requirements
-    from wfm.roster import check_workbook
+    from wfm.readers.roster import read_roster_data
+    from wfm.roster.checker import check as check_roster
     from wfm.roster.workbook import read_roster_workbook
 
     cfg = load_config(config)
     people = read_agents(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
-    prev = read_roster_workbook(previous).data if previous else None
-    rep = check_workbook(roster_file, people, cfg, requirements=req, previous=prev)
+    prev = read_roster_data(previous) if previous else None
+    book = read_roster_workbook(roster_file, people, cfg)
+
+    def run(table):
+        return check_roster(table, people, cfg, start=book.start, days=book.days, codes=book.codes,
+                            requirements=req, previous=prev)
+
+    rep = run(book.roster)
+    if not book.edits.empty:
+        console.print(f"{len(book.edits)} shift(s) changed by hand on the Roster sheet, rebuilt from the shift "
+                      f"templates (lunch and breaks placed by the rules):")
+        for e in book.edits.itertuples(index=False):
+            console.print(f"  {e.agent_id} {e.date}: {e.was} -> {e.now}", highlight=False)
     for v in rep.violations:
         console.print(str(v), markup=False, highlight=False, style="red")
     console.print(f"{rep.totals.get('shifts', 0)} shifts from {rep.start} over {rep.days} days; "
@@ -134,5 +147,9 @@ def check(
         t = rep.totals
         console.print(f"Coverage: required {t['required']} agent-intervals, under-staffed {t['under']} "
                       f"({t['under_pct']:.1f}%), over-staffed {t['over']} ({t['over_pct']:.1f}%)")
+        if not book.edits.empty:
+            before = run(book.original).totals
+            console.print(f"Coverage change from the hand edits: under-staffed {before['under']} -> {t['under']}, "
+                          f"over-staffed {before['over']} -> {t['over']} agent-intervals")
     if rep.violations:
         raise typer.Exit(1)

@@ -100,7 +100,7 @@ def simulate(
     from wfm.config import load_config
     from wfm.readers import read_agents, read_forecast
     from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS
-    from wfm.simulation.roster_reader import read_roster_data
+    from wfm.readers.roster import read_roster_data
     from wfm.simulation.roster_sim import compare_summary, compare_with_erlang, simulate_roster
 
     if routing not in ROUTINGS:

@@ -16,7 +16,7 @@ from wfm.errors import InputError, Problems
 from wfm.publish.codes import OFF, TRAINING_DAY, normalise_roster, parse_code, plan_from_code, shift_codes
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
-from wfm.simulation.roster_reader import read_roster_data
+from wfm.readers.roster import read_roster_data
 
 ROSTER_SHEET_NAMES = set(TEXT["sheet_roster"])
 AGENT_ID_HEADERS = set(TEXT["agent_id"]) | {"agent_id"}
@@ -24,12 +24,14 @@ AGENT_ID_HEADERS = set(TEXT["agent_id"]) | {"agent_id"}
 
 @dataclass
 class RosterWorkbook:
-    """The long roster table as it stands after any hand edits, and the edits found."""
+    """The long roster table as it stands after any hand edits, the table as written, and the edits found."""
 
     roster: pd.DataFrame
+    original: pd.DataFrame
     edits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["agent_id", "date", "was", "now"]))
+    codes: dict[tuple[str, dt.date], str] | None = None  # the Roster sheet's shift codes
     start: dt.date | None = None
-    days: int = 0
+    days: int | None = None
 
 
 def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) -> RosterWorkbook:
@@ -51,7 +53,7 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     try:
         sheet = next((wb[n] for n in wb.sheetnames if n in ROSTER_SHEET_NAMES), None)
         if sheet is None:
-            return RosterWorkbook(roster)
+            return RosterWorkbook(roster, roster)
         grid, days = _read_grid(sheet, path, problems)
         problems.raise_if_errors()
     finally:
@@ -60,9 +62,10 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     for aid in sorted(set(roster["agent_id"]) - set(known)):
         problems.error(path, f"agent '{aid}' is rostered but not in the agents file", column="agent_id")
     problems.raise_if_errors()
-    roster, edits = _apply_edits(roster, grid, known, config, path, problems)
+    edited, edits = _apply_edits(roster, grid, known, config, path, problems)
     problems.raise_if_errors()
-    return RosterWorkbook(roster, edits, days[0] if days else None, len(days))
+    codes = {key: code for key, (code, _) in grid.items()}
+    return RosterWorkbook(edited, roster, edits, codes, days[0] if days else None, len(days) or None)
 
 
 def _read_grid(ws, path: Path, problems: Problems) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]]:

@@ -179,10 +179,11 @@ def soft_summary(inst: Instance, assignment: dict[tuple[int, int], int]) -> dict
 
 def check_workbook(path, agents: list[Agent], config: Config, *, requirements: pd.DataFrame | None = None,
                    previous: pd.DataFrame | None = None) -> CheckReport:
+    """Check a roster workbook as it stands, hand edits on its Roster sheet applied."""
     from wfm.roster.workbook import read_roster_workbook
 
-    book = read_roster_workbook(path)
-    return check(book.data, agents, config, start=book.start, days=book.days, codes=book.codes,
+    book = read_roster_workbook(path, agents, config)
+    return check(book.roster, agents, config, start=book.start, days=book.days, codes=book.codes,
                  requirements=requirements, previous=previous)
 
 

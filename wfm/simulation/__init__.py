@@ -8,7 +8,7 @@ abandonment), and a single-queue simulator to validate the Erlang formulas and a
 """
 
 from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS, Scenario, run
-from wfm.simulation.roster_reader import read_roster_data
+from wfm.readers.roster import read_roster_data
 from wfm.simulation.roster_sim import RosterSimulation, compare_summary, compare_with_erlang, simulate_roster
 from wfm.simulation.single import single_queue
 
