@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from wfm.forecast import Forecaster, backtest  # noqa: E402
 from wfm.forecast.backtest import _actual_grid, _aggregate, origins  # noqa: E402
 from wfm.forecast.prep import infer_interval_minutes, queue_grid  # noqa: E402
+from results import update_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DATA = ROOT.parent / "shared" / "data"
 WORK = ROOT / "benchmarks" / "_work" / "forecast"
@@ -180,7 +181,7 @@ def speed():
 
 
 def markdown(acc: pd.DataFrame, sp: dict) -> str:
-    lines = ["<!-- forecast:start -->", "## Forecast (issue 4)", "",
+    lines = ["## Forecast (issue 4)", "",
              f"`benchmarks/bench_forecast.py`, {dt.date.today()}, {platform.python_version()}, 2 cores. Rolling origin: "
              f"{FOLDS} origins {STEP} days apart (the last one ending with the history), WAPE of 30-minute totals pooled "
              "over queues and folds (missing days not scored). statsforecast 'autoets' = AutoETS(season 7) on daily totals "
@@ -209,18 +210,8 @@ def markdown(acc: pd.DataFrame, sp: dict) -> str:
     lines += ["- Coverage is the share of actual interval counts (native interval, intervals with calls forecast or "
               "seen) inside the 80% interval.", "", f"Speed: fit + predict 28 days, {sp['queues']} queues x 2 years of 15-minute history ({sp['rows']:,} rows): "
               f"wfm {sp['wfm_s']:.1f} s (2 local processes); statsforecast AutoETS-daily + MSTL on the same series "
-              f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded).", "<!-- forecast:end -->"]
+              f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded)."]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start, end = "<!-- forecast:start -->", "<!-- forecast:end -->"
-    if start in old and end in old:
-        new = old[: old.index(start)] + text + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":
@@ -228,5 +219,5 @@ if __name__ == "__main__":
     sp = speed()
     print(acc.to_string())
     print(sp)
-    write_section(markdown(acc, sp))
+    update_section("forecast", markdown(acc, sp))
     print(f"wrote {RESULTS}")

@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from wfm import staffing as S  # noqa: E402
+from results import update_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 INTERVALS_PER_QUEUE = 365 * 96
 QUEUES = 10
@@ -33,7 +34,6 @@ INTERVAL_S = 900
 SEED = 20261201
 VENV = HERE / "_work" / "pyworkforce-venv"
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- staffing:start -->", "<!-- staffing:end -->"
 
 # per queue: SL target, answer time (s), occupancy cap (nan = none), patience (s, Erlang A run)
 SL = np.array([0.8, 0.8, 0.85, 0.9, 0.8, 0.8, 0.8, 0.85, 0.9, 0.8])
@@ -90,16 +90,6 @@ def run_pyworkforce(py: Path, rows: list[list[float]]) -> tuple[float, np.ndarra
                           check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
     res = json.loads(proc.stdout)
     return res["elapsed"], np.array(res["agents"], dtype=np.int64)
-
-
-def write_section(text: str) -> None:
-    body = f"{START}\n{text.rstrip()}\n{END}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + body + old[old.index(END) + len(END):].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
@@ -182,7 +172,7 @@ def main() -> None:
     ])
     print(text)
     if not args.no_write:
-        write_section(text)
+        update_section("staffing", text)
         print(f"\nwrote the staffing section of {RESULTS}")
 
 

@@ -27,25 +27,15 @@ sys.path.insert(0, str(HERE.parent))
 from wfm.forecast import Forecaster  # noqa: E402
 from wfm.sample import build_sample  # noqa: E402
 from wfm.scenarios import Plan, expand_grid, run_scenarios, with_base  # noqa: E402
+from results import update_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- whatif:start -->", "<!-- whatif:end -->"
 GRID = ["volume=0.9:1.35:0.05", "shrinkage=0.08:0.26:0.02"]
 PERIOD_START = dt.date(2026, 3, 2)
 
 
 def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def write_section(text: str) -> None:
-    body = f"{START}\n{text.rstrip()}\n{END}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + body + old[old.index(END) + len(END):].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
@@ -118,7 +108,7 @@ def main() -> None:
         "",
         f"- Speed-up {s / p:.2f}x wall-clock; CPU time {cp / cs:.2f}x serial's (the cost of the worker processes "
         f"and of shipping the plan: small). The two runs give identical results (checked exactly).",
-        f"- The speed-up is bounded by the CPU the run gets: "
+        "- The speed-up is bounded by the CPU the run gets: "
         + ("the kernel groups processes by session (sched_autogroup is on), so while other sessions keep the "
            "2 cores busy a run's processes share one group's slice (see 'cores used'), and a second worker "
            "only helps when that slice is more than one core. Not measured here on an idle machine."
@@ -134,7 +124,7 @@ def main() -> None:
     print()
     print(text)
     if not args.no_write:
-        write_section(text)
+        update_section("whatif", text)
         print(f"\nwrote the whatif section of {RESULTS}")
 
 

@@ -152,16 +152,24 @@ def test_unknown_agent_and_bad_activity(base):
     assert "table" in r and "unknown_agent" in r
 
 
-def test_check_cli_exit_codes(base, tmp_path, cli):
-    cfg, agents, req, data, codes = base
+@pytest.fixture
+def inputs(base, tmp_path):
+    """The small roster's config, agents and requirements written as the files `wfm check` reads."""
     from test_roster import CONFIG
     from wfm.readers.agents import agents_frame
 
+    _, agents, req, _, _ = base
     (tmp_path / "config.toml").write_text(CONFIG.format(iv=30), encoding="utf-8")
     agents_frame(agents).to_csv(tmp_path / "agents.csv", index=False)
     r = req.copy()
     r["interval_start"] = r["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
     r.to_csv(tmp_path / "req.csv", index=False)
+    return tmp_path
+
+
+def test_check_cli_exit_codes(base, inputs, cli):
+    cfg, agents, req, data, codes = base
+    tmp_path = inputs
 
     good = write_roster(tmp_path / "good.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
     code, out, err = cli("check", good, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml",
@@ -179,19 +187,12 @@ def test_check_cli_exit_codes(base, tmp_path, cli):
     assert code == 2
 
 
-def test_hand_edit_in_excel_is_checked(base, tmp_path, cli):
+def test_hand_edit_in_excel_is_checked(base, inputs, cli):
     """HR changes shift codes on the Roster sheet; `wfm check` rebuilds those days and reports what changed."""
     from openpyxl import load_workbook
 
-    from test_roster import CONFIG
-    from wfm.readers.agents import agents_frame
-
     cfg, agents, req, data, codes = base
-    (tmp_path / "config.toml").write_text(CONFIG.format(iv=30), encoding="utf-8")
-    agents_frame(agents).to_csv(tmp_path / "agents.csv", index=False)
-    r = req.copy()
-    r["interval_start"] = r["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
-    r.to_csv(tmp_path / "req.csv", index=False)
+    tmp_path = inputs
     path = write_roster(tmp_path / "r.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
     wb = load_workbook(path)
     ws = wb["Roster"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wfm.errors import InputError, Problems
+from wfm.errors import Problems
 
 LANGUAGES = ("en", "zh")
 TRAINING_FREQUENCIES = ("daily", "weekly", "once")

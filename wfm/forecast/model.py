@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-import numpy as np
 import pandas as pd
 
 from wfm.calendar import day_calendar
