@@ -268,7 +268,7 @@ class Result:
 
 
 def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1,
-          first_share: float = 0.25, verbose: bool = False) -> Result:
+          first_share: float = 0.25, sub_limit: float = 3.0, verbose: bool = False) -> Result:
     t0 = time.perf_counter()
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
     b = build(p)
@@ -296,7 +296,7 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     by_emp: dict[int, list] = {}
     for k in keys:
         by_emp.setdefault(k[0], []).append(k)
-    size = {"staff": max(2, min(E, 6)), "days": min(D, 14), "mixed": max(2, min(E, 10))}
+    size = {"staff": max(2, min(E, 4)), "days": min(D, 7), "mixed": max(2, min(E, 8))}
     rounds = 0
     while left() > 0.5:
         rounds += 1
@@ -322,7 +322,7 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
         b.model.ClearHints()
         for k in keys:
             b.model.AddHint(b.x[k], cur[k])
-        sub = _params(min(left(), 8.0), workers, seed + rounds)
+        sub = _params(min(left(), sub_limit), workers, seed + rounds)
         st = sub.Solve(b.model)
         for var in saved:  # x variables are booleans: domain [0, 1]
             var.domain[0], var.domain[1] = 0, 1
@@ -334,8 +334,9 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
                     log(f"round {rounds} {kind} size={size[kind]}: {best} -> {val}")
                     hist.append((time.perf_counter() - t0, val))
                 best = val
+        log(f"  round {rounds} {kind} size={size[kind]} {sub.StatusName(st)} {sub.WallTime():.2f}s best={best}")
         # adapt the neighbourhood: grow when the sub-problem is proved quickly, shrink when it times out
-        if st == cp_model.OPTIMAL and sub.WallTime() < 2.0:
+        if st == cp_model.OPTIMAL and sub.WallTime() < sub_limit / 3:
             size[kind] = min(E if kind != "days" else D, size[kind] + 1)
         elif st != cp_model.OPTIMAL:
             size[kind] = max(2 if kind != "days" else 3, size[kind] - 1)

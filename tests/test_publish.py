@@ -223,3 +223,31 @@ def test_outputs_are_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_detail_sheet_shows_every_interval_of_every_shift(workbook, roster):
+    ws = load_workbook(workbook, read_only=True)["Detail"]
+    rows = list(ws.iter_rows(values_only=True))
+    day_headers = [r for r in rows if r and isinstance(r[0], str) and r[0][:3] in ("Mon", "Tue", "Wed")]
+    assert len(day_headers) == roster["date"].nunique()
+    agent_rows = [r for r in rows if r and r[0] in set(roster["agent_id"])]
+    assert len(agent_rows) == roster.groupby(["agent_id", "date"]).ngroups
+    cells = [v for r in agent_rows for v in r[3:] if v]
+    assert len(cells) == len(roster)
+    assert sum(v == "bre" for v in cells) == (roster["activity"] == "break").sum()
+    assert sum(v == "bil" for v in cells) == ((roster["activity"] == "work") & (roster["queue"] == "billing")).sum()
+
+
+def test_export_command(tmp_path, workbook, sample, cli):
+    from wfm.readers.agents import agents_frame
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(sample.config_text, encoding="utf-8")
+    agents_frame(sample.agents).to_csv(tmp_path / "agents.csv", index=False)
+    code, out, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
+                         "--out", tmp_path / "mine")
+    assert code == 0, err
+    assert len(list((tmp_path / "mine").glob("*.ics"))) == len(list((tmp_path / "mine").glob("*.csv"))) > 0
+    code, _, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
+                       "--out", tmp_path / "mine")
+    assert code == 2 and "--force" in err

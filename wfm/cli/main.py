@@ -18,8 +18,9 @@ from wfm.errors import InputError, WfmError
 # Command modules register themselves on `app` when imported.
 from wfm.cli import workspace  # noqa: F401,E402
 from wfm.cli import forecast  # noqa: F401,E402
-from wfm.cli import roster  # noqa: F401,E402
 from wfm.cli import staff  # noqa: F401,E402
+from wfm.cli import roster  # noqa: F401,E402
+from wfm.cli import export  # noqa: F401,E402
 from wfm.cli import simulate  # noqa: F401,E402
 from wfm.cli import whatif  # noqa: F401,E402
 
