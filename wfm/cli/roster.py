@@ -127,6 +127,8 @@ def check(
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
     prev = read_roster_data(previous) if previous else None
     book = read_roster_workbook(roster_file, people, cfg)
+    for note in book.notes:
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
 
     def run(table):
         return check_roster(table, people, cfg, start=book.start, days=book.days, codes=book.codes,

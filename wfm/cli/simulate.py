@@ -100,6 +100,7 @@ def simulate(
     from wfm.config import load_config
     from wfm.readers import read_agents, read_forecast
     from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS
+    from wfm.publish.readback import read_roster_workbook
     from wfm.readers.roster import read_roster_data
     from wfm.simulation.roster_sim import compare_summary, compare_with_erlang, simulate_roster
 
@@ -110,11 +111,18 @@ def simulate(
     if not cv > 0:
         raise InputError([Problem("--cv", "must be positive")])
     cfg = load_config(config)
-    long = read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
+    ags = read_agents(agents, cfg) if agents is not None else None
+    if ags is not None and roster.suffix.lower() == ".xlsx":
+        # the roster as it stands, with HR's hand edits on the Roster sheet applied
+        book = read_roster_workbook(roster, ags, cfg)
+        for note in book.notes:
+            err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+        long = book.roster
+    else:
+        long = read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
     fc = read_forecast(forecast, queues=set(cfg.queues))
     if fc.empty:
         raise InputError([Problem(str(forecast), "the forecast has no rows")])
-    ags = read_agents(agents, cfg) if agents is not None else None
     first = pd.to_datetime(long["date"]).min().date()
     days = (pd.to_datetime(long["date"]).max().date() - first).days + 1
     path = output_path(out, Path("forecasts") / f"simulation_{first.isoformat()}_{days}d.csv", force)

@@ -32,6 +32,7 @@ class RosterWorkbook:
     codes: dict[tuple[str, dt.date], str] | None = None  # the Roster sheet's shift codes
     start: dt.date | None = None
     days: int | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) -> RosterWorkbook:
@@ -54,10 +55,14 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
         sheet = next((wb[n] for n in wb.sheetnames if n in ROSTER_SHEET_NAMES), None)
         if sheet is None:
             return RosterWorkbook(roster, roster)
-        grid, days = _read_grid(sheet, path, problems)
-        problems.raise_if_errors()
+        found = _read_grid(sheet)
     finally:
         wb.close()
+    if found is None:
+        return RosterWorkbook(roster, roster, notes=[
+            f"{path}: the {sheet.title} sheet has no row of ISO dates above an 'Agent ID' header (not a wfm "
+            "roster layout), so shift codes changed on it are not read; the Data sheet is used as it is"])
+    grid, days = found
     known = {a.agent_id: a for a in agents}
     for aid in sorted(set(roster["agent_id"]) - set(known)):
         problems.error(path, f"agent '{aid}' is rostered but not in the agents file", column="agent_id")
@@ -68,13 +73,12 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     return RosterWorkbook(edited, roster, edits, codes, days[0] if days else None, len(days) or None)
 
 
-def _read_grid(ws, path: Path, problems: Problems) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]]:
-    """(agent_id, date) -> (code, cell reference) from the Roster sheet; and its days."""
-    where = f"{path} (sheet {ws.title})"
+def _read_grid(ws) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]] | None:
+    """(agent_id, date) -> (code, cell reference) from the Roster sheet, and its days; None if not our layout."""
     rows = list(ws.iter_rows(values_only=True))
     header_at = next((i for i, r in enumerate(rows) if r and str(r[0]).strip() in AGENT_ID_HEADERS), None)
     if header_at is None or header_at == 0:
-        raise InputError(f"{where}: cannot find the header row (first cell 'Agent ID')", file=path)
+        return None
     date_row = rows[header_at - 1]
     day_cols: dict[int, dt.date] = {}
     for j, v in enumerate(date_row):
@@ -94,7 +98,7 @@ def _read_grid(ws, path: Path, problems: Problems) -> tuple[dict[tuple[str, dt.d
             v = r[j] if j < len(r) else None
             code = "" if v is None else str(v).strip().upper()
             grid[(aid, d)] = (code or OFF, f"{get_column_letter(j + 1)}{i + 1}")
-    return grid, sorted(day_cols.values())
+    return (grid, sorted(day_cols.values())) if day_cols else None
 
 
 def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: Path, problems: Problems):
