@@ -123,7 +123,9 @@ def scale_case(n_agents: int, days: int):
 
 
 # ---------------------------------------------------------------- one case
-def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers: int | None) -> dict:
+def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers: int | None,
+             lp_limit: float = 0.0) -> dict:
+    """One case in this process; `lp_limit` > 0 also computes the LP bound (after the timed roster)."""
     from wfm.roster import build_roster
 
     days = 7 * weeks
@@ -138,26 +140,42 @@ def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers:
     t0 = time.perf_counter()
     last = [0.0]
 
+    events: dict = {}
+
     def progress(info: dict) -> None:
         now = time.perf_counter() - t0
+        if info.get("stage"):
+            events[info["stage"] + "_s"] = round(now, 1)
+        elif "solution" in info:
+            events.setdefault("first_solution_s", round(now, 1))
+            events["last_solution_s"] = round(now, 1)
+            events["phase1_under_share"] = round(info.get("under_share", 0.0), 4)
         if now - last[0] > 10 or info.get("stage"):
             last[0] = now
             print({key: round(v, 3) if isinstance(v, float) else v for key, v in info.items()}, file=sys.stderr)
 
     r = build_roster(req, agents, cfg, START, days, time_limit_s=limit, workers=workers, progress=progress)
     wall = time.perf_counter() - t0
+    load1 = load()
     t = r.report.totals
-    lb = r.stats["under_lower_bound_pct"]
+    required = t["required"] or 1
+    lb_comb = 100.0 * r.stats["under_lower_bound"] / required
+    lp = {}
+    if lp_limit:
+        from wfm.roster.model import lp_lower_bound
+        from wfm.roster.problem import build_instance
+
+        lp = lp_lower_bound(build_instance(req, agents, cfg, START, days), time_limit_s=lp_limit)
+    lb_lp = None if lp.get("under_lower_bound_lp") is None else 100.0 * lp["under_lower_bound_lp"] / required
+    lb = max(lb_comb, lb_lp or 0.0)
     return {"case": kind, "weeks": weeks, "agents": len(agents), "volume_scale": round(k, 3), "limit": limit,
             "prep_s": round(prep_s, 1), "wall": round(wall, 1), "load_start": round(load0, 2),
-            "load_end": round(load(), 2), "peak_mb": round(peak_mb()),
+            "load_end": round(load1, 2), "peak_mb": round(peak_mb()),
             "violations": len(r.report.violations), "under": t["under_pct"], "over": t["over_pct"],
-            "lb": lb, "lb_comb": r.stats.get("under_lower_bound_comb_pct", lb),
-            "lb_lp": r.stats.get("under_lower_bound_lp_pct"),
+            "lb": lb, "lb_comb": lb_comb, "lb_lp": lb_lp, "lp_s": lp.get("lp_s"), "lp_status": lp.get("lp_status"),
             "gap": t["under_pct"] - lb, "status": r.stats["phase1_status"],
             "phase1_s": r.stats["phase1_s"], "detail_s": r.stats["detail_s"], "check_s": r.stats["check_s"],
-            "timings": r.stats.get("timings", {}),
-            "pref": f"{r.stats['preferences_met']}/{r.stats['preferences_total']}",
+            "pref": f"{r.stats['preferences_met']}/{r.stats['preferences_total']}", "events": events,
             "first_violations": [str(v) for v in r.report.violations[:5]]}
 
 
@@ -173,7 +191,7 @@ DEFAULT_CASES = [  # (kind, agents, weeks, time limit s)
 
 def table(rows: list[dict]) -> str:
     lines = ["## Roster (CP-SAT shift assignment + break/queue placement, independent checker)", "",
-             "15-minute intervals, 6 queues, 4 weeks unless stated, requirements = `heads` per interval and queue. "
+             ("15-minute intervals, 6 queues, 4 weeks unless stated, requirements = `heads` per interval and queue. "
              "*sample* = the sample hotline as `wfm demo` builds it (forecast + staffing); *scale N* = its call "
              "volume scaled by k so that the sized work force has about N agents, requirements from the last 4 "
              "weeks' average week. Wall = `build_roster` (phase 1 + detail + checker; instance preparation "
@@ -182,9 +200,9 @@ def table(rows: list[dict]) -> str:
              "and over-staffed agent-intervals as % of required; lower bound = `wfm.roster.lower_bound` (max of "
              "the interval-wise / period-wise skill-set bounds and an LP relaxation of the shift-assignment model); "
              "gap = under - bound (percentage points). `python benchmarks/bench_roster.py` "
-             "(one case: `--agents N --weeks W --time-limit S`, or `--sample`).", "",
-             "| case | weeks | agents | volume k | time limit s | wall s | load | peak MB | solver | violations "
-             "| under % | over % | lower bound % (comb / LP) | gap pts | phase 1 / detail / check s |",
+             "(one case: `--agents N --weeks W --time-limit S`, or `--sample`)."), "",
+             ("| case | weeks | agents | volume k | time limit s | wall s | load | peak MB | solver | violations "
+             "| under % | over % | lower bound % (comb / LP) | gap pts | phase 1 / detail / check s |"),
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         name = "sample" if r["case"] == "sample" else f"scale {r['agents']}"
@@ -194,8 +212,8 @@ def table(rows: list[dict]) -> str:
                      f"{r['status']} | {r['violations']} | {r['under']:.2f} | {r['over']:.1f} | {r['lb']:.2f} "
                      f"({r['lb_comb']:.2f} / {lp}) | {r['gap']:.2f} | "
                      f"{r['phase1_s']:.0f} / {r['detail_s']:.0f} / {r['check_s']:.0f} |")
-    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-                  f"{dt.date.today()}."]
+    lines += ["", (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+                   f"{dt.date.today()}.")]
     return "\n".join(lines)
 
 
@@ -206,13 +224,15 @@ def main() -> None:
     ap.add_argument("--weeks", type=int, default=4)
     ap.add_argument("--time-limit", type=float, default=None)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--lp-limit", type=float, default=300.0, help="time limit of the LP bound (0 = skip it)")
     ap.add_argument("--json", action="store_true", help="print the one case's result as JSON only")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--from-json", nargs="*", help="build the table from saved one-case JSON files")
     args = ap.parse_args()
     if args.agents or args.sample:
         limit = args.time_limit or (45.0 if args.weeks == 1 else 240.0)
-        row = run_case("sample" if args.sample else "scale", args.agents, args.weeks, limit, args.workers)
+        row = run_case("sample" if args.sample else "scale", args.agents, args.weeks, limit, args.workers,
+                       args.lp_limit)
         print(json.dumps(row) if args.json else row)
         return
     rows = []

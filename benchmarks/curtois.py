@@ -41,7 +41,7 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wfm.roster import rules  # noqa: E402
+from wfm.roster import rules
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "curtois"
@@ -112,7 +112,7 @@ def parse(path: Path) -> CurtoisProblem:
     days_off = {s.id: set() for s in staff}
     for row in sections.get("SECTION_DAYS_OFF", []):
         days_off[row[0]].update(int(d) for d in row[1:] if d)
-    req = lambda name: [(r[0], int(r[1]), r[2], int(r[3])) for r in sections.get(name, [])]  # noqa: E731
+    req = lambda name: [(r[0], int(r[1]), r[2], int(r[3])) for r in sections.get(name, [])]
     cover = {(int(r[0]), r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in sections["SECTION_COVER"]}
     p = CurtoisProblem(Path(path).stem, days, shifts, minutes, forbidden, staff, days_off,
                        req("SECTION_SHIFT_ON_REQUESTS"), req("SECTION_SHIFT_OFF_REQUESTS"), cover)
@@ -163,32 +163,41 @@ class _RuleContext:
         return 0  # the benchmark has no previous roster: the days before day 0 are off
 
 
-def _groups(values: list) -> dict:
-    out: dict = {}
-    for e, v in enumerate(values):
-        out.setdefault(v, []).append(e)
-    return out
-
-
 # ----------------------------------------------------------------------------- the model
 
 
 @dataclass
 class Built:
     model: cp_model.CpModel
-    x: dict[tuple[int, int, str], cp_model.IntVar]
+    x: dict[tuple[int, int, str], cp_model.IntVar]  # the free cells' variables only
     objective: object
 
 
-def build(p: CurtoisProblem) -> Built:
+def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = None) -> Built:
+    """The model; cells (employee, day) in `fixed` are constants (their shift, or None = off), not variables.
+
+    Used whole for the first solve and with most cells fixed for each LNS step. Employees with every cell fixed
+    get no constraints (the incumbent already meets them) and add only constants to the cover; the objective of
+    a partly fixed model leaves out the constant request penalties of fixed cells, so LNS compares candidates by
+    `objective()` on the whole roster.
+    """
+    fixed = fixed or {}
     m = cp_model.CpModel()
     E, D = len(p.staff), p.days
     x: dict[tuple[int, int, str], cp_model.IntVar] = {}
-    work = []
-    paid = []
+    const: dict[tuple[int, int, str], int] = {}
+    work, paid = [], []
+    active = [e for e in range(E) if any((e, d) not in fixed for d in range(D))]
     for e in range(E):
         row, prow = [], []
         for d in range(D):
+            if (e, d) in fixed:
+                t = fixed[e, d]
+                if t is not None:
+                    const[e, d, t] = 1
+                row.append(1 if t is not None else 0)
+                prow.append([(p.minutes[t], 1)] if t is not None else [])
+                continue
             ts = [t for t in p.shifts if p.can_work(e, d, t)]
             for t in ts:
                 x[e, d, t] = m.NewBoolVar(f"x_{e}_{d}_{t}")
@@ -198,19 +207,27 @@ def build(p: CurtoisProblem) -> Built:
             prow.append([(p.minutes[t], x[e, d, t]) for t in ts])
         work.append(row)
         paid.append(prow)
+    lit = lambda e, d, t: x[e, d, t] if (e, d, t) in x else const.get((e, d, t), 0)
+    staff = {e: p.staff[e] for e in active}
+
+    def groups(key) -> dict:
+        out: dict = {}
+        for e, s in staff.items():
+            out.setdefault(key(s), []).append(e)
+        return out
 
     # hotline rule classes through the adapter
-    for (lo, hi), members in _groups([(s.min_minutes, s.max_minutes) for s in p.staff]).items():
+    for (lo, hi), members in groups(lambda s: (s.min_minutes, s.max_minutes)).items():
         agents = [SimpleNamespace(agent_id=str(e), contract_hours_week=hi * 7 / (60 * D),
                                   min_hours_week=lo * 7 / (60 * D), max_hours_week=hi * 7 / (60 * D))
                   for e in members]
         ctx = _RuleContext(m, work, paid, members, D, {"hours_averaging": "period"}, agents)
         rules.ContractHours("contract_hours").add(ctx)
-    for n, members in _groups([s.max_consecutive for s in p.staff]).items():
+    for n, members in groups(lambda s: s.max_consecutive).items():
         ctx = _RuleContext(m, work, paid, members, D, {"max_consecutive_days": n})
         rules.MaxConsecutiveDays("max_consecutive_days").add(ctx)
     n_weekends = len([d for d in range(D - 1) if d % 7 == 5])
-    for k, members in _groups([s.max_weekends for s in p.staff]).items():
+    for k, members in groups(lambda s: s.max_weekends).items():
         if k >= n_weekends:
             continue
         ctx = _RuleContext(m, work, paid, members, D,
@@ -219,24 +236,27 @@ def build(p: CurtoisProblem) -> Built:
 
     # general rule functions of rules.py
     ctx = _RuleContext(m, work, paid, list(range(E)), D, {})
-    for e, s in enumerate(p.staff):
+    for e, s in staff.items():
         for t in p.shifts:
-            rules.max_shifts_of_kind(ctx, [x[e, d, t] for d in range(D) if (e, d, t) in x], s.max_shifts[t],
-                                     "max_shifts", e)
+            rules.max_shifts_of_kind(ctx, [lit(e, d, t) for d in range(D)], s.max_shifts[t], "max_shifts", e)
         for d in range(D - 1):
-            today = {t: x[e, d, t] for t in p.shifts if (e, d, t) in x}
-            tomorrow = {t: x[e, d + 1, t] for t in p.shifts if (e, d + 1, t) in x}
+            if (e, d) in fixed and (e, d + 1) in fixed:
+                continue
+            today = {t: lit(e, d, t) for t in p.shifts}
+            tomorrow = {t: lit(e, d + 1, t) for t in p.shifts}
             rules.forbidden_successions(ctx, today, tomorrow, p.forbidden_next, "shift_rotation", e)
         rules.min_run_length(ctx, work[e], s.min_consecutive, "min_consecutive_shifts", e, value=1)
         rules.min_run_length(ctx, work[e], s.min_consecutive_off, "min_consecutive_days_off", e, value=0)
 
-    # soft terms, exactly the benchmark's objective
-    lit = lambda e, d, t: x.get((e, d, t), 0)  # noqa: E731
-    on = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.on_requests]
-    off = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.off_requests]
+    # soft terms, exactly the benchmark's objective (constant terms of fixed cells left out)
+    def free_cell(emp, d):
+        return (p.staff_index[emp], d) not in fixed
+
+    on = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.on_requests if free_cell(emp, d)]
+    off = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.off_requests if free_cell(emp, d)]
     terms = [rules.soft_requests(on, off)]
     for (d, t), (r, wu, wo) in sorted(p.cover.items()):
-        assigned = sum(x[e, d, t] for e in range(E) if (e, d, t) in x)
+        assigned = sum(lit(e, d, t) for e in range(E))
         pen, _, _ = rules.soft_cover(m, assigned, r, wu, wo, E, f"cover_{d}_{t}")
         terms.append(pen)
     obj = sum(terms)
@@ -244,17 +264,33 @@ def build(p: CurtoisProblem) -> Built:
     return Built(m, x, obj)
 
 
+def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
+    """The benchmark's objective of a roster ((employee, day) -> shift), as the README defines it."""
+    val = sum(w for emp, d, t, w in p.on_requests if roster.get((p.staff_index[emp], d)) != t)
+    val += sum(w for emp, d, t, w in p.off_requests if roster.get((p.staff_index[emp], d)) == t)
+    count: dict[tuple[int, str], int] = {}
+    for (e, d), t in roster.items():
+        count[d, t] = count.get((d, t), 0) + 1
+    for (d, t), (r, wu, wo) in p.cover.items():
+        n = count.get((d, t), 0)
+        val += wu * max(0, r - n) + wo * max(0, n - r)
+    return val
+
+
 # ----------------------------------------------------------------------------- search
 
 
-def _params(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _params(time_limit: float, workers: int, seed: int, lp: bool = True) -> cp_model.CpSolver:
     s = cp_model.CpSolver()
     s.parameters.max_time_in_seconds = max(0.05, time_limit)
     s.parameters.num_workers = workers
     s.parameters.random_seed = seed
     # the LP relaxation of this model is tight (its bound is within a few % of the optimum); level 2 puts the
     # rules' constraints into it, which proves LNS sub-problems fast and guides the search
-    s.parameters.linearization_level = 2
+    if lp and workers == 1:
+        s.parameters.linearization_level = 2
+    elif lp:  # keep an LP-heavy worker in the portfolio (the default 2-worker one has none)
+        s.parameters.subsolvers.extend(["max_lp", "quick_restart"])
     s.parameters.log_search_progress = bool(os.environ.get("CURTOIS_LOG"))
     return s
 
@@ -273,97 +309,86 @@ class Result:
 def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1,
           first_share: float = 0.25, sub_limit: float = 3.0, verbose: bool = False) -> Result:
     t0 = time.perf_counter()
-    left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
-    b = build(p)
-    keys = list(b.x)
-    idx = {k: b.x[k].Index() for k in keys}
-    proto = b.model.Proto()
+    left = lambda: time_limit - (time.perf_counter() - t0)
     log = (lambda *a: print(f"[{time.perf_counter() - t0:6.1f}s]", *a, flush=True)) if verbose else (lambda *a: 0)
 
-    # 1. the whole model for a first solution (on small instances, the proof)
-    solver = _params(max(1.0, left() * first_share), workers, seed)
+    # 1. the whole model for a first solution (on small instances, the proof of optimality)
+    b = build(p)
+    solver = _params(max(1.0, left() * first_share), workers, seed, lp=workers >= 2)
     status = solver.Solve(b.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Result({}, None, None, False, time.perf_counter() - t0)
-    cur = {k: solver.Value(b.x[k]) for k in keys}
-    best = int(round(solver.ObjectiveValue()))
+    cur = {(e, d): t for (e, d, t), v in b.x.items() if solver.Value(v)}
+    best = objective(p, cur)
     bound = solver.BestObjectiveBound()
     hist = [(time.perf_counter() - t0, best)]
     log(f"full model: {solver.StatusName(status)} obj={best} bound={bound:.0f}")
     if status == cp_model.OPTIMAL:
-        return _result(p, cur, best, bound, True, t0, 0, hist)
+        return Result(cur, best, bound, True, time.perf_counter() - t0, 0, hist)
+    del b
 
     # 2. LNS: free a group of employees and/or a window of days, fix the rest to the incumbent
     rng = random.Random(seed)
     E, D = len(p.staff), p.days
-    by_emp: dict[int, list] = {}
-    for k in keys:
-        by_emp.setdefault(k[0], []).append(k)
-    size = {"staff": max(2, min(E, 4)), "days": min(D, 7), "mixed": max(2, min(E, 8))}
+    size = {"staff": max(2, min(E, 4)), "cover": max(2, min(E, 4)), "days": min(D, 7), "mixed": max(2, min(E, 8))}
     rounds = 0
     while left() > 0.5:
         rounds += 1
-        kind = rng.choice(("staff", "staff", "days", "mixed"))
+        kind = rng.choice(("staff", "cover", "cover", "days", "mixed"))
+        emps, days = range(E), range(D)  # the free cells are emps x days
         if kind == "staff":
-            free_e = set(_pick_staff(p, rng, size["staff"], cur))
-            free = lambda k: k[0] in free_e  # noqa: E731
+            emps = set(rng.sample(range(E), min(size[kind], E)))
+        elif kind == "cover":
+            emps = set(_pick_cover_staff(p, rng, size[kind], cur))
         elif kind == "days":
-            w = size["days"]
-            s = rng.randrange(0, max(1, D - w + 1))
-            free = lambda k: s <= k[1] < s + w  # noqa: E731
+            first = rng.randrange(0, max(1, D - size[kind] + 1))
+            days = range(first, first + size[kind])
         else:
-            free_e = set(_pick_staff(p, rng, size["mixed"], cur))
-            w = max(7, D // 2)
-            s = rng.randrange(0, max(1, D - w + 1))
-            free = lambda k: k[0] in free_e and s <= k[1] < s + w  # noqa: E731
-        saved = []
-        for k in keys:
-            if not free(k):
-                var = proto.variables[idx[k]]
-                saved.append(var)
-                var.domain[0] = var.domain[1] = cur[k]
-        b.model.ClearHints()
-        for k in keys:
-            b.model.AddHint(b.x[k], cur[k])
-        sub = _params(min(left(), sub_limit), workers, seed + rounds)
-        st = sub.Solve(b.model)
-        for var in saved:  # x variables are booleans: domain [0, 1]
-            var.domain[0], var.domain[1] = 0, 1
+            emps = set(_pick_cover_staff(p, rng, size[kind], cur))
+            first = rng.randrange(0, max(1, D - max(7, D // 2) + 1))
+            days = range(first, first + max(7, D // 2))
+        fixed = {(e, d): cur.get((e, d)) for e in range(E) for d in range(D) if not (e in emps and d in days)}
+        sub = build(p, fixed)
+        for (e, d, t), v in sub.x.items():
+            sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
+        solver = _params(min(left(), sub_limit), workers, seed + rounds)
+        st = solver.Solve(sub.model)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            val = int(round(sub.ObjectiveValue()))
+            cand = {k: t for k, t in cur.items() if k in fixed}
+            cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
+            val = objective(p, cand)
             if val <= best:
-                cur = {k: sub.Value(b.x[k]) for k in keys}
                 if val < best:
-                    log(f"round {rounds} {kind} size={size[kind]}: {best} -> {val}")
                     hist.append((time.perf_counter() - t0, val))
-                best = val
-        log(f"  round {rounds} {kind} size={size[kind]} {sub.StatusName(st)} {sub.WallTime():.2f}s best={best}")
+                cur, best = cand, val
+        log(f"  round {rounds} {kind} size={size[kind]} {solver.StatusName(st)} {solver.WallTime():.2f}s "
+            f"best={best}")
         # adapt the neighbourhood: grow when the sub-problem is proved quickly, shrink when it times out
-        if st == cp_model.OPTIMAL and sub.WallTime() < sub_limit / 3:
+        if st == cp_model.OPTIMAL and solver.WallTime() < sub_limit / 3:
             size[kind] = min(E if kind != "days" else D, size[kind] + 1)
         elif st != cp_model.OPTIMAL:
             size[kind] = max(2 if kind != "days" else 3, size[kind] - 1)
         if best <= math.ceil(bound - 1e-6):
-            return _result(p, cur, best, bound, True, t0, rounds, hist)
-    return _result(p, cur, best, bound, False, t0, rounds, hist)
+            return Result(cur, best, bound, True, time.perf_counter() - t0, rounds, hist)
+    return Result(cur, best, bound, False, time.perf_counter() - t0, rounds, hist)
 
 
-def _pick_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> list[int]:
-    """A random group of employees; half the time a group that shares shift types (they can swap work)."""
+def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> list[int]:
+    """Employees around a cover slot that is under- or over-staffed: those who could work it, those on it."""
     E = len(p.staff)
-    if rng.random() < 0.5:
+    count: dict[tuple[int, str], int] = {}
+    for (e, d), t in cur.items():
+        count[d, t] = count.get((d, t), 0) + 1
+    bad = [(d, t) for (d, t), (r, wu, wo) in p.cover.items()
+           if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
+    if not bad:
         return rng.sample(range(E), min(n, E))
-    t = rng.choice(p.shifts)
-    able = [e for e in range(E) if p.staff[e].max_shifts.get(t, 0) > 0]
-    rng.shuffle(able)
-    rest = [e for e in range(E) if e not in able[:n]]
+    d, t = rng.choice(bad)
+    near = [e for e in range(E) if p.can_work(e, d, t) or cur.get((e, d)) == t]
+    rng.shuffle(near)
+    rest = [e for e in range(E) if e not in set(near[:n])]
     rng.shuffle(rest)
-    return (able[:n] + rest)[:min(n, E)]
-
-
-def _result(p, cur, best, bound, optimal, t0, rounds, hist) -> Result:
-    roster = {(e, d): t for (e, d, t), v in cur.items() if v}
-    return Result(roster, best, bound, optimal, time.perf_counter() - t0, rounds, hist)
+    return (near[: max(1, n - n // 4)] + rest)[:min(n, E)]
 
 
 # ----------------------------------------------------------------------------- output, scoring, table
@@ -382,7 +407,7 @@ def score(instance: Path, solution: Path) -> tuple[int | None, bool, str]:
     if not SCORER.exists():
         return None, False, f"scorer not found at {SCORER}"
     out = subprocess.run([sys.executable, str(SCORER), str(instance), str(solution)], capture_output=True,
-                         text=True)
+                         text=True, check=False)
     last = (out.stdout.strip().splitlines() or [out.stderr.strip()])[-1]
     mt = re.match(r"objective=(\d+) feasible=(yes|no)", last)
     if not mt:

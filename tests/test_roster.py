@@ -243,3 +243,13 @@ def test_random_instances_pass_checker(seed):
     # the roster checked from the table alone (no codes, no period given) also passes
     rep = check(result.data, agents, cfg, start=START, days=days)
     assert rep.ok, [str(v) for v in rep.violations]
+
+
+def test_lp_lower_bound_is_valid(small_roster):
+    from wfm.roster.model import lp_lower_bound
+    from wfm.roster.problem import build_instance
+
+    cfg, agents, req, result = small_roster
+    lp = lp_lower_bound(build_instance(req, agents, cfg, START, 7), time_limit_s=20)
+    assert lp["lp_status"] == "optimal"
+    assert 0 <= lp["under_lower_bound_lp"] <= result.report.totals["under"]

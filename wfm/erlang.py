@@ -40,8 +40,11 @@ _quiet = np.errstate(under="ignore", over="ignore", divide="ignore")
 
 @_quiet
 def _log_expm1(v: np.ndarray) -> np.ndarray:
-    """log(exp(v) - 1) for v >= 0 without overflow (-inf at v = 0)."""
-    v = np.asarray(v, dtype=float)
+    """log(exp(v) - 1) for v >= 0 without overflow (-inf at v = 0).
+
+    v is a log of a quantity >= 1; rounding can leave it a hair below 0 (a tiny load), which means 0 here.
+    """
+    v = np.maximum(np.asarray(v, dtype=float), 0.0)
     out = np.empty_like(v)
     big = v > 30.0
     out[big] = v[big] + np.log1p(-np.exp(-v[big]))

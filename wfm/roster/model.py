@@ -452,11 +452,11 @@ def _lp_block(inst: Instance, days: list[int], time_limit_s: float):
         cols = list(ycol.values())
         if not cols:
             continue
-        coefs = [float(inst.options[k].paid_min) for (d, k) in ycol]
+        coefs = [inst.options[k].paid_min / 60 for (d, k) in ycol]
         lo = sum(hours_bounds(inst, inst.agents[ai], len(days))[0] for ai in ais)
         hi = sum(hours_bounds(inst, inst.agents[ai], len(days))[1] for ai in ais)
-        add_row(cols, coefs, hi)
-        add_row(cols, [-c for c in coefs], -lo)
+        add_row(cols, coefs, hi / 60)  # hours
+        add_row(cols, [-c for c in coefs], -lo / 60)
         off = 0 if period else max(0, need_off - (7 - len(days)))
         if off:
             add_row(cols, [1.0] * len(cols), len(ais) * (len(days) - off))
@@ -491,7 +491,7 @@ def _lp_block(inst: Instance, days: list[int], time_limit_s: float):
         return 0.0, "optimal", (0, 0)
     A_ub = sp.csr_matrix((r_v, (r_i, r_j)), shape=(len(b_ub), ncol))
     res = linprog(np.array(cost), A_ub=A_ub, b_ub=np.array(b_ub), bounds=np.column_stack([np.zeros(ncol), ub]),
-                  method="highs", options={"time_limit": float(time_limit_s)})
+                  method="highs-ipm", options={"time_limit": float(time_limit_s)})
     if res.status != 0:
         return None, str(res.message), (len(b_ub), ncol)
     return -float(res.fun), "optimal", (len(b_ub), ncol)
