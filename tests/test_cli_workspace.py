@@ -6,10 +6,14 @@ import pandas as pd
 import pytest
 
 
-def test_help_has_examples(cli):
-    for cmd in ("init", "validate", "demo"):
+def test_every_command_has_help_with_an_example(cli):
+    commands = ("init", "validate", "demo", "forecast", "backtest", "staff", "roster", "check", "export", "simulate",
+                "whatif")
+    code, out, _ = cli("--help")
+    assert code == 0 and all(c in out for c in commands)
+    for cmd in commands:
         code, out, _ = cli(cmd, "--help")
-        assert code == 0 and "Example: wfm " + cmd in out
+        assert code == 0 and "Example: wfm " + cmd in " ".join(out.split()), cmd
 
 
 def test_init_writes_a_workspace_that_validates(tmp_path, cli):
