@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -332,45 +333,66 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     E, D = len(p.staff), p.days
     size = {"staff": max(2, min(E, 4)), "cover": max(2, min(E, 4)), "days": min(D, 7), "mixed": max(2, min(E, 8))}
     rounds = 0
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
     while left() > 0.5:
-        rounds += 1
-        kind = rng.choice(("staff", "cover", "cover", "days", "mixed"))
-        emps, days = range(E), range(D)  # the free cells are emps x days
-        if kind == "staff":
-            emps = set(rng.sample(range(E), min(size[kind], E)))
-        elif kind == "cover":
-            emps = set(_pick_cover_staff(p, rng, size[kind], cur))
-        elif kind == "days":
-            first = rng.randrange(0, max(1, D - size[kind] + 1))
-            days = range(first, first + size[kind])
-        else:
-            emps = set(_pick_cover_staff(p, rng, size[kind], cur))
-            first = rng.randrange(0, max(1, D - max(7, D // 2) + 1))
-            days = range(first, first + max(7, D // 2))
-        fixed = {(e, d): cur.get((e, d)) for e in range(E) for d in range(D) if not (e in emps and d in days)}
-        sub = build(p, fixed)
-        for (e, d, t), v in sub.x.items():
-            sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
-        solver = _params(min(left(), sub_limit), workers, seed + rounds)
-        st = solver.Solve(sub.model)
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            cand = {k: t for k, t in cur.items() if k in fixed}
-            cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
-            val = objective(p, cand)
-            if val <= best:
+        # one sub-problem per core, each a single LP-heavy CP-SAT worker (faster proofs than a 2-worker solve)
+        steps = []
+        for _ in range(max(1, workers)):
+            rounds += 1
+            kind = rng.choice(("staff", "cover", "cover", "days", "mixed"))
+            steps.append((kind, _neighbourhood(p, rng, kind, size[kind], cur), seed + rounds))
+        limit = min(left(), sub_limit)
+        futures = [pool.submit(_lns_step, p, cur, cells, limit, sd) for _, cells, sd in steps]
+        for (kind, _, _), fut in zip(steps, futures):
+            st, wall, cand = fut.result()
+            val = objective(p, cand) if cand is not None else None
+            if val is not None and val <= best:
                 if val < best:
                     hist.append((time.perf_counter() - t0, val))
-                cur, best = cand, val
-        log(f"  round {rounds} {kind} size={size[kind]} {solver.StatusName(st)} {solver.WallTime():.2f}s "
-            f"best={best}")
-        # adapt the neighbourhood: grow when the sub-problem is proved quickly, shrink when it times out
-        if st == cp_model.OPTIMAL and solver.WallTime() < sub_limit / 3:
-            size[kind] = min(E if kind != "days" else D, size[kind] + 1)
-        elif st != cp_model.OPTIMAL:
-            size[kind] = max(2 if kind != "days" else 3, size[kind] - 1)
+                cur, best = cand, val  # the other step's candidate is judged on its own objective
+            log(f"  round {rounds} {kind} size={size[kind]} {st} {wall:.2f}s best={best}")
+            # adapt the neighbourhood: grow when the sub-problem is proved quickly, shrink when it times out
+            if st == "OPTIMAL" and wall < sub_limit / 3:
+                size[kind] = min(E if kind != "days" else D, size[kind] + 1)
+            elif st != "OPTIMAL":
+                size[kind] = max(2 if kind != "days" else 3, size[kind] - 1)
         if best <= math.ceil(bound - 1e-6):
-            return Result(cur, best, bound, True, time.perf_counter() - t0, rounds, hist)
-    return Result(cur, best, bound, False, time.perf_counter() - t0, rounds, hist)
+            break
+    pool.shutdown()
+    return Result(cur, best, bound, best <= math.ceil(bound - 1e-6), time.perf_counter() - t0, rounds, hist)
+
+
+def _neighbourhood(p: CurtoisProblem, rng: random.Random, kind: str, n: int, cur) -> set[tuple[int, int]]:
+    """The free cells (employee, day) of one LNS step."""
+    E, D = len(p.staff), p.days
+    emps, days = range(E), range(D)
+    if kind == "staff":
+        emps = set(rng.sample(range(E), min(n, E)))
+    elif kind == "cover":
+        emps = set(_pick_cover_staff(p, rng, n, cur))
+    elif kind == "days":
+        first = rng.randrange(0, max(1, D - n + 1))
+        days = range(first, first + n)
+    else:
+        emps = set(_pick_cover_staff(p, rng, n, cur))
+        first = rng.randrange(0, max(1, D - max(7, D // 2) + 1))
+        days = range(first, first + max(7, D // 2))
+    return {(e, d) for e in emps for d in days}
+
+
+def _lns_step(p: CurtoisProblem, cur, cells, limit: float, seed: int):
+    """Re-solve the free cells with everything else fixed to the incumbent: (status, seconds, roster or None)."""
+    fixed = {(e, d): cur.get((e, d)) for e in range(len(p.staff)) for d in range(p.days) if (e, d) not in cells}
+    sub = build(p, fixed)
+    for (e, d, t), v in sub.x.items():
+        sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
+    solver = _params(limit, 1, seed)
+    st = solver.Solve(sub.model)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver.StatusName(st), solver.WallTime(), None
+    cand = {k: t for k, t in cur.items() if k in fixed}
+    cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
+    return solver.StatusName(st), solver.WallTime(), cand
 
 
 def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> list[int]:

@@ -73,7 +73,7 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
                           hours_per_fte=config.rules.hours_per_week)
     console.print(f"Staffing: peak {int(requirements.groupby('interval_start')['agents'].sum().max())} agents "
                   f"on the phone; {len(agents)} agents on the books")
-    console.print(weekly.to_string(index=False))
+    console.print(weekly.to_string(index=False, float_format=lambda v: f"{v:,.1f}"), markup=False, highlight=False)
     _roster_stage(result, out, requirements, agents, config, start, days, console)
     return result
 
