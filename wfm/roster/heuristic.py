@@ -2,7 +2,7 @@
 
 Each agent's week(s) is a tiny CP-SAT model holding only that agent's rules (the same rule pieces as the full
 model) whose objective is the marginal coverage its shifts add to the residual demand; supervisors are solved
-together first because the supervisor-on-duty rule ties them. Two sweeps: build, then re-optimise each agent
+together first because the supervisor-on-duty rule ties them. Sweeps: build, then re-optimise each agent
 against everyone else. The result hints the full model (and is a complete roster on its own).
 """
 
@@ -132,7 +132,8 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
     others.sort(key=lambda ai: (-max(scarcity[g.skills[ai]]) if g.skills[ai].any() else 0, ai))
     per = max(0.05 * max(1, inst.days / 7), time_limit_s / max(1, (len(others) + 1) * sweeps) / 2)
     for sweep in range(sweeps):
-        if sweep and time.perf_counter() - t0 > time_limit_s * 0.6:
+        elapsed = time.perf_counter() - t0
+        if sweep and elapsed + elapsed / sweep > time_limit_s:  # another sweep (as long as the last) would not fit
             break
         if sups:
             if sweep:
