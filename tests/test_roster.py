@@ -253,3 +253,29 @@ def test_lp_lower_bound_is_valid(small_roster):
     lp = lp_lower_bound(build_instance(req, agents, cfg, START, 7), time_limit_s=20)
     assert lp["lp_status"] == "optimal"
     assert 0 <= lp["under_lower_bound_lp"] <= result.report.totals["under"]
+
+
+def test_job_rotation_moves_multi_skilled_agents_between_queues():
+    """With rotation.queue_rotation_weeks = 1, agents lean to a different skill each week; coverage holds."""
+    from wfm.roster.detail import rotation_focus
+
+    base_cfg = make_config()
+    cfg = dataclasses.replace(base_cfg, rotation=dataclasses.replace(base_cfg.rotation, queue_rotation_weeks=1))
+    agents = make_agents(days=14)
+    req = make_requirements(cfg, days=14)
+    off = build_roster(req, agents, base_cfg, START, 14, time_limit_s=6)
+    on = build_roster(req, agents, cfg, START, 14, time_limit_s=6)
+    assert on.report.ok, [str(v) for v in on.report.violations]
+
+    def focus_share(result, config) -> float:
+        queues = list(config.queues)
+        focus = rotation_focus(cfg, 14, [np.array([q in a.skills for q in queues]) for a in agents])
+        work = result.data[result.data["activity"] == "work"]
+        multi = {a.agent_id: i for i, a in enumerate(agents) if len(a.skills) > 1}
+        work = work[work["agent_id"].isin(multi)]
+        week = (pd.to_datetime(work["date"].astype(str)) - pd.Timestamp(START)).dt.days // 7
+        target = [queues[focus[multi[a]][w]] for a, w in zip(work["agent_id"], week)]
+        return float((work["queue"].to_numpy() == np.array(target)).mean())
+
+    assert focus_share(on, cfg) > focus_share(off, cfg) + 0.05  # measured: 0.47 -> 0.57 on this short-staffed case
+    assert on.report.totals["under"] <= off.report.totals["under"] * 1.1 + 5

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from wfm.config import Config
 from wfm.roster.problem import Duties, Instance
 
 WORK, BREAK, LUNCH = "work", "break", "lunch"
@@ -214,6 +215,7 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
                 at[p.start + j].append((i, j))
     last: dict[int, int] = {}
     nsk = [int(s.sum()) for s in skills]
+    focus = rotation_focus(inst.config, inst.days, skills)
     for t in range(H):
         if t not in at:
             continue
@@ -226,7 +228,30 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
             score = np.where(gap > 0, prio[qs] * gap + 1.0, -(got[qs] + 1) / np.maximum(r[qs], 0.5))
             prev = last.get(p.agent)
             score = score + np.where(qs == prev, 0.05, 0.0)
+            if focus is not None:  # job rotation: this period's focus queue wins where needs are alike
+                week = (p.start // inst.per_day) // 7
+                score = score + np.where(qs == focus[p.agent][week % len(focus[p.agent])], ROTATION_BONUS, 0.0)
             q = int(qs[int(np.argmax(score))])
             got[q] += 1
             last[p.agent] = q
             p.queues[j] = inst.queues[q]
+
+
+ROTATION_BONUS = 0.3  # in units of a priority-weighted relative gap: a preference, never at the cost of a real gap
+
+
+def rotation_focus(config: Config, days: int, skills: list[np.ndarray]) -> list[list[int]] | None:
+    """Per agent, the focus queue of each week under job rotation (`rotation.queue_rotation_weeks` = N > 0).
+
+    An agent cycles through their skills, changing focus every N weeks; agents are staggered so that not
+    everyone with the same skills rotates onto the same queue at once. None when rotation is off.
+    """
+    n = config.rotation.queue_rotation_weeks
+    if n <= 0:
+        return None
+    weeks = (days + 6) // 7
+    out = []
+    for ai, sk in enumerate(skills):
+        qs = [int(q) for q in np.nonzero(sk)[0]]
+        out.append([qs[(w // n + ai) % len(qs)] for w in range(weeks)] if qs else [-1] * weeks)
+    return out
