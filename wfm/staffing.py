@@ -70,6 +70,9 @@ def _check(cond: np.ndarray | bool, message: str, cls: type[StaffingError] = Sta
         raise cls(message)
 
 
+VANISHING_LOAD = 1e-250
+
+
 def _load(calls: Any, aht_s: Any, interval_s: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     calls_a = _arr("calls", calls)
     aht = np.asarray(aht_s, dtype=float) if aht_s is not None else None
@@ -84,6 +87,9 @@ def _load(calls: Any, aht_s: Any, interval_s: Any) -> tuple[np.ndarray, np.ndarr
     aht_b = np.where(np.isnan(aht_b), 0.0, aht_b)
     _check(aht_b < 0, "aht_s must not be negative")
     load = calls_b * aht_b / ivl
+    # A load below 1e-250 Erlangs is no load: the answer differs from zero load by less than that, and the
+    # Erlang A kernels would otherwise meet loads that underflow to 0 once scaled by patience / AHT.
+    load = np.where(load < VANISHING_LOAD, 0.0, load)
     return calls_b, aht_b, ivl, load
 
 
