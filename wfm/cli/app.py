@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from wfm.errors import OutputExistsError, Problem
+from wfm.errors import InputError, OutputExistsError, Problem
 
 app = typer.Typer(
     name="wfm",
@@ -36,3 +37,11 @@ def print_problems(problems: list[Problem]) -> None:
     for p in sorted(problems, key=lambda p: p.severity != "error"):
         style = "red" if p.severity == "error" else "yellow"
         err_console.print(str(p), style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    """A YYYY-MM-DD option value; bad input names the option (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,15 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from wfm.atomic import write_atomic, write_csv
-from wfm.cli.app import app, console, err_console, output_path
+from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, Problem
 
-
-def _parse_date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None
 
 
 @contextmanager
@@ -73,7 +66,7 @@ def forecast(
     from wfm.forecast import Forecaster
     from wfm.forecast.excel import write_forecast_xlsx
 
-    first = _parse_date(start, "--start")
+    first = parse_date(start, "--start")
     path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
     xlsx_path = path.with_suffix(".xlsx")
     if xlsx and xlsx_path.exists() and not force:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
 
-from wfm.cli.app import app, console, err_console, output_path
-from wfm.errors import InputError, Problem
+from wfm.cli.app import app, console, err_console, output_path, parse_date
 
-
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None
 
 
 @app.command(epilog="Example: wfm roster --requirements forecasts/requirements_2026-12-07_7d.csv "
@@ -47,7 +39,7 @@ def roster(
     from wfm.roster import RosterInfeasible, build_roster
     from wfm.roster.workbook import write_roster
 
-    first = _date(start, "--start")
+    first = parse_date(start, "--start")
     cfg = load_config(config)
     people = read_agents(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues))

@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from wfm.cli.app import app, console, err_console, output_path
+from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, Problem, Problems
 
 EXAMPLE = ("Example: wfm whatif --config config.toml --history history.csv --agents agents.xlsx --weeks 13 "
@@ -24,12 +24,6 @@ KEYS_HELP = (
     "add=NAME:LIKE[:FACTOR], remove=QUEUE[>INTO], hours=[QUEUE:]HH:MM-HH:MM[/shift|/drop], "
     "hire=N@DATE[/TRAINWEEKS[+RAMPWEEKS]], attrition=MONTHLY_RATE, training_weeks=W, ramp_weeks=W.")
 
-
-def _parse_date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None
 
 
 def _scenarios(specs: list[str], files: list[Path], grids: list[str]):
@@ -194,7 +188,7 @@ def whatif(
     scenarios = _scenarios(scenario, scenario_file, grid)
     if depth == "full" and agents is None:
         raise InputError([Problem("--depth", "full depth rosters the current agents: give --agents")])
-    first = _parse_date(start, "--start") if start else None
+    first = parse_date(start, "--start") if start else None
     cfg = load_config(config)
     staff = read_agents(agents, cfg) if agents is not None else None
 

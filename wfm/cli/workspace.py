@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
 import typer
 
-from wfm.cli.app import app, console, print_problems
-from wfm.errors import InputError, Problem
+from wfm.cli.app import app, console, print_problems, parse_date
 
 
 @app.command(epilog="Example: wfm init my-centre")
@@ -63,7 +61,7 @@ def demo(
     from wfm.demo import run_demo
     from wfm.sample import next_monday
 
-    first = _parse_date(start, "--start") if start else next_monday()
+    first = parse_date(start, "--start") if start else next_monday()
     t0 = time.perf_counter()
     result = run_demo(out, start=first, days=days, seed=seed, force=force, console=console)
     console.print(f"\nDone in {time.perf_counter() - t0:.0f} s. Files written:")
@@ -73,8 +71,3 @@ def demo(
         raise typer.Exit(result.exit_code)
 
 
-def _parse_date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError([Problem(option, f"{text!r} is not a date (YYYY-MM-DD)")]) from None
