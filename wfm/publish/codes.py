@@ -14,10 +14,11 @@ import pandas as pd
 
 from wfm.config import Config, ShiftTemplate
 from wfm.readers.agents import Agent
+from wfm.readers.roster import COLUMNS
 
 OFF, LEAVE, TRAINING_DAY = "OFF", "LEAVE", "TRN"
 CODE_RE = re.compile(r"^([A-Z])(\d{2})(\d{2})$")
-ROSTER_COLUMNS = ["agent_id", "date", "interval_start", "activity", "queue"]
+ROSTER_COLUMNS = COLUMNS  # the long table of the contract, defined with its reader
 
 
 def normalise_roster(roster: pd.DataFrame) -> pd.DataFrame:

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pandas as pd
 
+from wfm.readers.roster import COLUMNS
 from wfm.roster.detail import DayPlan
 from wfm.roster.problem import Instance
 
-COLUMNS = ["agent_id", "date", "interval_start", "activity", "queue"]
 
 
 def long_table(inst: Instance, plans: list[DayPlan]) -> pd.DataFrame:
