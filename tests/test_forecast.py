@@ -160,3 +160,28 @@ def test_interval_bounds_hold_the_mean(mean, sigma, phi):
     if mean >= 50:  # away from the integer steps of small counts the intervals nest
         lo95, hi95 = interval_bounds(np.array([mean]), np.array([sigma]), phi, 0.95)
         assert lo95[0] <= lo[0] + 1e-9 and hi95[0] >= hi[0] - 1e-9
+
+
+def test_aht_follows_time_of_day_weekends_and_a_recent_drift():
+    # AHT rose 15% over 4 weeks ending 5 weeks before the forecast (a new product): a 56-day mean lags it
+    hist = synth.history(D(2025, 3, 1), D(2025, 8, 24), seed=5, aht_drift_start=D(2025, 6, 22))
+    pred = Forecaster(country="US", workers=1).fit(hist).predict(D(2025, 8, 25), 7)  # before Labor Day
+    true = synth.aht_truth(pd.date_range("2025-08-25", periods=7), 30, D(2025, 6, 22)).ravel()
+    w = pred["calls"].to_numpy()
+    err = (w * np.abs(pred["aht_s"].to_numpy() - true)).sum() / (w * true).sum()
+    assert err < 0.015, err
+    day = pred.assign(d=pred["interval_start"].dt.day_of_week)
+    open_ = day["calls"] > 0
+    sat, wed = (day.loc[open_ & (day["d"] == d), "aht_s"].mean() for d in (5, 2))
+    assert sat / wed == pytest.approx(1.06, abs=0.015)
+
+
+def test_backtest_scores_aht_against_the_baselines():
+    hist = synth.history(D(2025, 6, 1), D(2025, 12, 31), seed=6, aht_drift_start=D(2025, 10, 1))
+    res = backtest(hist, horizon_days=14, folds=2, country="US", workers=1)
+    s = summarize(res).set_index(["queue", "method"])["aht_wape"]
+    assert s[("ALL", "wfm")] < min(s[("ALL", "seasonal_naive")], s[("ALL", "weekday_mean4")])
+    # workload-weighted: the sum of calls x |AHT error| over calls x AHT, at most the noise of a few calls' mean
+    assert 0.0 < s[("ALL", "wfm")] < 0.3
+    flat = backtest(synth.history(D(2025, 6, 1), D(2025, 9, 30), seed=6), horizon_days=7, folds=1, workers=1)
+    assert flat["aht_wape"].isna().all()  # no aht_s in the history: nothing to score

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -46,8 +47,11 @@ def test_backtest_command(cli, history_csv):
     assert code == 0, err
     assert "seasonal_naive" in out and "weekday_mean4" in out
     bt = pd.read_csv(history_csv.parent / "bt.csv")
-    assert {"fold", "queue", "method", "wape", "mase", "bias", "coverage"} <= set(bt.columns)
+    assert {"fold", "queue", "method", "wape", "mase", "bias", "coverage", "aht_wape"} <= set(bt.columns)
     assert set(bt["queue"]) == {"billing", "faults", "ALL"}
+    assert "AHT WAPE" in out
+    aht = bt[bt["fold"] == "all"].set_index(["queue", "method"])["aht_wape"]
+    assert aht[("billing", "wfm")] > 0 and np.isnan(aht[("faults", "wfm")])  # faults has no aht_s
 
 
 def test_help_has_example(cli):

@@ -34,9 +34,26 @@ def expected_daily(start: dt.date, end: dt.date, base: float, country: str = "CN
     return pd.DataFrame({"date": pd.to_datetime(cal["date"]), "expected": base * f})
 
 
+def aht_truth(dates: pd.DatetimeIndex, interval_minutes: int, drift_start: dt.date | None = None) -> np.ndarray:
+    """Mean AHT (days x slots): 300 s, 12% longer at 07:00 than at 15:00, 6% longer on weekends, and from
+    `drift_start` rising linearly by 15% over 4 weeks (a new product), then staying there."""
+    h = (np.arange(0, 1440, interval_minutes) + interval_minutes / 2) / 60
+    slot = 1 + 0.06 * np.cos((h - 7) / 16 * np.pi)
+    weekend = np.where(dates.day_of_week >= 5, 1.06, 1.0)
+    drift = np.ones(len(dates))
+    if drift_start is not None:
+        t = (dates - pd.Timestamp(drift_start)).days.to_numpy() / 28
+        drift = 1 + 0.15 * np.clip(t, 0, 1)
+    return 300.0 * (weekend * drift)[:, None] * slot[None, :]
+
+
 def history(start: dt.date, end: dt.date, *, base: float = 2000.0, queue: str = "billing", interval_minutes: int = 30,
-            seed: int = 0, country: str = "CN", special: dict | None = None, with_aht: bool = False) -> pd.DataFrame:
-    """A Poisson history (long frame) from the known structure; night intervals present as zeros."""
+            seed: int = 0, country: str = "CN", special: dict | None = None, with_aht: bool = False,
+            aht_drift_start: dt.date | None = None) -> pd.DataFrame:
+    """A Poisson history (long frame) from the known structure; night intervals present as zeros.
+
+    `with_aht`: flat AHT of about 280 s with noise; `aht_drift_start`: AHT per interval drawn around
+    `aht_truth` (the mean of that interval's calls' exponential handle times)."""
     rng = np.random.default_rng(seed)
     days = expected_daily(start, end, base, country, special=special)
     p = profile(interval_minutes)
@@ -48,6 +65,10 @@ def history(start: dt.date, end: dt.date, *, base: float = 2000.0, queue: str = 
                         "offered": calls.ravel().astype(int)})
     if with_aht:
         out["aht_s"] = np.where(out["offered"] > 0, 280.0 + rng.normal(0, 10, len(out)), np.nan)
+    if aht_drift_start is not None:
+        mean = aht_truth(pd.DatetimeIndex(days["date"]), interval_minutes, aht_drift_start).ravel()
+        n = np.maximum(out["offered"].to_numpy(), 1)
+        out["aht_s"] = np.where(out["offered"] > 0, rng.gamma(n, mean / n), np.nan)
     return out
 
 

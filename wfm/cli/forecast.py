@@ -133,14 +133,23 @@ def backtest(
         raise InputError([Problem(str(history), str(exc))]) from None
     summary = summarize(results)
     table = Table(title=f"Backtest: {folds} origins x {days} days, scored per 30 minutes ({opts['country']} holidays)")
-    for col in ("queue", "method", "WAPE", "MASE", "bias", "80% coverage"):
+    with_aht = summary["aht_wape"].notna().any()
+    columns = ["queue", "method", "WAPE", "MASE", "bias", "80% coverage"] + (["AHT WAPE"] if with_aht else [])
+    for col in columns:
         table.add_column(col, justify="left" if col in ("queue", "method") else "right")
     for row in summary.itertuples(index=False):
         cov = "" if row.coverage != row.coverage else f"{row.coverage:.0%}"
-        table.add_row(row.queue, row.method, f"{row.wape:.1%}", f"{row.mase:.2f}", f"{row.bias:+.1%}", cov)
+        cells = [row.queue, row.method, f"{row.wape:.1%}", f"{row.mase:.2f}", f"{row.bias:+.1%}", cov]
+        if with_aht:
+            cells.append("" if row.aht_wape != row.aht_wape else f"{row.aht_wape:.1%}")
+        table.add_row(*cells)
     console.print(table)
-    out_frame = summary.assign(fold="all").reindex(columns=["fold", "queue", "method", "wape", "mase", "bias", "coverage"])
-    detail = results.reindex(columns=["fold", "queue", "method", "wape", "mase", "bias", "coverage"])
+    if with_aht:
+        console.print("AHT WAPE: calls x |AHT error| over calls x AHT, per 30 minutes (the workload the AHT "
+                      "forecast misses).")
+    keep = ["fold", "queue", "method", "wape", "mase", "bias", "coverage", "aht_wape"]
+    out_frame = summary.assign(fold="all").reindex(columns=keep)
+    detail = results.reindex(columns=keep)
     import pandas as pd
 
     write_csv(pd.concat([detail.astype({"fold": str}), out_frame], ignore_index=True).round(5), path)

@@ -15,7 +15,7 @@ from wfm.parallel import map_tasks
 
 METHODS = ("wfm", "seasonal_naive", "weekday_mean4")
 RESULT_COLUMNS = ["fold", "origin", "queue", "method", "wape", "mase", "bias", "coverage",
-                  "actual", "abs_error", "error", "n"]
+                  "actual", "abs_error", "error", "n", "aht_wape", "aht_abs_error", "workload_s"]
 
 
 def origins(history: pd.DataFrame, horizon_days: int, folds: int, step_days: int | None = None) -> list[pd.Timestamp]:
@@ -46,7 +46,9 @@ def backtest(
 
     WAPE, MASE and bias are scored on totals per `score_minutes` (or the history's own interval when longer);
     coverage of the `level` interval at the history's interval, over intervals with calls forecast or seen.
-    Missing days are not scored.
+    When the history has `aht_s`, `aht_wape` scores the AHT forecast: sum over scored periods of
+    calls x |actual AHT - forecast AHT| (`aht_abs_error`) over the actual workload, calls x AHT (`workload_s`),
+    so a period weighs by its calls. Missing days are not scored.
     """
     frame = history.assign(interval_start=pd.to_datetime(history["interval_start"]))
     im = infer_interval_minutes(frame)
@@ -79,6 +81,7 @@ def _fold_task(task) -> pd.DataFrame:
     forecasts["seasonal_naive"] = seasonal_naive(train, start, days, interval_minutes=im)
     forecasts["weekday_mean4"] = weekday_mean(train, start, days, interval_minutes=im)
     actual = _actual_grid(test, queue, im, start, days)
+    actual_aht = _actual_grid(test, queue, im, start, days, "aht_s") if "aht_s" in test.columns else None
     scale = metrics.seasonal_scale(_aggregate(_train_series(train, queue, im), im, score_minutes), 7 * 1440 // score_minutes)
     rows = []
     for method, f in forecasts.items():
@@ -91,18 +94,23 @@ def _fold_task(task) -> pd.DataFrame:
         hi = f["calls_hi"].to_numpy().reshape(days, -1)[ok].ravel()
         a_n, f_n = actual[ok].ravel(), pred[ok].ravel()
         live = (a_n > 0) | (f_n > 0)  # closed intervals (nothing forecast, nothing came) say nothing of coverage
+        aht_err, workload = (np.nan, np.nan) if actual_aht is None else _aht_error(
+            a_n, actual_aht[ok].ravel(), f_n, f["aht_s"].to_numpy().reshape(days, -1)[ok].ravel(), im, score_minutes)
         rows.append({
             "fold": fold, "origin": start.date(), "queue": queue, "method": method,
             "wape": metrics.wape(a_s, f_s), "mase": metrics.mase(a_s, f_s, scale), "bias": metrics.bias(a_s, f_s),
             "coverage": metrics.coverage(a_n[live], lo[live], hi[live]),
             "actual": float(a_s.sum()), "abs_error": float(np.abs(a_s - f_s).sum()), "error": float((f_s - a_s).sum()),
             "n": int(len(a_s)),
+            "aht_wape": aht_err / workload if workload > 0 else np.nan, "aht_abs_error": aht_err, "workload_s": workload,
         })
     return pd.DataFrame(rows)
 
 
-def _actual_grid(test: pd.DataFrame, queue: str, im: int, start: pd.Timestamp, days: int) -> np.ndarray:
-    """Actuals (days x slots) over the horizon; NaN on days without rows."""
+def _actual_grid(test: pd.DataFrame, queue: str, im: int, start: pd.Timestamp, days: int,
+                 column: str = "offered") -> np.ndarray:
+    """Actuals of `column` (days x slots) over the horizon; NaN on days without rows (and, for AHT, in
+    intervals without a value)."""
     slots = 1440 // im
     out = np.full((days, slots), np.nan)
     if test.empty:
@@ -110,9 +118,30 @@ def _actual_grid(test: pd.DataFrame, queue: str, im: int, start: pd.Timestamp, d
     ts = test["interval_start"]
     di = (ts.dt.floor("D") - start).dt.days.to_numpy()
     si = ((ts - ts.dt.floor("D")).dt.total_seconds().to_numpy() // (im * 60)).astype(int)
-    out[np.unique(di)] = 0.0
-    out[di, si] = test["offered"].to_numpy(float)
+    if column == "offered":
+        out[np.unique(di)] = 0.0
+    out[di, si] = pd.to_numeric(test[column], errors="coerce").to_numpy(float)
     return out
+
+
+def _aht_error(calls: np.ndarray, aht: np.ndarray, f_calls: np.ndarray, f_aht: np.ndarray, im: int,
+               score_minutes: int) -> tuple[float, float]:
+    """(sum of calls x |AHT error|, sum of calls x AHT) over scoring periods with calls and a known AHT.
+
+    A period's actual AHT is the calls-weighted mean of its intervals; its forecast AHT is weighted by the
+    forecast calls (the plain mean where none are forecast)."""
+    known = np.isfinite(aht) & (calls > 0)
+    c = np.where(known, calls, 0.0)
+    work = _aggregate(c * np.nan_to_num(aht), im, score_minutes)
+    c_s = _aggregate(c, im, score_minutes)
+    fc = np.nan_to_num(f_calls)
+    fa = np.nan_to_num(f_aht)
+    f_w, f_c = _aggregate(fc * fa, im, score_minutes), _aggregate(fc, im, score_minutes)
+    f_mean = _aggregate(fa, im, score_minutes) / max(1, score_minutes // im)
+    f_aht_s = np.where(f_c > 0, f_w / np.maximum(f_c, 1e-12), f_mean)
+    scored = c_s > 0
+    a_aht_s = work[scored] / c_s[scored]
+    return float((c_s[scored] * np.abs(a_aht_s - f_aht_s[scored])).sum()), float(work[scored].sum())
 
 
 def _train_series(train: pd.DataFrame, queue: str, im: int) -> np.ndarray:
@@ -126,13 +155,14 @@ def _aggregate(flat: np.ndarray, im: int, score_minutes: int) -> np.ndarray:
 
 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:
-    """Per queue and method, plus queue `ALL`: pooled WAPE and bias, mean MASE and coverage over folds."""
+    """Per queue and method, plus queue `ALL`: pooled WAPE, bias and AHT WAPE, mean MASE and coverage over folds."""
     def agg(g: pd.DataFrame) -> pd.Series:
         return pd.Series({
             "wape": g["abs_error"].sum() / g["actual"].sum() if g["actual"].sum() > 0 else np.nan,
             "mase": g["mase"].mean(),
             "bias": g["error"].sum() / g["actual"].sum() if g["actual"].sum() > 0 else np.nan,
             "coverage": g["coverage"].mean(),
+            "aht_wape": g["aht_abs_error"].sum() / g["workload_s"].sum() if g["workload_s"].sum() > 0 else np.nan,
             "folds": g["fold"].nunique(),
         })
     per_queue = results.groupby(["queue", "method"], sort=True)[list(results.columns)].apply(agg).reset_index()

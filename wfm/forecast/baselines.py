@@ -1,4 +1,8 @@
-"""Benchmark forecasts: seasonal-naive (same interval last week) and the mean of the last 4 same weekdays."""
+"""Benchmark forecasts: seasonal-naive (same interval last week) and the mean of the last 4 same weekdays.
+
+Both apply their rule to AHT too when the history has `aht_s` (the mean weighted by calls); a slot without
+handled calls in the weeks used falls back to the queue's mean AHT over those weeks, then to `aht_s`.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from wfm.forecast.prep import infer_interval_minutes, queue_grid
 FALLBACK_WEEKS = 4
 
 
-def _frame(queue: str, start: dt.date, calls: np.ndarray, interval_minutes: int, aht_s: float) -> pd.DataFrame:
+def _frame(queue: str, start: dt.date, calls: np.ndarray, interval_minutes: int, aht_s) -> pd.DataFrame:
     days, slots = calls.shape
+    aht_s = np.ravel(aht_s) if np.ndim(aht_s) else aht_s
     starts = (np.datetime64(pd.Timestamp(start).date(), "m")
               + (np.arange(days * slots) * interval_minutes).astype("timedelta64[m]"))
     return pd.DataFrame({"interval_start": starts.astype("datetime64[us]"), "queue": queue, "calls": calls.ravel(),
@@ -29,8 +34,8 @@ def _per_queue(history: pd.DataFrame, start, days: int, interval_minutes: int | 
         rows = rows[rows["interval_start"] < start]
         grid = queue_grid(rows, str(queue), im, end=start - pd.Timedelta(days=1))
         target = pd.date_range(start, periods=days, freq="D")
-        calls = rule(grid.calls, grid.days, target)
-        parts.append(_frame(str(queue), start.date(), calls, im, aht_s))
+        calls, aht = rule(grid.calls, grid.aht, grid.days, target, aht_s)
+        parts.append(_frame(str(queue), start.date(), calls, im, aht))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -45,25 +50,47 @@ def _same_weekday_rows(hist_days: pd.DatetimeIndex, day: pd.Timestamp) -> np.nda
 def seasonal_naive(history: pd.DataFrame, start, days: int, *, interval_minutes: int | None = None,
                    aht_s: float = 300.0) -> pd.DataFrame:
     """Same interval one week earlier (the last observed week repeated; a missing day falls back a week)."""
-    def rule(calls, hist_days, target):
+    def rule(calls, aht, hist_days, target, default):
         out = np.zeros((len(target), calls.shape[1]))
+        used: list[list[int]] = []
         for i, day in enumerate(target):
+            rows = []
             for j in _same_weekday_rows(hist_days, day)[:FALLBACK_WEEKS]:
                 if np.isfinite(calls[j]).all():
                     out[i] = calls[j]
+                    rows = [j]
                     break
-        return out
+            used.append(rows)
+        return out, _aht_rule(calls, aht, used, default)
     return _per_queue(history, start, days, interval_minutes, aht_s, rule)
 
 
 def weekday_mean(history: pd.DataFrame, start, days: int, *, weeks: int = 4, interval_minutes: int | None = None,
                  aht_s: float = 300.0) -> pd.DataFrame:
     """Mean of the same interval on the last `weeks` observed same weekdays."""
-    def rule(calls, hist_days, target):
+    def rule(calls, aht, hist_days, target, default):
         out = np.zeros((len(target), calls.shape[1]))
+        used: list[list[int]] = []
         for i, day in enumerate(target):
             rows = [j for j in _same_weekday_rows(hist_days, day) if np.isfinite(calls[j]).all()][:weeks]
             if rows:
                 out[i] = calls[rows].mean(axis=0)
-        return out
+            used.append(rows)
+        return out, _aht_rule(calls, aht, used, default)
     return _per_queue(history, start, days, interval_minutes, aht_s, rule)
+
+
+def _aht_rule(calls: np.ndarray, aht: np.ndarray | None, used: list[list[int]], default: float):
+    """Per target day, the calls-weighted mean AHT per slot over the history days `used` for it."""
+    if aht is None:
+        return default
+    w = np.where(np.isfinite(aht) & np.isfinite(calls), np.nan_to_num(calls), 0.0)
+    wa = w * np.nan_to_num(aht)
+    out = np.full((len(used), calls.shape[1]), float(default))
+    for i, rows in enumerate(used):
+        if not rows:
+            continue
+        ws, was = w[rows].sum(axis=0), wa[rows].sum(axis=0)
+        day_mean = was.sum() / ws.sum() if ws.sum() > 0 else float(default)
+        out[i] = np.where(ws > 0, was / np.maximum(ws, 1e-12), day_mean)
+    return out

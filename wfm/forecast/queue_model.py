@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from wfm.forecast import daily
+from wfm.forecast.aht import fit_aht
 from wfm.forecast.prep import QueueGrid, mark_outages
 from wfm.forecast.profile import day_kinds, estimate_profiles
 
@@ -47,6 +48,7 @@ class QueueModel:
     closed_holidays: tuple[str, ...] = ()  # holidays (by name) the queue was closed on in the history
     makeup_closed: bool = False
     aht: np.ndarray | None = None  # (2, slots): workday / rest day
+    aht_settings: dict = field(default_factory=dict)
     default_aht_s: float = 300.0
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
@@ -197,8 +199,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     # 6. interval-level dispersion: the last 28 days against profiles from before them
     model.phi = _dispersion(calls, kinds, age)
     # 7. AHT per slot (workday / rest day)
-    if grid.aht is not None:
-        model.aht = _aht_profile(grid.aht, calls, kinds, age, settings.default_aht_s)
+    if grid.aht is not None and np.isfinite(grid.aht).any():
+        model.aht, model.aht_settings = fit_aht(grid.aht, calls, kinds, grid.interval_minutes, settings.default_aht_s)
     return model
 
 
@@ -259,21 +261,6 @@ def _dispersion(calls, kinds, age) -> float:
     num = ((x - m) ** 2 - m).sum()
     den = (m ** 2).sum()
     return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 0.0
-
-
-def _aht_profile(aht, calls, kinds, age, default) -> np.ndarray:
-    recent = (age < 56)[:, None]
-    w = np.where(recent & np.isfinite(aht) & np.isfinite(calls), np.nan_to_num(calls), 0.0)
-    a = np.nan_to_num(aht)
-    rest = np.isin(kinds, (5, 6, 7))
-    out = np.zeros((2, aht.shape[1]))
-    total_w = w.sum()
-    overall = (w * a).sum() / total_w if total_w > 0 else default
-    for g, mask in enumerate((~rest, rest)):
-        ws = w[mask].sum(axis=0)
-        s = (w[mask] * a[mask]).sum(axis=0)
-        out[g] = (s + 30.0 * overall) / (ws + 30.0)
-    return out
 
 
 def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed) -> np.ndarray:
