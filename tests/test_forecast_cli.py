@@ -32,7 +32,14 @@ def test_forecast_command_writes_csv_and_xlsx(cli, history_csv):
     assert f.loc[f["queue"] == "faults", "aht_s"].eq(300).all()  # no aht for faults: the default
     assert "300 s" not in out  # the history has an aht_s column
     wb = load_workbook(csv.with_suffix(".xlsx"))
-    assert wb.sheetnames == ["Forecast", "billing", "faults"] and wb["billing"]._charts
+    assert wb.sheetnames == ["Forecast", "Accuracy", "billing", "faults"] and wb["billing"]._charts
+    # the model's own backtest: per queue and overall, wfm and both baselines, WAPE as numbers
+    acc = pd.DataFrame(list(wb["Accuracy"].iter_rows(min_row=5, values_only=True)),
+                       columns=[c.value for c in wb["Accuracy"][4]])
+    assert set(acc["queue"]) == {"billing", "faults", "ALL"} and len(acc) == 9
+    wape = acc.set_index(["queue", "method"])["wape"]
+    assert 0 < wape[("ALL", "wfm")] < wape[("ALL", "weekday_mean4")] < 1
+    assert "WAPE" in out and "baseline" in out and "Backtest: the same model" in out
     code, _, err = cli("forecast", "--history", history_csv, "--start", "2026-02-02", "--days", "14")
     assert code == 2 and "--force" in err
     code, _, err = cli("forecast", "--history", history_csv, "--start", "2026-01-02", "--days", "14", "-o", "x.csv")

@@ -61,8 +61,11 @@ def forecast(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local cores)."),
     xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="Also write an Excel version with a chart per queue."),
+    accuracy_folds: int = typer.Option(2, "--accuracy-folds", min=0, max=12,
+                                       help="Backtest origins (a week apart) behind the accuracy report; 0 skips it."),
 ) -> None:
-    """Interval forecast of calls and AHT per queue, with an 80% prediction interval (calls_lo, calls_hi)."""
+    """Interval forecast of calls and AHT per queue, with an 80% prediction interval (calls_lo, calls_hi), and
+    the model's own accuracy on the same horizon in the last weeks of the history (rolling-origin backtest)."""
     from wfm.forecast import Forecaster
     from wfm.forecast.excel import write_forecast_xlsx
 
@@ -89,22 +92,61 @@ def forecast(
     for queue, notes in fc.notes.items():
         for note in notes:
             console.print(f"note: {queue}: {note}", markup=False, highlight=False)
+    accuracy, acc_title = _own_accuracy(frame, days, accuracy_folds, opts, hist.interval_minutes, scheduler)
     out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     write_csv(out_frame, path)
     written = [path]
     if xlsx:
-        write_atomic(xlsx_path, lambda p: write_forecast_xlsx(result, frame, p))
+        write_atomic(xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy, accuracy_title=acc_title))
         written.append(xlsx_path)
     table = Table(title=f"Forecast {first} + {days} days ({opts['country']} holidays)")
-    for col in ("queue", "calls", "calls/day", "peak/interval", "aht_s"):
+    columns = ["queue", "calls", "calls/day", "peak/interval", "aht_s"]
+    if accuracy is not None:
+        columns += ["WAPE", "baseline"]
+    for col in columns:
         table.add_column(col, justify="right" if col != "queue" else "left")
     for queue, g in result.groupby("queue", sort=True):
         w = (g["calls"] * g["aht_s"]).sum() / max(g["calls"].sum(), 1e-9)
-        table.add_row(str(queue), f"{g['calls'].sum():,.0f}", f"{g['calls'].sum() / days:,.0f}",
-                      f"{g['calls'].max():,.1f}", f"{w:,.0f}")
+        cells = [str(queue), f"{g['calls'].sum():,.0f}", f"{g['calls'].sum() / days:,.0f}",
+                 f"{g['calls'].max():,.1f}", f"{w:,.0f}"]
+        if accuracy is not None:
+            cells += _accuracy_cells(accuracy, str(queue))
+        table.add_row(*cells)
     console.print(table)
+    if accuracy is not None:
+        console.print(f"{acc_title}. WAPE = sum |actual - forecast| / sum actual; 'baseline' is the better of "
+                      "seasonal-naive and the mean of the last 4 same weekdays. `wfm backtest` for more.")
     for p in written:
         console.print(f"wrote {p}")
+
+
+def _own_accuracy(frame, days: int, folds: int, opts: dict, interval_minutes: int, scheduler: str | None):
+    """The forecaster's backtest on the last weeks of the history (`summarize` rows), or None when skipped or the
+    history is too short, with a one-line description."""
+    if folds <= 0:
+        return None, ""
+    from wfm.forecast import backtest as run_backtest
+    from wfm.forecast import summarize
+
+    horizon = min(days, 28)
+    try:
+        with _progress("backtesting (accuracy report)") as progress:
+            results = run_backtest(frame, horizon_days=horizon, folds=folds, step_days=7, scheduler=scheduler,
+                                   progress=progress, **opts)
+    except ValueError:
+        console.print("note: the history is too short to backtest this horizon: no accuracy report")
+        return None, ""
+    title = (f"Backtest: the same model fitted at {results['fold'].nunique()} origin(s) a week apart in the last weeks "
+             f"of the history, {horizon} days ahead each, scored per {max(30, interval_minutes)} minutes")
+    return summarize(results), title
+
+
+def _accuracy_cells(summary, queue: str) -> list[str]:
+    rows = summary[summary["queue"] == queue].set_index("method")["wape"]
+    if "wfm" not in rows or rows["wfm"] != rows["wfm"]:
+        return ["", ""]
+    base = rows.drop("wfm").min()
+    return [f"{rows['wfm']:.1%}", "" if base != base else f"{base:.1%}"]
 
 
 @app.command(epilog="Example: wfm backtest --history history.csv --country CN --days 28 --folds 4")

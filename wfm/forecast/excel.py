@@ -11,8 +11,13 @@ from openpyxl.chart import LineChart, Reference
 HISTORY_DAYS = 14  # days of history shown before the forecast in each chart
 
 
-def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, path: str | Path) -> None:
-    """Sheet `Forecast` (the CSV's columns) and one sheet per queue: hourly calls, history then forecast, charted."""
+ACCURACY_COLUMNS = ["queue", "method", "wape", "mase", "bias", "coverage", "aht_wape"]
+
+
+def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, path: str | Path,
+                        accuracy: pd.DataFrame | None = None, accuracy_title: str = "") -> None:
+    """Sheet `Forecast` (the CSV's columns), `Accuracy` (the model's backtest, `summarize` rows, when given) and
+    one sheet per queue: hourly calls, history then forecast, charted."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Forecast"
@@ -22,6 +27,8 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
         ws.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = 20
+    if accuracy is not None:
+        _accuracy_sheet(wb.create_sheet("Accuracy"), accuracy, accuracy_title)
     start = pd.to_datetime(forecast["interval_start"]).min()
     for queue, f in forecast.groupby("queue", sort=True):
         sheet = wb.create_sheet(str(queue)[:31])
@@ -49,6 +56,23 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=n + 1))
         sheet.add_chart(chart, "E2")
     wb.save(path)
+
+
+def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
+    ws.append([title or "Backtest of the forecasting model"])
+    ws.append(["WAPE = sum |actual - forecast| / sum actual; bias = (forecast - actual) / actual; coverage = share of "
+               "actuals inside the 80% interval; aht_wape = calls x |AHT error| / (calls x AHT)."])
+    ws.append([])
+    cols = [c for c in ACCURACY_COLUMNS if c in accuracy.columns]
+    ws.append(cols)
+    for row in accuracy[cols].itertuples(index=False):
+        ws.append([None if isinstance(v, float) and v != v else v for v in row])
+    for r in ws.iter_rows(min_row=5, min_col=3, max_col=len(cols)):
+        for cell in r:
+            cell.number_format = "0.0%" if cols[cell.column - 1] != "mase" else "0.00"
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 16
+    ws.freeze_panes = "A5"
 
 
 def _value(series: pd.Series, t) -> float | None:
