@@ -229,7 +229,33 @@ def speed():
             "load": os.getloadavg()[0]}
 
 
-def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float) -> str:
+def scale(n_queues: int = 300, years: float = 1.0) -> dict:
+    """A national centre: `n_queues` queues (the sample's six shapes, renamed) x `years` of 15-minute history,
+    fitted on the local cores (default workers), then 28 days predicted."""
+    import dataclasses
+    import resource
+
+    from wfm.sample.config_template import QUEUES
+    from wfm.sample.history import sample_history
+
+    specs = tuple(dataclasses.replace(QUEUES[i % len(QUEUES)], name=f"q{i:03d}_{QUEUES[i % len(QUEUES)].name}",
+                                      daily_calls=QUEUES[i % len(QUEUES)].daily_calls * (0.2 + (i % 7) / 5))
+                  for i in range(n_queues))
+    hist = sample_history(dt.date(2026, 3, 31), years=years, seed=1, queues=specs)
+    hist["queue"] = hist["queue"].astype("category")
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    fc = Forecaster(country="CN").fit(hist)
+    fit_s = time.perf_counter() - t0
+    pred = fc.predict(dt.date(2026, 4, 1), 28)
+    total_s = time.perf_counter() - t0
+    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return {"queues": n_queues, "rows": len(hist), "fit_s": fit_s, "total_s": total_s, "pred_rows": len(pred),
+            "peak_mb": peak_mb, "load": (load0, os.getloadavg()[0])}
+
+
+def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float, sc: dict | None = None) -> str:
     f = lambda v: "n/a" if v != v else f"{v:.1%}"  # noqa: E731
     lines = ["## Forecast (issue 4)", "",
              f"`benchmarks/bench_forecast.py`, {dt.date.today()}, {platform.python_version()}, 2 cores. Rolling origin: "
@@ -285,14 +311,25 @@ def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float) -> str:
     lines.append(f"Speed: fit + predict 28 days, {sp['queues']} queues x 2 years of 15-minute history ({sp['rows']:,} rows): "
                  f"wfm {sp['wfm_s']:.1f} s (2 local processes, 1-minute load average {sp['load']:.1f} on 2 cores); statsforecast AutoETS-daily + MSTL on the same series "
                  f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded).")
+    if sc:
+        lines += ["", f"Scale: a national centre of {sc['queues']} queues x 1 year of 15-minute history ({sc['rows']:,} rows; "
+                  "the sample's six demand shapes renamed, volumes 0.2-1.4x): fit on the local cores "
+                  f"{sc['fit_s']:.0f} s, fit + predict 28 days ({sc['pred_rows']:,} forecast rows) {sc['total_s']:.0f} s, "
+                  f"peak memory of one process {sc['peak_mb']:,.0f} MB, 1-minute load average {sc['load'][0]:.1f} before / "
+                  f"{sc['load'][1]:.1f} after (2 cores, shared). `--scheduler tcp://HOST:PORT` spreads the same tasks over "
+                  "a Dask cluster."]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
+    if "--scale-only" in sys.argv:
+        print(scale())
+        sys.exit(0)
     acc = accuracy()
     sp = speed()
     truth = aht_vs_truth()
+    sc = scale()
     print(acc.to_string())
-    print(sp, "AHT vs truth", truth)
-    update_section("forecast", markdown(acc, sp, truth))
+    print(sp, "AHT vs truth", truth, sc)
+    update_section("forecast", markdown(acc, sp, truth, sc))
     print(f"wrote {RESULTS}")
