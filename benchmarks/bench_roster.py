@@ -174,6 +174,7 @@ def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers:
             "violations": len(r.report.violations), "under": t["under_pct"], "over": t["over_pct"],
             "lb": lb, "lb_comb": lb_comb, "lb_lp": lb_lp, "lp_s": lp.get("lp_s"), "lp_status": lp.get("lp_status"),
             "gap": t["under_pct"] - lb, "status": r.stats["phase1_status"],
+            "reproducible": r.stats.get("reproducible"), "dtime": r.stats.get("deterministic_time"),
             "phase1_s": r.stats["phase1_s"], "detail_s": r.stats["detail_s"], "check_s": r.stats["check_s"],
             "pref": f"{r.stats['preferences_met']}/{r.stats['preferences_total']}", "events": events,
             "first_violations": [str(v) for v in r.report.violations[:5]]}
@@ -190,18 +191,20 @@ DEFAULT_CASES = [  # (kind, agents, weeks, time limit s)
 
 
 NOTES = (
-    "Reading the table. Phase 1 uses its whole time limit (CP-SAT keeps improving until the limit), so wall time "
-    "is set by the limit; what grows with size is the fixed part before the search (instance, the per-agent "
-    "heuristic, the hint completion, CP-SAT presolve of a model of ~100 variables per agent-week, 255k at 600 "
-    "agents x 4 weeks) and after it (detail placement and the checker, both linear in shifts). The lower bound is"
-    " the larger of the skill-set bounds (intervals where the requirement exceeds the skilled agents who could be"
-    " on duty) and an LP relaxation (`wfm.roster.model.lp_lower_bound`: agents pooled by skills and shift "
-    "options, continuous shift counts under weekly hours / days off / night caps, on-phone flows per interval and"
-    " queue, solved per week with HiGHS); the two coincide on these instances, so the remaining gap comes from "
-    "integrality and sequencing (whole agents on a 30-minute shift grid, break spacing, rest and rotation rules),"
-    " which a relaxation keeping hours and skills cannot see. Solver: FEASIBLE = CP-SAT's roster (started from "
-    "the per-agent heuristic's); HEURISTIC = the heuristic's roster was kept because it leaves fewer "
-    "under-staffed agent-intervals once breaks and queues are placed (CP-SAT optimises an hour-block proxy)."
+    "Reading the table. Phase 1 spends its whole budget (CP-SAT keeps improving until it is used), so wall time is "
+    "set by the limit; the budget is deterministic (CP-SAT deterministic time and counted heuristic work, calibrated "
+    "to seconds on this machine when idle), so the roster is the same on every run and a loaded machine takes longer "
+    "rather than finding less; what grows with size is the fixed part before the search (instance, the per-agent "
+    "heuristic, the hint completion, CP-SAT presolve of a model of ~100 variables per agent-week, 255k at 600 agents "
+    "x 4 weeks) and after it (detail placement and the checker, both linear in shifts). The lower bound is the "
+    "larger of the skill-set bounds (intervals where the requirement exceeds the skilled agents who could be on "
+    "duty) and an LP relaxation (`wfm.roster.model.lp_lower_bound`: agents pooled by skills and shift options, "
+    "continuous shift counts under weekly hours / days off / night caps, on-phone flows per interval and queue, "
+    "solved per week with HiGHS); the two coincide on these instances, so the remaining gap comes from integrality "
+    "and sequencing (whole agents on a 30-minute shift grid, break spacing, rest and rotation rules), which a "
+    "relaxation keeping hours and skills cannot see. Solver: FEASIBLE = CP-SAT's roster (started from the per-agent "
+    "heuristic's); HEURISTIC = the heuristic's roster was kept because it leaves fewer under-staffed agent-intervals "
+    "once breaks and queues are placed (CP-SAT optimises an hour-block proxy)."
 )
 
 

@@ -174,6 +174,17 @@ def test_small_roster_passes_checker(small_roster):
             assert not ((data["agent_id"] == a.agent_id) & (data["date"] == d)).any()
 
 
+def test_same_inputs_give_the_same_roster(small_roster):
+    """Budgets are deterministic, not wall-clock: building the same instance again gives the identical roster."""
+    cfg, agents, req, result = small_roster
+    again = build_roster(req, agents, cfg, START, 7, time_limit_s=4)
+    assert result.stats["reproducible"] and again.stats["reproducible"], again.stats["wall_capped"]
+    pd.testing.assert_frame_equal(again.data, result.data)
+    pd.testing.assert_frame_equal(again.codes, result.codes)
+    assert again.stats["objective"] == result.stats["objective"]
+    assert again.stats["deterministic_time"] == result.stats["deterministic_time"]
+
+
 def test_workbook_round_trip_and_check_cli(small_roster, tmp_path, cli):
     cfg, agents, req, result = small_roster
     path = write_roster(tmp_path / "r.xlsx", result.data, agents, cfg, start=START, days=7, requirements=req,

@@ -19,7 +19,9 @@ def roster(
     start: str = typer.Option(..., "--start", help="First day of the roster period (YYYY-MM-DD)."),
     days: int = typer.Option(7, "--days", min=1, max=62, help="Length of the roster period in days."),
     time_limit: float | None = typer.Option(None, "--time-limit", min=1.0,
-                                            help="Search time limit in seconds (default: config solver.time_limit_s)."),
+                                            help="Search budget in seconds (default: config solver.time_limit_s). "
+                                                 "Counted deterministically, so the same inputs give the same "
+                                                 "roster; a busy machine stops at 1.25x it by the clock."),
     previous: Path | None = typer.Option(None, "--previous", help="The previous period's roster workbook, so rest "
                                                                    "and consecutive-day rules hold across the boundary."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output workbook "

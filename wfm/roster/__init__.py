@@ -45,10 +45,16 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
                  time_limit_s: float | None = None, workers: int | None = None, seed: int | None = None,
                  previous: pd.DataFrame | None = None, progress: Callable[[dict], None] | None = None
                  ) -> RosterResult:
-    """Build and check a roster; raises `RosterInfeasible` (with the explanation) when the rules cannot hold."""
+    """Build and check a roster; raises `RosterInfeasible` (with the explanation) when the rules cannot hold.
+
+    The same inputs, workers and seed give the same roster: `time_limit_s` is turned into deterministic search
+    budgets (seconds on the reference machine, see `wfm.roster.model.Budget`), so it is only roughly the wall time.
+    The wall clock caps the search (`wall_cap`: 3 times the limit, at least a minute); `stats["reproducible"]` is
+    False (and `stats["wall_capped"]` names the stages) when that cap, not the budget, ended a search.
+    """
     from wfm.roster.detail import place
     from wfm.roster.explain import explain
-    from wfm.roster.model import solve_phase1
+    from wfm.roster.model import solve_phase1, wall_cap
     from wfm.roster.table import long_table, shift_codes
 
     t0 = time.perf_counter()
@@ -57,7 +63,8 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     inst = build_instance(requirements, agents, config, start, days, previous=prev)
     p1 = solve_phase1(inst, time_limit_s=limit * 0.9,
                       workers=workers or config.solver.workers,
-                      seed=config.solver.seed if seed is None else seed, progress=progress)
+                      seed=config.solver.seed if seed is None else seed, progress=progress,
+                      wall_cap_s=wall_cap(limit))
     if not p1.assignment:
         raise RosterInfeasible(explain(inst, time_limit_s=max(5.0, limit * 0.3)))
     t1 = time.perf_counter()
@@ -77,6 +84,9 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
         "objective": p1.objective,
         "objective_bound": p1.bound,
         "solutions": p1.solutions,
+        "deterministic_time": round(p1.dtime, 3),
+        "wall_capped": p1.wall_capped,
+        "reproducible": not p1.wall_capped,
         "expected_under_pct": None if p1.expected_short is None else 100 * p1.expected_short,
         "agents": len(agents),
         "shifts": len(p1.assignment),

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import Context
+from wfm.roster.model import DTIME_PER_S, Context, wall_cap
 from wfm.roster.problem import Instance
 from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds
 
@@ -21,6 +21,7 @@ def _clock(m):
 
 
 def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> list[str]:
+    """Plain-words lines naming the clash; `time_limit_s` (reference seconds) becomes a deterministic budget."""
     lines: list[str] = []
     for ai, a in enumerate(inst.agents):
         lo, _ = hours_bounds(inst, a, min(7, inst.days))
@@ -47,7 +48,8 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
     lits = list(ctx.assumptions.items())
     model.AddAssumptions([v for _, v in lits])
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_deterministic_time = time_limit_s * DTIME_PER_S  # the same core on every run
+    solver.parameters.max_time_in_seconds = wall_cap(time_limit_s)  # safety cap only
     solver.parameters.num_workers = 1  # cores are only reported by a single worker
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:

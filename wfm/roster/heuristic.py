@@ -4,6 +4,9 @@ Each agent's week(s) is a tiny CP-SAT model holding only that agent's rules (the
 model) whose objective is the marginal coverage its shifts add to the residual demand; supervisors are solved
 together first because the supervisor-on-duty rule ties them. Sweeps: build, then re-optimise each agent
 against everyone else. The result hints the full model (and is a complete roster on its own).
+
+Deterministic: every sub-model runs under CP-SAT's deterministic time, and the sweeps stop by a work estimate
+(model sizes and deterministic time, see `SUB_S_PER_ITEM`), never by the clock.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import Context, on_phone_profile
+from wfm.roster.model import DTIME_PER_S, Budget, Context, on_phone_profile, wall_cap
 from wfm.roster.problem import Instance
 from wfm.roster.rules import RULES
 
 SLOPES = (10.0, 20.0, 40.0)
+SUB_S_PER_ITEM = 2.8e-5  # building and loading one sub-model: seconds per variable and constraint (reference machine)
 
 
 def _sub_instance(inst: Instance, ais: list[int]) -> Instance:
@@ -26,8 +30,9 @@ def _sub_instance(inst: Instance, ais: list[int]) -> Instance:
 
 
 class Greedy:
-    def __init__(self, inst: Instance):
+    def __init__(self, inst: Instance, budget: Budget | None = None):
         self.inst = inst
+        self.budget = budget or Budget(float("inf"), time.perf_counter() + 3600.0)
         self.prof = [on_phone_profile(inst, k) for k in range(len(inst.options))]
         self.req = inst.req.astype(float)
         self.cov = np.zeros_like(self.req)  # assigned on-phone capacity per queue and interval
@@ -72,6 +77,7 @@ class Greedy:
             self.assign.pop((ai, d), None)
 
     def solve_group(self, ais: list[int], time_limit_s: float, seed: int = 0) -> bool:
+        """Best shifts of agents `ais` against the others' coverage, within `time_limit_s` reference seconds."""
         inst = self.inst
         sub = _sub_instance(inst, ais)
         model = cp_model.CpModel()
@@ -98,16 +104,18 @@ class Greedy:
                     v -= inst.options[k].paid_min / inst.interval
                     obj.append((int(round(v * 10)), ctx.x[si, d, k]))
         model.Maximize(sum(c * x for c, x in obj))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
+        proto = model.Proto()
+        self.budget.spent_s += SUB_S_PER_ITEM * (len(proto.variables) + len(proto.constraints))
+        dtime = max(0.05, time_limit_s) * DTIME_PER_S
+        solver = self.budget.solver(dtime, 1, seed)
         status = solver.Solve(model)
-        for more in (10, 100):  # a busy machine can starve a tiny time limit: retry before giving up
+        self.budget.record(solver, status, "construction")
+        for more in (10, 100):  # no solution within a tiny budget: retry with more before giving up
             if status != cp_model.UNKNOWN:
                 break
-            solver.parameters.max_time_in_seconds = max(0.05, time_limit_s) * more
+            solver = self.budget.solver(dtime * more, 1, seed)
             status = solver.Solve(model)
+            self.budget.record(solver, status, "construction")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         for si, ai in enumerate(ais):
@@ -119,11 +127,17 @@ class Greedy:
         return True
 
 
-def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, seed: int = 0
-              ) -> dict[tuple[int, int], int] | None:
-    """A feasible assignment (agent index, day) -> option, or None when some agent's rules cannot be met."""
-    t0 = time.perf_counter()
-    g = Greedy(inst)
+def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, seed: int = 0,
+              budget: Budget | None = None) -> dict[tuple[int, int], int] | None:
+    """A feasible assignment (agent index, day) -> option, or None when some agent's rules cannot be met.
+
+    `time_limit_s` is in seconds on the reference machine, spent by the deterministic accounting of `budget`
+    (whose wall-clock deadline is only a safety cap: a sweep is not started after it).
+    """
+    if budget is None:
+        budget = Budget(time_limit_s, time.perf_counter() + wall_cap(time_limit_s))
+    spent0 = budget.spent_s
+    g = Greedy(inst, budget)
     sups = [ai for ai, a in enumerate(inst.agents) if a.is_supervisor]
     others = [ai for ai, a in enumerate(inst.agents) if not a.is_supervisor]
     # scarce skills first: agents whose queues have the most demand per skilled agent
@@ -132,8 +146,11 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
     others.sort(key=lambda ai: (-max(scarcity[g.skills[ai]]) if g.skills[ai].any() else 0, ai))
     per = max(0.05 * max(1, inst.days / 7), time_limit_s / max(1, (len(others) + 1) * sweeps) / 2)
     for sweep in range(sweeps):
-        elapsed = time.perf_counter() - t0
-        if sweep and elapsed + elapsed / sweep > time_limit_s:  # another sweep (as long as the last) would not fit
+        used = budget.spent_s - spent0
+        if sweep and used + used / sweep > time_limit_s:  # another sweep (as long as the last) would not fit
+            break
+        if sweep and budget.wall_left() <= 0:
+            budget.cap("construction")
             break
         if sups:
             if sweep:

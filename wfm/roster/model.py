@@ -21,10 +21,69 @@ from ortools.sat.python import cp_model
 from wfm.roster.problem import Instance
 from wfm.roster.rules import RULES
 
-HEURISTIC_SWEEPS = 4  # at most; the construction stops sweeping when its time share is used
+HEURISTIC_SWEEPS = 4  # at most; the construction stops sweeping when its (deterministic) budget share is used
 SCALE = 4  # capacity in quarters of an agent-interval
 SLOPES = (10, 20, 40)  # penalty per unit of shortfall: up to 25%, 25-50%, above 50% of the requirement
 BREAKPOINTS = (0.25, 0.5)
+
+
+# Search budgets are deterministic so that the same inputs and seed give the same roster whatever the machine's
+# load: CP-SAT runs under `max_deterministic_time` (its work counter, not the clock), parallel CP-SAT interleaves its
+# workers deterministically, and the per-agent heuristic counts its work. A time limit in seconds is turned into
+# deterministic time with rates measured on the reference machine (2 cores, otherwise idle, OR-Tools 9.15); the
+# wall clock is only a safety cap, and a search it stopped is recorded as possibly not reproducible.
+DTIME_PER_S = 0.5  # single-worker CP-SAT (heuristic sub-models, hint completion, explanation): dtime per second
+# phase-1 improvement search (interleaved LNS): dtime per second and worker falls with the model's size, as every
+# neighbourhood copies and presolves the model (measured: 0.33 at 30k variables, 0.16 at 94k)
+LNS_DTIME_PER_WORKER_S = 0.63
+LNS_SIZE_VARS = 33_000
+BUILD_S_PER_VAR = 6e-5  # building the full model, its hint and loading them into CP-SAT: seconds per shift variable
+WALL_CAP = 1.25  # wall-clock safety cap, as a multiple of the time limit (a time limit is a promise) ...
+WALL_CAP_MIN_S = 60.0  # ... and at least this (short limits on a loaded machine)
+
+
+def wall_cap(time_limit_s: float) -> float:
+    """Seconds after which a search of `time_limit_s` (reference seconds) is cut short whatever its budget."""
+    return max(WALL_CAP_MIN_S, WALL_CAP * time_limit_s)
+
+
+@dataclass
+class Budget:
+    """A search budget in seconds on the reference machine, spent by deterministic estimates, with a wall cap.
+
+    `spent_s` only ever grows by deterministic amounts (CP-SAT deterministic time, counted model sizes), so every
+    decision taken from `left_s()` is the same on every run; `deadline` (wall clock) only bounds a run on a very
+    slow or overloaded machine, and `capped` names the stages it cut short.
+    """
+
+    seconds: float
+    deadline: float  # time.perf_counter() value of the wall-clock safety cap
+    spent_s: float = 0.0
+    dtime: float = 0.0  # CP-SAT deterministic time used
+    capped: list[str] = field(default_factory=list)
+
+    def left_s(self) -> float:
+        return self.seconds - self.spent_s
+
+    def wall_left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def solver(self, dtime: float, workers: int, seed: int, *, lns: bool = False) -> cp_model.CpSolver:
+        """A CP-SAT solver that stops after `dtime` deterministic time (or at the wall cap, whichever is first)."""
+        return _solver(dtime, workers, seed, wall_s=max(1.0, self.wall_left()), lns=lns)
+
+    def record(self, solver: cp_model.CpSolver, status: int, stage: str, rate: float = DTIME_PER_S) -> None:
+        """Account a finished CP-SAT solve; note the stage when the wall cap, not the budget, stopped it."""
+        dt_used = solver.deterministic_time
+        self.dtime += dt_used
+        self.spent_s += dt_used / rate
+        if stopped_by_wall(solver, status):
+            self.cap(stage)
+
+    def cap(self, stage: str) -> None:
+        """Note that the wall-clock cap cut `stage` short (its result may differ from run to run)."""
+        if stage not in self.capped:
+            self.capped.append(stage)
 
 
 @dataclass
@@ -37,6 +96,8 @@ class Phase1Result:
     solutions: int = 0
     expected_short: float | None = None  # expected under-staffing share (phase 1 view)
     history: list[dict] = field(default_factory=list)
+    dtime: float = 0.0  # CP-SAT deterministic time used
+    wall_capped: list[str] = field(default_factory=list)  # stages the wall-clock safety cap stopped (not reproducible)
 
 
 class Context:
@@ -229,45 +290,76 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
     return Built(model, ctx, short_total, total_req)
 
 
-def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _solver(dtime: float, workers: int, seed: int, *, wall_s: float, lns: bool = False) -> cp_model.CpSolver:
+    """CP-SAT limited by deterministic time `dtime`, with `wall_s` seconds as a safety cap only.
+
+    More than one worker (or `lns`) runs the interleaved search, which is deterministic whatever the thread timing;
+    `lns` keeps only the large-neighbourhood workers (improving a hinted solution, which is all phase 1 asks of it:
+    the full-model workers of the interleaved search would spend the whole budget in their first task).
+    """
     import os
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.2, time_limit_s)
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = bool(os.environ.get("WFM_CPLOG"))
+    p = solver.parameters
+    p.max_deterministic_time = max(0.05, dtime)
+    p.max_time_in_seconds = max(0.2, wall_s)
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    if workers > 1 or lns:
+        p.interleave_search = True
+    if lns:
+        p.use_lns_only = True
+    p.log_search_progress = bool(os.environ.get("WFM_CPLOG"))
     return solver
+
+
+def stopped_by_wall(solver: cp_model.CpSolver, status: int) -> bool:
+    """Whether a solve ended at its wall-clock cap rather than at its deterministic limit or with a proof."""
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return False
+    # by the clock alone: an interleaved search stopped mid-batch may still report its full deterministic time
+    return solver.wall_time >= 0.95 * solver.parameters.max_time_in_seconds
 
 
 def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed: int = 0,
                  block_minutes: int | None = None, progress: Callable[[dict], None] | None = None,
-                 hint: dict[tuple[int, int], int] | None = None) -> Phase1Result:
-    """Shift assignment: a feasible roster first (rules only), then coverage improved from it as a full hint."""
+                 hint: dict[tuple[int, int], int] | None = None, wall_cap_s: float | None = None) -> Phase1Result:
+    """Shift assignment: a feasible roster first (rules only), then coverage improved from it as a full hint.
+
+    Deterministic for the same instance, workers and seed: `time_limit_s` (seconds on the reference machine) is
+    spent by deterministic accounting (see `Budget`); the wall clock only caps the run at `wall_cap_s` seconds
+    (default `wall_cap(time_limit_s)`).
+    """
     t0 = time.perf_counter()
-    left = lambda: time_limit_s - (time.perf_counter() - t0)  # noqa: E731
+    budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
     if hint is None:
         from wfm.roster.heuristic import construct
 
         # the per-agent sweeps are a cheap coordinate descent on the true 15-minute coverage: at scale they beat
         # CP-SAT on the full model, so they get a larger share of the time (more sweeps when they fit)
-        hint = construct(inst, time_limit_s=max(1.0, min(left() * 0.3, 240.0)), sweeps=HEURISTIC_SWEEPS, seed=seed)
+        hint = construct(inst, time_limit_s=max(1.0, min(budget.left_s() * 0.3, 240.0)), sweeps=HEURISTIC_SWEEPS,
+                         seed=seed, budget=budget)
         if hint is not None and progress:
             progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
     if hint is None:
         feas = build_model(inst, coverage=False)
-        solver = _solver(min(left() * 0.4, max(5.0, left() * 0.2)), workers, seed)
+        limit = min(budget.left_s() * 0.4, max(5.0, budget.left_s() * 0.2))
+        solver = budget.solver(limit * DTIME_PER_S, 1, seed)
         status = solver.Solve(feas.model)
+        budget.record(solver, status, "feasibility")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Phase1Result(solver.StatusName(status), {}, wall_s=time.perf_counter() - t0)
+            return Phase1Result(solver.StatusName(status), {}, wall_s=time.perf_counter() - t0,
+                                dtime=budget.dtime, wall_capped=list(budget.capped))
         hint = {(ai, d): k for (ai, d, k), v in feas.ctx.x.items() if solver.Value(v)}
     full = build_model(inst, block_minutes=block_minutes)
+    budget.spent_s += len(full.ctx.x) * BUILD_S_PER_VAR
     # complete the hint: the same model with x fixed gives every auxiliary variable a value
     fixed = full.model.Clone()
     for (ai, d, k), v in full.ctx.x.items():
         fixed.Add(fixed.GetBoolVarFromProtoIndex(v.Index()) == (1 if hint.get((ai, d)) == k else 0))
-    solver = _solver(max(1.0, min(left() * 0.3, 20.0)), workers, seed)
+    solver = budget.solver(max(1.0, min(budget.left_s() * 0.3, 20.0)) * DTIME_PER_S, 1, seed)
     status = solver.Solve(fixed)
+    budget.record(solver, status, "hint completion")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = solver.ResponseProto().solution
         for i, val in enumerate(values):
@@ -275,9 +367,11 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     else:
         for (ai, d, k), v in full.ctx.x.items():
             full.model.AddHint(v, 1 if hint.get((ai, d)) == k else 0)
-    solver = _solver(left(), workers, seed)
+    rate = LNS_DTIME_PER_WORKER_S * max(1, workers) / (1 + len(full.model.Proto().variables) / LNS_SIZE_VARS)
+    solver = budget.solver(max(1.0, budget.left_s()) * rate, workers, seed, lns=True)
     cb = _Progress(full.short_total, full.total_req, progress, t0)
     status = solver.Solve(full.model, cb)
+    budget.record(solver, status, "improvement", rate)
     name = solver.StatusName(status)
     result = Phase1Result(name, {}, wall_s=time.perf_counter() - t0, solutions=cb.count, history=cb.history)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -297,6 +391,8 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
             and placed_under(inst, hint) < placed_under(inst, result.assignment):
         result.status = "HEURISTIC"
         result.assignment = dict(hint)
+    result.dtime = budget.dtime
+    result.wall_capped = list(budget.capped)
     return result
 
 
