@@ -109,3 +109,40 @@ def test_rule_pieces_reject_short_runs_and_forbidden_successions(curtois):
         c, {"L": w[0], "E": w[1]}, {"E": w[2], "L": w[3]}, {"L": {"E"}}, "r", 0))
     assert sols and all(not (s[0] and s[2]) for s in sols)
     assert any(s[0] and s[3] for s in sols) and any(s[1] and s[2] for s in sols)
+
+
+def test_large_instance_path_builds_one_employee_at_a_time(curtois, scorer, tmp_path, monkeypatch):
+    """Instances too large for the whole model (the held-out 13-24 reach 150 staff x 364 days x 32 shift types)
+    start from a roster built employee by employee: feasible by construction, then improved by LNS."""
+    from benchmarks.curtois_synth import generate
+
+    path = tmp_path / "synth.txt"
+    path.write_text(generate(days=56, staff=12, shifts=4, seed=3))
+    p = curtois.parse(path)
+    monkeypatch.setattr(curtois, "FULL_MODEL_MAX_CELLS", 0)  # take the large-instance path on a small instance
+    built = curtois.construct(p, time_limit=20.0, seed=1)
+    r = curtois.solve(p, time_limit=25.0, workers=2, seed=1)
+    assert r.objective is not None and r.objective <= curtois.objective(p, built)
+    for roster, value in ((built, curtois.objective(p, built)), (r.roster, r.objective)):
+        sol = tmp_path / "sol.csv"
+        curtois.write_csv(p, roster, sol)
+        inst = scorer.parse_instance(path)
+        ev = scorer.evaluate(inst, scorer.parse_solution(sol, inst))
+        assert ev.feasible, [v.message for v in ev.violations][:5]
+        assert ev.objective == value
+
+
+def test_an_employee_whose_rules_clash_is_named(curtois, tmp_path):
+    from benchmarks.curtois_synth import generate
+
+    text = generate(days=28, staff=4, shifts=2, seed=2)
+    lines = text.splitlines()
+    i = lines.index("SECTION_STAFF") + 1
+    f = lines[i].split(",")
+    f[3] = str(28 * 720)  # min total minutes beyond what 28 days of the longest shift can give
+    lines[i] = ",".join(f)
+    path = tmp_path / "clash.txt"
+    path.write_text("\n".join(lines) + "\n")
+    p = curtois.parse(path)
+    with pytest.raises(curtois.Infeasible, match=f"employee {f[0]}"):
+        curtois.construct(p, time_limit=10.0)
