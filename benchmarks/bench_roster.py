@@ -186,7 +186,7 @@ DEFAULT_CASES = [  # (kind, agents, weeks, time limit s)
     ("sample", None, 4, 240.0),
     ("scale", 150, 4, 240.0),
     ("scale", 300, 4, 480.0),
-    ("scale", 600, 4, 780.0),
+    ("scale", 600, 4, 600.0),
 ]
 
 

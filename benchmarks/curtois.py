@@ -18,8 +18,8 @@ Search: CP-SAT on the whole model for a first solution (and the proof on small i
 more than FULL_MODEL_MAX_CELLS (employee, day, shift type) options (the held-out Instance13-24 reach 150 staff x
 364 days x 32 types, several GB as one model), or when the whole model finds nothing in its share of the time,
 a first roster built one employee at a time (the hard rules are all per employee, so each step stays feasible;
-an employee whose own rules clash is named). Then large neighbourhood search: repeatedly free a group of employees (random, or those around an under/over-covered slot),
-or a window of days, or both; build the model of just those cells (everything else is a constant taken from the
+an employee whose own rules clash is named). Then large neighbourhood search: repeatedly free a group of
+employees (random, or those around an under/over-covered slot), or a window of days, or both; build the model of just those cells (everything else is a constant taken from the
 incumbent) and re-solve it with the incumbent as the hint, one single-worker sub-solve per core at a time. The LP
 relaxation of this model is tight (CP-SAT's LP bound is within ~0.5% of the optimum on Instance7 and 11), so the
 sub-solves use linearization level 2. Every solution written is checked with the independent scorer
