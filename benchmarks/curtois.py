@@ -349,11 +349,12 @@ def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, log=lambda *a
     order = sorted(range(E), key=lambda e: (count[e], e))
     cur: dict[tuple[int, int], str] = {}
     for i, e in enumerate(order):
-        # at least a second each: CP-SAT's presolve of a year-long employee model alone takes ~0.4 s
-        per = max(1.0, (time_limit - (time.perf_counter() - t0)) / (E - i))
+        # at least 1.2 s each: CP-SAT's presolve of a year-long employee model alone takes ~0.4 s, and with the LP
+        # (linearization level 2) its first solution is much closer to the employee's best than without it
+        per = max(1.2, (time_limit - (time.perf_counter() - t0)) / (E - i))
         cells = {(e, d) for d in range(D)}
         for attempt in range(3):
-            st, _, cand = _lns_step(p, cur, cells, per * (1 + 2 * attempt), seed + e, lp=False)
+            st, _, cand = _lns_step(p, cur, cells, per * (1 + 2 * attempt), seed + e)
             if cand is not None or st == "INFEASIBLE":
                 break
         if cand is None:
@@ -429,21 +430,40 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     return Result(cur, best, bound, best <= math.ceil(bound - 1e-6), time.perf_counter() - t0, rounds, hist)
 
 
+LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
+WINDOW_DAYS = 28
+
+
+def _window(rng: random.Random, D: int, length: int, around: int | None = None) -> range:
+    length = min(D, length)
+    if around is None:
+        first = rng.randrange(0, max(1, D - length + 1))
+    else:
+        first = min(max(0, around - rng.randrange(0, length)), D - length)
+    return range(first, first + length)
+
+
 def _neighbourhood(p: CurtoisProblem, rng: random.Random, kind: str, n: int, cur) -> set[tuple[int, int]]:
-    """The free cells (employee, day) of one LNS step."""
+    """The free cells (employee, day) of one LNS step. On long horizons the employee neighbourhoods free a
+    window of days (around the badly covered day for `cover`), so a step stays small enough to solve."""
     E, D = len(p.staff), p.days
     emps, days = range(E), range(D)
+    long = D > LONG_HORIZON
     if kind == "staff":
         emps = set(rng.sample(range(E), min(n, E)))
+        if long:
+            days = _window(rng, D, WINDOW_DAYS)
     elif kind == "cover":
-        emps = set(_pick_cover_staff(p, rng, n, cur))
+        picked, day = _pick_cover_staff(p, rng, n, cur)
+        emps = set(picked)
+        if long:
+            days = _window(rng, D, WINDOW_DAYS, day)
     elif kind == "days":
-        first = rng.randrange(0, max(1, D - n + 1))
-        days = range(first, first + n)
+        days = _window(rng, D, n)
     else:
-        emps = set(_pick_cover_staff(p, rng, n, cur))
-        first = rng.randrange(0, max(1, D - max(7, D // 2) + 1))
-        days = range(first, first + max(7, D // 2))
+        picked, day = _pick_cover_staff(p, rng, n, cur)
+        emps = set(picked)
+        days = _window(rng, D, max(7, min(D // 2, WINDOW_DAYS if long else D)), day if long else None)
     return {(e, d) for e in emps for d in days}
 
 
@@ -462,8 +482,9 @@ def _lns_step(p: CurtoisProblem, cur, cells, limit: float, seed: int, lp: bool =
     return solver.StatusName(st), solver.WallTime(), cand
 
 
-def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> list[int]:
-    """Employees around a cover slot that is under- or over-staffed: those who could work it, those on it."""
+def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> tuple[list[int], int | None]:
+    """Employees around a cover slot that is under- or over-staffed (those who could work it, those on it),
+    and its day (None when every slot is met)."""
     E = len(p.staff)
     count: dict[tuple[int, str], int] = {}
     for (e, d), t in cur.items():
@@ -471,13 +492,13 @@ def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> lis
     bad = [(d, t) for (d, t), (r, wu, wo) in p.cover.items()
            if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
     if not bad:
-        return rng.sample(range(E), min(n, E))
+        return rng.sample(range(E), min(n, E)), None
     d, t = rng.choice(bad)
     near = [e for e in range(E) if p.can_work(e, d, t) or cur.get((e, d)) == t]
     rng.shuffle(near)
     rest = [e for e in range(E) if e not in set(near[:n])]
     rng.shuffle(rest)
-    return (near[: max(1, n - n // 4)] + rest)[:min(n, E)]
+    return (near[: max(1, n - n // 4)] + rest)[:min(n, E)], d
 
 
 # ----------------------------------------------------------------------------- output, scoring, table
@@ -629,6 +650,17 @@ NOTES = """Why plain CP-SAT is far off on the larger instances, and what this do
   optimum 4,040). Generic LNS improves them slowly; the structured LNS here (groups of employees who could
   fill an under/over-covered slot, day windows) with two single-worker sub-solves in parallel gets Instance10 and
   11 within 0.2% in 60 s. Instance12 (10 shift types) is the one still far off at 60 s.
+
+Instances larger than these (the held-out Instance13-24 reach 150 staff x 364 days x 32 shift types):
+
+- Not tested on the real ones (held out). On synthetic instances of their sizes (`benchmarks/curtois_synth.py
+  --like 24`, parameters like Instance1-12), building the whole model took 4.6 GB and found no solution in its
+  share of 300 s. Above 200,000 (employee, day, shift type) options the search now starts from a roster built
+  one employee at a time (the hard rules are all per employee, so each step keeps the roster feasible; an
+  employee whose rules clash is named), and on horizons over 8 weeks LNS frees 28-day windows. The
+  Instance24-size synthetic then gets a feasible roster confirmed by the scorer: 57,808 after the construction
+  (half the budget), 31,593 at 600 s, under 0.5 GB (the construction without the LP in each employee's solve
+  reached only 119k, and 79k at 600 s). There is no best known value for those sizes to compare against.
 
 Rule pieces (`wfm/roster/rules.py`):
 
