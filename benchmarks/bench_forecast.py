@@ -128,9 +128,9 @@ def oracles(frame, country, days) -> dict[str, float]:
         for queue, rows in test.groupby("queue"):
             actual = _actual_grid(rows.reset_index(drop=True), str(queue), im, o, days)
             ok = np.isfinite(actual).all(axis=1)
-            kk = max(1, SCORE_MIN // im)
-            a = actual[ok].reshape(ok.sum(), -1, kk).sum(axis=2)
-            f = p.loc[p["queue"] == queue, "calls"].to_numpy().reshape(days, -1)[ok].reshape(ok.sum(), -1, kk).sum(axis=2)
+            a = _aggregate(actual[ok].ravel(), im, SCORE_MIN).reshape(ok.sum(), -1)
+            pred = p.loc[p["queue"] == queue, "calls"].to_numpy().reshape(days, -1)[ok]
+            f = _aggregate(pred.ravel(), im, SCORE_MIN).reshape(ok.sum(), -1)
             lam = f[f > 0]
             small, big = lam[lam <= 150], lam[lam > 150]  # E|Y - lam| by the normal approximation above 150
             acc["poisson_floor"][0] += float((stats.poisson.pmf(k[None, :], small[:, None])

@@ -272,15 +272,20 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
         on = on_slot.get((d, t), [])
         free = [v for v in on if not isinstance(v, int)]
         n = sum(v for v in on if isinstance(v, int))
-        cost = lambda k, r=r, wu=wu, wo=wo: wu * max(0, r - k) + wo * max(0, k - r)  # noqa: E731
         if len(free) <= 1:  # a constant, or linear in the one free cell (LNS steps, the construction)
-            terms.append(cost(n) + (cost(n + 1) - cost(n)) * free[0] if free else cost(n))
+            base = cover_penalty(n, r, wu, wo)
+            terms.append(base + (cover_penalty(n + 1, r, wu, wo) - base) * free[0] if free else base)
             continue
         pen, _, _ = rules.soft_cover(m, sum(on), r, wu, wo, E, f"cover_{d}_{t}")
         terms.append(pen)
     obj = sum(terms)
     m.Minimize(obj)
     return Built(m, x, obj)
+
+
+def cover_penalty(assigned: int, required: int, w_under: int, w_over: int) -> int:
+    """The benchmark's penalty of one cover slot with `assigned` employees on it."""
+    return w_under * max(0, required - assigned) + w_over * max(0, assigned - required)
 
 
 def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
@@ -292,7 +297,7 @@ def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
         count[d, t] = count.get((d, t), 0) + 1
     for (d, t), (r, wu, wo) in p.cover.items():
         n = count.get((d, t), 0)
-        val += wu * max(0, r - n) + wo * max(0, n - r)
+        val += cover_penalty(n, r, wu, wo)
     return val
 
 

@@ -49,8 +49,8 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
 
     The same inputs, workers and seed give the same roster: `time_limit_s` is turned into deterministic search
     budgets (seconds on the reference machine, see `wfm.roster.model.Budget`), so it is only roughly the wall time.
-    The wall clock caps the search (`wall_cap`: 3 times the limit, at least a minute); `stats["reproducible"]` is
-    False (and `stats["wall_capped"]` names the stages) when that cap, not the budget, ended a search.
+    The wall clock only caps the search (at `wall_cap(limit)` seconds); `stats["reproducible"]` is False (and
+    `stats["wall_capped"]` names the stages) when that cap, not the budget, ended a search.
     """
     from wfm.roster.detail import place
     from wfm.roster.explain import explain
