@@ -15,7 +15,16 @@ import pandas as pd
 
 DAY_COLUMNS = [
     "date", "weekday", "is_holiday", "holiday_name", "is_makeup_workday", "is_workday", "holiday_period", "special",
+    "is_weekend",
 ]
+NO_COUNTRY = "NONE"  # `--country none`: no public holidays, a Saturday-Sunday weekend
+
+
+class _NoHolidays(dict):
+    """The calendar of `--country none`: no holidays, no make-up days, the usual weekend."""
+
+    weekend = frozenset({5, 6})
+    weekend_workdays: frozenset = frozenset()
 
 
 class UnknownCountryError(ValueError):
@@ -23,11 +32,20 @@ class UnknownCountryError(ValueError):
 
 
 def country_holidays(country: str, years: Iterable[int]) -> holidays_lib.HolidayBase:
-    """The `holidays` calendar of `country` (ISO code such as `CN`) for `years`."""
+    """The `holidays` calendar of `country` (ISO code such as `CN`, or `none`) for `years`."""
+    if country.upper() == NO_COUNTRY:
+        return _NoHolidays()  # type: ignore[return-value]
     try:
         return holidays_lib.country_holidays(country.upper(), years=sorted(set(years)))
     except NotImplementedError as exc:
-        raise UnknownCountryError(f"unknown holiday country {country!r} (use an ISO code such as CN, US, GB)") from exc
+        raise UnknownCountryError(f"unknown holiday country {country!r} (use an ISO code such as CN, US, GB, "
+                                  f"or none)") from exc
+
+
+def weekend_days(country: str) -> frozenset[int]:
+    """The country's weekend as weekday numbers (Monday = 0): Saturday-Sunday in most, Friday-Saturday in
+    Saudi Arabia or Israel, Friday alone in Iran (from the `holidays` package)."""
+    return frozenset(int(d) for d in getattr(country_holidays(country, [2000]), "weekend", {5, 6}))
 
 
 def day_calendar(
@@ -41,13 +59,15 @@ def day_calendar(
 ) -> pd.DataFrame:
     """One row per day from `start` to `end` inclusive with columns `DAY_COLUMNS`.
 
-    `is_workday` is True for Monday-Friday that are not holidays and for make-up working days (weekend days
+    `is_weekend` marks the country's weekend days (Saturday-Sunday in most countries, Friday-Saturday in some).
+    `is_workday` is True for non-weekend days that are not holidays and for make-up working days (weekend days
     the law makes working days). `holiday_period` is True for every day of a run of consecutive non-working
     days that contains a holiday (the weekend inside a Spring Festival week too). `special` holds the user's label for the day (empty string if none).
     """
     days = pd.date_range(start, end, freq="D")
     cal = country_holidays(country, range(start.year, end.year + 1)) if len(days) else {}
     makeup = set(getattr(cal, "weekend_workdays", set())) | set(extra_workdays)
+    weekend = frozenset(int(d) for d in getattr(cal, "weekend", {5, 6})) if len(days) else frozenset({5, 6})
     extra_h = set(extra_holidays)
     special = dict(special_days or {})
     rows = []
@@ -57,9 +77,11 @@ def day_calendar(
         if d in extra_h:
             name = name or "holiday"
         is_holiday = name is not None
-        is_makeup = d in makeup and d.weekday() >= 5
-        is_workday = (d.weekday() < 5 and not is_holiday) or d in makeup
-        rows.append([d, d.weekday(), is_holiday, name or "", is_makeup, is_workday, False, special.get(d, "")])
+        in_weekend = d.weekday() in weekend
+        is_makeup = d in makeup and in_weekend
+        is_workday = (not in_weekend and not is_holiday) or d in makeup
+        rows.append([d, d.weekday(), is_holiday, name or "", is_makeup, is_workday, False, special.get(d, ""),
+                     in_weekend])
     _mark_holiday_periods(rows)
     return pd.DataFrame(rows, columns=DAY_COLUMNS)
 

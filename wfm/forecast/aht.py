@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from wfm.forecast.profile import REST
-
 WINDOW_DAYS = 182
 HALF_LIVES = (14.0, 28.0, 56.0, 112.0)
 LEVEL_DAYS = (0, 7, 14, 28)  # 0: no separate level
@@ -23,12 +21,11 @@ HOLDOUT_DAYS = 28
 DEFAULTS = (56.0, 0.25, 0)
 
 
-def fit_aht(aht: np.ndarray, calls: np.ndarray, kinds: np.ndarray, interval_minutes: int, default: float
+def fit_aht(aht: np.ndarray, calls: np.ndarray, rest: np.ndarray, interval_minutes: int, default: float
             ) -> tuple[np.ndarray, dict]:
     """The (2, slots) AHT pattern (workday, rest day) and the chosen settings.
 
-    `aht` and `calls` are (days, slots) with NaN where unknown; `kinds` the day kind per day."""
-    rest = np.isin(kinds, REST)
+    `aht` and `calls` are (days, slots) with NaN where unknown; `rest` is True on rest-like days."""
     w = np.where(np.isfinite(aht) & np.isfinite(calls), np.nan_to_num(calls), 0.0)
     a = np.nan_to_num(aht)
     n = len(aht)

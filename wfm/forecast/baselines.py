@@ -47,21 +47,39 @@ def _same_weekday_rows(hist_days: pd.DatetimeIndex, day: pd.Timestamp) -> np.nda
     return np.arange(first, -1, -7)
 
 
+def naive_rows(calls: np.ndarray, hist_days: pd.DatetimeIndex, target: pd.DatetimeIndex) -> list[list[int]]:
+    """Per target day, the history row seasonal-naive copies: the latest complete same weekday (up to
+    `FALLBACK_WEEKS` back), or none."""
+    complete = np.isfinite(calls).all(axis=1)
+    out = []
+    for day in target:
+        rows = [j for j in _same_weekday_rows(hist_days, day)[:FALLBACK_WEEKS] if complete[j]][:1]
+        out.append(rows)
+    return out
+
+
+def mean_rows(calls: np.ndarray, hist_days: pd.DatetimeIndex, target: pd.DatetimeIndex, weeks: int = 4
+              ) -> list[list[int]]:
+    """Per target day, the last `weeks` complete same weekdays of the history."""
+    complete = np.isfinite(calls).all(axis=1)
+    return [[j for j in _same_weekday_rows(hist_days, day) if complete[j]][:weeks] for day in target]
+
+
+def rows_mean(calls: np.ndarray, used: list[list[int]]) -> np.ndarray:
+    """(len(used), slots): the mean of the history rows listed per target day (zero where none)."""
+    out = np.zeros((len(used), calls.shape[1]))
+    for i, rows in enumerate(used):
+        if rows:
+            out[i] = calls[rows].mean(axis=0)
+    return out
+
+
 def seasonal_naive(history: pd.DataFrame, start, days: int, *, interval_minutes: int | None = None,
                    aht_s: float = 300.0) -> pd.DataFrame:
     """Same interval one week earlier (the last observed week repeated; a missing day falls back a week)."""
     def rule(calls, aht, hist_days, target, default):
-        out = np.zeros((len(target), calls.shape[1]))
-        used: list[list[int]] = []
-        for i, day in enumerate(target):
-            rows = []
-            for j in _same_weekday_rows(hist_days, day)[:FALLBACK_WEEKS]:
-                if np.isfinite(calls[j]).all():
-                    out[i] = calls[j]
-                    rows = [j]
-                    break
-            used.append(rows)
-        return out, _aht_rule(calls, aht, used, default)
+        used = naive_rows(calls, hist_days, target)
+        return rows_mean(calls, used), _aht_rule(calls, aht, used, default)
     return _per_queue(history, start, days, interval_minutes, aht_s, rule)
 
 
@@ -69,14 +87,8 @@ def weekday_mean(history: pd.DataFrame, start, days: int, *, weeks: int = 4, int
                  aht_s: float = 300.0) -> pd.DataFrame:
     """Mean of the same interval on the last `weeks` observed same weekdays."""
     def rule(calls, aht, hist_days, target, default):
-        out = np.zeros((len(target), calls.shape[1]))
-        used: list[list[int]] = []
-        for i, day in enumerate(target):
-            rows = [j for j in _same_weekday_rows(hist_days, day) if np.isfinite(calls[j]).all()][:weeks]
-            if rows:
-                out[i] = calls[rows].mean(axis=0)
-            used.append(rows)
-        return out, _aht_rule(calls, aht, used, default)
+        used = mean_rows(calls, hist_days, target, weeks)
+        return rows_mean(calls, used), _aht_rule(calls, aht, used, default)
     return _per_queue(history, start, days, interval_minutes, aht_s, rule)
 
 

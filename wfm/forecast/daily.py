@@ -1,7 +1,8 @@
 """The daily-volume model: robust, recency-weighted ridge regression of log daily calls on calendar effects,
 plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
 
-Effects: weekday (a make-up working day counts as an average workday, a weekday holiday as a rest day),
+Effects: weekday (a make-up working day counts as an average workday-like weekday, a holiday on a working day
+as the queue's quietest weekday),
 holiday periods with a deviation per named holiday, the official holiday itself, the last workday before and
 the first after a holiday period, make-up working days, the user's special days (one effect per label),
 month-start days (bill dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
@@ -42,6 +43,8 @@ class DailySpec:
     month_start: bool = True
     holiday_names: list[str] = field(default_factory=list)
     special_labels: list[str] = field(default_factory=list)
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # workday-like weekdays, learned per queue
+    quietest: int = 6  # the weekday a holiday on a working day behaves like, learned per queue
 
 
 def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
@@ -80,10 +83,12 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     rest = flags["rest"].to_numpy(bool)
     cols: dict[str, np.ndarray] = {"const": np.ones(len(cal))}
-    kind = np.where(rest & (wd < 5), 6, wd)  # a weekday off behaves like a Sunday
+    weekend = cal["is_weekend"].to_numpy(bool) if "is_weekend" in cal else wd >= 5
+    kind = np.where(rest & ~weekend, spec.quietest, wd)  # a working day off behaves like the quietest weekday
     for k in range(1, 7):
         col = (kind == k).astype(float)
-        col[makeup] = 0.2 if k < 5 else 0.0  # a make-up working day is an average workday (Mon is the base)
+        # a make-up working day is an average workday-like weekday (Monday is the base)
+        col[makeup] = 1.0 / len(spec.workdays) if k in spec.workdays else 0.0
         cols[f"wd{k}"] = col
     period = cal["holiday_period"].to_numpy(bool)
     cols["hper"] = period.astype(float)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+import numpy as np
 import pandas as pd
 
 from wfm.calendar import day_calendar
-from wfm.forecast.prep import infer_interval_minutes, queue_grid
+from dataclasses import replace
+
+from wfm.forecast import select
+from wfm.forecast.prep import QueueGrid, infer_interval_minutes, queue_grid
 from wfm.forecast.queue_model import QueueModel, Settings, fit_queue
 from wfm.parallel import map_tasks
 
@@ -44,6 +48,9 @@ class Forecaster:
         scheduler: str | None = None,
         workers: int | None = None,
         progress: Callable[[int, int], object] | None = None,
+        horizon_days: int = 28,
+        selection_folds: int = 3,
+        score_minutes: int = 30,
     ):
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1")
@@ -58,7 +65,12 @@ class Forecaster:
         self.scheduler = scheduler
         self.workers = workers
         self.progress = progress
+        self.horizon_days = horizon_days
+        self.selection_folds = selection_folds
+        self.score_minutes = score_minutes
         self.models_: dict[str, QueueModel] = {}
+        self.selection_: pd.DataFrame | None = None
+        self.selection_errors_: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------
     def calendar(self, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -89,10 +101,26 @@ class Forecaster:
             tasks.append((str(queue), rows[cols].reset_index(drop=True), settings))
         labels = sorted(set(self.special_days.values()))
         job = _FitJob(self.interval_minutes_, end, self.country, self.extra_holidays, self.extra_workdays,
-                      self.special_days, labels)
-        models = map_tasks(job, tasks, scheduler=self.scheduler, workers=self.workers, progress=self.progress)
-        self.models_ = {m.queue: m for m in models}
+                      self.special_days, labels, self.horizon_days, self.selection_folds,
+                      max(1, self.score_minutes // self.interval_minutes_))
+        results = map_tasks(job, tasks, scheduler=self.scheduler, workers=self.workers, progress=self.progress)
+        self.models_ = {m.queue: m for m, _ in results}
+        errors = [e for _, e in results if e is not None and len(e)]
+        self.selection_errors_ = pd.concat(errors, ignore_index=True) if errors else None
+        self.selection_ = None
+        if self.selection_errors_ is not None:
+            self.selection_ = select.choose(self.selection_errors_)
+            for row in self.selection_.itertuples(index=False):
+                self.models_[row.queue].choice = row.chosen
         return self
+
+    @property
+    def accuracy_(self) -> pd.DataFrame | None:
+        """The selection backtest per queue and `ALL`: WAPE of the delivered forecast (`wfm`) and of every
+        candidate (`wfm.forecast.select.accuracy_table`)."""
+        if self.selection_errors_ is None or self.selection_ is None:
+            return None
+        return select.accuracy_table(self.selection_errors_, self.selection_)
 
     def predict(self, start: dt.date | str, days: int) -> pd.DataFrame:
         """Every interval of `days` days from `start` for every fitted queue (`FORECAST_COLUMNS`)."""
@@ -118,7 +146,8 @@ class Forecaster:
 class _FitJob:
     """A picklable task: fit one queue (runs in a worker process or on a Dask worker)."""
 
-    def __init__(self, interval_minutes, end, country, extra_holidays, extra_workdays, special_days, labels):
+    def __init__(self, interval_minutes, end, country, extra_holidays, extra_workdays, special_days, labels,
+                 horizon_days=28, selection_folds=0, score_slots=1):
         self.interval_minutes = interval_minutes
         self.end = end
         self.country = country
@@ -126,11 +155,34 @@ class _FitJob:
         self.extra_workdays = extra_workdays
         self.special_days = special_days
         self.labels = labels
+        self.horizon_days = horizon_days
+        self.selection_folds = selection_folds
+        self.score_slots = score_slots
 
-    def __call__(self, task) -> QueueModel:
+    def __call__(self, task) -> tuple[QueueModel, pd.DataFrame | None]:
         queue, rows, settings = task
         grid = queue_grid(rows, queue, self.interval_minutes, end=self.end)
         cal = day_calendar(grid.days[0].date(), grid.days[-1].date(), self.country,
                            extra_holidays=self.extra_holidays, extra_workdays=self.extra_workdays,
                            special_days=self.special_days)
-        return fit_queue(grid, cal, settings, self.end, self.labels)
+        model = fit_queue(grid, cal, settings, self.end, self.labels)
+        errors = None
+        if self.selection_folds > 0 and not model.stopped:
+            errors = self._selection_errors(grid, cal, settings)
+        return model, errors
+
+    def _selection_errors(self, grid: QueueGrid, cal: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+        """Every candidate's error on the selection folds (`select.SELECTION_COLUMNS`)."""
+        n, horizon = grid.calls.shape[0], self.horizon_days
+        point = replace(settings, point_only=True)
+        rows = []
+        for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds)):
+            sub = QueueGrid(grid.queue, grid.first_day, grid.calls[:o], None, grid.interval_minutes)
+            if not np.nansum(sub.calls) > 0:
+                continue
+            m = fit_queue(sub, cal.iloc[:o].reset_index(drop=True), point, sub.days[-1], self.labels)
+            target = cal.iloc[o:o + horizon].reset_index(drop=True)
+            preds = {c: m.point(target, c) for c in select.CANDIDATES}
+            for c, (err, act) in select.score(grid.calls[o:o + horizon], preds, self.score_slots).items():
+                rows.append((grid.queue, fold, grid.days[o].date(), c, err, act))
+        return pd.DataFrame(rows, columns=select.SELECTION_COLUMNS)

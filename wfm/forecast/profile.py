@@ -1,27 +1,75 @@
-"""Intraday profiles (share of the day's calls per slot) per day kind, with shrinkage toward pooled profiles.
+"""Intraday profiles (share of the day's calls per slot) per day kind, with shrinkage toward pooled profiles,
+and the queue's weekly structure learned from its own history.
 
-Day kinds: 0-4 Monday-Friday workdays, 5 Saturday, 6 Sunday (and weekdays off outside holiday periods),
-7 rest days in a holiday period, 8 make-up working days (shaped like an average workday).
+Day kinds: 0-6 Monday-Sunday, 7 rest days in a holiday period, 8 make-up working days. Which weekdays behave
+like workdays, which is the quietest (the day a holiday most resembles) and which hours of each weekday are
+closed are learned from the data (`weekly_structure`), never assumed: a Friday-Saturday weekend, a Sunday-only
+weekend or a centre open a few hours on Friday are all read from the history.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from wfm.forecast.daily import calendar_flags
-
 KINDS = 9
-WORK, REST = (0, 1, 2, 3, 4, 8), (5, 6, 7)
+HOLIDAY, MAKEUP = 7, 8
 SHRINK_CALLS = 4000.0  # pseudo-calls of the parent profile mixed into a kind's own profile
+STRUCTURE_WEEKS = 26  # the weekly structure is read from the last 26 weeks
+WORKDAY_SHARE = 0.6  # a weekday with at least 60% of the busiest weekday's volume is workday-like
+CLOSED_SLOT_CALLS = 5.0  # zero calls in a slot where the pooled shape expects this many: that slot is closed
+CLOSED_DAY_SHARE = 0.3  # a weekday with calls on fewer than 30% of its days is closed
+
+
+@dataclass(frozen=True)
+class WeeklyStructure:
+    """What a queue's week looks like, learned from its history."""
+
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # workday-like weekdays (Monday = 0)
+    quietest: int = 6  # the weekday with the least volume (closed ones first): a holiday's stand-in
+    closed_weekdays: tuple[int, ...] = ()
+    open_slots: np.ndarray | None = None  # (7, slots) bool: False where that weekday is closed at that slot
 
 
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
-    rest = calendar_flags(cal)["rest"].to_numpy(bool)
-    kind = np.where(rest & (wd < 5), 6, wd)
-    kind = np.where(rest & cal["holiday_period"].to_numpy(bool), 7, kind)
-    return np.where(cal["is_makeup_workday"].to_numpy(bool), 8, kind)
+    rest = ~cal["is_workday"].to_numpy(bool)
+    kind = np.where(rest & cal["holiday_period"].to_numpy(bool), HOLIDAY, wd)
+    return np.where(cal["is_makeup_workday"].to_numpy(bool), MAKEUP, kind)
+
+
+def weekly_structure(calls: np.ndarray, kinds: np.ndarray, present: np.ndarray, in_data_weeks: np.ndarray
+                     ) -> WeeklyStructure:
+    """Workday-like and closed weekdays, the quietest weekday and closed slots per weekday, from the plain
+    (non-holiday) days of the last `STRUCTURE_WEEKS` weeks. A weekday with no rows in weeks that have data
+    counts as closed (exports often leave closed days out)."""
+    n, slots = calls.shape
+    recent = np.arange(n) >= n - 7 * STRUCTURE_WEEKS
+    plain = (kinds < 7) & in_data_weeks & recent
+    if not plain.any():
+        plain = (kinds < 7) & in_data_weeks
+    x = np.where(present[:, None], np.nan_to_num(calls), 0.0)
+    totals = x.sum(axis=1)
+    level = np.zeros(7)
+    opened = np.zeros(7)
+    sums = np.zeros((7, slots))
+    for w in range(7):
+        days = plain & (kinds == w)
+        if days.any():
+            level[w] = totals[days].mean()  # absent days count as zero: closed
+            opened[w] = (present[days] & (totals[days] > 0)).mean()
+            sums[w] = x[days].sum(axis=0)
+    closed = tuple(int(w) for w in range(7) if ((plain & (kinds == w)).any() and opened[w] < CLOSED_DAY_SHARE))
+    top = level.max()
+    workdays = tuple(int(w) for w in range(7) if top > 0 and level[w] >= WORKDAY_SHARE * top and w not in closed)
+    quietest = int(np.argmin(np.where(np.isin(np.arange(7), closed), -1.0, level)))
+    pooled = sums.sum(axis=0)
+    pooled = pooled / pooled.sum() if pooled.sum() > 0 else np.full(slots, 1.0 / slots)
+    expected = sums.sum(axis=1, keepdims=True) * pooled[None, :]
+    open_slots = (sums > 0) | (expected < CLOSED_SLOT_CALLS)
+    return WeeklyStructure(workdays or (0, 1, 2, 3, 4), quietest, closed, open_slots)
 
 
 def _smooth(p: np.ndarray, calls: float) -> np.ndarray:
@@ -36,8 +84,14 @@ def _smooth(p: np.ndarray, calls: float) -> np.ndarray:
     return out / out.sum() if out.sum() > 0 else out
 
 
-def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Profiles (KINDS x slots) from complete days of `calls` (days x slots), weighted per day."""
+def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray,
+                      structure: WeeklyStructure | None = None) -> np.ndarray:
+    """Profiles (KINDS x slots) from complete days of `calls` (days x slots), weighted per day.
+
+    Each weekday is shrunk toward the pooled profile of its group (workday-like or rest-like weekdays),
+    restricted to the slots that weekday is open; holidays toward the quietest weekday, make-up days toward
+    the workdays."""
+    structure = structure or WeeklyStructure()
     slots = calls.shape[1]
     complete = np.isfinite(calls).all(axis=1) & (np.nan_to_num(calls).sum(axis=1) > 0) & (weights > 0)
     x = np.where(complete[:, None], np.nan_to_num(calls), 0.0) * weights[:, None]
@@ -46,16 +100,19 @@ def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray)
     flat = np.full(slots, 1.0 / slots)
     pooled = _norm(sums.sum(axis=0), flat)
     pooled = _smooth(pooled, sums.sum())
-    groups = {}
-    for name, members in (("work", WORK), ("rest", REST)):
-        s = sums[list(members)].sum(axis=0)
-        groups[name] = _shrink(s, pooled)
+    work = [w for w in range(7) if w in structure.workdays] + [MAKEUP]
+    rest = [w for w in range(7) if w not in structure.workdays] + [HOLIDAY]
+    groups = {"work": _shrink(sums[work].sum(axis=0), pooled), "rest": _shrink(sums[rest].sum(axis=0), pooled)}
+    mask = structure.open_slots
     profiles = np.zeros((KINDS, slots))
-    for k in range(KINDS):
-        parent = groups["work"] if k in WORK else groups["rest"]
-        if k == 7:  # holidays: few days, shaped like weekends unless the data say otherwise
-            parent = _shrink(sums[6], groups["rest"])
-        profiles[k] = _shrink(sums[k], parent) if k != 8 else _shrink(sums[8], groups["work"])
+    for k in range(7):
+        parent = groups["work"] if k in structure.workdays else groups["rest"]
+        if mask is not None and (parent * mask[k]).sum() > 0:
+            parent = _norm(parent * mask[k], parent)
+        profiles[k] = _shrink(sums[k], parent)
+    profiles[HOLIDAY] = _shrink(sums[HOLIDAY], profiles[structure.quietest] if profiles[structure.quietest].sum() > 0
+                                else groups["rest"])
+    profiles[MAKEUP] = _shrink(sums[MAKEUP], groups["work"])
     return profiles
 
 

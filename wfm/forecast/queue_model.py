@@ -12,14 +12,17 @@ from scipy import stats
 
 from wfm.forecast import daily
 from wfm.forecast.aht import fit_aht
+from wfm.forecast.baselines import mean_rows, naive_rows, rows_mean
 from wfm.forecast.prep import QueueGrid, mark_outages
-from wfm.forecast.profile import day_kinds, estimate_profiles
+from wfm.forecast.profile import WeeklyStructure, day_kinds, estimate_profiles, weekly_structure
 
 PROFILE_DAYS = 182  # intraday profiles from the last 26 weeks (holiday profiles from all history)
 PROFILE_HALF_LIFE = 56.0
 ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
 ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
 STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down
+RECENT_DAYS = 70  # days of history kept for the recent-weeks and naive candidates
+LOCAL_ALPHA = 0.2  # the smoothing rate of the `model_local` candidate's level
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Settings:
     fourier: int | None = None  # None: 4 with >= 420 days of history, else 0
     trend: bool = False
     alpha: float | None = None  # None: chosen per queue
+    point_only: bool = False  # skip prediction intervals and AHT (selection backtests)
 
 
 @dataclass
@@ -44,14 +48,20 @@ class QueueModel:
     sigma: np.ndarray = field(default_factory=lambda: np.full(len(ERROR_BUCKETS), 0.1))
     phi: float = 0.0
     profiles: np.ndarray | None = None
-    closed_weekdays: tuple[int, ...] = ()  # weekdays the centre is closed (outside holiday periods)
+    structure: WeeklyStructure = field(default_factory=WeeklyStructure)
     closed_holidays: tuple[str, ...] = ()  # holidays (by name) the queue was closed on in the history
+    seen_holidays: tuple[str, ...] = ()  # holidays (by name) the history has data for
+    holiday_default_closed: bool = False  # what a holiday the history has not seen is taken to be
     makeup_closed: bool = False
     aht: np.ndarray | None = None  # (2, slots): workday / rest day
     aht_settings: dict = field(default_factory=dict)
     default_aht_s: float = 300.0
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
+    local_level: float = 0.0  # the level at `LOCAL_ALPHA`
+    recent_raw: np.ndarray | None = None  # the last `RECENT_DAYS` days as read (days x slots, NaN = missing)
+    recent_clean: np.ndarray | None = None  # the same with outages and holidays, make-up and special days as NaN
+    choice: str = "model"  # the candidate `predict` delivers (`wfm.forecast.select`)
 
     # ------------------------------------------------------------------ predict
     def predict(self, cal: pd.DataFrame, level: float = 0.8) -> pd.DataFrame:
@@ -65,16 +75,11 @@ class QueueModel:
             lo = hi = calls
             aht = np.full((n, slots), self.default_aht_s)
         else:
-            kinds = day_kinds(cal)
-            X, _ = daily.design(cal, self.spec)
-            log_total = X @ self.beta + self.level + self.log_bias
-            total = np.maximum(np.exp(log_total) - 1.0, 0.0)
-            total[self.closed(cal)] = 0.0
-            calls = total[:, None] * self.profiles[kinds]
+            calls = self.point(cal, self.choice)
             h = (pd.to_datetime(cal["date"]) - self.last_day).dt.days.to_numpy()
             sig = self.sigma[np.searchsorted(ERROR_BUCKETS, np.clip(h, 1, ERROR_BUCKETS[-1]))]
             lo, hi = interval_bounds(calls, np.repeat(sig, slots).reshape(n, slots), self.phi, level)
-            aht = self._aht(kinds, n, slots)
+            aht = self._aht(cal, n, slots)
         return pd.DataFrame({
             "interval_start": starts,
             "queue": self.queue,
@@ -84,17 +89,53 @@ class QueueModel:
             "calls_hi": np.asarray(hi).ravel(),
         })
 
+    def point(self, cal: pd.DataFrame, candidate: str = "model") -> np.ndarray:
+        """(days, slots) expected calls on the days of `cal` by one of `wfm.forecast.select.CANDIDATES`."""
+        slots = 1440 // self.interval_minutes
+        if self.stopped or self.beta is None:
+            return np.zeros((len(cal), slots))
+        target = pd.DatetimeIndex(pd.to_datetime(cal["date"]))
+        if candidate in ("seasonal_naive", "weekday_mean4"):
+            days = pd.date_range(self.last_day - pd.Timedelta(days=len(self.recent_raw) - 1), self.last_day)
+            pick = naive_rows if candidate == "seasonal_naive" else mean_rows
+            return rows_mean(self.recent_raw, pick(self.recent_raw, days, target))
+        model = self._model_calls(cal, self.local_level if candidate == "model_local" else self.level)
+        if candidate in ("model", "model_local"):
+            return model
+        days = pd.date_range(self.last_day - pd.Timedelta(days=len(self.recent_clean) - 1), self.last_day)
+        used = mean_rows(self.recent_clean, days, target)
+        recent = rows_mean(self.recent_clean, used)
+        ordinary = (day_kinds(cal) < 7) & (cal["special"].astype(str).to_numpy() == "") & ~self.closed(cal)
+        keep = ordinary & np.array([len(u) > 0 for u in used])
+        recent = np.where(keep[:, None], recent, model)
+        if candidate == "recent":
+            return recent
+        if candidate == "blend":
+            return 0.5 * (model + recent)
+        raise ValueError(f"unknown forecast candidate {candidate!r}")
+
+    def _model_calls(self, cal: pd.DataFrame, level: float) -> np.ndarray:
+        X, _ = daily.design(cal, self.spec)
+        total = np.maximum(np.exp(X @ self.beta + level + self.log_bias) - 1.0, 0.0)
+        total[self.closed(cal)] = 0.0
+        return total[:, None] * self.profiles[day_kinds(cal)]
+
+    @property
+    def closed_weekdays(self) -> tuple[int, ...]:
+        return self.structure.closed_weekdays
+
     def closed(self, cal: pd.DataFrame) -> np.ndarray:
         """Days of `cal` the queue is closed: its closed weekdays (weekends of holiday periods too), holidays
         it was closed on in the history, make-up days if those were closed. A holiday the history has not seen
-        is forecast as open: staffing a closed day costs less than leaving an open one unstaffed."""
-        return closed_days(cal, self.closed_weekdays, self.closed_holidays, self.makeup_closed)
+        follows the centre's own habit: closed when it was closed on most holidays it has seen (or, with fewer
+        than two seen, when its quietest weekday is closed), else open with the holiday effects."""
+        return closed_days(cal, self.closed_weekdays, self.closed_holidays, self.makeup_closed,
+                           seen=self.seen_holidays, default_closed=self.holiday_default_closed)
 
-    def _aht(self, kinds: np.ndarray, n: int, slots: int) -> np.ndarray:
+    def _aht(self, cal: pd.DataFrame, n: int, slots: int) -> np.ndarray:
         if self.aht is None:
             return np.full((n, slots), self.default_aht_s)
-        rest = np.isin(kinds, (5, 6, 7)).astype(int)
-        return self.aht[rest]
+        return self.aht[(~cal["is_workday"].to_numpy(bool)).astype(int)]  # the calendar's rest days
 
 
 def interval_bounds(mean: np.ndarray, sigma_day: np.ndarray, phi: float, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -144,13 +185,18 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     kinds = day_kinds(cal)
     n_days = raw.shape[0]
     age = (n_days - 1 - np.arange(n_days)).astype(float)
+    present = np.isfinite(raw).all(axis=1)
+    week = np.arange(n_days) // 7
+    in_data_weeks = np.isin(week, np.unique(week[present]))
+    # 0. the week as this queue lives it: workday-like and closed weekdays, closed hours per weekday
+    structure = weekly_structure(raw, kinds, present, in_data_weeks)
+    model.structure = structure
 
     # 1. a rough expectation per slot to find outages: rolling median total per kind x pooled profile
-    present = np.isfinite(raw).all(axis=1)
     tot = pd.Series(np.where(present, totals_raw, np.nan))
     typical = tot.groupby(kinds).transform(lambda s: s.rolling(9, center=True, min_periods=1).median())
     typical = typical.fillna(tot.median()).to_numpy()
-    rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2))
+    rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2), structure)
     calls = mark_outages(raw, typical[:, None] * rough[kinds])
     n_out = int((np.isnan(calls) & ~np.isnan(raw)).sum())
     if n_out:
@@ -160,7 +206,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     pw = np.where(age < PROFILE_DAYS, 0.5 ** (age / PROFILE_HALF_LIFE), 0.0)
     pw[kinds == 7] = 1.0
     pw[kinds == 8] = 1.0
-    profiles = estimate_profiles(calls, kinds, pw)
+    profiles = estimate_profiles(calls, kinds, pw, structure)
     model.profiles = profiles
 
     # 3. daily totals, scaled up for partly missing days
@@ -169,8 +215,9 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     totals = np.where(cover > 0, np.nansum(calls, axis=1) / np.maximum(cover, 1e-9), np.nan)
     usable = cover >= 0.5
 
-    # 4. closed day kinds: no calls on most days of that kind, in weeks that have data
-    model.closed_weekdays, model.closed_holidays, model.makeup_closed = _closures(cal, totals_raw, present)
+    # 4. closed holidays and make-up days: no calls on most of their days, in weeks that have data
+    (model.closed_holidays, model.seen_holidays, model.holiday_default_closed,
+     model.makeup_closed) = _closures(cal, totals_raw, present, in_data_weeks, structure)
     open_day = ~model.closed(cal)
     valid = usable & open_day & (totals > 0)
     span = n_days
@@ -181,6 +228,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
         month_start=span >= 56,
         holiday_names=sorted({n for n in daily.calendar_flags(cal)["period_name"] if n}),
         special_labels=list(special_labels),
+        workdays=structure.workdays,
+        quietest=structure.quietest,
     )
     X, names = daily.design(cal, spec)
     y = np.log1p(np.where(valid, totals, 0.0))
@@ -190,22 +239,30 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
 
     beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha)
     model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
+    _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
+    keep = slice(max(0, n_days - RECENT_DAYS), n_days)
+    ordinary = (kinds < 7) & (cal["special"].astype(str).to_numpy() == "") & open_day
+    model.recent_raw = raw[keep].copy()
+    model.recent_clean = np.where(ordinary[keep, None], calls[keep], np.nan)
     resid = (y - X @ beta)[valid & (rw > 0)]
     model.log_bias = float(np.log(np.mean(np.exp(np.clip(resid - np.median(resid), -3 * scale, 3 * scale))))) \
         if len(resid) > 10 else 0.0
 
+    if settings.point_only:
+        return model
     # 5. daily error scale per horizon bucket, from internal rolling origins
     model.sigma = _error_scales(X, y, w, pen, valid, alpha, scale)
     # 6. interval-level dispersion: the last 28 days against profiles from before them
     model.phi = _dispersion(calls, kinds, age)
     # 7. AHT per slot (workday / rest day)
     if grid.aht is not None and np.isfinite(grid.aht).any():
-        model.aht, model.aht_settings = fit_aht(grid.aht, calls, kinds, grid.interval_minutes, settings.default_aht_s)
+        model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool), grid.interval_minutes,
+                                                settings.default_aht_s)
     return model
 
 
-def _fit_daily(X, y, w, pen, valid, alpha=None):
-    beta, rw, scale = daily.robust_ridge(X, y, w, pen)
+def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None):
+    beta, rw, scale = fitted if fitted is not None else daily.robust_ridge(X, y, w, pen)
     r = y - X @ beta
     ok = valid & (rw > 0)
     r = np.clip(r, -2.5 * scale, 2.5 * scale)
@@ -263,36 +320,52 @@ def _dispersion(calls, kinds, age) -> float:
     return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 0.0
 
 
-def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed) -> np.ndarray:
+def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed, *, seen=None, default_closed=False
+                ) -> np.ndarray:
+    """Closed days of `cal`: closed weekdays outside holidays (and on weekend days inside holiday periods),
+    the days off of closed holidays, and make-up days when those were closed. A holiday not in `seen` is
+    closed when `default_closed`."""
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     period = cal["holiday_period"].to_numpy(bool)
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()
-    by_weekday = np.isin(wd, closed_weekdays) & (~period | (wd >= 5)) & ~makeup
-    by_holiday = period & np.isin(names, closed_holidays)
+    day_off = _holiday_days_off(cal)
+    by_weekday = np.isin(wd, closed_weekdays) & (~day_off) & ~makeup
+    unseen = ~np.isin(names, tuple(seen)) if seen is not None else np.zeros(len(cal), bool)
+    by_holiday = day_off & (np.isin(names, closed_holidays) | (unseen & default_closed))
     return by_weekday | by_holiday | (makeup & makeup_closed)
 
 
-def _closures(cal, totals_raw, present) -> tuple[tuple[int, ...], tuple[str, ...], bool]:
-    """Closed weekdays, closed holiday names and whether make-up days were closed, from the history: a day
-    type is closed when fewer than 30% of its days (in weeks that have data) had calls."""
-    n_days = len(cal)
-    week = np.arange(n_days) // 7
-    in_data_weeks = np.isin(week, np.unique(week[present]))
-    opened = present & (totals_raw > 0)
-    recent = np.arange(n_days) >= n_days - 7 * 26
-    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
+def _holiday_days_off(cal) -> np.ndarray:
+    """Days of holiday periods that are off because of the holiday: the official holidays and the working
+    days bridged into the period (the weekend days around them stay weekend days)."""
     period = cal["holiday_period"].to_numpy(bool)
+    weekend = cal["is_weekend"].to_numpy(bool) if "is_weekend" in cal else \
+        pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy() >= 5
+    return period & (cal["is_holiday"].to_numpy(bool) | ~weekend)
+
+
+def _closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStructure
+              ) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
+    """Closed holiday names, seen holiday names, whether an unseen holiday is closed, and whether make-up
+    days were closed, from the history: a day type is closed when fewer than 30% of its days (in weeks that
+    have data) had calls."""
+    opened = present & (totals_raw > 0)
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()
-    plain = ~period & ~makeup & in_data_weeks
-    closed_wd = tuple(int(d) for d in range(7)
-                      if ((wd == d) & plain & recent).any() and opened[(wd == d) & plain & recent].mean() < 0.3)
-    closed_h = []
-    for name in sorted({n for n in names[period] if n}):
-        mask = period & (names == name) & in_data_weeks & ~np.isin(wd, closed_wd)
-        if mask.any() and opened[mask].mean() < 0.3:
-            closed_h.append(str(name))
+    day_off = _holiday_days_off(cal)
+    closed_h, seen = [], []
+    for name in sorted({n for n in names[day_off] if n}):
+        mask = day_off & (names == name) & in_data_weeks & ~np.isin(wd, structure.closed_weekdays)
+        if mask.any():
+            seen.append(str(name))
+            if opened[mask].mean() < 0.3:
+                closed_h.append(str(name))
+    if len(seen) >= 2:
+        default_closed = len(closed_h) / len(seen) >= 0.5
+    else:
+        default_closed = structure.quietest in structure.closed_weekdays
     mk = makeup & in_data_weeks
     makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
-    return closed_wd, tuple(closed_h), makeup_closed
+    return tuple(closed_h), tuple(seen), default_closed, makeup_closed

@@ -1,0 +1,108 @@
+"""Model selection per queue by rolling-origin backtest on the last weeks of the history.
+
+Candidates (`CANDIDATES`): the calendar model (`model`), the same with a faster local level (`model_local`,
+for series that shift with events the calendar does not know), the recent same-weekday mean made aware of
+closures and holidays (`recent`: days the model calls special take the model's forecast), an equal blend of
+`model` and `recent` (`blend`), and the two naive baselines exactly as `wfm backtest` scores them. Each is
+scored by WAPE at the scoring period over `folds` origins a week apart, the last one leaving the horizon
+at the end of the history. A queue keeps `model` unless another candidate beats it by `SWITCH_MARGIN`, and
+never keeps anything worse than the better baseline; queues with few calls in the folds are chosen for
+together, as one group, so that Poisson noise in one small queue does not pick its model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+CANDIDATES = ("model", "model_local", "recent", "blend", "seasonal_naive", "weekday_mean4")
+BASELINES = ("seasonal_naive", "weekday_mean4")
+LABELS = {
+    "model": "calendar model", "model_local": "calendar model, fast level", "recent": "recent weeks",
+    "blend": "calendar model + recent weeks", "seasonal_naive": "seasonal naive", "weekday_mean4": "mean of 4 weekdays",
+}
+SWITCH_MARGIN = 0.03  # another candidate must beat `model` by 3% of its error
+SPARSE_CALLS = 2000.0  # queues with fewer calls over the selection folds are chosen for as a group
+MIN_TRAIN_DAYS = 21
+SELECTION_COLUMNS = ["queue", "fold", "origin", "candidate", "abs_error", "actual"]
+
+
+def fold_origins(n_days: int, horizon: int, folds: int, step: int = 7) -> list[int]:
+    """Day indices of the selection origins, the last one leaving `horizon` days of history after it."""
+    last = n_days - horizon
+    return sorted(o for o in (last - step * k for k in range(folds)) if o >= MIN_TRAIN_DAYS)
+
+
+def aggregate(x: np.ndarray, k: int) -> np.ndarray:
+    """Sum (days, slots) into (days, slots // k) scoring periods."""
+    return x.reshape(x.shape[0], -1, k).sum(axis=2)
+
+
+def score(actual: np.ndarray, forecasts: dict[str, np.ndarray], k: int) -> dict[str, tuple[float, float]]:
+    """(sum |actual - forecast|, sum actual) per candidate at scoring periods of `k` slots, over complete days."""
+    ok = np.isfinite(actual).all(axis=1)
+    a = aggregate(actual[ok], k)
+    return {name: (float(np.abs(aggregate(f[ok], k) - a).sum()), float(a.sum())) for name, f in forecasts.items()}
+
+
+def choose(errors: pd.DataFrame, candidates: Iterable[str] = CANDIDATES) -> pd.DataFrame:
+    """The candidate per queue from the fold errors (`SELECTION_COLUMNS`): one row per queue with `chosen`,
+    `group` (the queue itself, or `sparse queues`), the WAPE of every candidate and `reason`."""
+    candidates = [c for c in candidates if c in set(errors["candidate"])]
+    per = errors.groupby(["queue", "candidate"])[["abs_error", "actual"]].sum()
+    actual = per["actual"].groupby(level="queue").max()
+    sparse = actual.index[actual < SPARSE_CALLS]
+    group_of = {q: ("sparse queues" if q in sparse and len(sparse) > 1 else q) for q in actual.index}
+    rows = []
+    for group in dict.fromkeys(group_of.values()):
+        members = [q for q, g in group_of.items() if g == group]
+        tot = per.loc[members].groupby(level="candidate").sum()
+        wape = (tot["abs_error"] / tot["actual"].where(tot["actual"] > 0)).reindex(candidates)
+        chosen, reason = _pick(wape)
+        for q in members:
+            own = per.loc[q]
+            own_wape = (own["abs_error"] / own["actual"].where(own["actual"] > 0)).reindex(candidates)
+            rows.append({"queue": q, "chosen": chosen, "group": group, "reason": reason,
+                         **{f"wape_{c}": own_wape.get(c, np.nan) for c in candidates}})
+    return pd.DataFrame(rows).sort_values("queue").reset_index(drop=True)
+
+
+def _pick(wape: pd.Series) -> tuple[str, str]:
+    if wape.isna().all():
+        return "model", "no calls in the selection folds: calendar model"
+    base_name = wape[list(BASELINES)].idxmin()
+    base = wape[base_name]
+    own = wape.drop(list(BASELINES)).dropna()
+    best = own.idxmin() if len(own) else base_name
+    chosen = best
+    if "model" in own and own[best] > (1 - SWITCH_MARGIN) * own["model"]:
+        chosen = "model"
+    if not wape[chosen] <= base:  # never worse than the better baseline on the folds
+        chosen = wape.idxmin()
+    why = f"{wape[chosen]:.1%} against {LABELS[base_name]} {base:.1%}"
+    if chosen != "model" and "model" in wape and wape["model"] == wape["model"]:
+        why += f" and the calendar model {wape['model']:.1%}"
+    return chosen, why
+
+
+def accuracy_table(errors: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """WAPE per queue (and `ALL`, pooled) of the delivered forecast (`wfm`: each queue's chosen candidate) and
+    of every candidate on the selection folds; columns `queue, method, wape, chosen, reason`."""
+    chosen = selection.set_index("queue")["chosen"]
+    wfm = errors[errors["candidate"] == errors["queue"].map(chosen)].assign(candidate="wfm")
+    both = pd.concat([wfm, errors], ignore_index=True)
+    rows = []
+    for (queue, method), g in both.groupby(["queue", "candidate"], sort=False):
+        rows.append((queue, method, g["abs_error"].sum(), g["actual"].sum()))
+    for method, g in both.groupby("candidate", sort=False):
+        rows.append(("ALL", method, g["abs_error"].sum(), g["actual"].sum()))
+    out = pd.DataFrame(rows, columns=["queue", "method", "abs_error", "actual"])
+    out["wape"] = out["abs_error"] / out["actual"].where(out["actual"] > 0)
+    info = selection.set_index("queue")[["chosen", "reason"]]
+    out = out.join(info, on="queue")
+    order = {m: i for i, m in enumerate(("wfm",) + CANDIDATES)}
+    out["_q"] = out["queue"].eq("ALL")
+    out["_m"] = out["method"].map(order)
+    return out.sort_values(["_q", "queue", "_m"]).drop(columns=["_q", "_m", "abs_error", "actual"]).reset_index(drop=True)
