@@ -11,6 +11,7 @@ import pandas as pd
 from wfm.config import Config, parse_config
 from wfm.readers.agents import Agent
 from wfm.sample.agents import sample_agents
+from wfm.sample.centres import CENTRE_KINDS, GeneratedCentre, generated_centre
 from wfm.sample.config_template import QUEUES, config_text
 from wfm.sample.history import sample_history
 
@@ -47,4 +48,5 @@ def next_monday(today: dt.date | None = None) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-__all__ = ["SampleHotline", "build_sample", "next_monday", "sample_history", "sample_agents"]
+__all__ = ["CENTRE_KINDS", "GeneratedCentre", "SampleHotline", "build_sample", "generated_centre", "next_monday",
+           "sample_history", "sample_agents"]
