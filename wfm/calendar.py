@@ -15,8 +15,9 @@ import pandas as pd
 
 DAY_COLUMNS = [
     "date", "weekday", "is_holiday", "holiday_name", "is_makeup_workday", "is_workday", "holiday_period", "special",
-    "is_weekend",
+    "is_weekend", "special_after",
 ]
+AFTER_DAYS = 14  # days after a special day during which its after-effect is tracked
 NO_COUNTRY = "NONE"  # `--country none`: no public holidays, a Saturday-Sunday weekend
 
 
@@ -81,9 +82,24 @@ def day_calendar(
         is_makeup = d in makeup and in_weekend
         is_workday = (not in_weekend and not is_holiday) or d in makeup
         rows.append([d, d.weekday(), is_holiday, name or "", is_makeup, is_workday, False, special.get(d, ""),
-                     in_weekend])
+                     in_weekend, _after(special, d)])
     _mark_holiday_periods(rows)
     return pd.DataFrame(rows, columns=DAY_COLUMNS)
+
+
+def special_labels(special_days: Mapping[dt.date, str]) -> list[str]:
+    """The distinct labels of a special-days mapping (a day may carry several, `;`-separated)."""
+    return sorted({lab for v in special_days.values() for lab in str(v).split(";") if lab})
+
+
+def _after(special: Mapping[dt.date, str], day: dt.date) -> str:
+    today = set(special.get(day, "").split(";"))
+    seen: dict[str, int] = {}
+    for gap in range(1, AFTER_DAYS + 1):
+        for lab in special.get(day - dt.timedelta(days=gap), "").split(";"):
+            if lab and lab not in today and lab not in seen:
+                seen[lab] = gap
+    return ";".join(f"{lab}:{gap}" for lab, gap in sorted(seen.items()))
 
 
 def _mark_holiday_periods(rows: list[list]) -> None:

@@ -22,7 +22,7 @@ YEAR_DAYS = 365.25
 SCALE_FLOOR = 0.05
 # ridge penalties, in pseudo-days of weight pulling a coefficient to zero
 PENALTY = {"wd": 0.5, "hper": 1.0, "hol": 2.0, "hn": 3.0, "pre": 3.0, "post": 3.0, "makeup": 4.0,
-           "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0}
+           "spa": 2.0, "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0}
 
 
 def holiday_label(name: str) -> str:
@@ -98,9 +98,14 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     cols["pre"] = flags["pre"].to_numpy(float)
     cols["post"] = flags["post"].to_numpy(float)
     cols["makeup"] = makeup.astype(float)
-    special = cal["special"].astype(str).to_numpy()
+    special = [set(str(v).split(";")) for v in cal["special"]]
+    after = [dict(item.rsplit(":", 1) for item in str(v).split(";") if ":" in item)
+             for v in (cal["special_after"] if "special_after" in cal else [""] * len(cal))]
     for label in spec.special_labels:
-        cols[f"sp:{label}"] = (special == label).astype(float)
+        cols[f"sp:{label}"] = np.array([label in s for s in special], float)
+        gap = np.array([int(a.get(label, 0)) for a in after])
+        for name, lo, hi in (("spa1", 1, 3), ("spa2", 4, 7), ("spa3", 8, 14)):  # the days after an event
+            cols[f"{name}:{label}"] = ((gap >= lo) & (gap <= hi)).astype(float)
     if spec.month_start:
         dom = dates.dt.day.to_numpy()
         workish = ~rest

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from wfm.calendar import day_calendar
+from wfm.calendar import day_calendar, special_labels
 from dataclasses import replace
 
 from wfm.forecast import select
@@ -50,6 +50,7 @@ class Forecaster:
         progress: Callable[[int, int], object] | None = None,
         horizon_days: int = 28,
         selection_folds: int = 3,
+        selection_step_days: int = 7,
         score_minutes: int = 30,
     ):
         if not 0 < level < 1:
@@ -67,6 +68,7 @@ class Forecaster:
         self.progress = progress
         self.horizon_days = horizon_days
         self.selection_folds = selection_folds
+        self.selection_step_days = selection_step_days
         self.score_minutes = score_minutes
         self.models_: dict[str, QueueModel] = {}
         self.selection_: pd.DataFrame | None = None
@@ -99,10 +101,10 @@ class Forecaster:
         for queue, rows in frame.groupby("queue", sort=True):
             settings = Settings(half_life_days=self.half_life_days, default_aht_s=self._aht_for(str(queue)))
             tasks.append((str(queue), rows[cols].reset_index(drop=True), settings))
-        labels = sorted(set(self.special_days.values()))
+        labels = special_labels(self.special_days)
         job = _FitJob(self.interval_minutes_, end, self.country, self.extra_holidays, self.extra_workdays,
                       self.special_days, labels, self.horizon_days, self.selection_folds,
-                      max(1, self.score_minutes // self.interval_minutes_))
+                      max(1, self.score_minutes // self.interval_minutes_), self.selection_step_days)
         results = map_tasks(job, tasks, scheduler=self.scheduler, workers=self.workers, progress=self.progress)
         self.models_ = {m.queue: m for m, _ in results}
         errors = [e for _, e in results if e is not None and len(e)]
@@ -147,7 +149,7 @@ class _FitJob:
     """A picklable task: fit one queue (runs in a worker process or on a Dask worker)."""
 
     def __init__(self, interval_minutes, end, country, extra_holidays, extra_workdays, special_days, labels,
-                 horizon_days=28, selection_folds=0, score_slots=1):
+                 horizon_days=28, selection_folds=0, score_slots=1, step_days=7):
         self.interval_minutes = interval_minutes
         self.end = end
         self.country = country
@@ -158,6 +160,7 @@ class _FitJob:
         self.horizon_days = horizon_days
         self.selection_folds = selection_folds
         self.score_slots = score_slots
+        self.step_days = step_days
 
     def __call__(self, task) -> tuple[QueueModel, pd.DataFrame | None]:
         queue, rows, settings = task
@@ -176,7 +179,7 @@ class _FitJob:
         n, horizon = grid.calls.shape[0], self.horizon_days
         point = replace(settings, point_only=True)
         rows = []
-        for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds)):
+        for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds, self.step_days)):
             sub = QueueGrid(grid.queue, grid.first_day, grid.calls[:o], None, grid.interval_minutes)
             if not np.nansum(sub.calls) > 0:
                 continue

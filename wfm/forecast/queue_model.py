@@ -105,7 +105,7 @@ class QueueModel:
         days = pd.date_range(self.last_day - pd.Timedelta(days=len(self.recent_clean) - 1), self.last_day)
         used = mean_rows(self.recent_clean, days, target)
         recent = rows_mean(self.recent_clean, used)
-        ordinary = (day_kinds(cal) < 7) & (cal["special"].astype(str).to_numpy() == "") & ~self.closed(cal)
+        ordinary = (day_kinds(cal) < 7) & _plain_days(cal) & ~self.closed(cal)
         keep = ordinary & np.array([len(u) > 0 for u in used])
         recent = np.where(keep[:, None], recent, model)
         if candidate == "recent":
@@ -136,6 +136,12 @@ class QueueModel:
         if self.aht is None:
             return np.full((n, slots), self.default_aht_s)
         return self.aht[(~cal["is_workday"].to_numpy(bool)).astype(int)]  # the calendar's rest days
+
+
+def _plain_days(cal: pd.DataFrame) -> np.ndarray:
+    """Days with no special label on them or in the days before (`wfm.calendar.AFTER_DAYS`)."""
+    after = cal["special_after"].astype(str).to_numpy() if "special_after" in cal else ""
+    return (cal["special"].astype(str).to_numpy() == "") & (after == "")
 
 
 def interval_bounds(mean: np.ndarray, sigma_day: np.ndarray, phi: float, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -241,7 +247,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
     _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
     keep = slice(max(0, n_days - RECENT_DAYS), n_days)
-    ordinary = (kinds < 7) & (cal["special"].astype(str).to_numpy() == "") & open_day
+    ordinary = (kinds < 7) & _plain_days(cal) & open_day
     model.recent_raw = raw[keep].copy()
     model.recent_clean = np.where(ordinary[keep, None], calls[keep], np.nan)
     resid = (y - X @ beta)[valid & (rw > 0)]

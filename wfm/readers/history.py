@@ -18,6 +18,7 @@ SECONDS = ["aht_s", "asa_s"]
 OPTIONAL = COUNTS + SECONDS + ["service_level"]
 MAX_CALLS = 1_000_000  # per interval per queue: more than any centre sees
 MAX_SECONDS = 4 * 3600
+MAX_AHT_SECONDS = 2 * 3600  # an interval's mean handle time above 2 h is a stuck call, not a pattern
 
 # Headers seen in ACD exports (Chinese systems and common vendors) mapped to contract names.
 ALIASES = {
@@ -51,8 +52,10 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
                  timezone: str | None = None) -> History:
     """Read and validate an ACD interval export (CSV or XLSX, UTF-8 or GBK).
 
-    Errors (raised together as `InputError`): missing columns, bad timestamps or numbers, negative or
-    fractional counts, duplicates, times off the interval grid, unknown queues. Gaps are warnings.
+    Errors (raised together as `InputError`): missing columns, bad timestamps or counts, negative or
+    fractional counts, duplicates, times off the interval grid, unknown queues. Gaps are warnings, and so are
+    implausible values in the optional measurements (`aht_s`, `asa_s`, `service_level`: a stuck call of
+    hours, a negative time, an AHT of 0 s with calls handled), which are left out (NaN) with the row kept.
     `timezone` (the centre's) is used to turn timestamps with UTC offsets into local wall-clock time.
     """
     path = Path(path)
@@ -70,10 +73,15 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
             frame[col] = _parse_numbers(raw[col], path, col, problems, integer=True, hi=MAX_CALLS)
     for col in SECONDS:
         if col in raw:
-            frame[col] = _parse_numbers(raw[col], path, col, problems, integer=False, hi=MAX_SECONDS)
+            frame[col] = _parse_measure(raw[col], path, col, problems,
+                                        hi=MAX_AHT_SECONDS if col == "aht_s" else MAX_SECONDS)
     if "service_level" in raw:
-        frame["service_level"] = _parse_numbers(raw["service_level"], path, "service_level", problems,
-                                                integer=False, hi=1.0)
+        frame["service_level"] = _parse_measure(raw["service_level"], path, "service_level", problems, hi=1.0,
+                                                percent=True)
+    if "aht_s" in frame:
+        served = frame["handled"] if "handled" in frame else frame["offered"]
+        _leave_out(problems, path, frame, "aht_s", (frame["aht_s"] == 0) & (served > 0),
+                   "an AHT of 0 s on an interval with handled calls")
     if "handled" in frame:
         report_rows(problems, path, frame["handled"] > frame["offered"], "handled", "more calls handled than offered")
     _check_duplicates(frame, path, problems)
@@ -140,6 +148,44 @@ def _parse_numbers(col: pd.Series, path: Path, name: str, problems: Problems, *,
                     "not a whole number of calls")
     report_rows(problems, path, ok & (values > hi), name, f"out of range (more than {hi:g})")
     return values.astype("float64")
+
+
+def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *, hi: float,
+                   percent: bool = False) -> pd.Series:
+    """An optional measurement column (`aht_s`, `asa_s`, `service_level`): implausible values are warnings and
+    left out (NaN), never errors, so that one stuck call in an ACD export does not stop a forecast."""
+    text = col.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    if percent:
+        pct = text.str.endswith("%").fillna(False)
+        text = text.str.rstrip("%").str.strip()
+    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
+    if percent:
+        values = values.where(~pct, values / 100)
+        if values[~pct].notna().any() and values[~pct].max() > 1 and values[~pct].max() <= 100 \
+                and values[~pct].min() >= 0:
+            values = values.where(pct, values / 100)  # a column of percentages written without the sign
+    frame = pd.DataFrame({name: values})
+    unit = "" if percent else " s"
+    _leave_out(problems, path, frame, name, values.isna() & ~empty, "a value that is not a number")
+    _leave_out(problems, path, frame, name, values < 0, "a negative value")
+    _leave_out(problems, path, frame, name, values > hi, f"an implausible value (more than {hi:g}{unit})")
+    return frame[name]
+
+
+def _leave_out(problems: Problems, path: Path, frame: pd.DataFrame, column: str, mask: pd.Series,
+               what: str) -> None:
+    """Warn once for all rows of `mask` (a count and the first row as an example) and blank their value."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return
+    first = int(mask[mask].index[0])
+    example = frame.loc[first, column]
+    shown = "" if pd.isna(example) else f" ({example:g})"
+    n = int(mask.sum())
+    problems.warning(path, f"{n} row{'s' if n > 1 else ''} with {what}{shown}, first at row {first + 2}: "
+                           f"left out of the {column} figures, the calls on those rows are kept", column=column)
+    frame.loc[mask, column] = np.nan
 
 
 def _check_duplicates(frame: pd.DataFrame, path: Path, problems: Problems) -> None:
