@@ -33,13 +33,17 @@ def test_forecast_command_writes_csv_and_xlsx(cli, history_csv):
     assert "300 s" not in out  # the history has an aht_s column
     wb = load_workbook(csv.with_suffix(".xlsx"))
     assert wb.sheetnames == ["Forecast", "Accuracy", "billing", "faults"] and wb["billing"]._charts
-    # the model's own backtest: per queue and overall, wfm and both baselines, WAPE as numbers
+    # the model choice: per queue and overall, the delivered forecast (wfm), every candidate and both baselines
     acc = pd.DataFrame(list(wb["Accuracy"].iter_rows(min_row=5, values_only=True)),
                        columns=[c.value for c in wb["Accuracy"][4]])
-    assert set(acc["queue"]) == {"billing", "faults", "ALL"} and len(acc) == 9
+    assert set(acc["queue"]) == {"billing", "faults", "ALL"} and len(acc) == 3 * 7
     wape = acc.set_index(["queue", "method"])["wape"]
     assert 0 < wape[("ALL", "wfm")] < wape[("ALL", "weekday_mean4")] < 1
-    assert "WAPE" in out and "baseline" in out and "Backtest: the same model" in out
+    for q in ("billing", "faults"):  # never worse than the better baseline on its own backtest
+        assert wape[(q, "wfm")] <= min(wape[(q, "seasonal_naive")], wape[(q, "weekday_mean4")])
+        chosen = acc.loc[(acc["queue"] == q) & (acc["method"] == "wfm"), "chosen"].iloc[0]
+        assert wape[(q, "wfm")] == wape[(q, chosen)] and f"model: {q}: " in out
+    assert "WAPE" in out and "baseline" in out and "Model choice and accuracy" in out
     code, _, err = cli("forecast", "--history", history_csv, "--start", "2026-02-02", "--days", "14")
     assert code == 2 and "--force" in err
     code, _, err = cli("forecast", "--history", history_csv, "--start", "2026-01-02", "--days", "14", "-o", "x.csv")

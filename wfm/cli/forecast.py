@@ -23,9 +23,11 @@ def _progress(label: str):
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _inputs(history: Path, config: Path | None, country: str | None):
-    """The history and the calendar settings: from the config when given, `--country` wins."""
+def _inputs(history: Path, config: Path | None, country: str | None, special: Path | None = None):
+    """The history and the calendar settings: from the config when given, `--country` wins; special days from
+    the config and from `--special-days` (both, the file's labels added to the config's)."""
     from wfm.readers import read_history
+    from wfm.readers.special_days import read_special_days
 
     cfg = None
     if config is not None:
@@ -41,6 +43,12 @@ def _inputs(history: Path, config: Path | None, country: str | None):
     if cfg is not None:
         opts.update(special_days=dict(cfg.calendar.special_days), extra_holidays=tuple(cfg.calendar.extra_holidays),
                     extra_workdays=tuple(cfg.calendar.extra_workdays))
+    if special is not None:
+        days = dict(opts.get("special_days") or {})
+        for day, labels in read_special_days(special).items():
+            days[day] = ";".join(dict.fromkeys([lab for lab in days.get(day, "").split(";") if lab]
+                                               + labels.split(";")))
+        opts["special_days"] = days
     from wfm.calendar import UnknownCountryError, country_holidays
 
     try:
@@ -61,12 +69,17 @@ def forecast(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local cores)."),
     xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="Also write an Excel version with a chart per queue."),
-    accuracy_folds: int = typer.Option(2, "--accuracy-folds", min=0, max=12,
-                                       help="Backtest origins (a week apart) behind the accuracy report; 0 skips it."),
+    accuracy_folds: int = typer.Option(4, "--accuracy-folds", min=0, max=12,
+                                       help="Backtest origins behind the model choice and the accuracy report "
+                                            "(0: calendar model for every queue, no report)."),
+    special_days: Path | None = typer.Option(None, "--special-days",
+                                             help="Special days the centre knows (CSV/XLSX: start, end, label), "
+                                                  "e.g. bill mailings, deadlines, campaigns, past and coming."),
 ) -> None:
-    """Interval forecast of calls and AHT per queue, with an 80% prediction interval (calls_lo, calls_hi), and
-    the model's own accuracy on the same horizon in the last weeks of the history (rolling-origin backtest)."""
-    from wfm.forecast import Forecaster
+    """Interval forecast of calls and AHT per queue, with an 80% prediction interval (calls_lo, calls_hi). Each
+    queue's model is chosen by a rolling-origin backtest on the last weeks of the history, at the same
+    horizon, among the calendar model, its variants and the naive baselines; the report says which and why."""
+    from wfm.forecast import Forecaster, select
     from wfm.forecast.excel import write_forecast_xlsx
 
     first = parse_date(start, "--start")
@@ -74,7 +87,7 @@ def forecast(
     xlsx_path = path.with_suffix(".xlsx")
     if xlsx and xlsx_path.exists() and not force:
         output_path(xlsx_path, xlsx_path, force)
-    hist, cfg, opts = _inputs(history, config, country)
+    hist, cfg, opts = _inputs(history, config, country, special_days)
     frame = hist.frame
     last = frame["interval_start"].max().date()
     if first <= last:
@@ -85,14 +98,24 @@ def forecast(
         aht = 300.0
         if "aht_s" not in frame.columns or frame["aht_s"].isna().all():
             console.print("note: the history has no aht_s and no --config was given: AHT forecast is 300 s")
-    with _progress("fitting queues") as progress:
+    horizon = min(days, 28)
+    with _progress("fitting queues and choosing their models") as progress:
         fc = Forecaster(**opts, default_aht_s=aht, interval_minutes=hist.interval_minutes, scheduler=scheduler,
-                        progress=progress).fit(frame)
+                        progress=progress, horizon_days=horizon, selection_folds=accuracy_folds).fit(frame)
     result = fc.predict(first, days)
     for queue, notes in fc.notes.items():
         for note in notes:
             console.print(f"note: {queue}: {note}", markup=False, highlight=False)
-    accuracy, acc_title = _own_accuracy(frame, days, accuracy_folds, opts, hist.interval_minutes, scheduler)
+    accuracy, acc_title = fc.accuracy_, ""
+    if accuracy is None and accuracy_folds > 0:
+        console.print("note: the history is too short to backtest this horizon: calendar model, no accuracy report")
+    elif accuracy is not None:
+        folds = fc.selection_errors_.groupby("queue")["fold"].nunique().max()
+        acc_title = (f"Model choice and accuracy: every candidate fitted at {folds} origin(s) "
+                     f"{select.step_days(horizon)} days apart in the last weeks of the history, {horizon} days ahead "
+                     f"each, scored per {max(30, hist.interval_minutes)} minutes; each queue gets the best (the "
+                     f"calendar model unless another is {select.SWITCH_MARGIN:.0%} better), never worse there than "
+                     f"the better naive baseline")
     out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     write_csv(out_frame, path)
     written = [path]
@@ -102,7 +125,7 @@ def forecast(
     table = Table(title=f"Forecast {first} + {days} days ({opts['country']} holidays)")
     columns = ["queue", "calls", "calls/day", "peak/interval", "aht_s"]
     if accuracy is not None:
-        columns += ["WAPE", "baseline"]
+        columns += ["model", "WAPE", "baseline"]
     for col in columns:
         table.add_column(col, justify="right" if col != "queue" else "left")
     for queue, g in result.groupby("queue", sort=True):
@@ -115,38 +138,24 @@ def forecast(
     console.print(table)
     if accuracy is not None:
         console.print(f"{acc_title}. WAPE = sum |actual - forecast| / sum actual; 'baseline' is the better of "
-                      "seasonal-naive and the mean of the last 4 same weekdays. `wfm backtest` for more.")
+                      "seasonal-naive and the mean of the last 4 same weekdays. `wfm backtest` scores the whole "
+                      "procedure out of sample.", markup=False, highlight=False)
+        for row in fc.selection_.itertuples(index=False):
+            group = "" if row.group == row.queue else f" (chosen for the {row.group} together)"
+            console.print(f"model: {row.queue}: {select.LABELS[row.chosen]}{group}: {row.reason}",
+                          markup=False, highlight=False)
     for p in written:
         console.print(f"wrote {p}")
 
 
-def _own_accuracy(frame, days: int, folds: int, opts: dict, interval_minutes: int, scheduler: str | None):
-    """The forecaster's backtest on the last weeks of the history (`summarize` rows), or None when skipped or the
-    history is too short, with a one-line description."""
-    if folds <= 0:
-        return None, ""
-    from wfm.forecast import backtest as run_backtest
-    from wfm.forecast import summarize
-
-    horizon = min(days, 28)
-    try:
-        with _progress("backtesting (accuracy report)") as progress:
-            results = run_backtest(frame, horizon_days=horizon, folds=folds, step_days=7, scheduler=scheduler,
-                                   progress=progress, **opts)
-    except ValueError:
-        console.print("note: the history is too short to backtest this horizon: no accuracy report")
-        return None, ""
-    title = (f"Backtest: the same model fitted at {results['fold'].nunique()} origin(s) a week apart in the last weeks "
-             f"of the history, {horizon} days ahead each, scored per {max(30, interval_minutes)} minutes")
-    return summarize(results), title
-
-
 def _accuracy_cells(summary, queue: str) -> list[str]:
-    rows = summary[summary["queue"] == queue].set_index("method")["wape"]
-    if "wfm" not in rows or rows["wfm"] != rows["wfm"]:
-        return ["", ""]
-    base = rows.drop("wfm").min()
-    return [f"{rows['wfm']:.1%}", "" if base != base else f"{base:.1%}"]
+    from wfm.forecast import select
+
+    rows = summary[summary["queue"] == queue].set_index("method")
+    if "wfm" not in rows.index or rows.loc["wfm", "wape"] != rows.loc["wfm", "wape"]:
+        return ["", "", ""]
+    base = rows["wape"].reindex(list(select.BASELINES)).min()
+    return [str(rows.loc["wfm", "chosen"]), f"{rows.loc['wfm', 'wape']:.1%}", "" if base != base else f"{base:.1%}"]
 
 
 @app.command(epilog="Example: wfm backtest --history history.csv --country CN --days 28 --folds 4")
@@ -159,6 +168,8 @@ def backtest(
     out: Path | None = typer.Option(None, "--out", "-o", help="CSV of the results (default forecasts/backtest_<days>d.csv)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local cores)."),
+    special_days: Path | None = typer.Option(None, "--special-days",
+                                             help="Special days the centre knows (CSV/XLSX: start, end, label)."),
 ) -> None:
     """Rolling-origin accuracy per queue and overall (WAPE, MASE, bias, interval coverage) against
     seasonal-naive (same interval last week) and the mean of the last 4 same weekdays."""
@@ -166,7 +177,7 @@ def backtest(
     from wfm.forecast import summarize
 
     path = output_path(out, Path("forecasts") / f"backtest_{days}d.csv", force)
-    hist, _, opts = _inputs(history, config, country)
+    hist, _, opts = _inputs(history, config, country, special_days)
     try:
         with _progress("backtesting") as progress:
             results = run_backtest(hist.frame, horizon_days=days, folds=folds, scheduler=scheduler,

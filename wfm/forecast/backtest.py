@@ -41,8 +41,12 @@ def backtest(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], object] | None = None,
+    selection_folds: int = 4,
 ) -> pd.DataFrame:
     """One row per fold, queue and method (`RESULT_COLUMNS`); see `summarize` for per-queue and overall.
+
+    `wfm` is the whole procedure as `wfm forecast` runs it, model choice included (`selection_folds` origins
+    inside each fold's training part), so its score is out of sample.
 
     WAPE, MASE and bias are scored on totals per `score_minutes` (or the history's own interval when longer);
     coverage of the `level` interval at the history's interval, over intervals with calls forecast or seen.
@@ -58,26 +62,38 @@ def backtest(
     if not starts:
         raise ValueError("history too short for a backtest of this horizon")
     opts = dict(country=country, level=level, special_days=special_days, extra_holidays=tuple(extra_holidays),
-                extra_workdays=tuple(extra_workdays), interval_minutes=im)
+                extra_workdays=tuple(extra_workdays), interval_minutes=im, horizon_days=horizon_days,
+                selection_folds=selection_folds)
     cols = [c for c in ("interval_start", "queue", "offered", "aht_s") if c in frame.columns]
     tasks = []
     for fold, start in enumerate(starts):
         stop = start + pd.Timedelta(days=horizon_days)
+        queues = []
         for queue, rows in frame[cols].groupby("queue", sort=True):
             train = rows[rows["interval_start"] < start].reset_index(drop=True)
             test = rows[(rows["interval_start"] >= start) & (rows["interval_start"] < stop)].reset_index(drop=True)
             if train["offered"].sum() > 0 and len(test):
-                tasks.append((fold, start, str(queue), train, test, horizon_days, max(score_minutes, im), opts))
+                queues.append((str(queue), train, test))
+        if queues:
+            tasks.append((fold, start, queues, horizon_days, max(score_minutes, im), opts))
     parts = map_tasks(_fold_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
     return pd.concat(parts, ignore_index=True)[RESULT_COLUMNS]
 
 
 def _fold_task(task) -> pd.DataFrame:
-    fold, start, queue, train, test, days, score_minutes, opts = task
+    """One origin: the forecaster fitted on every queue together (as `wfm forecast` fits them), then scored
+    per queue next to the baselines."""
+    fold, start, queues, days, score_minutes, opts = task
+    fc = Forecaster(workers=1, **opts).fit(pd.concat([train for _, train, _ in queues], ignore_index=True))
+    delivered = fc.predict(start, days)
+    return pd.concat([_score_queue(fold, start, queue, train, test, days, score_minutes, opts, delivered)
+                      for queue, train, test in queues], ignore_index=True)
+
+
+def _score_queue(fold, start, queue, train, test, days, score_minutes, opts, delivered) -> pd.DataFrame:
     im = opts["interval_minutes"]
     forecasts = {}
-    fc = Forecaster(workers=1, **opts).fit(train)
-    forecasts["wfm"] = fc.predict(start, days)
+    forecasts["wfm"] = delivered[delivered["queue"] == queue]
     forecasts["seasonal_naive"] = seasonal_naive(train, start, days, interval_minutes=im)
     forecasts["weekday_mean4"] = weekday_mean(train, start, days, interval_minutes=im)
     actual = _actual_grid(test, queue, im, start, days)

@@ -11,7 +11,7 @@ from openpyxl.chart import LineChart, Reference
 HISTORY_DAYS = 14  # days of history shown before the forecast in each chart
 
 
-ACCURACY_COLUMNS = ["queue", "method", "wape", "mase", "bias", "coverage", "aht_wape"]
+ACCURACY_COLUMNS = ["queue", "method", "wape", "mase", "bias", "coverage", "aht_wape", "chosen", "reason"]
 
 
 def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, path: str | Path,
@@ -60,8 +60,10 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
 
 def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
     ws.append([title or "Backtest of the forecasting model"])
-    ws.append(["WAPE = sum |actual - forecast| / sum actual; bias = (forecast - actual) / actual; coverage = share of "
-               "actuals inside the 80% interval; aht_wape = calls x |AHT error| / (calls x AHT)."])
+    ws.append(["WAPE = sum |actual - forecast| / sum actual. Method 'wfm' is the forecast delivered: per queue the "
+               "candidate in 'chosen'. Candidates: model (calendar model), model_local (the same with a fast local "
+               "level), recent (recent same weekdays, closures and holidays from the model), blend (model and "
+               "recent), seasonal_naive, weekday_mean4 (the naive baselines)."])
     ws.append([])
     cols = [c for c in ACCURACY_COLUMNS if c in accuracy.columns]
     ws.append(cols)
@@ -69,7 +71,8 @@ def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
         ws.append([None if isinstance(v, float) and v != v else v for v in row])
     for r in ws.iter_rows(min_row=5, min_col=3, max_col=len(cols)):
         for cell in r:
-            cell.number_format = "0.0%" if cols[cell.column - 1] != "mase" else "0.00"
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%" if cols[cell.column - 1] != "mase" else "0.00"
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 16
     ws.freeze_panes = "A5"

@@ -49,8 +49,8 @@ class Forecaster:
         workers: int | None = None,
         progress: Callable[[int, int], object] | None = None,
         horizon_days: int = 28,
-        selection_folds: int = 3,
-        selection_step_days: int = 7,
+        selection_folds: int = 4,
+        selection_step_days: int | None = None,
         score_minutes: int = 30,
     ):
         if not 0 < level < 1:
@@ -68,7 +68,7 @@ class Forecaster:
         self.progress = progress
         self.horizon_days = horizon_days
         self.selection_folds = selection_folds
-        self.selection_step_days = selection_step_days
+        self.selection_step_days = selection_step_days or select.step_days(horizon_days)
         self.score_minutes = score_minutes
         self.models_: dict[str, QueueModel] = {}
         self.selection_: pd.DataFrame | None = None

@@ -29,6 +29,11 @@ MIN_TRAIN_DAYS = 21
 SELECTION_COLUMNS = ["queue", "fold", "origin", "candidate", "abs_error", "actual"]
 
 
+def step_days(horizon: int) -> int:
+    """Days between selection origins: a week, or two for horizons over three weeks (folds overlap less)."""
+    return 14 if horizon > 21 else 7
+
+
 def fold_origins(n_days: int, horizon: int, folds: int, step: int = 7) -> list[int]:
     """Day indices of the selection origins, the last one leaving `horizon` days of history after it."""
     last = n_days - horizon
@@ -37,7 +42,9 @@ def fold_origins(n_days: int, horizon: int, folds: int, step: int = 7) -> list[i
 
 def aggregate(x: np.ndarray, k: int) -> np.ndarray:
     """Sum (days, slots) into (days, slots // k) scoring periods."""
-    return x.reshape(x.shape[0], -1, k).sum(axis=2)
+    if x.shape[1] % k:
+        k = 1
+    return x.reshape(x.shape[0], x.shape[1] // k, k).sum(axis=2)
 
 
 def score(actual: np.ndarray, forecasts: dict[str, np.ndarray], k: int) -> dict[str, tuple[float, float]]:
