@@ -20,7 +20,8 @@ SHRINK_CALLS = 4000.0  # pseudo-calls of the parent profile mixed into a kind's 
 STRUCTURE_WEEKS = 26  # the weekly structure is read from the last 26 weeks
 WORKDAY_SHARE = 0.6  # a weekday with at least 60% of the busiest weekday's volume is workday-like
 CLOSED_SLOT_CALLS = 5.0  # zero calls in a slot where the pooled shape expects this many: that slot is closed
-CLOSED_DAY_SHARE = 0.3  # a weekday with calls on fewer than 30% of its days is closed
+CLOSED_DAY_SHARE = 0.3  # a weekday open on fewer than 30% of its days is closed
+CLOSED_DAY_LEVEL = 0.05  # a day with under 5% of the busiest weekday's mean calls was closed (a few stray calls)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class WeeklyStructure:
     quietest: int = 6  # the weekday with the least volume (closed ones first): a holiday's stand-in
     closed_weekdays: tuple[int, ...] = ()
     open_slots: np.ndarray | None = None  # (7, slots) bool: False where that weekday is closed at that slot
+    busiest_mean: float = 0.0  # mean calls a day on the busiest weekday
+
+    def opened(self, totals: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Days that were open: present, with more than a few stray calls."""
+        return present & (totals > max(CLOSED_DAY_LEVEL * self.busiest_mean, 0.0)) & (totals > 0)
 
 
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:
@@ -53,23 +59,24 @@ def weekly_structure(calls: np.ndarray, kinds: np.ndarray, present: np.ndarray, 
     x = np.where(present[:, None], np.nan_to_num(calls), 0.0)
     totals = x.sum(axis=1)
     level = np.zeros(7)
-    opened = np.zeros(7)
     sums = np.zeros((7, slots))
     for w in range(7):
         days = plain & (kinds == w)
         if days.any():
             level[w] = totals[days].mean()  # absent days count as zero: closed
-            opened[w] = (present[days] & (totals[days] > 0)).mean()
             sums[w] = x[days].sum(axis=0)
-    closed = tuple(int(w) for w in range(7) if ((plain & (kinds == w)).any() and opened[w] < CLOSED_DAY_SHARE))
     top = level.max()
+    was_open = WeeklyStructure(busiest_mean=top).opened(totals, present)
+    opened = np.array([was_open[plain & (kinds == w)].mean() if (plain & (kinds == w)).any() else 0.0
+                       for w in range(7)])
+    closed = tuple(int(w) for w in range(7) if ((plain & (kinds == w)).any() and opened[w] < CLOSED_DAY_SHARE))
     workdays = tuple(int(w) for w in range(7) if top > 0 and level[w] >= WORKDAY_SHARE * top and w not in closed)
     quietest = int(np.argmin(np.where(np.isin(np.arange(7), closed), -1.0, level)))
     pooled = sums.sum(axis=0)
     pooled = pooled / pooled.sum() if pooled.sum() > 0 else np.full(slots, 1.0 / slots)
     expected = sums.sum(axis=1, keepdims=True) * pooled[None, :]
     open_slots = (sums > 0) | (expected < CLOSED_SLOT_CALLS)
-    return WeeklyStructure(workdays or (0, 1, 2, 3, 4), quietest, closed, open_slots)
+    return WeeklyStructure(workdays or (0, 1, 2, 3, 4), quietest, closed, open_slots, float(top))
 
 
 def _smooth(p: np.ndarray, calls: float) -> np.ndarray:

@@ -355,8 +355,8 @@ def _closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStructur
               ) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
     """Closed holiday names, seen holiday names, whether an unseen holiday is closed, and whether make-up
     days were closed, from the history: a day type is closed when fewer than 30% of its days (in weeks that
-    have data) had calls."""
-    opened = present & (totals_raw > 0)
+    have data) was open (more than a few stray calls, `WeeklyStructure.opened`)."""
+    opened = structure.opened(totals_raw, present)
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()

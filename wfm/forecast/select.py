@@ -5,9 +5,10 @@ for series that shift with events the calendar does not know), the recent same-w
 closures and holidays (`recent`: days the model calls special take the model's forecast), an equal blend of
 `model` and `recent` (`blend`), and the two naive baselines exactly as `wfm backtest` scores them. Each is
 scored by WAPE at the scoring period over `folds` origins a week apart, the last one leaving the horizon
-at the end of the history. A queue keeps `model` unless another candidate beats it by `SWITCH_MARGIN`, and
-never keeps anything worse than the better baseline; queues with few calls in the folds are chosen for
-together, as one group, so that Poisson noise in one small queue does not pick its model.
+at the end of the history. A queue keeps `model` unless another candidate beats it by `SWITCH_MARGIN` over
+all folds and on most folds one by one (events the calendar does not know make single folds noisy), and
+keeps nothing that is worse than the better baseline that way; queues with few calls in the folds are chosen
+for together, as one group, so that Poisson noise in one small queue does not pick its model.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def choose(errors: pd.DataFrame, candidates: Iterable[str] = CANDIDATES) -> pd.D
         members = [q for q, g in group_of.items() if g == group]
         tot = per.loc[members].groupby(level="candidate").sum()
         wape = (tot["abs_error"] / tot["actual"].where(tot["actual"] > 0)).reindex(candidates)
-        chosen, reason = _pick(wape)
+        folds = (errors[errors["queue"].isin(members)].groupby(["fold", "candidate"])["abs_error"].sum()
+                 .unstack("candidate").reindex(columns=candidates))
+        chosen, reason = _pick(wape, folds)
         for q in members:
             own = per.loc[q]
             own_wape = (own["abs_error"] / own["actual"].where(own["actual"] > 0)).reindex(candidates)
@@ -76,21 +79,28 @@ def choose(errors: pd.DataFrame, candidates: Iterable[str] = CANDIDATES) -> pd.D
     return pd.DataFrame(rows).sort_values("queue").reset_index(drop=True)
 
 
-def _pick(wape: pd.Series) -> tuple[str, str]:
-    if wape.isna().all():
+def _pick(wape: pd.Series, folds: pd.DataFrame) -> tuple[str, str]:
+    """The candidate for one queue or group: `wape` over all folds, `folds` the absolute errors per fold."""
+    if wape.isna().all() or "model" not in wape or wape["model"] != wape["model"]:
         return "model", "no calls in the selection folds: calendar model"
     base_name = wape[list(BASELINES)].idxmin()
     base = wape[base_name]
-    own = wape.drop(list(BASELINES)).dropna()
-    best = own.idxmin() if len(own) else base_name
-    chosen = best
-    if "model" in own and own[best] > (1 - SWITCH_MARGIN) * own["model"]:
-        chosen = "model"
-    if not wape[chosen] <= base:  # never worse than the better baseline on the folds
-        chosen = wape.idxmin()
+
+    def beats(c: str, margin: float = 0.0) -> bool:
+        wins = (folds[c] < folds["model"]).sum()
+        return bool(wape[c] < (1 - margin) * wape["model"] and wins > len(folds) / 2)
+
+    chosen = "model"
+    better = [c for c in wape.drop(["model"]).dropna().sort_values().index
+              if beats(c, 0.0 if c in BASELINES else SWITCH_MARGIN)]
+    if better:
+        chosen = better[0]
     why = f"{wape[chosen]:.1%} against {LABELS[base_name]} {base:.1%}"
-    if chosen != "model" and "model" in wape and wape["model"] == wape["model"]:
-        why += f" and the calendar model {wape['model']:.1%}"
+    if chosen != "model":
+        why += f" and the calendar model {wape['model']:.1%}, better on {int((folds[chosen] < folds['model']).sum())}" \
+               f" of {len(folds)} origins"
+    elif wape["model"] > base:
+        why += " (better than the baseline on most origins, or not consistently worse)"
     return chosen, why
 
 
