@@ -203,7 +203,9 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     typical = tot.groupby(kinds).transform(lambda s: s.rolling(9, center=True, min_periods=1).median())
     typical = typical.fillna(tot.median()).to_numpy()
     rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2), structure)
-    calls = mark_outages(raw, typical[:, None] * rough[kinds])
+    # holidays are too irregular in level and shape to call their zeros outages
+    expected = np.where((kinds == 7)[:, None], 0.0, typical[:, None] * rough[kinds])
+    calls = mark_outages(raw, expected)
     n_out = int((np.isnan(calls) & ~np.isnan(raw)).sum())
     if n_out:
         model.notes.append(f"{n_out} intervals of zeros read as outages (not learned)")
