@@ -2,10 +2,10 @@
 plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
 
 Effects: weekday (a make-up working day counts as an average workday-like weekday, a holiday on a working day
-as the queue's quietest weekday),
-holiday periods with a deviation per named holiday, the official holiday itself, the last workday before and
-the first after a holiday period, make-up working days, the user's special days (one effect per label),
-month-start days (bill dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
+as the queue's quietest weekday), holiday periods with a deviation per named holiday, the official holiday
+itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
+user's special days (one effect per label on the day, three for the two weeks after it), month-start days (bill
+dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
 data support it. Outlying days (outages, storms) get zero weight through bisquare IRLS.
 """
@@ -21,7 +21,7 @@ import pandas as pd
 YEAR_DAYS = 365.25
 SCALE_FLOOR = 0.05
 # ridge penalties, in pseudo-days of weight pulling a coefficient to zero
-PENALTY = {"wd": 0.5, "hper": 1.0, "hol": 2.0, "hn": 3.0, "pre": 3.0, "post": 3.0, "makeup": 4.0,
+PENALTY = {"wd": 0.5, "hper": 1.0, "hol": 2.0, "hn": 3.0, "pre": 3.0, "post": 3.0, "bridge": 3.0, "makeup": 4.0,
            "spa": 2.0, "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0}
 
 
@@ -48,7 +48,9 @@ class DailySpec:
 
 
 def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
-    """Per-day derived flags from `wfm.calendar.day_calendar` output: rest day, period name, pre/post days."""
+    """Per-day derived flags from `wfm.calendar.day_calendar` output: rest day, period name, the working days
+    just before and after a holiday period, and bridge days (a single working day between a holiday period and
+    another day off)."""
     out = pd.DataFrame(index=cal.index)
     workday = cal["is_workday"].to_numpy(bool)
     period = cal["holiday_period"].to_numpy(bool)
@@ -72,6 +74,10 @@ def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
     prv = np.insert(period[:-1], 0, False)
     out["pre"] = workday & nxt
     out["post"] = workday & prv
+    # a bridge day: one working day between a holiday period and another day off (many take it as leave)
+    off_next = np.append(~workday[1:], False)
+    off_prev = np.insert(~workday[:-1], 0, False)
+    out["bridge"] = workday & ((nxt & off_prev) | (prv & off_next))
     return out
 
 
@@ -97,6 +103,7 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
         cols[f"hn:{name}"] = (period & (flags["period_name"].to_numpy() == name)).astype(float)
     cols["pre"] = flags["pre"].to_numpy(float)
     cols["post"] = flags["post"].to_numpy(float)
+    cols["bridge"] = flags["bridge"].to_numpy(float)
     cols["makeup"] = makeup.astype(float)
     special = [set(str(v).split(";")) for v in cal["special"]]
     after = [dict(item.rsplit(":", 1) for item in str(v).split(";") if ":" in item)
