@@ -41,8 +41,11 @@ def test_frame_shape_and_full_day_grid(kind):
     assert h["interval_start"].dtype.kind == "M" and h["offered"].dtype == np.int64 and h["aht_s"].dtype == float
     assert (h["offered"] >= 0).all() and not h.duplicated(["interval_start", "queue"]).any()
     assert h["aht_s"].isna().equals(h["offered"] == 0)
-    per_day = h.groupby(h["interval_start"].dt.normalize()).size()
-    assert (per_day == len(c.queues) * 1440 // c.interval_minutes).all()  # every day with data is whole
+    day = h["interval_start"].dt.normalize()
+    per_queue_day = h.groupby([day, h["queue"]]).size()
+    assert (per_queue_day == 1440 // c.interval_minutes).all()  # every queue's day with data is whole
+    if kind != "service_desk":  # its queues start on different days and some leave out their closed weekends
+        assert (h.groupby(day)["queue"].nunique() == len(c.queues)).all()
     minutes = h["interval_start"].dt.hour * 60 + h["interval_start"].dt.minute
     assert (minutes % c.interval_minutes == 0).all()
     assert c.rate.index.equals(h.index) and c.rate["interval_start"].equals(h["interval_start"])
@@ -247,3 +250,123 @@ def test_outage_feed_loss():
             & (h["interval_start"] < e - pd.Timedelta(days=7))
         assert h.loc[before, "offered"].sum() > 50
     assert (daily(c) > 0).all()
+
+
+def test_service_desk_queues_countries_and_history_lengths():
+    c = centre("service_desk")
+    assert c.country == "DE" and c.interval_minutes == 30 and len(c.queues) == 34
+    assert c.end == dt.date(2026, 5, 3) and not c.closed_weekends_absent
+    prefixes = {q.split("_")[0] for q in c.queues}
+    assert prefixes == {"de", "fr", "uk", "pl", "es", "it", "nl", "se"}
+    assert all(sum(q.startswith(p + "_") for q in c.queues) >= 3 for p in prefixes)
+    h = c.history
+    first = h.groupby("queue")["interval_start"].min().dt.normalize()
+    length = (pd.Timestamp(c.end) - first).dt.days + 1
+    assert length.between(35, 49).all() and length.min() == 35 and length.max() == 49 and length.nunique() >= 4
+    last = h.groupby("queue")["interval_start"].max().dt.normalize()
+    assert (last >= pd.Timestamp(c.end) - pd.Timedelta(days=2)).all()  # Friday for queues without weekend rows
+
+
+def test_service_desk_sparse_queues_and_a_few_big_ones():
+    c = centre("service_desk")
+    h = c.history.assign(open=c.rate["rate"] > 0)
+    per_open = h[h["open"]].groupby("queue")["offered"].mean()
+    sparse, big = per_open[per_open < 3.2], per_open[per_open >= 4]
+    assert len(sparse) >= 27 and sparse.min() > 0.15 and (sparse < 1).sum() >= 15
+    assert 3 <= len(big) <= 7 and big.max() < 15
+    hours = c.rate.groupby("queue").apply(lambda f: f.loc[f["rate"] > 0, "interval_start"].dt.hour.agg(["min", "max"]))
+    assert hours["min"].min() == 7 and hours["max"].max() == 19 and (hours["min"] == 8).sum() >= 15
+    # the intraday shapes differ by queue: the share of a normal weekday before noon
+    r = c.rate.assign(day=c.rate["interval_start"].dt.day_of_week)
+    r = r[r["day"] == 2]
+    morning = r[r["interval_start"].dt.hour < 12].groupby("queue")["rate"].sum() / r.groupby("queue")["rate"].sum()
+    assert morning.max() - morning.min() > 0.15
+
+
+def test_service_desk_monday_highest_and_overdispersed():
+    c = centre("service_desk")
+    days = daily(c, "rate")
+    normal = days[days.index.day_of_week < 5]
+    normal = normal[normal > 0.8 * normal.median()]  # no day of any big country's holidays
+    by_wd = normal.groupby(normal.index.day_of_week).mean()
+    assert by_wd.idxmax() == 0 and by_wd[0] > 1.05 * by_wd[2]
+    h = c.history.assign(rate=c.rate["rate"])
+    busy = h[h["rate"] > 4]
+    assert ((busy["offered"] - busy["rate"]) ** 2).mean() > 1.1 * busy["rate"].mean()  # more than Poisson
+
+
+def test_service_desk_each_queue_observes_its_own_countrys_holidays():
+    c = centre("service_desk")
+    frame = pd.concat([c.rate.assign(offered=c.history["offered"]), c.future(days=14)])
+    frame = frame[frame["interval_start"].dt.day_of_week < 5]
+    per_day = frame.groupby([frame["interval_start"].dt.normalize(), "queue"])[["rate", "offered"]].sum()
+    years = [2026]
+    centre_cal = holidays.country_holidays(c.country, years=years)
+    country = {"uk": "GB"}
+    own_low = other_normal = 0
+    for q in c.queues:
+        cal = holidays.country_holidays(country.get(q[:2], q[:2].upper()), years=years)
+        d = per_day.xs(q, level="queue")
+        own = np.array([x in cal for x in d.index.date])
+        centre_only = np.array([x in centre_cal and x not in cal for x in d.index.date])
+        working = d["rate"][~own & ~centre_only].mean()
+        assert own.any() and (d["rate"][own] <= 0.12 * working).all(), q
+        own_low += own.sum()
+        if centre_only.any():  # the centre's (German) holidays are working days for this queue
+            assert (d["rate"][centre_only] > 0.6 * working).all(), q
+            other_normal += centre_only.sum()
+    assert own_low >= 60 and other_normal >= 10
+    # the 14 days after the history hold holidays of some queues' own countries (GB, FR, Ascension)
+    f = c.future(days=14)
+    f_days = set(f["interval_start"].dt.date)
+    for code in ("GB", "FR", "DE", "NL", "SE"):
+        assert any(x in holidays.country_holidays(code, years=years) for x in f_days), code
+    uk = f[f["queue"].str.startswith("uk_")]
+    may_day = uk.groupby(uk["interval_start"].dt.date)["rate"].sum()
+    assert may_day[dt.date(2026, 5, 4)] < 0.12 * may_day[dt.date(2026, 5, 5)]
+
+
+def test_service_desk_weekends_closed_on_most_queues_zero_or_absent_rows():
+    c = centre("service_desk")
+    h = c.history.assign(rate=c.rate["rate"])
+    weekend = h["interval_start"].dt.day_of_week >= 5
+    we = h[weekend].groupby("queue")["rate"].sum().reindex(list(c.queues)).fillna(0.0)
+    wd = h[~weekend].groupby("queue")["rate"].sum() / (~weekend).groupby(h["queue"]).sum()
+    we_mean = h[weekend].groupby("queue")["rate"].sum() / weekend.groupby(h["queue"]).sum()
+    closed, open_ = we[we == 0].index, we[we > 0].index
+    assert len(closed) == 27 and len(open_) == 7
+    assert (we_mean[open_] < 0.5 * wd[open_]).all() and (we_mean[open_] > 0.1 * wd[open_]).all()
+    rows = h[weekend].groupby("queue").size().reindex(list(c.queues)).fillna(0)
+    absent = (rows[closed] == 0).sum()
+    assert 5 <= absent <= 22  # a mix: some closed queues have zero rows at weekends, some none
+    assert (h.loc[weekend & h["queue"].isin(closed), "offered"] == 0).all()
+    # the future keeps each queue's row convention
+    f = c.future(days=14)
+    f_rows = f[f["interval_start"].dt.day_of_week >= 5].groupby("queue").size().reindex(list(c.queues)).fillna(0)
+    assert set(f_rows[f_rows == 0].index) == set(rows[rows == 0].index)
+    assert f.groupby("queue")["interval_start"].min().eq(pd.Timestamp(c.end) + pd.Timedelta(days=1)).all()
+
+
+def test_service_desk_deterministic_and_future_reproduces_the_history():
+    a, b = generated_centre("service_desk"), generated_centre("service_desk")
+    pd.testing.assert_frame_equal(a.history, b.history)
+    pd.testing.assert_frame_equal(a.rate, b.rate)
+    pd.testing.assert_frame_equal(a.future(days=14), b.future(days=14))
+    other = generated_centre("service_desk", seed=1)
+    assert len(other.history) == len(a.history)  # the same queues, starts and rows
+    assert not other.history["offered"].reset_index(drop=True).equals(a.history["offered"].reset_index(drop=True))
+    start = a.end - dt.timedelta(days=9)
+    again = a.future(start, days=10)
+    tail = a.history["interval_start"] >= pd.Timestamp(start)
+    assert again["offered"].equals(a.history.loc[tail, "offered"].reset_index(drop=True))
+    np.testing.assert_allclose(again["rate"], a.rate.loc[tail, "rate"])
+    # a window starting on the first working day after a holiday keeps its rebound (Tuesday after Easter Monday)
+    easter = a.future(dt.date(2026, 4, 7), days=1)
+    same = (a.rate["interval_start"].dt.date == dt.date(2026, 4, 7)).to_numpy()
+    np.testing.assert_allclose(easter["rate"], a.rate.loc[same, "rate"])
+    f = a.future(days=14)  # Monday 4 May follows May Day on Friday in Germany: busier than Monday 11 May
+    de = f[f["queue"] == "de_it_support"].groupby(f["interval_start"].dt.date)["rate"].sum()
+    assert de[dt.date(2026, 5, 4)] > 1.05 * de[dt.date(2026, 5, 11)]
+    moved = generated_centre("service_desk", end=dt.date(2026, 6, 14))
+    assert moved.history["interval_start"].max().normalize() == pd.Timestamp("2026-06-14")
+    assert (pd.Timestamp("2026-06-14") - moved.history["interval_start"].min()).days == 48

@@ -11,6 +11,9 @@ and `offered` ~ Poisson(rate x day noise x interval gamma noise), both noises of
 exact expectation of `offered` (the oracle forecast). A day's draws come from a random stream keyed by
 (seed, kind, date): `GeneratedCentre.future` continues the same process, and reproduces the history on days
 the two share (the history's deliberate defects aside: missing month, feed outages, a stuck call).
+
+A queue may have its own holiday country (it observes that country's holidays, not the centre's), its own
+history length (no rows before it starts), its own intraday peaks, and closed days without rows.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import pandas as pd
 
 CENTRE_KINDS: tuple[str, ...] = (
     "satsun_business", "frisat_bank", "sun_only_weekend", "sixday_week_24x7", "sevenday_business_hours",
-    "short_history", "sparse_queues", "level_shift", "outage_feed_loss",
+    "short_history", "sparse_queues", "level_shift", "outage_feed_loss", "service_desk",
 )
 DESCRIPTIONS = {
     "satsun_business": "US office, Mon-Fri 08-18, closed weekends (zero rows or no rows by seed) and holidays, "
@@ -41,16 +44,22 @@ DESCRIPTIONS = {
     "level_shift": "Brazilian 06-24 line, 15 min, 1 y, +35% on all queues 5 weeks and -25% on one 3 weeks "
                    "before the end",
     "outage_feed_loss": "24/7 line without holidays, 15 min, 6 months, three feed outages of 6-20 h read as zeros",
+    "service_desk": "Multi-country service desk (DE FR GB PL ES IT NL SE), 34 queues, 30 min, 5-7 weeks by queue, "
+                    "most queues 0.2-3 calls per open interval, 27 closed Sat-Sun (zero rows or no rows by queue), "
+                    "7 open every day, each queue closed or ~10% on its own country's holidays; ends before "
+                    "May Day (GB), Victory Day (FR) and Ascension",
 }
-DEFAULT_END = dt.date(2026, 6, 30)  # fixed, so the default centre never changes with the calendar
+DEFAULT_END = dt.date(2026, 6, 30)  # fixed (or the kind's own), so the default centre never changes with the calendar
 STUCK_AHT_S = 19247.0
 _FINE = 5  # minutes of the grid the intraday shapes are drawn on before summing into intervals
+_CALENDAR_LEAD = 31  # days of calendar read before a window (holiday runs and rebounds crossing its start)
 _KEYS = {kind: zlib.crc32(kind.encode()) for kind in CENTRE_KINDS}  # per-kind seed offsets (not hash(): salted)
 
 
 @dataclass(frozen=True)
 class QueueSpec:
-    """One queue: expected calls on a normal working day and mean AHT; optional own opening."""
+    """One queue: expected calls on a normal working day and mean AHT; optional own opening, holiday country,
+    history length, intraday peaks and rows on closed days."""
 
     name: str
     calls: float
@@ -58,6 +67,10 @@ class QueueSpec:
     weekday: tuple[float, ...] | None = None  # own day factors Mon..Sun (None: the kind's)
     hours: tuple[float, float] | None = None  # own opening hours on every open day (None: the kind's)
     holiday: float | None = None  # own holiday factor (None: the kind's rules)
+    country: str | None = None  # own holiday country (None: the kind's)
+    days: int | None = None  # own history length: no rows before the queue starts (None: the kind's)
+    absent_closed: bool = False  # the queue's closed weekend days have no rows (rather than zero rows)
+    peaks: tuple[float, float] = (0.0, 1.0)  # intraday peaks shifted by hours, afternoon peak weight
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,7 @@ class KindSpec:
     day_sd: float = 0.05  # log-sd of the day-level noise
     dispersion: float = 40.0  # gamma shape of the interval noise (np.inf: plain Poisson)
     absent_closed: bool = False  # weekend days with every queue closed have no rows at all
+    default_end: dt.date | None = None  # own fixed last day of the default history (None: DEFAULT_END)
 
 
 WEEK_OFFICE = (1.12, 1.03, 1.0, 0.97, 0.88, 0.0, 0.0)
@@ -138,7 +152,54 @@ SPECS: dict[str, KindSpec] = {
     "outage_feed_loss": KindSpec(
         "none", 15, 182, (QueueSpec("main", 2500, 290), QueueSpec("billing", 700, 250)),
         (1.08, 1.02, 1.0, 1.0, 1.02, 0.85, 0.78), ALL_DAY, shape="24x7", trend=0.06),
+    "service_desk": KindSpec(
+        "DE", 30, 49, (), (1.16, 1.04, 1.0, 0.97, 0.86, 0.0, 0.0), OFFICE_HOURS, holiday=0.0, rebound=1.1,
+        day_sd=0.06, dispersion=8.0, default_end=dt.date(2026, 5, 3)),  # queues: _SERVICE_DESK below
 }
+
+# The service desk's queues: name, holiday country, calls on a normal working day, AHT, opening hours, open every
+# day, holiday factor, days of history, closed weekends without rows, (peak shift in hours, afternoon weight).
+SEVEN_DAY = (1.14, 1.03, 1.0, 0.97, 0.88, 0.32, 0.24)
+_SERVICE_DESK = (
+    ("de_it_support", "DE", 360, 420, (7, 20), True, 0.1, 49, False, (0.0, 1.0)),
+    ("de_billing", "DE", 30, 300, (8, 18), False, 0.0, 49, False, (-0.5, 0.8)),
+    ("de_hr", "DE", 8, 480, (8, 17), False, 0.0, 42, True, (0.5, 0.7)),
+    ("de_access", "DE", 40, 240, (7, 20), True, 0.1, 35, False, (-0.75, 1.2)),
+    ("de_payroll", "DE", 6, 450, (8, 18), False, 0.0, 38, True, (0.25, 0.9)),
+    ("de_procurement", "DE", 5, 520, (9, 17), False, 0.0, 45, False, (0.5, 1.1)),
+    ("fr_it_support", "FR", 130, 400, (8, 18), False, 0.1, 49, False, (0.25, 1.15)),
+    ("fr_billing", "FR", 24, 300, (8, 18), False, 0.0, 42, True, (0.5, 1.3)),
+    ("fr_hr", "FR", 6, 500, (9, 17), False, 0.0, 35, False, (0.75, 0.9)),
+    ("fr_access", "FR", 14, 260, (8, 20), True, 0.1, 49, False, (0.0, 1.2)),
+    ("fr_travel", "FR", 5, 350, (9, 18), False, 0.0, 38, True, (0.5, 0.8)),
+    ("uk_it_support", "GB", 220, 380, (7, 20), True, 0.1, 49, False, (-0.25, 0.9)),
+    ("uk_billing", "GB", 36, 290, (8, 18), False, 0.0, 45, False, (0.0, 0.75)),
+    ("uk_hr", "GB", 7, 520, (9, 17), False, 0.0, 35, True, (0.25, 1.0)),
+    ("uk_access", "GB", 20, 250, (8, 18), True, 0.1, 42, False, (-0.5, 1.1)),
+    ("uk_facilities", "GB", 5, 330, (8, 17), False, 0.0, 49, True, (-0.75, 0.7)),
+    ("pl_it_support", "PL", 150, 430, (7, 20), False, 0.1, 42, False, (-0.5, 1.0)),
+    ("pl_billing", "PL", 16, 310, (8, 18), False, 0.0, 49, False, (-0.25, 0.85)),
+    ("pl_access", "PL", 10, 260, (8, 18), False, 0.0, 35, True, (-0.5, 1.2)),
+    ("pl_hr", "PL", 4, 470, (9, 17), False, 0.0, 45, False, (0.0, 0.8)),
+    ("es_billing", "ES", 110, 320, (8, 18), False, 0.1, 49, False, (0.75, 1.3)),
+    ("es_it_support", "ES", 40, 410, (8, 18), False, 0.1, 38, True, (0.5, 1.2)),
+    ("es_hr", "ES", 6, 490, (9, 17), False, 0.0, 35, False, (1.0, 1.1)),
+    ("es_access", "ES", 9, 270, (8, 18), False, 0.0, 42, True, (0.25, 0.9)),
+    ("it_helpdesk", "IT", 50, 400, (8, 18), False, 0.1, 49, False, (0.25, 1.0)),
+    ("it_billing", "IT", 20, 300, (8, 18), False, 0.0, 45, True, (0.5, 0.9)),
+    ("it_hr", "IT", 5, 500, (9, 17), False, 0.0, 35, False, (0.0, 1.2)),
+    ("it_access", "IT", 8, 260, (8, 18), False, 0.0, 42, False, (-0.25, 1.0)),
+    ("nl_it_support", "NL", 36, 390, (8, 18), True, 0.1, 49, False, (-0.5, 0.9)),
+    ("nl_billing", "NL", 12, 300, (8, 18), False, 0.0, 38, True, (-0.25, 1.1)),
+    ("nl_hr", "NL", 5, 480, (9, 17), False, 0.0, 45, False, (0.0, 0.75)),
+    ("se_it_support", "SE", 24, 380, (8, 18), True, 0.1, 35, False, (-0.75, 0.85)),
+    ("se_billing", "SE", 10, 300, (8, 18), False, 0.0, 49, True, (-0.5, 1.0)),
+    ("se_access", "SE", 6, 260, (8, 17), False, 0.0, 42, False, (-0.25, 1.25)),
+)
+SPECS["service_desk"] = replace(SPECS["service_desk"], queues=tuple(
+    QueueSpec(name, calls, aht, SEVEN_DAY if seven else None, (float(hours[0]), float(hours[1])), holiday, country,
+              days, absent, peaks)
+    for name, country, calls, aht, hours, seven, holiday, days, absent, peaks in _SERVICE_DESK))
 
 
 @dataclass(frozen=True)
@@ -152,12 +213,27 @@ class _Process:
     shifts: tuple[tuple[str, dt.date, float], ...] = ()
 
     def grid(self, start: dt.date, end: dt.date) -> dict[str, np.ndarray]:
-        """Rate, offered and AHT (days x queues x slots) from `start` to `end` inclusive, and per-day flags."""
-        cal = _calendar(self.spec, start, end)
-        rate = np.stack([self._queue_rate(q, cal) for q in self.spec.queues], axis=1)
+        """Rate, offered and AHT (days x queues x slots) from `start` to `end` inclusive, per-day flags, and
+        which (day, queue) have rows (`present`: the queue has started; not a closed weekend it leaves out)."""
+        spec = self.spec
+        countries = {spec.country} | {q.country for q in spec.queues if q.country}
+        # each country's calendar read from before `start`, so that a rebound or holiday run at the window's start
+        # is the same as in any other window (the process does not depend on the window)
+        lead = dt.timedelta(days=_CALENDAR_LEAD)
+        cals = {c: {k: v[_CALENDAR_LEAD:] for k, v in _calendar(replace(spec, country=c), start - lead, end).items()}
+                for c in sorted(countries)}
+        cal = cals[spec.country]
+        rate = np.stack([self._queue_rate(q, cals[q.country or spec.country]) for q in spec.queues], axis=1)
         offered, aht = _draw(self, cal["date"], rate)
         closed = (rate.sum(axis=(1, 2)) == 0) & cal["weekend"]
-        return {"date": cal["date"], "rate": rate, "offered": offered, "aht": aht, "closed_weekend": closed}
+        present = np.ones(rate.shape[:2], bool)
+        for i, q in enumerate(spec.queues):
+            if q.days is not None:
+                present[:, i] &= cal["date"] >= np.datetime64(self.end - dt.timedelta(days=q.days - 1))
+            if q.absent_closed:
+                present[:, i] &= ~((rate[:, i].sum(axis=1) == 0) & cals[q.country or spec.country]["weekend"])
+        return {"date": cal["date"], "rate": rate, "offered": offered, "aht": aht, "closed_weekend": closed,
+                "present": present}
 
     def _queue_rate(self, q: QueueSpec, cal: dict[str, np.ndarray]) -> np.ndarray:
         factor, opens, closes = _day_factors(self.spec, q, cal, self.end)
@@ -167,14 +243,14 @@ class _Process:
         shares = np.zeros((len(factor), 1440 // self.spec.interval_minutes))
         for key in set(zip(opens, closes, cal["weekend_shape"])):
             rows = (opens == key[0]) & (closes == key[1]) & (cal["weekend_shape"] == key[2])
-            shares[rows] = _profile(self.spec.shape, self.spec.interval_minutes, *key)
+            shares[rows] = _profile(self.spec.shape, self.spec.interval_minutes, *key, q.peaks)
         return q.calls * factor[:, None] * shares
 
     def frame(self, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         """The long frame `interval_start, queue, offered, aht_s, rate` (closed weekends dropped where the kind
         drops them) and the grid it came from."""
         g = self.grid(start, end)
-        keep = ~g["closed_weekend"] if self.spec.absent_closed else np.ones(len(g["date"]), bool)
+        keep = g["present"] & (~g["closed_weekend"][:, None] if self.spec.absent_closed else True)
         return _long(g, keep, self.spec), g
 
 
@@ -217,7 +293,7 @@ def generated_centre(kind: str, *, seed: int = 0, end: dt.date | None = None) ->
     """The centre of `kind` (one of `CENTRE_KINDS`) whose history ends on `end` (inclusive); deterministic."""
     if kind not in _KEYS:
         raise ValueError(f"unknown centre kind {kind!r}; one of {', '.join(CENTRE_KINDS)}")
-    end = end or DEFAULT_END
+    end = end or SPECS[kind].default_end or DEFAULT_END
     params = np.random.default_rng([seed, _KEYS[kind], 0])
     spec = _seeded_spec(kind, seed, params)
     names = tuple(q.name for q in spec.queues)
@@ -383,22 +459,26 @@ def _bumps(h: np.ndarray, spec: list[tuple[float, float, float]]) -> np.ndarray:
     return sum(a * np.exp(-0.5 * ((h - c) / w) ** 2) for c, w, a in spec)
 
 
-def _intensity(shape: str, h: np.ndarray, weekend: bool) -> np.ndarray:
-    """Relative call intensity at hour `h`: morning and afternoon peaks; lunch dip or night trough."""
+def _intensity(shape: str, h: np.ndarray, weekend: bool, peaks: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """Relative call intensity at hour `h`: morning and afternoon peaks; lunch dip or night trough. `peaks`:
+    business hours' peaks (and dip) shifted by hours, and the afternoon's weight."""
     if shape == "24x7":
         if weekend:
             return 0.05 + _bumps(h, [(11.5, 2.0, 0.9), (16.0, 2.4, 0.75), (20.5, 1.6, 0.5)])
         return 0.04 + _bumps(h, [(10.2, 1.5, 1.0), (14.8, 1.7, 0.85), (20.3, 1.5, 0.45)])
+    shift, pm = peaks
     if weekend:
-        return 0.3 + _bumps(h, [(11.5, 1.8, 0.8), (15.0, 2.0, 0.6)])
-    return 0.25 + _bumps(h, [(10.0, 1.3, 1.0), (14.6, 1.5, 0.85), (19.0, 1.2, 0.3)]) - _bumps(h, [(12.75, 0.55, 0.22)])
+        return 0.3 + _bumps(h - shift, [(11.5, 1.8, 0.8), (15.0, 2.0, 0.6 * pm)])
+    return 0.25 + _bumps(h - shift, [(10.0, 1.3, 1.0), (14.6, 1.5, 0.85 * pm), (19.0, 1.2, 0.3 * pm)]) \
+        - _bumps(h - shift, [(12.75, 0.55, 0.22)])
 
 
-@lru_cache(maxsize=256)
-def _profile(shape: str, interval_minutes: int, opens: float, closes: float, weekend: bool) -> np.ndarray:
+@lru_cache(maxsize=512)
+def _profile(shape: str, interval_minutes: int, opens: float, closes: float, weekend: bool,
+             peaks: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
     """Share of the day's calls per interval (sums to 1 when open at all, else zeros)."""
     h = (np.arange(0, 1440, _FINE) + _FINE / 2) / 60
-    fine = np.where((h >= opens) & (h < closes), _intensity(shape, h, weekend), 0.0)
+    fine = np.where((h >= opens) & (h < closes), _intensity(shape, h, weekend, peaks), 0.0)
     slots = fine.reshape(-1, interval_minutes // _FINE).sum(axis=1)
     total = slots.sum()
     return slots / total if total > 0 else slots
@@ -433,20 +513,20 @@ def _draw(proc: _Process, dates: np.ndarray, rate: np.ndarray) -> tuple[np.ndarr
 
 
 def _long(g: dict[str, np.ndarray], keep: np.ndarray, spec: KindSpec) -> pd.DataFrame:
-    """Rows (day, slot, queue) in that order for the days kept."""
-    dates = g["date"][keep]
+    """Rows (day, slot, queue) in that order for the (day, queue) kept (`keep`: days x queues)."""
     n_s = 1440 // spec.interval_minutes
     names = np.array([q.name for q in spec.queues], dtype=object)
     n_q = len(names)
     slots = np.arange(n_s) * np.timedelta64(spec.interval_minutes, "m")
-    stamps = (dates.astype("datetime64[ns]")[:, None] + slots[None, :]).ravel()
+    stamps = (g["date"].astype("datetime64[ns]")[:, None] + slots[None, :]).ravel()
+    rows = np.repeat(keep[:, None, :], n_s, axis=1).ravel()  # (day, slot, queue)
 
     def flat(a: np.ndarray) -> np.ndarray:
-        return a[keep].transpose(0, 2, 1).ravel()
+        return a.transpose(0, 2, 1).ravel()[rows]
 
     return pd.DataFrame({
-        "interval_start": np.repeat(stamps, n_q),
-        "queue": np.tile(names, len(stamps)),
+        "interval_start": np.repeat(stamps, n_q)[rows],
+        "queue": np.tile(names, len(stamps))[rows],
         "offered": flat(g["offered"]),
         "aht_s": flat(g["aht"]),
         "rate": flat(g["rate"]),
