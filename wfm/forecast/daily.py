@@ -138,9 +138,10 @@ def penalties(names: list[str]) -> np.ndarray:
     return np.array(out)
 
 
-def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, iters: int = 6
-                 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Weighted ridge by IRLS (Huber start, then bisquare): coefficients, robustness weights, residual scale."""
+def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, iters: int = 6,
+                 protect: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weighted ridge by IRLS (Huber start, then bisquare): coefficients, robustness weights, residual scale.
+    Days in `protect` keep full weight (calendar days whose effects are learned from them)."""
     rw = np.ones_like(y)
     scale = np.nan
     beta = np.zeros(X.shape[1])
@@ -161,6 +162,8 @@ def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, i
             rw = np.minimum(1.0, 2.0 / np.maximum(np.abs(u), 1e-12))  # Huber
         else:
             rw = np.clip(1 - (u / 4.685) ** 2, 0, None) ** 2  # bisquare
+        if protect is not None:
+            rw = np.where(protect, 1.0, rw)
     return beta, rw, float(scale)
 
 

@@ -245,7 +245,10 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     w = np.where(valid, recency * np.clip(cover, 0, 1), 0.0)
     pen = daily.penalties(names)
 
-    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha)
+    # holidays and make-up days are what their effects are learned from: never outliers, even when the history
+    # holds one or two of them (the user's special days can be outliers: events vary in size)
+    protect = cal["holiday_period"].to_numpy(bool) | cal["is_makeup_workday"].to_numpy(bool)
+    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
     model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
     _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
     keep = slice(max(0, n_days - RECENT_DAYS), n_days)
@@ -259,7 +262,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     if settings.point_only:
         return model
     # 5. daily error scale per horizon bucket, from internal rolling origins
-    model.sigma = _error_scales(X, y, w, pen, valid, alpha, scale)
+    model.sigma = _error_scales(X, y, w, pen, valid, alpha, scale, protect)
     # 6. interval-level dispersion: the last 28 days against profiles from before them
     model.phi = _dispersion(calls, kinds, age)
     # 7. AHT per slot (workday / rest day)
@@ -269,8 +272,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     return model
 
 
-def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None):
-    beta, rw, scale = fitted if fitted is not None else daily.robust_ridge(X, y, w, pen)
+def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None, protect=None):
+    beta, rw, scale = fitted if fitted is not None else daily.robust_ridge(X, y, w, pen, protect=protect)
     r = y - X @ beta
     ok = valid & (rw > 0)
     r = np.clip(r, -2.5 * scale, 2.5 * scale)
@@ -280,7 +283,7 @@ def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None):
     return beta, rw, scale, alpha, float(lev[-1])
 
 
-def _error_scales(X, y, w, pen, valid, alpha, scale) -> np.ndarray:
+def _error_scales(X, y, w, pen, valid, alpha, scale, protect) -> np.ndarray:
     n = len(y)
     H = ERROR_BUCKETS[-1]
     errs: list[list[float]] = [[] for _ in ERROR_BUCKETS]
@@ -288,7 +291,8 @@ def _error_scales(X, y, w, pen, valid, alpha, scale) -> np.ndarray:
         origin = n - k * 14 - H + 14 if k > 1 else n - H
         if origin < 56 or valid[:origin].sum() < 42:
             continue
-        beta, _, _, _, lev = _fit_daily(X[:origin], y[:origin], w[:origin], pen, valid[:origin], alpha)
+        beta, _, _, _, lev = _fit_daily(X[:origin], y[:origin], w[:origin], pen, valid[:origin], alpha,
+                                        protect=protect[:origin])
         for h in range(1, H + 1):
             i = origin + h - 1
             if i < n and valid[i]:
