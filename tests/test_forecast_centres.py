@@ -164,3 +164,39 @@ def test_county_office_special_days_beat_no_special_days(shared_data):
             err[with_events][1] += test["offered"].sum()
     with_ev, without = err[True][0] / err[True][1], err[False][0] / err[False][1]
     assert with_ev < 0.95 * without, (with_ev, without)
+
+
+def business_history(start: str = "2025-11-03", end: str = "2026-06-30 23:30", rate: float = 20.0) -> pd.DataFrame:
+    """Monday-Friday 08:00-18:00 at `rate` calls per 30 minutes, open on every holiday."""
+    rng = np.random.default_rng(0)
+    t = pd.date_range(start, end, freq="30min")
+    open_ = (t.day_of_week < 5) & (t.hour >= 8) & (t.hour < 18)
+    return pd.DataFrame({"interval_start": t, "queue": "q0", "offered": rng.poisson(np.where(open_, rate, 0.0))})
+
+
+def test_a_closed_weekday_stays_closed_on_a_holiday():
+    fc = Forecaster(country="US", workers=1).fit(business_history())
+    f = daily(fc.predict(dt.date(2026, 7, 1), 7), "calls")
+    assert f[pd.Timestamp("2026-07-04")] == 0 and f[pd.Timestamp("2026-07-05")] == 0  # Saturday July 4th
+    assert f[pd.Timestamp("2026-07-03")] > 300  # observed holiday on a Friday: this centre opens on holidays
+
+
+@pytest.mark.parametrize("multiple", [3.0, 6.0])
+def test_strong_special_days_are_learned_not_dropped_as_outliers(multiple):
+    hist = business_history("2025-11-03", "2026-05-03 23:30")
+    events = [pd.Timestamp("2026-04-08") - pd.Timedelta(days=28 * i) for i in range(6)]
+    day = hist["interval_start"].dt.normalize()
+    hist.loc[day.isin(events), "offered"] = (hist.loc[day.isin(events), "offered"] * multiple).round().astype(int)
+    special = {d.date(): "mailing" for d in events} | {dt.date(2026, 5, 13): "mailing"}
+    f = daily(Forecaster(country="none", workers=1, special_days=special).fit(hist).predict(dt.date(2026, 5, 4), 14),
+              "calls")
+    normal = f[pd.Timestamp("2026-05-12")]
+    assert 0.75 * multiple < f[pd.Timestamp("2026-05-13")] / normal < 1.1 * multiple
+
+
+def test_selection_origins_fall_on_the_forecasts_weekday():
+    # five weeks ending on a Sunday; a one-day forecast for Monday is chosen on Mondays, not closed Sundays
+    hist = business_history("2026-05-25", "2026-06-28 23:30")
+    fc = Forecaster(country="none", workers=1, horizon_days=1, forecast_start=dt.date(2026, 6, 29)).fit(hist)
+    origins = pd.to_datetime(fc.selection_errors_["origin"])
+    assert (origins.dt.day_of_week == 0).all() and fc.selection_errors_["actual"].gt(0).all()

@@ -86,3 +86,43 @@ def test_real_histories(shared_data):
     assert (pred.loc[weekend, "calls"] == 0).all() and pred.loc[~weekend, "calls"].sum() > 0  # closed on weekends
     night = pred["interval_start"].dt.hour < 7
     assert (pred.loc[night, "calls"] == 0).all()
+
+
+def test_forecast_survives_hostile_queue_names_and_messy_measurements(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    t = pd.date_range("2026-01-05", "2026-03-01 23:30", freq="30min")
+    rng = np.random.default_rng(1)
+    rows = []
+    for q in ("a/b", "=1+1", "Forecast"):
+        offered = rng.poisson(np.where((t.hour >= 8) & (t.hour < 20), 6.0, 0.0))
+        aht = np.where(offered > 0, 280.0, np.nan)
+        rows.append(pd.DataFrame({"interval_start": t.strftime("%Y-%m-%dT%H:%M:%S"), "queue": q,
+                                  "offered": offered, "aht_s": aht}))
+    h = pd.concat(rows, ignore_index=True)
+    busy = h.index[h["offered"] > 0]
+    h.loc[busy[0], "aht_s"] = 19247.0  # a call stuck for 5 hours
+    h.loc[busy[1], "aht_s"] = 0.0  # AHT 0 with calls handled
+    h.to_csv("h.csv", index=False)
+    code, out, err = cli("forecast", "--history", "h.csv", "--country", "none", "--start", "2026-03-02", "--days", "7")
+    assert code == 0, err
+    assert "19247" in err and "AHT of 0 s" in err  # warnings, not errors
+    wb = load_workbook(tmp_path / "forecasts" / "forecast_2026-03-02_7d.xlsx")
+    assert {"a_b", "=1+1", "Forecast~2"} <= set(wb.sheetnames)
+    cells = [c for c in wb["Forecast"]["B"] if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, never a formula
+    code, _, err = cli("forecast", "--history", "h.csv", "--start", "9999-12-31", "--days", "7", "-o", "far.csv")
+    assert code == 2 and "days after the end of the history" in err
+
+
+def test_special_days_file(cli, history_csv):
+    sd = history_csv.parent / "events.csv"
+    sd.write_text("start,end,label\n2025-12-01,2025-12-03,bill run\n2026-02-09,,bill run\n2026-02-10,,launch\n")
+    code, out, err = cli("forecast", "--history", history_csv, "--start", "2026-02-02", "--days", "14",
+                         "--special-days", sd, "-o", "sd.csv", "--no-xlsx")
+    assert code == 0, err
+    assert "5 day(s) with 2 label(s)" in out and "bill_run" in out
+    assert "no past occurrence" in out and "launch" in out
+    sd.write_text("start,label\n02/03/2026,x\n")  # day/month or month/day: refused, not guessed
+    code, _, err = cli("forecast", "--history", history_csv, "--start", "2026-02-02", "--days", "14",
+                       "--special-days", sd, "-o", "sd2.csv", "--no-xlsx")
+    assert code == 2 and "row 2" in err and "'start'" in err

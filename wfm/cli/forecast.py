@@ -13,6 +13,8 @@ from wfm.atomic import write_atomic, write_csv
 from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, Problem
 
+MAX_GAP_DAYS = 3 * 366  # a forecast more than three years after its history is a typo, not a plan
+
 
 
 @contextmanager
@@ -39,6 +41,8 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
                         timezone=cfg.centre.timezone if cfg else None)
     for w in hist.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    if special is not None:
+        _describe_special(read_special_days(special), hist.frame["interval_start"].max().date(), special)
     opts = dict(country=(country or (cfg.centre.country if cfg else "CN")).upper())
     if cfg is not None:
         opts.update(special_days=dict(cfg.calendar.special_days), extra_holidays=tuple(cfg.calendar.extra_holidays),
@@ -92,6 +96,13 @@ def forecast(
     last = frame["interval_start"].max().date()
     if first <= last:
         raise InputError([Problem("--start", f"{first} is not after the end of the history ({last})")])
+    gap = (first - last).days - 1
+    if gap > MAX_GAP_DAYS:
+        raise InputError([Problem("--start", f"{first} is {gap} days after the end of the history ({last}); "
+                                             f"forecasts start at most {MAX_GAP_DAYS} days after it")])
+    if gap > 56:
+        console.print(f"note: the forecast starts {gap} days after the history ends ({last}): it carries the "
+                      "history's last level over the gap", markup=False, highlight=False)
     if cfg is not None:
         aht = {q: c.default_aht_s for q, c in cfg.queues.items()}
     else:
@@ -101,7 +112,8 @@ def forecast(
     horizon = min(days, 28)
     with _progress("fitting queues and choosing their models") as progress:
         fc = Forecaster(**opts, default_aht_s=aht, interval_minutes=hist.interval_minutes, scheduler=scheduler,
-                        progress=progress, horizon_days=horizon, selection_folds=accuracy_folds).fit(frame)
+                        progress=progress, horizon_days=horizon, selection_folds=accuracy_folds,
+                        forecast_start=first).fit(frame)
     result = fc.predict(first, days)
     for queue, notes in fc.notes.items():
         for note in notes:
@@ -113,16 +125,17 @@ def forecast(
         folds = fc.selection_errors_.groupby("queue")["fold"].nunique().max()
         acc_title = (f"Model choice and accuracy: every candidate fitted at {folds} origin(s) "
                      f"{select.step_days(horizon)} days apart in the last weeks of the history, {horizon} days ahead "
-                     f"each, scored per {max(30, hist.interval_minutes)} minutes; each queue gets the best (the "
-                     f"calendar model unless another is {select.SWITCH_MARGIN:.0%} better), never worse there than "
-                     f"the better naive baseline")
+                     f"each, scored per {max(30, hist.interval_minutes)} minutes; a queue keeps the calendar "
+                     f"model unless another candidate is better over all origins (by {select.SWITCH_MARGIN:.0%}, "
+                     f"a naive baseline by any margin) and on most of them")
     out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     write_csv(out_frame, path)
     written = [path]
     if xlsx:
         write_atomic(xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy, accuracy_title=acc_title))
         written.append(xlsx_path)
-    table = Table(title=f"Forecast {first} + {days} days ({opts['country']} holidays)")
+    holidays_of = "no" if opts["country"] == "NONE" else opts["country"]
+    table = Table(title=f"Forecast {first} + {days} days ({holidays_of} holidays)")
     columns = ["queue", "calls", "calls/day", "peak/interval", "aht_s"]
     if accuracy is not None:
         columns += ["model", "WAPE", "baseline"]
@@ -146,6 +159,20 @@ def forecast(
                           markup=False, highlight=False)
     for p in written:
         console.print(f"wrote {p}")
+
+
+def _describe_special(days: dict, history_end, path: Path) -> None:
+    """Say what the special-days file holds and which labels the history cannot teach anything."""
+    from wfm.calendar import special_labels
+
+    labels = special_labels(days)
+    past = special_labels({d: v for d, v in days.items() if d <= history_end})
+    console.print(f"special days: {len(days)} day(s) with {len(labels)} label(s) from {path}: {', '.join(labels)}",
+                  markup=False, highlight=False)
+    unseen = [lab for lab in labels if lab not in past]
+    if unseen:
+        console.print(f"note: no past occurrence in the history, so no effect can be learned for: "
+                      f"{', '.join(unseen)}", markup=False, highlight=False)
 
 
 def _accuracy_cells(summary, queue: str) -> list[str]:

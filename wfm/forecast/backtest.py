@@ -84,7 +84,8 @@ def _fold_task(task) -> pd.DataFrame:
     """One origin: the forecaster fitted on every queue together (as `wfm forecast` fits them), then scored
     per queue next to the baselines."""
     fold, start, queues, days, score_minutes, opts = task
-    fc = Forecaster(workers=1, **opts).fit(pd.concat([train for _, train, _ in queues], ignore_index=True))
+    fc = Forecaster(workers=1, forecast_start=start.date(), **opts).fit(
+        pd.concat([train for _, train, _ in queues], ignore_index=True))
     delivered = fc.predict(start, days)
     return pd.concat([_score_queue(fold, start, queue, train, test, days, score_minutes, opts, delivered)
                       for queue, train, test in queues], ignore_index=True)

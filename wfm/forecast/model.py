@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from wfm.calendar import day_calendar, special_labels
-from dataclasses import replace
-
 from wfm.forecast import select
 from wfm.forecast.prep import QueueGrid, infer_interval_minutes, queue_grid
 from wfm.forecast.queue_model import QueueModel, Settings, fit_queue
@@ -52,6 +52,7 @@ class Forecaster:
         selection_folds: int = 4,
         selection_step_days: int | None = None,
         score_minutes: int = 30,
+        forecast_start: dt.date | str | None = None,
     ):
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1")
@@ -70,6 +71,7 @@ class Forecaster:
         self.selection_folds = selection_folds
         self.selection_step_days = selection_step_days or select.step_days(horizon_days)
         self.score_minutes = score_minutes
+        self.forecast_start = _as_date(forecast_start) if forecast_start is not None else None
         self.models_: dict[str, QueueModel] = {}
         self.selection_: pd.DataFrame | None = None
         self.selection_errors_: pd.DataFrame | None = None
@@ -104,7 +106,8 @@ class Forecaster:
         labels = special_labels(self.special_days)
         job = _FitJob(self.interval_minutes_, end, self.country, self.extra_holidays, self.extra_workdays,
                       self.special_days, labels, self.horizon_days, self.selection_folds,
-                      max(1, self.score_minutes // self.interval_minutes_), self.selection_step_days)
+                      max(1, self.score_minutes // self.interval_minutes_), self.selection_step_days,
+                      self.forecast_start)
         results = map_tasks(job, tasks, scheduler=self.scheduler, workers=self.workers, progress=self.progress)
         self.models_ = {m.queue: m for m, _ in results}
         errors = [e for _, e in results if e is not None and len(e)]
@@ -149,7 +152,7 @@ class _FitJob:
     """A picklable task: fit one queue (runs in a worker process or on a Dask worker)."""
 
     def __init__(self, interval_minutes, end, country, extra_holidays, extra_workdays, special_days, labels,
-                 horizon_days=28, selection_folds=0, score_slots=1, step_days=7):
+                 horizon_days=28, selection_folds=0, score_slots=1, step_days=7, forecast_start=None):
         self.interval_minutes = interval_minutes
         self.end = end
         self.country = country
@@ -161,6 +164,7 @@ class _FitJob:
         self.selection_folds = selection_folds
         self.score_slots = score_slots
         self.step_days = step_days
+        self.forecast_start = forecast_start
 
     def __call__(self, task) -> tuple[QueueModel, pd.DataFrame | None]:
         queue, rows, settings = task
@@ -179,7 +183,10 @@ class _FitJob:
         n, horizon = grid.calls.shape[0], self.horizon_days
         point = replace(settings, point_only=True)
         rows = []
-        for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds, self.step_days)):
+        shift = 0
+        if n > horizon and self.forecast_start is not None:
+            shift = select.weekday_shift(grid.days[n - horizon].date(), self.forecast_start)
+        for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds, self.step_days, shift)):
             sub = QueueGrid(grid.queue, grid.first_day, grid.calls[:o], None, grid.interval_minutes)
             if not np.nansum(sub.calls) > 0:
                 continue

@@ -21,6 +21,7 @@ PROFILE_HALF_LIFE = 56.0
 ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
 ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
 STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down
+QUIET_DAYS = 7  # a queue silent for its last week gets a note
 RECENT_DAYS = 70  # days of history kept for the recent-weeks and naive candidates
 LOCAL_ALPHA = 0.2  # the smoothing rate of the `model_local` candidate's level
 
@@ -188,6 +189,10 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
         model.stopped = True
         model.notes.append(f"no calls since {last_pos.date()}: forecast as closed")
         return model
+    if (history_end - last_pos).days >= QUIET_DAYS and not settings.point_only:
+        model.notes.append(f"no calls since {last_pos.date()} ({(history_end - last_pos).days} days): forecast "
+                           f"at its usual level as if the feed or the queue resumes; remove the queue if it has "
+                           f"closed (after {STOP_DAYS} days without calls it is forecast as closed)")
     kinds = day_kinds(cal)
     n_days = raw.shape[0]
     age = (n_days - 1 - np.arange(n_days)).astype(float)
@@ -245,9 +250,10 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     w = np.where(valid, recency * np.clip(cover, 0, 1), 0.0)
     pen = daily.penalties(names)
 
-    # holidays and make-up days are what their effects are learned from: never outliers, even when the history
-    # holds one or two of them (the user's special days can be outliers: events vary in size)
-    protect = cal["holiday_period"].to_numpy(bool) | cal["is_makeup_workday"].to_numpy(bool)
+    # holidays, make-up days and the user's special days are what their effects are learned from: never
+    # outliers, even when the history holds one or two of them or the effect is large (a mailing tripling calls)
+    protect = (cal["holiday_period"].to_numpy(bool) | cal["is_makeup_workday"].to_numpy(bool)
+               | (cal["special"].astype(str).to_numpy() != ""))
     beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
     model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
     _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
@@ -334,15 +340,15 @@ def _dispersion(calls, kinds, age) -> float:
 
 def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed, *, seen=None, default_closed=False
                 ) -> np.ndarray:
-    """Closed days of `cal`: closed weekdays outside holidays (and on weekend days inside holiday periods),
-    the days off of closed holidays, and make-up days when those were closed. A holiday not in `seen` is
-    closed when `default_closed`."""
+    """Closed days of `cal`: closed weekdays (holiday or not, unless a make-up working day), the days off of
+    closed holidays, and make-up days when those were closed. A holiday not in `seen` is closed when
+    `default_closed`."""
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     period = cal["holiday_period"].to_numpy(bool)
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()
     day_off = _holiday_days_off(cal)
-    by_weekday = np.isin(wd, closed_weekdays) & (~day_off) & ~makeup
+    by_weekday = np.isin(wd, closed_weekdays) & ~makeup
     unseen = ~np.isin(names, tuple(seen)) if seen is not None else np.zeros(len(cal), bool)
     by_holiday = day_off & (np.isin(names, closed_holidays) | (unseen & default_closed))
     return by_weekday | by_holiday | (makeup & makeup_closed)

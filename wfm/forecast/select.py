@@ -35,9 +35,17 @@ def step_days(horizon: int) -> int:
     return 14 if horizon > 21 else 7
 
 
-def fold_origins(n_days: int, horizon: int, folds: int, step: int = 7) -> list[int]:
-    """Day indices of the selection origins, the last one leaving `horizon` days of history after it."""
-    last = n_days - horizon
+def weekday_shift(origin_day, first_forecast_day) -> int:
+    """Days to move the last selection origin back so that it falls on the forecast's first weekday."""
+    if first_forecast_day is None:
+        return 0
+    return (origin_day.weekday() - first_forecast_day.weekday()) % 7
+
+
+def fold_origins(n_days: int, horizon: int, folds: int, step: int = 7, shift: int = 0) -> list[int]:
+    """Day indices of the selection origins, the last one leaving `horizon` days of history after it, moved
+    back `shift` days (to start on the forecast's weekday)."""
+    last = n_days - horizon - shift
     return sorted(o for o in (last - step * k for k in range(folds)) if o >= MIN_TRAIN_DAYS)
 
 

@@ -153,23 +153,34 @@ def _parse_numbers(col: pd.Series, path: Path, name: str, problems: Problems, *,
 def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *, hi: float,
                    percent: bool = False) -> pd.Series:
     """An optional measurement column (`aht_s`, `asa_s`, `service_level`): implausible values are warnings and
-    left out (NaN), never errors, so that one stuck call in an ACD export does not stop a forecast."""
+    left out (NaN), never errors, so that one stuck call in an ACD export does not stop a forecast. A decimal
+    comma (`280,5`) is read as a decimal point. For `percent` columns a value written with `%` is a
+    percentage; plain numbers are fractions, or percentages when most of them are above 1 (then the plain
+    values between 0 and 1 are ambiguous and left out)."""
     text = col.astype("string").str.strip()
     empty = text.isna() | (text == "")
-    if percent:
-        pct = text.str.endswith("%").fillna(False)
-        text = text.str.rstrip("%").str.strip()
+    pct = text.str.endswith("%").fillna(False) if percent else pd.Series(False, index=text.index)
+    text = text.str.rstrip("%").str.strip() if percent else text
+    decimal_comma = text.str.fullmatch(r"-?\d+,\d{1,2}").fillna(False)
+    text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
-    if percent:
-        values = values.where(~pct, values / 100)
-        if values[~pct].notna().any() and values[~pct].max() > 1 and values[~pct].max() <= 100 \
-                and values[~pct].min() >= 0:
-            values = values.where(pct, values / 100)  # a column of percentages written without the sign
     frame = pd.DataFrame({name: values})
-    unit = "" if percent else " s"
     _leave_out(problems, path, frame, name, values.isna() & ~empty, "a value that is not a number")
-    _leave_out(problems, path, frame, name, values < 0, "a negative value")
-    _leave_out(problems, path, frame, name, values > hi, f"an implausible value (more than {hi:g}{unit})")
+    if percent:
+        plain = values.notna() & ~pct
+        above = plain & (values > 1)
+        as_percent = plain.any() and above.sum() > 0.5 * (plain & (values != 0)).sum()
+        if as_percent:
+            ambiguous = plain & (values > 0) & (values <= 1)
+            _leave_out(problems, path, frame, name, ambiguous,
+                       "a value between 0 and 1 in a column of percentages (0.85% or 85%?)")
+            problems.warning(path, f"{int(plain.sum())} values without a % sign read as percentages "
+                                   f"(e.g. {values[above].iloc[0]:g} = {values[above].iloc[0] / 100:g})", column=name)
+            frame[name] = frame[name].where(~plain, frame[name] / 100)
+        frame[name] = frame[name].where(~pct, frame[name] / 100)
+    unit = "" if percent else " s"
+    _leave_out(problems, path, frame, name, frame[name] < 0, "a negative value")
+    _leave_out(problems, path, frame, name, frame[name] > hi, f"an implausible value (more than {hi:g}{unit})")
     return frame[name]
 
 

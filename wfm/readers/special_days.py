@@ -18,8 +18,9 @@ MAX_SPAN_DAYS = 366
 
 
 def read_special_days(path: str | Path) -> dict[dt.date, str]:
-    """`{date: "label"}` from a CSV or XLSX of `start, end, label` rows (`end` optional, inclusive). A day with
-    several events carries their labels joined by `;`. Labels are reduced to letters, digits, `_` and `-`."""
+    """`{date: "label"}` from a CSV or XLSX of `start, end, label` rows (`end` optional, inclusive; ISO dates).
+    A day with several events carries their labels joined by `;`. Labels are reduced to letters, digits, `_`
+    and `-`."""
     path = Path(path)
     problems = Problems()
     raw = read_table(path, what="special days")
@@ -28,16 +29,16 @@ def read_special_days(path: str | Path) -> dict[dt.date, str]:
     raw = normalise_columns(raw, path=path, aliases=ALIASES, required=["start", "label"], optional=["end"],
                             problems=problems)
     problems.raise_if_errors()
-    start = pd.to_datetime(raw["start"].astype("string").str.strip(), errors="coerce", format="mixed")
-    end = (pd.to_datetime(raw["end"].astype("string").str.strip(), errors="coerce", format="mixed")
-           if "end" in raw else start)
+    start = _dates(raw["start"])
+    end = _dates(raw["end"]) if "end" in raw else start
     blank_end = raw["end"].isna() | (raw["end"].astype("string").str.strip() == "") if "end" in raw else None
     if blank_end is not None:
         end = end.where(~blank_end, start)
         report_rows(problems, path, end.isna() & ~blank_end, "end", "not a date (expected e.g. 2026-12-01)")
     label = raw["label"].astype("string").str.strip().fillna("")
     clean = label.map(lambda s: re.sub(r"[^\w\-]+", "_", s, flags=re.UNICODE).strip("_"))
-    report_rows(problems, path, start.isna(), "start", "not a date (expected e.g. 2026-12-01)")
+    report_rows(problems, path, start.isna(), "start", "not a date (expected e.g. 2026-12-01; day/month orders "
+                                                       "such as 02/03/2026 are ambiguous and not read)")
     report_rows(problems, path, clean == "", "label", "missing label")
     ok = start.notna() & end.notna()
     report_rows(problems, path, ok & (end < start), "end", "ends before it starts")
@@ -51,3 +52,12 @@ def read_special_days(path: str | Path) -> dict[dt.date, str]:
             if lab not in labels:
                 labels.append(lab)
     return {d: ";".join(v) for d, v in sorted(days.items())}
+
+
+def _dates(col: pd.Series) -> pd.Series:
+    """ISO dates (`2026-12-01`, `2026/12/01`, or a spreadsheet date at midnight); anything else is NaT."""
+    text = col.astype("string").str.strip()
+    ok = text.str.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}( 00:00(:00)?)?").fillna(False)
+    day = text.str.slice(0, 10).str.replace("/", "-", regex=False)
+    parsed = pd.to_datetime(day.where(ok), errors="coerce", format="%Y-%m-%d")
+    return parsed
