@@ -17,7 +17,7 @@ DAY_COLUMNS = [
     "date", "weekday", "is_holiday", "holiday_name", "is_makeup_workday", "is_workday", "holiday_period", "special",
     "is_weekend", "special_after",
 ]
-AFTER_DAYS = 14  # days after a special day during which its after-effect is tracked
+AFTER_DAYS = 28  # days after a special day during which its after-effect is tracked
 NO_COUNTRY = "NONE"  # `--country none`: no public holidays, a Saturday-Sunday weekend
 
 

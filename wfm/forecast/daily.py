@@ -4,7 +4,7 @@ plus a local level (exponential smoothing of the residuals, its rate chosen by m
 Effects: weekday (a make-up working day counts as an average workday-like weekday, a holiday on a working day
 as the queue's quietest weekday), holiday periods with a deviation per named holiday, the official holiday
 itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
-user's special days (one effect per label on the day, three for the two weeks after it), month-start days (bill
+user's special days (one effect per label on the day, four for the four weeks after it), month-start days (bill
 dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
 data support it. Outlying days (outages, storms) get zero weight through bisquare IRLS.
@@ -111,7 +111,7 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     for label in spec.special_labels:
         cols[f"sp:{label}"] = np.array([label in s for s in special], float)
         gap = np.array([int(a.get(label, 0)) for a in after])
-        for name, lo, hi in (("spa1", 1, 3), ("spa2", 4, 7), ("spa3", 8, 14)):  # the days after an event
+        for name, lo, hi in (("spa1", 1, 3), ("spa2", 4, 7), ("spa3", 8, 14), ("spa4", 15, 28)):  # days after
             cols[f"{name}:{label}"] = ((gap >= lo) & (gap <= hi)).astype(float)
     if spec.month_start:
         dom = dates.dt.day.to_numpy()

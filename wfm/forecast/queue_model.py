@@ -22,6 +22,7 @@ ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
 ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
 STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down
 QUIET_DAYS = 7  # a queue silent for its last week gets a note
+YEARLY_HARMONICS = 4  # Fourier pairs of the yearly pattern (with at least 420 days of history)
 RECENT_DAYS = 70  # days of history kept for the recent-weeks and naive candidates
 LOCAL_ALPHA = 0.2  # the smoothing rate of the `model_local` candidate's level
 
@@ -236,7 +237,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     span = n_days
     spec = daily.DailySpec(
         t0=grid.days[-1],
-        fourier=settings.fourier if settings.fourier is not None else (4 if span >= 420 else 0),
+        fourier=settings.fourier if settings.fourier is not None else (YEARLY_HARMONICS if span >= 420 else 0),
         trend=settings.trend,
         month_start=span >= 56,
         holiday_names=sorted({n for n in daily.calendar_flags(cal)["period_name"] if n}),
