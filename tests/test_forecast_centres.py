@@ -200,3 +200,23 @@ def test_selection_origins_fall_on_the_forecasts_weekday():
     fc = Forecaster(country="none", workers=1, horizon_days=1, forecast_start=dt.date(2026, 6, 29)).fit(hist)
     origins = pd.to_datetime(fc.selection_errors_["origin"])
     assert (origins.dt.day_of_week == 0).all() and fc.selection_errors_["actual"].gt(0).all()
+
+
+def test_queues_of_a_multi_country_desk_keep_their_own_holidays(fitted):
+    centre, future, fc, pred = fitted["service_desk"]
+    countries = {q: c for q, (c, _) in fc.queue_countries_.items()}
+    assert countries.get("uk_hr") == "GB" and countries.get("fr_billing") == "FR"
+    assert not any(q.startswith("de_") for q in countries)  # the centre's own country stays
+    f = daily(pred, "calls", "uk_hr")
+    assert f[pd.Timestamp("2026-05-04")] < 0.3 * f[pd.Timestamp("2026-05-05")]  # GB Early May bank holiday
+    assert any("holidays of GB" in n for n in fc.notes["uk_hr"])
+
+
+def test_a_country_in_a_queue_name_needs_the_history_to_agree():
+    # an IT-support queue of a German centre, closed on German holidays: "it" is not Italy here
+    hist = business_history("2026-03-02", "2026-05-31 23:30").assign(queue="it_support")
+    day = hist["interval_start"].dt.normalize()
+    closed = pd.to_datetime(["2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25"])  # DE holidays
+    hist.loc[day.isin(closed), "offered"] = 0
+    fc = Forecaster(country="DE", workers=1).fit(hist)
+    assert fc.queue_countries_ == {}

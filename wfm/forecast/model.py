@@ -11,6 +11,7 @@ import pandas as pd
 
 from wfm.calendar import day_calendar, special_labels
 from wfm.forecast import select
+from wfm.forecast.countries import queue_countries
 from wfm.forecast.prep import QueueGrid, infer_interval_minutes, queue_grid
 from wfm.forecast.queue_model import QueueModel, Settings, fit_queue
 from wfm.parallel import map_tasks
@@ -53,6 +54,7 @@ class Forecaster:
         selection_step_days: int | None = None,
         score_minutes: int = 30,
         forecast_start: dt.date | str | None = None,
+        infer_countries: bool = True,
     ):
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1")
@@ -72,14 +74,20 @@ class Forecaster:
         self.selection_step_days = selection_step_days or select.step_days(horizon_days)
         self.score_minutes = score_minutes
         self.forecast_start = _as_date(forecast_start) if forecast_start is not None else None
+        self.infer_countries = infer_countries
+        self.queue_countries_: dict[str, tuple[str, str]] = {}
         self.models_: dict[str, QueueModel] = {}
         self.selection_: pd.DataFrame | None = None
         self.selection_errors_: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------
-    def calendar(self, start: dt.date, end: dt.date) -> pd.DataFrame:
-        return day_calendar(start, end, self.country, extra_holidays=self.extra_holidays,
+    def calendar(self, start: dt.date, end: dt.date, country: str | None = None) -> pd.DataFrame:
+        """The day calendar (`wfm.calendar.day_calendar`) of the centre, or of `country`."""
+        return day_calendar(start, end, country or self.country, extra_holidays=self.extra_holidays,
                             extra_workdays=self.extra_workdays, special_days=self.special_days)
+
+    def _country_of(self, queue: str) -> str:
+        return getattr(self, "queue_countries_", {}).get(queue, (self.country, ""))[0]
 
     def _aht_for(self, queue: str) -> float:
         if isinstance(self.default_aht_s, Mapping):
@@ -99,9 +107,11 @@ class Forecaster:
         end = frame["interval_start"].max().floor("D")
         self.history_end_ = end
         cols = [c for c in ("interval_start", "offered", "aht_s") if c in frame.columns]
+        self.queue_countries_ = queue_countries(frame, self.country) if self.infer_countries else {}
         tasks = []
         for queue, rows in frame.groupby("queue", sort=True):
-            settings = Settings(half_life_days=self.half_life_days, default_aht_s=self._aht_for(str(queue)))
+            settings = Settings(half_life_days=self.half_life_days, default_aht_s=self._aht_for(str(queue)),
+                                country=self.queue_countries_.get(str(queue), (self.country, ""))[0])
             tasks.append((str(queue), rows[cols].reset_index(drop=True), settings))
         labels = special_labels(self.special_days)
         job = _FitJob(self.interval_minutes_, end, self.country, self.extra_holidays, self.extra_workdays,
@@ -134,8 +144,9 @@ class Forecaster:
         if days < 1:
             raise ValueError("days must be at least 1")
         start = _as_date(start)
-        cal = self.calendar(start, start + dt.timedelta(days=days - 1))
-        parts = [m.predict(cal, self.level) for _, m in sorted(self.models_.items())]
+        end = start + dt.timedelta(days=days - 1)
+        cals = {c: self.calendar(start, end, c) for c in {self._country_of(q) for q in self.models_}}
+        parts = [m.predict(cals[self._country_of(q)], self.level) for q, m in sorted(self.models_.items())]
         out = pd.concat(parts, ignore_index=True)
         out["queue"] = out["queue"].astype(str)
         for c in ("calls", "calls_lo", "calls_hi", "aht_s"):
@@ -144,8 +155,11 @@ class Forecaster:
 
     @property
     def notes(self) -> dict[str, list[str]]:
-        """What the fit noticed per queue (outages dropped, closed-down queues)."""
-        return {q: list(m.notes) for q, m in self.models_.items() if m.notes}
+        """What the fit noticed per queue (outages dropped, closed-down queues, another country's holidays)."""
+        out = {q: list(m.notes) for q, m in self.models_.items() if m.notes}
+        for q, (country, why) in self.queue_countries_.items():
+            out.setdefault(q, []).insert(0, f"holidays of {country}: {why}")
+        return out
 
 
 class _FitJob:
@@ -169,7 +183,7 @@ class _FitJob:
     def __call__(self, task) -> tuple[QueueModel, pd.DataFrame | None]:
         queue, rows, settings = task
         grid = queue_grid(rows, queue, self.interval_minutes, end=self.end)
-        cal = day_calendar(grid.days[0].date(), grid.days[-1].date(), self.country,
+        cal = day_calendar(grid.days[0].date(), grid.days[-1].date(), settings.country or self.country,
                            extra_holidays=self.extra_holidays, extra_workdays=self.extra_workdays,
                            special_days=self.special_days)
         model = fit_queue(grid, cal, settings, self.end, self.labels)

@@ -35,6 +35,7 @@ class Settings:
     trend: bool = False
     alpha: float | None = None  # None: chosen per queue
     point_only: bool = False  # skip prediction intervals and AHT (selection backtests)
+    country: str | None = None  # the queue's own holiday country, when not the centre's
 
 
 @dataclass

@@ -1,0 +1,68 @@
+"""Which country's public holidays a queue keeps, when a centre serves several countries.
+
+A multi-country service desk runs queues such as `fr_billing` or `uk_hr` that close on their own country's
+holidays, not on those of the centre's `--country`. A queue gets another country's calendar only when both
+its name and its history say so: a two-letter token of the name is a country code the `holidays` package
+knows (`uk` reads as GB), and that country's weekday holidays in the queue's history match its closed days
+better than the centre's do (closed or nearly on them, open on the centre's holidays it does not share).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from wfm.calendar import NO_COUNTRY, UnknownCountryError, country_holidays
+
+ALIASES = {"UK": "GB", "EL": "GR"}  # tokens used for countries whose ISO code differs
+OBSERVED_SHARE = 0.3  # a weekday with under 30% of the queue's usual calls was a day off (closed or nearly)
+
+
+def name_countries(queue: str, centre: str) -> list[str]:
+    """Country codes named by two-letter tokens of `queue` (other than the centre's)."""
+    out = []
+    for token in re.split(r"[^A-Za-z]+", queue):
+        code = ALIASES.get(token.upper(), token.upper())
+        if len(token) == 2 and code != centre.upper() and code not in out:
+            try:
+                country_holidays(code, [2000])
+            except UnknownCountryError:
+                continue
+            out.append(code)
+    return out
+
+
+def queue_countries(history: pd.DataFrame, centre: str) -> dict[str, tuple[str, str]]:
+    """`{queue: (country, why)}` for the queues that keep another country's holidays than `centre`."""
+    frame = history.assign(day=pd.to_datetime(history["interval_start"]).dt.normalize())
+    out: dict[str, tuple[str, str]] = {}
+    for queue, rows in frame.groupby("queue", sort=True):
+        candidates = name_countries(str(queue), centre)
+        if not candidates:
+            continue
+        totals = rows.groupby("day")["offered"].sum()
+        days = pd.date_range(totals.index.min(), totals.index.max(), freq="D")
+        totals = totals.reindex(days)  # absent days: NaN (closed or lost, told apart below)
+        workdays = days[days.day_of_week < 5]
+        usual = totals[workdays].median()
+        if not usual > 0:
+            continue
+        closed = (totals.fillna(0.0) < OBSERVED_SHARE * usual)
+        years = sorted({d.year for d in days})
+
+        def score(country: str) -> tuple[int, int, int]:
+            if country.upper() == NO_COUNTRY:
+                return 0, 0, 0
+            hol = [d for d in country_holidays(country, years) if pd.Timestamp(d) in workdays]
+            shut = sum(bool(closed[pd.Timestamp(d)]) for d in hol)
+            return shut - (len(hol) - shut), shut, len(hol)
+
+        base, _, _ = score(centre)
+        best = max(candidates, key=lambda c: score(c)[0])
+        s, shut, n = score(best)
+        if s > base and shut >= 1:
+            out[str(queue)] = (best, f"closed or nearly on {shut} of {n} {best} holidays in its history; the "
+                                     f"{centre.upper()} calendar fits it less well")
+    return out
