@@ -60,7 +60,9 @@ def backtest(
     min_train = frame["interval_start"].min().normalize() + pd.Timedelta(days=28)
     starts = [s for s in starts if s >= min_train]
     if not starts:
-        raise ValueError("history too short for a backtest of this horizon")
+        span = (frame["interval_start"].max().normalize() - frame["interval_start"].min().normalize()).days + 1
+        raise ValueError(f"history too short for a backtest of this horizon: {span} days of history, a "
+                         f"{horizon_days}-day horizon needs at least {28 + horizon_days} (28 days to fit on)")
     opts = dict(country=country, level=level, special_days=special_days, extra_holidays=tuple(extra_holidays),
                 extra_workdays=tuple(extra_workdays), interval_minutes=im, horizon_days=horizon_days,
                 selection_folds=selection_folds)
@@ -76,6 +78,8 @@ def backtest(
                 queues.append((str(queue), train, test))
         if queues:
             tasks.append((fold, start, queues, horizon_days, max(score_minutes, im), opts))
+    if not tasks:
+        raise ValueError("no queue has calls before the backtest origins: nothing to score")
     parts = map_tasks(_fold_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
     return pd.concat(parts, ignore_index=True)[RESULT_COLUMNS]
 
