@@ -1,13 +1,16 @@
 #!/usr/bin/env python
-"""Forecast benchmark: rolling-origin WAPE at 30 minutes, wfm vs seasonal-naive, mean of the last 4 same
-weekdays and statsforecast (AutoETS daily x profile, MSTL), on the sample hotline and the real histories in
-../shared/data; and the time to fit + predict 28 days for 6 queues x 2 years of 15-minute history.
+"""Forecast benchmark: rolling-origin WAPE at 30 minutes (at the history's interval when longer, e.g. hourly),
+wfm vs seasonal-naive, mean of the last 4 same weekdays and statsforecast (AutoETS daily x profile, MSTL), on
+the sample hotline and the real histories in ../shared/data (the county assessor's office twice: without and
+with its events as special days); and the time to fit + predict 28 days for 6 queues x 2 years of 15-minute
+history. wfm is the forecaster as `wfm forecast` runs it, each queue's model chosen by backtest for the horizon.
 
 statsforecast runs in its own venv (benchmarks/_work/sf-venv, never a project dependency):
     python -m venv benchmarks/_work/sf-venv && benchmarks/_work/sf-venv/bin/pip install statsforecast
 Without it the statsforecast columns are left empty. Run: .venv/bin/python benchmarks/bench_forecast.py
-Writes its section of benchmarks/RESULTS.md (between the forecast markers). `--reuse-sf` keeps statsforecast
-outputs already in benchmarks/_work/forecast/ (they do not depend on wfm's code) instead of recomputing them.
+Writes its section of benchmarks/RESULTS.md (between the forecast markers); `--no-write` prints it instead.
+`--reuse-sf` keeps statsforecast outputs already in benchmarks/_work/forecast/ (they do not depend on wfm's
+code) instead of recomputing them.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from wfm.forecast import Forecaster, backtest  # noqa: E402
 from wfm.forecast.backtest import _actual_grid, _aggregate, origins  # noqa: E402
 from wfm.forecast.prep import infer_interval_minutes, queue_grid  # noqa: E402
+from wfm.readers.special_days import read_special_days  # noqa: E402
 from results import update_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DATA = ROOT.parent / "shared" / "data"
@@ -43,35 +47,51 @@ SCORE_MIN = 30
 
 
 def datasets():
+    """(name, history, country, special days, key of the statsforecast outputs: variants of one history that
+    differ only in what wfm is told share them)."""
     out = []
     try:
         from wfm.sample.history import sample_history
 
-        out.append(("sample hotline (6 queues, 15 min, 2 y)", sample_history(dt.date(2026, 3, 31), years=2.0, seed=0), "CN"))
+        out.append(("sample hotline (6 queues, 15 min, 2 y)", sample_history(dt.date(2026, 3, 31), years=2.0, seed=0),
+                    "CN", None, "sample"))
     except ImportError:
         print("wfm.sample is missing: the sample hotline is skipped")
-    for name, file in (("us_bank (5 min)", "us_bank_5min_history.csv"), ("montco 911 (15 min, 3 queues)", "montco_911_15min_history.csv")):
+    for name, file in (("us_bank (5 min)", "us_bank_5min_history.csv"), ("montco 911 (15 min, 3 queues)", "montco_911_15min_history.csv"),
+                       ("bernco (hourly)", "bernco_assessor_hourly_history.csv")):
         if (DATA / file).exists():
             frame = pd.read_csv(DATA / file, parse_dates=["interval_start"])
-            out.append((name, frame, "US"))
+            out.append((name, frame, "US", None, name.split()[0]))
             if "montco" in file:  # the centre total too (the data README's reference numbers are on it)
                 total = frame.groupby("interval_start", as_index=False)["offered"].sum().assign(queue="all")
-                out.append(("montco_total (3 queues summed)", total, "US"))
+                out.append(("montco_total (3 queues summed)", total, "US", None, "montco_total"))
+            if "bernco" in file:  # the office's own events as special days (only wfm uses them)
+                events = DATA / "bernco_assessor_events.csv"
+                if events.exists():
+                    out.append(("bernco + events", frame, "US", read_special_days(events), "bernco"))
+                else:
+                    print(f"{events} is absent: the bernco + events variant is skipped")
         else:
             print(f"{DATA / file} is absent: skipped")
     return out
 
 
+def score_minutes(im: int) -> int:
+    """The scoring period: 30 minutes, or the history's own interval when longer (hourly histories)."""
+    return max(SCORE_MIN, im)
+
+
 def sf_train(rows: pd.DataFrame, queue: str, im: int) -> pd.DataFrame:
-    """30-minute training series for statsforecast: missing days filled from the week before (else 0)."""
+    """Training series for statsforecast at the scoring period: missing days filled from the week before (else 0)."""
     g = queue_grid(rows, queue, im)
-    k = max(1, SCORE_MIN // im)
+    sm = score_minutes(im)
+    k = max(1, sm // im)
     x = g.calls.reshape(g.calls.shape[0], -1, k).sum(axis=2)  # NaN days stay NaN
     for i in range(len(x)):
         if np.isnan(x[i]).any():
             x[i] = x[i - 7] if i >= 7 and not np.isnan(x[i - 7]).any() else 0.0
     slots = x.shape[1]
-    ds = (g.days.to_numpy()[:, None] + (np.arange(slots) * SCORE_MIN).astype("timedelta64[m]")).ravel()
+    ds = (g.days.to_numpy()[:, None] + (np.arange(slots) * sm).astype("timedelta64[m]")).ravel()
     return pd.DataFrame({"unique_id": queue, "ds": ds, "y": x.ravel()})
 
 
@@ -95,15 +115,16 @@ def run_sf(jobs: list[dict]) -> dict[str, float]:
 def score_sf(frame, im, start, days, out_csv) -> dict[str, tuple[float, float]]:
     """Pooled (abs error, actual) of the statsforecast methods over the queues of one fold."""
     f = pd.read_csv(out_csv, parse_dates=["ds"])
+    sm = score_minutes(im)
     acc = {}
     stop = start + pd.Timedelta(days=days)
     for queue, rows in frame.groupby("queue"):
         test = rows[(rows["interval_start"] >= start) & (rows["interval_start"] < stop)].reset_index(drop=True)
         actual = _actual_grid(test, str(queue), im, start, days)
         ok = np.isfinite(actual).all(axis=1)
-        a = _aggregate(actual[ok].ravel(), im, SCORE_MIN)
+        a = _aggregate(actual[ok].ravel(), im, sm)
         g = f[f["unique_id"] == queue].set_index("ds").sort_index()
-        idx = pd.date_range(start, periods=days * 1440 // SCORE_MIN, freq=f"{SCORE_MIN}min")
+        idx = pd.date_range(start, periods=days * 1440 // sm, freq=f"{sm}min")
         for method in ("autoets", "mstl"):
             pred = g[method].reindex(idx).fillna(0).to_numpy().reshape(days, -1)[ok].ravel()
             e, s = acc.get(method, (0.0, 0.0))
@@ -111,9 +132,10 @@ def score_sf(frame, im, start, days, out_csv) -> dict[str, tuple[float, float]]:
     return acc
 
 
-def oracles(frame, country, days) -> dict[str, float]:
-    """What knowing the future would score (WAPE at 30 min, pooled over queues and folds), to tell how much of
-    an error is noise no forecast removes:
+def oracles(frame, country, days, special=None) -> dict:
+    """What knowing the future would score (WAPE at the scoring period, pooled over queues and folds), to tell
+    how much of an error is noise no forecast removes (wfm fitted as `backtest` fits it, model choice for
+    `days` included; `wfm_models` = the models it chose at the last origin):
     - poisson_floor: expected WAPE if actuals were Poisson draws around wfm's own forecast (call noise alone);
     - oracle_days: each future day's actual total spread by wfm's intraday profile;
     - oracle_free: each future day's actual total spread by the profile of the *other* future days of its type
@@ -121,16 +143,22 @@ def oracles(frame, country, days) -> dict[str, float]:
     """
     k = np.arange(0, 400)
     im = infer_interval_minutes(frame)
+    sm = score_minutes(im)
     acc = {name: [0.0, 0.0] for name in ("poisson_floor", "oracle_days", "oracle_free")}
+    chosen = ""
     for o in origins(frame, days, FOLDS, STEP):
-        p = Forecaster(country=country, workers=1, interval_minutes=im).fit(frame[frame["interval_start"] < o]).predict(o, days)
+        fc = Forecaster(country=country, workers=1, interval_minutes=im, special_days=special,
+                        horizon_days=days).fit(frame[frame["interval_start"] < o])
+        p = fc.predict(o, days)
+        if fc.selection_ is not None:
+            chosen = ", ".join(f"{r.queue}: {r.chosen}" for r in fc.selection_.itertuples(index=False))
         test = frame[(frame["interval_start"] >= o) & (frame["interval_start"] < o + pd.Timedelta(days=days))]
         for queue, rows in test.groupby("queue"):
             actual = _actual_grid(rows.reset_index(drop=True), str(queue), im, o, days)
             ok = np.isfinite(actual).all(axis=1)
-            a = _aggregate(actual[ok].ravel(), im, SCORE_MIN).reshape(ok.sum(), -1)
+            a = _aggregate(actual[ok].ravel(), im, sm).reshape(ok.sum(), -1)
             pred = p.loc[p["queue"] == queue, "calls"].to_numpy().reshape(days, -1)[ok]
-            f = _aggregate(pred.ravel(), im, SCORE_MIN).reshape(ok.sum(), -1)
+            f = _aggregate(pred.ravel(), im, sm).reshape(ok.sum(), -1)
             lam = f[f > 0]
             small, big = lam[lam <= 150], lam[lam > 150]  # E|Y - lam| by the normal approximation above 150
             acc["poisson_floor"][0] += float((stats.poisson.pmf(k[None, :], small[:, None])
@@ -148,7 +176,7 @@ def oracles(frame, country, days) -> dict[str, float]:
             for name, g in (("oracle_days", by_day), ("oracle_free", free)):
                 acc[name][0] += float(np.abs(a - g).sum())
                 acc[name][1] += float(a.sum())
-    return {name: e / s if s > 0 else float("nan") for name, (e, s) in acc.items()}
+    return {**{name: e / s if s > 0 else float("nan") for name, (e, s) in acc.items()}, "wfm_models": chosen}
 
 
 def aht_vs_truth(days: int = 28) -> float:
@@ -158,7 +186,7 @@ def aht_vs_truth(days: int = 28) -> float:
     from wfm.sample.history import aht_profile, sample_history
 
     hist = sample_history(dt.date(2026, 3, 31), years=2.0, seed=0)
-    p = Forecaster(country="CN", workers=1).fit(hist).predict(dt.date(2026, 4, 1), days)
+    p = Forecaster(country="CN", workers=1, horizon_days=days).fit(hist).predict(dt.date(2026, 4, 1), days)
     num = den = 0.0
     for spec in QUEUES:
         f = p[p["queue"] == spec.name]
@@ -172,12 +200,14 @@ def aht_vs_truth(days: int = 28) -> float:
 def accuracy():
     rows = []
     WORK.mkdir(parents=True, exist_ok=True)
-    for name, frame, country in datasets():
+    sf_done: dict[tuple[str, int], dict[str, float]] = {}  # statsforecast per (key, horizon), computed once a run
+    for name, frame, country, special, sf_key in datasets():
         frame = frame.assign(interval_start=pd.to_datetime(frame["interval_start"]))
         im = infer_interval_minutes(frame)
         for days in HORIZONS:
             t0 = time.perf_counter()
-            res = backtest(frame, horizon_days=days, folds=FOLDS, step_days=STEP, country=country, score_minutes=SCORE_MIN)
+            res = backtest(frame, horizon_days=days, folds=FOLDS, step_days=STEP, country=country, score_minutes=SCORE_MIN,
+                           special_days=special)
             secs = time.perf_counter() - t0
             pooled = res.groupby("method")[["abs_error", "actual"]].sum()
             wape = (pooled["abs_error"] / pooled["actual"]).to_dict()
@@ -186,12 +216,16 @@ def accuracy():
             cov = res[res["method"] == "wfm"]["coverage"].mean()
             jobs, starts = [], origins(frame, days, FOLDS, STEP)
             for i, start in enumerate(starts):
-                train = frame[frame["interval_start"] < start]
-                tr = pd.concat([sf_train(r, str(q), im) for q, r in train.groupby("queue")])
-                p = WORK / f"{name.split()[0]}_{days}_{i}"
-                tr.to_csv(f"{p}_train.csv", index=False)
-                jobs.append({"train": f"{p}_train.csv", "out": f"{p}_sf.csv", "h_days": days, "slots": 1440 // SCORE_MIN})
-            done = run_sf(jobs)
+                p = WORK / f"{sf_key}_{days}_{i}"
+                jobs.append({"train": f"{p}_train.csv", "out": f"{p}_sf.csv", "h_days": days, "slots": 1440 // score_minutes(im)})
+            if (sf_key, days) not in sf_done:
+                if not (REUSE_SF and all(Path(j["out"]).exists() for j in jobs)):
+                    for start, job in zip(starts, jobs):
+                        train = frame[frame["interval_start"] < start]
+                        tr = pd.concat([sf_train(r, str(q), im) for q, r in train.groupby("queue")])
+                        tr.to_csv(job["train"], index=False)
+                sf_done[(sf_key, days)] = run_sf(jobs)
+            done = sf_done[(sf_key, days)]
             if done:
                 tot = {}
                 for start, job in zip(starts, jobs):
@@ -199,9 +233,10 @@ def accuracy():
                         te, ts = tot.get(m, (0.0, 0.0))
                         tot[m] = (te + e, ts + s)
                 wape.update({m: e / s for m, (e, s) in tot.items()})
+            ratio = wape.get("wfm", np.nan) / min(wape.get("seasonal_naive", np.nan), wape.get("weekday_mean4", np.nan))
             rows.append({"dataset": name, "horizon_days": days, **{k: wape.get(k, np.nan) for k in
-                        ("wfm", "seasonal_naive", "weekday_mean4", "autoets", "mstl")},
-                         "wfm_coverage80": cov, **oracles(frame, country, days), "backtest_s": secs,
+                        ("wfm", "seasonal_naive", "weekday_mean4", "autoets", "mstl")}, "ratio": ratio,
+                         "wfm_coverage80": cov, **oracles(frame, country, days, special), "backtest_s": secs,
                          **{f"aht_{k}": aht.get(k, np.nan) for k in ("wfm", "seasonal_naive", "weekday_mean4")}})
             print(rows[-1], flush=True)
     return pd.DataFrame(rows)
@@ -212,7 +247,7 @@ def speed():
 
     hist = sample_history(dt.date(2026, 3, 31), years=2.0, seed=0)
     t0 = time.perf_counter()
-    Forecaster(country="CN").fit(hist).predict(dt.date(2026, 4, 1), 28)
+    Forecaster(country="CN", horizon_days=28).fit(hist).predict(dt.date(2026, 4, 1), 28)  # model choice included
     wfm_s = time.perf_counter() - t0
     sf_s = np.nan
     cached = WORK / "speed_sf.json"
@@ -245,7 +280,7 @@ def scale(n_queues: int = 300, years: float = 1.0) -> dict:
     hist["queue"] = hist["queue"].astype("category")
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
-    fc = Forecaster(country="CN").fit(hist)
+    fc = Forecaster(country="CN", horizon_days=28).fit(hist)
     fit_s = time.perf_counter() - t0
     pred = fc.predict(dt.date(2026, 4, 1), 28)
     total_s = time.perf_counter() - t0
@@ -259,17 +294,21 @@ def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float, sc: dict | None = No
     f = lambda v: "n/a" if v != v else f"{v:.1%}"  # noqa: E731
     lines = ["## Forecast (issue 4)", "",
              f"`benchmarks/bench_forecast.py`, {dt.date.today()}, {platform.python_version()}, 2 cores. Rolling origin: "
-             f"{FOLDS} origins {STEP} days apart (the last one ending with the history), WAPE of 30-minute totals pooled "
-             "over queues and folds (missing days not scored). statsforecast 'autoets' = AutoETS(season 7) on daily totals "
-             "x last-4-weeks weekday profile; 'mstl' = MSTL(48, 336) with AutoETS trend on the 30-minute series (gaps filled "
+             f"{FOLDS} origins {STEP} days apart (the last one ending with the history), WAPE of 30-minute totals (hourly "
+             "totals for the hourly bernco history) pooled over queues and folds (missing days not scored). wfm is the "
+             "whole procedure of `wfm forecast`, each queue's model chosen by a backtest inside the training part for the "
+             "horizon; 'bernco + events' tells wfm the office's events (bernco_assessor_events.csv) as special days, the "
+             "other columns are those of 'bernco (hourly)'. statsforecast 'autoets' = AutoETS(season 7) on daily totals "
+             "x last-4-weeks weekday profile; 'mstl' = MSTL(48, 336) with AutoETS trend on the 30-minute series (MSTL(24, 168) hourly; gaps filled "
              "from the week before). Target = 0.85 x the better of seasonal-naive and the mean of 4 weekdays.", "",
-             "| dataset | horizon | wfm | seasonal-naive | mean of 4 weekdays | sf AutoETS | sf MSTL | wfm vs best baseline | target | wfm 80% coverage |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| dataset | horizon | wfm | seasonal-naive | mean of 4 weekdays | sf AutoETS | sf MSTL | ratio wfm / better baseline | target | wfm 80% coverage | wfm's model (last origin) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in acc.itertuples(index=False):
         best = min(r.seasonal_naive, r.weekday_mean4)
         lines.append(f"| {r.dataset} | {r.horizon_days} d | **{f(r.wfm)}** | {f(r.seasonal_naive)} | {f(r.weekday_mean4)} | "
-                     f"{f(r.autoets)} | {f(r.mstl)} | {r.wfm / best - 1:+.0%} | {f(0.85 * best)} | {f(r.wfm_coverage80)} |")
-    lines += ["", "How far noise alone keeps any forecast from the target (same folds, WAPE at 30 minutes):", "",
+                     f"{f(r.autoets)} | {f(r.mstl)} | {r.ratio:.2f} ({r.wfm / best - 1:+.0%}) | {f(0.85 * best)} | "
+                     f"{f(r.wfm_coverage80)} | {r.wfm_models} |")
+    lines += ["", "How far noise alone keeps any forecast from the target (same folds and scoring periods):", "",
               "| dataset | horizon | wfm | target | future day totals known x wfm profile "
               "| future day totals known x profile of the other future days | Poisson noise around wfm's forecast |",
               "|---|---|---|---|---|---|---|"]
@@ -284,7 +323,7 @@ def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float, sc: dict | None = No
         if r.wfm <= 0.85 * best and not (r.wfm > peers):
             continue
         why = ""
-        if r.oracle_days > 0.85 * best or r.oracle_free > 0.85 * best:
+        if min(r.oracle_days, r.oracle_free) > 0.85 * best:  # both oracles miss it: noise, not the model
             why = (f" The target ({0.85 * best:.1%}) lies below what a forecast that knew every future day's total "
                    f"would score ({r.oracle_days:.1%} with wfm's profile, {r.oracle_free:.1%} with the other future days' "
                    "profile): the rest is call-level noise (small counts, clustered calls), not something a model can learn.")
@@ -309,7 +348,7 @@ def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float, sc: dict | None = No
                   f"the sample was drawn from (known structure), wfm's AHT forecast for the 28 days after the history is off "
                   f"by {aht_truth:.2%} of the workload (calls-weighted).", ""]
     lines.append(f"Speed: fit + predict 28 days, {sp['queues']} queues x 2 years of 15-minute history ({sp['rows']:,} rows): "
-                 f"wfm {sp['wfm_s']:.1f} s (2 local processes, 1-minute load average {sp['load']:.1f} on 2 cores); statsforecast AutoETS-daily + MSTL on the same series "
+                 f"wfm {sp['wfm_s']:.1f} s (model choice by backtest for 28 days included; 2 local processes, 1-minute load average {sp['load']:.1f} on 2 cores); statsforecast AutoETS-daily + MSTL on the same series "
                  f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded).")
     if sc:
         lines += ["", f"Scale: a national centre of {sc['queues']} queues x 1 year of 15-minute history ({sc['rows']:,} rows; "
@@ -331,5 +370,9 @@ if __name__ == "__main__":
     sc = scale()
     print(acc.to_string())
     print(sp, "AHT vs truth", truth, sc)
-    update_section("forecast", markdown(acc, sp, truth, sc))
-    print(f"wrote {RESULTS}")
+    md = markdown(acc, sp, truth, sc)
+    if "--no-write" in sys.argv:
+        print(md)
+    else:
+        update_section("forecast", md)
+        print(f"wrote {RESULTS}")
