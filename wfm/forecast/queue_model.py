@@ -130,8 +130,9 @@ class QueueModel:
     def closed(self, cal: pd.DataFrame) -> np.ndarray:
         """Days of `cal` the queue is closed: its closed weekdays (weekends of holiday periods too), holidays
         it was closed on in the history, make-up days if those were closed. A holiday the history has not seen
-        follows the centre's own habit: closed when it was closed on most holidays it has seen (or, with fewer
-        than two seen, when its quietest weekday is closed), else open with the holiday effects."""
+        follows the centre's own habit: closed when it was closed on at least half of the holidays the history
+        holds rows for, else open with the holiday effects (and open when it holds none: a closed day staffed
+        costs less than an open day left unstaffed)."""
         return closed_days(cal, self.closed_weekdays, self.closed_holidays, self.makeup_closed,
                            seen=self.seen_holidays, default_closed=self.holiday_default_closed)
 
@@ -377,15 +378,13 @@ def _closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStructur
     day_off = _holiday_days_off(cal)
     closed_h, seen = [], []
     for name in sorted({n for n in names[day_off] if n}):
-        mask = day_off & (names == name) & in_data_weeks & ~np.isin(wd, structure.closed_weekdays)
+        # only days with rows tell: a holiday missing from the export is a gap, not a closure
+        mask = day_off & (names == name) & present & ~np.isin(wd, structure.closed_weekdays)
         if mask.any():
             seen.append(str(name))
             if opened[mask].mean() < 0.3:
                 closed_h.append(str(name))
-    if len(seen) >= 2:
-        default_closed = len(closed_h) / len(seen) >= 0.5
-    else:
-        default_closed = structure.quietest in structure.closed_weekdays
+    default_closed = bool(seen) and len(closed_h) / len(seen) >= 0.5
     mk = makeup & in_data_weeks
     makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
     return tuple(closed_h), tuple(seen), default_closed, makeup_closed
