@@ -60,8 +60,12 @@ def _roster(plan: dict[str, list[str]], start: pd.Timestamp = DAY) -> pd.DataFra
 
 
 def _forecast(rates: dict[str, float], n: int, aht: float = 180.0, start: pd.Timestamp = DAY) -> pd.DataFrame:
-    rows = [{"interval_start": start + pd.Timedelta(minutes=15 * i), "queue": q, "calls": c, "aht_s": aht}
-            for i in range(n) for q, c in rates.items()]
+    """`rates` calls per interval in the first `n` intervals from `start`, none in the rest of the day (the
+    forecast covers the whole roster day, as `wfm simulate` requires)."""
+    day_end = start.normalize() + pd.Timedelta(days=1)
+    total = max(n, int((day_end - start) / pd.Timedelta(minutes=15)))
+    rows = [{"interval_start": start + pd.Timedelta(minutes=15 * i), "queue": q, "calls": c if i < n else 0.0,
+             "aht_s": aht} for i in range(total) for q, c in rates.items()]
     return pd.DataFrame(rows)
 
 
@@ -318,3 +322,70 @@ def test_proficiency_slows_the_agent_on_that_queue(config):
     _, fast = run(sc, np.random.default_rng(3), keep_calls=True)
     assert slow.service[slow.answered].mean() == pytest.approx(2 * 200, rel=0.2)
     assert fast.service[fast.answered].mean() == pytest.approx(200, rel=0.2)
+
+
+# --------------------------------------------------------------------------------------------- forecast coverage
+
+
+def _two_day_roster() -> pd.DataFrame:
+    """a1 on billing and a2 on vip, 08:00-10:00 on 2026-03-02 and 2026-03-03."""
+    days = []
+    for d in (DAY, DAY + pd.Timedelta(days=1)):
+        days.append(_roster({"a1": ["billing"] * 8, "a2": ["vip"] * 8}, start=d + pd.Timedelta(hours=8)))
+    return pd.concat(days, ignore_index=True)
+
+
+def _full(rates: dict[str, float], days: int) -> pd.DataFrame:
+    return _forecast(rates, 96 * days, start=DAY)
+
+
+def test_a_forecast_that_covers_the_roster_period_is_simulated(config):
+    sim = simulate_roster(_two_day_roster(), _full({"billing": 4, "vip": 2}, 2), None, config, replications=1)
+    assert sim.daily["date"].nunique() == 2
+    assert sim.period.set_index("queue").loc["billing", "calls"] > 0
+
+
+def test_a_forecast_ending_before_the_roster_is_refused_not_read_as_zero_calls(config):
+    fc = _full({"billing": 4, "vip": 2}, 1)  # the first day only
+    with pytest.raises(ValueError) as exc:  # the Python API: a ValueError (and an InputError for the CLI)
+        simulate_roster(_two_day_roster(), fc, None, config, replications=1, forecast_source="fc.csv")
+    assert isinstance(exc.value, InputError)
+    text = str(exc.value)
+    assert "fc.csv" in text and "2026-03-02 to 2026-03-03 (2 days)" in text
+    assert "billing, vip: every interval of 2026-03-03" in text
+    assert "not read as zero calls" in text
+
+
+def test_a_forecast_outside_the_roster_period_gives_the_message_not_an_index_error(config):
+    fc = _forecast({"billing": 4, "vip": 2}, 96, start=DAY - pd.Timedelta(days=7))
+    with pytest.raises(ValueError, match=r"all of 2026-03-02\.\.2026-03-03") as exc:
+        build_scenario(_two_day_roster(), fc, config)
+    assert "it covers 2026-02-23 00:00 to 2026-02-23 23:45" in str(exc.value)
+
+
+def test_a_missing_queue_or_a_hole_in_a_day_is_refused(config):
+    roster = _two_day_roster()
+    with pytest.raises(ValueError, match=r"vip: all of 2026-03-02\.\.2026-03-03"):
+        build_scenario(roster, _full({"billing": 4}, 2), config)
+    fc = _full({"billing": 4, "vip": 2}, 2)
+    hole = (fc["queue"] == "billing") & (fc["interval_start"] >= DAY + pd.Timedelta(hours=12)) & (
+        fc["interval_start"] < DAY + pd.Timedelta(hours=13))
+    with pytest.raises(ValueError, match="billing: 4 of 96 intervals on 2026-03-02"):
+        build_scenario(roster, fc[~hole], config)
+    # a queue the roster does not serve (english) need not be in the forecast; extra queues are allowed
+    build_scenario(roster, _full({"billing": 4, "vip": 2, "english": 1}, 2), config)
+
+
+def test_cli_simulate_with_a_short_forecast_exits_2_with_the_message(tmp_path, cli, monkeypatch):
+    _workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    fc = pd.read_csv(tmp_path / "forecast.csv")
+    fc[fc["interval_start"] < "2026-03-02T12:00:00"].to_csv(tmp_path / "short.csv", index=False)
+    code, out, err = cli("simulate", "roster.xlsx", "--forecast", "short.csv", "--config", "config.toml",
+                         "--replications", "1")
+    text = " ".join((out + err).split())
+    assert code == 2, text
+    assert "Traceback" not in text and "IndexError" not in text
+    assert "short.csv" in text and "roster period 2026-03-02 to 2026-03-02" in text
+    assert "billing, vip: 48 of 96 intervals on 2026-03-02" in text
+    assert not (tmp_path / "forecasts").exists()

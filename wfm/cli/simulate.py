@@ -134,7 +134,7 @@ def simulate(
         total = replications * (2 if baseline else 1)
         task = bar.add_task("simulating", total=total)
         opts = dict(replications=replications, seed=seed, handle=handle, cv=cv, uncertainty=uncertainty,
-                    proficiency=proficiency, source=str(roster))
+                    proficiency=proficiency, source=str(roster), forecast_source=str(forecast))
         sim = simulate_roster(long, fc, ags, cfg, routing=routing,
                               progress=lambda done: bar.update(task, completed=done), **opts)
         own = simulate_roster(long, fc, ags, cfg, routing="assigned_only",

@@ -29,6 +29,11 @@ SUMMARY_COLUMNS = ["queue", "calls", "answered", "abandoned", "service_level", "
 ALL = "all"
 
 
+class ForecastCoverageError(InputError, ValueError):
+    """The forecast does not cover every interval of the roster period for every queue the roster serves
+    (an `InputError`, so the CLI exits 2; a `ValueError` for the Python API)."""
+
+
 @dataclass
 class Grid:
     """The simulated time grid and what was built from the inputs."""
@@ -67,8 +72,15 @@ class RosterSimulation:
 
 def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
                    agents: Sequence[Agent] | None = None, *, routing: str = "assigned_first",
-                   proficiency: bool = False, source: str = "roster") -> tuple[Scenario, Grid]:
+                   proficiency: bool = False, source: str = "roster",
+                   forecast_source: str = "forecast") -> tuple[Scenario, Grid]:
     """The engine's arrays from the roster long table, the forecast, the config and (optional) agents' skills.
+
+    The forecast must have a row for every interval of the roster period (every day from the roster's first
+    `date` to its last, midnight to midnight) for every queue the roster puts agents to work on; otherwise
+    `ForecastCoverageError` (a `ValueError` and an `InputError`) names `forecast_source`, the period and the
+    days and queues the forecast lacks. Missing intervals are never read as zero calls. Forecast rows for
+    other queues or outside the period are allowed (the latter are ignored, with a note).
 
     Agents' skills: the agents file's skills where given, and always every queue the roster puts them on.
     With `proficiency`, an agent's skill level (e.g. `english:0.7`) divides its handle times on that queue
@@ -125,20 +137,20 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
     fc = forecast
     unknown_fc = sorted(set(fc["queue"].astype(str)) - set(queues))
     if unknown_fc:
-        raise InputError([Problem("forecast", f"queue(s) not in the config: {', '.join(unknown_fc)}",
+        raise InputError([Problem(forecast_source, f"queue(s) not in the config: {', '.join(unknown_fc)}",
                                   column="queue")])
     fts = pd.to_datetime(fc["interval_start"])
     gaps = np.diff(np.unique(fts.dropna().to_numpy())).astype("timedelta64[s]").astype(np.int64)
     if gaps.size and gaps.min() != L:
-        raise InputError([Problem("forecast", f"the forecast's intervals are {int(gaps.min()) // 60} minutes apart "
-                                              f"but the config's interval is {L // 60} minutes",
+        raise InputError([Problem(forecast_source, f"the forecast's intervals are {int(gaps.min()) // 60} minutes "
+                                                   f"apart but the config's interval is {L // 60} minutes",
                                   column="interval_start")])
     fi = ((fts - start) / step).to_numpy(dtype=float)
     inside = (fi >= 0) & (fi < n_t) & (fi == np.floor(fi))
     if (~inside).any():
         notes.append(f"{int((~inside).sum())} forecast rows outside the roster period (or off the grid) ignored")
     fi = fi[inside].astype(np.int64)
-    fq = fc["queue"].astype(str)[inside].map(qpos).to_numpy()
+    fq = fc["queue"].astype(str)[inside].map(qpos).to_numpy(dtype=np.int64)
     calls = fc["calls"].to_numpy(dtype=float)[inside]
     aht = fc["aht_s"].to_numpy(dtype=float)[inside]
     default_aht = np.array([config.queues[q].default_aht_s for q in queues])
@@ -149,9 +161,13 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
     rate[fi, fq] = np.nan_to_num(calls)
     aht_m[fi, fq] = aht
     has[fi, fq] = True
+    first_day, last_day = dates.min(), dates.max()
+    served = sorted({int(i) for i in assign[assign >= 0]})
+    _check_coverage(has, served, queues, start=start, first_day=first_day, last_day=last_day, step=step,
+                    fts=fts, source=forecast_source)
     if not has.any():
         raise InputError("the forecast has no intervals in the roster period "
-                         f"({start.date()} to {(end - step).date()})", file="forecast")
+                         f"({start.date()} to {(end - step).date()})", file=forecast_source)
     covered = np.zeros_like(has)
     for qi in range(len(queues)):
         covered[:, qi] = (skills[:, qi][:, None] & (assign >= 0)).any(axis=0)
@@ -173,6 +189,60 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
                 has_forecast=has, notes=notes, roster_days=int((dates.max() - dates.min()).days) + 1,
                 day_sigma=_day_sigma(fc[inside].assign(_t=fi, _q=fq), n_t, len(queues), L))
     return sc, grid
+
+
+def _ranges(days: list[pd.Timestamp]) -> str:
+    """Consecutive dates as ranges: `2026-12-03..2026-12-06, 2026-12-08`."""
+    out: list[str] = []
+    i = 0
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and (days[j + 1] - days[j]) == pd.Timedelta(days=1):
+            j += 1
+        a, b = days[i].date(), days[j].date()
+        out.append(str(a) if i == j else f"{a}..{b}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def _check_coverage(has: np.ndarray, served: list[int], queues: list[str], *, start: pd.Timestamp,
+                    first_day: pd.Timestamp, last_day: pd.Timestamp, step: pd.Timedelta, fts: pd.Series,
+                    source: str) -> None:
+    """Raise `ForecastCoverageError` unless `has` (interval x queue) is set for every interval of the roster
+    days for every queue in `served`."""
+    lo = int(round((first_day - start) / step))
+    n_days = int((last_day - first_day).days) + 1
+    per_day = int(round(pd.Timedelta(days=1) / step))
+    hi = lo + n_days * per_day
+    period = (f"the roster period {first_day.date()} to {last_day.date()} ({n_days} day{'s' if n_days != 1 else ''})")
+    lacks: dict[str, list[str]] = {}  # what is missing -> the queues missing it
+    for qi in served:
+        miss = ~has[lo:hi, qi]
+        if not miss.any():
+            continue
+        by_day = miss.reshape(n_days, per_day)
+        whole = [first_day + pd.Timedelta(days=d) for d in range(n_days) if by_day[d].all()]
+        part = [(first_day + pd.Timedelta(days=d), int(by_day[d].sum())) for d in range(n_days)
+                if by_day[d].any() and not by_day[d].all()]
+        bits = []
+        if whole:
+            bits.append(("every interval of " if len(whole) == 1 else "all of ") + _ranges(whole))
+        if part:
+            shown = ", ".join(f"{n} of {per_day} intervals on {d.date()}" for d, n in part[:5])
+            more = f" and {len(part) - 5} more days with gaps" if len(part) > 5 else ""
+            bits.append(shown + more)
+        lacks.setdefault("; ".join(bits), []).append(queues[qi])
+    if not lacks:
+        return
+    valid = fts.dropna()
+    span = (f"it covers {valid.min():%Y-%m-%d %H:%M} to {valid.max():%Y-%m-%d %H:%M}" if len(valid)
+            else "it has no rows")
+    raise ForecastCoverageError([Problem(
+        source, f"the forecast does not cover {period} for every queue the roster serves ({span}); missing "
+                f"intervals are not read as zero calls. Lacking: "
+                + " | ".join(f"{', '.join(qs)}: {what}" for what, qs in lacks.items())
+                + ". Forecast the whole period (wfm forecast --start "
+                f"{first_day.date()} --days {n_days}) or simulate a roster for the days the forecast covers.")])
 
 
 def _day_sigma(fc: pd.DataFrame, n_t: int, n_q: int, interval_s: int, pi_level: float = 0.8) -> np.ndarray | None:
@@ -215,7 +285,7 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequen
                     *, replications: int = 5, seed: int = 0, routing: str = "assigned_first",
                     handle: str = "exponential", cv: float = 1.0, uncertainty: bool = False,
                     proficiency: bool = False, progress: Callable[[int], None] | None = None,
-                    source: str = "roster") -> RosterSimulation:
+                    source: str = "roster", forecast_source: str = "forecast") -> RosterSimulation:
     """Simulate the roster (long table `agent_id, date, interval_start, activity, queue`) against the forecast
     `replications` times. `uncertainty` draws each day's level per queue from the forecast's prediction
     interval (`calls_lo`, `calls_hi`); `proficiency` slows agents by their skill level (see `build_scenario`).
@@ -227,7 +297,7 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequen
     if not cv > 0:
         raise InputError("cv must be positive")
     sc, grid = build_scenario(roster, forecast, config, agents, routing=routing, proficiency=proficiency,
-                              source=source)
+                              source=source, forecast_source=forecast_source)
     sigma = grid.day_sigma if uncertainty else None
     if uncertainty and sigma is None:
         grid.notes.append("the forecast has no calls_lo/calls_hi: simulated without level uncertainty")
