@@ -50,8 +50,13 @@ def write_atomic(path: str | Path, writer: Callable[[Path], object], *, force: b
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, *, force: bool = True) -> Path:
-    """Write `df` as UTF-8 CSV (no index) atomically."""
-    return write_atomic(path, lambda p: df.to_csv(p, index=False), force=force)
+    """Write `df` as UTF-8 CSV (no index) atomically. Text fields a spreadsheet could read as a formula (= + - @
+    tab CR at the start, not a number) get a leading apostrophe, control characters are removed
+    (`wfm.safe_text.escape_frame`); wfm's readers of its own CSVs undo it (`wfm.safe_text.unescape_series`)."""
+    from wfm.safe_text import escape_frame
+
+    safe = escape_frame(df)
+    return write_atomic(path, lambda p: safe.to_csv(p, index=False), force=force)
 
 
 def write_text(text: str, path: str | Path, *, force: bool = True) -> Path:

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from wfm.atomic import write_atomic, write_csv, write_text
 from wfm.readers.agents import agents_frame
+from wfm.safe_text import append_row
 from wfm.sample import SampleHotline
 
 AGENT_COLUMNS_HELP = [
@@ -39,7 +40,7 @@ def write_agents_xlsx(agents_table, path: Path, *, force: bool) -> Path:
         ws.title = "Agents"
         ws.append(list(agents_table.columns))
         for row in agents_table.itertuples(index=False):
-            ws.append([None if v is None or v != v else v for v in row])
+            append_row(ws, [None if v is None or v != v else v for v in row])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
+
+from wfm.safe_text import append_row, clean_text, sheet_title
 
 HISTORY_DAYS = 14  # days of history shown before the forecast in each chart
 
@@ -23,17 +24,17 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
     ws = wb.active
     ws.title = "Forecast"
     cols = list(forecast.columns)
-    ws.append(cols)
+    append_row(ws, cols)
     for row in forecast.itertuples(index=False):
-        _append(ws, [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+        append_row(ws, [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = 20
     if accuracy is not None:
         _accuracy_sheet(wb.create_sheet("Accuracy"), accuracy, accuracy_title)
     start = pd.to_datetime(forecast["interval_start"]).min()
-    taken = {name.lower() for name in wb.sheetnames}
+    taken = {name.casefold() for name in wb.sheetnames}
     for queue, f in forecast.groupby("queue", sort=True):
-        sheet = wb.create_sheet(_sheet_title(str(queue), taken))
+        sheet = wb.create_sheet(sheet_title(queue, taken, default="queue"))
         fc = f.set_index(pd.to_datetime(f["interval_start"]))["calls"].resample("1h").sum()
         hist = pd.Series(dtype=float)
         if history is not None and not history.empty:
@@ -49,7 +50,7 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
         sheet.column_dimensions["A"].width = 20
         n = len(index)
         chart = LineChart()
-        chart.title = f"{queue}: calls per hour, history vs forecast"
+        chart.title = f"{clean_text(str(queue))}: calls per hour, history vs forecast"
         chart.y_axis.title = "calls"
         chart.x_axis.title = "hour"
         chart.x_axis.number_format = "mm-dd"
@@ -61,7 +62,7 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
 
 
 def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
-    ws.append([title or "Backtest of the forecasting model"])
+    append_row(ws, [title or "Backtest of the forecasting model"])
     ws.append(["WAPE = sum |actual - forecast| / sum actual. Method 'wfm' is the forecast delivered: per queue the "
                "candidate in 'chosen'. Candidates: model (calendar model), model_local (the same with a fast local "
                "level), recent (recent same weekdays, closures and holidays from the model), blend (model and "
@@ -70,7 +71,7 @@ def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
     cols = [c for c in ACCURACY_COLUMNS if c in accuracy.columns]
     ws.append(cols)
     for row in accuracy[cols].itertuples(index=False):
-        _append(ws, [None if isinstance(v, float) and v != v else v for v in row])
+        append_row(ws, [None if isinstance(v, float) and v != v else v for v in row])
     for r in ws.iter_rows(min_row=5, min_col=3, max_col=len(cols)):
         for cell in r:
             if isinstance(cell.value, float):
@@ -78,25 +79,6 @@ def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 16
     ws.freeze_panes = "A5"
-
-
-def _append(ws, values: list) -> None:
-    """Append a row; text from the input (queue names) stays text, never a formula."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet title for a queue name (Excel: 31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "queue"
-    title, k = base[:31], 1
-    while title.lower() in taken:
-        k += 1
-        title = f"{base[:31 - len(str(k)) - 1]}~{k}"
-    taken.add(title.lower())
-    return title
 
 
 def _value(series: pd.Series, t) -> float | None:

@@ -17,6 +17,7 @@ from wfm.publish.codes import OFF, TRAINING_DAY, normalise_roster, parse_code, p
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
 from wfm.readers.roster import read_roster_data
+from wfm.safe_text import clean_text
 
 ROSTER_SHEET_NAMES = set(TEXT["sheet_roster"])
 AGENT_ID_HEADERS = set(TEXT["agent_id"]) | {"agent_id"}
@@ -46,6 +47,10 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
         raise InputError("roster workbook not found", file=path)
     roster = normalise_roster(read_roster_data(path, queues=set(config.queues),
                                                interval_minutes=config.centre.interval_minutes))
+    written_as = _written_ids(agents)
+    if written_as:
+        roster["agent_id"] = roster["agent_id"].map(lambda aid: written_as.get(aid, aid))
+        roster = roster.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     problems = Problems()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -55,7 +60,7 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
         sheet = next((wb[n] for n in wb.sheetnames if n in ROSTER_SHEET_NAMES), None)
         if sheet is None:
             return RosterWorkbook(roster, roster)
-        found = _read_grid(sheet)
+        found = _read_grid(sheet, written_as)
     finally:
         wb.close()
     if found is None:
@@ -73,7 +78,20 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     return RosterWorkbook(edited, roster, edits, codes, days[0] if days else None, len(days) or None)
 
 
-def _read_grid(ws) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]] | None:
+def _written_ids(agents: list[Agent]) -> dict[str, str]:
+    """Agent ids the workbook holds without their control characters (an xlsx cannot hold them; the writer
+    removes them): id as written -> id in the agents file, where that is unambiguous."""
+    ids = {a.agent_id for a in agents}
+    written: dict[str, set[str]] = {}
+    for aid in ids:
+        shown = clean_text(aid).strip()
+        if shown != aid:
+            written.setdefault(shown, set()).add(aid)
+    return {shown: next(iter(orig)) for shown, orig in written.items() if len(orig) == 1 and shown not in ids}
+
+
+def _read_grid(ws, written_as: dict[str, str] | None = None
+               ) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]] | None:
     """(agent_id, date) -> (code, cell reference) from the Roster sheet, and its days; None if not our layout."""
     rows = list(ws.iter_rows(values_only=True))
     header_at = next((i for i, r in enumerate(rows) if r and str(r[0]).strip() in AGENT_ID_HEADERS), None)
@@ -94,6 +112,7 @@ def _read_grid(ws) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.
         if not r or r[0] is None or str(r[0]).strip() == "":
             break  # the table ends at the first empty row; the legend follows
         aid = str(r[0]).removesuffix(".0").strip()
+        aid = (written_as or {}).get(aid, aid)
         for j, d in day_cols.items():
             v = r[j] if j < len(r) else None
             code = "" if v is None else str(v).strip().upper()

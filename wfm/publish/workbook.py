@@ -22,6 +22,7 @@ from wfm.publish.codes import LEAVE, OFF, ROSTER_COLUMNS, TRAINING_DAY, normalis
 from wfm.publish.figures import RosterFigures, roster_figures
 from wfm.publish.i18n import text, weekday
 from wfm.readers.agents import Agent
+from wfm.safe_text import safe_value, set_cell
 
 SHIFT_COLOURS = ["FFE699", "C6E0B4", "BDD7EE", "B4A7D6", "F8CBAD", "FFD966", "A9D08E", "9BC2E6", "D9D2E9"]
 QUEUE_COLOURS = ["5B9BD5", "ED7D31", "C00000", "BF9000", "70AD47", "7030A0", "4472C4", "A5A5A5", "264478"]
@@ -51,7 +52,7 @@ class _Styler:
     def cell(self, value, *, fill: str | None = None, bold: bool = False, center: bool = False,
              border: bool = False, number_format: str | None = None, font_colour: str | None = None
              ) -> WriteOnlyCell:
-        c = WriteOnlyCell(self.ws, value=value)
+        c = set_cell(WriteOnlyCell(self.ws), value)  # input text (names, teams, ids) is text, never a formula
         if font_colour:
             c.font = Font(color=font_colour, size=8)
         if fill:
@@ -338,7 +339,8 @@ def _data_sheet(ws: Worksheet, roster: pd.DataFrame) -> None:
     """The machine-readable long table that `wfm check` and `wfm simulate` read back."""
     ws.append(ROSTER_COLUMNS)
     data = roster[ROSTER_COLUMNS]
+    # agent ids and queue names came from input files: written as text (safe_value), never as formulas
     dates = [d.isoformat() for d in pd.to_datetime(data["date"]).dt.date]
     stamps = data["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
     for aid, d, ts, act, q in zip(data["agent_id"].astype(str), dates, stamps, data["activity"], data["queue"]):
-        ws.append([aid, d, ts, act, q if isinstance(q, str) and q else None])
+        ws.append([safe_value(ws, aid), d, ts, act, safe_value(ws, q) if isinstance(q, str) and q else None])

@@ -8,6 +8,7 @@ import pandas as pd
 
 from wfm.errors import Problems
 from wfm.readers.tables import drop_implausible_times, normalise_columns, read_table, report_rows
+from wfm.safe_text import unescape_series
 
 FORECAST_REQUIRED = ["interval_start", "queue", "calls", "aht_s"]
 FORECAST_OPTIONAL = ["calls_lo", "calls_hi"]
@@ -39,7 +40,7 @@ def _read(path, what, required, optional, queues, *, numeric, integer) -> pd.Dat
     ts = pd.to_datetime(raw["interval_start"], errors="coerce", format="mixed")
     report_rows(problems, path, ts.isna(), "interval_start", "not a date-time")
     out["interval_start"] = drop_implausible_times(ts, problems, path, "interval_start")
-    q = raw["queue"].astype("string").str.strip()
+    q = unescape_series(raw["queue"].astype("string").str.strip())  # wfm wrote '=x for a queue named =x
     report_rows(problems, path, q.isna() | (q == ""), "queue", "missing queue name")
     if queues is not None:
         unknown = q.notna() & ~q.isin(sorted(queues))

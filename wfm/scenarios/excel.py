@@ -10,6 +10,8 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wfm.safe_text import write_cell
+
 MAX_SERIES = 12  # lines per chart; a grid of 100 scenarios is in the tables, the charts show the first 12
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -17,7 +19,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 def _table(ws, df: pd.DataFrame, *, row: int = 1, formats: dict[str, str] | None = None) -> None:
     formats = formats or {}
     for j, col in enumerate(df.columns, start=1):
-        c = ws.cell(row=row, column=j, value=str(col))
+        c = write_cell(ws, row, j, str(col))  # scenario names (columns of the wide sheets) are text
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         ws.column_dimensions[get_column_letter(j)].width = max(12, min(60, len(str(col)) + 4))
@@ -25,7 +27,7 @@ def _table(ws, df: pd.DataFrame, *, row: int = 1, formats: dict[str, str] | None
         for j, v in enumerate(rec, start=1):
             if v is None or (isinstance(v, float) and v != v):
                 v = None
-            cell = ws.cell(row=i, column=j, value=v)
+            cell = write_cell(ws, i, j, v)
             fmt = formats.get(df.columns[j - 1])
             if fmt:
                 cell.number_format = fmt
@@ -71,7 +73,7 @@ def write_whatif_xlsx(weekly: pd.DataFrame, comparison: pd.DataFrame, failures: 
     _table(ws, comparison, formats=fmts)
     r = len(comparison) + 3
     for line in notes or []:
-        ws.cell(row=r, column=1, value=line)
+        write_cell(ws, r, 1, line)
         r += 1
     ws2 = wb.create_sheet("Weekly")
     _table(ws2, weekly, formats={"week_start": "yyyy-mm-dd", "service_level": "0.0%", "cost": "#,##0.00",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.atomic import write_atomic
+from wfm.safe_text import write_cell
 
 TITLE = "Simulation (wfm simulate)"
 SUMMARY_SHEETS = ("Summary", "汇总")
@@ -34,26 +35,26 @@ def add_to_workbook(path: str | Path, period: pd.DataFrame, comparison: pd.DataF
             ws.delete_rows(row[0].row, ws.max_row - row[0].row + 1)
             break
     r = ws.max_row + 2 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
-    ws.cell(r, 1, TITLE).font = Font(bold=True)
+    write_cell(ws, r, 1, TITLE).font = Font(bold=True)
     if note:
-        ws.cell(r + 1, 1, note)
+        write_cell(ws, r + 1, 1, note)
     r += 2
 
     def table(df: pd.DataFrame, r: int) -> int:
         for j, col in enumerate(df.columns, start=1):
-            ws.cell(r, j, col).font = Font(bold=True)
+            write_cell(ws, r, j, col).font = Font(bold=True)
         for i, rec in enumerate(df.itertuples(index=False), start=1):
             for j, v in enumerate(rec, start=1):
                 if isinstance(v, float):
                     v = None if pd.isna(v) else round(v, 5)
                 elif hasattr(v, "isoformat"):
                     v = v.isoformat()
-                ws.cell(r + i, j, v)
+                write_cell(ws, r + i, j, v)  # queue names are text, never formulas
         return r + len(df) + 2
 
     r = table(period, r)
     if comparison is not None:
-        ws.cell(r, 1, "Per-queue Erlang plan (rostered agents) vs simulation").font = Font(bold=True)
+        write_cell(ws, r, 1, "Per-queue Erlang plan (rostered agents) vs simulation").font = Font(bold=True)
         table(comparison, r + 1)
     write_atomic(path, lambda p: wb.save(p))
     return name
