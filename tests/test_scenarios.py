@@ -274,11 +274,14 @@ def test_base_columns_and_units():
                                   "service_level", "cost"]
     assert r["week_start"].tolist() == [START, START + dt.timedelta(days=7)]
     assert (r["fte_available"] == 40.0).all()
-    # cost = 40 FTE x 40 h x 30/h, plus overtime at 1.5 x
+    # cost on the books = 40 FTE x 40 h x 30/h, plus overtime at 1.5 x (the last column)
+    assert r.columns[-1] == "cost_on_books"
     overtime = r["overtime_hours"].iloc[0]  # rounded to 0.1 h
-    assert r["cost"].iloc[0] == pytest.approx(40 * 40 * 30 + overtime * 30 * 1.5, abs=3)
+    assert r["cost_on_books"].iloc[0] == pytest.approx(40 * 40 * 30 + overtime * 30 * 1.5, abs=3)
     per_fte = plan.on_phone_hours_per_fte * (1 - plan.shrinkage)
     assert r["fte_required"].iloc[0] == pytest.approx(r["agent_hours"].iloc[0] / per_fte, abs=1e-3)
+    # cost = the required FTE x 40 h x 30/h
+    assert r["cost"].iloc[0] == pytest.approx(r["fte_required"].iloc[0] * 40 * 30, abs=1)
     assert ((r["service_level"] > 0) & (r["service_level"] <= 1)).all()
 
 
@@ -338,7 +341,9 @@ def test_hiring_closes_the_gap_only_after_training():
     assert np.allclose(gap_h[before], gap_b[before])  # training: no help yet
     assert (hired.loc[before & (hired["week_start"] >= hire_day), "fte_paid"] > base["fte_paid"].iloc[0]).all()
     training = (before & (hired["week_start"] >= hire_day)).to_numpy()
-    assert (hired["cost"].to_numpy()[training] > base["cost"].to_numpy()[training]).all()  # paid while training
+    # paid while training: the cost on the books rises; the cost of the required FTE does not change
+    assert (hired["cost_on_books"].to_numpy()[training] > base["cost_on_books"].to_numpy()[training]).all()
+    assert np.allclose(hired["cost"], base["cost"])
     ramping = (hired["week_start"] >= on_phone) & (hired["week_start"] < ready)
     gain = hired["fte_available"] - base["fte_available"]
     assert (gain[ramping] > 0).all() and (gain[ramping] < 20).all()
@@ -406,3 +411,73 @@ def test_capacity_summary_tells_when_to_hire():
 def test_plan_rejects_short_forecast():
     with pytest.raises(InputError, match="covers"):
         Plan.from_config(small_config(), small_forecast(7), fte=1.0, start=START, days=14)
+
+
+# ------------------------------------------------------------------------------------------ whole weeks, cost
+
+
+def _weekday_forecast(days: int, start: dt.date = START) -> pd.DataFrame:
+    """A Monday-Friday centre: no calls on Saturday and Sunday."""
+    fc = small_forecast(days, start)
+    weekend = pd.to_datetime(fc["interval_start"]).dt.day_of_week >= 5
+    fc.loc[weekend, "calls"] = 0.0
+    return fc
+
+
+def test_next_week_start_is_the_monday_after():
+    from wfm.scenarios.evaluate import next_week_start
+
+    assert next_week_start(dt.date(2027, 2, 26)) == dt.date(2027, 3, 1)  # Friday -> Monday
+    assert next_week_start(dt.date(2027, 2, 28)) == dt.date(2027, 3, 1)  # Sunday -> the next day
+    assert next_week_start(dt.date(2027, 3, 1)) == dt.date(2027, 3, 8)  # Monday -> a week later
+
+
+def test_a_partial_monday_to_friday_week_is_not_scaled_to_seven_days():
+    """Monday-Friday centre, 12 days from a Monday: the second week has its 5 open days only. Its required
+    FTE is the full week's (the same days), not 7/5 of it (the old scaling read 40% too high)."""
+    plan = Plan.from_config(small_config(), _weekday_forecast(12), fte=40.0, start=START, days=12)
+    r = evaluate(plan, Scenario("base"))
+    full, part = r.iloc[0], r.iloc[1]
+    assert (full["days"], part["days"]) == (7, 5)
+    assert part["agent_hours"] == pytest.approx(full["agent_hours"], rel=1e-9)
+    assert part["fte_required"] == pytest.approx(full["fte_required"], rel=1e-6)
+    assert part["cost"] == pytest.approx(full["cost"], rel=1e-6)
+    assert part["service_level"] == pytest.approx(full["service_level"], abs=1e-4)
+
+
+def test_partial_weeks_of_a_seven_day_centre_read_like_the_full_weeks():
+    """A plan from a Saturday: a 2-day first week and a 5-day last week. Weighted by their share of a week's
+    workload (weekends are quieter), each stays within 2% of the full weeks; scaling by 7/days did not."""
+    start = START - dt.timedelta(days=2)  # Saturday
+    plan = Plan.from_config(small_config(), small_forecast(14, start), fte=40.0, start=start, days=14)
+    r = evaluate(plan, Scenario("base")).set_index("week_start")
+    assert r["days"].tolist() == [2, 7, 5]
+    full = r["fte_required"].iloc[1]
+    per_fte = plan.on_phone_hours_per_fte * (1 - plan.shrinkage)
+    for w in (r.index[0], r.index[2]):
+        assert r.loc[w, "fte_required"] == pytest.approx(full, rel=0.02)
+        scaled = r.loc[w, "agent_hours"] / per_fte * 7 / r.loc[w, "days"]  # the old figure
+        assert abs(scaled - full) > 2 * abs(r.loc[w, "fte_required"] - full)
+    # the cost of the required FTE adds up over the weeks to the hours needed, however the weeks are cut
+    assert r["cost"].sum() == pytest.approx(r["agent_hours"].sum() / per_fte * 40 * 30, rel=1e-4)
+
+
+def test_diversion_pooling_and_a_lower_target_cost_less_than_base():
+    plan = small_plan(fte=80.0, days=14)  # enough staff: no overtime in any scenario
+    res, fail = run_scenarios([Scenario("base"), parse_scenario("ivr:ivr=billing:0.2"),
+                               parse_scenario("pool:pool=billing+data"), parse_scenario("lower:sl=0.7/20"),
+                               parse_scenario("up:volume=1.2")], plan, workers=1)
+    assert fail.empty
+    total = res.groupby("scenario", sort=False)[["cost", "cost_on_books", "fte_required"]].sum()
+    for name in ("ivr", "pool", "lower"):
+        assert total.loc[name, "fte_required"] < total.loc["base", "fte_required"]
+        assert total.loc[name, "cost"] < total.loc["base", "cost"], name
+    assert total.loc["up", "cost"] > total.loc["base", "cost"]
+    # the staff on the books is the same in every scenario: so is its cost (no overtime needed here)
+    assert (res["overtime_hours"] == 0).all()
+    assert total["cost_on_books"].tolist() == pytest.approx([80 * 40 * 30 * 2] * 5)
+    from wfm.scenarios import comparison
+
+    comp = comparison(res).set_index("scenario")
+    assert (comp.loc[["ivr", "pool", "lower"], "cost_vs_base"] < 0).all()
+    assert comp.loc["up", "cost_vs_base"] > 0 and "cost_on_books" in comp

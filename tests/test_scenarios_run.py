@@ -180,3 +180,43 @@ def test_capacity_view_six_months_from_history():
     row = summary.set_index("scenario").loc["att"]
     assert row["class_size"] > 0 and row["gap_opens"] is not None
     assert row["hire_by"] == row["gap_opens"] - dt.timedelta(weeks=4)
+
+
+def test_cli_whatif_from_a_history_ending_on_friday_runs_in_whole_weeks_from_monday(cli, tmp_path, monkeypatch):
+    """A Monday-Friday centre whose history ends on a Friday: the what-if starts on the Monday (not the
+    Saturday), every week is whole, and a partial week asked for with --start is not scaled up to 7 days
+    (it reads like the full week before it)."""
+    from wfm.sample import build_sample
+
+    sample = build_sample(dt.date(2026, 3, 7), small=True)  # history to Friday 2026-03-06
+    hist = sample.history.copy()
+    assert hist["interval_start"].max().date() == dt.date(2026, 3, 6)
+    weekend = hist["interval_start"].dt.day_of_week >= 5
+    for c in ("offered", "handled", "abandoned"):
+        if c in hist:
+            hist.loc[weekend, c] = 0
+    hist["interval_start"] = hist["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    hist.to_csv(tmp_path / "history.csv", index=False)
+    (tmp_path / "config.toml").write_text(sample.config_text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["whatif", "--config", "config.toml", "--history", "history.csv", "--fte", "60", "--workers", "1",
+            "--scenario", "more:volume=1.2", "--scenario", "ivr:ivr=billing:0.2"]
+    code, out, err = cli(*args, "--weeks", "3", "-o", "w.csv")
+    assert code == 0, err
+    df = pd.read_csv(tmp_path / "w.csv")
+    assert list(df.columns[:7]) == CONTRACT and df.columns[-1] == "cost_on_books"
+    base = df[df["scenario"] == "base"]
+    assert base["week_start"].tolist() == ["2026-03-09", "2026-03-16", "2026-03-23"]
+    assert (base["days"] == 7).all()
+    cost = df.groupby("scenario", sort=False)["cost"].sum()
+    assert cost["ivr"] < cost["base"] < cost["more"]
+    # started on the Saturday: 2 closed days, 2 whole weeks, then Monday to Friday
+    code, out, err = cli(*args, "--start", "2026-03-07", "--weeks", "3", "-o", "sat.csv")
+    assert code == 0, err
+    sat = pd.read_csv(tmp_path / "sat.csv")
+    b = sat[sat["scenario"] == "base"].reset_index(drop=True)
+    assert b["days"].tolist() == [2, 7, 7, 5]
+    assert b["fte_required"].iloc[0] == 0  # a closed weekend needs nobody
+    full, part = b["fte_required"].iloc[2], b["fte_required"].iloc[3]
+    assert part == pytest.approx(full, rel=0.1)  # not 7/5 of it
+    assert part < 1.2 * b["fte_required"].iloc[1:3].max()

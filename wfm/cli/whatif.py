@@ -57,8 +57,10 @@ def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int
                         timezone=cfg.centre.timezone)
     for w in hist.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    from wfm.scenarios.evaluate import next_week_start
+
     last = hist.frame["interval_start"].max().date()
-    start = start or last + dt.timedelta(days=1)
+    start = start or next_week_start(last)  # whole weeks: a history ending on a Friday starts on the Monday
     if start <= last:
         raise InputError([Problem("--start", f"{start} is not after the end of the history ({last})")])
     cal = cfg.calendar
@@ -89,13 +91,15 @@ def _summary_table(comp: pd.DataFrame, currency: str, limit: int = 40, width: in
         ("FTE req", 8, lambda r: f"{r.fte_required:,.1f}"),
         ("FTE avail", 9, lambda r: f"{r.fte_available:,.1f}"),
         ("exp. SL", 7, lambda r: "" if pd.isna(r.service_level) else f"{r.service_level:.1%}"),
+        ("cost", 12, lambda r: f"{r.cost:,.0f}"),
         ("vs base", 11, lambda r: f"{r.cost_vs_base:+,.0f}"),
         ("hire by (class)", 16, hire),
         ("max gap", 7, lambda r: f"{r.max_gap_fte:,.1f}"),
         ("peak", 5, lambda r: f"{r.peak_agents:,}"),
         ("gap opens", 10, lambda r: _fmt_date(getattr(r, "gap_opens", None))),
         ("short from", 10, lambda r: _fmt_date(getattr(r, "first_short_week", None))),
-        ("cost", 12, lambda r: f"{r.cost:,.0f}"),
+        ("on books", 12, lambda r: "" if pd.isna(getattr(r, "cost_on_books", float("nan")))
+         else f"{r.cost_on_books:,.0f}"),
     ]
     name_w = min(30, max([8] + [len(str(n)) for n in rows["scenario"]]))
     used, keep = name_w + 4, []
@@ -103,7 +107,8 @@ def _summary_table(comp: pd.DataFrame, currency: str, limit: int = 40, width: in
         if used + c[1] + 3 <= width:
             keep.append(c)
             used += c[1] + 3
-    t = Table(title=f"Scenarios side by side (weekly means; cost over the horizon, {currency})", title_justify="left")
+    t = Table(title=f"Scenarios side by side (weekly means; cost of the required FTE over the horizon, {currency})",
+              title_justify="left")
     t.add_column("scenario", overflow="fold", min_width=name_w)
     for title, _, _ in keep:
         t.add_column(title, justify="left" if title in ("hire by (class)", "short from", "gap opens") else "right", no_wrap=True)
@@ -149,8 +154,9 @@ def whatif(
                                        "available). Without it (and without --fte) the staff is what the base "
                                        "plan requires."),
     fte: float | None = typer.Option(None, "--fte", min=0, help="Current front-line FTE, instead of --agents."),
-    start: str | None = typer.Option(None, "--start", help="First day (default: the day after the history, or "
-                                     "the forecast's first day)."),
+    start: str | None = typer.Option(None, "--start", help="First day (default: the first Monday after the "
+                                     "history, or the forecast's first day). Weeks run Monday to Sunday; a partial "
+                                     "week is weighted by its share of a week's workload, not scaled to 7 days."),
     weeks: int | None = typer.Option(None, "--weeks", min=1, max=53, help="Weeks to compare (26-52 for a long-"
                                      "range capacity view; default 13 with --history, the whole forecast with "
                                      "--forecast)."),
@@ -236,8 +242,11 @@ def whatif(
               "absence (see wfm.scenarios.full)." if depth == "full" else
               "Expected service level: with the available staff (no overtime), deployed in the shape of the "
               "requirement (see wfm.scenarios.evaluate)."),
-             f"Cost: paid hours x {cfg.costs.hourly_wage:g} {cfg.costs.currency}, plus overtime x "
-             f"{cfg.costs.overtime_multiplier:g} to close shortfalls within the monthly overtime cap."]
+             f"Cost: the required FTE's paid hours x {cfg.costs.hourly_wage:g} {cfg.costs.currency}. Cost on "
+             f"books (cost_on_books): the staff employed, paid hours x {cfg.costs.hourly_wage:g}, plus overtime x "
+             f"{cfg.costs.overtime_multiplier:g} to close shortfalls within the monthly overtime cap.",
+             "Weeks run Monday to Sunday; a partial week (days < 7) is weighted by its share of a whole week's "
+             "workload, not scaled up to 7 days."]
     if staff is None and fte is None:
         notes.append("No --agents or --fte: the staff available is what the base plan requires.")
     if xlsx is not None:

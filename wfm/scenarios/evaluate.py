@@ -1,6 +1,11 @@
 """Fast depth: a scenario's weekly required FTE, available FTE, peak agents, expected service level, cost.
 
-Per scenario, per week (weeks start on Monday; the first and last may be partial and are scaled to 7 days):
+Per scenario, per week. Weeks start on Monday (`WEEK_START`; `wfm whatif` starts on the first Monday after the
+history). A partial week (fewer than 7 days in the plan, ``days`` < 7) is never scaled up to 7 days: its
+FTE figures are weighted by the share of a whole week's workload its days carry (`week_shares`: the mean
+required agent-hours of each weekday over the plan, so a closed or empty weekday weighs nothing; Monday to
+Friday of a Monday-Friday centre is a whole week's work), so a partial week reads like the whole weeks
+around it. ``days`` says how many days a week has.
 
 - ``fte_required`` = on-phone agent-hours (Erlang C/A per interval and queue, `wfm.staffing`) divided by
   the on-phone hours one FTE gives: standard hours less breaks and training the roster places
@@ -15,9 +20,13 @@ Per scenario, per week (weeks start on Monday; the first and last may be partial
   by available/required FTE (rounded to whole agents) and Erlang C/A is evaluated at that staffing, i.e. the
   available staff is assumed deployed in the same shape as the requirement (a perfect roster) and shared
   freely between queues. A real roster (full depth) and the simulation show what that hides.
-- ``cost`` = paid hours (contract hours of everyone employed, trainees included) x hourly wage, plus the
-  overtime needed to close a shortfall, capped at the monthly overtime limit (max_overtime_h_month x 12/52
-  hours per productive FTE a week), x wage x overtime multiplier. ``overtime_hours`` is reported alongside.
+- ``cost`` = the cost of the required FTE: the paid hours that give the required on-phone hours
+  (``fte_required`` x standard weekly hours x the week's workload share) x hourly wage. It falls with IVR
+  diversion, pooling or a lower target, and rises with volume.
+- ``cost_on_books`` (last column) = the cost of the staff on the books: paid hours (contract hours of
+  everyone employed, trainees included, for the days of the week) x hourly wage, plus the overtime needed
+  to close a shortfall, capped at the monthly overtime limit (max_overtime_h_month x 12/52 hours per
+  productive FTE a week), x wage x overtime multiplier. ``overtime_hours`` is reported alongside.
 """
 
 from __future__ import annotations
@@ -36,7 +45,13 @@ from wfm.scenarios.spec import Hire, Scenario
 from wfm.staffing import required_agents_explained, service_level
 
 COLUMNS = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
-EXTRA = ["days", "calls", "agent_hours", "fte_paid", "gap_fte", "overtime_hours"]
+EXTRA = ["days", "calls", "agent_hours", "fte_paid", "gap_fte", "overtime_hours", "cost_on_books"]
+WEEK_START = 0  # Monday: weeks run Monday to Sunday (the roster's calendar week)
+
+
+def next_week_start(day: dt.date) -> dt.date:
+    """The first week start (Monday) after `day`."""
+    return day + dt.timedelta(days=(WEEK_START - day.weekday() - 1) % 7 + 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +169,34 @@ def weekly_staff(plan: Plan, sc: Scenario, workforce: Workforce, *, extra_hires:
     return g.reset_index()
 
 
+def week_shares(dates: Sequence[dt.date], interval_starts: pd.Series, agents: np.ndarray) -> dict[dt.date, float]:
+    """Per week start: the share of a whole week's workload that the week's days in the plan carry (1 for a
+    whole week).
+
+    A weekday's weight is its mean required agent-hours over the plan's days of that weekday (0 for a
+    weekday the centre is closed or has no calls). A weekday the plan never has weighs the mean of the open
+    weekdays it has. With no workload at all, every day weighs the same (share = days / 7)."""
+    day = pd.Series(np.asarray(agents, dtype=float)).groupby(
+        pd.to_datetime(interval_starts).dt.date.to_numpy()).sum()
+    load = np.array([float(day.get(d, 0.0)) for d in dates])
+    wd = np.array([d.weekday() for d in dates])
+    weight = np.full(7, np.nan)
+    for k in range(7):
+        if (wd == k).any():
+            weight[k] = load[wd == k].mean()
+    seen = weight[~np.isnan(weight)]
+    open_mean = seen[seen > 0].mean() if (seen > 0).any() else 0.0
+    weight = np.where(np.isnan(weight), open_mean, weight)
+    total = weight.sum()
+    if not total > 0:
+        weight, total = np.ones(7), 7.0
+    out: dict[dt.date, float] = {}
+    for d, k in zip(dates, wd):
+        w = d - dt.timedelta(days=int((k - WEEK_START) % 7))
+        out[w] = out.get(w, 0.0) + weight[k] / total
+    return {w: min(1.0, v) for w, v in out.items()}
+
+
 def requirements(plan: Plan, sc: Scenario) -> tuple[pd.DataFrame, dict[str, Any], float]:
     """The scenario's per-interval frame with on-phone ``agents``, its queue configs and shrinkage."""
     f, qs, shrinkage = apply_scenario(plan.forecast, plan.queues, plan.shrinkage, sc,
@@ -196,8 +239,10 @@ def evaluate(plan: Plan, sc: Scenario) -> pd.DataFrame:
     np.maximum.at(peak, slot_week, per_slot)
     w["peak_agents"] = peak
     per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
-    scale7 = 7.0 / w["days"].to_numpy(dtype=float)
-    req = w["agent_hours"].to_numpy() / per_fte * scale7
+    shares = week_shares(plan.dates, f["interval_start"], agents)
+    share = np.array([shares.get(d, 0.0) for d in staff["week_start"]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        req = np.where(share > 0, w["agent_hours"].to_numpy() / per_fte / np.where(share > 0, share, 1.0), 0.0)
     w["fte_required"] = req
     avail = w["fte_available"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -214,15 +259,18 @@ def evaluate(plan: Plan, sc: Scenario) -> pd.DataFrame:
     gap = req - avail
     w["gap_fte"] = gap
     week_frac = w["days"].to_numpy(dtype=float) / 7.0
-    ot = np.minimum(np.maximum(gap, 0.0) * plan.hours_per_week, avail * plan.max_overtime_h_week) * week_frac
+    ot = np.minimum(np.maximum(gap, 0.0) * plan.hours_per_week * share,
+                    avail * plan.max_overtime_h_week * week_frac)
     w["overtime_hours"] = ot
-    w["cost"] = (w["fte_paid"].to_numpy() * plan.hours_per_week * week_frac * plan.hourly_wage
-                 + ot * plan.hourly_wage * plan.overtime_multiplier)
+    # the required FTE's paid hours: on-phone hours needed / on-phone share of paid hours
+    w["cost"] = req * share * plan.hours_per_week * plan.hourly_wage
+    w["cost_on_books"] = (w["fte_paid"].to_numpy() * plan.hours_per_week * week_frac * plan.hourly_wage
+                          + ot * plan.hourly_wage * plan.overtime_multiplier)
     w["scenario"] = sc.name
     w["peak_agents"] = w["peak_agents"].astype("int64")
     w["days"] = w["days"].astype("int64")
     for c, nd in (("fte_required", 3), ("fte_available", 3), ("fte_paid", 3), ("gap_fte", 3),
-                  ("service_level", 4), ("cost", 2), ("calls", 1), ("agent_hours", 2), ("overtime_hours", 1)):
+                  ("service_level", 4), ("cost", 2), ("cost_on_books", 2), ("calls", 1), ("agent_hours", 2), ("overtime_hours", 1)):
         w[c] = w[c].astype(float).round(nd)
     return w[COLUMNS + EXTRA].reset_index(drop=True)
 
@@ -231,11 +279,13 @@ def base_workforce(plan: Plan, base: Scenario | None = None) -> Workforce:
     """With no agents table: the staff the base plan requires, week by week (FTE per week start)."""
     f, _, shrinkage = requirements(plan, base or Scenario("base"))
     h = plan.interval_s / 3600.0
-    days = pd.Series(_week_starts(plan.dates)).value_counts()
+    shares = week_shares(plan.dates, f["interval_start"], f["agents"].to_numpy())
     ws = [dt.date.fromisoformat(str(d)) for d in _week_start_days(f["interval_start"])]
     g = pd.Series(f["agents"].to_numpy(), index=ws).groupby(level=0, sort=True).sum()
     per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
-    return Workforce(by_week=tuple((w, float(v) * h / per_fte * 7.0 / days[w]) for w, v in g.items()))
+    return Workforce(by_week=tuple((w, float(v) * h / per_fte / shares[w] if shares.get(w, 0.0) > 0 else 0.0)
+                                   for w, v in g.items()))
 
 
-__all__ = ["COLUMNS", "EXTRA", "Plan", "base_workforce", "evaluate", "requirements", "weekly_staff"]
+__all__ = ["COLUMNS", "EXTRA", "WEEK_START", "Plan", "base_workforce", "evaluate", "next_week_start", "requirements",
+           "week_shares", "weekly_staff"]

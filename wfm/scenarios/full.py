@@ -12,8 +12,12 @@ the roster is built under the config's labour rules; then per week:
 - ``service_level`` = Erlang C/A at the agents the roster puts on each queue in each interval, less the
   shrinkage the roster does not place (absence, leave: scheduled x (1 - shrinkage), rounded), call-weighted;
   no simulation (`wfm simulate` gives that for a roster you keep);
-- ``cost`` = paid hours (the roster's shifts, unpaid lunch excluded) x wage, with the hours above each
-  agent's weekly contract paid at the overtime multiplier (``overtime_hours``).
+- ``cost`` = the cost of the required FTE, as in fast depth;
+- ``cost_on_books`` = paid hours (the roster's shifts, unpaid lunch excluded) x wage, with the hours above
+  each agent's weekly contract paid at the overtime multiplier (``overtime_hours``).
+
+A partial week is weighted by its share of a whole week's workload (`wfm.scenarios.evaluate.week_shares`),
+never scaled up to 7 days.
 
 Hire classes and attrition are not rostered (a roster period is weeks; the fast depth covers them); a
 scenario that changes them is reported with a note in the failures. A roster with no feasible
@@ -30,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.scenarios.apply import ScenarioError
-from wfm.scenarios.evaluate import COLUMNS, EXTRA, Plan, _queue_fields, _week_start_days, requirements
+from wfm.scenarios.evaluate import COLUMNS, EXTRA, Plan, _queue_fields, _week_start_days, requirements, week_shares
 from wfm.scenarios.spec import Scenario
 from wfm.staffing import service_level, staff
 
@@ -108,6 +112,7 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
                                                scheduled=("scheduled", "sum"), answered=("answered", "sum"))
     peak = f.groupby(["week_start", "interval_start"])["agents"].sum().groupby(level=0).max()
     days = pd.Series([d - dt.timedelta(days=d.weekday()) for d in plan.dates]).value_counts()
+    shares = week_shares(plan.dates, f["interval_start"], f["agents"].to_numpy())
     paid_acts = data["activity"] != "lunch" if not config.breaks.lunch_paid else np.ones(len(data), dtype=bool)
     paid = data[paid_acts]
     paid_week = [d - dt.timedelta(days=d.weekday()) for d in pd.to_datetime(paid["date"].astype(str)).dt.date]
@@ -115,7 +120,7 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
     contract = {a.agent_id: a.contract_hours_week for a in people}
     rows = []
     for w, r in g.iterrows():
-        scale = days[w] / 7.0
+        scale = shares.get(w, 0.0) or days[w] / 7.0  # a week with no workload: by its days
         hw = hours.xs(w, level=0) if w in hours.index.get_level_values(0) else pd.Series(dtype=float)
         over = float(sum(max(0.0, v - contract.get(aid, plan.hours_per_week) * scale) for aid, v in hw.items()))
         total = float(hw.sum())
@@ -125,11 +130,13 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
             "fte_available": round(r["scheduled"] * h / plan.on_phone_hours_per_fte / scale, 3),
             "peak_agents": int(peak[w]),
             "service_level": round(r["answered"] / r["calls"], 4) if r["calls"] > 0 else np.nan,
-            "cost": round((total - over) * plan.hourly_wage + over * plan.hourly_wage * plan.overtime_multiplier, 2),
+            "cost": round(r["agents"] * h / per_fte * plan.hours_per_week * plan.hourly_wage, 2),
             "days": int(days[w]), "calls": round(r["calls"], 1), "agent_hours": round(r["agents"] * h, 2),
             "fte_paid": round(total / plan.hours_per_week / scale, 3),
             "gap_fte": round((r["agents"] * h / per_fte - r["scheduled"] * h / plan.on_phone_hours_per_fte) / scale, 3),
             "overtime_hours": round(over, 1),
+            "cost_on_books": round((total - over) * plan.hourly_wage
+                                   + over * plan.hourly_wage * plan.overtime_multiplier, 2),
         })
     return pd.DataFrame(rows, columns=COLUMNS + EXTRA)
 

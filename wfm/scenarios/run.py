@@ -91,10 +91,13 @@ __all__ = ["FAILURE_COLUMNS", "run_scenarios"]
 
 def comparison(results: pd.DataFrame, summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per scenario, side by side: mean weekly FTE required and available, largest gap, peak
-    agents, call-weighted expected service level and the worst week's, total cost and its difference to the
-    first scenario (the base), then the capacity summary's first short week, hire-by date and class size."""
+    agents, call-weighted expected service level and the worst week's, total cost of the required FTE and
+    its difference to the first scenario (the base), the total cost of the staff on the books (where the
+    results have it), then the capacity summary's first short week, hire-by date and class size."""
     cols = ["scenario", "weeks", "fte_required", "fte_available", "max_gap_fte", "peak_agents", "service_level",
             "min_service_level", "cost", "cost_vs_base"]
+    if "cost_on_books" in results:
+        cols.append("cost_on_books")
     if results.empty:
         return pd.DataFrame(columns=cols)
     r = results.assign(_sl_calls=results["service_level"].fillna(0) * results["calls"],
@@ -102,13 +105,15 @@ def comparison(results: pd.DataFrame, summary: pd.DataFrame | None = None) -> pd
     g = r.groupby("scenario", sort=False).agg(
         weeks=("week_start", "size"), fte_required=("fte_required", "mean"), fte_available=("fte_available", "mean"),
         max_gap_fte=("_gap", "max"), peak_agents=("peak_agents", "max"), _sl_calls=("_sl_calls", "sum"),
-        calls=("calls", "sum"), min_service_level=("service_level", "min"), cost=("cost", "sum")).reset_index()
+        calls=("calls", "sum"), min_service_level=("service_level", "min"), cost=("cost", "sum"),
+        **({"cost_on_books": ("cost_on_books", "sum")} if "cost_on_books" in results else {})).reset_index()
     g["service_level"] = (g["_sl_calls"] / g["calls"].where(g["calls"] > 0)).round(4)
     g["max_gap_fte"] = g["max_gap_fte"].clip(lower=0)
     g["cost_vs_base"] = g["cost"] - g["cost"].iloc[0]
     for c, nd in (("fte_required", 2), ("fte_available", 2), ("max_gap_fte", 2), ("cost", 2),
-                  ("cost_vs_base", 2)):
-        g[c] = g[c].round(nd)
+                  ("cost_vs_base", 2), ("cost_on_books", 2)):
+        if c in g:
+            g[c] = g[c].round(nd)
     out = g[cols]
     if summary is not None and not summary.empty:
         keep = ["scenario", "first_short_week", "gap_opens", "hire_by", "late", "class_size", "note"]
