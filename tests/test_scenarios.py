@@ -460,6 +460,11 @@ def test_partial_weeks_of_a_seven_day_centre_read_like_the_full_weeks():
         assert abs(scaled - full) > 2 * abs(r.loc[w, "fte_required"] - full)
     # the cost of the required FTE adds up over the weeks to the hours needed, however the weeks are cut
     assert r["cost"].sum() == pytest.approx(r["agent_hours"].sum() / per_fte * 40 * 30, rel=1e-4)
+    # the side-by-side mean counts each week for its days
+    from wfm.scenarios import comparison
+
+    mean = comparison(r.reset_index())["fte_required"].iloc[0]
+    assert mean == pytest.approx((r["fte_required"] * r["days"]).sum() / 14, abs=0.01)
 
 
 def test_diversion_pooling_and_a_lower_target_cost_less_than_base():

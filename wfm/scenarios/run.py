@@ -90,7 +90,8 @@ __all__ = ["FAILURE_COLUMNS", "run_scenarios"]
 
 
 def comparison(results: pd.DataFrame, summary: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per scenario, side by side: mean weekly FTE required and available, largest gap, peak
+    """One row per scenario, side by side: mean weekly FTE required and available (weighted by the days of
+    each week, so a partial week counts for its days), largest gap, peak
     agents, call-weighted expected service level and the worst week's, total cost of the required FTE and
     its difference to the first scenario (the base), the total cost of the staff on the books (where the
     results have it), then the capacity summary's first short week, hire-by date and class size."""
@@ -100,13 +101,18 @@ def comparison(results: pd.DataFrame, summary: pd.DataFrame | None = None) -> pd
         cols.append("cost_on_books")
     if results.empty:
         return pd.DataFrame(columns=cols)
+    # weekly means weighted by the days of each week: a partial week counts for its days
+    wd = results["days"].astype(float) if "days" in results else pd.Series(7.0, index=results.index)
     r = results.assign(_sl_calls=results["service_level"].fillna(0) * results["calls"],
-                       _gap=results["fte_required"] - results["fte_available"])
+                       _gap=results["fte_required"] - results["fte_available"], _wd=wd,
+                       _req_d=results["fte_required"] * wd, _avail_d=results["fte_available"] * wd)
     g = r.groupby("scenario", sort=False).agg(
-        weeks=("week_start", "size"), fte_required=("fte_required", "mean"), fte_available=("fte_available", "mean"),
+        weeks=("week_start", "size"), _req_d=("_req_d", "sum"), _avail_d=("_avail_d", "sum"), _wd=("_wd", "sum"),
         max_gap_fte=("_gap", "max"), peak_agents=("peak_agents", "max"), _sl_calls=("_sl_calls", "sum"),
         calls=("calls", "sum"), min_service_level=("service_level", "min"), cost=("cost", "sum"),
         **({"cost_on_books": ("cost_on_books", "sum")} if "cost_on_books" in results else {})).reset_index()
+    g["fte_required"] = g["_req_d"] / g["_wd"]
+    g["fte_available"] = g["_avail_d"] / g["_wd"]
     g["service_level"] = (g["_sl_calls"] / g["calls"].where(g["calls"] > 0)).round(4)
     g["max_gap_fte"] = g["max_gap_fte"].clip(lower=0)
     g["cost_vs_base"] = g["cost"] - g["cost"].iloc[0]
