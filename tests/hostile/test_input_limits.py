@@ -258,6 +258,18 @@ def test_default_unpacked_limit_refuses_a_300_mb_sheet(tmp_path):
         read_table(path, what="agents")
 
 
+def test_shared_strings_over_their_limit_are_refused_before_parsing(tmp_path):
+    """Shared strings are read whole: 40 MB of tiny strings (a 0.1 MB file) would take most of a minute."""
+    path = write_xlsx(tmp_path / "agents.xlsx", HEAD)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                                            'main">' + "<si><t>ab</t></si>" * 2_400_000 + "</sst>")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="shared strings unpack to .* over the limit of 32 MB"):
+        read_table(path, what="agents")
+    assert time.monotonic() - started < 1
+
+
 def test_not_a_zip_and_a_broken_zip_are_refused(tmp_path):
     broken = tmp_path / "agents.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 100)

@@ -95,8 +95,11 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
         raise InputError(f"expected a {what} file, got {kind}; only regular files are read", file=path)
     suffix = path.suffix.lower()
     size = st.st_size
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
     if size <= len(head) and not head.strip():
         raise InputError(f"the {what} file is empty", file=path)
     is_xlsx = head.startswith(XLSX_MAGIC)
@@ -114,11 +117,14 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
     else:
         if suffix in (".xlsx", ".xlsm"):
             raise InputError("the file is named .xlsx but is not an Excel workbook (is it a CSV?)", file=path)
-        with open(path, "rb") as fh:  # never more than the limit, even if the file grew since stat
-            data = fh.read(limit("WFM_MAX_INPUT_MB") * _MB + 1)
+        try:
+            with open(path, "rb") as fh:  # never more than the limit, even if the file grew since stat
+                data = fh.read(limit("WFM_MAX_INPUT_MB") * _MB + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
         if len(data) > limit("WFM_MAX_INPUT_MB") * _MB:
             raise _too_big(path, what, len(data), limit("WFM_MAX_INPUT_MB"), "WFM_MAX_INPUT_MB")
-        if not data.strip():
+        if not head.strip() and not data.strip():  # (strip copies: only when the start is blank)
             raise InputError(f"the {what} file is empty", file=path)
         if b"\x00" in data[:4096]:
             raise InputError(f"the file is binary, not a CSV {what} table", file=path)
@@ -134,6 +140,11 @@ def _check_zip(path: Path, zf: zipfile.ZipFile) -> None:
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     limit_mb = limit("WFM_MAX_XLSX_XML_MB")
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if strings > limit_mb * _MB // 8:
+        raise InputError(f"the workbook's shared strings unpack to {strings / _MB:,.1f} MB, over the limit of "
+                         f"{limit_mb / 8:,.0f} MB (an eighth of WFM_MAX_XLSX_XML_MB: they are read whole, not "
+                         f"streamed); is it a zip bomb?", file=path)
     if total > limit_mb * _MB:
         biggest = max(infos, key=lambda i: i.file_size)
         raise InputError(f"the workbook unpacks to {total / _MB:,.1f} MB (largest part '{biggest.filename}': "
@@ -296,6 +307,13 @@ def _xml_reason(exc: Exception) -> str:
         from defusedxml.common import DefusedXmlException
     except ImportError:  # pragma: no cover - defusedxml is a dependency
         DefusedXmlException = ()  # type: ignore[assignment]
+    chain, seen = exc, set()
+    while chain is not None and id(chain) not in seen:  # openpyxl wraps the parser's error in its own
+        seen.add(id(chain))
+        if isinstance(chain, (DefusedXmlException, ParseError)):
+            exc = chain
+            break
+        chain = chain.__cause__ or chain.__context__
     if isinstance(exc, DefusedXmlException):
         return f"its XML uses entity declarations or external references, which are refused ({type(exc).__name__})"
     if isinstance(exc, ParseError):
