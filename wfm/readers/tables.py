@@ -377,12 +377,14 @@ def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
         raise InputError([_problem(path, f"the header has {n_fields:,} columns, over the limit of {max_cols} (raise "
                                          f"it with the environment variable WFM_MAX_COLUMNS if the file is genuine)",
                                    1, None)])
+    quoted_empty: list[int] = []
     try:
-        problems = _scan_csv(path, data, enc, delimiter, header, n_fields, strict=True)
+        problems = _scan_csv(path, data, enc, delimiter, header, n_fields, strict=True, quoted_empty=quoted_empty)
     except csv.Error as exc:
         # rows with too many fields are the likelier cause (and were always reported first): look for them
         try:
-            problems = _scan_csv(path, data, enc, delimiter, header, n_fields, strict=False)
+            problems = _scan_csv(path, data, enc, delimiter, header, n_fields, strict=False,
+                                 quoted_empty=quoted_empty)
         except csv.Error:
             problems = Problems()
         if not problems.items:
@@ -398,11 +400,14 @@ def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
     except (pd.errors.ParserError, csv.Error, ValueError, UnicodeDecodeError) as exc:
         reason = str(exc).replace("Error tokenizing data. C error: ", "").strip()
         raise InputError(f"not a readable CSV table: {reason}", file=path) from None
+    drop = [i for i in quoted_empty if i < len(frame)]
+    if drop:
+        frame = frame.drop(index=frame.index[drop])
     return frame.replace({"": None}).reset_index(drop=True)
 
 
 def _scan_csv(path: Path, data: bytes, enc: str, delimiter: str, header: str, n_fields: int, *,
-              strict: bool) -> Problems:
+              strict: bool, quoted_empty: list[int]) -> Problems:
     """One streaming pass over the records: rows with more fields than the header are problems; a cell or a row
     count over the limits stops with an InputError. Quoting errors raise csv.Error (when `strict`)."""
     max_rows, max_chars = limit("WFM_MAX_ROWS"), limit("WFM_MAX_CELL_CHARS")
@@ -410,8 +415,14 @@ def _scan_csv(path: Path, data: bytes, enc: str, delimiter: str, header: str, n_
     too_long = 0
     text = io.TextIOWrapper(io.BytesIO(data), encoding=enc, newline="")
     records = csv.reader(text, delimiter=delimiter, strict=strict)
+    quoted_empty.clear()
+    rows = -1  # the C engine's data rows so far (the first record it does not skip is the header)
     try:
         for i, r in enumerate(records, start=1):
+            if r and not (len(r) == 1 and r[0] != "" and not r[0].strip()):  # the C engine skips blank lines
+                rows += 1
+                if r == [""] and rows > 0:  # a line holding only "": the python engine skipped it, the C one not
+                    quoted_empty.append(rows - 1)
             if len(r) > n_fields and any(c.strip() for c in r[n_fields:]):
                 too_long += 1
                 if too_long <= 20:
