@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from wfm.errors import InputError
-from wfm.readers.tables import read_table
+from wfm.readers.tables import check_input_file, read_table
 
 CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -85,7 +85,7 @@ def run_capped(path: Path, *, cap_gb: float = 1.0, env: dict[str, str] | None = 
         cap = int({cap_gb} * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         from wfm.errors import InputError
-        from wfm.readers.tables import read_table
+        from wfm.readers.tables import check_input_file, read_table
         try:
             frame = read_table(sys.argv[1], what="agents")
         except InputError as exc:
@@ -135,6 +135,19 @@ def test_device_is_refused_before_reading():
     with deadline(10), pytest.raises(InputError) as exc:
         read_table("/dev/zero", what="history")
     assert "device" in _message(exc)
+
+
+def test_check_input_file_makes_the_same_checks_without_reading(tmp_path, monkeypatch):
+    fifo = tmp_path / "roster.xlsx"
+    os.mkfifo(fifo)
+    with deadline(10), pytest.raises(InputError, match="named pipe"):
+        check_input_file(fifo, what="roster")
+    bomb = write_xlsx(tmp_path / "bomb.xlsx", HEAD, " " * (3 << 20))
+    monkeypatch.setenv("WFM_MAX_XLSX_XML_MB", "2")
+    with pytest.raises(InputError, match="zip bomb"):
+        check_input_file(bomb, what="roster")
+    monkeypatch.delenv("WFM_MAX_XLSX_XML_MB")
+    check_input_file(bomb, what="roster")
 
 
 def test_folder_and_missing_file_are_refused(tmp_path):

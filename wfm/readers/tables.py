@@ -73,6 +73,44 @@ def _too_big(path: Path, what: str, size: int, limit_mb: int, var: str) -> Input
                       f"(raise it with the environment variable {var} if the file is genuine)", file=path)
 
 
+def check_input_file(path: str | Path, *, what: str) -> None:
+    """The checks `read_table` makes before reading, for readers that open a workbook themselves (the roster's
+    Data sheet): a regular file, within the size limits, and for an xlsx within the unpacked-size limits."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{what} file not found", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
+    _check_regular(path, what, st)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(XLSX_MAGIC))
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
+    if head == XLSX_MAGIC:
+        if st.st_size > limit("WFM_MAX_XLSX_MB") * _MB:
+            raise _too_big(path, what, st.st_size, limit("WFM_MAX_XLSX_MB"), "WFM_MAX_XLSX_MB")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                _check_zip(path, zf)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise InputError(f"cannot read the workbook: {exc}", file=path) from None
+    elif st.st_size > limit("WFM_MAX_INPUT_MB") * _MB:
+        raise _too_big(path, what, st.st_size, limit("WFM_MAX_INPUT_MB"), "WFM_MAX_INPUT_MB")
+
+
+def _check_regular(path: Path, what: str, st: os.stat_result) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"expected a {what} file, got a folder", file=path)
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        raise InputError(f"expected a {what} file, got {kind}; only regular files are read", file=path)
+
+
 def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
     """Read a CSV or XLSX file into a DataFrame of strings (first sheet, header in row 1).
 
@@ -86,13 +124,7 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
         raise InputError(f"{what} file not found", file=path) from None
     except OSError as exc:
         raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"expected a {what} file, got a folder", file=path)
-    if not stat.S_ISREG(st.st_mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
-                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
-        raise InputError(f"expected a {what} file, got {kind}; only regular files are read", file=path)
+    _check_regular(path, what, st)
     suffix = path.suffix.lower()
     size = st.st_size
     try:
