@@ -85,7 +85,7 @@ def run_capped(path: Path, *, cap_gb: float = 1.0, env: dict[str, str] | None = 
         cap = int({cap_gb} * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         from wfm.errors import InputError
-        from wfm.readers.tables import check_input_file, read_table
+        from wfm.readers.tables import read_table
         try:
             frame = read_table(sys.argv[1], what="agents")
         except InputError as exc:

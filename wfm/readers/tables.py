@@ -370,10 +370,6 @@ def _encoding(path: Path, data: bytes) -> str:
     raise InputError("cannot decode the file as UTF-8 or GBK/GB18030 text", file=path)
 
 
-def _decode(path: Path, data: bytes) -> str:
-    return data.decode(_encoding(path, data))
-
-
 def _first_lines(data: bytes, enc: str, n: int) -> list[str]:
     """The first `n` non-blank lines of the text, from its first few megabytes only."""
     prefix = codecs.getincrementaldecoder(enc)(errors="replace").decode(data[:_FIRST_LINES_BYTES], final=False)
