@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,8 @@ MAX_AHT_SECONDS = 2 * 3600  # an interval's mean handle time above 2 h is a stuc
 # Headers seen in ACD exports (Chinese systems and common vendors) mapped to contract names.
 ALIASES = {
     "时间": "interval_start", "时间段": "interval_start", "开始时间": "interval_start", "时段开始": "interval_start",
-    "日期时间": "interval_start", "interval": "interval_start", "start_time": "interval_start",
+    "日期时间": "interval_start", "interval": "interval_start", "start_time": "interval_start", "时段": "interval_start",
+    "时间区间": "interval_start",
     "技能组": "queue", "队列": "queue", "技能": "queue", "skill": "queue", "split": "queue",
     "呼入量": "offered", "来电量": "offered", "进线量": "offered", "呼入数": "offered", "calls_offered": "offered",
     "calls": "offered",
@@ -33,6 +35,18 @@ ALIASES = {
     "平均应答时长": "asa_s", "平均应答时长(秒)": "asa_s", "asa": "asa_s",
     "服务水平": "service_level", "接通率": "service_level", "sl": "service_level",
 }
+# A separate date column of an ACD export: joined to the time column (times or time ranges) as interval_start.
+DATE_NAMES = {"日期", "date", "统计日期", "报表日期", "业务日期"}
+TIME_NAMES = {"time", "时间范围"}  # read as the time column only beside a date column
+# Totals rows an ACD export appends (per day, per queue or at the end): skipped, never read as an interval.
+TOTALS = re.compile(r"(合\s*计|总\s*计|小\s*计|汇\s*总|total|sum|grand\s*total|sub-?\s*total)\s*[:：]?"
+                    r"\s*([(（].*[)）])?", re.IGNORECASE)
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_RANGE_SEP = r"\s*(?:[-~～—–－]|至|到)\s*"
+# `01:15-01:30`, `01:15 ~ 01:30`, `2026-11-02 01:15-01:30`: the start, the separator and the end of a range
+RANGE = re.compile(rf"^(?:(?P<date>.*?\S)(?P<dsep>\s+|T))?(?P<start>{_TIME})(?P<sep>{_RANGE_SEP})(?P<end>{_TIME})$")
+TIME_ONLY = re.compile(rf"{_TIME}(?:{_RANGE_SEP}{_TIME})?")
+MIN_DAYS = 14  # fewer days of history than this: no weekly pattern to learn (forecast and backtest warn)
 
 
 @dataclass
@@ -49,7 +63,7 @@ class History:
 
 
 def read_history(path: str | Path, *, queues: set[str] | None = None, interval_minutes: int | None = None,
-                 timezone: str | None = None) -> History:
+                 timezone: str | None = None, min_days: int | None = None) -> History:
     """Read and validate an ACD interval export (CSV or XLSX, UTF-8 or GBK).
 
     Errors (raised together as `InputError`): missing columns, bad timestamps or counts, negative or
@@ -57,15 +71,23 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     implausible values in the optional measurements (`aht_s`, `asa_s`, `service_level`: a stuck call of
     hours, a negative time, an AHT of 0 s with calls handled), which are left out (NaN) with the row kept.
     `timezone` (the centre's) is used to turn timestamps with UTC offsets into local wall-clock time.
+
+    Chinese ACD exports are read as they come: an interval given as a time range (`01:15-01:30`, `01:15~01:30`,
+    with or without a date in front) is read as its start; a date column (日期, 统计日期, ...) beside a time column
+    (时间段, 时间, ...) holding only times or ranges is joined to it; totals rows (合计, 总计, 小计, 汇总, Total, Sum
+    in the date, time or queue column) are skipped with one warning. `min_days` (the forecast's 14): a history
+    covering fewer days than this gets a warning that weekly and holiday patterns cannot be learned.
     """
     path = Path(path)
     problems = Problems()
     raw = read_table(path, what="history")
+    raw = _skip_totals(raw, path, problems)
+    raw = _join_date_and_time(raw, path, problems)
     raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
                             problems=problems)
     problems.raise_if_errors()
     frame = pd.DataFrame(index=raw.index)
-    frame["interval_start"] = _parse_times(raw["interval_start"], path, timezone, problems)
+    frame["interval_start"], lengths = _parse_times(raw["interval_start"], path, timezone, problems)
     frame["queue"] = _parse_queue(raw["queue"], path, queues, problems)
     frame["offered"] = _parse_numbers(raw["offered"], path, "offered", problems, integer=True, hi=MAX_CALLS)
     for col in COUNTS:
@@ -85,19 +107,153 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     if "handled" in frame:
         report_rows(problems, path, frame["handled"] > frame["offered"], "handled", "more calls handled than offered")
     _check_duplicates(frame, path, problems)
-    minutes = _check_grid(frame, path, interval_minutes, problems)
+    minutes = _check_grid(frame, path, interval_minutes, problems, hint=_range_minutes(lengths))
+    _check_range_lengths(raw["interval_start"], lengths, minutes, path, problems)
     problems.raise_if_errors()
     frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
     for col in ["offered"] + [c for c in COUNTS if c in frame]:
         frame[col] = frame[col].astype("int64")
     _warn_gaps(frame, path, minutes, problems)
+    if min_days:
+        _warn_short(frame, path, min_days, problems)
     return History(frame, minutes, problems.warnings)
 
 
-def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Problems) -> pd.Series:
+def _role(column: str) -> str | None:
+    """The contract name a header maps to (as `normalise_columns` maps it), or None."""
+    key = column.strip().lower().replace(" ", "_")
+    if key in REQUIRED or key in OPTIONAL:
+        return key
+    return ALIASES.get(column.strip()) or ALIASES.get(key)
+
+
+def _is_date_column(column: str) -> bool:
+    return column.strip().lower() in DATE_NAMES
+
+
+def _skip_totals(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFrame:
+    """Drop the totals rows of an ACD export (合计/总计/小计/汇总/Total/Sum in a date, time or queue cell), with
+    one warning (the count and the first row). The rows keep their index, so later row numbers stay the file's."""
+    columns = [c for c in raw.columns if _role(c) in ("interval_start", "queue") or _is_date_column(c)
+               or c.strip().lower() in TIME_NAMES]
+    mask = pd.Series(False, index=raw.index)
+    first_cell = {}
+    for c in columns:
+        text = raw[c].astype("string").str.strip()
+        hit = text.str.fullmatch(TOTALS).fillna(False).astype(bool)
+        for idx in hit.index[hit & ~mask][:1]:
+            first_cell[idx] = (c, text[idx])
+        mask |= hit
+    if not mask.any():
+        return raw
+    first = int(mask[mask].index[0])
+    column, cell = first_cell.get(first, (columns[0], ""))
+    n = int(mask.sum())
+    problems.warning(path, f"{n} totals row{'s' if n > 1 else ''} ({cell!r} in column '{column}', first at row "
+                           f"{first + 2}) skipped: a sum of other rows, not an interval", column=column)
+    return raw.loc[~mask]
+
+
+def _date_text(col: pd.Series) -> pd.Series:
+    """A date column as text `YYYY-MM-DD` where it can be (`2026年11月2日`, `20261102`, a date-time at midnight from
+    a workbook); other values are left as written, to be reported when the joined timestamp is read."""
+    text = col.astype("string").str.strip()
+    text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", r"\1-\2-\3", regex=True)
+    text = text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
+    return text.str.replace(r"[\sT]+0{1,2}:00(?::00(?:\.0+)?)?$", "", regex=True)
+
+
+def _join_date_and_time(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFrame:
+    """A date column (日期, date, 统计日期, 报表日期) beside one time column holding only times or time ranges
+    (时间段 `01:15-01:30`, 时间 `01:15`): joined into one `interval_start` column (`2026-11-02 01:15-01:30`)."""
+    dates = [c for c in raw.columns if _is_date_column(c)]
+    times = [c for c in raw.columns if _role(c) == "interval_start" or c.strip().lower() in TIME_NAMES]
+    if len(dates) != 1 or len(times) != 1:
+        return raw
+    (date_col,), (time_col,) = dates, times
+    t = raw[time_col].astype("string").str.strip()
+    present = t.notna() & (t != "")
+    if not present.any() or not t[present].str.fullmatch(TIME_ONLY).fillna(False).all():
+        return raw  # the time column holds dates too: the date column is not needed (reported as unused)
+    d = _date_text(raw[date_col])
+    no_date = (d.isna() | (d == "")) & present
+    report_rows(problems, path, no_date, date_col, "missing date (the time column holds times without a date)")
+    joined = (d + " " + t).where(present & ~no_date)
+    out = raw.drop(columns=[date_col, time_col])
+    out.insert(0, "interval_start", joined.astype(object))
+    return out
+
+
+def _parse_ranges(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Time ranges (`01:15-01:30`, `2026-11-02 01:15~01:30`) replaced by their start; also the range lengths in
+    minutes (NaN where not a range). A bare `-` with a `T` before the time (`2026-11-02T08:00-01:30`) or with
+    differently written ends (`08:00:00-05:00`) is a UTC offset, as it is where other values carry `+08:00` or `Z`,
+    or where the "range" would be longer than 4 hours."""
+    parts = text.str.extract(RANGE)
+    is_range = parts["start"].notna()
+    if not is_range.any():
+        return text, pd.Series(np.nan, index=text.index)
+
+    def minutes(s: pd.Series) -> pd.Series:
+        hms = s.str.extract(r"^(\d+):(\d+)(?::(\d+))?$").astype("float64")
+        return hms[0] * 60 + hms[1] + hms[2].fillna(0) / 60
+
+    start, end = minutes(parts["start"].where(is_range, "0:00")), minutes(parts["end"].where(is_range, "0:00"))
+    length = (end - start) % 1440
+    bare = parts["sep"] == "-"
+    offsets_elsewhere = text.str.contains(r"(?:\+\d{2}:?\d{2}|Z)$", regex=True).fillna(False).any()
+    same_shape = parts["start"].str.count(":") == parts["end"].str.count(":")
+    offset_like = bare & (offsets_elsewhere | (parts["dsep"] == "T") | ~same_shape | (length > 240) | (length == 0))
+    is_range = (is_range & ~offset_like.fillna(False)).astype(bool)
+    date = parts["date"].fillna("")
+    start_text = (date + " " + parts["start"]).str.strip()
+    return text.where(~is_range, start_text), length.where(is_range)
+
+
+def _range_minutes(lengths: pd.Series) -> int | None:
+    """The interval length the time ranges state (the most common one, if it divides a day), or None."""
+    seen = lengths.dropna()
+    if seen.empty:
+        return None
+    mode = float(seen.mode().iloc[0])
+    if mode != int(mode) or mode <= 0 or 1440 % int(mode) or (seen == mode).mean() <= 0.5:
+        return None
+    return int(mode)
+
+
+def _check_range_lengths(col: pd.Series, lengths: pd.Series, minutes: int, path: Path,
+                         problems: Problems) -> None:
+    bad = lengths.notna() & (lengths != minutes)
+    if not bad.any():
+        return
+    first = int(bad[bad].index[0])
+    n = int(bad.sum())
+    problems.warning(path, f"{n} time range{'s' if n > 1 else ''} not {minutes} minutes long like the file's "
+                           f"intervals (e.g. {str(col[first]).strip()!r} at row {first + 2}): read as the interval "
+                           f"starting at the range's start", column="interval_start")
+
+
+def _warn_short(frame: pd.DataFrame, path: Path, min_days: int, problems: Problems) -> None:
+    days = int(frame["interval_start"].dt.normalize().nunique())
+    if days < min_days:
+        problems.warning(path, f"{days} day{'s' if days != 1 else ''} of history ({len(frame)} row"
+                               f"{'s' if len(frame) != 1 else ''}): weekly and holiday patterns cannot be learned "
+                               f"from fewer than {min_days} days; the forecast repeats the days seen",
+                         column="interval_start")
+
+
+def _parse_times(col: pd.Series, path: Path, timezone: str | None,
+                 problems: Problems) -> tuple[pd.Series, pd.Series]:
+    """The timestamps (datetime64, NaT where not readable) and the lengths in minutes of those given as ranges."""
     text = col.astype("string").str.strip()
     missing = text.isna() | (text == "")
     report_rows(problems, path, missing, "interval_start", "missing timestamp")
+    text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
+    text, lengths = _parse_ranges(text)
+    no_date = text.str.fullmatch(_TIME).fillna(False).astype(bool)
+    report_rows(problems, path, no_date, "interval_start",
+                "a time without a date (give the date in the same column or in a 日期/date column)")
+    text = text.mask(no_date, pd.NA)
     offset = text.str.extract(r"([+-]\d{2}:?\d{2}|Z)$")[0]
     has_offset = offset.notna()
     if has_offset.any():
@@ -116,9 +272,9 @@ def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Pro
             parsed = utc.dt.tz_localize(None)
     else:
         parsed = pd.to_datetime(text, errors="coerce", format="mixed")
-    report_rows(problems, path, parsed.isna() & ~missing & (has_offset | ~has_offset.any()), "interval_start",
-                "not a date-time (expected e.g. 2026-12-01T08:15:00)")
-    return drop_implausible_times(parsed, problems, path, "interval_start")
+    report_rows(problems, path, parsed.isna() & ~missing & ~no_date & (has_offset | ~has_offset.any()),
+                "interval_start", "not a date-time (expected e.g. 2026-12-01T08:15:00)")
+    return drop_implausible_times(parsed, problems, path, "interval_start"), lengths
 
 
 def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: Problems) -> pd.Series:
@@ -206,11 +362,16 @@ def _check_duplicates(frame: pd.DataFrame, path: Path, problems: Problems) -> No
                     "duplicate interval for this queue (a daylight-saving repeat or a doubled export?)")
 
 
-def _check_grid(frame: pd.DataFrame, path: Path, interval_minutes: int | None, problems: Problems) -> int:
+def _check_grid(frame: pd.DataFrame, path: Path, interval_minutes: int | None, problems: Problems, *,
+                hint: int | None = None) -> int:
+    """The interval length (given, else the time ranges' length `hint`, else the usual step between rows) and an
+    error for each row off its grid."""
     ts = frame["interval_start"].dropna()
     if ts.empty:
-        return interval_minutes or 15
+        return interval_minutes or hint or 15
     minute_of_day = ts.dt.hour * 60 + ts.dt.minute
+    if interval_minutes is None and hint is not None:
+        interval_minutes = hint
     if interval_minutes is None:
         diffs = (frame.dropna(subset=["interval_start"]).sort_values(["queue", "interval_start"])
                  .groupby("queue")["interval_start"].diff().dropna())
