@@ -181,3 +181,18 @@ def test_forecast_from_an_acd_export(cli, tmp_path, monkeypatch):
     assert len(fc) == 2 * 7 * 96
     assert fc["interval_start"].min() == pd.Timestamp("2026-11-05 00:00")
     assert (fc["calls"] >= 0).all()
+
+
+def test_only_totals_rows_is_an_error(tmp_path):
+    with pytest.raises(InputError) as exc:
+        read_history(write_gbk(tmp_path / "totals.csv", [HEADER, "合计,,,100,90,240,85.0%"]))
+    assert any("only totals rows" in str(e) for e in exc.value.errors)
+
+
+def test_a_range_beside_a_date_column_is_never_an_offset(tmp_path):
+    # `00:00-00:00` looks like a time and an offset of -00:00; in a time-only column it is a (wrong) range
+    lines = [HEADER] + acd_rows(intervals=3)
+    lines[1] = lines[1].replace("00:00-00:15", "00:00-00:00")
+    h = read_history(write_gbk(tmp_path / "zero.csv", lines))
+    assert "time range not 15 minutes long" in warnings_text(h)
+    assert h.frame["interval_start"].min() == pd.Timestamp("2026-11-02 00:00")

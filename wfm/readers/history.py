@@ -82,12 +82,13 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     problems = Problems()
     raw = read_table(path, what="history")
     raw = _skip_totals(raw, path, problems)
-    raw = _join_date_and_time(raw, path, problems)
+    raw, joined = _join_date_and_time(raw, path, problems)
     raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
                             problems=problems)
     problems.raise_if_errors()
     frame = pd.DataFrame(index=raw.index)
-    frame["interval_start"], lengths = _parse_times(raw["interval_start"], path, timezone, problems)
+    frame["interval_start"], lengths = _parse_times(raw["interval_start"], path, timezone, problems,
+                                                    ranges_only=joined)
     frame["queue"] = _parse_queue(raw["queue"], path, queues, problems)
     frame["offered"] = _parse_numbers(raw["offered"], path, "offered", problems, integer=True, hi=MAX_CALLS)
     for col in COUNTS:
@@ -151,6 +152,8 @@ def _skip_totals(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFr
     n = int(mask.sum())
     problems.warning(path, f"{n} totals row{'s' if n > 1 else ''} ({cell!r} in column '{column}', first at row "
                            f"{first + 2}) skipped: a sum of other rows, not an interval", column=column)
+    if mask.all():
+        raise InputError(problems.items + [Problem(str(path), "the history has only totals rows, no intervals")])
     return raw.loc[~mask]
 
 
@@ -163,32 +166,33 @@ def _date_text(col: pd.Series) -> pd.Series:
     return text.str.replace(r"[\sT]+0{1,2}:00(?::00(?:\.0+)?)?$", "", regex=True)
 
 
-def _join_date_and_time(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFrame:
+def _join_date_and_time(raw: pd.DataFrame, path: Path, problems: Problems) -> tuple[pd.DataFrame, bool]:
     """A date column (日期, date, 统计日期, 报表日期) beside one time column holding only times or time ranges
-    (时间段 `01:15-01:30`, 时间 `01:15`): joined into one `interval_start` column (`2026-11-02 01:15-01:30`)."""
+    (时间段 `01:15-01:30`, 时间 `01:15`): joined into one `interval_start` column (`2026-11-02 01:15-01:30`); also
+    whether they were (then a `-01:30` is a range's end, never a UTC offset)."""
     dates = [c for c in raw.columns if _is_date_column(c)]
     times = [c for c in raw.columns if _role(c) == "interval_start" or c.strip().lower() in TIME_NAMES]
     if len(dates) != 1 or len(times) != 1:
-        return raw
+        return raw, False
     (date_col,), (time_col,) = dates, times
     t = raw[time_col].astype("string").str.strip()
     present = t.notna() & (t != "")
     if not present.any() or not t[present].str.fullmatch(TIME_ONLY).fillna(False).all():
-        return raw  # the time column holds dates too: the date column is not needed (reported as unused)
+        return raw, False  # the time column holds dates too: the date column is not needed (reported as unused)
     d = _date_text(raw[date_col])
     no_date = (d.isna() | (d == "")) & present
     report_rows(problems, path, no_date, date_col, "missing date (the time column holds times without a date)")
     joined = (d + " " + t).where(present & ~no_date)
     out = raw.drop(columns=[date_col, time_col])
     out.insert(0, "interval_start", joined.astype(object))
-    return out
+    return out, True
 
 
-def _parse_ranges(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _parse_ranges(text: pd.Series, ranges_only: bool = False) -> tuple[pd.Series, pd.Series]:
     """Time ranges (`01:15-01:30`, `2026-11-02 01:15~01:30`) replaced by their start; also the range lengths in
     minutes (NaN where not a range). A bare `-` with a `T` before the time (`2026-11-02T08:00-01:30`) or with
     differently written ends (`08:00:00-05:00`) is a UTC offset, as it is where other values carry `+08:00` or `Z`,
-    or where the "range" would be longer than 4 hours."""
+    or where the "range" would be longer than 4 hours; never when `ranges_only` (a time column joined to a date)."""
     parts = text.str.extract(RANGE)
     is_range = parts["start"].notna()
     if not is_range.any():
@@ -204,7 +208,8 @@ def _parse_ranges(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     offsets_elsewhere = text.str.contains(r"(?:\+\d{2}:?\d{2}|Z)$", regex=True).fillna(False).any()
     same_shape = parts["start"].str.count(":") == parts["end"].str.count(":")
     offset_like = bare & (offsets_elsewhere | (parts["dsep"] == "T") | ~same_shape | (length > 240) | (length == 0))
-    is_range = (is_range & ~offset_like.fillna(False)).astype(bool)
+    if not ranges_only:
+        is_range = (is_range & ~offset_like.fillna(False)).astype(bool)
     date = parts["date"].fillna("")
     start_text = (date + " " + parts["start"]).str.strip()
     return text.where(~is_range, start_text), length.where(is_range)
@@ -242,14 +247,14 @@ def _warn_short(frame: pd.DataFrame, path: Path, min_days: int, problems: Proble
                          column="interval_start")
 
 
-def _parse_times(col: pd.Series, path: Path, timezone: str | None,
-                 problems: Problems) -> tuple[pd.Series, pd.Series]:
+def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Problems, *,
+                 ranges_only: bool = False) -> tuple[pd.Series, pd.Series]:
     """The timestamps (datetime64, NaT where not readable) and the lengths in minutes of those given as ranges."""
     text = col.astype("string").str.strip()
     missing = text.isna() | (text == "")
     report_rows(problems, path, missing, "interval_start", "missing timestamp")
     text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
-    text, lengths = _parse_ranges(text)
+    text, lengths = _parse_ranges(text, ranges_only)
     no_date = text.str.fullmatch(_TIME).fillna(False).astype(bool)
     report_rows(problems, path, no_date, "interval_start",
                 "a time without a date (give the date in the same column or in a 日期/date column)")
