@@ -6,6 +6,7 @@ Every problem is collected (file, line, key) before anything is raised; unknown 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 import zoneinfo
@@ -18,6 +19,9 @@ from wfm.errors import Problems
 LANGUAGES = ("en", "zh")
 TRAINING_FREQUENCIES = ("daily", "weekly", "once")
 HOURS_AVERAGING = ("week", "period")
+SEED_MAX = 2**31 - 1  # OR-Tools' random_seed is a 32-bit int
+TIME_LIMIT_MAX_S = 86400.0  # a roster search of more than a day is a typo
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # calendar dates: beyond these is a typo
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,9 @@ class _Reader:
             return default
         if kind == "float":
             value = float(value)
+            if not math.isfinite(value):  # TOML has nan and inf literals, and nan passes every comparison
+                self.error(name, f"must be a finite number, not {value!r}")
+                return default
         if lo is not None and value < lo or hi is not None and value > hi:
             rng = f"between {lo} and {hi}" if lo is not None and hi is not None else (
                 f"at least {lo}" if lo is not None else f"at most {hi}")
@@ -227,6 +234,8 @@ class _Reader:
             d = _as_date(v)
             if d is None:
                 self.error(f"{where}.{key}", f"{v!r} is not a date (YYYY-MM-DD)")
+            elif not DATE_MIN <= d <= DATE_MAX:
+                self.error(f"{where}.{key}", f"{d} is outside {DATE_MIN.year}-{DATE_MAX.year}")
             else:
                 out.append(d)
         return tuple(out)
@@ -396,6 +405,8 @@ def _calendar(r: _Reader, raw: dict) -> CalendarConfig:
             d = _as_date(k)
             if d is None or not isinstance(v, str):
                 r.error(f"{w}.special_days", f"{k!r} = {v!r} is not a \"YYYY-MM-DD\" = \"label\" pair")
+            elif not DATE_MIN <= d <= DATE_MAX:
+                r.error(f"{w}.special_days", f"{d} is outside {DATE_MIN.year}-{DATE_MAX.year}")
             else:
                 special[d] = v
     return CalendarConfig(r.dates(raw, w, "extra_holidays"), r.dates(raw, w, "extra_workdays"), special)
@@ -425,7 +436,7 @@ def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
             label=r.get(q, w, "label", "str", name),
             sl_target=sl,
             answer_time_s=t,
-            asa_target_s=r.get(q, w, "asa_target_s", "float", None, lo=0.0),
+            asa_target_s=r.get(q, w, "asa_target_s", "float", None, lo=0.0, hi=3600.0),
             max_occupancy=r.get(q, w, "max_occupancy", "float", None, lo=0.05, hi=1.0),
             patience_s=r.get(q, w, "patience_s", "float", None, lo=1.0, hi=7200.0),
             priority=r.get(q, w, "priority", "int", 1, lo=1, hi=100),
@@ -485,9 +496,11 @@ def _breaks(r: _Reader, raw: dict) -> BreaksConfig:
     raw = r.section(raw, w, {"break_minutes", "breaks_per_shift", "lunch_minutes", "lunch_paid",
                              "lunch_if_shift_over_h", "lunch_window_h", "min_work_between_breaks_h"})
     window = raw.get("lunch_window_h", [3.0, 5.5])
-    if (not isinstance(window, list) or len(window) != 2 or not all(isinstance(x, (int, float)) for x in window)
-            or window[0] > window[1]):
-        r.error(f"{w}.lunch_window_h", "must be [earliest, latest] hours after shift start, e.g. [3, 5.5]")
+    if (not isinstance(window, list) or len(window) != 2
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 16 for x in window)
+            or window[0] > window[1]):  # `0 <= x <= 16` is False for nan, so nan and inf land here too
+        r.error(f"{w}.lunch_window_h", "must be [earliest, latest] hours after shift start, between 0 and 16, "
+                                       "e.g. [3, 5.5]")
         window = [3.0, 5.5]
     return BreaksConfig(
         break_minutes=r.get(raw, w, "break_minutes", "int", 15, lo=0, hi=60),
@@ -554,9 +567,9 @@ def _solver(r: _Reader, raw: dict) -> SolverConfig:
     w = "solver"
     raw = r.section(raw, w, {"time_limit_s", "workers", "seed"})
     return SolverConfig(
-        time_limit_s=r.get(raw, w, "time_limit_s", "float", 60.0, lo=1.0, hi=86400.0),
+        time_limit_s=r.get(raw, w, "time_limit_s", "float", 60.0, lo=1.0, hi=TIME_LIMIT_MAX_S),
         workers=r.get(raw, w, "workers", "int", 2, lo=1, hi=256),
-        seed=r.get(raw, w, "seed", "int", 0, lo=0),
+        seed=r.get(raw, w, "seed", "int", 0, lo=0, hi=SEED_MAX),
     )
 
 
@@ -564,7 +577,7 @@ def _costs(r: _Reader, raw: dict) -> CostsConfig:
     w = "costs"
     raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency"})
     return CostsConfig(
-        hourly_wage=r.get(raw, w, "hourly_wage", "float", 30.0, lo=0.0),
+        hourly_wage=r.get(raw, w, "hourly_wage", "float", 30.0, lo=0.0, hi=1e6),
         overtime_multiplier=r.get(raw, w, "overtime_multiplier", "float", 1.5, lo=1.0, hi=5.0),
         currency=r.get(raw, w, "currency", "str", "CNY"),
     )

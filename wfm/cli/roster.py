@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
@@ -18,7 +19,7 @@ def roster(
     config: Path = typer.Option(..., "--config", "-c", help="Centre config (TOML)."),
     start: str = typer.Option(..., "--start", help="First day of the roster period (YYYY-MM-DD)."),
     days: int = typer.Option(7, "--days", min=1, max=62, help="Length of the roster period in days."),
-    time_limit: float | None = typer.Option(None, "--time-limit", min=1.0,
+    time_limit: float | None = typer.Option(None, "--time-limit", min=1.0, max=86400.0,
                                             help="Search budget in seconds (default: config solver.time_limit_s). "
                                                  "Counted deterministically, so the same inputs give the same "
                                                  "roster; a busy machine stops at 1.25x it by the clock."),
@@ -42,6 +43,7 @@ def roster(
     from wfm.roster.workbook import write_roster
 
     first = parse_date(start, "--start")
+    check_roster_options(first, days, time_limit)
     cfg = load_config(config)
     people = read_agents(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues))
@@ -64,6 +66,23 @@ def roster(
     write_roster(path, result.data, people, cfg, start=first, days=days, requirements=req, report=rep, force=force)
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
+
+
+def check_roster_options(first, days: int, time_limit: float | None) -> None:
+    """Option values typer's ranges let through: nan (no comparison is true of it) and far-off dates."""
+    import math
+
+    from wfm.config import DATE_MAX, DATE_MIN, TIME_LIMIT_MAX_S
+    from wfm.errors import InputError, Problem
+
+    problems = []
+    if time_limit is not None and not (math.isfinite(time_limit) and 1.0 <= time_limit <= TIME_LIMIT_MAX_S):
+        problems.append(Problem("--time-limit", f"must be a number of seconds between 1 and {TIME_LIMIT_MAX_S:g}, "
+                                                f"not {time_limit!r}"))
+    if not DATE_MIN <= first <= DATE_MAX - dt.timedelta(days=days):
+        problems.append(Problem("--start", f"{first} is outside {DATE_MIN.year}-{DATE_MAX.year}"))
+    if problems:
+        raise InputError(problems)
 
 
 def _progress_printer():

@@ -73,7 +73,8 @@ def simulate(
                                     help="Output CSV (default forecasts/simulation_<start>_<days>d.csv)."),
     replications: int = typer.Option(5, "--replications", "-n", min=1, max=1000,
                                      help="Independent replications (confidence intervals need at least 2)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same output."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**31 - 1,
+                             help="Random seed: same inputs and seed give the same output."),
     routing: str = typer.Option("assigned_first", "--routing",
                                 help="assigned_first (own queue, then other skills by priority), priority (all "
                                      "skills by priority) or assigned_only (no cross-skill help, as the plan)."),
@@ -108,8 +109,8 @@ def simulate(
         raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
     if handle not in HANDLE_DISTRIBUTIONS:
         raise InputError([Problem("--handle", f"must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")])
-    if not cv > 0:
-        raise InputError([Problem("--cv", "must be positive")])
+    if not 0 < cv <= 10:  # also false for nan; inf would give infinite handle times
+        raise InputError([Problem("--cv", f"must be a positive number of at most 10, not {cv!r}")])
     cfg = load_config(config)
     ags = read_agents(agents, cfg) if agents is not None else None
     if ags is not None and roster.suffix.lower() == ".xlsx":
@@ -120,7 +121,7 @@ def simulate(
         long = book.roster
     else:
         long = read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
-    fc = read_forecast(forecast, queues=set(cfg.queues))
+    fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
     if fc.empty:
         raise InputError([Problem(str(forecast), "the forecast has no rows")])
     first = pd.to_datetime(long["date"]).min().date()

@@ -79,7 +79,7 @@ def staff(
     from wfm.staffing import StaffingError, staff as compute, summarise
 
     cfg = load_config(config)
-    fc = read_forecast(forecast, queues=set(cfg.queues))
+    fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
     if fc.empty:
         raise InputError([Problem(str(forecast), "the forecast has no rows")])
     interval_s = cfg.centre.interval_minutes * 60

@@ -15,12 +15,23 @@ FORECAST_OPTIONAL = ["calls_lo", "calls_hi"]
 REQUIREMENTS_REQUIRED = ["interval_start", "queue", "calls", "aht_s", "erlangs", "agents", "heads",
                          "service_level", "asa_s", "occupancy"]
 REQUIREMENTS_OPTIONAL = ["abandon_rate", "binding"]
+# A forecast's load (calls x aht_s / interval) is at most MAX_LOAD erlangs per queue and interval, so that the
+# agents `wfm staff` derives from it (at most load / 0.05 occupancy cap + 1000 floor, heads at most 10x that with
+# shrinkage under 90%) always fit the requirements bounds: what `wfm staff` writes, `wfm roster` reads.
+MAX_LOAD = 10_000
+# Largest sane value per column: beyond it is a typo or an overflow (1e30 agents would wrap to -9.2e18 as int64).
+UPPER = {"calls": 1e7, "calls_lo": 1e7, "calls_hi": 1e7, "aht_s": 4 * 3600.0, "erlangs": 1e6, "agents": 1e6,
+         "heads": 1e7, "service_level": 1.0, "occupancy": 1.0, "abandon_rate": 1.0, "asa_s": 86400.0}
 
 
-def read_forecast(path: str | Path, *, queues: set[str] | None = None) -> pd.DataFrame:
-    """Read a forecast CSV (`interval_start, queue, calls, aht_s`, optional `calls_lo, calls_hi`)."""
+def read_forecast(path: str | Path, *, queues: set[str] | None = None, interval_s: int | None = None) -> pd.DataFrame:
+    """Read a forecast CSV (`interval_start, queue, calls, aht_s`, optional `calls_lo, calls_hi`).
+
+    With `interval_s`, rows whose load (calls x aht_s / interval_s, also with calls_hi) is over MAX_LOAD erlangs are
+    errors too, so that `wfm staff` never writes a requirements file `wfm roster` rejects.
+    """
     return _read(path, "forecast", FORECAST_REQUIRED, FORECAST_OPTIONAL, queues,
-                 numeric=["calls", "aht_s", "calls_lo", "calls_hi"], integer=[])
+                 numeric=["calls", "aht_s", "calls_lo", "calls_hi"], integer=[], interval_s=interval_s)
 
 
 def read_requirements(path: str | Path, *, queues: set[str] | None = None) -> pd.DataFrame:
@@ -30,7 +41,7 @@ def read_requirements(path: str | Path, *, queues: set[str] | None = None) -> pd
                           "abandon_rate"], integer=["agents", "heads"])
 
 
-def _read(path, what, required, optional, queues, *, numeric, integer) -> pd.DataFrame:
+def _read(path, what, required, optional, queues, *, numeric, integer, interval_s=None) -> pd.DataFrame:
     path = Path(path)
     problems = Problems()
     raw = read_table(path, what=what)
@@ -56,10 +67,21 @@ def _read(path, what, required, optional, queues, *, numeric, integer) -> pd.Dat
         report_rows(problems, path, values.isna() & ~empty, col, "not a number")
         if col in required:
             report_rows(problems, path, empty, col, "missing value")
-        report_rows(problems, path, values < 0, col, "negative value")
+        infinite = values.abs() == float("inf")
+        report_rows(problems, path, infinite, col, "not a finite number")
+        report_rows(problems, path, (values < 0) & ~infinite, col, "negative value")
+        if col in UPPER:
+            report_rows(problems, path, (values > UPPER[col] * (1 + 1e-9)) & ~infinite, col,
+                        f"implausibly large (at most {UPPER[col]:,.0f})")
         if col in integer:
             report_rows(problems, path, values.notna() & (values != values.round()), col, "not a whole number")
         out[col] = values
+    if interval_s and not problems.errors:
+        for col in [c for c in ("calls", "calls_hi") if c in out]:
+            load = out[col].astype(float) * out["aht_s"].astype(float) / interval_s
+            report_rows(problems, path, load > MAX_LOAD, col,
+                        f"{col} x aht_s / interval is more than {MAX_LOAD:,} erlangs (calls always in progress) "
+                        f"in a {interval_s // 60}-minute interval")
     if "binding" in raw:
         out["binding"] = raw["binding"]
     dup = out.duplicated(["interval_start", "queue"]) & out["interval_start"].notna()
