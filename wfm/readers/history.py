@@ -157,10 +157,21 @@ def _skip_totals(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFr
     return raw.loc[~mask]
 
 
+def _on_unique(col: pd.Series, func) -> pd.Series:
+    """`func` (Series to Series) applied to the distinct values of `col` only: an export repeats its dates and times
+    on every row, so this is the work of a few hundred values, not of every row."""
+    uniq = pd.Series(col.dropna().unique()).astype("string")
+    result = func(uniq)
+    return col.map(dict(zip(uniq, result)))
+
+
 def _date_text(col: pd.Series) -> pd.Series:
     """A date column as text `YYYY-MM-DD` where it can be (`2026年11月2日`, `20261102`, a date-time at midnight from
     a workbook); other values are left as written, to be reported when the joined timestamp is read."""
-    text = col.astype("string").str.strip()
+    return _on_unique(col.astype("string").str.strip(), _date_text_values).astype("string")
+
+
+def _date_text_values(text: pd.Series) -> pd.Series:
     text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", r"\1-\2-\3", regex=True)
     text = text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
     return text.str.replace(r"[\sT]+0{1,2}:00(?::00(?:\.0+)?)?$", "", regex=True)
@@ -177,7 +188,7 @@ def _join_date_and_time(raw: pd.DataFrame, path: Path, problems: Problems) -> tu
     (date_col,), (time_col,) = dates, times
     t = raw[time_col].astype("string").str.strip()
     present = t.notna() & (t != "")
-    if not present.any() or not t[present].str.fullmatch(TIME_ONLY).fillna(False).all():
+    if not present.any() or not pd.Series(t[present].unique()).str.fullmatch(TIME_ONLY).fillna(False).all():
         return raw, False  # the time column holds dates too: the date column is not needed (reported as unused)
     d = _date_text(raw[date_col])
     no_date = (d.isna() | (d == "")) & present
@@ -202,7 +213,8 @@ def _parse_ranges(text: pd.Series, ranges_only: bool = False) -> tuple[pd.Series
         hms = s.str.extract(r"^(\d+):(\d+)(?::(\d+))?$").astype("float64")
         return hms[0] * 60 + hms[1] + hms[2].fillna(0) / 60
 
-    start, end = minutes(parts["start"].where(is_range, "0:00")), minutes(parts["end"].where(is_range, "0:00"))
+    start = _on_unique(parts["start"].where(is_range, "0:00"), minutes).astype("float64")
+    end = _on_unique(parts["end"].where(is_range, "0:00"), minutes).astype("float64")
     length = (end - start) % 1440
     bare = parts["sep"] == "-"
     offsets_elsewhere = text.str.contains(r"(?:\+\d{2}:?\d{2}|Z)$", regex=True).fillna(False).any()
@@ -253,7 +265,8 @@ def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Pro
     text = col.astype("string").str.strip()
     missing = text.isna() | (text == "")
     report_rows(problems, path, missing, "interval_start", "missing timestamp")
-    text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
+    if text.str.contains("年", regex=False).any():
+        text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
     text, lengths = _parse_ranges(text, ranges_only)
     no_date = text.str.fullmatch(_TIME).fillna(False).astype(bool)
     report_rows(problems, path, no_date, "interval_start",
