@@ -196,3 +196,12 @@ def test_a_range_beside_a_date_column_is_never_an_offset(tmp_path):
     h = read_history(write_gbk(tmp_path / "zero.csv", lines))
     assert "time range not 15 minutes long" in warnings_text(h)
     assert h.frame["interval_start"].min() == pd.Timestamp("2026-11-02 00:00")
+
+
+def test_acd_queue_names_mapped_to_the_config_queues(tmp_path):
+    p = write_gbk(tmp_path / "names.csv", [HEADER] + acd_rows(queues=("10086账务", "Faults-CN"), intervals=2))
+    h = read_history(p, queues={"billing", "faults"}, acd_names={"10086账务": "billing", "faults-cn": "faults"})
+    assert sorted(h.frame["queue"].unique()) == ["billing", "faults"] and len(h.frame) == 4
+    with pytest.raises(InputError) as exc:
+        read_history(p, queues={"billing", "faults"}, acd_names={"10086账务": "billing"})
+    assert any("queue 'Faults-CN' is not in the config or its acd_names" in str(e) for e in exc.value.errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,8 @@ class History:
 
 
 def read_history(path: str | Path, *, queues: set[str] | None = None, interval_minutes: int | None = None,
-                 timezone: str | None = None, min_days: int | None = None) -> History:
+                 timezone: str | None = None, min_days: int | None = None,
+                 acd_names: Mapping[str, str] | None = None) -> History:
     """Read and validate an ACD interval export (CSV or XLSX, UTF-8 or GBK).
 
     Errors (raised together as `InputError`): missing columns, bad timestamps or counts, negative or
@@ -77,6 +79,8 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     (时间段, 时间, ...) holding only times or ranges is joined to it; totals rows (合计, 总计, 小计, 汇总, Total, Sum
     in the date, time or queue column) are skipped with one warning. `min_days` (the forecast's 14): a history
     covering fewer days than this gets a warning that weekly and holiday patterns cannot be learned.
+    `acd_names` maps the ACD's queue names (技能组 `10086账务`, matched without regard to case) to the config's
+    queues (`billing`), before unknown queues are looked for.
     """
     path = Path(path)
     problems = Problems()
@@ -89,7 +93,7 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     frame = pd.DataFrame(index=raw.index)
     frame["interval_start"], lengths = _parse_times(raw["interval_start"], path, timezone, problems,
                                                     ranges_only=joined)
-    frame["queue"] = _parse_queue(raw["queue"], path, queues, problems)
+    frame["queue"] = _parse_queue(raw["queue"], path, queues, problems, acd_names)
     frame["offered"] = _parse_numbers(raw["offered"], path, "offered", problems, integer=True, hi=MAX_CALLS)
     for col in COUNTS:
         if col in raw:
@@ -295,14 +299,20 @@ def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Pro
     return drop_implausible_times(parsed, problems, path, "interval_start"), lengths
 
 
-def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: Problems) -> pd.Series:
+def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: Problems,
+                 acd_names: Mapping[str, str] | None = None) -> pd.Series:
     q = col.astype("string").str.strip()
+    if acd_names:
+        lookup = {str(k).strip().casefold(): str(v) for k, v in acd_names.items()}
+        mapped = _on_unique(q, lambda names: names.str.casefold().map(lookup))
+        q = q.where(mapped.isna(), mapped.astype("string"))
     report_rows(problems, path, q.isna() | (q == ""), "queue", "missing queue name")
     if queues is not None:
         unknown = ~q.isin(sorted(queues)) & q.notna() & (q != "")
         for name in sorted(q[unknown].unique()):
             rows = list(q.index[q == name][:5] + 2)
-            problems.error(path, f"queue '{name}' is not in the config (known: {', '.join(sorted(queues))}); "
+            hint = " or its acd_names" if acd_names is not None else ""
+            problems.error(path, f"queue '{name}' is not in the config{hint} (known: {', '.join(sorted(queues))}); "
                                  f"first rows: {', '.join(map(str, rows))}", column="queue")
     return q.astype(object)
 
