@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from wfm.errors import InputError, OutputExistsError, Problem
+from wfm.errors import InputError, Problem
 
 app = typer.Typer(
     name="wfm",
@@ -25,10 +25,14 @@ err_console = Console(stderr=True)
 
 
 def output_path(given: Path | None, default: Path, force: bool) -> Path:
-    """The path to write: `given` or `default`; raises when it exists and `force` is False."""
+    """The path to write: `given` or `default`. Checked before any long work (exit 2, plain message): it must
+    not exist unless `force` (`OutputExistsError`), and its folder must exist or be creatable and be writable
+    (`wfm.atomic.OutputError`). Writing it later is exclusive without `force` (`wfm.atomic.write_group`), so a
+    concurrent run that placed the file first still wins."""
+    from wfm.atomic import check_writable
+
     path = Path(given) if given is not None else Path(default)
-    if path.exists() and not force:
-        raise OutputExistsError(path)
+    check_writable(path, force)
     return path
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wfm.atomic import write_atomic, write_csv
+from wfm.atomic import csv_writer, write_csv, write_group
 from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, Problem
 
@@ -89,7 +89,7 @@ def forecast(
     first = parse_date(start, "--start")
     path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
     xlsx_path = path.with_suffix(".xlsx")
-    if xlsx and xlsx_path.exists() and not force:
+    if xlsx:
         output_path(xlsx_path, xlsx_path, force)
     hist, cfg, opts = _inputs(history, config, country, special_days)
     frame = hist.frame
@@ -129,11 +129,13 @@ def forecast(
                      f"model unless another candidate is better over all origins (by {select.SWITCH_MARGIN:.0%}, "
                      f"a naive baseline by any margin) and on most of them")
     out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
-    write_csv(out_frame, path)
-    written = [path]
+    # The CSV and the XLSX are one output: both are written to temporaries first, then put in place CSV first,
+    # XLSX second; a failure before that leaves the previous pair, a kill in between is finished by the next run.
+    pair = [(path, csv_writer(out_frame))]
     if xlsx:
-        write_atomic(xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy, accuracy_title=acc_title))
-        written.append(xlsx_path)
+        pair.append((xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy,
+                                                               accuracy_title=acc_title)))
+    written = write_group(pair, force=force)
     holidays_of = "no" if opts["country"] == "NONE" else opts["country"]
     table = Table(title=f"Forecast {first} + {days} days ({holidays_of} holidays)")
     columns = ["queue", "calls", "calls/day", "peak/interval", "aht_s"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
-from wfm.atomic import write_csv, write_text
+from wfm.atomic import csv_writer, text_writer, write_group
 from wfm.config import Config
 from wfm.publish.codes import shift_codes
 from wfm.readers.agents import Agent
@@ -55,20 +57,64 @@ def schedule_ics(schedule: pd.DataFrame, agent: Agent, config: Config) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+MANIFEST = "manifest.tsv"  # not .csv: `*.csv` in the folder are the agents' schedules
+_SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\Z")
+_RESERVED = {"con", "prn", "aux", "nul", "manifest", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}  # Windows device names, and the manifest's own name
+
+
+def _hashed_name(agent_id: str, digits: int) -> str:
+    ascii_part = unicodedata.normalize("NFKD", agent_id).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_part.lower()).strip("_")[:32] or "agent"
+    return f"{slug}~{hashlib.sha256(agent_id.encode('utf-8')).hexdigest()[:digits]}"
+
+
+def export_file_names(agent_ids: list[str]) -> dict[str, str]:
+    """The file name (without extension) of each agent's schedule: unique even where file names ignore case.
+
+    A readable ASCII id (letters, digits, `_ . -`, up to 64 characters, not a Windows device name) is kept as it
+    is, unless another id differs from it only in case; every other id gets `slug~hash`: its ASCII letters and
+    digits (lower case) and the first hex digits of the SHA-256 of the id. `~` never occurs in a kept id, so the
+    two kinds cannot meet; `manifest.tsv` in the export folder maps the names back to the ids."""
+    ids = list(dict.fromkeys(agent_ids))
+    folded: dict[str, int] = {}
+    for a in ids:
+        folded[a.casefold()] = folded.get(a.casefold(), 0) + 1
+
+    def keep(a: str) -> bool:
+        return (bool(_SAFE_ID.match(a)) and not a.endswith(".") and folded[a.casefold()] == 1
+                and a.split(".")[0].casefold() not in _RESERVED)
+
+    for digits in (10, 16, 64):
+        names = {a: a if keep(a) else _hashed_name(a, digits) for a in ids}
+        if len({n.casefold() for n in names.values()}) == len(ids):
+            return names
+    raise AssertionError("agent export: two agent ids map to one file name")  # pragma: no cover (SHA-256)
+
+
 def export_agent_schedules(roster: pd.DataFrame, agents: list[Agent], config: Config, out_dir: str | Path, *,
                            force: bool = False) -> list[Path]:
-    """Write `<agent_id>.csv` and `<agent_id>.ics` per rostered agent into `out_dir`; returns the paths."""
+    """Write each rostered agent's schedule as `<name>.csv` and `<name>.ics` into `out_dir`, with `manifest.tsv`
+    (`agent_id, file`, one row per file) mapping the files to the agents; names from `export_file_names`.
+    All files are written to temporaries first and put in place together (`wfm.atomic.write_group`): an error
+    leaves the previous export as it was. Without `force` no existing file is replaced. Returns the agents'
+    files (two per agent, CSV then .ics), not the manifest."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
     rostered = set(roster["agent_id"])
-    for a in agents:
-        if a.agent_id not in rostered:
-            continue
+    chosen = list({a.agent_id: a for a in reversed(agents) if a.agent_id in rostered}.values())[::-1]
+    names = export_file_names([a.agent_id for a in chosen])
+    items: list = []
+    manifest: list[tuple[str, str]] = []
+    for a in chosen:
         schedule = agent_schedule(roster, a.agent_id, config)
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", a.agent_id)
         csv = schedule.assign(start=schedule["start"].dt.strftime("%Y-%m-%dT%H:%M"),
                               end=schedule["end"].dt.strftime("%Y-%m-%dT%H:%M"))
-        paths.append(write_csv(csv, out / f"{safe}.csv", force=force))
-        paths.append(write_text(schedule_ics(schedule, a, config), out / f"{safe}.ics", force=force))
-    return paths
+        for ext, writer in ((".csv", csv_writer(csv)), (".ics", text_writer(schedule_ics(schedule, a, config)))):
+            items.append((out / f"{names[a.agent_id]}{ext}", writer))
+            manifest.append((a.agent_id, f"{names[a.agent_id]}{ext}"))
+    files = [p for p, _ in items]
+    if len({p.name.casefold() for p in files} | {MANIFEST}) != len(files) + 1:
+        raise AssertionError("agent export: two agents would share a file")
+    items.append((out / MANIFEST, csv_writer(pd.DataFrame(manifest, columns=["agent_id", "file"]), sep="\t")))
+    write_group(items, force=force)
+    return files
