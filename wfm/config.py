@@ -200,14 +200,15 @@ class _Reader:
             self.error(name, f"must be {_KIND_WORDS[kind]}, not {value!r}")
             return default
         if kind == "float":
-            value = float(value)
+            value = float(value) if not isinstance(value, int) or abs(value) < 10**300 else math.inf  # 1e400 as int
             if not math.isfinite(value):  # TOML has nan and inf literals, and nan passes every comparison
-                self.error(name, f"must be a finite number, not {value!r}")
+                self.error(name, "must be a finite number, not " + ("a number this large" if isinstance(raw[key], int)
+                                                                    else repr(value)))
                 return default
         if lo is not None and value < lo or hi is not None and value > hi:
             rng = f"between {lo} and {hi}" if lo is not None and hi is not None else (
                 f"at least {lo}" if lo is not None else f"at most {hi}")
-            self.error(name, f"must be {rng}, not {value!r}")
+            self.error(name, f"must be {rng}, not {_short(value)}")
             return default
         if choices is not None and value not in choices:
             self.error(name, f"must be one of {', '.join(choices)}, not {value!r}")
@@ -239,6 +240,14 @@ class _Reader:
             else:
                 out.append(d)
         return tuple(out)
+
+
+def _short(value: Any) -> str:
+    """repr of a value for a message: a 400-digit TOML integer is cut short."""
+    if isinstance(value, int) and abs(value) >= 10**40:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 _KIND_WORDS = {"int": "a whole number", "float": "a number", "str": "text", "bool": "true or false"}
@@ -321,6 +330,10 @@ def load_config_lenient(path: str | Path) -> tuple[Config | None, Problems]:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         problems.error(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None)
+        return None, problems
+    except ValueError as exc:  # tomllib's int() of a number over 4300 digits
+        problems.error(path, "not valid TOML: a number has thousands of digits" if "digits" in str(exc)
+                       else f"not valid TOML: {str(exc)[:120]}")
         return None, problems
     return parse_config(raw, path=path, text=text, problems=problems), problems
 

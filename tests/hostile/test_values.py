@@ -235,3 +235,22 @@ def test_forecast_load_beyond_any_centre_is_an_error_when_the_interval_is_known(
     with pytest.raises(InputError) as exc:
         read_forecast(p, interval_s=900)
     assert any("row 3" in str(e) and "column 'calls'" in str(e) and "erlangs" in str(e) for e in exc.value.errors)
+
+
+def test_config_integer_too_large_for_a_float_is_an_error_not_an_overflow(tmp_path):
+    big = "1" + "0" * 400  # TOML integers are unbounded to tomllib; float() of this raises OverflowError
+    text, line = with_value(config_text(), "hourly_wage = 32.0", big)
+    text, line2 = with_value(text, "seed = 0", big)
+    errs = config_errors(tmp_path, text)
+    assert any(f"row {line}, column 'costs.hourly_wage'" in e and "finite" in e for e in errs), errs
+    assert any(f"row {line2}, column 'solver.seed'" in e for e in errs), errs
+
+
+@pytest.mark.parametrize("digits", [4000, 5000])
+def test_config_integer_with_thousands_of_digits(tmp_path, cli, digits):
+    text, line = with_value(config_text(), "seed = 0", "1" + "0" * digits)
+    p = tmp_path / "config.toml"
+    p.write_text(text, encoding="utf-8")
+    code, _, err = cli("validate", "--config", p)
+    assert code == 2 and "Traceback" not in err
+    assert len(max(err.splitlines(), key=len)) < 400  # the number is not echoed back in full
