@@ -320,8 +320,8 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
         for tmp, t in zip(temps, targets):
             current = t
             if force:
+                replaced += 1  # counted before: an interrupt may land just after the rename
                 os.replace(tmp, t)
-                replaced += 1
             else:
                 placed.append((tmp, t, _place_exclusive(tmp, t)))
         for tmp, _, still in placed:
@@ -341,7 +341,7 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
         placed.clear()
         if isinstance(exc, FileExistsError) and not force:
             raise OutputExistsError(current) from None
-        if replaced and journal is not None:
+        if journal is not None and any(not os.path.lexists(tmp) for tmp in temps[:replaced]):
             # Some files are replaced, some not: keep the journal and the temporaries so that the next run
             # in this folder finishes the group rather than leaving it mismatched.
             done = True
@@ -349,7 +349,7 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
                               f"and put in place by the next wfm run writing to {folder}") from None
         raise _error("write", current, exc) from None
     finally:
-        if not done and journal is not None and (replaced or placed):
+        if not done and journal is not None and (placed or any(not os.path.lexists(tmp) for tmp in temps[:replaced])):
             pass  # interrupted while placing (Ctrl-C): the journal lets the next run finish the group
         elif not done:
             for tmp in temps:

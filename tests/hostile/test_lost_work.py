@@ -380,3 +380,24 @@ def test_export_disk_full_leaves_the_previous_export(tmp_path, monkeypatch):
 
 def test_clean_folder_ignores_a_missing_folder(tmp_path):
     clean_folder(tmp_path / "nope")
+
+
+def test_ctrl_c_between_the_two_renames_is_finished_by_the_next_write(tmp_path, monkeypatch):
+    (tmp_path / "f.csv").write_text("old csv")
+    (tmp_path / "f.xlsx").write_text("old xlsx")
+    real = os.replace
+
+    def interrupted(src, dst):
+        real(src, dst)
+        if str(dst).endswith("f.csv"):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_group([(tmp_path / "f.csv", lambda p: p.write_text("new csv")),
+                     (tmp_path / "f.xlsx", lambda p: p.write_text("new xlsx"))], force=True)
+    monkeypatch.setattr(atomic.os, "replace", real)
+    monkeypatch.setattr(atomic, "_pid_alive", lambda pid: False)  # as seen by the next run, once this one ended
+    write_text("other", tmp_path / "g.csv")
+    assert (tmp_path / "f.csv").read_text() == "new csv" and (tmp_path / "f.xlsx").read_text() == "new xlsx"
+    assert _leftovers(tmp_path) == []
