@@ -12,6 +12,7 @@ def validate_inputs(config_path: Path, agents_path: Path | None = None, history_
                     ) -> tuple[list[Problem], list[str]]:
     """All problems found (errors and warnings) and a few summary lines; never raises for bad input."""
     from wfm.readers import read_agents, read_history
+    from wfm.readers.history import MIN_DAYS
 
     problems: list[Problem] = []
     summary: list[str] = []
@@ -33,7 +34,7 @@ def validate_inputs(config_path: Path, agents_path: Path | None = None, history_
     if history_path is not None:
         try:
             history = read_history(history_path, queues=set(config.queues) if config else None,
-                                   timezone=config.centre.timezone if config else None)
+                                   timezone=config.centre.timezone if config else None, min_days=MIN_DAYS)
             problems += history.warnings
             f = history.frame
             summary.append(f"history: {len(f)} rows, {f['interval_start'].min()} to {f['interval_start'].max()}, "

@@ -29,6 +29,7 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
     """The history and the calendar settings: from the config when given, `--country` wins; special days from
     the config and from `--special-days` (both, the file's labels added to the config's)."""
     from wfm.readers import read_history
+    from wfm.readers.history import MIN_DAYS
     from wfm.readers.special_days import read_special_days
 
     cfg = None
@@ -38,7 +39,7 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
         cfg = load_config(config)
     hist = read_history(history, queues=set(cfg.queues) if cfg else None,
                         interval_minutes=cfg.centre.interval_minutes if cfg else None,
-                        timezone=cfg.centre.timezone if cfg else None)
+                        timezone=cfg.centre.timezone if cfg else None, min_days=MIN_DAYS)
     for w in hist.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
     if special is not None:
@@ -234,5 +235,5 @@ def backtest(
     detail = results.reindex(columns=keep)
     import pandas as pd
 
-    write_csv(pd.concat([detail.astype({"fold": str}), out_frame], ignore_index=True).round(5), path)
+    write_csv(pd.concat([detail.astype({"fold": str}), out_frame], ignore_index=True).round(5), path, force=force)
     console.print(f"wrote {path}")
