@@ -254,3 +254,15 @@ def test_config_integer_with_thousands_of_digits(tmp_path, cli, digits):
     code, _, err = cli("validate", "--config", p)
     assert code == 2 and "Traceback" not in err
     assert len(max(err.splitlines(), key=len)) < 400  # the number is not echoed back in full
+
+
+def test_whatif_time_limit_and_sample_seed_out_of_range_exit_2(cli, tmp_path):
+    code, _, err = cli("demo", "--out", tmp_path / "d", "--seed", "-1")
+    assert code == 2 and "--seed" in err
+    code, _, err = cli("init", tmp_path / "w", "--seed", str(2**31))
+    assert code == 2 and "--seed" in err
+    code, _, _ = cli("init", tmp_path / "w2")
+    assert code == 0
+    code, _, err = cli("whatif", "--config", tmp_path / "w2" / "config.toml", "--history", tmp_path / "w2" / "history.csv",
+                       "--scenario", "base", "--time-limit", "inf", "-o", tmp_path / "w.csv")
+    assert code == 2 and "--time-limit" in err and "Traceback" not in err

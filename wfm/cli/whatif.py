@@ -195,6 +195,10 @@ def whatif(
     if depth == "full" and agents is None:
         raise InputError([Problem("--depth", "full depth rosters the current agents: give --agents")])
     first = parse_date(start, "--start") if start else None
+    if time_limit is not None:
+        from wfm.cli.roster import check_roster_options
+
+        check_roster_options(first or dt.date(2000, 1, 1), 1, time_limit)
     cfg = load_config(config)
     staff = read_agents(agents, cfg) if agents is not None else None
 

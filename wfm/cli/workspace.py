@@ -13,7 +13,7 @@ from wfm.cli.app import app, console, print_problems, parse_date
 @app.command(epilog="Example: wfm init my-centre")
 def init(
     directory: Path = typer.Argument(..., help="Folder to create the workspace in."),
-    seed: int = typer.Option(0, help="Seed of the sample data."),
+    seed: int = typer.Option(0, min=0, max=2**31 - 1, help="Seed of the sample data."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
 ) -> None:
     """Write a workspace to start from: config.toml (every key commented), agents.xlsx, a small history.csv."""
@@ -52,7 +52,7 @@ def validate(
 @app.command(epilog="Example: wfm demo --out sample --days 7")
 def demo(
     out: Path = typer.Option(Path("wfm-demo"), "--out", "-o", help="Folder for the sample workspace and outputs."),
-    seed: int = typer.Option(0, help="Seed of the sample data."),
+    seed: int = typer.Option(0, min=0, max=2**31 - 1, help="Seed of the sample data."),
     days: int = typer.Option(7, min=1, max=42, help="Length of the roster period in days."),
     start: str | None = typer.Option(None, help="First day of the roster period (default: next Monday)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing demo in --out."),
