@@ -42,15 +42,16 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
                         timezone=cfg.centre.timezone if cfg else None, min_days=MIN_DAYS)
     for w in hist.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    from_file = read_special_days(special) if special is not None else {}
     if special is not None:
-        _describe_special(read_special_days(special), hist.frame["interval_start"].max().date(), special)
+        _describe_special(from_file, hist.frame["interval_start"].max().date(), special)
     opts = dict(country=(country or (cfg.centre.country if cfg else "CN")).upper())
     if cfg is not None:
         opts.update(special_days=dict(cfg.calendar.special_days), extra_holidays=tuple(cfg.calendar.extra_holidays),
                     extra_workdays=tuple(cfg.calendar.extra_workdays))
     if special is not None:
         days = dict(opts.get("special_days") or {})
-        for day, labels in read_special_days(special).items():
+        for day, labels in from_file.items():
             days[day] = ";".join(dict.fromkeys([lab for lab in days.get(day, "").split(";") if lab]
                                                + labels.split(";")))
         opts["special_days"] = days

@@ -89,7 +89,7 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     rest = flags["rest"].to_numpy(bool)
     cols: dict[str, np.ndarray] = {"const": np.ones(len(cal))}
-    weekend = cal["is_weekend"].to_numpy(bool) if "is_weekend" in cal else wd >= 5
+    weekend = cal["is_weekend"].to_numpy(bool)
     kind = np.where(rest & ~weekend, spec.quietest, wd)  # a working day off behaves like the quietest weekday
     for k in range(1, 7):
         col = (kind == k).astype(float)
@@ -107,7 +107,7 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     cols["makeup"] = makeup.astype(float)
     special = [set(str(v).split(";")) for v in cal["special"]]
     after = [dict(item.rsplit(":", 1) for item in str(v).split(";") if ":" in item)
-             for v in (cal["special_after"] if "special_after" in cal else [""] * len(cal))]
+             for v in cal["special_after"]]
     for label in spec.special_labels:
         cols[f"sp:{label}"] = np.array([label in s for s in special], float)
         gap = np.array([int(a.get(label, 0)) for a in after])

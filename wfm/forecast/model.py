@@ -87,7 +87,8 @@ class Forecaster:
                             extra_workdays=self.extra_workdays, special_days=self.special_days)
 
     def _country_of(self, queue: str) -> str:
-        return getattr(self, "queue_countries_", {}).get(queue, (self.country, ""))[0]
+        """The holiday country of `queue`: its own (`queue_countries_`) or the centre's."""
+        return self.queue_countries_.get(queue, (self.country, ""))[0]
 
     def _aht_for(self, queue: str) -> float:
         if isinstance(self.default_aht_s, Mapping):
@@ -111,7 +112,7 @@ class Forecaster:
         tasks = []
         for queue, rows in frame.groupby("queue", sort=True):
             settings = Settings(half_life_days=self.half_life_days, default_aht_s=self._aht_for(str(queue)),
-                                country=self.queue_countries_.get(str(queue), (self.country, ""))[0])
+                                country=self._country_of(str(queue)))
             tasks.append((str(queue), rows[cols].reset_index(drop=True), settings))
         labels = special_labels(self.special_days)
         job = _FitJob(self.interval_minutes_, end, self.country, self.extra_holidays, self.extra_workdays,
@@ -197,9 +198,7 @@ class _FitJob:
         n, horizon = grid.calls.shape[0], self.horizon_days
         point = replace(settings, point_only=True)
         rows = []
-        shift = 0
-        if n > horizon and self.forecast_start is not None:
-            shift = select.weekday_shift(grid.days[n - horizon].date(), self.forecast_start)
+        shift = select.weekday_shift(grid.days[n - horizon].date(), self.forecast_start) if n > horizon else 0
         for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds, self.step_days, shift)):
             sub = QueueGrid(grid.queue, grid.first_day, grid.calls[:o], None, grid.interval_minutes)
             if not np.nansum(sub.calls) > 0:

@@ -98,14 +98,13 @@ class QueueModel:
         if self.stopped or self.beta is None:
             return np.zeros((len(cal), slots))
         target = pd.DatetimeIndex(pd.to_datetime(cal["date"]))
+        days = pd.date_range(end=self.last_day, periods=len(self.recent_raw))  # the days of both recent arrays
         if candidate in ("seasonal_naive", "weekday_mean4"):
-            days = pd.date_range(self.last_day - pd.Timedelta(days=len(self.recent_raw) - 1), self.last_day)
             pick = naive_rows if candidate == "seasonal_naive" else mean_rows
             return rows_mean(self.recent_raw, pick(self.recent_raw, days, target))
         model = self._model_calls(cal, self.local_level if candidate == "model_local" else self.level)
         if candidate in ("model", "model_local"):
             return model
-        days = pd.date_range(self.last_day - pd.Timedelta(days=len(self.recent_clean) - 1), self.last_day)
         used = mean_rows(self.recent_clean, days, target)
         recent = rows_mean(self.recent_clean, used)
         ordinary = (day_kinds(cal) < 7) & _plain_days(cal) & ~self.closed(cal)
@@ -144,7 +143,7 @@ class QueueModel:
 
 def _plain_days(cal: pd.DataFrame) -> np.ndarray:
     """Days with no special label on them or in the days before (`wfm.calendar.AFTER_DAYS`)."""
-    after = cal["special_after"].astype(str).to_numpy() if "special_after" in cal else ""
+    after = cal["special_after"].astype(str).to_numpy()
     return (cal["special"].astype(str).to_numpy() == "") & (after == "")
 
 
@@ -361,9 +360,7 @@ def _holiday_days_off(cal) -> np.ndarray:
     """Days of holiday periods that are off because of the holiday: the official holidays and the working
     days bridged into the period (the weekend days around them stay weekend days)."""
     period = cal["holiday_period"].to_numpy(bool)
-    weekend = cal["is_weekend"].to_numpy(bool) if "is_weekend" in cal else \
-        pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy() >= 5
-    return period & (cal["is_holiday"].to_numpy(bool) | ~weekend)
+    return period & (cal["is_holiday"].to_numpy(bool) | ~cal["is_weekend"].to_numpy(bool))
 
 
 def _closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStructure

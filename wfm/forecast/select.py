@@ -36,7 +36,8 @@ def step_days(horizon: int) -> int:
 
 
 def weekday_shift(origin_day, first_forecast_day) -> int:
-    """Days to move the last selection origin back so that it falls on the forecast's first weekday."""
+    """Days to move the last selection origin back so that it falls on the forecast's first weekday (none when
+    the forecast's start is not known)."""
     if first_forecast_day is None:
         return 0
     return (origin_day.weekday() - first_forecast_day.weekday()) % 7

@@ -77,13 +77,7 @@ def check_input_file(path: str | Path, *, what: str) -> None:
     """The checks `read_table` makes before reading, for readers that open a workbook themselves (the roster's
     Data sheet): a regular file, within the size limits, and for an xlsx within the unpacked-size limits."""
     path = Path(path)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"{what} file not found", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
-    _check_regular(path, what, st)
+    st = _stat_regular(path, what)
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(XLSX_MAGIC))
@@ -99,6 +93,18 @@ def check_input_file(path: str | Path, *, what: str) -> None:
             raise InputError(f"cannot read the workbook: {exc}", file=path) from None
     elif st.st_size > limit("WFM_MAX_INPUT_MB") * _MB:
         raise _too_big(path, what, st.st_size, limit("WFM_MAX_INPUT_MB"), "WFM_MAX_INPUT_MB")
+
+
+def _stat_regular(path: Path, what: str) -> os.stat_result:
+    """The file's stat, after checking that it exists and is a regular file (never open a FIFO or a device)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{what} file not found", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
+    _check_regular(path, what, st)
+    return st
 
 
 def _check_regular(path: Path, what: str, st: os.stat_result) -> None:
@@ -118,13 +124,7 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
     regular file, or over one of the input limits (`limit`).
     """
     path = Path(path)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"{what} file not found", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
-    _check_regular(path, what, st)
+    st = _stat_regular(path, what)
     suffix = path.suffix.lower()
     size = st.st_size
     try:
