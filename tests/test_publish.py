@@ -84,13 +84,16 @@ def test_roster_sheet_codes_and_hours_match_the_table(workbook, sample, roster):
     assert all(v == "OFF" for aid in off for v in by_agent[aid][5:8])
 
 
-def test_coverage_sheet_counts_working_agents(workbook, roster, requirements):
+def test_coverage_sheet_counts_working_agents(workbook, sample, roster, requirements):
+    """Calls routed by skill (the default): every on-phone agent holding billing counts for billing."""
     ws = load_workbook(workbook, read_only=True)["Coverage"]
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
     col = header.index("billing scheduled")
     req_col = header.index("billing required")
-    counts = roster[(roster["activity"] == "work") & (roster["queue"] == "billing")].groupby("interval_start").size()
+    holders = {a.agent_id for a in sample.agents if "billing" in a.skills}
+    work = roster[(roster["activity"] == "work") & roster["agent_id"].isin(holders)]
+    counts = work.groupby("interval_start").size()
     req = requirements[requirements["queue"] == "billing"].set_index("interval_start")["heads"]
     for r in rows[1:]:
         ts = pd.Timestamp(r[0])

@@ -86,7 +86,9 @@ def test_work_force_sized_from_demand():
     s = build_sample(dt.date(2026, 11, 30))
     agents = [a for a in s.agents if not a.is_supervisor]
     supervisors = [a for a in s.agents if a.is_supervisor]
-    assert 130 <= len(agents) <= 180
+    # sized on the pooled need of its skill mix (calls routed by skill): about a quarter under the per-queue
+    # Erlang sizing, which gave 130-180
+    assert 95 <= len(agents) <= 140
     assert len(supervisors) >= 8
     assert {q for a in agents for q in a.skills} == set(s.config.queues)
     assert sum("english" in a.skills for a in agents) >= 5

@@ -33,6 +33,7 @@ class CentreConfig:
     timezone: str
     country: str
     language: str
+    queue_assignment: str = "routing"  # routing: the ACD routes by skill; by_hand: team leaders assign queues
 
     @property
     def interval_s(self) -> int:
@@ -62,6 +63,8 @@ class QueueConfig:
     priority: int = 1
     min_agents: int = 0
     default_aht_s: float = 300.0
+    answer_rate_target: float | None = None  # share of offered calls answered (人工接通率); Erlang A only
+    max_abandon_rate: float | None = None  # share of offered calls abandoned; Erlang A only
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,9 @@ class Config:
 
 
 # ---------------------------------------------------------------------------------------------- parsing
+
+QUEUE_ASSIGNMENTS = ("routing", "by_hand")
+
 
 class _Reader:
     """Reads typed values out of the raw TOML, recording problems with the line of each key."""
@@ -371,7 +377,8 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
 
 def _centre(r: _Reader, raw: dict) -> CentreConfig:
     w = "centre"
-    raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language"})
+    raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language",
+                            "queue_assignment"})
     interval = r.get(raw, w, "interval_minutes", "int", 15, required=True)
     if interval not in (5, 10, 15, 20, 30, 60):
         r.error(f"{w}.interval_minutes", f"must be one of 5, 10, 15, 20, 30, 60, not {interval}")
@@ -403,6 +410,7 @@ def _centre(r: _Reader, raw: dict) -> CentreConfig:
         timezone=tz,
         country=country.upper(),
         language=r.get(raw, w, "language", "str", "en", choices=LANGUAGES),
+        queue_assignment=r.get(raw, w, "queue_assignment", "str", "routing", choices=QUEUE_ASSIGNMENTS),
     )
 
 
@@ -426,7 +434,7 @@ def _calendar(r: _Reader, raw: dict) -> CalendarConfig:
 
 
 QUEUE_KEYS = {"label", "sl_target", "answer_time_s", "asa_target_s", "max_occupancy", "patience_s", "priority",
-              "min_agents", "default_aht_s"}
+              "min_agents", "default_aht_s", "answer_rate_target", "max_abandon_rate"}
 
 
 def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
@@ -444,6 +452,8 @@ def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
         if sl >= 1.0:
             r.error(f"{w}.sl_target", "a service level of 100% can never be met with random arrivals; "
                                       "use a target below 1, e.g. 0.95")
+        patience = r.get(q, w, "patience_s", "float", None, lo=1.0, hi=7200.0)
+        answer_rate, abandon = _abandonment_targets(r, q, w, has_patience="patience_s" in q)
         queues[name] = QueueConfig(
             name=name,
             label=r.get(q, w, "label", "str", name),
@@ -451,12 +461,40 @@ def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
             answer_time_s=t,
             asa_target_s=r.get(q, w, "asa_target_s", "float", None, lo=0.0, hi=3600.0),
             max_occupancy=r.get(q, w, "max_occupancy", "float", None, lo=0.05, hi=1.0),
-            patience_s=r.get(q, w, "patience_s", "float", None, lo=1.0, hi=7200.0),
+            patience_s=patience,
             priority=r.get(q, w, "priority", "int", 1, lo=1, hi=100),
             min_agents=r.get(q, w, "min_agents", "int", 0, lo=0, hi=1000),
             default_aht_s=r.get(q, w, "default_aht_s", "float", 300.0, lo=1.0, hi=7200.0),
+            answer_rate_target=answer_rate,
+            max_abandon_rate=abandon,
         )
     return queues
+
+
+def _abandonment_targets(r: _Reader, q: dict, w: str, *, has_patience: bool) -> tuple[float | None, float | None]:
+    """A queue's `answer_rate_target` in (0, 1) and `max_abandon_rate` in (0, 1): shares of offered calls
+    answered and abandoned. Both need `patience_s`: only Erlang A models callers hanging up."""
+    art = r.get(q, w, "answer_rate_target", "float", None, lo=0.0, hi=1.0)
+    if art is not None and art <= 0.0:
+        r.error(f"{w}.answer_rate_target", f"must be above 0 and below 1 (e.g. 0.95), not {_short(art)}")
+        art = None
+    elif art is not None and art >= 1.0:
+        r.error(f"{w}.answer_rate_target", "an answer rate of 100% can never be met when callers have a patience "
+                                           "(some always hang up); use a target below 1, e.g. 0.95")
+        art = None
+    mab = r.get(q, w, "max_abandon_rate", "float", None, lo=0.0, hi=1.0)
+    if mab is not None and mab >= 1.0:
+        r.error(f"{w}.max_abandon_rate", f"must be above 0 and below 1 (e.g. 0.05), not {_short(mab)}")
+        mab = None
+    elif mab is not None and mab <= 0.0:
+        r.error(f"{w}.max_abandon_rate", "an abandonment rate of 0 can never be met when callers have a patience "
+                                         "(some always hang up); use a share above 0, e.g. 0.05")
+        mab = None
+    for key in ("answer_rate_target", "max_abandon_rate"):
+        if key in q and not has_patience:
+            r.error(f"{w}.{key}", "needs patience_s (the mean caller patience): only Erlang A models callers "
+                                  "hanging up; without a patience the queue is staffed with Erlang C")
+    return art, mab
 
 
 def _shrinkage(r: _Reader, raw: dict) -> ShrinkageConfig:

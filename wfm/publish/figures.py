@@ -40,8 +40,8 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
         if r.agent_id in grid.index and r.date in grid.columns:
             grid.loc[r.agent_id, r.date] = r.code
     hours = _hours(codes, agents, day_list)
-    coverage = _coverage(roster, config, requirements)
-    per_queue = _per_queue(coverage, config, requirements)
+    coverage = _coverage(roster, agents, config, requirements, start, days)
+    per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
     overtime = float(hours.filter(like="overtime_w").sum().sum())
@@ -75,16 +75,17 @@ def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date]) -> pd.
     return out.reset_index()
 
 
-def _coverage(roster: pd.DataFrame, config: Config, requirements: pd.DataFrame | None) -> pd.DataFrame:
-    work = roster[roster["activity"] == "work"]
-    scheduled = work.groupby(["interval_start", "queue"]).size().rename("scheduled")
-    if requirements is not None and not requirements.empty:
-        req = requirements.set_index(["interval_start", "queue"])["heads"].rename("required")
-        both = pd.concat([req, scheduled], axis=1).fillna(0)
-    else:
-        both = scheduled.to_frame().assign(required=np.nan)
-    both = both.reset_index()
-    both.columns = ["interval_start", "queue", *both.columns[2:]]
+def _coverage(roster: pd.DataFrame, agents: list[Agent], config: Config, requirements: pd.DataFrame | None,
+              start: dt.date, days: int) -> pd.DataFrame:
+    """The checker's coverage of the roster period (the same figures as `wfm check --requirements`)."""
+    from wfm.roster.checker import coverage
+
+    routed = {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents} \
+        if config.centre.queue_assignment == "routing" else None
+    both, _ = coverage(roster, requirements, start, days, skills=routed)
+    if requirements is None or requirements.empty:
+        both["required"] = np.nan
+    both = both[["interval_start", "queue", "required", "scheduled"]].copy()
     both["queue"] = both["queue"].astype(str)
     both["scheduled"] = both["scheduled"].astype(int)
     both["gap"] = both["scheduled"] - both["required"]
@@ -93,24 +94,54 @@ def _coverage(roster: pd.DataFrame, config: Config, requirements: pd.DataFrame |
     return both.sort_values(["interval_start", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
-def _per_queue(coverage: pd.DataFrame, config: Config, requirements: pd.DataFrame | None) -> pd.DataFrame:
+SIM_REPLICATIONS = 10
+
+
+def simulated_service(roster: pd.DataFrame, agents: list[Agent], config: Config,
+                      requirements: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Per-queue period figures of the roster simulated against the requirements' calls and handle times
+    (`wfm simulate`'s function, its default routing, seed and absences at the unplaced shrinkage), or None when
+    the requirements do not cover the roster period."""
+    from wfm.simulation.roster_sim import ForecastCoverageError, simulate_roster
+
+    if requirements is None or requirements.empty or not {"calls", "aht_s"} <= set(requirements.columns):
+        return None
+    fc = requirements[["interval_start", "queue", "calls", "aht_s"]]
+    try:
+        sim = simulate_roster(roster, fc, agents, config, replications=SIM_REPLICATIONS, seed=config.solver.seed,
+                              absence=config.shrinkage.unplaced)
+    except (ForecastCoverageError, ValueError):
+        return None
+    return sim.period
+
+
+def _per_queue(coverage: pd.DataFrame, config: Config, requirements: pd.DataFrame | None,
+               roster: pd.DataFrame, agents: list[Agent]) -> pd.DataFrame:
     from wfm.staffing import service_level
 
     rows = []
     interval_s = config.centre.interval_s
     shrink = config.shrinkage.unplaced
+    sim = simulated_service(roster, agents, config, requirements)
+    own = roster[roster["activity"] == "work"].groupby(["interval_start", "queue"]).size().rename("own")
     for name, q in config.queues.items():
         c = coverage[coverage["queue"] == name]
         row = {"queue": name, "target": f"{q.sl_target:.0%}/{q.answer_time_s:g}s",
                "required": float(c["required"].sum()), "scheduled": int(c["scheduled"].sum()),
                "under": float((-c["gap"]).clip(lower=0).sum()), "over": float(c["gap"].clip(lower=0).sum()),
-               "expected_sl": np.nan}
-        if requirements is not None and not c.empty:
+               "expected_sl": np.nan, "sl_hw": np.nan, "abandon_rate": np.nan}
+        hit = sim[sim["queue"] == name] if sim is not None else None
+        if hit is not None and len(hit) and hit["calls"].iloc[0] > 0:
+            row.update(expected_sl=float(hit["service_level"].iloc[0]), sl_hw=float(hit["service_level_hw"].iloc[0]),
+                       abandon_rate=float(hit["abandon_rate"].iloc[0]))
+        elif requirements is not None and not c.empty:
+            # Erlang per queue with the agents the roster puts on it, less the unplaced shrinkage
             r = requirements[requirements["queue"] == name].merge(
-                c[["interval_start", "scheduled"]], on="interval_start", how="left").fillna({"scheduled": 0})
+                own.xs(name, level="queue", drop_level=True).reset_index() if name in own.index.get_level_values(1)
+                else pd.DataFrame({"interval_start": [], "own": []}), on="interval_start", how="left")
             calls = r["calls"].to_numpy(float)
             if calls.sum() > 0:
-                on_phone = np.floor(r["scheduled"].to_numpy(float) * (1 - shrink) + 1e-9)
+                on_phone = np.floor(r["own"].fillna(0).to_numpy(float) * (1 - shrink) + 1e-9)
                 sl = service_level(calls, r["aht_s"].to_numpy(float), on_phone, interval_s=interval_s,
                                    answer_time_s=q.answer_time_s, patience_s=q.patience_s)
                 row["expected_sl"] = float(np.sum(np.nan_to_num(sl) * calls) / calls.sum())

@@ -55,6 +55,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "expected_sl": ("Expected service level", "预计服务水平"),
     "sl_source": ("(from staffing, with the scheduled agents less unplaced shrinkage)",
                   "（按排班人数扣除未排产损耗，由话务模型计算）"),
+    "sl_source_sim": ("(simulated: calls routed by skill and queue priority, {n} replications, seed {seed}, absences "
+                      "drawn at the unplaced shrinkage; wfm simulate gives the same figures. Scheduled counts every "
+                      "on-phone agent holding the queue's skill, so a multi-skilled agent counts in each of its queues)",
+                      "（仿真：按技能与队列优先级路由，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；与 wfm simulate "
+                      "结果一致。排班人次按在线且具备该技能的坐席计，多技能坐席在其每个技能队列中各计一次）"),
+    "sl_hw": ("± (95%)", "±（95%）"),
+    "abandon_rate": ("Abandon rate", "放弃率"),
     "required_intervals": ("Required agent-intervals", "需求人次"),
     "scheduled_intervals": ("Scheduled agent-intervals", "排班人次"),
     "under": ("Under-staffed", "缺员"),

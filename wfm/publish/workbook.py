@@ -303,16 +303,29 @@ def _summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.da
     ws.append([])
     head = [text(k, lang) for k in ("queue", "target", "required_intervals", "scheduled_intervals", "under", "over",
                                     "expected_sl")]
+    simulated = bool(f.per_queue["sl_hw"].notna().any()) if "sl_hw" in f.per_queue else False
+    if simulated:
+        head += [text("sl_hw", lang), text("abandon_rate", lang)]
     if simulated_sl:
         head.append(text("simulated_sl", lang))
     ws.append([s.cell(h, bold=True, fill=HEADER_FILL) for h in head])
+
+    def pct(v: float) -> object:
+        return s.cell(None if pd.isna(v) else round(float(v), 4), number_format="0.0%")
+
     for r in f.per_queue.itertuples(index=False):
         row = [s.cell(r.queue), s.cell(r.target), s.cell(r.required), s.cell(r.scheduled), s.cell(r.under),
-               s.cell(r.over), s.cell(None if pd.isna(r.expected_sl) else round(r.expected_sl, 4), number_format="0.0%")]
+               s.cell(r.over), pct(r.expected_sl)]
+        if simulated:
+            row += [pct(r.sl_hw), pct(r.abandon_rate)]
         if simulated_sl:
             row.append(s.cell(simulated_sl.get(r.queue), number_format="0.0%"))
         ws.append(row)
-    ws.append([s.cell(text("sl_source", lang))])
+    from wfm.publish.figures import SIM_REPLICATIONS
+
+    note = text("sl_source_sim", lang, n=SIM_REPLICATIONS, seed=config.solver.seed) if simulated \
+        else text("sl_source", lang)
+    ws.append([s.cell(note)])
     ws.append([])
     if f.fairness is not None and not f.fairness.empty:
         ws.append([s.cell(text("fairness", lang), bold=True)])

@@ -149,15 +149,20 @@ def lower_bound(inst: Instance) -> dict:
         cap[ai] = hi / inst.interval * inst.days / 7 * best_share
     per_interval = 0
     period = 0.0
-    subsets = [s for r in range(1, Q + 1) for s in itertools.combinations(range(Q), r)]
-    worst = np.zeros(inst.horizon)
-    for sub in subsets:
-        idx = list(sub)
-        holders = skills[:, idx].any(axis=1)
-        need = inst.req[idx].sum(axis=0)
-        avail = can[holders].sum(axis=0)
-        worst = np.maximum(worst, need - avail)
-        period = max(period, float(need.sum() - cap[holders].sum()))
+    if inst.pooled:
+        # skill routing: an agent counts in every queue it holds, so the per-queue shortfalls add up
+        per_q = [(skills[:, q], inst.req[q]) for q in range(Q)]
+        worst = sum(np.clip(need - can[h].sum(axis=0), 0, None) for h, need in per_q)
+        period = sum(max(0.0, float(need.sum() - cap[h].sum())) for h, need in per_q)
+    else:
+        worst = np.zeros(inst.horizon)
+        for r in range(1, Q + 1):
+            for sub in itertools.combinations(range(Q), r):
+                idx = list(sub)
+                holders = skills[:, idx].any(axis=1)
+                need = inst.req[idx].sum(axis=0)
+                worst = np.maximum(worst, need - can[holders].sum(axis=0))
+                period = max(period, float(need.sum() - cap[holders].sum()))
     per_interval = int(np.clip(worst, 0, None).sum())
     return {"under_lower_bound": int(max(per_interval, np.floor(period), 0)),
             "under_lower_bound_pct": 100.0 * max(per_interval, period, 0) / max(1, inst.req.sum())}

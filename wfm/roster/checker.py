@@ -519,13 +519,21 @@ def check_supervisor(shifts, agents, config: Config, start, days) -> list[Violat
 
 
 def coverage(data: pd.DataFrame, requirements: pd.DataFrame | None, start: dt.date, days: int,
-             column: str = "heads") -> tuple[pd.DataFrame, dict]:
-    """Required vs scheduled on-phone agents per interval and queue inside the period."""
+             column: str = "heads", skills: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Required vs scheduled on-phone agents per interval and queue inside the period.
+
+    With `skills` (agent id -> queues; calls routed by skill) an on-phone agent counts in every queue it holds,
+    else in the queue of its Data row."""
     begin = pd.Timestamp(start)
     end = begin + pd.Timedelta(days=days)
     work = data[data["activity"].astype(str) == "work"]
     ts = pd.to_datetime(work["interval_start"].map(_text), format="mixed")
-    sched = pd.DataFrame({"interval_start": ts, "queue": work["queue"].map(_text)})
+    if skills is not None:
+        held = pd.DataFrame([(a, q) for a, qs in skills.items() for q in qs], columns=["agent_id", "queue"])
+        sched = pd.DataFrame({"interval_start": ts, "agent_id": work["agent_id"].map(_text)}).merge(
+            held, on="agent_id")[["interval_start", "queue"]]
+    else:
+        sched = pd.DataFrame({"interval_start": ts, "queue": work["queue"].map(_text)})
     sched = sched[(sched["interval_start"] >= begin) & (sched["interval_start"] < end)]
     sched = sched.groupby(["interval_start", "queue"]).size().rename("scheduled").reset_index()
     if requirements is not None and len(requirements):
@@ -593,6 +601,8 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_training(shifts, by_id, config, start, days)
     violations += check_supervisor(shifts, by_id, config, start, days)
     report = CheckReport(start, days, violations)
-    report.coverage, report.totals = coverage(data, requirements, start, days)
+    routed = {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents} \
+        if config.centre.queue_assignment == "routing" else None
+    report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed)
     report.totals["shifts"] = len(shifts)
     return report

@@ -207,6 +207,13 @@ def place(inst: Instance, assignment: dict[tuple[int, int], int], *, sweeps: int
 
 def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: np.ndarray,
                   skills: list[np.ndarray]) -> None:
+    """The queue of every working interval: under skill routing the agent's primary skill (first listed) for the
+    whole shift, the ACD handing it calls of its other skills; by hand, per interval where the gaps are."""
+    if inst.pooled:
+        for p in plans:
+            primary = next((q for q in inst.agents[p.agent].skills if q in inst.queues), None)
+            p.queues = [primary if a == WORK else None for a in p.acts]
+        return
     H = req.shape[1]
     at: dict[int, list[tuple[int, int]]] = defaultdict(list)  # interval -> (plan index, offset)
     for i, p in enumerate(plans):

@@ -18,7 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster.model import DTIME_PER_S, Budget, Context, on_phone_profile, wall_cap
-from wfm.roster.problem import Instance
+from wfm.roster.problem import Instance, row_mask
 from wfm.roster.rules import RULES
 
 SLOPES = (10.0, 20.0, 40.0)
@@ -34,10 +34,14 @@ class Greedy:
         self.inst = inst
         self.budget = budget or Budget(float("inf"), time.perf_counter() + 3600.0)
         self.prof = [on_phone_profile(inst, k) for k in range(len(inst.options))]
-        self.req = inst.req.astype(float)
-        self.cov = np.zeros_like(self.req)  # assigned on-phone capacity per queue and interval
-        self.prio = np.array([inst.config.queues[q].priority for q in inst.queues], dtype=float)
-        self.skills = [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
+        # coverage rows (single queues, then pools under skill routing); see `Instance.rows`
+        self.req = (inst.row_req if inst.row_req is not None else inst.req).astype(float)
+        self.cov = np.zeros_like(self.req)  # on-phone capacity per row and interval
+        rows = inst.rows or [(q,) for q in range(len(inst.queues))]
+        self.prio = np.array([max(inst.config.queues[inst.queues[q]].priority for q in r) for r in rows], float)
+        self.pooled = inst.pooled
+        self.skills = list(row_mask(inst)) if inst.rows else \
+            [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
         self.assign: dict[tuple[int, int], int] = {}
         self.contrib: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
 
@@ -53,6 +57,9 @@ class Greedy:
             ratio = np.where(self.req > 0, resid / np.maximum(self.req, 1e-9), 0.0)
         slope = np.where(ratio > 0.5, SLOPES[2], np.where(ratio > 0.25, SLOPES[1], SLOPES[0]))
         gain = np.where(resid > 0, slope * np.minimum(resid, 1.0), -1.0) * self.prio[:, None]
+        if self.pooled:  # the agent serves every row holding one of its skills at once
+            gain[~mask] = 0.0
+            return np.where(gain > 0, gain, 0.0).sum(axis=0) - 1.0 * ~(gain > 0).any(axis=0)
         gain[~mask] = -np.inf
         best = gain.max(axis=0)
         best[~np.isfinite(best)] = -1.0
@@ -63,6 +70,11 @@ class Greedy:
         s, e = self._span(d, k)
         p = self.prof[k][:e - s]
         mask = self.skills[ai]
+        if self.pooled:
+            idx = np.arange(s, e)
+            self.cov[np.ix_(mask, idx)] += p
+            self.contrib.setdefault(ai, []).append((np.flatnonzero(mask)[:, None], idx[None, :], p[None, :]))
+            return
         resid = (self.req - self.cov)[:, s:e] * self.prio[:, None]
         resid[~mask] = -np.inf
         q = resid.argmax(axis=0)
@@ -141,8 +153,8 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
     sups = [ai for ai, a in enumerate(inst.agents) if a.is_supervisor]
     others = [ai for ai, a in enumerate(inst.agents) if not a.is_supervisor]
     # scarce skills first: agents whose queues have the most demand per skilled agent
-    holders = np.array([sum(s[i] for s in g.skills) for i in range(len(inst.queues))], dtype=float)
-    scarcity = inst.req.sum(axis=1) / np.maximum(holders, 1)
+    holders = np.array([sum(s[i] for s in g.skills) for i in range(len(g.req))], dtype=float)
+    scarcity = g.req.sum(axis=1) / np.maximum(holders, 1)
     others.sort(key=lambda ai: (-max(scarcity[g.skills[ai]]) if g.skills[ai].any() else 0, ai))
     per = max(0.05 * max(1, inst.days / 7), time_limit_s / max(1, (len(others) + 1) * sweeps) / 2)
     for sweep in range(sweeps):

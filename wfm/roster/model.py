@@ -236,10 +236,72 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
                         per_block[t // g] = per_block.get(t // g, 0) + int(w)
                 for b, w in per_block.items():
                     cap_terms.setdefault((c, b), []).append((w, n, len(xs)))
+    prio = [inst.config.queues[q].priority for q in inst.queues]
+    if inst.pooled:
+        pens, shorts, total_req = _pooled_coverage(inst, model, classes, cap_terms, nb, g, prio)
+    else:
+        pens, shorts, total_req = _queue_coverage(inst, model, classes, cap_terms, nb, g, prio)
+    short_total = model.NewIntVar(0, max(total_req, 0), "short_total")
+    model.Add(short_total == sum(shorts))
+
+    # ---- soft terms: paid time (cost), overtime, preferences, fairness
+    paid_units = sum(inst.options[k].paid_min // inst.interval * v for (ai, d, k), v in ctx.x.items())
+    pref_terms = []
+    for (ai, d, k), v in ctx.x.items():
+        pref = inst.agents[ai].shift_preference
+        if pref and inst.options[k].template.code in pref.split(";"):
+            pref_terms.append(v)
+    ot = sum(ctx.overtime) if ctx.overtime else 0
+    spread = fairness_terms(inst, ctx)
+    model.Minimize(sum(pens) + paid_units + 2 * ot - 8 * sum(pref_terms) + 30 * sum(spread))
+    return Built(model, ctx, short_total, total_req)
+
+
+def _penalty(model: cp_model.CpModel, u, R: int, weight: int, name: str):
+    """Convex piecewise-linear penalty of a shortfall u out of a requirement R (slopes rise at 25% and 50%)."""
+    c1, c2 = math.floor(BREAKPOINTS[0] * R), math.floor(BREAKPOINTS[1] * R)
+    s1, s2, s3 = (s * weight for s in SLOPES)
+    pen = model.NewIntVar(0, s3 * R, name)
+    model.Add(pen >= s1 * u)
+    model.Add(pen >= s2 * u - (s2 - s1) * c1)
+    model.Add(pen >= s3 * u - (s3 - s2) * c2 - (s2 - s1) * c1)
+    return pen
+
+
+def _pooled_coverage(inst: Instance, model: cp_model.CpModel, classes, cap_terms, nb: int, g: int, prio):
+    """Skill routing: every on-phone agent counts in each coverage row holding one of its skills."""
+    req_b = np.zeros((len(inst.rows), nb), dtype=np.int64)
+    for b in range(nb):
+        req_b[:, b] = inst.row_req[:, b * g:(b + 1) * g].sum(axis=1) * SCALE
+    capv = {}
+    for (c, b), terms in cap_terms.items():
+        v = model.NewIntVar(0, int(sum(w * m for w, _, m in terms)), f"cap_{c}_{b}")
+        model.Add(v == sum(w * n for w, n, _ in terms))
+        capv[c, b] = v
+    qidx = {q: i for i, q in enumerate(inst.queues)}
+    class_q = [{qidx[q] for q in qs} for qs in classes]
+    pens, shorts = [], []
+    for r, row in enumerate(inst.rows):
+        capable = [c for c, qs in enumerate(class_q) if qs & set(row)]
+        weight = max(prio[q] for q in row)
+        label = "+".join(inst.queues[q] for q in row)
+        for b in range(nb):
+            R = int(req_b[r, b])
+            if R <= 0:
+                continue
+            u = model.NewIntVar(0, R, f"short_{label}_{b}")
+            have = [capv[c, b] for c in capable if (c, b) in capv]
+            model.Add(u >= R - sum(have)) if have else model.Add(u == R)
+            shorts.append(u)
+            pens.append(_penalty(model, u, R, weight, f"pen_{label}_{b}"))
+    return pens, shorts, int(req_b.sum())
+
+
+def _queue_coverage(inst: Instance, model: cp_model.CpModel, classes, cap_terms, nb: int, g: int, prio):
+    """Queues assigned by hand: each class's capacity is split over its queues by integer flows."""
     req_b = np.zeros((len(inst.queues), nb), dtype=np.int64)
     for b in range(nb):
         req_b[:, b] = inst.req[:, b * g:(b + 1) * g].sum(axis=1) * SCALE
-    prio = [inst.config.queues[q].priority for q in inst.queues]
     pens = []
     shorts = []
     for b in range(nb):
@@ -266,28 +328,8 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
             u = model.NewIntVar(0, R, f"u_{qi}_{b}")
             model.Add(u == R - sum(zq.get(qi, [])))
             shorts.append(u)
-            c1, c2 = math.floor(BREAKPOINTS[0] * R), math.floor(BREAKPOINTS[1] * R)
-            s1, s2, s3 = (s * prio[qi] for s in SLOPES)
-            pen = model.NewIntVar(0, s3 * R, f"pen_{qi}_{b}")
-            model.Add(pen >= s1 * u)
-            model.Add(pen >= s2 * u - (s2 - s1) * c1)
-            model.Add(pen >= s3 * u - (s3 - s2) * c2 - (s2 - s1) * c1)
-            pens.append(pen)
-    total_req = int(req_b.sum())
-    short_total = model.NewIntVar(0, max(total_req, 0), "short_total")
-    model.Add(short_total == sum(shorts))
-
-    # ---- soft terms: paid time (cost), overtime, preferences, fairness
-    paid_units = sum(inst.options[k].paid_min // inst.interval * v for (ai, d, k), v in ctx.x.items())
-    pref_terms = []
-    for (ai, d, k), v in ctx.x.items():
-        pref = inst.agents[ai].shift_preference
-        if pref and inst.options[k].template.code in pref.split(";"):
-            pref_terms.append(v)
-    ot = sum(ctx.overtime) if ctx.overtime else 0
-    spread = fairness_terms(inst, ctx)
-    model.Minimize(sum(pens) + paid_units + 2 * ot - 8 * sum(pref_terms) + 30 * sum(spread))
-    return Built(model, ctx, short_total, total_req)
+            pens.append(_penalty(model, u, R, prio[qi], f"pen_{qi}_{b}"))
+    return pens, shorts, int(req_b.sum())
 
 
 def _solver(dtime: float, workers: int, seed: int, *, wall_s: float, lns: bool = False) -> cp_model.CpSolver:
@@ -400,6 +442,16 @@ def placed_under(inst: Instance, assignment: dict[tuple[int, int], int]) -> floa
     """Under-staffed agent-intervals (priority-weighted) of an assignment after phase 2 places breaks and queues."""
     from wfm.roster.detail import WORK, place
 
+    if inst.pooled:
+        from wfm.roster.problem import row_mask
+
+        onp = np.zeros((len(inst.agents), inst.horizon + inst.per_day))
+        for p in place(inst, assignment):
+            onp[p.agent, p.start:p.start + len(p.acts)] += np.array([a == WORK for a in p.acts])
+        cover = row_mask(inst).T.astype(float) @ onp[:, :inst.horizon]
+        weight = np.array([max(inst.config.queues[inst.queues[q]].priority for q in r) for r in inst.rows], float)
+        short = np.clip(inst.row_req - cover, 0, None)
+        return float(short.sum() + 1e-3 * (weight[:, None] * short).sum())
     sched = np.zeros((len(inst.queues), inst.horizon + inst.per_day))
     qpos = {q: i for i, q in enumerate(inst.queues)}
     for p in place(inst, assignment):
@@ -492,8 +544,11 @@ def lp_lower_bound(inst: Instance, *, time_limit_s: float = 120.0) -> dict:
     they cover at most the requirement. Any roster is feasible here (sequencing rules, supervisors and the
     placement of breaks are relaxed away). The LP decomposes by week (shifts starting in the week, covering
     intervals up to their end): the sum over weeks of the most each week's shifts can cover is at least what a
-    roster covers, so required - that sum is a valid bound, rounded up to whole agent-intervals.
+    roster covers, so required - that sum is a valid bound, rounded up to whole agent-intervals. It measures
+    queues assigned by hand (an agent covers one queue at a time); under skill routing it is not a bound.
     """
+    if inst.pooled:
+        raise ValueError("the LP bound is for queues assigned by hand (centre.queue_assignment = \"by_hand\")")
     t0 = time.perf_counter()
     total_req = int(inst.req.sum())
     if total_req == 0:

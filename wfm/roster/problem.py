@@ -71,6 +71,12 @@ class Instance:
     options: list[ShiftOption]
     allowed: list[list[list[int]]]  # [agent][day] -> option indices allowed
     previous: dict[str, list[PrevShift]] = field(default_factory=dict)
+    # Coverage rows: sets of queue indices (the single queues first, then pools) and their required heads. With
+    # skill routing (`pooled`) an on-phone agent counts fully in every row holding one of its skills; by hand
+    # (not pooled) the rows are the single queues and an agent covers one queue at a time.
+    rows: list[tuple[int, ...]] = field(default_factory=list)
+    row_req: np.ndarray | None = None
+    pooled: bool = False
 
     @property
     def horizon(self) -> int:
@@ -188,7 +194,48 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
             rows.append(opts)
         allowed.append(rows)
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {})
+    add_rows(inst, requirements)
     return inst
+
+
+def add_rows(inst: Instance, requirements: pd.DataFrame | None) -> None:
+    """The coverage rows: single queues, plus the pools of `wfm.multiskill` when calls are routed by skill."""
+    from wfm.multiskill import pooled_requirements, queue_sets
+
+    Q = len(inst.queues)
+    inst.rows = [(q,) for q in range(Q)]
+    inst.row_req = inst.req.copy()
+    inst.pooled = inst.config.centre.queue_assignment == "routing"
+    if not inst.pooled or requirements is None or not len(requirements) \
+            or not {"calls", "aht_s", "agents"} <= set(requirements.columns):
+        return
+    skill_sets = [[q for q in inst.queues if q in a.skills] for a in inst.agents]
+    sets = [s for s in queue_sets(inst.queues, skill_sets) if len(s) > 1]
+    if not sets:
+        return
+    begin = pd.Timestamp(inst.start)
+    r = requirements.assign(interval_start=pd.to_datetime(requirements["interval_start"]))
+    r = r[(r["interval_start"] >= begin) & (r["interval_start"] < begin + pd.Timedelta(days=inst.days))]
+    pooled = pooled_requirements(r, inst.config.queues, sets, interval_s=inst.interval * 60,
+                                 shrinkage=inst.config.shrinkage.unplaced)
+    qpos = {q: i for i, q in enumerate(inst.queues)}
+    extra = np.zeros((len(sets), inst.horizon), dtype=np.int64)
+    idx = ((pooled["interval_start"] - begin).dt.total_seconds() // (inst.interval * 60)).astype("int64").to_numpy()
+    pos = {"+".join(s): i for i, s in enumerate(sets)}
+    rows = pooled["queues"].map(pos).to_numpy()
+    extra[rows, idx] = pooled["heads"].to_numpy()
+    # a pool never needs fewer than its largest member (a member's floor can exceed the pool's own figure)
+    for i, s in enumerate(sets):
+        extra[i] = np.maximum(extra[i], inst.req[[qpos[q] for q in s]].max(axis=0))
+    inst.rows += [tuple(qpos[q] for q in s) for s in sets]
+    inst.row_req = np.vstack([inst.req, extra])
+
+
+def row_mask(inst: Instance) -> np.ndarray:
+    """(agents, rows): the agent holds a skill of the row's queues."""
+    skills = np.array([[q in a.skills for q in inst.queues] for a in inst.agents], dtype=bool).reshape(
+        len(inst.agents), len(inst.queues))
+    return np.stack([skills[:, list(r)].any(axis=1) for r in inst.rows], axis=1)
 
 
 def coverable_mask(inst: Instance) -> np.ndarray:

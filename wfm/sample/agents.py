@@ -33,25 +33,40 @@ TEAM_SIZE = 14
 MIN_SUPERVISORS = 6
 
 
-def weekly_agent_hours(history: pd.DataFrame, config: Config, weeks: int = 4) -> dict[str, float]:
-    """On-phone agent-hours a week each queue needs: Erlang staffing of the last `weeks` weeks' average week."""
-    from wfm.staffing import required_agents  # the staffing stage sizes the sample work force
+def average_week(history: pd.DataFrame, config: Config, weeks: int = 4) -> pd.DataFrame:
+    """Requirements of the last `weeks` weeks' average week (per-queue Erlang), dated in the week of 2001-01-01."""
+    from wfm.staffing import staff  # the staffing stage sizes the sample work force
 
-    interval_s = config.centre.interval_s
     end = history["interval_start"].max().normalize() + pd.Timedelta(days=1)
     recent = history[history["interval_start"] >= end - pd.Timedelta(weeks=weeks)].copy()
-    recent["slot"] = recent["interval_start"].dt.day_of_week * 10_000 + (
-        recent["interval_start"].dt.hour * 60 + recent["interval_start"].dt.minute)
-    hours: dict[str, float] = {}
-    for queue, g in recent.groupby("queue"):
-        q = config.queues[queue]
-        week = g.groupby("slot").agg(calls=("offered", "mean"), aht=("aht_s", "mean"))
-        aht = week["aht"].fillna(q.default_aht_s).to_numpy()
-        agents = required_agents(week["calls"].to_numpy(), aht, interval_s=interval_s, sl_target=q.sl_target,
-                                 answer_time_s=q.answer_time_s, max_occupancy=q.max_occupancy,
-                                 patience_s=q.patience_s)
-        hours[queue] = float(np.sum(agents)) * interval_s / 3600
-    return hours
+    ts = recent["interval_start"]
+    recent["slot"] = pd.Timestamp("2001-01-01") + pd.to_timedelta(ts.dt.day_of_week, unit="D") + (
+        ts - ts.dt.normalize())
+    week = recent.groupby(["slot", "queue"]).agg(calls=("offered", "mean"), aht_s=("aht_s", "mean")).reset_index()
+    default = week["queue"].map({q: c.default_aht_s for q, c in config.queues.items()})
+    week["aht_s"] = week["aht_s"].fillna(default)
+    week = week.rename(columns={"slot": "interval_start"})
+    return staff(week, config.queues, interval_s=config.centre.interval_s, shrinkage=config.shrinkage.unplaced)
+
+
+def weekly_agent_hours(history: pd.DataFrame, config: Config, weeks: int = 4) -> dict[str, float]:
+    """On-phone agent-hours a week each queue needs alone: Erlang staffing of the last `weeks` weeks' average week."""
+    req = average_week(history, config, weeks)
+    h = config.centre.interval_s / 3600
+    return {str(q): float(g["agents"].sum()) * h for q, g in req.groupby("queue", sort=False)}
+
+
+def pooling_factor(requirements: pd.DataFrame, config: Config, skill_sets: list[list[str]]) -> float:
+    """On-phone hours the floor needs with these skill sets (calls routed by skill) over the per-queue sum."""
+    from wfm.multiskill import pool_name, pooled_requirements, queue_sets, skill_group_requirements
+
+    queues = list(config.queues)
+    sets = queue_sets(queues, skill_sets)
+    pooled = pooled_requirements(requirements, config.queues, sets, interval_s=config.centre.interval_s,
+                                 shrinkage=config.shrinkage.unplaced)
+    groups = skill_group_requirements(pooled, [pool_name(q for q in queues if q in s) for s in skill_sets])
+    total = float(requirements["agents"].sum())
+    return float(groups["agents"].sum()) / total if total else 1.0
 
 
 def on_phone_hours_per_fte(config: Config) -> float:
@@ -69,11 +84,25 @@ def on_phone_hours_per_fte(config: Config) -> float:
 
 def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days: int = 7, seed: int = 0,
                   margin: float = 1.12) -> list[Agent]:
-    """A work force sized to the demand in `history`, for a roster period starting `start`."""
+    """A work force sized to the demand in `history`, for a roster period starting `start`.
+
+    Under skill routing the per-queue need is scaled by the pooling factor of the drawn skill mix
+    (`pooling_factor`), so the floor is sized for what multi-skilled agents really need."""
+    req = average_week(history, config)
+    h = config.centre.interval_s / 3600
+    need = {str(q): float(g["agents"].sum()) * h for q, g in req.groupby("queue", sort=False)}
+    factor = 1.0
+    if config.centre.queue_assignment == "routing":  # multi-skilled agents are shared: size on the pooled need
+        trial = _agents(need, 1.0, config, start=start, days=days, seed=seed, margin=margin)
+        factor = pooling_factor(req, config, [list(a.skills) for a in trial if not a.is_supervisor])
+    return _agents(need, factor, config, start=start, days=days, seed=seed, margin=margin)
+
+
+def _agents(need: dict[str, float], factor: float, config: Config, *, start: dt.date, days: int, seed: int,
+            margin: float) -> list[Agent]:
     rng = np.random.default_rng(seed)
-    need = weekly_agent_hours(history, config)
     per_fte = on_phone_hours_per_fte(config) * (1 - config.shrinkage.unplaced)
-    fte = {q: h / per_fte * margin for q, h in need.items()}
+    fte = {q: h * factor / per_fte * margin for q, h in need.items()}
     total_fte = sum(fte.values())
     # at least one supervisor on duty around the clock: 21 eight-hour slots a week, 5 per supervisor, plus cover
     n_teams = max(MIN_SUPERVISORS, round(total_fte / (TEAM_SIZE - 1)))

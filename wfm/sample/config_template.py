@@ -21,15 +21,17 @@ class QueueSpec:
     opens: int  # hour the queue takes calls (0 = 24/7)
     closes: int
     month_start_lift: float  # extra share of calls on the 1st of the month (bills issued)
+    answer_rate_target: float | None = None  # share of offered calls answered by an agent (人工接通率)
 
 
+# Answer-rate targets (人工接通率) as a provincial hotline sets them: 90-92% on the main desks, 95% for VIP.
 QUEUES = (
-    QueueSpec("billing", "话费咨询 Billing", 0.80, 20, 120, 3, 0.88, 230, 2800, 0, 24, 0.40),
-    QueueSpec("faults", "故障申报 Faults", 0.80, 20, 150, 3, 0.88, 340, 1100, 0, 24, 0.05),
-    QueueSpec("complaints", "投诉处理 Complaints", 0.85, 20, 180, 2, 0.85, 520, 220, 8, 22, 0.15),
-    QueueSpec("vip", "VIP/全球通 优先接入", 0.90, 15, 90, 5, 0.85, 300, 450, 8, 22, 0.20),
-    QueueSpec("english", "英语专席 English", 0.80, 30, 150, 2, 0.85, 400, 70, 8, 22, 0.05),
-    QueueSpec("data", "数据专席 Data services", 0.80, 20, 120, 2, 0.88, 310, 380, 8, 22, 0.15),
+    QueueSpec("billing", "话费咨询 Billing", 0.80, 20, 120, 3, 0.88, 230, 2800, 0, 24, 0.40, 0.92),
+    QueueSpec("faults", "故障申报 Faults", 0.80, 20, 150, 3, 0.88, 340, 1100, 0, 24, 0.05, 0.92),
+    QueueSpec("complaints", "投诉处理 Complaints", 0.85, 20, 180, 2, 0.85, 520, 220, 8, 22, 0.15, 0.92),
+    QueueSpec("vip", "VIP/全球通 优先接入", 0.90, 15, 90, 5, 0.85, 300, 450, 8, 22, 0.20, 0.95),
+    QueueSpec("english", "英语专席 English", 0.80, 30, 150, 2, 0.85, 400, 70, 8, 22, 0.05, 0.90),
+    QueueSpec("data", "数据专席 Data services", 0.80, 20, 120, 2, 0.88, 310, 380, 8, 22, 0.15, 0.90),
 )
 
 
@@ -48,6 +50,10 @@ close = "24:00"              # closing time ("24:00" = midnight)
 timezone = "Asia/Shanghai"   # IANA time zone of the centre; history timestamps with UTC offsets are converted to it
 country = "CN"               # public-holiday calendar (ISO code); CN includes make-up working days (调休)
 language = "en"              # language of the roster workbook: "en" or "zh"
+# how calls reach agents: "routing" = the ACD gives any waiting call to an idle agent holding its skill (highest
+# queue priority first), so multi-skilled agents are shared and staffed as pools; "by_hand" = team leaders assign
+# each agent one queue at a time, so each queue is staffed alone
+queue_assignment = "routing"  # "routing" (default) or "by_hand", as explained above
 
 [calendar]
 extra_holidays = []          # dates treated as holidays in addition to the country's, e.g. ["2026-12-31"]
@@ -168,6 +174,8 @@ currency = "CNY"             # shown with costs
 
 
 def _queue_table(q: QueueSpec) -> str:
+    answer_rate = (f"answer_rate_target = {q.answer_rate_target:g}" if q.answer_rate_target is not None
+                   else "# answer_rate_target = 0.92").ljust(29)
     return f'''[queues.{q.name}]
 label = "{q.label}"  # name shown on reports
 sl_target = {q.sl_target:g}            # (required) share of calls answered within answer_time_s
@@ -175,6 +183,8 @@ answer_time_s = {q.answer_time_s}          # (required) seconds
 # asa_target_s = 30          # optional: also keep the average speed of answer at or below this
 max_occupancy = {q.max_occupancy:g}        # cap on the share of time agents are busy
 patience_s = {q.patience_s}            # mean caller patience; set = staff with Erlang A (abandonment), omit = Erlang C
+{answer_rate}# share of offered calls an agent answers (人工接通率); needs patience_s
+# max_abandon_rate = 0.08    # optional: cap on the share of offered calls abandoned; needs patience_s
 priority = {q.priority}                 # routing priority, higher first; weights under-staffing in the roster
 min_agents = 1               # floor of agents while calls are expected
 default_aht_s = {q.aht_s:g}          # handle time used when the history has no aht_s

@@ -281,15 +281,24 @@ def _day_sigma(fc: pd.DataFrame, n_t: int, n_q: int, interval_s: int, pi_level: 
 # --------------------------------------------------------------------------------------------- simulating
 
 
+def default_routing(config: Config) -> str:
+    """How the centre's calls reach agents: by skill and queue priority, or by the queue each agent is given."""
+    return "priority" if config.centre.queue_assignment == "routing" else "assigned_first"
+
+
 def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequence[Agent] | None, config: Config,
-                    *, replications: int = 5, seed: int = 0, routing: str = "assigned_first",
+                    *, replications: int = 5, seed: int = 0, routing: str | None = None,
                     handle: str = "exponential", cv: float = 1.0, uncertainty: bool = False,
-                    proficiency: bool = False, progress: Callable[[int], None] | None = None,
+                    proficiency: bool = False, absence: float = 0.0, progress: Callable[[int], None] | None = None,
                     source: str = "roster", forecast_source: str = "forecast") -> RosterSimulation:
     """Simulate the roster (long table `agent_id, date, interval_start, activity, queue`) against the forecast
-    `replications` times. `uncertainty` draws each day's level per queue from the forecast's prediction
-    interval (`calls_lo`, `calls_hi`); `proficiency` slows agents by their skill level (see `build_scenario`).
-    Same inputs and seed, same result."""
+    `replications` times. `routing` defaults to the config's (`default_routing`). `uncertainty` draws each day's
+    level per queue from the forecast's prediction interval (`calls_lo`, `calls_hi`); `proficiency` slows agents
+    by their skill level (see `build_scenario`); `absence` is the chance that an agent misses a rostered day
+    (drawn per agent and day, e.g. the config's unplaced shrinkage). Same inputs and seed, same result."""
+    routing = routing or default_routing(config)
+    if not 0.0 <= absence < 1.0:
+        raise InputError(f"absence must be in [0, 1), not {absence}")
     if replications < 1:
         raise InputError("replications must be at least 1")
     if handle not in HANDLE_DISTRIBUTIONS:
@@ -302,8 +311,14 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequen
     if uncertainty and sigma is None:
         grid.notes.append("the forecast has no calls_lo/calls_hi: simulated without level uncertainty")
     per_day = 86400 // grid.interval_s
+    shift_day = _shift_days(roster, grid) if absence > 0 else None
+    base_assign = sc.assign
     reps: list[Totals] = []
     for r in range(replications):
+        if shift_day is not None:  # its own stream, so that the calls are the same with and without absences
+            gone = np.random.default_rng([seed, r, 1]).random((shift_day.shape[0], grid.roster_days + 1)) < absence
+            out = (shift_day >= 0) & np.take_along_axis(gone, np.maximum(shift_day, 0), axis=1)
+            sc.assign = np.where(out, -1, base_assign)
         rng = np.random.default_rng([seed, r])
         level = None
         if sigma is not None:
@@ -314,9 +329,22 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequen
         reps.append(tot)
         if progress is not None:
             progress(r + 1)
+    sc.assign = base_assign
     intervals = _interval_table(reps, sc, grid)
     daily, period = summarise(reps, sc, grid)
     return RosterSimulation(intervals, daily, period, grid, sc, reps, routing)
+
+
+def _shift_days(roster: pd.DataFrame, grid: Grid) -> np.ndarray:
+    """(agents, intervals): the roster day (from the period's first) of the shift an interval belongs to, or -1."""
+    out = np.full((len(grid.agent_ids), grid.n_intervals), -1, dtype=np.int64)
+    apos = {a: i for i, a in enumerate(grid.agent_ids)}
+    ts = pd.to_datetime(roster["interval_start"])
+    dates = pd.to_datetime(roster["date"]).dt.normalize()
+    step = pd.Timedelta(seconds=grid.interval_s)
+    rows = roster["agent_id"].astype(str).map(apos).to_numpy()
+    out[rows, ((ts - grid.start) // step).to_numpy(dtype=np.int64)] = ((dates - dates.min()).dt.days).to_numpy()
+    return out
 
 
 def _stack(reps: list[Totals], name: str) -> np.ndarray:
