@@ -3,8 +3,9 @@
 Erlang C (M/M/N) for queues without a patience, Erlang A (M/M/N+M, Palm 1943; Garnett, Mandelbaum &
 Reiman 2002) for queues with one; formulas and sources in `wfm.erlang`. Conventions follow
 `shared/data/erlang_reference.md`: load A = calls * aht_s / interval_s; required agents = the smallest N
-with service level >= target, ASA <= target (when set), occupancy <= cap (when set) and, for Erlang C,
-N > A; zero calls need zero agents. Comparisons against targets allow 1e-12 for floating-point noise.
+with service level >= target, ASA <= target (when set), occupancy <= cap (when set), for Erlang A
+P(abandon) <= the abandonment cap (when set; `abandon_cap`) and, for Erlang C, N > A; zero calls need zero
+agents. Comparisons against targets allow 1e-12 for floating-point noise.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from wfm import erlang as E
 from wfm.errors import WfmError
 
 TOL = 1e-12
-BINDINGS = ("none", "service_level", "asa", "occupancy", "min_agents")
-_NONE, _SL, _ASA, _OCC, _MIN = range(5)
+# Codes index this tuple (requirements files store the names); new names go at the end.
+BINDINGS = ("none", "service_level", "asa", "occupancy", "min_agents", "abandon_rate")
+_NONE, _SL, _ASA, _OCC, _MIN, _ABN = range(6)
 
 
 class StaffingError(WfmError, ValueError):
@@ -43,6 +45,21 @@ class QueueLike(Protocol):
     max_occupancy: float | None
     patience_s: float | None
     min_agents: int
+    answer_rate_target: float | None  # share of offered calls answered (Erlang A); None = not set
+    max_abandon_rate: float | None  # share of offered calls abandoned (Erlang A); None = not set
+
+
+def abandon_cap(queue: Any) -> float | None:
+    """A queue's effective abandonment cap: min(max_abandon_rate, 1 - answer_rate_target), None when neither
+    is set. Only Erlang A queues (with a patience) use it; Erlang C models no abandonment."""
+    caps = []
+    mab = getattr(queue, "max_abandon_rate", None)
+    art = getattr(queue, "answer_rate_target", None)
+    if mab is not None:
+        caps.append(float(mab))
+    if art is not None:
+        caps.append(1.0 - float(art))
+    return min(caps) if caps else None
 
 
 # ------------------------------------------------------------------------------------------- validation
@@ -169,25 +186,29 @@ def occupancy(calls: Any, aht_s: Any, agents: Any, *, interval_s: Any, patience_
 
 
 def required_agents(calls: Any, aht_s: Any, *, interval_s: Any, sl_target: Any, answer_time_s: Any,
-                    max_occupancy: Any = None, patience_s: Any = None, asa_target_s: Any = None) -> np.ndarray:
+                    max_occupancy: Any = None, patience_s: Any = None, asa_target_s: Any = None,
+                    max_abandon_rate: Any = None) -> np.ndarray:
     """On-phone agents needed per interval (int array; arguments broadcast, NaN in an optional = not set).
 
-    Erlang C, or Erlang A where `patience_s` is given. Raises `ImpossibleTargetError` for targets no
-    staffing can meet and `StaffingError` for negative or missing inputs.
+    Erlang C, or Erlang A where `patience_s` is given. `max_abandon_rate` caps the share of offered calls
+    abandoned (Erlang A only: ignored where there is no patience; see `abandon_cap` for a queue's cap).
+    Raises `ImpossibleTargetError` for targets no staffing can meet and `StaffingError` for negative or
+    missing inputs.
     """
     agents, _ = required_agents_explained(calls, aht_s, interval_s=interval_s, sl_target=sl_target,
                                           answer_time_s=answer_time_s, max_occupancy=max_occupancy,
-                                          patience_s=patience_s, asa_target_s=asa_target_s)
+                                          patience_s=patience_s, asa_target_s=asa_target_s,
+                                          max_abandon_rate=max_abandon_rate)
     return agents
 
 
 def required_agents_explained(calls: Any, aht_s: Any, *, interval_s: Any, sl_target: Any, answer_time_s: Any,
                               max_occupancy: Any = None, patience_s: Any = None, asa_target_s: Any = None,
-                              min_agents: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+                              min_agents: Any = 0, max_abandon_rate: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """(agents, binding): as `required_agents`, plus which target set each number (see `BINDINGS`).
 
     `min_agents` is a floor applied where calls > 0; ties are credited in the order service level, ASA,
-    occupancy, floor.
+    occupancy, abandonment, floor.
     """
     _, aht, _, load = _load(calls, aht_s, interval_s)
     sl = _arr("sl_target", sl_target)
@@ -196,6 +217,7 @@ def required_agents_explained(calls: Any, aht_s: Any, *, interval_s: Any, sl_tar
     pat = _patience(patience_s)
     asa_t = _arr("asa_target_s", asa_target_s, optional=True)
     floor_ = _arr("min_agents", min_agents)
+    abn = _arr("max_abandon_rate", max_abandon_rate, optional=True)
     _check(t < 0, "answer_time_s must not be negative")
     _check(sl < 0, "sl_target must be between 0 and 1")
     _check(sl >= 1, "a service-level target of 100% cannot be met by any staffing: with random arrivals some "
@@ -204,10 +226,13 @@ def required_agents_explained(calls: Any, aht_s: Any, *, interval_s: Any, sl_tar
     _check(asa_t <= 0, "an ASA target of 0 s cannot be met by any staffing (some callers always wait)",
            ImpossibleTargetError)
     _check((floor_ < 0) | (floor_ != np.round(floor_)), "min_agents must be a whole number >= 0")
+    _check((abn < 0) | (abn > 1), "max_abandon_rate must be between 0 and 1")
+    _check(abn == 0, "an abandonment cap of 0 cannot be met by any staffing: callers with a finite patience "
+           "sometimes hang up (use a share above 0, e.g. 0.05)", ImpossibleTargetError)
 
-    arrays = np.broadcast_arrays(load, aht, sl, t, cap, pat, asa_t, floor_)
+    arrays = np.broadcast_arrays(load, aht, sl, t, cap, pat, asa_t, floor_, abn)
     shape = arrays[0].shape
-    load, aht, sl, t, cap, pat, asa_t, floor_ = (np.ravel(v).astype(float) for v in arrays)
+    load, aht, sl, t, cap, pat, asa_t, floor_, abn = (np.ravel(v).astype(float) for v in arrays)
     agents = np.zeros(load.size, dtype=np.int64)
     binding = np.full(load.size, _NONE, dtype=np.int8)
 
@@ -217,7 +242,7 @@ def required_agents_explained(calls: Any, aht_s: Any, *, interval_s: Any, sl_tar
         agents[c], binding[c] = _required_c(load[c], aht[c], sl[c], t[c], cap[c], asa_t[c])
     a = np.flatnonzero(busy & ~np.isnan(pat))
     if a.size:
-        agents[a], binding[a] = _required_a(load[a], aht[a], sl[a], t[a], cap[a], asa_t[a], pat[a])
+        agents[a], binding[a] = _required_a(load[a], aht[a], sl[a], t[a], cap[a], asa_t[a], pat[a], abn[a])
     floor_i = floor_.astype(np.int64)
     low = busy & (agents < floor_i)
     agents[low] = floor_i[low]
@@ -240,7 +265,7 @@ def _required_c(load, aht, sl, t, cap, asa_t):
     return stacked.max(axis=0), (np.argmax(stacked, axis=0) + _SL).astype(np.int8)
 
 
-def _required_a(load, aht, sl, t, cap, asa_t, pat):
+def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
     r, tt = pat / aht, t / pat
 
     def sl_ok(idx, n):
@@ -287,6 +312,25 @@ def _required_a(load, aht, sl, t, cap, asa_t, pat):
             hi3 = np.maximum(_occupancy_floor(load[idx], cap[idx]), n[idx] + 1)  # A/N <= cap always suffices
             n[idx] = E.bisect_smallest(lambda i, m: occ_ok(pos[i], m), n[idx], hi3)
             binding[idx] = _OCC
+
+    has_abn = np.flatnonzero(~np.isnan(abn))
+    if has_abn.size:
+        def abn_ok(idx, m):  # P(abandon) decreases in N
+            g = has_abn[idx]
+            return E.erlang_a_metrics(m, load[g], r[g], tt[g])[2] <= abn[g] + TOL
+
+        sub = np.arange(has_abn.size)
+        bad = ~abn_ok(sub, n[has_abn])
+        if bad.any():
+            idx, pos = has_abn[bad], sub[bad]
+            lo4 = n[idx]
+
+            def abn_ok_sub(i, m):
+                return abn_ok(pos[i], m)
+
+            hi4 = E.gallop_upper(abn_ok_sub, lo4, lo4 + 1)
+            n[idx] = E.bisect_smallest(abn_ok_sub, lo4, hi4)
+            binding[idx] = _ABN
     return n, binding
 
 
@@ -324,6 +368,9 @@ def _queue_arrays(queue_col: pd.Series, queues: Mapping[str, QueueLike]) -> dict
     for f, default in fields.items():
         table = {name: (getattr(q, f) if getattr(q, f) is not None else default) for name, q in queues.items()}
         out[f] = queue_col.map(table).to_numpy(dtype=float)
+    caps = {name: abandon_cap(q) for name, q in queues.items()}
+    out["max_abandon_rate"] = queue_col.map({k: np.nan if v is None else v for k, v in caps.items()}
+                                            ).to_numpy(dtype=float)
     return out
 
 
@@ -332,7 +379,8 @@ def staff(forecast: pd.DataFrame, queues: Mapping[str, QueueLike], *, interval_s
     """Requirements per interval and queue from a forecast (`interval_start, queue, calls, aht_s`).
 
     Returns the contract's requirements columns plus `abandon_rate` (Erlang A queues; empty for Erlang C)
-    and `binding` (service_level, asa, occupancy, min_agents, or none where no calls are expected).
+    and `binding` (service_level, asa, occupancy, abandon_rate, min_agents, or none where no calls are
+    expected); a queue's abandonment cap is `abandon_cap` (Erlang A queues only).
     `shrinkage` is the share the roster does not place; `open_mask` (aligned with the forecast rows) limits
     the queues' `min_agents` floor to open intervals (default: always open).
     """
@@ -348,7 +396,7 @@ def staff(forecast: pd.DataFrame, queues: Mapping[str, QueueLike], *, interval_s
     agents, binding = required_agents_explained(
         calls, aht, interval_s=interval_s, sl_target=q["sl_target"], answer_time_s=q["answer_time_s"],
         max_occupancy=q["max_occupancy"], patience_s=q["patience_s"], asa_target_s=q["asa_target_s"],
-        min_agents=floor_)
+        min_agents=floor_, max_abandon_rate=q["max_abandon_rate"])
     m = _metrics(calls, aht, agents, interval_s, q["answer_time_s"], q["patience_s"])
     _, aht_c, _, load = _load(calls, aht, interval_s)
     out = pd.DataFrame({
@@ -420,15 +468,22 @@ class PooledQueue:
     max_occupancy: float | None
     patience_s: float | None
     min_agents: int
+    answer_rate_target: float | None = None
+    max_abandon_rate: float | None = None
 
 
 def pooled_queue(members: Sequence[QueueLike], name: str | None = None) -> PooledQueue:
     """The queue config of a pool: the strictest target of its members (highest SL target, shortest answer
-    time, lowest ASA target and occupancy cap, largest floor); patience is the shortest member patience when
-    every member has one (Erlang A), else none (Erlang C)."""
+    time, lowest ASA target and occupancy cap, largest floor, highest answer-rate target, lowest abandonment
+    cap); patience is the shortest member patience when every member has one (Erlang A), else none (Erlang C,
+    which ignores the answer-rate and abandonment targets)."""
     def least(values: list[float | None]) -> float | None:
         vals = [v for v in values if v is not None]
         return min(vals) if vals else None
+
+    def most(values: list[float | None]) -> float | None:
+        vals = [v for v in values if v is not None]
+        return max(vals) if vals else None
 
     pats = [m.patience_s for m in members]
     return PooledQueue(
@@ -439,6 +494,8 @@ def pooled_queue(members: Sequence[QueueLike], name: str | None = None) -> Poole
         max_occupancy=least([m.max_occupancy for m in members]),
         patience_s=min(pats) if all(p is not None for p in pats) else None,
         min_agents=max(m.min_agents for m in members),
+        answer_rate_target=most([getattr(m, "answer_rate_target", None) for m in members]),
+        max_abandon_rate=least([getattr(m, "max_abandon_rate", None) for m in members]),
     )
 
 
@@ -494,7 +551,7 @@ def pooling_totals(effect: pd.DataFrame, *, interval_s: int) -> pd.DataFrame:
 
 
 __all__ = [
-    "BINDINGS", "ImpossibleTargetError", "PooledQueue", "StaffingError", "abandon_probability", "asa", "heads", "occupancy",
-    "pooled_queue", "pooling_effect", "pooling_totals", "required_agents", "required_agents_explained",
-    "service_level", "staff", "summarise", "wait_probability",
+    "BINDINGS", "ImpossibleTargetError", "PooledQueue", "StaffingError", "abandon_cap", "abandon_probability",
+    "asa", "heads", "occupancy", "pooled_queue", "pooling_effect", "pooling_totals", "required_agents",
+    "required_agents_explained", "service_level", "staff", "summarise", "wait_probability",
 ]

@@ -37,7 +37,8 @@ def _summary_table(title: str, df: pd.DataFrame, key: str) -> Table:
 
 def _explain(req: pd.DataFrame) -> None:
     counts = req.groupby(["queue", "binding"], sort=False).size().unstack(fill_value=0)
-    cols = [c for c in ("service_level", "asa", "occupancy", "min_agents", "none") if c in counts.columns]
+    cols = [c for c in ("service_level", "asa", "occupancy", "abandon_rate", "min_agents", "none")
+            if c in counts.columns]
     table = Table(title="Which target sets the number of agents (intervals per queue)", title_justify="left")
     table.add_column("queue")
     for c in cols:
@@ -46,18 +47,23 @@ def _explain(req: pd.DataFrame) -> None:
         table.add_row(str(q), *(f"{int(v):,}" for v in row))
     console.print(table)
     console.print("service level: the smallest staffing meeting the SL target (Erlang C also needs agents > load); "
-                  "asa: the ASA target needs more; occupancy: the occupancy cap needs more; min agents: the "
-                  "queue's floor; none: no calls expected.", highlight=False)
+                  "asa: the ASA target needs more; occupancy: the occupancy cap needs more; abandon rate: the "
+                  "answer-rate target or abandonment cap needs more (Erlang A); min agents: the queue's floor; "
+                  "none: no calls expected.", highlight=False)
     busy = req[req["binding"] != "none"]
     sample = busy.loc[busy.groupby(["queue", "binding"], sort=False)["agents"].idxmax()].head(10)
     if not sample.empty:
         t = Table(title="Busiest interval per queue and binding target", title_justify="left")
-        for c in ["interval_start", "queue", "calls", "erlangs", "agents", "service_level", "occupancy", "binding"]:
+        abandon = "abandon_rate" in sample.columns
+        for c in ["interval_start", "queue", "calls", "erlangs", "agents", "service_level", "occupancy",
+                  *(["abandon_rate"] if abandon else []), "binding"]:
             t.add_column(c.replace("_", " "), justify="left" if c in ("interval_start", "queue", "binding")
                          else "right")
         for r in sample.itertuples(index=False):
+            extra = ([f"{r.abandon_rate:.3f}" if pd.notna(r.abandon_rate) else ""] if abandon else [])
             t.add_row(pd.Timestamp(r.interval_start).strftime("%Y-%m-%d %H:%M"), r.queue, f"{r.calls:g}",
-                      f"{r.erlangs:.2f}", str(r.agents), f"{r.service_level:.3f}", f"{r.occupancy:.3f}", r.binding)
+                      f"{r.erlangs:.2f}", str(r.agents), f"{r.service_level:.3f}", f"{r.occupancy:.3f}", *extra,
+                      r.binding)
         console.print(t)
 
 

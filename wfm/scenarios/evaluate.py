@@ -42,7 +42,7 @@ import pandas as pd
 from wfm.errors import InputError, Problem
 from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
 from wfm.scenarios.spec import Hire, Scenario
-from wfm.staffing import required_agents_explained, service_level
+from wfm.staffing import abandon_cap, required_agents_explained, service_level
 
 COLUMNS = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
 EXTRA = ["days", "calls", "agent_hours", "fte_paid", "gap_fte", "overtime_hours", "cost_on_books"]
@@ -144,6 +144,9 @@ def _queue_fields(queue_col: np.ndarray, queues: Mapping[str, Any]) -> dict[str,
             v = getattr(queues[n], f, None)
             values.append(default if v is None else v)
         out[f] = np.asarray(values, dtype=float)[codes] if len(names) else np.zeros(0)
+    caps = [abandon_cap(queues[n]) for n in names]
+    out["max_abandon_rate"] = (np.asarray([np.nan if c is None else c for c in caps], dtype=float)[codes]
+                               if len(names) else np.zeros(0))
     return out
 
 
@@ -206,7 +209,7 @@ def requirements(plan: Plan, sc: Scenario) -> tuple[pd.DataFrame, dict[str, Any]
     agents, _ = required_agents_explained(
         f["calls"].to_numpy(), f["aht_s"].to_numpy(), interval_s=plan.interval_s, sl_target=q["sl_target"],
         answer_time_s=q["answer_time_s"], max_occupancy=q["max_occupancy"], patience_s=q["patience_s"],
-        asa_target_s=q["asa_target_s"], min_agents=floor_)
+        asa_target_s=q["asa_target_s"], min_agents=floor_, max_abandon_rate=q["max_abandon_rate"])
     f = f.assign(agents=agents)
     return f, qs, shrinkage
 

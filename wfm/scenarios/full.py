@@ -48,7 +48,9 @@ def _queue_config(q: Any, template: Any | None) -> Any:
     return QueueConfig(name=q.name, sl_target=q.sl_target, answer_time_s=q.answer_time_s,
                        label=q.name, asa_target_s=q.asa_target_s, max_occupancy=q.max_occupancy,
                        patience_s=q.patience_s, priority=getattr(template, "priority", 1),
-                       min_agents=q.min_agents, default_aht_s=getattr(template, "default_aht_s", 300.0))
+                       min_agents=q.min_agents, default_aht_s=getattr(template, "default_aht_s", 300.0),
+                       answer_rate_target=getattr(q, "answer_rate_target", None),
+                       max_abandon_rate=getattr(q, "max_abandon_rate", None))
 
 
 def scenario_agents(agents: list[Any], sc: Scenario) -> list[Any]:
