@@ -71,13 +71,20 @@ def simulate(
                                             "agents serve only the queues the roster puts them on)."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Output CSV (default forecasts/simulation_<start>_<days>d.csv)."),
-    replications: int = typer.Option(5, "--replications", "-n", min=1, max=1000,
+    replications: int = typer.Option(10, "--replications", "-n", min=1, max=1000,
                                      help="Independent replications (confidence intervals need at least 2)."),
-    seed: int = typer.Option(0, "--seed", min=0, max=2**31 - 1,
-                             help="Random seed: same inputs and seed give the same output."),
-    routing: str = typer.Option("assigned_first", "--routing",
-                                help="assigned_first (own queue, then other skills by priority), priority (all "
-                                     "skills by priority) or assigned_only (no cross-skill help, as the plan)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=2**31 - 1,
+                                    help="Random seed (default the config's solver.seed, as in the workbook's "
+                                         "Summary): same inputs and seed give the same output."),
+    routing: str | None = typer.Option(None, "--routing",
+                                       help="assigned_first (own queue, then other skills by priority), priority "
+                                            "(all skills by priority) or assigned_only (no cross-skill help). "
+                                            "Default from the config: priority when centre.queue_assignment is "
+                                            "routing, assigned_first when by_hand."),
+    absence: float | None = typer.Option(None, "--absence",
+                                         help="Chance an agent misses a rostered day, drawn per agent and day "
+                                              "(default: the config's unplaced shrinkage, as in the workbook's "
+                                              "Summary; 0 = everyone turns up)."),
     handle: str = typer.Option("exponential", "--handle", help="Handle-time distribution: exponential or lognormal."),
     cv: float = typer.Option(1.0, "--cv", help="Coefficient of variation of log-normal handle times."),
     own_only: bool = typer.Option(True, "--own-only/--no-own-only",
@@ -105,13 +112,20 @@ def simulate(
     from wfm.readers.roster import read_roster_data
     from wfm.simulation.roster_sim import compare_summary, compare_with_erlang, simulate_roster
 
-    if routing not in ROUTINGS:
-        raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
     if handle not in HANDLE_DISTRIBUTIONS:
         raise InputError([Problem("--handle", f"must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")])
     if not 0 < cv <= 10:  # also false for nan; inf would give infinite handle times
         raise InputError([Problem("--cv", f"must be a positive number of at most 10, not {cv!r}")])
     cfg = load_config(config)
+    from wfm.simulation.roster_sim import default_routing
+
+    routing = routing or default_routing(cfg)
+    seed = cfg.solver.seed if seed is None else seed
+    absence = cfg.shrinkage.unplaced if absence is None else absence
+    if not 0 <= absence < 1:  # also false for nan
+        raise InputError([Problem("--absence", f"must be at least 0 and below 1, not {absence!r}")])
+    if routing not in ROUTINGS:
+        raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
     ags = read_agents(agents, cfg) if agents is not None else None
     if ags is not None and roster.suffix.lower() == ".xlsx":
         # the roster as it stands, with HR's hand edits on the Roster sheet applied
@@ -135,7 +149,7 @@ def simulate(
         total = replications * (2 if baseline else 1)
         task = bar.add_task("simulating", total=total)
         opts = dict(replications=replications, seed=seed, handle=handle, cv=cv, uncertainty=uncertainty,
-                    proficiency=proficiency, source=str(roster), forecast_source=str(forecast))
+                    proficiency=proficiency, absence=absence, source=str(roster), forecast_source=str(forecast))
         sim = simulate_roster(long, fc, ags, cfg, routing=routing,
                               progress=lambda done: bar.update(task, completed=done), **opts)
         own = simulate_roster(long, fc, ags, cfg, routing="assigned_only",
@@ -171,7 +185,7 @@ def simulate(
             from wfm.simulation.workbook import add_to_workbook
 
             sheet = add_to_workbook(roster, sim.period, summary,
-                                    note=f"{replications} replications, seed {seed}, routing {routing}")
+                                    note=f"{replications} replications, seed {seed}, routing {routing}, absence {absence:g}")
             console.print(f"Added the results to sheet '{sheet}' of {roster}", highlight=False)
         else:
             err_console.print("note: --update-roster needs an XLSX roster; nothing added", style="yellow")

@@ -1,0 +1,112 @@
+"""Multi-skill staffing: pooled requirements per set of queues, the skill-group LP, and the roster workbook's
+simulated service level agreeing with `wfm simulate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wfm import multiskill as M
+
+
+def _queue(sl=0.8, t=20.0, patience=None, **kw):
+    return SimpleNamespace(sl_target=sl, answer_time_s=t, patience_s=patience, asa_target_s=None,
+                           max_occupancy=None, min_agents=0, **kw)
+
+
+def _erlang_c_sl(n: int, a: float, t_over_aht: float) -> float:
+    """Erlang C service level by the textbook sum (independent of wfm.erlang)."""
+    if n <= a:
+        return 0.0
+    terms = sum(a ** k / math.factorial(k) for k in range(n))
+    top = a ** n / math.factorial(n) * n / (n - a)
+    pw = top / (terms + top)
+    return 1 - pw * math.exp(-(n - a) * t_over_aht)
+
+
+def test_single_pool_of_two_identical_queues_is_erlang_c_of_the_summed_load():
+    calls = np.array([[30.0, 30.0], [10.0, 5.0]])
+    aht = np.full((2, 2), 300.0)
+    got = M.pooled_agents(calls, aht, [_queue(), _queue()], interval_s=900)
+    for row, n in zip(calls, got):
+        a = row.sum() * 300 / 900
+        want = next(k for k in range(int(a) + 1, 200) if _erlang_c_sl(k, a, 20 / 300) >= 0.8 - 1e-12)
+        assert n == want
+
+
+def test_pool_target_is_the_call_weighted_mean_of_its_members():
+    # 90% of the calls at 80/20 and 10% at 90/20: the pool meets 81% within 20 s on all calls
+    calls = np.array([[90.0, 10.0]])
+    got = M.pooled_agents(calls, np.full((1, 2), 240.0), [_queue(0.8), _queue(0.9)], interval_s=1800)
+    a = 100 * 240 / 1800
+    want = next(k for k in range(int(a) + 1, 200) if _erlang_c_sl(k, a, 20 / 240) >= 0.81 - 1e-12)
+    assert got[0] == want
+
+
+def test_queue_sets_keep_only_sets_that_can_bind():
+    queues = ["a", "b", "c", "d"]
+    # every agent holding a or c also holds b, so any set of two queues is served by all agents with a skill
+    # in a, b, c: its requirement is below a+b+c's, which is the only pool that can bind; d is held alone
+    sets = M.queue_sets(queues, [["a", "b"], ["b", "c"], ["d"]])
+    assert sets == [("a",), ("b",), ("c",), ("d",), ("a", "b", "c")]
+    # with a specialist for c, {a, b} is served by fewer agents than {a, b, c} and binds on its own
+    sets = M.queue_sets(queues, [["a", "b"], ["b", "c"], ["c"]])
+    assert ("a", "b") in sets and ("a", "b", "c") in sets and ("a", "c") not in sets
+
+
+def test_skill_group_lp_uses_generalists_only_where_pooling_needs_them():
+    ts = pd.Timestamp("2026-12-07 10:00")
+    pooled = pd.DataFrame({"interval_start": [ts] * 3, "queues": ["a", "b", "a+b"], "agents": [5, 5, 8]})
+    g = M.skill_group_requirements(pooled, ["a", "b", "a+b"]).set_index("skill_set")["agents"]
+    # a + ab >= 5, b + ab >= 5, a + b + ab >= 8: the fewest agents is 8 (e.g. 3 a, 3 b, 2 a+b or 5 a+b + ...)
+    assert g.sum() == 8
+    assert g["a"] + g["a+b"] >= 5 and g["b"] + g["a+b"] >= 5
+
+
+@pytest.mark.slow
+def test_summary_and_wfm_simulate_agree_for_the_same_roster_and_seed(tmp_path, cli, monkeypatch):
+    from openpyxl import load_workbook
+
+    from wfm.publish import write_roster_workbook
+    from wfm.roster import build_roster
+    from wfm.sample import build_sample
+
+    start = dt.date(2026, 11, 30)
+    s = build_sample(start, days=2, small=True)
+    assert s.config.centre.queue_assignment == "routing"
+    from wfm.forecast import Forecaster
+    from wfm.staffing import staff
+
+    fc = Forecaster().fit(s.history).predict(start, 2)
+    req = staff(fc, s.config.queues, interval_s=s.config.centre.interval_s, shrinkage=s.config.shrinkage.unplaced)
+    res = build_roster(req, s.agents, s.config, start, 2, time_limit_s=5)
+    book = tmp_path / "roster.xlsx"
+    write_roster_workbook(book, res.data, s.agents, s.config, start=start, days=2, requirements=req)
+    fc.assign(interval_start=fc["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")).to_csv(
+        tmp_path / "fc.csv", index=False)
+    cfg_path = tmp_path / "config.toml"
+    cfg_path.write_text(s.config_text, encoding="utf-8")
+    agents_path = tmp_path / "agents.csv"
+    pd.DataFrame([{"agent_id": a.agent_id, "name": a.name, "team": a.team,
+                   "skills": ";".join(f"{q}:{v}" for q, v in a.skills.items()),
+                   "contract_hours_week": a.contract_hours_week, "role": a.role} for a in s.agents]).to_csv(
+        agents_path, index=False)
+    ws = load_workbook(book, read_only=True)["Summary"]
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Queue")
+    col = rows[head].index("Expected service level")
+    summary = {r[0]: r[col] for r in rows[head + 1:] if r and r[0] in s.config.queues}
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("simulate", str(book), "-f", "fc.csv", "-c", str(cfg_path), "-a", str(agents_path),
+                       "--no-own-only")
+    assert code == 0, err
+    sim = pd.read_csv(tmp_path / "forecasts" / "simulation_2026-11-30_2d_summary.csv")
+    period = sim[(sim["date"] == "period") & sim["queue"].isin(summary)].set_index("queue")["service_level"]
+    for q, v in summary.items():
+        if v is not None:
+            assert abs(period[q] - v) <= 0.001, (q, period[q], v)
