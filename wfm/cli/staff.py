@@ -76,6 +76,9 @@ def staff(
                                     help="Output CSV (default forecasts/requirements_<start>_<days>d.csv)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
     explain: bool = typer.Option(False, "--explain", help="Show which target sets each queue's numbers."),
+    agents: Path | None = typer.Option(None, "--agents", "-a",
+                                       help="Agents file: also staff the floor's skill sets (calls routed by "
+                                            "skill) and write <output>_skills.csv beside the requirements."),
 ) -> None:
     """Required on-phone agents and rostered heads per interval and queue (Erlang C, or Erlang A for queues
     with a patience), with a per-day and per-week summary: peak agents, agent-hours, FTE."""
@@ -93,6 +96,7 @@ def staff(
     first, last = starts.min().date(), starts.max().date()
     days = (last - first).days + 1
     path = output_path(out, Path("forecasts") / f"requirements_{first.isoformat()}_{days}d.csv", force)
+    skills_path = output_path(path.with_name(f"{path.stem}_skills.csv"), path, force) if agents else None
     mask = open_mask(fc["interval_start"], cfg.centre.open_minute, cfg.centre.close_minute)
     try:
         req = compute(fc, cfg.queues, interval_s=interval_s, shrinkage=cfg.shrinkage.unplaced, open_mask=mask)
@@ -117,3 +121,35 @@ def staff(
     if explain:
         _explain(req)
     console.print(f"Wrote {len(req):,} rows to {path}", highlight=False)
+    if agents is not None and skills_path is not None:
+        _skill_groups(req, agents, cfg, skills_path, force=force)
+
+
+def _skill_groups(req: pd.DataFrame, agents_path: Path, cfg, path: Path, *, force: bool) -> None:
+    """Agents per skill set the floor needs, and on-phone hours three ways (alone, this mix, one pool)."""
+    from wfm.atomic import write_csv
+    from wfm.multiskill import agent_hours, pool_name, pooled_requirements, queue_sets, skill_group_requirements
+    from wfm.readers import read_agents
+
+    ags = read_agents(agents_path, cfg)
+    queues = list(cfg.queues)
+    held = [[q for q in queues if q in a.skills] for a in ags]
+    sets = queue_sets(queues, held)
+    pooled = pooled_requirements(req, cfg.queues, sets, interval_s=cfg.centre.interval_s,
+                                 shrinkage=cfg.shrinkage.unplaced)
+    groups = skill_group_requirements(pooled, [pool_name(h) for h in held if h])
+    hours = agent_hours(req, pooled, groups, cfg.queues, interval_s=cfg.centre.interval_s)
+    out = groups.assign(interval_start=pd.to_datetime(groups["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    write_csv(out, path, force=force)
+    base = hours["per_queue"] or 1.0
+    table = Table(title="On-phone agent-hours of the period")
+    for col in ("staffed as", "agent-hours", "vs each queue alone"):
+        table.add_column(col, justify="right" if col != "staffed as" else "left")
+    for key, label in (("per_queue", "each queue alone (per-queue Erlang summed)"),
+                       ("skill_mix", f"your {len(set(map(tuple, held)))} skill sets, calls routed by skill"),
+                       ("single_pool", "one pool with every skill (full flexibility)")):
+        table.add_row(label, f"{hours[key]:,.0f}", f"{100 * (hours[key] / base - 1):+.1f}%")
+    console.print(table)
+    console.print(f"{len(sets)} sets of queues checked (each single queue and every pool of queues your agents "
+                  f"share); wrote {len(out):,} rows (agents per skill set and interval, and the set of queues that "
+                  f"binds) to {path}", highlight=False)
