@@ -161,7 +161,7 @@ def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers:
     required = t["required"] or 1
     lb_comb = 100.0 * r.stats["under_lower_bound"] / required
     lp = {}
-    if lp_limit:
+    if lp_limit and cfg.centre.queue_assignment == "by_hand":  # the LP bounds the by-hand measure only
         from wfm.roster.model import lp_lower_bound
         from wfm.roster.problem import build_instance
 
