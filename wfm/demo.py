@@ -74,8 +74,27 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
     console.print(f"Staffing: peak {int(requirements.groupby('interval_start')['agents'].sum().max())} agents "
                   f"on the phone; {len(agents)} agents on the books")
     console.print(weekly.to_string(index=False, float_format=lambda v: f"{v:,.1f}"), markup=False, highlight=False)
+    if config.centre.queue_assignment == "routing":
+        _pooled_hours(requirements, agents, config, console)
     _roster_stage(result, out, requirements, agents, config, start, days, console)
     return result
+
+
+def _pooled_hours(requirements, agents, config, console: Console) -> None:
+    """On-phone hours each queue alone, with the floor's skill sets routed by skill, and as one pool."""
+    from wfm.multiskill import agent_hours, pool_name, pooled_requirements, queue_sets, skill_group_requirements
+
+    queues = list(config.queues)
+    held = [[q for q in queues if q in a.skills] for a in agents]
+    sets = queue_sets(queues, held)
+    pooled = pooled_requirements(requirements, config.queues, sets, interval_s=config.centre.interval_s,
+                                 shrinkage=config.shrinkage.unplaced)
+    groups = skill_group_requirements(pooled, [pool_name(h) for h in held if h])
+    h = agent_hours(requirements, pooled, groups, config.queues, interval_s=config.centre.interval_s)
+    base = h["per_queue"] or 1.0
+    console.print(f"On-phone agent-hours: {h['per_queue']:,.0f} with each queue alone, {h['skill_mix']:,.0f} "
+                  f"({100 * (h['skill_mix'] / base - 1):+.0f}%) with your skill sets and calls routed by skill, "
+                  f"{h['single_pool']:,.0f} as one pool", markup=False, highlight=False)
 
 
 def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, start: dt.date, days: int,
