@@ -79,8 +79,7 @@ def simulate(
     routing: str | None = typer.Option(None, "--routing",
                                        help="assigned_first (own queue, then other skills by priority), priority "
                                             "(all skills by priority) or assigned_only (no cross-skill help). "
-                                            "Default from the config: priority when centre.queue_assignment is "
-                                            "routing, assigned_first when by_hand."),
+                                            "Default assigned_first, as in the workbook's Summary."),
     absence: float | None = typer.Option(None, "--absence",
                                          help="Chance an agent misses a rostered day, drawn per agent and day "
                                               "(default: the config's unplaced shrinkage, as in the workbook's "

@@ -61,15 +61,21 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     prev = previous_shifts(previous, config) if previous is not None else None
     inst = build_instance(requirements, agents, config, start, days, previous=prev)
-    p1 = solve_phase1(inst, time_limit_s=limit * 0.9,
-                      workers=workers or config.solver.workers,
-                      seed=config.solver.seed if seed is None else seed, progress=progress,
-                      wall_cap_s=wall_cap(limit))
+    seed = config.solver.seed if seed is None else seed
+    verify = inst.pooled and len(inst.rows) >= 1 and requirements is not None \
+        and {"calls", "aht_s"} <= set(requirements.columns)
+    share = 1.0 - CORRECTION_SHARE if verify else 1.0
+    p1 = solve_phase1(inst, time_limit_s=limit * 0.9 * share, workers=workers or config.solver.workers, seed=seed,
+                      progress=progress, wall_cap_s=wall_cap(limit) * share)
     if not p1.assignment:
         raise RosterInfeasible(explain(inst, time_limit_s=max(5.0, limit * 0.3)))
     t1 = time.perf_counter()
     plans = place(inst, p1.assignment)
     data = long_table(inst, plans)
+    corrected: list[str] = []
+    if verify:
+        p1, plans, data, corrected = _correct_by_simulation(inst, p1, plans, data, agents, requirements, limit,
+                                                            workers or config.solver.workers, seed, progress)
     codes = shift_codes(inst, p1.assignment)
     t2 = time.perf_counter()
     code_map = {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in codes.iterrows()
@@ -90,6 +96,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
         "expected_under_pct": None if p1.expected_short is None else 100 * p1.expected_short,
         "agents": len(agents),
         "shifts": len(p1.assignment),
+        "corrected_queues": corrected,
     }
     stats.update(lower_bound(inst))
     stats.update(soft_summary(inst, p1.assignment))
@@ -99,6 +106,39 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
     return RosterResult(data, codes, assignment, report, stats)
+
+
+CORRECTION_SHARE = 0.3  # of the search budget kept for a second search when the simulation finds a queue short
+
+
+def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements, limit: float, workers: int,
+                           seed: int, progress):
+    """Simulate the roster; where a queue misses its targets, raise its requirement in the hours it falls short
+    and search again from this roster (`wfm.roster.verify`). Returns the (possibly new) result, its plans and
+    long table, and the queues corrected."""
+    from wfm.roster.detail import place
+    from wfm.roster.model import solve_phase1, wall_cap
+    from wfm.roster.table import long_table
+    from wfm.roster.verify import shortfall
+
+    extra, misses = shortfall(inst, data, agents, requirements, seed=seed)
+    if extra is None:
+        return p1, plans, data, []
+    req, row_req = inst.req, inst.row_req
+    inst.req = req + extra
+    inst.row_req = row_req.copy()
+    inst.row_req[:len(inst.queues)] += extra
+    try:
+        p2 = solve_phase1(inst, time_limit_s=limit * 0.9 * CORRECTION_SHARE, workers=workers, seed=seed,
+                          progress=progress, hint=None, wall_cap_s=wall_cap(limit) * CORRECTION_SHARE)
+        if not p2.assignment:
+            return p1, plans, data, []
+        plans2 = place(inst, p2.assignment)
+    finally:
+        inst.req, inst.row_req = req, row_req
+    p2.wall_capped = list(p1.wall_capped) + list(p2.wall_capped)
+    p2.dtime += p1.dtime
+    return p2, plans2, long_table(inst, plans2), misses
 
 
 def previous_shifts(previous: pd.DataFrame, config: Config) -> dict[str, list[PrevShift]]:

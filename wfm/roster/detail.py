@@ -210,9 +210,7 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
     """The queue of every working interval: under skill routing the agent's primary skill (first listed) for the
     whole shift, the ACD handing it calls of its other skills; by hand, per interval where the gaps are."""
     if inst.pooled:
-        for p in plans:
-            primary = next((q for q in inst.agents[p.agent].skills if q in inst.queues), None)
-            p.queues = [primary if a == WORK else None for a in p.acts]
+        _primary_skills(inst, plans, req, prio, skills)
         return
     H = req.shape[1]
     at: dict[int, list[tuple[int, int]]] = defaultdict(list)  # interval -> (plan index, offset)
@@ -242,6 +240,34 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
             got[q] += 1
             last[p.agent] = q
             p.queues[j] = inst.queues[q]
+
+
+def _primary_skills(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: np.ndarray,
+                    skills: list[np.ndarray]) -> None:
+    """Under skill routing, the queue an agent answers first for a whole shift (the ACD gives it calls of its
+    other skills when that queue is empty): each shift takes the skill whose queue is furthest below its own
+    requirement over the shift's working intervals, relative to that requirement (priority breaks ties), so
+    that every queue gets first-call agents in proportion to what it needs. Specialists are placed first."""
+    H = req.shape[1]
+    own = np.zeros_like(req, dtype=float)
+    order = sorted(range(len(plans)), key=lambda i: (int(skills[plans[i].agent].sum()), plans[i].start,
+                                                       plans[i].agent))
+    for i in order:
+        p = plans[i]
+        qs = np.flatnonzero(skills[p.agent])
+        if qs.size == 0:
+            continue
+        work = np.array([a == WORK for a in p.acts])
+        idx = p.start + np.flatnonzero(work)
+        idx = idx[idx < H]
+        if qs.size == 1 or idx.size == 0:
+            q = int(qs[0])
+        else:
+            need = req[np.ix_(qs, idx)]
+            gap = ((need - own[np.ix_(qs, idx)]) / np.maximum(need, 1.0)).sum(axis=1)
+            q = int(qs[int(np.argmax(gap + 1e-3 * prio[qs]))])
+        own[q, idx] += 1
+        p.queues = [inst.queues[q] if a == WORK else None for a in p.acts]
 
 
 ROTATION_BONUS = 0.3  # in units of a priority-weighted relative gap: a preference, never at the cost of a real gap

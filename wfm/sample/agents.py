@@ -108,7 +108,9 @@ def _agents(need: dict[str, float], factor: float, config: Config, *, start: dt.
     n_teams = max(MIN_SUPERVISORS, round(total_fte / (TEAM_SIZE - 1)))
     # a part-timer gives ~25 of 40 hours; solve heads so that FT + PT hours cover total FTE
     heads = math.ceil(total_fte / (1 - PT_SHARE + PT_SHARE * 25 / 40))
-    primary = _primary_queues(fte, heads, rng)
+    # a small queue keeps a desk of its own: at least the agents it needs alone have it as their primary skill
+    alone = {q: h / per_fte * margin for q, h in need.items()}
+    primary = _primary_queues(fte, heads, rng, floor=alone)
     agents: list[Agent] = []
     names = _names(heads + n_teams, rng)
     for t in range(n_teams):
@@ -148,8 +150,13 @@ def _agents(need: dict[str, float], factor: float, config: Config, *, start: dt.
     return agents
 
 
-def _primary_queues(fte: dict[str, float], heads: int, rng: np.random.Generator) -> list[str]:
-    """Primary queue per agent, proportional to each queue's FTE (largest-remainder rounding), shuffled."""
+SMALL_QUEUE_SHARE = 0.15  # a queue needing under this share of the heads alone is a small desk
+
+
+def _primary_queues(fte: dict[str, float], heads: int, rng: np.random.Generator,
+                    floor: dict[str, float] | None = None) -> list[str]:
+    """Primary queue per agent, proportional to each queue's FTE (largest-remainder rounding), shuffled; a small
+    queue gets at least `floor` primaries (taken from the largest queues)."""
     total = sum(fte.values())
     exact = {q: heads * f / total for q, f in fte.items()}
     counts = {q: max(1, int(v)) for q, v in exact.items()}
@@ -157,6 +164,11 @@ def _primary_queues(fte: dict[str, float], heads: int, rng: np.random.Generator)
         if sum(counts.values()) >= heads:
             break
         counts[q] += 1
+    for q, f in (floor or {}).items():
+        if q in counts and f < SMALL_QUEUE_SHARE * heads:
+            counts[q] = max(counts[q], math.ceil(f))
+    while sum(counts.values()) > heads:
+        counts[max(counts, key=lambda q: (counts[q], q))] -= 1
     out = [q for q, n in counts.items() for _ in range(n)][:heads]
     return [str(q) for q in rng.permutation(out)]
 

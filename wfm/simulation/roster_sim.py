@@ -282,8 +282,10 @@ def _day_sigma(fc: pd.DataFrame, n_t: int, n_q: int, interval_s: int, pi_level: 
 
 
 def default_routing(config: Config) -> str:
-    """How the centre's calls reach agents: by skill and queue priority, or by the queue each agent is given."""
-    return "priority" if config.centre.queue_assignment == "routing" else "assigned_first"
+    """How the centre's calls reach agents: each agent answers the queue the roster gives it first (under skill
+    routing its first-call skill for the shift, by hand the queue of the interval), then its other skills,
+    highest queue priority first. The same for both assignments; kept a function so that a config can change it."""
+    return "assigned_first"
 
 
 def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, agents: Sequence[Agent] | None, config: Config,

@@ -1,0 +1,92 @@
+"""Simulation in the loop: a roster built for calls routed by skill is simulated against the requirements' calls;
+where a queue misses its service-level or answer-rate target, it gets more required heads in the hours it falls
+short, and the search runs again from the roster it has.
+
+The pooled requirements (`wfm.multiskill`) are an approximation: under priority routing a low-priority queue whose
+agents also hold busier, higher-priority skills gets less of their time than the pools assume. The simulation
+measures that, hour by hour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Config
+from wfm.readers.agents import Agent
+from wfm.roster.problem import Instance
+
+REPLICATIONS = 5
+BLOCK_MINUTES = 60  # hours are judged as a whole: a single interval's simulated figures are too noisy
+MARGIN = 0.01  # a queue is met when the low end of its 95% interval is within a point of the target
+
+
+def queue_misses(period: pd.DataFrame, config: Config) -> list[str]:
+    """Queues whose simulated service level or answer rate (low end of the 95% interval) is more than a point
+    under target."""
+    out = []
+    for r in period.itertuples(index=False):
+        q = config.queues.get(r.queue)
+        if q is None or not r.calls > 0:
+            continue
+        sl_lo = r.service_level - np.nan_to_num(r.service_level_hw)
+        miss = sl_lo < q.sl_target - MARGIN
+        cap = _abandon_cap(q)
+        if cap is not None:
+            miss |= r.abandon_rate - np.nan_to_num(r.abandon_rate_hw) > cap + MARGIN
+        if miss:
+            out.append(str(r.queue))
+    return out
+
+
+def _abandon_cap(q) -> float | None:
+    caps = [v for v in (getattr(q, "max_abandon_rate", None),
+                        None if getattr(q, "answer_rate_target", None) is None else 1 - q.answer_rate_target)
+            if v is not None]
+    return min(caps) if caps else None
+
+
+def shortfall(inst: Instance, data: pd.DataFrame, agents: list[Agent], requirements: pd.DataFrame,
+              *, seed: int = 0) -> tuple[np.ndarray | None, list[str]]:
+    """Extra heads per (queue, interval) for the queues the simulated roster leaves under target, and their
+    names; (None, []) when every queue is met or the requirements cannot be simulated."""
+    from wfm.simulation.roster_sim import ForecastCoverageError, simulate_roster
+
+    config = inst.config
+    fc = requirements[["interval_start", "queue", "calls", "aht_s"]]
+    try:
+        sim = simulate_roster(data, fc, agents, config, replications=REPLICATIONS, seed=seed,
+                              absence=config.shrinkage.unplaced)
+    except (ForecastCoverageError, ValueError):
+        return None, []
+    misses = queue_misses(sim.period[sim.period["queue"] != "all"], config)
+    if not misses:
+        return None, []
+    iv = sim.intervals[sim.intervals["queue"].isin(misses)].copy()
+    begin = pd.Timestamp(inst.start)
+    iv["t"] = ((pd.to_datetime(iv["interval_start"]) - begin).dt.total_seconds() // (inst.interval * 60)).astype(int)
+    iv = iv[(iv["t"] >= 0) & (iv["t"] < inst.horizon)]
+    per_block = max(1, BLOCK_MINUTES // inst.interval)
+    iv["block"] = iv["t"] // per_block
+    iv["in_time"] = iv["service_level"].fillna(0) * iv["calls"]
+    g = iv.groupby(["queue", "block"]).agg(calls=("calls", "sum"), in_time=("in_time", "sum"),
+                                            abandoned=("abandoned", "sum")).reset_index()
+    extra = np.zeros((len(inst.queues), inst.horizon), dtype=np.int64)
+    qpos = {q: i for i, q in enumerate(inst.queues)}
+    for r in g.itertuples(index=False):
+        if not r.calls > 0:
+            continue
+        q = config.queues[r.queue]
+        sl = r.in_time / r.calls
+        cap = _abandon_cap(q)
+        gap = q.sl_target - sl
+        if cap is not None:
+            gap = max(gap, r.abandoned / r.calls - cap)
+        if gap <= 0:
+            continue
+        heads = 1 if gap < 0.15 else 2
+        t0 = r.block * per_block
+        span = slice(t0, min(inst.horizon, t0 + per_block))
+        busy = inst.req[qpos[r.queue], span] > 0
+        extra[qpos[r.queue], span] += heads * busy
+    return (extra if extra.any() else None), misses
