@@ -9,9 +9,10 @@ the roster is built under the config's labour rules; then per week:
 - ``fte_required`` as in fast depth (the requirement does not depend on the roster);
 - ``fte_available`` = the roster's on-phone hours / on-phone hours one FTE gives (after breaks and
   training), i.e. the FTE the roster puts on the phones before absence;
-- ``service_level`` = Erlang C/A at the agents the roster puts on each queue in each interval, less the
-  shrinkage the roster does not place (absence, leave: scheduled x (1 - shrinkage), rounded), call-weighted;
-  no simulation (`wfm simulate` gives that for a roster you keep);
+- ``service_level`` = under skill routing (`centre.queue_assignment = "routing"`), the roster simulated as
+  its workbook's Summary does it (same replications and seed, absences at the unplaced shrinkage), calls
+  answered in time over forecast calls; by hand, Erlang C/A at the agents the roster puts on each queue in
+  each interval, less that shrinkage (scheduled x (1 - shrinkage), rounded), call-weighted;
 - ``cost`` = the cost of the required FTE, as in fast depth;
 - ``cost_on_books`` = paid hours (the roster's shifts, unpaid lunch excluded) x wage, with the hours above
   each agent's weekly contract paid at the overtime multiplier (``overtime_hours``).
@@ -74,6 +75,24 @@ def scenario_agents(agents: list[Any], sc: Scenario) -> list[Any]:
     return out
 
 
+def _simulated_answered(f: pd.DataFrame, data: pd.DataFrame, people: list[Any], cfg: Any,
+                        shrinkage: float) -> pd.DataFrame:
+    """`answered` (in time) per interval and queue from the roster simulated as the workbook's Summary does it
+    (`wfm.publish.figures.SIM_REPLICATIONS`, the config's seed, absences at the unplaced shrinkage)."""
+    from wfm.publish.figures import SIM_REPLICATIONS
+    from wfm.simulation.roster_sim import simulate_roster
+
+    sim = simulate_roster(data, f[["interval_start", "queue", "calls", "aht_s"]], people, cfg,
+                          replications=SIM_REPLICATIONS, seed=cfg.solver.seed, absence=shrinkage)
+    iv = sim.intervals[["interval_start", "queue", "service_level", "calls"]].rename(columns={"calls": "sim_calls"})
+    iv["interval_start"] = pd.to_datetime(iv["interval_start"])
+    out = f.assign(_ts=pd.to_datetime(f["interval_start"])).merge(
+        iv.rename(columns={"interval_start": "_ts"}), on=["_ts", "queue"], how="left")
+    # the share of forecast calls answered in time, as the simulation measured it on its own drawn calls
+    out["answered"] = out["service_level"].fillna(1.0).to_numpy() * out["calls"].to_numpy()
+    return out.drop(columns=["_ts", "service_level", "sim_calls"])
+
+
 def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
     """One roster for the scenario over the plan's days; weekly results with the fast-depth columns."""
     from wfm.roster import build_roster
@@ -108,6 +127,8 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
     sl = service_level(f["calls"].to_numpy(), f["aht_s"].to_numpy(), present,
                        interval_s=plan.interval_s, answer_time_s=q["answer_time_s"], patience_s=q["patience_s"])
     f["answered"] = sl * f["calls"].to_numpy()
+    if cfg.centre.queue_assignment == "routing":  # shared agents: the roster's simulation, as in its Summary
+        f = _simulated_answered(f, data, people, cfg, shrinkage)
     f["week_start"] = [dt.date.fromisoformat(str(d)) for d in _week_start_days(f["interval_start"])]
     per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
     g = f.groupby("week_start", sort=True).agg(calls=("calls", "sum"), agents=("agents", "sum"),
