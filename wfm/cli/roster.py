@@ -113,6 +113,10 @@ def print_summary(stats: dict, rep) -> None:
                                                                 stats['max_spread_in_team'].items()))
     console.print(f"Solver: {stats['phase1_status']} in {stats['phase1_s']:.1f} s, {stats['solutions']} "
                   f"improving solution(s)")
+    if stats.get("corrected_queues"):
+        console.print("Simulated before writing: " + ", ".join(stats["corrected_queues"]) + " missed target; "
+                      "searched again with more heads in the hours they fell short (the Summary sheet has the "
+                      "simulated service level of the roster written)", highlight=False)
 
 
 @app.command(epilog="Example: wfm check rosters/roster_2026-12-07_7d.xlsx --agents agents.xlsx --config config.toml "
