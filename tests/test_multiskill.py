@@ -139,3 +139,26 @@ def test_first_call_skill_follows_each_queues_need():
     firsts = [p.queues[0] for p in plans]
     assert sorted(firsts) == ["a", "a", "a", "b"]
     assert all(len(set(p.queues)) == 1 for p in plans)  # one first-call skill for the whole shift
+
+
+def test_queues_assigned_by_hand_change_in_blocks_of_two_hours_at_least():
+    from wfm.roster.detail import MIN_BLOCK_MINUTES, WORK, DayPlan, assign_queues
+
+    config = SimpleNamespace(rotation=SimpleNamespace(queue_rotation_weeks=0))
+    inst = SimpleNamespace(queues=["a", "b"], pooled=False, config=config, days=1, interval=15, per_day=96)
+    n = 32  # an 8-hour shift of 15-minute intervals
+    # the need swings between the two queues every 30 minutes: a per-interval assignment would chase it
+    req = np.array([[2.0 if (t // 2) % 2 == 0 else 0.0 for t in range(n)],
+                    [0.0 if (t // 2) % 2 == 0 else 2.0 for t in range(n)]])
+    plans = [DayPlan(i, 0, 0, 0, [WORK] * n, [None] * n) for i in range(2)]
+    assign_queues(inst, plans, req, np.array([1.0, 1.0]), [np.array([True, True])] * 2)
+    block = MIN_BLOCK_MINUTES // 15
+    for p in plans:
+        runs = []
+        for q in p.queues:
+            if runs and runs[-1][0] == q:
+                runs[-1][1] += 1
+            else:
+                runs.append([q, 1])
+        assert all(length >= block for _, length in runs[:-1])  # only the shift's last block may be shorter
+        assert len(runs) - 1 <= n // block

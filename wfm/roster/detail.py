@@ -207,8 +207,9 @@ def place(inst: Instance, assignment: dict[tuple[int, int], int], *, sweeps: int
 
 def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: np.ndarray,
                   skills: list[np.ndarray]) -> None:
-    """The queue of every working interval: under skill routing the agent's primary skill (first listed) for the
-    whole shift, the ACD handing it calls of its other skills; by hand, per interval where the gaps are."""
+    """The queue of every working interval: under skill routing one first-call skill per shift (the ACD hands the
+    agent calls of its other skills); by hand, where the gaps are, in blocks of at least `MIN_BLOCK_MINUTES` (a team
+    leader moves people between queues a few times a shift, not every interval)."""
     if inst.pooled:
         _primary_skills(inst, plans, req, prio, skills)
         return
@@ -218,7 +219,9 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
         for j, a in enumerate(p.acts):
             if a == WORK:
                 at[p.start + j].append((i, j))
-    last: dict[int, int] = {}
+    last: dict[int, int] = {}  # plan -> its current queue
+    run: dict[int, int] = {}  # plan -> working intervals on that queue so far
+    block = max(1, MIN_BLOCK_MINUTES // inst.interval)
     nsk = [int(s.sum()) for s in skills]
     focus = rotation_focus(inst.config, inst.days, skills)
     for t in range(H):
@@ -228,17 +231,21 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
         r = req[:, t]
         for i, j in sorted(at[t], key=lambda ij: (nsk[plans[ij[0]].agent], plans[ij[0]].agent)):
             p = plans[i]
-            qs = np.nonzero(skills[p.agent])[0]
-            gap = (r[qs] - got[qs]) / np.maximum(r[qs], 1.0)
-            score = np.where(gap > 0, prio[qs] * gap + 1.0, -(got[qs] + 1) / np.maximum(r[qs], 0.5))
-            prev = last.get(p.agent)
-            score = score + np.where(qs == prev, 0.05, 0.0)
-            if focus is not None:  # job rotation: this period's focus queue wins where needs are alike
-                week = (p.start // inst.per_day) // 7
-                score = score + np.where(qs == focus[p.agent][week % len(focus[p.agent])], ROTATION_BONUS, 0.0)
-            q = int(qs[int(np.argmax(score))])
+            prev = last.get(i)
+            if prev is not None and run[i] < block:  # the block runs its minimum length
+                q = prev
+            else:
+                qs = np.nonzero(skills[p.agent])[0]
+                gap = (r[qs] - got[qs]) / np.maximum(r[qs], 1.0)
+                score = np.where(gap > 0, prio[qs] * gap + 1.0, -(got[qs] + 1) / np.maximum(r[qs], 0.5))
+                score = score + np.where(qs == prev, SWITCH_MARGIN, 0.0)
+                if focus is not None:  # job rotation: this period's focus queue wins where needs are alike
+                    week = (p.start // inst.per_day) // 7
+                    score = score + np.where(qs == focus[p.agent][week % len(focus[p.agent])], ROTATION_BONUS, 0.0)
+                q = int(qs[int(np.argmax(score))])
             got[q] += 1
-            last[p.agent] = q
+            run[i] = run.get(i, 0) + 1 if q == prev else 1
+            last[i] = q
             p.queues[j] = inst.queues[q]
 
 
@@ -270,6 +277,8 @@ def _primary_skills(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio:
         p.queues = [inst.queues[q] if a == WORK else None for a in p.acts]
 
 
+MIN_BLOCK_MINUTES = 120  # by hand: an agent stays on a queue at least this long
+SWITCH_MARGIN = 0.5  # by hand: a move to another queue must be worth this much more (relative gap x priority)
 ROTATION_BONUS = 0.3  # in units of a priority-weighted relative gap: a preference, never at the cost of a real gap
 
 
