@@ -148,6 +148,19 @@ class CostsConfig:
     currency: str = "CNY"
 
 
+LEAVE_TYPES = ("annual", "sick", "personal", "marriage", "maternity", "compensatory")
+
+
+@dataclass(frozen=True)
+class LeaveConfig:
+    """Approved absence: which leave types are unpaid (the others count their paid hours toward the contract)."""
+
+    unpaid: tuple[str, ...] = ("personal",)
+
+    def paid(self, kind: str) -> bool:
+        return kind not in self.unpaid
+
+
 @dataclass(frozen=True)
 class Config:
     path: str
@@ -162,6 +175,7 @@ class Config:
     rotation: RotationConfig = field(default_factory=RotationConfig)
     solver: SolverConfig = field(default_factory=SolverConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
+    leave: LeaveConfig = field(default_factory=LeaveConfig)
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -351,7 +365,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
     problems = problems if problems is not None else Problems()
     r = _Reader(Path(path), text, problems)
     top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
-                               "rotation", "solver", "costs"})
+                               "rotation", "solver", "costs", "leave"})
     if "centre" not in top:
         r.error("centre", "the [centre] table is required")
     centre = _centre(r, top.get("centre", {}))
@@ -369,6 +383,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
         rotation=_rotation(r, top.get("rotation", {})),
         solver=_solver(r, top.get("solver", {})),
         costs=_costs(r, top.get("costs", {})),
+        leave=_leave(r, top.get("leave", {})),
     )
     if own:
         problems.raise_if_errors()
@@ -632,3 +647,17 @@ def _costs(r: _Reader, raw: dict) -> CostsConfig:
         overtime_multiplier=r.get(raw, w, "overtime_multiplier", "float", 1.5, lo=1.0, hi=5.0),
         currency=r.get(raw, w, "currency", "str", "CNY"),
     )
+
+
+def _leave(r: _Reader, raw: dict) -> LeaveConfig:
+    w = "leave"
+    raw = r.section(raw, w, {"unpaid"})
+    unpaid = raw.get("unpaid", list(LeaveConfig.unpaid))
+    if not isinstance(unpaid, list) or not all(isinstance(k, str) for k in unpaid):
+        r.error(f"{w}.unpaid", f"must be a list of leave types ({', '.join(LEAVE_TYPES)})")
+        return LeaveConfig()
+    bad = [k for k in unpaid if k not in LEAVE_TYPES]
+    if bad:
+        r.error(f"{w}.unpaid", f"unknown leave type(s) {', '.join(map(repr, bad))} (types: {', '.join(LEAVE_TYPES)})")
+        return LeaveConfig()
+    return LeaveConfig(unpaid=tuple(unpaid))

@@ -28,6 +28,10 @@ AGENT_COLUMNS_HELP = [
     ("days_off_requested", "optional", "Requested days off, YYYY-MM-DD separated by ';'."),
     ("shift_preference", "optional", "Preferred shift template codes, e.g. E or E;D."),
     ("training_until", "optional", "New hire in training until this date (YYYY-MM-DD): only trained queues."),
+    ("leave", "optional", "Approved leave: dates or ranges with a type, separated by ';', e.g. "
+                          "2026-12-01..2026-12-03:annual;2026-12-10:sick (types annual, sick, personal, marriage, "
+                          "maternity, compensatory; annual when omitted). No shift that day, shown as LEAVE; a day "
+                          "excuses a fifth of the weekly contract and is not a rest day."),
 ]
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Config
-from wfm.publish.codes import OFF, shift_codes
+from wfm.publish.codes import LEAVE, OFF, shift_codes
 from wfm.readers.agents import Agent
 
 
@@ -39,7 +39,14 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     for r in codes.itertuples(index=False):
         if r.agent_id in grid.index and r.date in grid.columns:
             grid.loc[r.agent_id, r.date] = r.code
-    hours = _hours(codes, agents, day_list)
+    credit = {}  # (agent, date) -> paid hours of approved leave, counted toward the contract
+    for a in agents:
+        for d, kind in a.leave:
+            if d in grid.columns and grid.loc[a.agent_id, d] == OFF:
+                grid.loc[a.agent_id, d] = LEAVE
+                if config.leave.paid(kind):
+                    credit[a.agent_id, d] = a.paid_day_minutes / 60
+    hours = _hours(codes, agents, day_list, credit)
     coverage = _coverage(roster, agents, config, requirements, start, days)
     per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
@@ -58,11 +65,15 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
                          _preferences(codes, agents), _requests(grid, agents))
 
 
-def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date]) -> pd.DataFrame:
+def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],
+           credit: dict[tuple[str, dt.date], float] | None = None) -> pd.DataFrame:
     out = pd.DataFrame({"agent_id": [a.agent_id for a in agents],
                         "contract": [a.contract_hours_week for a in agents]}).set_index("agent_id")
     week_of = {d: i // 7 for i, d in enumerate(days)}
-    paid = codes.assign(week=codes["date"].map(week_of)).pivot_table(
+    leave = pd.DataFrame([(aid, d, h) for (aid, d), h in (credit or {}).items()],
+                         columns=["agent_id", "date", "paid_h"])
+    both = pd.concat([codes[["agent_id", "date", "paid_h"]], leave], ignore_index=True) if len(leave) else codes
+    paid = both.assign(week=both["date"].map(week_of)).pivot_table(
         index="agent_id", columns="week", values="paid_h", aggfunc="sum", fill_value=0.0)
     n_weeks = (len(days) + 6) // 7
     for w in range(n_weeks):

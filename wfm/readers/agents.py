@@ -15,7 +15,7 @@ from wfm.readers.tables import normalise_columns, read_table
 
 REQUIRED = ["agent_id", "name", "team", "skills", "contract_hours_week"]
 OPTIONAL = ["role", "min_hours_week", "max_hours_week", "available_from", "available_to", "days_off_requested",
-            "shift_preference", "training_until"]
+            "shift_preference", "training_until", "leave"]
 ROLES = ("agent", "supervisor")
 ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "姓名": "name", "班组": "team", "组别": "team",
            "技能": "skills", "技能组": "skills", "合同工时": "contract_hours_week", "周工时": "contract_hours_week",
@@ -39,10 +39,44 @@ class Agent:
     days_off_requested: tuple[dt.date, ...] = ()
     shift_preference: str = ""  # shift template codes the agent prefers, e.g. "E" or "E;L"
     training_until: dt.date | None = None  # a new hire: only trained queues until then
+    leave: tuple[tuple[dt.date, str], ...] = ()  # approved absence: (date, type), e.g. (2026-12-01, "annual")
 
     @property
     def is_supervisor(self) -> bool:
         return self.role == "supervisor"
+
+    def leave_on(self, date: dt.date) -> str | None:
+        """The leave type of `date`, or None when the agent is not on leave that day."""
+        return next((kind for d, kind in self.leave if d == date), None)
+
+    @property
+    def paid_day_minutes(self) -> int:
+        """Paid minutes a day of paid leave counts for: a fifth of the weekly contract."""
+        return round(self.contract_hours_week * 60 / 5)
+
+
+MAX_LEAVE_DAYS = 366
+
+
+def parse_leave(text: str) -> list[tuple[dt.date, str]]:
+    """`2026-12-01..2026-12-03:annual;2026-12-10:sick` -> [(date, type), ...]; the type defaults to annual.
+    Raises ValueError with the offending part."""
+    from wfm.config import LEAVE_TYPES
+
+    out: list[tuple[dt.date, str]] = []
+    for part in filter(None, (p.strip() for p in re.split(r"[;；]", text or ""))):
+        m = re.fullmatch(r"(.+?)(?::\s*([A-Za-z]+))?", part)
+        span, kind = m.group(1), (m.group(2) or "annual").lower()
+        if kind not in LEAVE_TYPES:
+            raise ValueError(f"leave type {kind!r} in {part!r} is not one of {', '.join(LEAVE_TYPES)}")
+        first, _, last = span.partition("..")
+        d0, d1 = _date(first.strip()), _date((last or first).strip())
+        if d0 is None or d1 is None:
+            raise ValueError(f"{part!r} is not a date or a range START..END (YYYY-MM-DD), with an optional :type")
+        if d1 < d0 or (d1 - d0).days >= MAX_LEAVE_DAYS:
+            raise ValueError(f"{part!r}: the end must be on or after the start and within a year of it")
+        out += [(d0 + dt.timedelta(days=i), kind) for i in range((d1 - d0).days + 1)]
+    return out
 
 
 def parse_skills(text: str) -> dict[str, float]:
@@ -201,10 +235,15 @@ def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
         training_until = _date(_cell(rec, "training_until"))
         if training_until is None:
             problems.error(path, f"{_cell(rec, 'training_until')!r} is not a date", row=row, column="training_until")
+    leave: list[tuple[dt.date, str]] = []
+    try:
+        leave = parse_leave(_cell(rec, "leave"))
+    except ValueError as exc:
+        problems.error(path, str(exc), row=row, column="leave")
     if len(problems.errors) > n_before:
         return None
     return Agent(agent_id, name, team, skills, float(contract), role, lo, hi, times.get("available_from"),
-                 times.get("available_to"), tuple(days_off), pref, training_until)
+                 times.get("available_to"), tuple(days_off), pref, training_until, tuple(leave))
 
 
 def agents_frame(agents: list[Agent]) -> pd.DataFrame:
@@ -220,6 +259,7 @@ def agents_frame(agents: list[Agent]) -> pd.DataFrame:
             "days_off_requested": ";".join(d.isoformat() for d in a.days_off_requested),
             "shift_preference": a.shift_preference,
             "training_until": a.training_until.isoformat() if a.training_until else None,
+            "leave": ";".join(f"{d.isoformat()}:{kind}" for d, kind in a.leave),
         })
     return pd.DataFrame(rows, columns=REQUIRED + OPTIONAL)
 

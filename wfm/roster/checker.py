@@ -283,11 +283,43 @@ def _weeks(start: dt.date, days: int) -> list[list[dt.date]]:
     return [dates[i:i + 7] for i in range(0, days, 7)]
 
 
-def check_hours(shifts, agents, config: Config, start: dt.date, days: int) -> list[Violation]:
+def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int,
+             codes: dict | None) -> dict[tuple[str, dt.date], tuple[str, float]]:
+    """(agent, date) -> (what, contract minutes excused) for days away from the phones: approved leave from the
+    agents table (paid or not, the day is not owed) and LEAVE or TRN typed on the Roster sheet; a day excuses a
+    fifth of the weekly contract."""
+    end = start + dt.timedelta(days=days)
+    out: dict[tuple[str, dt.date], tuple[str, float]] = {}
+    for aid, a in agents.items():
+        day = a.contract_hours_week * 60 / 5
+        for d, kind in a.leave:
+            if start <= d < end:  # paid or not, the day is not owed
+                out[aid, d] = (f"{kind} leave", day)
+    for (aid, d), code in (codes or {}).items():
+        word = str(code or "").strip().upper()
+        if word in ("LEAVE", "TRN") and aid in agents and (aid, d) not in out and start <= d < end:
+            day = agents[aid].contract_hours_week * 60 / 5
+            out[aid, d] = ("leave" if word == "LEAVE" else "training day", day)
+    return out
+
+
+def check_leave(shifts, absent: dict) -> list[Violation]:
+    out = []
+    for s in shifts:
+        hit = absent.get((s.agent_id, s.date))
+        if hit is not None:
+            out.append(Violation("leave", s.agent_id, s.date, f"works on a day of approved {hit[0]}"))
+    return out
+
+
+def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
+                absent: dict | None = None) -> list[Violation]:
     r = config.rules
     paid = defaultdict(float)
     for s in shifts:
         paid[s.agent_id, s.date] += _paid(s, config)
+    for key, (_, minutes) in (absent or {}).items():
+        paid[key] += minutes
     out = []
     blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
         else _weeks(start, days)
@@ -343,14 +375,17 @@ def check_consecutive(shifts, agents, config: Config, start, days, prev_shifts=(
     return out
 
 
-def check_days_off(shifts, agents, config: Config, start, days) -> list[Violation]:
+def check_days_off(shifts, agents, config: Config, start, days, absent: dict | None = None) -> list[Violation]:
+    """Rest days per week; leave and training days are not rest days (a week all on leave needs none)."""
     need = config.rules.min_days_off_week
     worked = _worked(shifts)
+    absent = absent or {}
     out = []
     for aid in agents:
         for dates in _weeks(start, days):
-            off = sum(1 for d in dates if d not in worked.get(aid, set()))
-            want = max(0, need - (7 - len(dates)))
+            away = sum(1 for d in dates if (aid, d) in absent)
+            off = sum(1 for d in dates if d not in worked.get(aid, set()) and (aid, d) not in absent)
+            want = min(max(0, need - (7 - len(dates))), len(dates) - away)
             if off < want:
                 out.append(Violation("min_days_off_week", aid, dates[0],
                                      f"{off} day(s) off in the week from {dates[0]}; at least {want} required"))
@@ -591,9 +626,11 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_skills(shifts, by_id)
     violations += check_breaks(shifts, config)
     violations += check_shift_length(shifts, config)
-    violations += check_hours(shifts, by_id, config, start, days)
+    absent = absences(by_id, config, start, days, codes)
+    violations += check_leave(shifts, absent)
+    violations += check_hours(shifts, by_id, config, start, days, absent)
     violations += check_consecutive(shifts, by_id, config, start, days, prev_shifts)
-    violations += check_days_off(shifts, by_id, config, start, days)
+    violations += check_days_off(shifts, by_id, config, start, days, absent)
     violations += check_rest(shifts, config, prev_shifts)
     violations += check_nights(shifts, config)
     violations += check_weekends(shifts, by_id, config, start, days)

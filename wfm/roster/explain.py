@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from wfm.roster.model import DTIME_PER_S, Context, wall_cap
 from wfm.roster.problem import Instance
-from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds
+from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds, leave_credit
 
 
 def _clock(m):
@@ -25,12 +25,16 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
     lines: list[str] = []
     for ai, a in enumerate(inst.agents):
         lo, _ = hours_bounds(inst, a, min(7, inst.days))
+        lo = max(0, lo - leave_credit(inst, ai, range(min(7, inst.days))))
         if lo > 0 and not any(inst.allowed[ai][d] for d in range(inst.days)):
             why = []
             if a.available_from is not None or a.available_to is not None:
                 why.append(f"availability {_clock(a.available_from)}-{_clock(a.available_to)} fits no shift template")
             if a.days_off_requested:
                 why.append(f"{len(a.days_off_requested)} requested day(s) off")
+            if inst.on_leave is not None and inst.on_leave[ai].any():
+                why.append(f"{int(inst.on_leave[ai].sum())} day(s) of leave, {int(inst.credit[ai].sum()) / 60:g} h "
+                           "of it paid")
             lines.append(f"{a.agent_id} ({a.name}) can work no shift in the period ({'; '.join(why) or 'no template'})"
                          f" but the contract needs {lo / 60:g} h: relax the availability, the requests or the "
                          "contract hours.")

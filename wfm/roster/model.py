@@ -577,7 +577,7 @@ def _lp_block(inst: Instance, days: list[int], time_limit_s: float):
     import scipy.sparse as sp
     from scipy.optimize import linprog
 
-    from wfm.roster.rules import hours_bounds
+    from wfm.roster.rules import hours_bounds, leave_credit
 
     H = inst.horizon
     req = inst.req
@@ -628,8 +628,10 @@ def _lp_block(inst: Instance, days: list[int], time_limit_s: float):
         if not cols:
             continue
         coefs = [inst.options[k].paid_min / 60 for (d, k) in ycol]
-        lo = sum(hours_bounds(inst, inst.agents[ai], len(days))[0] for ai in ais)
-        hi = sum(hours_bounds(inst, inst.agents[ai], len(days))[1] for ai in ais)
+        lo = sum(max(0, hours_bounds(inst, inst.agents[ai], len(days))[0] - leave_credit(inst, ai, days))
+                 for ai in ais)
+        hi = sum(max(0, hours_bounds(inst, inst.agents[ai], len(days))[1] - leave_credit(inst, ai, days))
+                 for ai in ais)
         add_row(cols, coefs, hi / 60)  # hours
         add_row(cols, [-c for c in coefs], -lo / 60)
         off = 0 if period else max(0, need_off - (7 - len(days)))

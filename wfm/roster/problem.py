@@ -74,6 +74,8 @@ class Instance:
     # Coverage rows: sets of queue indices (the single queues first, then pools) and their required heads. With
     # skill routing (`pooled`) an on-phone agent counts fully in every row holding one of its skills; by hand
     # (not pooled) the rows are the single queues and an agent covers one queue at a time.
+    on_leave: np.ndarray | None = None  # (agents, days) bool: approved leave, no shift
+    credit: np.ndarray | None = None  # (agents, days) contract minutes a day of leave is excused (a fifth of a week)
     rows: list[tuple[int, ...]] = field(default_factory=list)
     row_req: np.ndarray | None = None
     pooled: bool = False
@@ -176,9 +178,17 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                                                "max_overtime_h_day allows")])
     allowed = []
     c = config.centre
-    for a in agents:
+    on_leave = np.zeros((len(agents), days), dtype=bool)
+    credit = np.zeros((len(agents), days), dtype=np.int64)
+    for ai, a in enumerate(agents):
+        for d in range(days):
+            kind = a.leave_on(start + dt.timedelta(days=d))
+            if kind is not None:
+                on_leave[ai, d] = True
+                credit[ai, d] = a.paid_day_minutes  # paid or not, a day of leave is not owed
+    for ai, a in enumerate(agents):
         rows = []
-        off = set(a.days_off_requested)
+        off = set(a.days_off_requested) | {start + dt.timedelta(days=int(d)) for d in np.flatnonzero(on_leave[ai])}
         for d in range(days):
             date = start + dt.timedelta(days=d)
             opts = []
@@ -193,7 +203,8 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     opts.append(k)
             rows.append(opts)
         allowed.append(rows)
-    inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {})
+    inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
+                    on_leave=on_leave, credit=credit)
     add_rows(inst, requirements)
     return inst
 

@@ -36,6 +36,16 @@ def hours_bounds(inst: Instance, agent, ndays: int) -> tuple[int, int]:
     return max(0, math.floor(lo_h * ndays / 7 * 60 - tol)), math.ceil(hi_h * ndays / 7 * 60 + tol)
 
 
+def leave_credit(inst: Instance, ai: int, days) -> int:
+    """Contract minutes agent `ai`'s approved leave excuses over `days` (a fifth of a week per day, paid or not:
+    paid leave is paid as worked time, unpaid leave is simply not owed)."""
+    return 0 if inst.credit is None else int(sum(int(inst.credit[ai, d]) for d in days if 0 <= d < inst.days))
+
+
+def leave_days(inst: Instance, ai: int, days) -> int:
+    return 0 if inst.on_leave is None else int(sum(bool(inst.on_leave[ai, d]) for d in days if 0 <= d < inst.days))
+
+
 def rest_needed_min(inst: Instance, first: ShiftOption, second_night: bool) -> float:
     r = inst.config.rules
     need = r.min_rest_h * 60
@@ -60,9 +70,10 @@ class ContractHours(Rule):
         for ai, a in enumerate(inst.agents):
             for days in blocks:
                 lo, hi = hours_bounds(inst, a, len(days))
+                paid_leave = leave_credit(inst, ai, days)  # leave's paid hours count toward the contract
                 expr = ctx.paid(ai, days)
-                ctx.add(expr >= lo, self.name, ai)
-                ctx.add(expr <= hi, self.name, ai)
+                ctx.add(expr >= max(0, lo - paid_leave), self.name, ai)
+                ctx.add(expr <= max(0, hi - paid_leave), self.name, ai)
 
 
 class Overtime(Rule):
@@ -74,8 +85,9 @@ class Overtime(Rule):
         for ai, a in enumerate(inst.agents):
             terms = []
             for days in inst.weeks():
-                contract = math.floor(a.contract_hours_week * len(days) / 7 * 60 + 1e-6)
-                _, hi = hours_bounds(inst, a, len(days))
+                paid_leave = leave_credit(inst, ai, days)
+                contract = max(0, math.floor(a.contract_hours_week * len(days) / 7 * 60 + 1e-6) - paid_leave)
+                hi = max(0, hours_bounds(inst, a, len(days))[1] - paid_leave)
                 if hi <= contract:
                     continue
                 ot = ctx.model.NewIntVar(0, hi - contract, f"ot_{ai}_{days[0]}")
@@ -106,9 +118,12 @@ class MinDaysOffWeek(Rule):
         need = inst.config.rules.min_days_off_week
         for ai in range(len(inst.agents)):
             for days in inst.weeks():
-                off = max(0, need - (7 - len(days)))
+                # leave is not a rest day: the rest days come from the days not on leave (none needed when
+                # the whole week is leave)
+                free = len(days) - leave_days(inst, ai, days)
+                off = min(max(0, need - (7 - len(days))), free)
                 if off:
-                    ctx.add(sum(ctx.work(ai, d) for d in days) <= len(days) - off, self.name, ai)
+                    ctx.add(sum(ctx.work(ai, d) for d in days) <= free - off, self.name, ai)
 
 
 class MinRest(Rule):

@@ -46,7 +46,7 @@ def shift_codes(inst: Instance, assignment: dict[tuple[int, int], int]) -> pd.Da
             date = inst.date(d)
             if k is not None:
                 row[date.isoformat()] = inst.options[k].code
-            elif date in a.days_off_requested:
+            elif a.leave_on(date) is not None:
                 row[date.isoformat()] = "LEAVE"
             else:
                 row[date.isoformat()] = "OFF"

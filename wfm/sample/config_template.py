@@ -170,6 +170,11 @@ seed = 0                     # fixed seed: the same inputs give the same roster
 hourly_wage = 32.0           # paid cost per agent hour
 overtime_multiplier = 1.5    # overtime hours cost this multiple
 currency = "CNY"             # shown with costs
+
+[leave]
+# approved leave comes from the agents table's leave column (2026-12-01..2026-12-03:annual); every type is paid
+# (counts in the paid hours) except these: annual, sick, personal, marriage, maternity, compensatory
+unpaid = ["personal"]        # leave types that are not paid
 '''
 
 
