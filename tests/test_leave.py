@@ -95,3 +95,24 @@ def pd_concat(a, b):
     import pandas as pd
 
     return pd.concat([a, b], ignore_index=True)
+
+
+def test_leave_file_from_hr_is_read_and_bad_rows_are_named(tmp_path):
+    from wfm.errors import InputError
+    from wfm.readers.leave import read_leave
+
+    agents = make_agents()
+    aid = agents[6].agent_id
+    good = tmp_path / "leave.csv"
+    good.write_text(f"工号,开始日期,结束日期,假别\n{aid},2026-12-08,2026-12-09,病假\n{aid},2026-12-11,,\n",
+                    encoding="utf-8")
+    got = {a.agent_id: a for a in read_leave(good, agents)}[aid].leave
+    assert (dt.date(2026, 12, 8), "sick") in got and (dt.date(2026, 12, 9), "sick") in got
+    assert (dt.date(2026, 12, 11), "annual") in got
+    bad = tmp_path / "bad.csv"
+    bad.write_text("agent_id,start,end,type\nNOBODY,2026-12-08,,annual\n"
+                   f"{aid},2026-12-10,2026-12-01,annual\n{aid},2026-12-10,,holiday\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_leave(bad, agents)
+    text = str(exc.value)
+    assert "row 2" in text and "agent_id" in text and "row 3" in text and "row 4" in text and "type" in text

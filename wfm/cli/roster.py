@@ -25,6 +25,9 @@ def roster(
                                                  "roster; a busy machine stops at 1.25x it by the clock."),
     previous: Path | None = typer.Option(None, "--previous", help="The previous period's roster workbook, so rest "
                                                                    "and consecutive-day rules hold across the boundary."),
+    leave: Path | None = typer.Option(None, "--leave", help="Approved leave as an HR system exports it (CSV or XLSX: "
+                                                             "agent_id, start, end, type), added to the agents' "
+                                                             "leave column."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output workbook "
                                                               "(default rosters/roster_<start>_<days>d.xlsx)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
@@ -46,6 +49,10 @@ def roster(
     check_roster_options(first, days, time_limit)
     cfg = load_config(config)
     people = read_agents(agents, cfg)
+    if leave is not None:
+        from wfm.readers.leave import read_leave
+
+        people = read_leave(leave, people)
     req = read_requirements(requirements, queues=set(cfg.queues))
     path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
     prev = read_roster_data(previous) if previous else None
@@ -141,6 +148,10 @@ def check(
 
     cfg = load_config(config)
     people = read_agents(agents, cfg)
+    if leave is not None:
+        from wfm.readers.leave import read_leave
+
+        people = read_leave(leave, people)
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
     prev = read_roster_data(previous) if previous else None
     book = read_roster_workbook(roster_file, people, cfg)
