@@ -144,8 +144,10 @@ class SolverConfig:
 @dataclass(frozen=True)
 class CostsConfig:
     hourly_wage: float = 30.0
-    overtime_multiplier: float = 1.5
+    overtime_multiplier: float = 1.5  # overtime on working days (Labour Law art. 44: 150%)
     currency: str = "CNY"
+    rest_day_multiplier: float = 2.0  # work on a rest day beyond the contract (200%)
+    holiday_multiplier: float = 3.0  # work on a statutory holiday (300%)
 
 
 LEAVE_TYPES = ("annual", "sick", "personal", "marriage", "maternity", "compensatory")
@@ -641,11 +643,14 @@ def _solver(r: _Reader, raw: dict) -> SolverConfig:
 
 def _costs(r: _Reader, raw: dict) -> CostsConfig:
     w = "costs"
-    raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency"})
+    raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency", "rest_day_multiplier",
+                             "holiday_multiplier"})
     return CostsConfig(
         hourly_wage=r.get(raw, w, "hourly_wage", "float", 30.0, lo=0.0, hi=1e6),
         overtime_multiplier=r.get(raw, w, "overtime_multiplier", "float", 1.5, lo=1.0, hi=5.0),
         currency=r.get(raw, w, "currency", "str", "CNY"),
+        rest_day_multiplier=r.get(raw, w, "rest_day_multiplier", "float", 2.0, lo=1.0, hi=5.0),
+        holiday_multiplier=r.get(raw, w, "holiday_multiplier", "float", 3.0, lo=1.0, hi=5.0),
     )
 
 

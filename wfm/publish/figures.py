@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Config
+from wfm.pay import cost as pay_cost
 from wfm.publish.codes import LEAVE, OFF, shift_codes
 from wfm.readers.agents import Agent
 
@@ -52,17 +53,31 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
     overtime = float(hours.filter(like="overtime_w").sum().sum())
-    wage = config.costs.hourly_wage
+    bands = roster_pay(codes, credit, agents, config, start, days)
     totals = {
         "agents": int((hours["total"] > 0).sum()),
         "paid_hours": paid,
         "contract_hours": float(hours["contract"].sum() * weeks),
         "overtime_hours": overtime,
         "fte": paid / (config.rules.hours_per_week * weeks),
-        "cost": (paid - overtime) * wage + overtime * wage * config.costs.overtime_multiplier,
+        "cost": pay_cost(bands, config.costs),
+        "pay_bands": bands.groupby("band")["hours"].sum().to_dict() if len(bands) else {},
     }
     return RosterFigures(day_list, codes, grid, hours, coverage, per_queue, totals, _fairness(codes, agents),
                          _preferences(codes, agents), _requests(grid, agents))
+
+
+def roster_pay(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float], agents: list[Agent], config: Config,
+               start: dt.date, days: int) -> pd.DataFrame:
+    """Paid hours per agent and pay band (`wfm.pay`): the shifts' paid hours and paid leave, the centre's calendar."""
+    from wfm.pay import pay_hours, statutory_days
+
+    cal = config.calendar
+    statutory, rest = statutory_days(start, days, config.centre.country, cal.extra_holidays, cal.extra_workdays)
+    worked = pd.concat([codes[["agent_id", "date", "paid_h"]].rename(columns={"paid_h": "hours"}),
+                        pd.DataFrame([(a, d, h) for (a, d), h in credit.items()],
+                                     columns=["agent_id", "date", "hours"])], ignore_index=True)
+    return pay_hours(worked, {a.agent_id: a.contract_hours_week for a in agents}, start, days, statutory, rest)
 
 
 def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],

@@ -61,6 +61,11 @@ TEXT: dict[str, tuple[str, str]] = {
                       "（仿真：按技能与队列优先级路由，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；与 wfm simulate "
                       "结果一致。排班人次按在线且具备该技能的坐席计，多技能坐席在其每个技能队列中各计一次）"),
     "sl_hw": ("± (95%)", "±（95%）"),
+    "pay_bands": ("Paid hours by pay band", "分档计薪工时"),
+    "pay_bands_value": ("{normal:g} h normal, {overtime_workday:g} h overtime (150%), {overtime_rest_day:g} h on rest "
+                        "days (200%), {statutory_holiday:g} h on statutory holidays (300%)",
+                        "正常 {normal:g} 小时，工作日加班 {overtime_workday:g} 小时（150%），休息日加班 "
+                        "{overtime_rest_day:g} 小时（200%），法定节假日 {statutory_holiday:g} 小时（300%）"),
     "abandon_rate": ("Abandon rate", "放弃率"),
     "required_intervals": ("Required agent-intervals", "需求人次"),
     "scheduled_intervals": ("Scheduled agent-intervals", "排班人次"),

@@ -295,6 +295,10 @@ def _summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.da
         (text("overtime_hours", lang), round(t["overtime_hours"], 1)),
         (text("fte", lang), round(t["fte"], 1)),
         (f"{text('cost', lang)} ({cur})", round(t["cost"], 0)),
+        (text("pay_bands", lang), text("pay_bands_value", lang, **{k: round(t.get("pay_bands", {}).get(k, 0.0), 1)
+                                                                  for k in ("normal", "overtime_workday",
+                                                                            "overtime_rest_day",
+                                                                            "statutory_holiday")})),
         (text("preferences", lang), f"{f.preferences[0]} / {f.preferences[1]}"),
         (text("requests", lang), f"{f.requests[0]} / {f.requests[1]}"),
     ]

@@ -168,7 +168,9 @@ seed = 0                     # fixed seed: the same inputs give the same roster
 
 [costs]
 hourly_wage = 32.0           # paid cost per agent hour
-overtime_multiplier = 1.5    # overtime hours cost this multiple
+overtime_multiplier = 1.5    # overtime hours on working days cost this multiple (Labour Law art. 44: 150%)
+rest_day_multiplier = 2.0    # hours beyond the contract worked on a rest day (200%)
+holiday_multiplier = 3.0     # hours worked on a statutory holiday (300%)
 currency = "CNY"             # shown with costs
 
 [leave]

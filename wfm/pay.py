@@ -1,0 +1,75 @@
+"""Pay of a roster by the bands of China's Labour Law art. 44: normal hours at the wage, overtime on working days at
+150%, overtime on rest days at 200%, any work on a statutory holiday at 300%.
+
+- Statutory holidays (法定节假日) are the named days of the country calendar (`holidays`), not the days off moved
+  around them ("Day off (substituted ...)", "(observed)"): those are rest days. A statutory day is paid leave, so
+  a week with one owes a fifth of the weekly contract less, and every hour worked on it is paid at 300%.
+- The rest of the week's paid hours up to the contract (less those holidays) are normal; the hours above it are
+  overtime, taken from the week's last working days first: at 200% on calendar rest days (weekends that are not
+  make-up working days, and the substituted days off), at 150% otherwise.
+- Weeks are blocks of 7 days from the roster's first day, as the roster's own weekly rules count them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from wfm.calendar import day_calendar
+
+BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
+NOT_STATUTORY = ("day off", "observed", "substituted")
+
+
+def statutory_days(start: dt.date, days: int, country: str, extra_holidays: Iterable[dt.date] = (),
+                   extra_workdays: Iterable[dt.date] = ()) -> tuple[set[dt.date], set[dt.date]]:
+    """(statutory holidays, calendar rest days) of the period."""
+    cal = day_calendar(start, start + dt.timedelta(days=days - 1), country, extra_holidays=extra_holidays,
+                       extra_workdays=extra_workdays)
+    statutory = {d for d, name, hol in zip(cal["date"], cal["holiday_name"], cal["is_holiday"])
+                 if hol and not any(w in str(name).lower() for w in NOT_STATUTORY)}
+    rest = {d for d, work in zip(cal["date"], cal["is_workday"]) if not work}
+    return statutory, rest
+
+
+def pay_hours(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], start: dt.date, days: int,
+              statutory: set[dt.date], rest: set[dt.date]) -> pd.DataFrame:
+    """Paid hours per agent and band. `worked`: `agent_id, date, hours` (paid hours of each shift, by its roster
+    day). Returns `agent_id, band, hours` for the bands in `BANDS` with hours > 0."""
+    rows = []
+    by_agent = {aid: g for aid, g in worked.groupby("agent_id", sort=True)}
+    for aid, g in by_agent.items():
+        per_day = g.groupby("date")["hours"].sum()
+        contract = float(contract_hours_week.get(aid, 40.0))
+        for w in range(0, days, 7):
+            dates = [start + dt.timedelta(days=i) for i in range(w, min(days, w + 7))]
+            owed = contract * len(dates) / 7 - contract / 5 * sum(d in statutory for d in dates)
+            owed = max(0.0, owed)
+            hol = sum(float(per_day.get(d, 0.0)) for d in dates if d in statutory)
+            rows.append((aid, "statutory_holiday", hol))
+            other = [(d, float(per_day.get(d, 0.0))) for d in dates if d not in statutory]
+            extra = max(0.0, sum(h for _, h in other) - owed)
+            rows.append((aid, "normal", sum(h for _, h in other) - extra))
+            for d, h in reversed(other):  # overtime from the week's last days first
+                take = min(h, extra)
+                if take <= 0:
+                    continue
+                rows.append((aid, "overtime_rest_day" if d in rest else "overtime_workday", take))
+                extra -= take
+    out = pd.DataFrame(rows, columns=["agent_id", "band", "hours"])
+    out = out.groupby(["agent_id", "band"], as_index=False, sort=True)["hours"].sum()
+    return out[out["hours"] > 1e-9].reset_index(drop=True)
+
+
+def rates(costs) -> dict[str, float]:
+    """Multiples of the wage per band from the config's `[costs]` (150%, 200%, 300% by default, as the law says)."""
+    return {"normal": 1.0, "overtime_workday": costs.overtime_multiplier,
+            "overtime_rest_day": costs.rest_day_multiplier, "statutory_holiday": costs.holiday_multiplier}
+
+
+def cost(bands: pd.DataFrame, costs) -> float:
+    """Cost of the paid hours by band: hours x wage x the band's multiple (`rates`)."""
+    r = rates(costs)
+    return float(sum(h * r[b] * costs.hourly_wage for b, h in zip(bands["band"], bands["hours"])))
