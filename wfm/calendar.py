@@ -112,3 +112,20 @@ def _mark_holiday_periods(rows: list[list]) -> None:
             for r in run:
                 r[6] = True
         run = []
+
+
+def closed_days(centre, calendar, start: dt.date, days: int) -> tuple[set[dt.date], set[dt.date]]:
+    """(days the centre is closed, those of them that are holidays on a weekday it is normally open) over `days`
+    days from `start`, from `[centre] closed_weekdays` and `closed_on_holidays` (a make-up working day is open)."""
+    if not centre.closed_weekdays and not centre.closed_on_holidays:
+        return set(), set()
+    cal = day_calendar(start, start + dt.timedelta(days=days - 1), centre.country,
+                       extra_holidays=calendar.extra_holidays, extra_workdays=calendar.extra_workdays)
+    closed, holidays = set(), set()
+    for d, hol, makeup in zip(cal["date"], cal["is_holiday"], cal["is_makeup_workday"]):
+        weekly = d.weekday() in centre.closed_weekdays and not makeup
+        if weekly or (centre.closed_on_holidays and hol):
+            closed.add(d)
+            if not weekly and centre.closed_on_holidays and hol:
+                holidays.add(d)
+    return closed, holidays

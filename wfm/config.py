@@ -34,6 +34,8 @@ class CentreConfig:
     country: str
     language: str
     queue_assignment: str = "routing"  # routing: the ACD routes by skill; by_hand: team leaders assign queues
+    closed_weekdays: tuple[int, ...] = ()  # 0 = Monday; a make-up working day on one of them is open
+    closed_on_holidays: bool = False  # closed on the calendar's holidays (and the days off moved around them)
 
     @property
     def interval_s(self) -> int:
@@ -395,7 +397,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
 def _centre(r: _Reader, raw: dict) -> CentreConfig:
     w = "centre"
     raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language",
-                            "queue_assignment"})
+                            "queue_assignment", "closed_weekdays", "closed_on_holidays"})
     interval = r.get(raw, w, "interval_minutes", "int", 15, required=True)
     if interval not in (5, 10, 15, 20, 30, 60):
         r.error(f"{w}.interval_minutes", f"must be one of 5, 10, 15, 20, 30, 60, not {interval}")
@@ -428,7 +430,34 @@ def _centre(r: _Reader, raw: dict) -> CentreConfig:
         country=country.upper(),
         language=r.get(raw, w, "language", "str", "en", choices=LANGUAGES),
         queue_assignment=r.get(raw, w, "queue_assignment", "str", "routing", choices=QUEUE_ASSIGNMENTS),
+        closed_weekdays=_weekdays(r, raw, w, "closed_weekdays"),
+        closed_on_holidays=r.get(raw, w, "closed_on_holidays", "bool", False),
     )
+
+
+WEEKDAY_NAMES = {name: i for i, names in enumerate(
+    (("mon", "monday", "周一", "星期一"), ("tue", "tuesday", "周二", "星期二"), ("wed", "wednesday", "周三", "星期三"),
+     ("thu", "thursday", "周四", "星期四"), ("fri", "friday", "周五", "星期五"), ("sat", "saturday", "周六", "星期六"),
+     ("sun", "sunday", "周日", "星期日", "周天", "星期天"))) for name in names}
+
+
+def _weekdays(r: _Reader, raw: dict, where: str, key: str) -> tuple[int, ...]:
+    """A list of weekday names (`["Sat", "Sun"]`, `["周六", "周日"]`) as weekday numbers (0 = Monday)."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        r.error(f"{where}.{key}", 'must be a list of weekday names, e.g. ["Sat", "Sun"]')
+        return ()
+    out = []
+    for v in value:
+        day = WEEKDAY_NAMES.get(v.strip().lower())
+        if day is None:
+            r.error(f"{where}.{key}", f"{v!r} is not a weekday name (Mon ... Sun, or 周一 ... 周日)")
+            return ()
+        out.append(day)
+    if len(set(out)) == 7:
+        r.error(f"{where}.{key}", "the centre cannot be closed on every day of the week")
+        return ()
+    return tuple(sorted(set(out)))
 
 
 def _calendar(r: _Reader, raw: dict) -> CalendarConfig:

@@ -148,10 +148,6 @@ def check(
 
     cfg = load_config(config)
     people = read_agents(agents, cfg)
-    if leave is not None:
-        from wfm.readers.leave import read_leave
-
-        people = read_leave(leave, people)
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
     prev = read_roster_data(previous) if previous else None
     book = read_roster_workbook(roster_file, people, cfg)

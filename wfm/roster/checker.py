@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from wfm.calendar import closed_days
 from wfm.config import Config
 from wfm.readers.agents import Agent
 
@@ -295,6 +296,10 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
         for d, kind in a.leave:
             if start <= d < end:  # paid or not, the day is not owed
                 out[aid, d] = (f"{kind} leave", day)
+    _, shut_holidays = closed_days(config.centre, config.calendar, start, days)
+    for d in shut_holidays:  # a holiday the centre closes for is paid leave for everyone
+        for aid, a in agents.items():
+            out.setdefault((aid, d), ("holiday (centre closed)", a.contract_hours_week * 60 / 5))
     for (aid, d), code in (codes or {}).items():
         word = str(code or "").strip().upper()
         if word in ("LEAVE", "TRN") and aid in agents and (aid, d) not in out and start <= d < end:
@@ -303,11 +308,17 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
     return out
 
 
+def check_closed(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
+    shut, _ = closed_days(config.centre, config.calendar, start, days)
+    return [Violation("closed", s.agent_id, s.date, "a shift on a day the centre is closed") for s in shifts
+            if s.date in shut]
+
+
 def check_leave(shifts, absent: dict) -> list[Violation]:
     out = []
     for s in shifts:
         hit = absent.get((s.agent_id, s.date))
-        if hit is not None:
+        if hit is not None and "centre closed" not in hit[0]:  # closed days: `check_closed`
             out.append(Violation("leave", s.agent_id, s.date, f"works on a day of approved {hit[0]}"))
     return out
 
@@ -535,8 +546,9 @@ def check_supervisor(shifts, agents, config: Config, start, days) -> list[Violat
                 on.add(x)
                 x += step
     out = []
+    shut, _ = closed_days(c, config.calendar, start, days)
     missing = sorted(x for x in coverable if c.open_minute <= x.hour * 60 + x.minute < c.close_minute
-                     and x not in on)
+                     and x not in on and x.date() not in shut)
     # report each uncovered stretch once
     run_start = prev = None
     for x in missing + [None]:
@@ -627,6 +639,7 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_breaks(shifts, config)
     violations += check_shift_length(shifts, config)
     absent = absences(by_id, config, start, days, codes)
+    violations += check_closed(shifts, config, start, days)
     violations += check_leave(shifts, absent)
     violations += check_hours(shifts, by_id, config, start, days, absent)
     violations += check_consecutive(shifts, by_id, config, start, days, prev_shifts)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import closed_days
 from wfm.config import Config, ShiftTemplate
 from wfm.errors import InputError, Problem
 from wfm.readers.agents import Agent
@@ -75,6 +76,7 @@ class Instance:
     # skill routing (`pooled`) an on-phone agent counts fully in every row holding one of its skills; by hand
     # (not pooled) the rows are the single queues and an agent covers one queue at a time.
     on_leave: np.ndarray | None = None  # (agents, days) bool: approved leave, no shift
+    closed: np.ndarray | None = None  # (days,) bool: the centre is closed (no shift, no supervisor, no requirement)
     credit: np.ndarray | None = None  # (agents, days) contract minutes a day of leave is excused (a fifth of a week)
     rows: list[tuple[int, ...]] = field(default_factory=list)
     row_req: np.ndarray | None = None
@@ -180,15 +182,21 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
     c = config.centre
     on_leave = np.zeros((len(agents), days), dtype=bool)
     credit = np.zeros((len(agents), days), dtype=np.int64)
+    shut, shut_holidays = closed_days(c, config.calendar, start, days)
+    closed = np.array([start + dt.timedelta(days=d) in shut for d in range(days)], dtype=bool)
     for ai, a in enumerate(agents):
         for d in range(days):
-            kind = a.leave_on(start + dt.timedelta(days=d))
+            date = start + dt.timedelta(days=d)
+            kind = a.leave_on(date)
             if kind is not None:
                 on_leave[ai, d] = True
                 credit[ai, d] = a.paid_day_minutes  # paid or not, a day of leave is not owed
+            elif date in shut_holidays:
+                credit[ai, d] = a.paid_day_minutes  # a holiday the centre closes for is not owed either
     for ai, a in enumerate(agents):
         rows = []
         off = set(a.days_off_requested) | {start + dt.timedelta(days=int(d)) for d in np.flatnonzero(on_leave[ai])}
+        off |= shut
         for d in range(days):
             date = start + dt.timedelta(days=d)
             opts = []
@@ -203,8 +211,9 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     opts.append(k)
             rows.append(opts)
         allowed.append(rows)
+    req[:, np.repeat(closed, per_day)] = 0  # nothing is required on a closed day
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
-                    on_leave=on_leave, credit=credit)
+                    on_leave=on_leave, credit=credit, closed=closed)
     add_rows(inst, requirements)
     return inst
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from wfm.roster.problem import Instance, ShiftOption
 
 # plain-words descriptions used in explanations
@@ -214,6 +216,8 @@ class SupervisorOnDuty(Rule):
         if not sup:
             return
         need = coverable_mask(inst) & open_mask(inst)
+        if inst.closed is not None:
+            need &= ~np.repeat(inst.closed, inst.per_day)
         cover: dict[int, list] = {t: [] for t in range(inst.horizon) if need[t]}
         for ai in sup:
             for d in range(inst.days):

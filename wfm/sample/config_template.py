@@ -54,6 +54,8 @@ language = "en"              # language of the roster workbook: "en" or "zh"
 # queue priority first), so multi-skilled agents are shared and staffed as pools; "by_hand" = team leaders assign
 # each agent one queue at a time, so each queue is staffed alone
 queue_assignment = "routing"  # "routing" (default) or "by_hand", as explained above
+closed_weekdays = []         # weekdays the centre is closed, e.g. ["Sat", "Sun"] (a make-up working day is open)
+closed_on_holidays = false   # closed on public holidays and the days off moved around them (a paid day, not owed)
 
 [calendar]
 extra_holidays = []          # dates treated as holidays in addition to the country's, e.g. ["2026-12-31"]

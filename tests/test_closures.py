@@ -1,0 +1,72 @@
+"""Closures: a centre closed at weekends and on public holidays gets no shift, no supervisor and no requirement
+on those days; a holiday it closes for is not owed (no make-up work); the checker flags a shift on a closed day."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+
+import pytest
+
+from wfm.calendar import closed_days
+from wfm.config import parse_config
+from wfm.roster import build_roster
+from wfm.roster.checker import check
+from test_roster import CONFIG, START, make_agents, make_config, make_requirements
+
+
+def _closed_config(**centre):
+    cfg = make_config()
+    return dataclasses.replace(cfg, centre=dataclasses.replace(cfg.centre, **centre))
+
+
+def test_closed_weekdays_are_read_by_name():
+    text = CONFIG.format(iv=30).replace("[centre]", '[centre]\nclosed_weekdays = ["Sat", "周日"]\n'
+                                                    "closed_on_holidays = true", 1)
+    cfg = parse_config(tomllib.loads(text))
+    assert cfg.centre.closed_weekdays == (5, 6) and cfg.centre.closed_on_holidays
+    with pytest.raises(Exception) as exc:
+        parse_config(tomllib.loads(CONFIG.format(iv=30).replace("[centre]", '[centre]\nclosed_weekdays = ["Sab"]', 1)))
+    assert "closed_weekdays" in str(exc.value)
+
+
+def test_national_day_week_closed_days_and_make_up_saturday():
+    cfg = _closed_config(closed_weekdays=(5, 6), closed_on_holidays=True, country="CN")
+    shut, holidays = closed_days(cfg.centre, cfg.calendar, dt.date(2026, 9, 28), 14)
+    # 2026: Oct 1-3 National Day, Oct 5 observed, Oct 6-7 moved days off; Oct 10 (Sat) is a make-up working day
+    assert {dt.date(2026, 10, d) for d in (1, 2, 5, 6, 7)} == holidays
+    assert dt.date(2026, 10, 3) in shut and dt.date(2026, 10, 4) in shut
+    assert dt.date(2026, 10, 10) not in shut and dt.date(2026, 10, 11) in shut
+
+
+@pytest.fixture(scope="module")
+def weekday_roster():
+    # a bank's office hours: 07:00-23:00 on weekdays (no night shift), closed at weekends
+    cfg = _closed_config(closed_weekdays=(5, 6), open_minute=7 * 60, close_minute=23 * 60)
+    agents = [dataclasses.replace(a, days_off_requested=(), available_from=None, available_to=None)
+              for a in make_agents()]
+    result = build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=4)
+    return cfg, agents, result
+
+
+def test_no_shift_and_no_supervisor_on_closed_weekend(weekday_roster):
+    cfg, agents, result = weekday_roster
+    assert result.report.ok, [str(v) for v in result.report.violations]
+    days = {dt.date.fromisoformat(str(d)[:10]) for d in result.data["date"]}
+    assert all(d.weekday() < 5 for d in days)
+
+
+def test_checker_flags_a_shift_on_a_closed_day(weekday_roster):
+    cfg, agents, result = weekday_roster
+    data = result.data.copy()
+    one = data[data["date"].astype(str) == START.isoformat()]
+    aid = one["agent_id"].iloc[0]
+    moved = one[one["agent_id"] == aid].copy()
+    sat = START + dt.timedelta(days=5)
+    moved["date"] = sat.isoformat()
+    moved["interval_start"] = moved["interval_start"].map(lambda t: str(t).replace(START.isoformat(), sat.isoformat()))
+    import pandas as pd
+
+    report = check(pd.concat([data, moved], ignore_index=True), agents, cfg, start=START, days=7)
+    assert any(v.rule == "closed" and v.agent_id == aid for v in report.violations)
