@@ -70,3 +70,21 @@ def test_checker_flags_a_shift_on_a_closed_day(weekday_roster):
 
     report = check(pd.concat([data, moved], ignore_index=True), agents, cfg, start=START, days=7)
     assert any(v.rule == "closed" and v.agent_id == aid for v in report.violations)
+
+
+def test_requested_weekday_off_in_a_weekday_centre_is_given_as_unpaid_leave():
+    cfg = _closed_config(closed_weekdays=(5, 6), open_minute=7 * 60, close_minute=23 * 60)
+    agents = [dataclasses.replace(a, days_off_requested=(), available_from=None, available_to=None)
+              for a in make_agents()]
+    i = next(k for k, a in enumerate(agents) if not a.is_supervisor and a.contract_hours_week == 40)
+    wednesday = START + dt.timedelta(days=2)
+    agents[i] = dataclasses.replace(agents[i], days_off_requested=(wednesday,))
+    result = build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=4)
+    assert result.report.ok, [str(v) for v in result.report.violations]
+    mine = result.data[result.data["agent_id"] == agents[i].agent_id]
+    worked = {dt.date.fromisoformat(str(d)[:10]) for d in mine["date"]}
+    assert wednesday not in worked and all(d.weekday() < 5 for d in worked)  # honoured, and no weekend work
+    assert len(worked) == 4  # the contract is not made up on another day
+    assert any(agents[i].agent_id in n and "personal leave" in n for n in result.notes)
+    row = result.codes[result.codes["agent_id"] == agents[i].agent_id].iloc[0]
+    assert row[wednesday.isoformat()] == "LEAVE"

@@ -112,7 +112,7 @@ def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, s
         console.print("Roster: no roster meets the hard rules:\n" + "\n".join(exc.lines), markup=False)
         result.exit_code = 1
         return
-    result.paths["roster"] = write_roster(path, roster.data, agents, config, start=start, days=days,
+    result.paths["roster"] = write_roster(path, roster.data, roster.agents, config, start=start, days=days,
                                           requirements=requirements, report=roster.report, force=True)
     report = check_workbook(path, agents, config, requirements=requirements)
     t = report.totals

@@ -70,7 +70,10 @@ def roster(
             err_console.print(str(v), markup=False, highlight=False, style="red")
         err_console.print(f"{len(rep.violations)} hard-rule violation(s): the roster was not written.", style="red")
         raise typer.Exit(1)
-    write_roster(path, result.data, people, cfg, start=first, days=days, requirements=req, report=rep, force=force)
+    for note in result.notes:
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    write_roster(path, result.data, result.agents, cfg, start=first, days=days, requirements=req, report=rep,
+                 force=force)
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
 

@@ -20,6 +20,7 @@ from wfm.errors import WfmError
 from wfm.readers.agents import Agent
 from wfm.roster.checker import CheckReport, check
 from wfm.roster.problem import Instance, PrevShift, build_instance
+from wfm.roster.requests import requests_as_leave
 
 
 class RosterInfeasible(WfmError):
@@ -39,6 +40,8 @@ class RosterResult:
     assignment: dict[tuple[str, dt.date], str]
     report: CheckReport
     stats: dict = field(default_factory=dict)
+    agents: list[Agent] = field(default_factory=list)  # as rostered (requests the contract cannot absorb as leave)
+    notes: list[str] = field(default_factory=list)
 
 
 def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int, *,
@@ -60,6 +63,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     t0 = time.perf_counter()
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     prev = previous_shifts(previous, config) if previous is not None else None
+    agents, notes = requests_as_leave(agents, config, start, days, _longest_paid(config))
     inst = build_instance(requirements, agents, config, start, days, previous=prev)
     seed = config.solver.seed if seed is None else seed
     verify = inst.pooled and len(inst.rows) >= 1 and requirements is not None \
@@ -105,7 +109,15 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
         if report.totals["required"] else 0.0
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
-    return RosterResult(data, codes, assignment, report, stats)
+    return RosterResult(data, codes, assignment, report, stats, agents, notes)
+
+
+def _longest_paid(config: Config) -> int:
+    from wfm.roster.problem import paid_minutes
+
+    cap = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
+    paid = [paid_minutes(config, t.length_minutes) for t in config.shifts]
+    return int(max([p for p in paid if p <= cap + 1e-9], default=0))
 
 
 CORRECTION_SHARE = 0.3  # of the search budget kept for a second search when the simulation finds a queue short
