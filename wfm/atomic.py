@@ -15,6 +15,11 @@ How a file (or a group of files that belong together, e.g. the forecast's CSV + 
    taken back. With `--force`, `os.replace` (atomic per file).
 4. The journal is removed.
 
+A group may also remove a file (an item whose writer is None: an output this run does not write, e.g. the
+forecast's XLSX under `--no-xlsx`, which would otherwise stay beside the new CSV and disagree with it). With
+`--force` it is removed in its place in the group's order (and by the roll-forward below); without `--force`
+it must not exist, like any other output.
+
 A process killed during step 3 leaves the journal: the next wfm write into (or check of) that folder finishes
 the moves (roll forward), so a pair never stays mismatched. Temporaries and journals whose writer is gone (same
 host and the process is dead, or older than `STALE_AFTER_S`) are removed then too.
@@ -22,6 +27,7 @@ host and the process is dead, or older than `STALE_AFTER_S`) are removed then to
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -112,11 +118,15 @@ def _recover_journal(journal: Path) -> None:
     """Finish the moves of a group whose writer was killed while placing it (roll forward)."""
     try:
         spec = json.loads(journal.read_text(encoding="utf-8"))
-        moves = [(journal.parent / t, journal.parent / f) for t, f in spec["moves"]]
+        moves = [(journal.parent / (t or ""), journal.parent / f) for t, f in spec["moves"]]
         exclusive = bool(spec.get("exclusive"))
     except (OSError, ValueError, KeyError, TypeError):
         moves, exclusive = [], False
     for tmp, final in moves:
+        if tmp == journal.parent:  # a removal (no temporary): only ever journalled with --force
+            if not exclusive:
+                _remove(final)
+            continue
         if not os.path.lexists(tmp):
             continue
         try:
@@ -258,10 +268,12 @@ def _place_exclusive(tmp: Path, final: Path) -> bool:
     return False
 
 
-def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *, force: bool = False) -> list[Path]:
+def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | None]], *,
+                force: bool = False) -> list[Path]:
     """Write several files that belong together (all in one folder): every `writer(tmp)` first, then all are put
     in place in the given order (see the module docstring). Either all new files are in place or, on an error
-    before placing, none is and the previous ones are untouched."""
+    before placing, none is and the previous ones are untouched. A writer None removes that file as part of the
+    group (with `force`; without it the file must not exist)."""
     targets = [Path(p) for p, _ in items]
     if not targets:
         return []
@@ -283,7 +295,7 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
         if not force and os.path.lexists(t):
             raise OutputExistsError(t)
 
-    temps: list[Path] = []
+    temps: list[Path | None] = []  # None: a file the group removes
     journal: Path | None = None
     placed: list[tuple[Path, Path, bool]] = []  # (tmp, final, tmp still there) of exclusive placements
     replaced = 0  # files put in place with --force
@@ -292,6 +304,9 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
     try:
         for (_, writer), t in zip(items, targets):
             current = t
+            if writer is None:
+                temps.append(None)
+                continue
             try:
                 tmp = _make_temp(t)
             except OSError as exc:
@@ -304,7 +319,8 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
                 raise _error("write", t, exc) from None
         if len(targets) > 1:
             journal = folder / f".{targets[0].name}{GROUP_TAG}{_owner_tag()}.json"
-            spec = {"exclusive": not force, "moves": [[tmp.name, t.name] for tmp, t in zip(temps, targets)]}
+            spec = {"exclusive": not force,
+                    "moves": [[tmp.name if tmp else None, t.name] for tmp, t in zip(temps, targets)]}
             jtmp = temp_path(journal)
             try:
                 with open(jtmp, "w", encoding="utf-8") as fh:
@@ -319,7 +335,13 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
                 raise _error("write", targets[0], exc) from None
         for tmp, t in zip(temps, targets):
             current = t
-            if force:
+            if tmp is None:
+                if force:
+                    _unlink_if_there(t)
+                    replaced += 1
+                elif os.path.lexists(t):
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(t))
+            elif force:
                 replaced += 1  # counted before: an interrupt may land just after the rename
                 os.replace(tmp, t)
             else:
@@ -341,7 +363,7 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
         placed.clear()
         if isinstance(exc, FileExistsError) and not force:
             raise OutputExistsError(current) from None
-        if journal is not None and any(not os.path.lexists(tmp) for tmp in temps[:replaced]):
+        if journal is not None and any(_consumed(tmp) for tmp in temps[:replaced]):
             # Some files are replaced, some not: keep the journal and the temporaries so that the next run
             # in this folder finishes the group rather than leaving it mismatched.
             done = True
@@ -349,14 +371,27 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object]]], *,
                               f"and put in place by the next wfm run writing to {folder}") from None
         raise _error("write", current, exc) from None
     finally:
-        if not done and journal is not None and (placed or any(not os.path.lexists(tmp) for tmp in temps[:replaced])):
+        if not done and journal is not None and (placed or any(_consumed(tmp) for tmp in temps[:replaced])):
             pass  # interrupted while placing (Ctrl-C): the journal lets the next run finish the group
         elif not done:
             for tmp in temps:
-                _remove(tmp)
+                if tmp is not None:
+                    _remove(tmp)
             if journal is not None:
                 _remove(journal)
     return targets
+
+
+def _consumed(tmp: Path | None) -> bool:
+    """Whether a group's step was carried out: its temporary renamed into place, or its removal done."""
+    return tmp is None or not os.path.lexists(tmp)
+
+
+def _unlink_if_there(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def write_atomic(path: str | Path, writer: Callable[[Path], object], *, force: bool = True) -> Path:

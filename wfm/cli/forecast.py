@@ -9,9 +9,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wfm.atomic import csv_writer, write_csv, write_group
+from wfm.atomic import OutputError, csv_writer, write_csv, write_group
 from wfm.cli.app import app, console, err_console, output_path, parse_date
-from wfm.errors import InputError, Problem
+from wfm.errors import InputError, OutputExistsError, Problem
 
 MAX_GAP_DAYS = 3 * 366  # a forecast more than three years after its history is a typo, not a plan
 
@@ -74,7 +74,9 @@ def forecast(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output CSV (default forecasts/forecast_<start>_<days>d.csv)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local cores)."),
-    xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="Also write an Excel version with a chart per queue."),
+    xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx",
+                              help="Also write an Excel version with a chart per queue (--no-xlsx: none; with "
+                                   "--force an earlier one of the same name is removed)."),
     accuracy_folds: int = typer.Option(4, "--accuracy-folds", min=0, max=12,
                                        help="Backtest origins behind the model choice and the accuracy report "
                                             "(0: calendar model for every queue, no report)."),
@@ -91,8 +93,15 @@ def forecast(
     first = parse_date(start, "--start")
     path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
     xlsx_path = path.with_suffix(".xlsx")
-    if xlsx:
+    # checked also under --no-xlsx: an XLSX of an earlier run beside the new CSV would disagree with it, so it is
+    # refused without --force, and with it removed as the new CSV is placed (one group)
+    try:
         output_path(xlsx_path, xlsx_path, force)
+    except OutputExistsError:
+        if xlsx or xlsx_path == path:
+            raise
+        raise OutputError(f"{xlsx_path} exists: an earlier run's workbook, which would disagree with the new CSV; "
+                          f"pass --force to remove it (or write the CSV elsewhere with -o)") from None
     hist, cfg, opts = _inputs(history, config, country, special_days)
     frame = hist.frame
     last = frame["interval_start"].max().date()
@@ -133,11 +142,18 @@ def forecast(
     out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     # The CSV and the XLSX are one output: both are written to temporaries first, then put in place CSV first,
     # XLSX second; a failure before that leaves the previous pair, a kill in between is finished by the next run.
-    pair = [(path, csv_writer(out_frame))]
+    # Under --no-xlsx an earlier XLSX of the same name is removed first (--force), then the CSV is placed; a kill
+    # in between leaves the earlier CSV alone, and the next run finishes the group.
     if xlsx:
-        pair.append((xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy,
-                                                               accuracy_title=acc_title)))
-    written = write_group(pair, force=force)
+        pair = [(path, csv_writer(out_frame)),
+                (xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy,
+                                                          accuracy_title=acc_title))]
+    elif xlsx_path != path:
+        pair = [(xlsx_path, None), (path, csv_writer(out_frame))]
+    else:
+        pair = [(path, csv_writer(out_frame))]
+    stale = not xlsx and xlsx_path != path and xlsx_path.exists()
+    written = [p for p in write_group(pair, force=force) if xlsx or p != xlsx_path]
     holidays_of = "no" if opts["country"] == "NONE" else opts["country"]
     table = Table(title=f"Forecast {first} + {days} days ({holidays_of} holidays)")
     columns = ["queue", "calls", "calls/day", "peak/interval", "aht_s"]
@@ -163,6 +179,9 @@ def forecast(
                           markup=False, highlight=False)
     for p in written:
         console.print(f"wrote {p}")
+    if stale:
+        console.print(f"removed {xlsx_path}: an earlier run's workbook, which would disagree with the new CSV "
+                      "(--no-xlsx)", markup=False, highlight=False)
 
 
 def _describe_special(days: dict, history_end, path: Path) -> None:

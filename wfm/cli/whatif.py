@@ -178,7 +178,7 @@ def whatif(
     ramp-up and attrition), peak agents, expected service level with the available staff, and cost; and when
     to hire a class to close a gap. Scenarios run in parallel on local cores or a Dask cluster; one that fails
     is reported (exit 1) without losing the others."""
-    from wfm.atomic import write_atomic, write_csv
+    from wfm.atomic import csv_writer, write_atomic, write_group
     from wfm.config import load_config
     from wfm.readers import read_agents, read_forecast
     from wfm.scenarios import (Plan, capacity_summary, comparison, run_scenarios, validate_against)
@@ -236,7 +236,6 @@ def whatif(
 
     out_df = results.copy()
     out_df["week_start"] = out_df["week_start"].astype(str)
-    write_csv(out_df, path, force=True)
     written = [path]
     notes = [f"Forecast: {source}; {plan.days} days from {plan.start}; {len(plan.queues)} queues; {depth} depth.",
              f"FTE = {cfg.rules.hours_per_week:g} paid hours a week giving {plan.on_phone_hours_per_fte:g} "
@@ -253,10 +252,18 @@ def whatif(
              "workload, not scaled up to 7 days."]
     if staff is None and fte is None:
         notes.append("No --agents or --fte: the staff available is what the base plan requires.")
+    # Without --force no existing file is replaced, even one created while the scenarios ran (exclusive
+    # placement); the CSV and the XLSX are put in place together when they share a folder.
+    outputs = [(path, csv_writer(out_df))]
     if xlsx is not None:
-        write_atomic(xlsx, lambda p: write_whatif_xlsx(results, comp, failures, p, currency=cfg.costs.currency,
-                                                       notes=notes), force=True)
+        outputs.append((xlsx, lambda p: write_whatif_xlsx(results, comp, failures, p, currency=cfg.costs.currency,
+                                                          notes=notes)))
         written.append(xlsx)
+    if len({Path(p).parent for p, _ in outputs}) == 1:
+        write_group(outputs, force=force)
+    else:
+        for p, writer in outputs:
+            write_atomic(p, writer, force=force)
 
     if not comp.empty:
         console.print(_summary_table(comp, cfg.costs.currency, width=console.width))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
+from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from wfm.config import Config
@@ -17,6 +17,7 @@ from wfm.publish.codes import OFF, TRAINING_DAY, normalise_roster, parse_code, p
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
 from wfm.readers.roster import read_roster_data
+from wfm.readers.tables import XLSX_MAGIC, xlsx_rows, xlsx_sheet_names
 from wfm.safe_text import clean_text
 
 ROSTER_SHEET_NAMES = set(TEXT["sheet_roster"])
@@ -43,8 +44,6 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     agent's strongest skill); `OFF` removes the day. Raises `InputError` naming sheet, row and column.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("roster workbook not found", file=path)
     roster = normalise_roster(read_roster_data(path, queues=set(config.queues),
                                                interval_minutes=config.centre.interval_minutes))
     written_as = _written_ids(agents)
@@ -52,20 +51,16 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
         roster["agent_id"] = roster["agent_id"].map(lambda aid: written_as.get(aid, aid))
         roster = roster.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     problems = Problems()
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"not a readable Excel workbook: {exc}", file=path) from None
-    try:
-        sheet = next((wb[n] for n in wb.sheetnames if n in ROSTER_SHEET_NAMES), None)
-        if sheet is None:
-            return RosterWorkbook(roster, roster)
-        found = _read_grid(sheet, written_as)
-    finally:
-        wb.close()
+    if not _is_xlsx(path):
+        return RosterWorkbook(roster, roster)  # a CSV long table: no Roster sheet
+    title = next((n for n in xlsx_sheet_names(path, what="roster") if n in ROSTER_SHEET_NAMES), None)
+    if title is None:
+        return RosterWorkbook(roster, roster)
+    with closing(xlsx_rows(path, what="roster", sheet=title)) as rows:
+        found = _read_grid(rows, written_as)
     if found is None:
         return RosterWorkbook(roster, roster, notes=[
-            f"{path}: the {sheet.title} sheet has no row of ISO dates above an 'Agent ID' header (not a wfm "
+            f"{path}: the {title} sheet has no row of ISO dates above an 'Agent ID' header (not a wfm "
             "roster layout), so shift codes changed on it are not read; the Data sheet is used as it is"])
     grid, days = found
     known = {a.agent_id: a for a in agents}
@@ -90,33 +85,48 @@ def _written_ids(agents: list[Agent]) -> dict[str, str]:
     return {shown: next(iter(orig)) for shown, orig in written.items() if len(orig) == 1 and shown not in ids}
 
 
-def _read_grid(ws, written_as: dict[str, str] | None = None
+def _is_xlsx(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(XLSX_MAGIC)) == XLSX_MAGIC
+    except OSError as exc:
+        raise InputError(f"cannot read the roster file: {exc.strerror or exc}", file=path) from None
+
+
+def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, str] | None = None
                ) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]] | None:
-    """(agent_id, date) -> (code, cell reference) from the Roster sheet, and its days; None if not our layout."""
-    rows = list(ws.iter_rows(values_only=True))
-    header_at = next((i for i, r in enumerate(rows) if r and str(r[0]).strip() in AGENT_ID_HEADERS), None)
-    if header_at is None or header_at == 0:
+    """(agent_id, date) -> (code, cell reference) from the Roster sheet's non-empty rows (sheet row number,
+    values), and its days; None if not our layout."""
+    above: tuple[int, list[object]] | None = None
+    header_at = None
+    rows = iter(rows)
+    for number, r in rows:
+        if r and str(r[0]).strip() in AGENT_ID_HEADERS:
+            header_at = number
+            break
+        above = (number, r)
+    if header_at is None or above is None or above[0] != header_at - 1:
         return None
-    date_row = rows[header_at - 1]
     day_cols: dict[int, dt.date] = {}
-    for j, v in enumerate(date_row):
-        if v is None:
+    for j, v in enumerate(above[1]):
+        if v is None or v == "":
             continue
         try:
             day_cols[j] = v.date() if isinstance(v, dt.datetime) else dt.date.fromisoformat(str(v).strip())
         except ValueError:
             continue
     grid: dict[tuple[str, dt.date], tuple[str, str]] = {}
-    for i in range(header_at + 1, len(rows)):
-        r = rows[i]
-        if not r or r[0] is None or str(r[0]).strip() == "":
+    expected = header_at + 1
+    for number, r in rows:
+        if number != expected or not r or r[0] is None or str(r[0]).strip() == "":
             break  # the table ends at the first empty row; the legend follows
+        expected += 1
         aid = str(r[0]).removesuffix(".0").strip()
         aid = (written_as or {}).get(aid, aid)
         for j, d in day_cols.items():
             v = r[j] if j < len(r) else None
             code = "" if v is None else str(v).strip().upper()
-            grid[(aid, d)] = (code or OFF, f"{get_column_letter(j + 1)}{i + 1}")
+            grid[(aid, d)] = (code or OFF, f"{get_column_letter(j + 1)}{number}")
     return (grid, sorted(day_cols.values())) if day_cols else None
 
 

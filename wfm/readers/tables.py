@@ -17,7 +17,7 @@ import re
 import stat
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -200,37 +200,107 @@ def _xlsx_value(cell: dict) -> object:
 
 
 def _read_xlsx(path: Path, what: str) -> pd.DataFrame:
-    """The first worksheet, streamed row by row: index + 2 is the sheet row.
-
-    openpyxl's reader parts are used directly: its `load_workbook(read_only=True)` parses every sheet up to its
-    `<dimension>` tag, which is the whole sheet when the tag is missing. XML is parsed by defusedxml (openpyxl
-    uses it when installed)."""
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser
+    """The first worksheet as a frame of strings: index + 2 is the sheet row (`xlsx_rows`)."""
     from pandas.io.parsers import TextParser
 
-    max_rows, max_cols = limit("WFM_MAX_ROWS"), limit("WFM_MAX_COLUMNS")
-    max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
     header: list[object] = []
     body: list[list[object]] = []
     index: list[int] = []
     width = 0
-    reader = None
+    for row_number, row in xlsx_rows(path, what=what):
+        width = max(width, len(row))
+        if row_number == 1:
+            header = row
+        else:
+            body.append(row)
+            index.append(row_number - 2)
+    if not header and not body:
+        return pd.DataFrame()
+    for row in [header, *body]:
+        row.extend([""] * (width - len(row)))
     try:
-        with zipfile.ZipFile(path) as zf:
-            _check_zip(path, zf)
-        reader = ExcelReader(str(path), read_only=True, keep_vba=False, data_only=True, keep_links=False)
+        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False).read()
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"cannot read the workbook: {exc}", file=path) from None
+    frame.index = index
+    # drop blank rows but keep the index, so row numbers stay those of the sheet
+    return frame.dropna(how="all")
+
+
+def _open_xlsx(path: Path):
+    """openpyxl's reader of the workbook at `path`, its manifest, shared strings, workbook and styles read (the
+    caller closes `reader.archive`); the zip directory is checked against the limits first."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    with zipfile.ZipFile(path) as zf:
+        _check_zip(path, zf)
+    reader = ExcelReader(str(path), read_only=True, keep_vba=False, data_only=True, keep_links=False)
+    try:
         reader.read_manifest()
         reader.read_strings()
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader
+
+
+def _worksheets(reader) -> list[tuple[str, str]]:
+    """(name, part) of every worksheet of the workbook, in order (chartsheets left out)."""
+    return [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+
+
+def xlsx_sheet_names(path: str | Path, *, what: str) -> list[str]:
+    """The worksheet names of an xlsx workbook, after the checks of `check_input_file`; `InputError` naming the
+    file when it cannot be read."""
+    path = Path(path)
+    check_input_file(path, what=what)
+    reader = None
+    try:
+        reader = _open_xlsx(path)
+        return [name for name, _ in _worksheets(reader)]
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile workbook can fail anywhere inside openpyxl or the XML parser
+        raise InputError(f"cannot read the workbook: {_xml_reason(exc)}", file=path) from None
+    finally:
+        if reader is not None:
+            reader.archive.close()
+
+
+def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Iterator[tuple[int, list[object]]]:
+    """The non-empty rows of worksheet `sheet` (default the first) as (sheet row number, cell values from column
+    A), streamed row by row within the input limits, whatever dimension the sheet declares.
+
+    openpyxl's reader parts are used directly: its `load_workbook(read_only=True)` pads every row to the
+    sheet's `<dimension>` tag, which is the whole sheet when the tag is missing. XML is parsed by defusedxml
+    (openpyxl uses it when installed). Raises `InputError` naming the file (and row and column) for a file that
+    is not a regular file, over a limit or unreadable, and for a missing `sheet`."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    path = Path(path)
+    check_input_file(path, what=what)
+    max_rows, max_cols = limit("WFM_MAX_ROWS"), limit("WFM_MAX_COLUMNS")
+    max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
+    header: list[object] = []
+    reader = None
+    try:
+        reader = _open_xlsx(path)
         wb = reader.wb
-        target = next((rel.target for _sheet, rel in reader.parser.find_sheets()
-                       if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
-        if target is None:
-            raise InputError("the workbook has no worksheet", file=path)
+        sheets = _worksheets(reader)
+        if sheet is None:
+            target = sheets[0][1] if sheets else None
+            if target is None:
+                raise InputError("the workbook has no worksheet", file=path)
+        else:
+            target = next((part for name, part in sheets if name == sheet), None)
+            if target is None:
+                raise InputError(f"the workbook has no '{sheet}' sheet (sheets: "
+                                 f"{', '.join(name for name, _ in sheets)})", file=path)
         with reader.archive.open(target) as src:
             parser = WorkSheetParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
@@ -273,15 +343,12 @@ def _read_xlsx(path: Path, what: str) -> pd.DataFrame:
                         break
                     continue
                 blank_run = blank_from = 0
-                row = [""] * max(values)
+                row: list[object] = [""] * max(values)
                 for col, value in values.items():
                     row[col - 1] = value
-                width = max(width, len(row))
                 if row_number == 1:
                     header = row
-                elif row_number > 1:
-                    body.append(row)
-                    index.append(row_number - 2)
+                yield row_number, row
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile workbook can fail anywhere inside openpyxl or the XML parser
@@ -289,17 +356,6 @@ def _read_xlsx(path: Path, what: str) -> pd.DataFrame:
     finally:
         if reader is not None:
             reader.archive.close()
-    if not header and not body:
-        return pd.DataFrame()
-    for row in [header, *body]:
-        row.extend([""] * (width - len(row)))
-    try:
-        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False).read()
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"cannot read the workbook: {exc}", file=path) from None
-    frame.index = index
-    # drop blank rows but keep the index, so row numbers stay those of the sheet
-    return frame.dropna(how="all")
 
 
 _VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")
