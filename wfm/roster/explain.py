@@ -32,7 +32,7 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
                 why.append(f"availability {_clock(a.available_from)}-{_clock(a.available_to)} fits no shift template")
             if a.days_off_requested:
                 why.append(f"{len(a.days_off_requested)} requested day(s) off")
-            if inst.on_leave is not None and inst.on_leave[ai].any():
+            if getattr(inst, "on_leave", None) is not None and inst.on_leave[ai].any():
                 why.append(f"{int(inst.on_leave[ai].sum())} day(s) of leave, {int(inst.credit[ai].sum()) / 60:g} h "
                            "of it paid")
             lines.append(f"{a.agent_id} ({a.name}) can work no shift in the period ({'; '.join(why) or 'no template'})"

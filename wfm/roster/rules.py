@@ -41,11 +41,13 @@ def hours_bounds(inst: Instance, agent, ndays: int) -> tuple[int, int]:
 def leave_credit(inst: Instance, ai: int, days) -> int:
     """Contract minutes agent `ai`'s approved leave excuses over `days` (a fifth of a week per day, paid or not:
     paid leave is paid as worked time, unpaid leave is simply not owed)."""
-    return 0 if inst.credit is None else int(sum(int(inst.credit[ai, d]) for d in days if 0 <= d < inst.days))
+    credit = getattr(inst, "credit", None)  # model adapters (the Curtois benchmark) have no leave
+    return 0 if credit is None else int(sum(int(credit[ai, d]) for d in days if 0 <= d < inst.days))
 
 
 def leave_days(inst: Instance, ai: int, days) -> int:
-    return 0 if inst.on_leave is None else int(sum(bool(inst.on_leave[ai, d]) for d in days if 0 <= d < inst.days))
+    on_leave = getattr(inst, "on_leave", None)
+    return 0 if on_leave is None else int(sum(bool(on_leave[ai, d]) for d in days if 0 <= d < inst.days))
 
 
 def rest_needed_min(inst: Instance, first: ShiftOption, second_night: bool) -> float:
@@ -216,7 +218,7 @@ class SupervisorOnDuty(Rule):
         if not sup:
             return
         need = coverable_mask(inst) & open_mask(inst)
-        if inst.closed is not None:
+        if getattr(inst, "closed", None) is not None:
             need &= ~np.repeat(inst.closed, inst.per_day)
         cover: dict[int, list] = {t: [] for t in range(inst.horizon) if need[t]}
         for ai in sup:
