@@ -116,3 +116,19 @@ def test_leave_file_from_hr_is_read_and_bad_rows_are_named(tmp_path):
         read_leave(bad, agents)
     text = str(exc.value)
     assert "row 2" in text and "agent_id" in text and "row 3" in text and "row 4" in text and "type" in text
+
+
+def test_leave_of_the_first_agent_and_a_whole_week_of_leave():
+    """Each agent's sub-model sees its own leave (not the first agent's); seven days of leave excuse the week's
+    contract once (40 h), not 56 h."""
+    cfg = make_config()
+    agents = [dataclasses.replace(a, days_off_requested=()) for a in make_agents()]
+    agents[0] = dataclasses.replace(agents[0], leave=((START + dt.timedelta(days=2), "sick"),))
+    k = next(i for i, a in enumerate(agents) if not a.is_supervisor and a.contract_hours_week == 40)
+    agents[k] = dataclasses.replace(agents[k], leave=tuple((START + dt.timedelta(days=d), "annual")
+                                                           for d in range(7)))
+    result = build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=4)
+    assert result.report.ok, [str(v) for v in result.report.violations]
+    assert result.data[result.data["agent_id"] == agents[k].agent_id].empty
+    first = result.data[result.data["agent_id"] == agents[0].agent_id]
+    assert (START + dt.timedelta(days=2)).isoformat() not in set(first["date"].astype(str))

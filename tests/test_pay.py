@@ -28,18 +28,28 @@ def test_a_spring_festival_fortnight_is_paid_by_hand():
     days = [16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28]
     worked = pd.DataFrame({"agent_id": "A1", "date": [dt.date(2026, 2, d) for d in days], "hours": 8.0})
     bands = pay_hours(worked, {"A1": 40.0}, start, 14, statutory, rest).set_index("band")["hours"]
-    # week 1: 4 statutory days -> owed 40 - 4 x 8 = 8 h; statutory hours 16 (Feb 16, 17) at 300%;
-    # other hours 24 (Feb 20, 21, 22): 8 normal, 16 overtime from the last days: Sun 22 and Sat 21, rest days (200%)
-    # week 2: owed 40 h; 48 h worked: 40 normal, 8 overtime on Sat Feb 28, a make-up working day (150%)
+    # week 1 (Feb 16-22) has no official working day: it owes 0 h. Statutory hours 16 (Feb 16, 17) at 300%; the
+    # other 24 h (Fri Feb 20, a moved day off, and the weekend) are rest-day overtime at 200%.
+    # week 2 (Feb 23-Mar 1): Feb 23 is a moved day off, Feb 24-27 and Sat Feb 28 (a make-up working day) are
+    # working days: it owes 40 h; 48 h worked: 40 normal, 8 overtime taken from Sat Feb 28, a working day (150%)
     assert bands["statutory_holiday"] == pytest.approx(16.0)
-    assert bands["normal"] == pytest.approx(8.0 + 40.0)
-    assert bands["overtime_rest_day"] == pytest.approx(16.0)
+    assert bands["normal"] == pytest.approx(40.0)
+    assert bands["overtime_rest_day"] == pytest.approx(24.0)
     assert bands["overtime_workday"] == pytest.approx(8.0)
     wage = 30.0
-    cost = 16 * 3 * wage + 48 * wage + 16 * 2 * wage + 8 * 1.5 * wage
+    cost = 16 * 3 * wage + 40 * wage + 24 * 2 * wage + 8 * 1.5 * wage
     from types import SimpleNamespace
 
     from wfm.pay import cost as pay_cost
 
     costs = SimpleNamespace(hourly_wage=wage, overtime_multiplier=1.5, rest_day_multiplier=2.0, holiday_multiplier=3.0)
     assert pay_cost(bands.rename_axis("band").reset_index(), costs) == pytest.approx(cost)
+
+
+def test_national_day_week_worked_on_its_official_days_has_no_overtime():
+    start = dt.date(2026, 9, 28)
+    statutory, rest = statutory_days(start, 7, "CN")
+    # Sep 28-30 are the week's only official working days; Oct 1-3 statutory, Oct 4 Sunday
+    worked = pd.DataFrame({"agent_id": "A1", "date": [dt.date(2026, 9, d) for d in (28, 29, 30)], "hours": 8.0})
+    bands = pay_hours(worked, {"A1": 40.0}, start, 7, statutory, rest).set_index("band")["hours"]
+    assert dict(bands) == {"normal": pytest.approx(24.0)}

@@ -232,8 +232,9 @@ def skill_group_requirements(pooled: pd.DataFrame, skill_sets: Iterable[str]) ->
                               sort=True).reindex(columns=names).fillna(0)
     cost = 1.0 + 1e-3 * np.array([len(g) for g in gsets])
     rows = []
+    held = cover.any(axis=1)  # a set of queues nobody on the floor can serve cannot be staffed by any mix
     for ts, need in zip(wide.index, wide.to_numpy(float)):
-        live = need > 0
+        live = (need > 0) & held
         if not live.any():
             x = np.zeros(len(groups))
         else:

@@ -2,11 +2,12 @@
 150%, overtime on rest days at 200%, any work on a statutory holiday at 300%.
 
 - Statutory holidays (法定节假日) are the named days of the country calendar (`holidays`), not the days off moved
-  around them ("Day off (substituted ...)", "(observed)"): those are rest days. A statutory day is paid leave, so
-  a week with one owes a fifth of the weekly contract less, and every hour worked on it is paid at 300%.
-- The rest of the week's paid hours up to the contract (less those holidays) are normal; the hours above it are
-  overtime, taken from the week's last working days first: at 200% on calendar rest days (weekends that are not
-  make-up working days, and the substituted days off), at 150% otherwise.
+  around them ("Day off (substituted ...)", "(observed)"): those are rest days. Every hour worked on a
+  statutory day is paid at 300%.
+- A week owes a fifth of the weekly contract per official working day in it (5 in a plain week, 3 in the
+  National Day week, make-up working days included). The week's other paid hours up to that are normal; the hours
+  above it are overtime, taken from the week's last days first: at 200% on calendar rest days (weekends that are
+  not make-up working days, holidays and the days off moved around them), at 150% otherwise.
 - Weeks are blocks of 7 days from the roster's first day, as the roster's own weekly rules count them.
 """
 
@@ -45,8 +46,7 @@ def pay_hours(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], st
         contract = float(contract_hours_week.get(aid, 40.0))
         for w in range(0, days, 7):
             dates = [start + dt.timedelta(days=i) for i in range(w, min(days, w + 7))]
-            owed = contract * len(dates) / 7 - contract / 5 * sum(d in statutory for d in dates)
-            owed = max(0.0, owed)
+            owed = contract / 5 * sum(d not in rest for d in dates)  # a fifth of the contract per official workday
             hol = sum(float(per_day.get(d, 0.0)) for d in dates if d in statutory)
             rows.append((aid, "statutory_holiday", hol))
             other = [(d, float(per_day.get(d, 0.0))) for d in dates if d not in statutory]

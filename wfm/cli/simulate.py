@@ -126,6 +126,10 @@ def simulate(
     if routing not in ROUTINGS:
         raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
     ags = read_agents(agents, cfg) if agents is not None else None
+    if ags is None and cfg.centre.queue_assignment == "routing":
+        err_console.print("note: without --agents the agents' other skills are unknown: each serves only the queue "
+                          "the roster gives it, so the figures differ from the workbook's Summary (which routes by "
+                          "skill); pass --agents for those", style="yellow", markup=False, highlight=False)
     if ags is not None and roster.suffix.lower() == ".xlsx":
         # the roster as it stands, with HR's hand edits on the Roster sheet applied
         book = read_roster_workbook(roster, ags, cfg)

@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from wfm.cli.app import app, console, output_path
+from wfm.cli.app import app, console, err_console, output_path
 from wfm.errors import InputError, Problem
 
 
@@ -137,6 +137,11 @@ def _skill_groups(req: pd.DataFrame, agents_path: Path, cfg, path: Path, *, forc
     sets = queue_sets(queues, held)
     pooled = pooled_requirements(req, cfg.queues, sets, interval_s=cfg.centre.interval_s,
                                  shrinkage=cfg.shrinkage.unplaced)
+    calls = req.groupby("queue")["calls"].sum()
+    nobody = [q for q in queues if calls.get(q, 0) > 0 and not any(q in h for h in held)]
+    if nobody:
+        err_console.print(f"warning: no agent holds {', '.join(nobody)}: their calls cannot be answered and are "
+                          "left out of the skill-set figures", style="yellow", markup=False, highlight=False)
     groups = skill_group_requirements(pooled, [pool_name(h) for h in held if h])
     hours = agent_hours(req, pooled, groups, cfg.queues, interval_s=cfg.centre.interval_s)
     out = groups.assign(interval_start=pd.to_datetime(groups["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S"))

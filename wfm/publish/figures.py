@@ -40,20 +40,13 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     for r in codes.itertuples(index=False):
         if r.agent_id in grid.index and r.date in grid.columns:
             grid.loc[r.agent_id, r.date] = r.code
-    credit = {}  # (agent, date) -> paid hours of approved leave, counted toward the contract
-    for a in agents:
-        for d, kind in a.leave:
-            if d in grid.columns and grid.loc[a.agent_id, d] == OFF:
-                grid.loc[a.agent_id, d] = LEAVE
-                if config.leave.paid(kind):
-                    credit[a.agent_id, d] = a.paid_day_minutes / 60
-    hours = _hours(codes, agents, day_list, credit)
+    hours = _hours(codes, agents, day_list, _paid_days_off(grid, agents, config, start, days))
     coverage = _coverage(roster, agents, config, requirements, start, days)
     per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
     overtime = float(hours.filter(like="overtime_w").sum().sum())
-    bands = roster_pay(codes, credit, agents, config, start, days)
+    bands = roster_pay(codes, _paid_days_off(grid, agents, config, start, days), agents, config, start, days)
     totals = {
         "agents": int((hours["total"] > 0).sum()),
         "paid_hours": paid,
@@ -65,6 +58,32 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     }
     return RosterFigures(day_list, codes, grid, hours, coverage, per_queue, totals, _fairness(codes, agents),
                          _preferences(codes, agents), _requests(grid, agents))
+
+
+def _paid_days_off(grid: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date,
+                   days: int) -> dict[tuple[str, dt.date], float]:
+    """(agent, date) -> paid hours of a day away from the phones: paid leave (marked LEAVE on `grid`) and the
+    holidays the centre closes for; at most the week's contract per week."""
+    from wfm.calendar import closed_days
+
+    _, shut_holidays = closed_days(config.centre, config.calendar, start, days)
+    out: dict[tuple[str, dt.date], float] = {}
+    for a in agents:
+        for w in range(0, days, 7):
+            left = a.contract_hours_week * min(7, days - w) / 7
+            for d in grid.columns[w:w + 7]:
+                kind = a.leave_on(d)
+                if grid.loc[a.agent_id, d] not in (OFF, LEAVE) or (kind is None and d not in shut_holidays):
+                    continue
+                if kind is not None:
+                    grid.loc[a.agent_id, d] = LEAVE
+                    if not config.leave.paid(kind):
+                        continue
+                h = min(a.paid_day_minutes / 60, left)
+                if h > 0:
+                    out[a.agent_id, d] = h
+                    left -= h
+    return out
 
 
 def roster_pay(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float], agents: list[Agent], config: Config,
@@ -201,5 +220,5 @@ def _requests(grid: pd.DataFrame, agents: list[Agent]) -> tuple[int, int]:
         for d in a.days_off_requested:
             if d in grid.columns:
                 asked += 1
-                honoured += grid.loc[a.agent_id, d] == OFF
+                honoured += grid.loc[a.agent_id, d] in (OFF, LEAVE)  # given as rest or as leave
     return honoured, asked

@@ -60,6 +60,11 @@ TEXT: dict[str, tuple[str, str]] = {
                       "on-phone agent holding the queue's skill, so a multi-skilled agent counts in each of its queues)",
                       "（仿真：按技能与队列优先级路由，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；与 wfm simulate "
                       "结果一致。排班人次按在线且具备该技能的坐席计，多技能坐席在其每个技能队列中各计一次）"),
+    "sl_source_sim_by_hand": ("(simulated: each agent answers the queue it is given first, then its other skills, "
+                              "{n} replications, seed {seed}, absences drawn at the unplaced shrinkage; wfm simulate "
+                              "gives the same figures)",
+                              "（仿真：坐席先接所排队列，再接其他技能，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；"
+                              "与 wfm simulate 结果一致）"),
     "sl_hw": ("± (95%)", "±（95%）"),
     "pay_bands": ("Paid hours by pay band", "分档计薪工时"),
     "pay_bands_value": ("{normal:g} h normal, {overtime_workday:g} h overtime (150%), {overtime_rest_day:g} h on rest "

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from wfm.config import Config
 from wfm.errors import InputError, Problems
-from wfm.publish.codes import OFF, TRAINING_DAY, normalise_roster, parse_code, plan_from_code, shift_codes
+from wfm.publish.codes import LEAVE, OFF, TRAINING_DAY, normalise_roster, parse_code, plan_from_code, shift_codes
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
 from wfm.readers.roster import read_roster_data
@@ -136,6 +136,8 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
     for (aid, day), (code, cell) in grid.items():
         was = current.get((aid, day), OFF)
         if code == was or (code == TRAINING_DAY and was == TRAINING_DAY):
+            continue
+        if code == LEAVE and was == OFF:  # a day away with no shift either way: the roster is unchanged
             continue
         if aid not in agents:
             problems.error(path, f"Roster sheet cell {cell}: agent '{aid}' is not in the agents file", column=cell)

@@ -327,8 +327,12 @@ def _summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.da
         ws.append(row)
     from wfm.publish.figures import SIM_REPLICATIONS
 
-    note = text("sl_source_sim", lang, n=SIM_REPLICATIONS, seed=config.solver.seed) if simulated \
-        else text("sl_source", lang)
+    if not simulated:
+        note = text("sl_source", lang)
+    elif config.centre.queue_assignment == "routing":
+        note = text("sl_source_sim", lang, n=SIM_REPLICATIONS, seed=config.solver.seed)
+    else:
+        note = text("sl_source_sim_by_hand", lang, n=SIM_REPLICATIONS, seed=config.solver.seed)
     ws.append([s.cell(note)])
     ws.append([])
     if f.fairness is not None and not f.fairness.empty:

@@ -56,6 +56,19 @@ class Agent:
 
 
 MAX_LEAVE_DAYS = 366
+LEAVE_WORDS = {"年假": "annual", "病假": "sick", "事假": "personal", "婚假": "marriage", "产假": "maternity",
+               "调休": "compensatory"}
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """`2026-12-01` or `2026/12/01` (1900-2199); anything else (`1/12`, `Dec 1`) is None, never a guess."""
+    m = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: 00:00(?::00)?)?", text)
+    if not m or not 1900 <= int(m.group(1)) <= 2199:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def parse_leave(text: str) -> list[tuple[dt.date, str]]:
@@ -65,12 +78,15 @@ def parse_leave(text: str) -> list[tuple[dt.date, str]]:
 
     out: list[tuple[dt.date, str]] = []
     for part in filter(None, (p.strip() for p in re.split(r"[;；]", text or ""))):
-        m = re.fullmatch(r"(.+?)(?::\s*([A-Za-z]+))?", part)
+        m = re.fullmatch(r"(.+?)(?::\s*(\w+))?", part)
         span, kind = m.group(1), (m.group(2) or "annual").lower()
+        kind = LEAVE_WORDS.get(kind, kind)
         if kind not in LEAVE_TYPES:
             raise ValueError(f"leave type {kind!r} in {part!r} is not one of {', '.join(LEAVE_TYPES)}")
-        first, _, last = span.partition("..")
-        d0, d1 = _date(first.strip()), _date((last or first).strip())
+        first, dots, last = span.partition("..")
+        if dots and not last.strip():
+            raise ValueError(f"{part!r}: a range needs its end date (START..END)")
+        d0, d1 = _iso_date(first.strip()), _iso_date((last or first).strip())
         if d0 is None or d1 is None:
             raise ValueError(f"{part!r} is not a date or a range START..END (YYYY-MM-DD), with an optional :type")
         if d1 < d0 or (d1 - d0).days >= MAX_LEAVE_DAYS:

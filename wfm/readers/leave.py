@@ -11,14 +11,13 @@ import pandas as pd
 
 from wfm.config import LEAVE_TYPES
 from wfm.errors import Problems
-from wfm.readers.agents import MAX_LEAVE_DAYS, Agent
+from wfm.readers.agents import LEAVE_WORDS, MAX_LEAVE_DAYS, Agent
 from wfm.readers.special_days import _dates
 from wfm.readers.tables import normalise_columns, read_table, report_rows
 
 ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "employee_id": "agent_id", "from": "start",
            "开始日期": "start", "to": "end", "结束日期": "end", "假别": "type", "请假类型": "type", "leave_type": "type"}
-TYPE_WORDS = {"年假": "annual", "病假": "sick", "事假": "personal", "婚假": "marriage", "产假": "maternity",
-              "调休": "compensatory"}
+TYPE_WORDS = LEAVE_WORDS
 
 
 def read_leave(path: str | Path, agents: list[Agent]) -> list[Agent]:

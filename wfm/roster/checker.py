@@ -305,6 +305,15 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
         if word in ("LEAVE", "TRN") and aid in agents and (aid, d) not in out and start <= d < end:
             day = agents[aid].contract_hours_week * 60 / 5
             out[aid, d] = ("leave" if word == "LEAVE" else "training day", day)
+    # a week away excuses at most the week's contract (leave over would-be rest days adds nothing)
+    for aid, a in agents.items():
+        for dates in _weeks(start, days):
+            left = a.contract_hours_week * 60 * len(dates) / 7
+            for d in dates:
+                if (aid, d) in out:
+                    what, minutes = out[aid, d]
+                    out[aid, d] = (what, min(minutes, left))
+                    left -= out[aid, d][1]
     return out
 
 

@@ -26,7 +26,10 @@ SUB_S_PER_ITEM = 2.8e-5  # building and loading one sub-model: seconds per varia
 
 
 def _sub_instance(inst: Instance, ais: list[int]) -> Instance:
-    return replace(inst, agents=[inst.agents[a] for a in ais], allowed=[inst.allowed[a] for a in ais])
+    """The instance restricted to agents `ais` (every per-agent field sliced alike)."""
+    return replace(inst, agents=[inst.agents[a] for a in ais], allowed=[inst.allowed[a] for a in ais],
+                   on_leave=None if inst.on_leave is None else inst.on_leave[ais],
+                   credit=None if inst.credit is None else inst.credit[ais])
 
 
 class Greedy:

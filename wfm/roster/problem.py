@@ -211,11 +211,23 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     opts.append(k)
             rows.append(opts)
         allowed.append(rows)
+    _cap_credit(credit, agents, days)
     req[:, np.repeat(closed, per_day)] = 0  # nothing is required on a closed day
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
                     on_leave=on_leave, credit=credit, closed=closed)
     add_rows(inst, requirements)
     return inst
+
+
+def _cap_credit(credit: np.ndarray, agents: list[Agent], days: int) -> None:
+    """A week of leave excuses at most the week's contract: leave on the days that would have been rest days
+    excuses nothing more (blocks of 7 days from the start, as the weekly rules count)."""
+    for ai, a in enumerate(agents):
+        for w in range(0, days, 7):
+            left = round(a.contract_hours_week * 60 * min(7, days - w) / 7)
+            for d in range(w, min(days, w + 7)):
+                credit[ai, d] = min(int(credit[ai, d]), left)
+                left -= int(credit[ai, d])
 
 
 def add_rows(inst: Instance, requirements: pd.DataFrame | None) -> None:
