@@ -162,3 +162,10 @@ def test_queues_assigned_by_hand_change_in_blocks_of_two_hours_at_least():
                 runs.append([q, 1])
         assert all(length >= block for _, length in runs[:-1])  # only the shift's last block may be shorter
         assert len(runs) - 1 <= n // block
+
+
+def test_skill_group_lp_ignores_a_queue_nobody_holds():
+    ts = pd.Timestamp("2026-12-07 10:00")
+    pooled = pd.DataFrame({"interval_start": [ts] * 3, "queues": ["a", "b", "a+b"], "agents": [5, 3, 7]})
+    g = M.skill_group_requirements(pooled, ["a"]).set_index("skill_set")["agents"]  # nobody holds b
+    assert g["a"] == 7  # a's own set and the pool it shares with b; b alone cannot be staffed by this floor
