@@ -88,3 +88,17 @@ def test_requested_weekday_off_in_a_weekday_centre_is_given_as_unpaid_leave():
     assert any(agents[i].agent_id in n and "personal leave" in n for n in result.notes)
     row = result.codes[result.codes["agent_id"] == agents[i].agent_id].iloc[0]
     assert row[wednesday.isoformat()] == "LEAVE"
+
+
+def test_staffing_needs_nobody_while_the_centre_is_closed():
+    import pandas as pd
+
+    from wfm.cli.staff import close_requirements
+
+    cfg = _closed_config(closed_weekdays=(5, 6), open_minute=8 * 60, close_minute=20 * 60)
+    ts = pd.to_datetime(["2026-12-07 07:30", "2026-12-07 08:00", "2026-12-07 19:30", "2026-12-07 20:00",
+                         "2026-12-12 10:00"])  # Monday before/at opening, before/at closing; a Saturday
+    req = pd.DataFrame({"interval_start": ts, "queue": "billing", "agents": 5, "heads": 6, "binding": "service_level"})
+    out = close_requirements(req, cfg)
+    assert out["agents"].tolist() == [0, 5, 5, 0, 0] and out["heads"].tolist() == [0, 6, 6, 0, 0]
+    assert out["binding"].tolist() == ["closed", "service_level", "service_level", "closed", "closed"]

@@ -24,6 +24,25 @@ def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndar
     return (minute >= open_minute) | (minute < close_minute)
 
 
+def close_requirements(req: pd.DataFrame, cfg) -> pd.DataFrame:
+    """No agents while the centre is closed (`[centre] closed_weekdays`, `closed_on_holidays`, opening hours):
+    calls forecast then cannot be answered by a roster; `binding` says `closed`."""
+    from wfm.calendar import closed_days
+
+    ts = pd.to_datetime(req["interval_start"])
+    if ts.empty:
+        return req
+    first = ts.min().date()
+    shut, _ = closed_days(cfg.centre, cfg.calendar, first, (ts.max().date() - first).days + 1)
+    closed = ts.dt.date.isin(shut).to_numpy() | ~open_mask(ts, cfg.centre.open_minute, cfg.centre.close_minute)
+    if not closed.any():
+        return req
+    out = req.copy()
+    out.loc[closed, ["agents", "heads"]] = 0
+    out.loc[closed, "binding"] = "closed"
+    return out
+
+
 def _summary_table(title: str, df: pd.DataFrame, key: str) -> Table:
     table = Table(title=title, title_justify="left")
     for col in [key, "queue", "peak_agents", "agent_hours", "head_hours", "fte"]:
@@ -102,6 +121,7 @@ def staff(
         req = compute(fc, cfg.queues, interval_s=interval_s, shrinkage=cfg.shrinkage.unplaced, open_mask=mask)
     except StaffingError as exc:
         raise InputError([Problem(str(config), str(exc))]) from None
+    req = close_requirements(req, cfg)
     req = req.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
     if not req["abandon_rate"].notna().any():
         req = req.drop(columns="abandon_rate")
