@@ -102,3 +102,12 @@ def test_staffing_needs_nobody_while_the_centre_is_closed():
     out = close_requirements(req, cfg)
     assert out["agents"].tolist() == [0, 5, 5, 0, 0] and out["heads"].tolist() == [0, 6, 6, 0, 0]
     assert out["binding"].tolist() == ["closed", "service_level", "service_level", "closed", "closed"]
+
+
+def test_roster_warns_about_a_queue_nobody_holds_and_missing_supervisors():
+    cfg = make_config()
+    agents = [dataclasses.replace(a, role="agent", skills={q: v for q, v in a.skills.items() if q != "vip"}
+                                  or {"billing": 1.0}) for a in make_agents()]
+    result = build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=3)
+    assert any("no agent holds vip" in n for n in result.notes)
+    assert any("no supervisor" in n for n in result.notes)

@@ -112,6 +112,8 @@ def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, s
         console.print("Roster: no roster meets the hard rules:\n" + "\n".join(exc.lines), markup=False)
         result.exit_code = 1
         return
+    for note in roster.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
     result.paths["roster"] = write_roster(path, roster.data, roster.agents, config, start=start, days=days,
                                           requirements=requirements, report=roster.report, force=True)
     report = check_workbook(path, agents, config, requirements=requirements)

@@ -64,6 +64,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     prev = previous_shifts(previous, config) if previous is not None else None
     agents, notes = requests_as_leave(agents, config, start, days, _longest_paid(config))
+    notes += _coverage_notes(requirements, agents, config)
     inst = build_instance(requirements, agents, config, start, days, previous=prev)
     seed = config.solver.seed if seed is None else seed
     verify = inst.pooled and len(inst.rows) >= 1 and requirements is not None \
@@ -110,6 +111,23 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
     return RosterResult(data, codes, assignment, report, stats, agents, notes)
+
+
+def _coverage_notes(requirements: pd.DataFrame | None, agents: list[Agent], config: Config) -> list[str]:
+    """Warnings about what no roster of these agents can do: a queue with requirements nobody holds, the
+    supervisor-on-duty rule with no supervisor."""
+    out = []
+    if requirements is not None and len(requirements) and "queue" in requirements:
+        col = "heads" if "heads" in requirements else "agents" if "agents" in requirements else None
+        needed = set(requirements.loc[pd.to_numeric(requirements[col], errors="coerce") > 0, "queue"].astype(str)) \
+            if col else set()
+        held = {q for a in agents for q in a.skills}
+        for q in sorted(needed - held):
+            out.append(f"no agent holds {q}: its requirement stays uncovered")
+    if config.rules.supervisor_on_duty and not any(a.is_supervisor for a in agents):
+        out.append("rules.supervisor_on_duty is on but the agents table has no supervisor (role = supervisor): "
+                   "the rule is not applied")
+    return out
 
 
 def _longest_paid(config: Config) -> int:
