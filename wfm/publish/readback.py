@@ -12,12 +12,12 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from wfm.config import Config
-from wfm.errors import InputError, Problems
+from wfm.errors import Problems
 from wfm.publish.codes import LEAVE, OFF, TRAINING_DAY, normalise_roster, parse_code, plan_from_code, shift_codes
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
 from wfm.readers.roster import read_roster_data
-from wfm.readers.tables import XLSX_MAGIC, xlsx_rows, xlsx_sheet_names
+from wfm.readers.tables import is_xlsx, xlsx_rows, xlsx_sheet_names
 from wfm.safe_text import clean_text
 
 ROSTER_SHEET_NAMES = set(TEXT["sheet_roster"])
@@ -51,7 +51,7 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
         roster["agent_id"] = roster["agent_id"].map(lambda aid: written_as.get(aid, aid))
         roster = roster.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     problems = Problems()
-    if not _is_xlsx(path):
+    if not is_xlsx(path, what="roster"):
         return RosterWorkbook(roster, roster)  # a CSV long table: no Roster sheet
     title = next((n for n in xlsx_sheet_names(path, what="roster") if n in ROSTER_SHEET_NAMES), None)
     if title is None:
@@ -83,14 +83,6 @@ def _written_ids(agents: list[Agent]) -> dict[str, str]:
         if shown != aid:
             written.setdefault(shown, set()).add(aid)
     return {shown: next(iter(orig)) for shown, orig in written.items() if len(orig) == 1 and shown not in ids}
-
-
-def _is_xlsx(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(XLSX_MAGIC)) == XLSX_MAGIC
-    except OSError as exc:
-        raise InputError(f"cannot read the roster file: {exc.strerror or exc}", file=path) from None
 
 
 def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, str] | None = None

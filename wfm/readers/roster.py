@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.errors import InputError, Problems
-from wfm.readers.tables import (XLSX_MAGIC, check_input_file, drop_implausible_times, normalise_columns,
+from wfm.readers.tables import (check_input_file, drop_implausible_times, is_xlsx, normalise_columns,
                                 read_table, report_rows, xlsx_rows, xlsx_sheet_names)
 
 DATA_SHEET = "Data"
@@ -26,12 +26,7 @@ def read_roster_data(path: str | Path, *, queues: set[str] | None = None,
     (`wfm.readers.tables.check_input_file`: a regular file, within the size and unpacked-size limits)."""
     path = Path(path)
     check_input_file(path, what="roster")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(XLSX_MAGIC))
-    except OSError as exc:
-        raise InputError(f"cannot read the roster file: {exc.strerror or exc}", file=path) from None
-    if head == XLSX_MAGIC:
+    if is_xlsx(path, what="roster"):
         raw = _read_data_sheet(path)
     else:
         raw = read_table(path, what="roster")

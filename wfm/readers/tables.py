@@ -18,6 +18,7 @@ import stat
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -78,12 +79,7 @@ def check_input_file(path: str | Path, *, what: str) -> None:
     Data sheet): a regular file, within the size limits, and for an xlsx within the unpacked-size limits."""
     path = Path(path)
     st = _stat_regular(path, what)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(XLSX_MAGIC))
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=path) from None
-    if head == XLSX_MAGIC:
+    if is_xlsx(path, what=what):
         if st.st_size > limit("WFM_MAX_XLSX_MB") * _MB:
             raise _too_big(path, what, st.st_size, limit("WFM_MAX_XLSX_MB"), "WFM_MAX_XLSX_MB")
         try:
@@ -93,6 +89,16 @@ def check_input_file(path: str | Path, *, what: str) -> None:
             raise InputError(f"cannot read the workbook: {exc}", file=path) from None
     elif st.st_size > limit("WFM_MAX_INPUT_MB") * _MB:
         raise _too_big(path, what, st.st_size, limit("WFM_MAX_INPUT_MB"), "WFM_MAX_INPUT_MB")
+
+
+def is_xlsx(path: str | Path, *, what: str) -> bool:
+    """Whether the file starts like an xlsx workbook (a zip archive), whatever its name says; `InputError` naming
+    the file when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(XLSX_MAGIC)) == XLSX_MAGIC
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} file: {exc.strerror or exc}", file=Path(path)) from None
 
 
 def _stat_regular(path: Path, what: str) -> os.stat_result:
@@ -247,6 +253,23 @@ def _open_xlsx(path: Path):
     return reader
 
 
+@contextmanager
+def _guarded_xlsx(path: Path) -> Iterator:
+    """`_open_xlsx` for the body of a `with`: any failure inside openpyxl or the XML parser (a hostile workbook
+    can fail anywhere there) becomes an `InputError` naming the file; the archive is always closed."""
+    reader = None
+    try:
+        reader = _open_xlsx(path)
+        yield reader
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise InputError(f"cannot read the workbook: {_xml_reason(exc)}", file=path) from None
+    finally:
+        if reader is not None:
+            reader.archive.close()
+
+
 def _worksheets(reader) -> list[tuple[str, str]]:
     """(name, part) of every worksheet of the workbook, in order (chartsheets left out)."""
     return [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
@@ -258,17 +281,8 @@ def xlsx_sheet_names(path: str | Path, *, what: str) -> list[str]:
     file when it cannot be read."""
     path = Path(path)
     check_input_file(path, what=what)
-    reader = None
-    try:
-        reader = _open_xlsx(path)
+    with _guarded_xlsx(path) as reader:
         return [name for name, _ in _worksheets(reader)]
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a hostile workbook can fail anywhere inside openpyxl or the XML parser
-        raise InputError(f"cannot read the workbook: {_xml_reason(exc)}", file=path) from None
-    finally:
-        if reader is not None:
-            reader.archive.close()
 
 
 def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Iterator[tuple[int, list[object]]]:
@@ -287,9 +301,7 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
     max_rows, max_cols = limit("WFM_MAX_ROWS"), limit("WFM_MAX_COLUMNS")
     max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
     header: list[object] = []
-    reader = None
-    try:
-        reader = _open_xlsx(path)
+    with _guarded_xlsx(path) as reader:
         wb = reader.wb
         sheets = _worksheets(reader)
         if sheet is None:
@@ -349,13 +361,6 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 if row_number == 1:
                     header = row
                 yield row_number, row
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a hostile workbook can fail anywhere inside openpyxl or the XML parser
-        raise InputError(f"cannot read the workbook: {_xml_reason(exc)}", file=path) from None
-    finally:
-        if reader is not None:
-            reader.archive.close()
 
 
 _VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")
