@@ -265,6 +265,25 @@ def _required_c(load, aht, sl, t, cap, asa_t):
     return stacked.max(axis=0), (np.argmax(stacked, axis=0) + _SL).astype(np.int8)
 
 
+def _raise_until(n: np.ndarray, binding: np.ndarray, rows: np.ndarray, ok, code: int, upper=None) -> None:
+    """In place: for the elements `rows` where `ok(positions in rows, agents)` fails at the current `n`, the
+    smallest larger `n` meeting it (`ok` monotone in N), and `binding` = `code` there. `upper(idx)` gives a
+    known upper bound; without it one is found by galloping."""
+    sub = np.arange(rows.size)
+    bad = ~ok(sub, n[rows])
+    if not bad.any():
+        return
+    idx, pos = rows[bad], sub[bad]
+    lo = n[idx]
+
+    def ok_bad(i, m):
+        return ok(pos[i], m)
+
+    hi = E.gallop_upper(ok_bad, lo, lo + 1) if upper is None else upper(idx)
+    n[idx] = E.bisect_smallest(ok_bad, lo, hi)
+    binding[idx] = code
+
+
 def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
     r, tt = pat / aht, t / pat
 
@@ -284,19 +303,7 @@ def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
             g = has_asa[idx]
             return E.erlang_a_wait_answered(m, load[g], r[g]) * pat[g] <= asa_t[g] * (1 + TOL)
 
-        sub = np.arange(has_asa.size)
-        bad = ~asa_ok(sub, n[has_asa])
-        if bad.any():
-            idx = has_asa[bad]
-            pos = sub[bad]
-            lo2 = n[idx]
-
-            def asa_ok_sub(i, m):
-                return asa_ok(pos[i], m)
-
-            hi2 = E.gallop_upper(asa_ok_sub, lo2, lo2 + 1)
-            n[idx] = E.bisect_smallest(asa_ok_sub, lo2, hi2)
-            binding[idx] = _ASA
+        _raise_until(n, binding, has_asa, asa_ok, _ASA)
 
     has_cap = np.flatnonzero(~np.isnan(cap))
     if has_cap.size:
@@ -305,13 +312,9 @@ def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
             pab = E.erlang_a_metrics(m, load[g], r[g], tt[g])[2]
             return load[g] * (1.0 - pab) <= (cap[g] + TOL) * m
 
-        sub = np.arange(has_cap.size)
-        bad = ~occ_ok(sub, n[has_cap])
-        if bad.any():
-            idx, pos = has_cap[bad], sub[bad]
-            hi3 = np.maximum(_occupancy_floor(load[idx], cap[idx]), n[idx] + 1)  # A/N <= cap always suffices
-            n[idx] = E.bisect_smallest(lambda i, m: occ_ok(pos[i], m), n[idx], hi3)
-            binding[idx] = _OCC
+        # A/N <= cap always suffices: no need to gallop for an upper bound
+        _raise_until(n, binding, has_cap, occ_ok, _OCC,
+                     upper=lambda idx: np.maximum(_occupancy_floor(load[idx], cap[idx]), n[idx] + 1))
 
     has_abn = np.flatnonzero(~np.isnan(abn))
     if has_abn.size:
@@ -319,18 +322,7 @@ def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
             g = has_abn[idx]
             return E.erlang_a_metrics(m, load[g], r[g], tt[g])[2] <= abn[g] + TOL
 
-        sub = np.arange(has_abn.size)
-        bad = ~abn_ok(sub, n[has_abn])
-        if bad.any():
-            idx, pos = has_abn[bad], sub[bad]
-            lo4 = n[idx]
-
-            def abn_ok_sub(i, m):
-                return abn_ok(pos[i], m)
-
-            hi4 = E.gallop_upper(abn_ok_sub, lo4, lo4 + 1)
-            n[idx] = E.bisect_smallest(abn_ok_sub, lo4, hi4)
-            binding[idx] = _ABN
+        _raise_until(n, binding, has_abn, abn_ok, _ABN)
     return n, binding
 
 
