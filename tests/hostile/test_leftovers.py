@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import signal
 import subprocess
 import sys
 import textwrap
 import zipfile
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+from test_input_limits import deadline  # the FIFO guard these cases share
 
 from wfm import atomic
 from wfm.atomic import clean_folder, write_group
@@ -33,20 +32,6 @@ from wfm.sample import build_sample
 
 START = dt.date(2026, 11, 30)
 CODES = ["E0700", "D0900", "L1330", "E0800"]
-
-
-@contextmanager
-def deadline(seconds: int):
-    """Fail instead of hanging (a FIFO opened for reading blocks until a writer comes)."""
-    def _timeout(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 @pytest.fixture(scope="module")

@@ -40,13 +40,14 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     for r in codes.itertuples(index=False):
         if r.agent_id in grid.index and r.date in grid.columns:
             grid.loc[r.agent_id, r.date] = r.code
-    hours = _hours(codes, agents, day_list, _paid_days_off(grid, agents, config, start, days))
+    paid_off = _paid_days_off(grid, agents, config, start, days)  # also marks leave on `grid`
+    hours = _hours(codes, agents, day_list, paid_off)
     coverage = _coverage(roster, agents, config, requirements, start, days)
     per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
     overtime = float(hours.filter(like="overtime_w").sum().sum())
-    bands = roster_pay(codes, _paid_days_off(grid, agents, config, start, days), agents, config, start, days)
+    bands = roster_pay(codes, paid_off, agents, config, start, days)
     totals = {
         "agents": int((hours["total"] > 0).sum()),
         "paid_hours": paid,
