@@ -124,11 +124,9 @@ def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],
 def _coverage(roster: pd.DataFrame, agents: list[Agent], config: Config, requirements: pd.DataFrame | None,
               start: dt.date, days: int) -> pd.DataFrame:
     """The checker's coverage of the roster period (the same figures as `wfm check --requirements`)."""
-    from wfm.roster.checker import coverage
+    from wfm.roster.checker import coverage, routed_skills
 
-    routed = {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents} \
-        if config.centre.queue_assignment == "routing" else None
-    both, _ = coverage(roster, requirements, start, days, skills=routed)
+    both, _ = coverage(roster, requirements, start, days, skills=routed_skills(agents, config))
     if requirements is None or requirements.empty:
         both["required"] = np.nan
     both = both[["interval_start", "queue", "required", "scheduled"]].copy()

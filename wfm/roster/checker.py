@@ -574,6 +574,13 @@ def check_supervisor(shifts, agents, config: Config, start, days) -> list[Violat
 # --------------------------------------------------------------------------------------------- coverage
 
 
+def routed_skills(agents: list[Agent], config: Config) -> dict[str, list[str]] | None:
+    """`coverage`'s `skills` for the config: each agent's queues when calls are routed by skill, else None."""
+    if config.centre.queue_assignment != "routing":
+        return None
+    return {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents}
+
+
 def coverage(data: pd.DataFrame, requirements: pd.DataFrame | None, start: dt.date, days: int,
              column: str = "heads", skills: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict]:
     """Required vs scheduled on-phone agents per interval and queue inside the period.
@@ -660,8 +667,6 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_training(shifts, by_id, config, start, days)
     violations += check_supervisor(shifts, by_id, config, start, days)
     report = CheckReport(start, days, violations)
-    routed = {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents} \
-        if config.centre.queue_assignment == "routing" else None
-    report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed)
+    report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed_skills(agents, config))
     report.totals["shifts"] = len(shifts)
     return report
