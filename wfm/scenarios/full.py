@@ -11,7 +11,7 @@ the roster is built under the config's labour rules; then per week:
   training), i.e. the FTE the roster puts on the phones before absence;
 - ``service_level`` = under skill routing (`centre.queue_assignment = "routing"`), the roster simulated as
   its workbook's Summary does it (same replications and seed, absences at the unplaced shrinkage), calls
-  answered in time over forecast calls; by hand, Erlang C/A at the agents the roster puts on each queue in
+  answered in time over the calls the simulation drew, i.e. the simulation's own service level for the week; by hand, Erlang C/A at the agents the roster puts on each queue in
   each interval, less that shrinkage (scheduled x (1 - shrinkage), rounded), call-weighted;
 - ``cost`` = the cost of the required FTE, as in fast depth;
 - ``cost_on_books`` = paid hours (the roster's shifts, unpaid lunch excluded) x wage, with the hours above
@@ -88,8 +88,11 @@ def _simulated_answered(f: pd.DataFrame, data: pd.DataFrame, people: list[Any], 
     iv["interval_start"] = pd.to_datetime(iv["interval_start"])
     out = f.assign(_ts=pd.to_datetime(f["interval_start"])).merge(
         iv.rename(columns={"interval_start": "_ts"}), on=["_ts", "queue"], how="left")
-    # the share of forecast calls answered in time, as the simulation measured it on its own drawn calls
-    out["answered"] = out["service_level"].fillna(1.0).to_numpy() * out["calls"].to_numpy()
+    # answered in time over the calls the simulation drew (not the forecast's), so that the weekly figure is the
+    # simulation's own period service level, the one the Summary and `wfm simulate` print
+    sim_calls = out["sim_calls"].fillna(0.0).to_numpy()
+    out["answered"] = out["service_level"].fillna(1.0).to_numpy() * sim_calls
+    out["sl_calls"] = sim_calls
     return out.drop(columns=["_ts", "service_level", "sim_calls"])
 
 
@@ -127,12 +130,14 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
     sl = service_level(f["calls"].to_numpy(), f["aht_s"].to_numpy(), present,
                        interval_s=plan.interval_s, answer_time_s=q["answer_time_s"], patience_s=q["patience_s"])
     f["answered"] = sl * f["calls"].to_numpy()
+    f["sl_calls"] = f["calls"].to_numpy()
     if cfg.centre.queue_assignment == "routing":  # shared agents: the roster's simulation, as in its Summary
         f = _simulated_answered(f, data, people, cfg, shrinkage)
     f["week_start"] = [dt.date.fromisoformat(str(d)) for d in _week_start_days(f["interval_start"])]
     per_fte = plan.on_phone_hours_per_fte * (1.0 - shrinkage)
     g = f.groupby("week_start", sort=True).agg(calls=("calls", "sum"), agents=("agents", "sum"),
-                                               scheduled=("scheduled", "sum"), answered=("answered", "sum"))
+                                               scheduled=("scheduled", "sum"), answered=("answered", "sum"),
+                                               sl_calls=("sl_calls", "sum"))
     peak = f.groupby(["week_start", "interval_start"])["agents"].sum().groupby(level=0).max()
     days = pd.Series([d - dt.timedelta(days=d.weekday()) for d in plan.dates]).value_counts()
     shares = week_shares(plan.dates, f["interval_start"], f["agents"].to_numpy())
@@ -152,7 +157,7 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
             "fte_required": round(r["agents"] * h / per_fte / scale, 3),
             "fte_available": round(r["scheduled"] * h / plan.on_phone_hours_per_fte / scale, 3),
             "peak_agents": int(peak[w]),
-            "service_level": round(r["answered"] / r["calls"], 4) if r["calls"] > 0 else np.nan,
+            "service_level": round(r["answered"] / r["sl_calls"], 4) if r["sl_calls"] > 0 else np.nan,
             "cost": round(r["agents"] * h / per_fte * plan.hours_per_week * plan.hourly_wage, 2),
             "days": int(days[w]), "calls": round(r["calls"], 1), "agent_hours": round(r["agents"] * h, 2),
             "fte_paid": round(total / plan.hours_per_week / scale, 3),
