@@ -17,6 +17,7 @@ from wfm.publish.codes import LEAVE, OFF, TRAINING_DAY, normalise_roster, parse_
 from wfm.publish.i18n import TEXT
 from wfm.readers.agents import Agent
 from wfm.readers.roster import read_roster_data
+from wfm.roster.sessions import reseat_sessions
 from wfm.readers.tables import is_xlsx, xlsx_rows, xlsx_sheet_names
 from wfm.safe_text import clean_text
 
@@ -41,7 +42,8 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     """Read the `Data` sheet and apply the Roster sheet's shift codes where HR changed them.
 
     A changed cell is rebuilt from its shift template (lunch and breaks placed by the rules, work on the
-    agent's strongest skill); `OFF` removes the day. Raises `InputError` naming sheet, row and column.
+    agent's strongest skill); `OFF` removes the day. Training, meetings and coaching the edited days held are
+    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. Raises `InputError` naming sheet, row and column.
     """
     path = Path(path)
     roster = normalise_roster(read_roster_data(path, queues=set(config.queues),
@@ -69,8 +71,11 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     problems.raise_if_errors()
     edited, edits = _apply_edits(roster, grid, known, config, path, problems)
     problems.raise_if_errors()
+    notes: list[str] = []
+    if len(edits) and days:  # sessions the edited days held go back into the agent's week
+        edited, notes = reseat_sessions(roster, edited, edits, known, config, days[0], len(days))
     codes = {key: code for key, (code, _) in grid.items()}
-    return RosterWorkbook(edited, roster, edits, codes, days[0] if days else None, len(days) or None)
+    return RosterWorkbook(edited, roster, edits, codes, days[0] if days else None, len(days) or None, notes)
 
 
 def _written_ids(agents: list[Agent]) -> dict[str, str]:
