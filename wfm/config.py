@@ -103,6 +103,9 @@ class BreaksConfig:
     min_work_between_breaks_h: float = 1.0
 
 
+NO_NIGHTS_CAP = 62  # the longest roster period: a period cap this high never binds
+
+
 @dataclass(frozen=True)
 class RulesConfig:
     hours_per_week: float = 40.0
@@ -113,7 +116,8 @@ class RulesConfig:
     max_consecutive_days: int = 6
     min_days_off_week: int = 1
     min_rest_h: float = 12.0
-    max_nights_period: int = 8
+    max_nights_period: int = 8  # no cap (NO_NIGHTS_CAP) when only max_nights_week is set
+    max_nights_week: int = 0  # per 7-day block of the period; 0 = no weekly cap
     rest_after_night_h: float = 24.0
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
@@ -623,7 +627,10 @@ def _rules(r: _Reader, raw: dict) -> RulesConfig:
         max_consecutive_days=r.get(raw, w, "max_consecutive_days", "int", d.max_consecutive_days, lo=1, hi=31),
         min_days_off_week=r.get(raw, w, "min_days_off_week", "int", d.min_days_off_week, lo=0, hi=7),
         min_rest_h=r.get(raw, w, "min_rest_h", "float", d.min_rest_h, lo=0, hi=48),
-        max_nights_period=r.get(raw, w, "max_nights_period", "int", d.max_nights_period, lo=0, hi=62),
+        max_nights_period=r.get(raw, w, "max_nights_period", "int",
+                                NO_NIGHTS_CAP if raw.get("max_nights_week") and "max_nights_period" not in raw
+                                else d.max_nights_period, lo=0, hi=NO_NIGHTS_CAP),
+        max_nights_week=r.get(raw, w, "max_nights_week", "int", d.max_nights_week, lo=0, hi=7),
         rest_after_night_h=r.get(raw, w, "rest_after_night_h", "float", d.rest_after_night_h, lo=0, hi=72),
         min_weekends_off_period=r.get(raw, w, "min_weekends_off_period", "int", d.min_weekends_off_period,
                                       lo=0, hi=10),

@@ -24,7 +24,9 @@ def roster(
                                                  "Counted deterministically, so the same inputs give the same "
                                                  "roster; a busy machine stops at 1.25x it by the clock."),
     previous: Path | None = typer.Option(None, "--previous", help="The previous period's roster workbook, so rest "
-                                                                   "and consecutive-day rules hold across the boundary."),
+                                                                   "and consecutive-day rules hold across the boundary "
+                                                                   "and its last night shifts count in the first "
+                                                                   "hours' cover."),
     leave: Path | None = typer.Option(None, "--leave", help="Approved leave as an HR system exports it (CSV or XLSX: "
                                                              "agent_id, start, end, type), added to the agents' "
                                                              "leave column."),
@@ -73,7 +75,7 @@ def roster(
     for note in result.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     write_roster(path, result.data, result.agents, cfg, start=first, days=days, requirements=req, report=rep,
-                 force=force)
+                 force=force, previous=prev)
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
 

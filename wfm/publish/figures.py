@@ -31,7 +31,7 @@ class RosterFigures:
 
 
 def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int,
-                   requirements: pd.DataFrame | None = None) -> RosterFigures:
+                   requirements: pd.DataFrame | None = None, previous: pd.DataFrame | None = None) -> RosterFigures:
     """Shift codes, hours per week, coverage per interval and queue, and the summary figures."""
     day_list = [start + dt.timedelta(days=i) for i in range(days)]
     codes = shift_codes(roster, config)
@@ -42,7 +42,7 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
             grid.loc[r.agent_id, r.date] = r.code
     paid_off = _paid_days_off(grid, agents, config, start, days)  # also marks leave on `grid`
     hours = _hours(codes, agents, day_list, paid_off)
-    coverage = _coverage(roster, agents, config, requirements, start, days)
+    coverage = _coverage(roster, agents, config, requirements, start, days, previous)
     per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
@@ -122,11 +122,11 @@ def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],
 
 
 def _coverage(roster: pd.DataFrame, agents: list[Agent], config: Config, requirements: pd.DataFrame | None,
-              start: dt.date, days: int) -> pd.DataFrame:
+              start: dt.date, days: int, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """The checker's coverage of the roster period (the same figures as `wfm check --requirements`)."""
     from wfm.roster.checker import coverage, routed_skills
 
-    both, _ = coverage(roster, requirements, start, days, skills=routed_skills(agents, config))
+    both, _ = coverage(roster, requirements, start, days, skills=routed_skills(agents, config), previous=previous)
     if requirements is None or requirements.empty:
         both["required"] = np.nan
     both = both[["interval_start", "queue", "required", "scheduled"]].copy()

@@ -71,11 +71,12 @@ class _Styler:
 def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[Agent], config: Config, *,
                           start: dt.date, days: int, requirements: pd.DataFrame | None = None,
                           violations: pd.DataFrame | None = None, simulated_sl: dict[str, float] | None = None,
-                          force: bool = False) -> Path:
+                          force: bool = False, previous: pd.DataFrame | None = None) -> Path:
     """Write the workbook atomically. `roster` is the long table (`agent_id, date, interval_start, activity,
-    queue`); `violations` (columns `rule, agent_id, date, message`) is the checker's result, if run."""
+    queue`); `violations` (columns `rule, agent_id, date, message`) is the checker's result, if run;
+    `previous` the previous roster's long table (its night shifts count in this period's first hours)."""
     roster = normalise_roster(roster)
-    figures = roster_figures(roster, agents, config, start, days, requirements)
+    figures = roster_figures(roster, agents, config, start, days, requirements, previous=previous)
 
     def build(tmp: Path) -> None:
         lang = config.centre.language

@@ -65,7 +65,9 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     prev = previous_shifts(previous, config) if previous is not None else None
     agents, notes = requests_as_leave(agents, config, start, days, _longest_paid(config))
     notes += _coverage_notes(requirements, agents, config)
-    inst = build_instance(requirements, agents, config, start, days, previous=prev)
+    inst = build_instance(requirements, agents, config, start, days, previous=prev, carried=previous)
+    if previous is None:
+        notes += _boundary_notes(inst)
     seed = config.solver.seed if seed is None else seed
     verify = inst.pooled and len(inst.rows) >= 1 and requirements is not None \
         and {"calls", "aht_s"} <= set(requirements.columns)
@@ -128,6 +130,22 @@ def _coverage_notes(requirements: pd.DataFrame | None, agents: list[Agent], conf
         out.append("rules.supervisor_on_duty is on but the agents table has no supervisor (role = supervisor): "
                    "the rule is not applied")
     return out
+
+
+def _boundary_notes(inst) -> list[str]:
+    """A note when the period's first hours need agents that only the previous period's night shifts can give."""
+    from wfm.roster.problem import coverable_mask
+
+    first_day = slice(0, inst.per_day)
+    hole = ~coverable_mask(inst)[first_day] & (inst.req[:, first_day].sum(axis=0) > 0)
+    if not hole.any():
+        return []
+    t = np.flatnonzero(hole)
+    clock = [f"{(i * inst.interval) // 60:02d}:{(i * inst.interval) % 60:02d}" for i in (t[0], t[-1] + 1)]
+    need = int(inst.req[:, first_day][:, hole].sum())
+    return [f"{inst.start} {clock[0]}-{clock[1]}: {need} agent-intervals are required before any shift of this "
+            "period starts; the previous period's night shifts cover them: pass --previous with its roster so "
+            "they count (without it they show as under-staffed)"]
 
 
 def _longest_paid(config: Config) -> int:

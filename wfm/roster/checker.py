@@ -439,13 +439,21 @@ def _is_night(s: Shift) -> bool:
     return s.end.date() > s.start.date() and s.end.time() != dt.time()
 
 
-def check_nights(shifts, config: Config) -> list[Violation]:
-    cap = config.rules.max_nights_period
+def check_nights(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
+    cap, week_cap = config.rules.max_nights_period, config.rules.max_nights_week
     n = defaultdict(int)
+    per_week = defaultdict(int)
     for s in shifts:
-        n[s.agent_id] += _is_night(s)
-    return [Violation("max_nights", aid, None, f"{c} night shifts in the period; at most {cap}")
-            for aid, c in n.items() if c > cap]
+        night = _is_night(s)
+        n[s.agent_id] += night
+        per_week[s.agent_id, (s.date - start).days // 7] += night
+    out = [Violation("max_nights", aid, None, f"{c} night shifts in the period; at most {cap}")
+           for aid, c in n.items() if c > cap]
+    if week_cap:
+        out += [Violation("max_nights", aid, start + dt.timedelta(days=7 * w),
+                          f"{c} night shifts in the week from {start + dt.timedelta(days=7 * w)}; at most {week_cap}")
+                for (aid, w), c in sorted(per_week.items()) if c > week_cap]
+    return out
 
 
 def check_weekends(shifts, agents, config: Config, start, days) -> list[Violation]:
@@ -582,13 +590,18 @@ def routed_skills(agents: list[Agent], config: Config) -> dict[str, list[str]] |
 
 
 def coverage(data: pd.DataFrame, requirements: pd.DataFrame | None, start: dt.date, days: int,
-             column: str = "heads", skills: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict]:
+             column: str = "heads", skills: dict[str, list[str]] | None = None,
+             previous: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """Required vs scheduled on-phone agents per interval and queue inside the period.
 
     With `skills` (agent id -> queues; calls routed by skill) an on-phone agent counts in every queue it holds,
-    else in the queue of its Data row."""
+    else in the queue of its Data row. `previous` (the previous roster's long table) adds its shifts that run
+    into this period (a night shift past midnight)."""
     begin = pd.Timestamp(start)
     end = begin + pd.Timedelta(days=days)
+    if previous is not None and len(previous):  # only shifts that started before this period
+        before = pd.to_datetime(previous["date"].map(_text)).dt.date < start
+        data = pd.concat([previous[before].reindex(columns=data.columns), data], ignore_index=True)
     work = data[data["activity"].astype(str) == "work"]
     ts = pd.to_datetime(work["interval_start"].map(_text), format="mixed")
     if skills is not None:
@@ -661,12 +674,13 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_consecutive(shifts, by_id, config, start, days, prev_shifts)
     violations += check_days_off(shifts, by_id, config, start, days, absent)
     violations += check_rest(shifts, config, prev_shifts)
-    violations += check_nights(shifts, config)
+    violations += check_nights(shifts, config, start, days)
     violations += check_weekends(shifts, by_id, config, start, days)
     violations += check_requests_and_availability(shifts, by_id, config)
     violations += check_training(shifts, by_id, config, start, days)
     violations += check_supervisor(shifts, by_id, config, start, days)
     report = CheckReport(start, days, violations)
-    report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed_skills(agents, config))
+    report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed_skills(agents, config),
+                                              previous=previous)
     report.totals["shifts"] = len(shifts)
     return report

@@ -38,7 +38,7 @@ class Greedy:
         self.budget = budget or Budget(float("inf"), time.perf_counter() + 3600.0)
         self.prof = [on_phone_profile(inst, k) for k in range(len(inst.options))]
         # coverage rows (single queues, then pools under skill routing); see `Instance.rows`
-        self.req = (inst.row_req if inst.row_req is not None else inst.req).astype(float)
+        self.req = inst.coverage_req().astype(float)  # the period and the hours its last nights run into
         self.cov = np.zeros_like(self.req)  # on-phone capacity per row and interval
         rows = inst.rows or [(q,) for q in range(len(inst.queues))]
         self.prio = np.array([max(inst.config.queues[inst.queues[q]].priority for q in r) for r in rows], float)
@@ -51,7 +51,7 @@ class Greedy:
     def _span(self, d: int, k: int) -> tuple[int, int]:
         inst = self.inst
         s = d * inst.per_day + inst.options[k].start_min // inst.interval
-        return s, min(inst.horizon, s + inst.options[k].length_min // inst.interval)
+        return s, min(self.req.shape[1], s + inst.options[k].length_min // inst.interval)
 
     def _value(self, mask: np.ndarray) -> np.ndarray:
         """Marginal value per interval of one more on-phone agent with the given skills (max over queues)."""
@@ -108,7 +108,7 @@ class Greedy:
             rule.add(ctx)
         obj = []
         for si, ai in enumerate(ais):
-            val = self._value(self.skills[ai][:, None] & np.ones((1, inst.horizon), bool))
+            val = self._value(self.skills[ai][:, None] & np.ones((1, self.req.shape[1]), bool))
             for d in range(inst.days):
                 for k in sub.allowed[si][d]:
                     s, e = self._span(d, k)

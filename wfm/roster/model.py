@@ -208,7 +208,9 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
     if block_minutes is None:
         block_minutes = 30 if D <= 14 else 60
     g = max(1, block_minutes // inst.interval)
-    nb = math.ceil(inst.horizon / g)
+    need = inst.coverage_req()  # the period, then the hours its last night shifts run into
+    H = need.shape[1]
+    nb = math.ceil(H / g)
     classes, cls_of = skill_classes(inst)
     members: dict[int, list[int]] = {}
     for ai, c in enumerate(cls_of):
@@ -230,7 +232,7 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
                 per_block: dict[int, int] = {}
                 for j, w in enumerate(profiles[k]):
                     t = s + j
-                    if t >= inst.horizon:
+                    if t >= H:
                         break
                     if w:
                         per_block[t // g] = per_block.get(t // g, 0) + int(w)
@@ -238,9 +240,9 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
                     cap_terms.setdefault((c, b), []).append((w, n, len(xs)))
     prio = [inst.config.queues[q].priority for q in inst.queues]
     if inst.pooled:
-        pens, shorts, total_req = _pooled_coverage(inst, model, classes, cap_terms, nb, g, prio)
+        pens, shorts, total_req = _pooled_coverage(inst, model, need, classes, cap_terms, nb, g, prio)
     else:
-        pens, shorts, total_req = _queue_coverage(inst, model, classes, cap_terms, nb, g, prio)
+        pens, shorts, total_req = _queue_coverage(inst, model, need, classes, cap_terms, nb, g, prio)
     short_total = model.NewIntVar(0, max(total_req, 0), "short_total")
     model.Add(short_total == sum(shorts))
 
@@ -268,11 +270,12 @@ def _penalty(model: cp_model.CpModel, u, R: int, weight: int, name: str):
     return pen
 
 
-def _pooled_coverage(inst: Instance, model: cp_model.CpModel, classes, cap_terms, nb: int, g: int, prio):
+def _pooled_coverage(inst: Instance, model: cp_model.CpModel, need: np.ndarray, classes, cap_terms, nb: int, g: int,
+                     prio):
     """Skill routing: every on-phone agent counts in each coverage row holding one of its skills."""
     req_b = np.zeros((len(inst.rows), nb), dtype=np.int64)
     for b in range(nb):
-        req_b[:, b] = inst.row_req[:, b * g:(b + 1) * g].sum(axis=1) * SCALE
+        req_b[:, b] = need[:, b * g:(b + 1) * g].sum(axis=1) * SCALE
     capv = {}
     for (c, b), terms in cap_terms.items():
         v = model.NewIntVar(0, int(sum(w * m for w, _, m in terms)), f"cap_{c}_{b}")
@@ -297,11 +300,12 @@ def _pooled_coverage(inst: Instance, model: cp_model.CpModel, classes, cap_terms
     return pens, shorts, int(req_b.sum())
 
 
-def _queue_coverage(inst: Instance, model: cp_model.CpModel, classes, cap_terms, nb: int, g: int, prio):
+def _queue_coverage(inst: Instance, model: cp_model.CpModel, need: np.ndarray, classes, cap_terms, nb: int, g: int,
+                    prio):
     """Queues assigned by hand: each class's capacity is split over its queues by integer flows."""
     req_b = np.zeros((len(inst.queues), nb), dtype=np.int64)
     for b in range(nb):
-        req_b[:, b] = inst.req[:, b * g:(b + 1) * g].sum(axis=1) * SCALE
+        req_b[:, b] = need[:len(inst.queues), b * g:(b + 1) * g].sum(axis=1) * SCALE
     pens = []
     shorts = []
     for b in range(nb):

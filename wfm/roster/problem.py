@@ -81,6 +81,14 @@ class Instance:
     rows: list[tuple[int, ...]] = field(default_factory=list)
     row_req: np.ndarray | None = None
     pooled: bool = False
+    # (rows, intervals) required heads right after the period, in the hours its last night shifts run into: the
+    # next period's first night, taken to need what this period's first hours need (see `tail_requirement`)
+    tail: np.ndarray | None = None
+
+    def coverage_req(self) -> np.ndarray:
+        """Required heads per coverage row over the period and the tail after it."""
+        base = self.row_req if self.row_req is not None else self.req
+        return base if self.tail is None else np.hstack([base, self.tail[:len(base)]])
 
     @property
     def horizon(self) -> int:
@@ -125,8 +133,12 @@ def paid_minutes(config: Config, length_min: int) -> int:
 
 
 def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int,
-                   *, previous: dict[str, list[PrevShift]] | None = None, column: str = "heads") -> Instance:
-    """Prepare the instance; raises `InputError` for inputs no roster can be built from."""
+                   *, previous: dict[str, list[PrevShift]] | None = None, column: str = "heads",
+                   carried: pd.DataFrame | None = None) -> Instance:
+    """Prepare the instance; raises `InputError` for inputs no roster can be built from.
+
+    `carried` is the previous roster's long table: its on-phone intervals that fall inside this period (the
+    last night shift running past midnight) are taken off the requirements."""
     problems: list[Problem] = []
     if not 1 <= days <= 62:
         problems.append(Problem("--days", f"the roster period must be 1 to 62 days, not {days}"))
@@ -216,7 +228,46 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
                     on_leave=on_leave, credit=credit, closed=closed)
     add_rows(inst, requirements)
+    inst.tail = tail_requirement(inst)
+    if carried is not None and len(carried):
+        cover = carry_in(inst, carried)
+        inst.row_req = np.maximum(inst.row_req - cover, 0)
+        inst.req = inst.row_req[:len(queues)].copy()
     return inst
+
+
+def tail_requirement(inst: Instance) -> np.ndarray | None:
+    """The hours after the period that its last shifts run into (a night shift ending next morning), required
+    as the period's own first hours are: a roster is planned as one of a series, so its last night covers the
+    next period's first (`--previous` then counts it there). None when no shift runs past midnight."""
+    over = max((o.start_min + o.length_min - 1440) // inst.interval for o in inst.options)
+    if over <= 0 or inst.row_req is None:
+        return None
+    n = min(over, inst.row_req.shape[1])
+    return inst.row_req[:, :n].copy()
+
+
+def carry_in(inst: Instance, carried: pd.DataFrame) -> np.ndarray:
+    """(rows, horizon): on-phone agents of the previous roster inside this period, counted per coverage row as
+    the checker counts them (every row holding one of the agent's skills under routing, else its Data queue)."""
+    out = np.zeros((len(inst.rows), inst.horizon), dtype=np.int64)
+    dates = pd.to_datetime(carried["date"].astype(str)).dt.date
+    work = carried[(carried["activity"].astype(str) == "work") & (dates < inst.start)]
+    if work.empty:
+        return out
+    begin = pd.Timestamp(inst.start)
+    ts = pd.to_datetime(work["interval_start"].astype(str), format="mixed")
+    idx = ((ts - begin).dt.total_seconds() // (inst.interval * 60)).astype("int64").to_numpy()
+    inside = (idx >= 0) & (idx < inst.horizon)
+    qpos = {q: i for i, q in enumerate(inst.queues)}
+    skills = {a.agent_id: {qpos[q] for q in a.skills if q in qpos} for a in inst.agents}
+    for aid, queue, t in zip(work["agent_id"].astype(str)[inside], work["queue"].astype(str)[inside], idx[inside]):
+        held = skills.get(aid) if inst.pooled else None
+        held = held if held else ({qpos[queue]} if queue in qpos else set())
+        for r, row in enumerate(inst.rows):
+            if held & set(row):
+                out[r, t] += 1
+    return out
 
 
 def _cap_credit(credit: np.ndarray, agents: list[Agent], days: int) -> None:

@@ -21,7 +21,7 @@ RULE_WORDS = {
     "max_consecutive_days": "maximum consecutive working days",
     "min_days_off_week": "minimum days off per week",
     "min_rest": "minimum rest between shifts (and rest after night shifts)",
-    "max_nights": "maximum night shifts in the period",
+    "max_nights": "maximum night shifts in the period and per week",
     "weekends_off": "full weekends off per 4 weeks",
     "supervisor_on_duty": "at least one supervisor on duty while the centre is open",
     "availability": "availability window and requested days off",
@@ -167,14 +167,24 @@ class MinRest(Rule):
 
 
 class MaxNights(Rule):
+    """At most `max_nights_period` night shifts per agent in the period and `max_nights_week` (when set) in
+    each 7-day block from the first day, so that consecutive periods join up."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
         cap = inst.config.rules.max_nights_period
+        week_cap = inst.config.rules.max_nights_week
         for ai in range(len(inst.agents)):
-            nights = [ctx.x[ai, d, k] for d in range(inst.days) for k in inst.allowed[ai][d]
-                      if inst.options[k].night]
-            if len(nights) > cap:
-                ctx.add(sum(nights) <= cap, self.name, ai)
+            def nights(days):
+                return [ctx.x[ai, d, k] for d in days for k in inst.allowed[ai][d] if inst.options[k].night]
+
+            every = nights(range(inst.days))
+            if len(every) > cap:
+                ctx.add(sum(every) <= cap, self.name, ai)
+            for w in range(0, inst.days, 7) if week_cap else ():
+                week = nights(range(w, min(w + 7, inst.days)))
+                if len(week) > week_cap:
+                    ctx.add(sum(week) <= week_cap, self.name, ai)
 
 
 def weekends(inst: Instance) -> list[tuple[int, int]]:

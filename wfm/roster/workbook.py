@@ -28,7 +28,9 @@ def violations_frame(report: CheckReport) -> pd.DataFrame:
 
 def write_roster(path: str | Path, data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.date,
                  days: int, requirements: pd.DataFrame | None, report: CheckReport | None,
-                 force: bool = False) -> Path:
-    """Write the full roster workbook (Roster, Detail, Coverage, Summary, Data) atomically."""
+                 force: bool = False, previous: pd.DataFrame | None = None) -> Path:
+    """Write the full roster workbook (Roster, Detail, Coverage, Summary, Data) atomically; `previous` is the
+    previous roster's long table, whose night shifts count in this period's first hours."""
     return write_roster_workbook(path, data, agents, config, start=start, days=days, requirements=requirements,
-                                 violations=violations_frame(report) if report is not None else None, force=force)
+                                 violations=violations_frame(report) if report is not None else None, force=force,
+                                 previous=previous)

@@ -80,7 +80,7 @@ code = "E"                   # one capital letter: the roster shows E0700 for an
 name = "Early"               # shown in the roster legend
 start_times = ["07:00", "07:30", "08:00"]  # allowed start times, on the interval grid
 length_h = 9                 # elapsed hours from start to end, lunch included
-night = false                # a night shift: counts toward max_nights_period and needs rest after it
+night = false                # a night shift: counts toward the night caps and needs rest after it
 
 [[shifts]]
 code = "D"
@@ -128,7 +128,8 @@ hours_averaging = "week"     # "week": contract hours every week; "period": aver
 max_consecutive_days = 6     # working days in a row
 min_days_off_week = 2        # days off in every calendar week
 min_rest_h = 12              # rest between the end of one shift and the start of the next
-max_nights_period = 8        # night shifts per agent in the roster period
+max_nights_week = 4          # night shifts per agent in each week of the period (consecutive periods join up)
+# max_nights_period = 8      # or a cap per roster period (default 8; no period cap when max_nights_week is set)
 rest_after_night_h = 24      # rest after the last night shift of a run
 min_weekends_off_period = 1  # full weekends (Saturday and Sunday) off per 4 weeks
 supervisor_on_duty = true    # at least one supervisor on duty whenever the centre is open
