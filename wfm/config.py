@@ -67,6 +67,15 @@ class QueueConfig:
     default_aht_s: float = 300.0
     answer_rate_target: float | None = None  # share of offered calls answered (人工接通率); Erlang A only
     max_abandon_rate: float | None = None  # share of offered calls abandoned; Erlang A only
+    acd_names: tuple[str, ...] = ()  # the queue's names in ACD exports (技能组), read as this queue
+
+
+def acd_name_map(config: "Config | None") -> dict[str, str] | None:
+    """ACD queue name -> config queue, from every queue's `acd_names` (None when no queue has any)."""
+    if config is None:
+        return None
+    out = {n: q.name for q in config.queues.values() for n in q.acd_names}
+    return out or None
 
 
 @dataclass(frozen=True)
@@ -484,7 +493,7 @@ def _calendar(r: _Reader, raw: dict) -> CalendarConfig:
 
 
 QUEUE_KEYS = {"label", "sl_target", "answer_time_s", "asa_target_s", "max_occupancy", "patience_s", "priority",
-              "min_agents", "default_aht_s", "answer_rate_target", "max_abandon_rate"}
+              "min_agents", "default_aht_s", "answer_rate_target", "max_abandon_rate", "acd_names"}
 
 
 def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
@@ -517,8 +526,28 @@ def _queues(r: _Reader, raw: dict) -> dict[str, QueueConfig]:
             default_aht_s=r.get(q, w, "default_aht_s", "float", 300.0, lo=1.0, hi=7200.0),
             answer_rate_target=answer_rate,
             max_abandon_rate=abandon,
+            acd_names=_acd_names(r, q, w),
         )
+    _check_acd_names(r, queues)
     return queues
+
+
+def _acd_names(r: _Reader, q: dict, w: str) -> tuple[str, ...]:
+    values = q.get("acd_names", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        r.error(f"{w}.acd_names", "must be a list of non-empty names, e.g. [\"话费查询\", \"账单\"]")
+        return ()
+    return tuple(v.strip() for v in values)
+
+
+def _check_acd_names(r: _Reader, queues: dict[str, QueueConfig]) -> None:
+    """An ACD name maps to one queue only (compared without regard to case)."""
+    seen: dict[str, str] = {}
+    for name, q in queues.items():
+        for n in q.acd_names:
+            other = seen.setdefault(n.casefold(), name)
+            if other != name:
+                r.error(f"queues.{name}.acd_names", f"'{n}' is also an ACD name of queue {other}")
 
 
 def _abandonment_targets(r: _Reader, q: dict, w: str, *, has_patience: bool) -> tuple[float | None, float | None]:

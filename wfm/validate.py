@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wfm.config import Config, load_config_lenient
+from wfm.config import Config, acd_name_map, load_config_lenient
 from wfm.errors import InputError, Problem
 
 
@@ -34,7 +34,8 @@ def validate_inputs(config_path: Path, agents_path: Path | None = None, history_
     if history_path is not None:
         try:
             history = read_history(history_path, queues=set(config.queues) if config else None,
-                                   timezone=config.centre.timezone if config else None, min_days=MIN_DAYS)
+                                   timezone=config.centre.timezone if config else None, min_days=MIN_DAYS,
+                                   acd_names=acd_name_map(config))
             problems += history.warnings
             f = history.frame
             summary.append(f"history: {len(f)} rows, {f['interval_start'].min()} to {f['interval_start'].max()}, "

@@ -205,3 +205,61 @@ def test_acd_queue_names_mapped_to_the_config_queues(tmp_path):
     with pytest.raises(InputError) as exc:
         read_history(p, queues={"billing", "faults"}, acd_names={"10086账务": "billing"})
     assert any("queue 'Faults-CN' is not in the config or its acd_names" in str(e) for e in exc.value.errors)
+
+
+CONFIG_WITH_ACD_NAMES = """
+[centre]
+interval_minutes = 15
+country = "CN"
+
+[queues.billing]
+sl_target = 0.8
+answer_time_s = 20
+acd_names = ["账务", "话费查询"]
+
+[queues.faults]
+sl_target = 0.8
+answer_time_s = 20
+acd_names = ["故障"]
+"""
+
+
+def test_forecast_maps_the_acd_names_of_the_config(cli, tmp_path, monkeypatch):
+    """The issue's target: a GBK export with 时间段 ranges, Chinese queue names mapped in the config, `%`
+    columns and a 合计 row reads with warnings and forecasts, under the config's queue names."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text(CONFIG_WITH_ACD_NAMES, encoding="utf-8")
+    days = [d.date().isoformat() for d in pd.date_range("2026-11-02", periods=3)]
+    write_gbk(tmp_path / "acd.csv", [HEADER] + acd_rows(days=days, intervals=96) + ["合计,,,100,90,240,85.0%"])
+    code, out, err = cli("forecast", "--history", "acd.csv", "--config", "config.toml", "--start", "2026-11-05",
+                         "--days", "7")
+    assert code == 0, err
+    assert "totals row" in err
+    fc = pd.read_csv(tmp_path / "forecasts" / "forecast_2026-11-05_7d.csv")
+    assert set(fc["queue"]) == {"billing", "faults"}
+    code, out, err = cli("validate", "--config", "config.toml", "--history", "acd.csv")
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("names, message", [
+    ('["账务", ""]', "must be a list of non-empty names"),
+    ('"账务"', "must be a list of non-empty names"),
+])
+def test_bad_acd_names_are_config_errors(tmp_path, names, message):
+    from wfm.config import load_config
+
+    text = CONFIG_WITH_ACD_NAMES.replace('acd_names = ["故障"]', f"acd_names = {names}")
+    (tmp_path / "config.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_config(tmp_path / "config.toml")
+    assert any(message in str(e) and "queues.faults.acd_names" in str(e) for e in exc.value.errors)
+
+
+def test_one_acd_name_for_two_queues_is_a_config_error(tmp_path):
+    from wfm.config import load_config
+
+    text = CONFIG_WITH_ACD_NAMES.replace('acd_names = ["故障"]', 'acd_names = ["故障", "话费查询"]')
+    (tmp_path / "config.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_config(tmp_path / "config.toml")
+    assert any("'话费查询' is also an ACD name of queue billing" in str(e) for e in exc.value.errors)

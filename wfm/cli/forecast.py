@@ -28,6 +28,7 @@ def _progress(label: str):
 def _inputs(history: Path, config: Path | None, country: str | None, special: Path | None = None):
     """The history and the calendar settings: from the config when given, `--country` wins; special days from
     the config and from `--special-days` (both, the file's labels added to the config's)."""
+    from wfm.config import acd_name_map
     from wfm.readers import read_history
     from wfm.readers.history import MIN_DAYS
     from wfm.readers.special_days import read_special_days
@@ -39,7 +40,8 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
         cfg = load_config(config)
     hist = read_history(history, queues=set(cfg.queues) if cfg else None,
                         interval_minutes=cfg.centre.interval_minutes if cfg else None,
-                        timezone=cfg.centre.timezone if cfg else None, min_days=MIN_DAYS)
+                        timezone=cfg.centre.timezone if cfg else None, min_days=MIN_DAYS,
+                        acd_names=acd_name_map(cfg))
     for w in hist.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
     from_file = read_special_days(special) if special is not None else {}

@@ -50,11 +50,12 @@ def _scenarios(specs: list[str], files: list[Path], grids: list[str]):
 
 def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int):
     from wfm.cli.forecast import _progress
+    from wfm.config import acd_name_map
     from wfm.forecast import Forecaster
     from wfm.readers import read_history
 
     hist = read_history(history, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
-                        timezone=cfg.centre.timezone)
+                        timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg))
     for w in hist.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
     from wfm.scenarios.evaluate import next_week_start

@@ -198,4 +198,5 @@ patience_s = {q.patience_s}            # mean caller patience; set = staff with 
 priority = {q.priority}                 # routing priority, higher first; weights under-staffing in the roster
 min_agents = 1               # floor of agents while calls are expected
 default_aht_s = {q.aht_s:g}          # handle time used when the history has no aht_s
+# acd_names = ["{q.label}"]   # the queue's names in ACD exports (技能组), read as this queue
 '''
