@@ -87,3 +87,19 @@ def test_xlsx_numeric_ids(tmp_path, config):
 def test_parse_skills_rejects(bad):
     with pytest.raises(ValueError):
         parse_skills(bad)
+
+
+def test_excel_error_values_are_errors_in_csv_and_xlsx(tmp_path, config):
+    """A failed VLOOKUP leaves #N/A (or #REF!) in an id, name or team cell: an error naming row and column."""
+    p = write(tmp_path, ["#N/A,王伟,T01,billing,40,agent,,,,", "A2,#REF!,T01,billing,40,agent,,,,"])
+    msgs = errors(p, config)
+    assert any("row 2, column 'agent_id'" in m and "#N/A is an Excel error value" in m for m in msgs)
+    assert any("row 3, column 'name'" in m and "#REF! is an Excel error value" in m for m in msgs)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["agent_id", "name", "team", "skills", "contract_hours_week"])
+    ws.append(["A1", "王伟", "#N/A", "billing", 40])
+    ws["C2"].data_type = "e"  # stored as an error cell, as Excel saves a failed formula's cached value
+    wb.save(tmp_path / "agents.xlsx")
+    msgs = errors(tmp_path / "agents.xlsx", config)  # an xlsx error cell reads as empty (as pandas reads it)
+    assert any("row 2, column 'team'" in m and "missing team" in m for m in msgs)

@@ -151,6 +151,10 @@ def read_agents(path: str | Path, config: Config | None = None) -> list[Agent]:
     return agents
 
 
+EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA"}
+
+
 def _cell(rec: pd.Series, col: str) -> str:
     v = rec.get(col)
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
@@ -194,6 +198,10 @@ def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
     agent_id = _agent_id(rec)
     if not agent_id:
         problems.error(path, "missing agent_id", row=row, column="agent_id")
+    for col in ("agent_id", "name", "team"):
+        if _cell(rec, col).upper() in EXCEL_ERRORS:
+            problems.error(path, f"{_cell(rec, col)} is an Excel error value (a formula that failed in the source "
+                                 "sheet), not a value", row=row, column=col)
     name = _cell(rec, "name") or agent_id
     team = _cell(rec, "team")
     if not team:
