@@ -21,7 +21,10 @@ def add_to_workbook(path: str | Path, period: pd.DataFrame, comparison: pd.DataF
     from openpyxl import load_workbook
     from openpyxl.styles import Font
 
+    from wfm.readers.tables import check_input_file
+
     path = Path(path)
+    check_input_file(path, what="roster")  # regular file, size and unpacked-size limits, as every reader
     wb = load_workbook(path)
     name = next((s for s in SUMMARY_SHEETS if s in wb.sheetnames), None)
     if name is None:
