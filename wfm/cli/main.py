@@ -47,8 +47,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         app_module.err_console.print(f"error: {exc}", markup=False, highlight=False)
         code = exc.exit_code
     except KeyboardInterrupt:
-        app_module.err_console.print("interrupted")
         code = 130
+    if code == 130:  # Ctrl-C (typer returns it as exit code 130): every output is written atomically at the end
+        app_module.err_console.print("interrupted (Ctrl-C): the step under way wrote nothing")
     sys.exit(code if isinstance(code, int) else 0)
 
 

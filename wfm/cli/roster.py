@@ -125,6 +125,11 @@ def print_summary(stats: dict, rep) -> None:
                                                                 stats['max_spread_in_team'].items()))
     console.print(f"Solver: {stats['phase1_status']} in {stats['phase1_s']:.1f} s, {stats['solutions']} "
                   f"improving solution(s)")
+    from wfm.roster import reproducibility_note
+
+    note = reproducibility_note(stats)
+    if note:
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     if stats.get("corrected_queues"):
         console.print("Simulated before writing: " + ", ".join(stats["corrected_queues"]) + " missed target; "
                       "searched again with more heads in the hours they fell short (the Summary sheet has the "

@@ -132,6 +132,16 @@ def _coverage_notes(requirements: pd.DataFrame | None, agents: list[Agent], conf
     return out
 
 
+def reproducibility_note(stats: dict) -> str | None:
+    """Plain words for a search the wall clock ended before its deterministic budget (None when it did not)."""
+    if stats.get("reproducible", True):
+        return None
+    stages = ", ".join(stats.get("wall_capped") or []) or "the search"
+    return (f"not reproducible on this run: the machine was too busy to spend the search budget before the time "
+            f"cap ({stages}), so the same inputs may give another roster; run it again on a quieter machine for "
+            "a result that repeats")
+
+
 def _boundary_notes(inst) -> list[str]:
     """A note when the period's first hours need agents that only the previous period's night shifts can give."""
     from wfm.roster.problem import coverable_mask

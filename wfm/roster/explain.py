@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import DTIME_PER_S, Context, wall_cap
+from wfm.roster.model import DTIME_PER_S, Context, run_solver, wall_cap
 from wfm.roster.problem import Instance
 from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds, leave_credit
 
@@ -55,7 +55,7 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
     solver.parameters.max_deterministic_time = time_limit_s * DTIME_PER_S  # the same core on every run
     solver.parameters.max_time_in_seconds = wall_cap(time_limit_s)  # safety cap only
     solver.parameters.num_workers = 1  # cores are only reported by a single worker
-    status = solver.Solve(model)
+    status = run_solver(solver, model)
     if status == cp_model.INFEASIBLE:
         core = set(solver.SufficientAssumptionsForInfeasibility())
         clash = [key for key, v in lits if v.Index() in core]

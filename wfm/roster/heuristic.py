@@ -17,7 +17,7 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import DTIME_PER_S, Budget, Context, on_phone_profile, wall_cap
+from wfm.roster.model import DTIME_PER_S, Budget, Context, on_phone_profile, run_solver, wall_cap
 from wfm.roster.problem import Instance, row_mask
 from wfm.roster.rules import RULES
 
@@ -123,13 +123,13 @@ class Greedy:
         self.budget.spent_s += SUB_S_PER_ITEM * (len(proto.variables) + len(proto.constraints))
         dtime = max(0.05, time_limit_s) * DTIME_PER_S
         solver = self.budget.solver(dtime, 1, seed)
-        status = solver.Solve(model)
+        status = run_solver(solver, model)
         self.budget.record(solver, status, "construction")
         for more in (10, 100):  # no solution within a tiny budget: retry with more before giving up
             if status != cp_model.UNKNOWN:
                 break
             solver = self.budget.solver(dtime * more, 1, seed)
-            status = solver.Solve(model)
+            status = run_solver(solver, model)
             self.budget.record(solver, status, "construction")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False

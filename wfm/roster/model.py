@@ -11,6 +11,8 @@ weighted by queue priority. Labour rules come from `wfm.roster.rules`.
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -359,6 +361,44 @@ def _solver(dtime: float, workers: int, seed: int, *, wall_s: float, lns: bool =
     return solver
 
 
+def run_solver(solver: cp_model.CpSolver, model: cp_model.CpModel, callback=None) -> int:
+    """`solver.Solve`, with Ctrl-C stopping the search and raising `KeyboardInterrupt` (CP-SAT's own SIGINT
+    handling would end the search quietly and the roster would be written as if it had finished). The search
+    runs in a worker thread so that the main thread can take the signal; where SIGINT is ignored (a background
+    job) it stays ignored."""
+    solver.parameters.catch_sigint_signal = False
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+        return solver.Solve(model, callback)
+    interrupted: list[bool] = []
+
+    def stop(signum, frame) -> None:
+        interrupted.append(True)
+        solver.StopSearch()
+
+    out: dict[str, object] = {}
+
+    def solve() -> None:
+        try:
+            out["status"] = solver.Solve(model, callback)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            out["error"] = exc
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        worker = threading.Thread(target=solve, daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
+    if "error" in out:
+        raise out["error"]
+    return out["status"]
+
+
 def stopped_by_wall(solver: cp_model.CpSolver, status: int) -> bool:
     """Whether a solve ended at its wall-clock cap rather than at its deterministic limit or with a proof."""
     if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -391,7 +431,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
         feas = build_model(inst, coverage=False)
         limit = min(budget.left_s() * 0.4, max(5.0, budget.left_s() * 0.2))
         solver = budget.solver(limit * DTIME_PER_S, 1, seed)
-        status = solver.Solve(feas.model)
+        status = run_solver(solver, feas.model)
         budget.record(solver, status, "feasibility")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Phase1Result(solver.StatusName(status), {}, wall_s=time.perf_counter() - t0,
@@ -404,7 +444,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     for (ai, d, k), v in full.ctx.x.items():
         fixed.Add(fixed.GetBoolVarFromProtoIndex(v.Index()) == (1 if hint.get((ai, d)) == k else 0))
     solver = budget.solver(max(1.0, min(budget.left_s() * 0.3, 20.0)) * DTIME_PER_S, 1, seed)
-    status = solver.Solve(fixed)
+    status = run_solver(solver, fixed)
     budget.record(solver, status, "hint completion")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = solver.ResponseProto().solution
@@ -416,7 +456,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     rate = LNS_DTIME_PER_WORKER_S * max(1, workers) / (1 + len(full.model.Proto().variables) / LNS_SIZE_VARS)
     solver = budget.solver(max(1.0, budget.left_s()) * rate, workers, seed, lns=True)
     cb = _Progress(full.short_total, full.total_req, progress, t0)
-    status = solver.Solve(full.model, cb)
+    status = run_solver(solver, full.model, cb)
     budget.record(solver, status, "improvement", rate)
     name = solver.StatusName(status)
     result = Phase1Result(name, {}, wall_s=time.perf_counter() - t0, solutions=cb.count, history=cb.history)

@@ -1,0 +1,91 @@
+"""Ctrl-C during the roster search (issue 18): the search stops, the command exits 130 and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+
+from wfm.roster.model import run_solver
+
+
+def _long_model() -> cp_model.CpModel:
+    m = cp_model.CpModel()
+    xs = [m.NewIntVar(0, 100, f"x{i}") for i in range(60)]
+    for i in range(59):
+        m.Add(xs[i] + xs[i + 1] <= 100 + i % 7)
+    m.AddAllDifferent(xs)
+    m.Maximize(sum((i % 5 + 1) * x for i, x in enumerate(xs)))
+    return m
+
+
+def test_run_solver_stops_on_sigint_and_restores_the_handler():
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 60
+    before = signal.getsignal(signal.SIGINT)
+    timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        timer.start()
+        run_solver(solver, _long_model())
+    assert time.perf_counter() - t0 < 20  # stopped, not run to its 60 s limit
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_run_solver_without_an_interrupt_returns_the_status():
+    m = cp_model.CpModel()
+    x = m.NewIntVar(0, 7, "x")
+    m.Add(2 * x <= 9)
+    m.Maximize(x)
+    solver = cp_model.CpSolver()
+    assert run_solver(solver, m) == cp_model.OPTIMAL and solver.Value(x) == 4
+
+
+def test_ctrl_c_in_wfm_roster_exits_130_and_writes_nothing(tmp_path):
+    from wfm.sample import build_sample
+    from wfm.staffing import staff
+    from wfm.workspace import write_workspace
+
+    start = dt.date(2026, 3, 2)
+    sample = build_sample(start, small=True)
+    paths = write_workspace(sample, tmp_path, force=True)
+    fc = sample.history[sample.history["interval_start"] >= sample.history["interval_start"].max().normalize()
+                        - dt.timedelta(days=6)].copy()
+    fc["interval_start"] = fc["interval_start"] + dt.timedelta(days=7)
+    fc = fc.rename(columns={"offered": "calls"})[["interval_start", "queue", "calls", "aht_s"]].fillna({"aht_s": 300.0})
+    req = staff(fc, sample.config.queues, interval_s=sample.config.centre.interval_s, shrinkage=0.1)
+    req.to_csv(tmp_path / "req.csv", index=False)
+    out = tmp_path / "roster.xlsx"
+    cmd = [sys.executable, "-c", "from wfm.cli.main import main; main()", "roster", "--requirements",
+           str(tmp_path / "req.csv"), "--agents", str(paths["agents"]), "--config", str(paths["config"]),
+           "--start", str(start), "--days", "7", "--time-limit", "120", "-o", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # wait for the search to be under way (its first progress line), then press Ctrl-C
+    first = proc.stderr.readline()
+    assert "done" in first or "roster #" in first, first
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted (Ctrl-C): the step under way wrote nothing" in err
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*roster*"))
+
+
+def test_a_wall_capped_search_is_said_to_be_not_reproducible():
+    from wfm.roster import reproducibility_note
+
+    note = reproducibility_note({"reproducible": False, "wall_capped": ["construction", "improvement"]})
+    assert note.startswith("not reproducible on this run") and "(construction, improvement)" in note
+    assert reproducibility_note({"reproducible": True, "wall_capped": []}) is None
