@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import typer
@@ -45,8 +46,10 @@ def roster(
     from wfm.readers.forecast import read_requirements
     from wfm.readers.roster import read_roster_data
     from wfm.roster import RosterInfeasible, build_roster
+    from wfm.roster.model import WALL_CAP
     from wfm.roster.workbook import write_roster
 
+    t_start = time.perf_counter()
     first = parse_date(start, "--start")
     check_roster_options(first, days, time_limit)
     cfg = load_config(config)
@@ -59,8 +62,11 @@ def roster(
     path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
     prev = read_roster_data(previous) if previous else None
     try:
+        # the whole command within 1.25 x the limit: the search leaves room for writing the workbook
+        limit = time_limit if time_limit is not None else cfg.solver.time_limit_s
+        wall_s = WALL_CAP * limit - (time.perf_counter() - t_start) - WRITE_S_PER_AGENT_DAY * len(people) * days
         result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
-                              progress=_progress_printer())
+                              progress=_progress_printer(), wall_s=wall_s)
     except RosterInfeasible as exc:
         err_console.print("No roster meets the hard rules:", style="red")
         for line in exc.lines:
@@ -95,6 +101,9 @@ def check_roster_options(first, days: int, time_limit: float | None) -> None:
         problems.append(Problem("--start", f"{first} is outside {DATE_MIN.year}-{DATE_MAX.year}"))
     if problems:
         raise InputError(problems)
+
+
+WRITE_S_PER_AGENT_DAY = 0.003  # wall seconds kept per agent-day for the workbook (its Summary simulates the roster)
 
 
 def _progress_printer():

@@ -46,14 +46,16 @@ class RosterResult:
 
 def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int, *,
                  time_limit_s: float | None = None, workers: int | None = None, seed: int | None = None,
-                 previous: pd.DataFrame | None = None, progress: Callable[[dict], None] | None = None
-                 ) -> RosterResult:
+                 previous: pd.DataFrame | None = None, progress: Callable[[dict], None] | None = None,
+                 wall_s: float | None = None) -> RosterResult:
     """Build and check a roster; raises `RosterInfeasible` (with the explanation) when the rules cannot hold.
 
     The same inputs, workers and seed give the same roster: `time_limit_s` is turned into deterministic search
     budgets (seconds on the reference machine, see `wfm.roster.model.Budget`), so it is only roughly the wall time.
-    The wall clock only caps the search (at `wall_cap(limit)` seconds); `stats["reproducible"]` is False (and
-    `stats["wall_capped"]` names the stages) when that cap, not the budget, ended a search.
+    The wall clock only caps the search (at `wall_cap(limit)` seconds, and so that the whole call ends within
+    `wall_s` seconds when given: the searches leave room for placement, the check and the simulation);
+    `stats["reproducible"]` is False (and `stats["wall_capped"]` names the stages) when a cap, not the budget,
+    ended a search.
     """
     from wfm.roster.detail import place
     from wfm.roster.explain import explain
@@ -72,8 +74,18 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     verify = inst.pooled and len(inst.rows) >= 1 and requirements is not None \
         and {"calls", "aht_s"} <= set(requirements.columns)
     share = 1.0 - CORRECTION_SHARE if verify else 1.0
+    reserve = POST_S_PER_AGENT_DAY * len(agents) * days
+
+    def search_cap(part: float) -> float:
+        """Wall seconds a search may take from now: its part of the cap, within what the call has left."""
+        own = wall_cap(limit) * part
+        if wall_s is None:
+            return own
+        left = t0 + wall_s - time.perf_counter() - reserve
+        return max(MIN_SEARCH_S, min(own, left * part))
+
     p1 = solve_phase1(inst, time_limit_s=limit * 0.9 * share, workers=workers or config.solver.workers, seed=seed,
-                      progress=progress, wall_cap_s=wall_cap(limit) * share)
+                      progress=progress, wall_cap_s=search_cap(share))
     if not p1.assignment:
         raise RosterInfeasible(explain(inst, time_limit_s=max(5.0, limit * 0.3)))
     t1 = time.perf_counter()
@@ -82,7 +94,8 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     corrected: list[str] = []
     if verify:
         p1, plans, data, corrected = _correct_by_simulation(inst, p1, plans, data, agents, requirements, limit,
-                                                            workers or config.solver.workers, seed, progress)
+                                                            workers or config.solver.workers, seed, progress,
+                                                            search_cap(1.0))
     codes = shift_codes(inst, p1.assignment)
     t2 = time.perf_counter()
     code_map = {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in codes.iterrows()
@@ -167,10 +180,12 @@ def _longest_paid(config: Config) -> int:
 
 
 CORRECTION_SHARE = 0.3  # of the search budget kept for a second search when the simulation finds a queue short
+POST_S_PER_AGENT_DAY = 0.003  # wall seconds kept per agent-day for placement, the check and the simulation
+MIN_SEARCH_S = 1.0  # a search always gets this long (the first construction sweep always completes)
 
 
 def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements, limit: float, workers: int,
-                           seed: int, progress):
+                           seed: int, progress, wall_left_s: float):
     """Simulate the roster; where a queue misses its targets, raise its requirement in the hours it falls short
     and search again from this roster (`wfm.roster.verify`). Returns the (possibly new) result, its plans and
     long table, and the queues corrected."""
@@ -188,7 +203,8 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
     inst.row_req[:len(inst.queues)] += extra
     try:
         p2 = solve_phase1(inst, time_limit_s=limit * 0.9 * CORRECTION_SHARE, workers=workers, seed=seed,
-                          progress=progress, hint=None, wall_cap_s=wall_cap(limit) * CORRECTION_SHARE)
+                          progress=progress, hint=None,
+                          wall_cap_s=min(wall_cap(limit) * CORRECTION_SHARE, wall_left_s))
         if not p2.assignment:
             return p1, plans, data, []
         plans2 = place(inst, p2.assignment)
