@@ -89,3 +89,20 @@ def test_a_wall_capped_search_is_said_to_be_not_reproducible():
     note = reproducibility_note({"reproducible": False, "wall_capped": ["construction", "improvement"]})
     assert note.startswith("not reproducible on this run") and "(construction, improvement)" in note
     assert reproducibility_note({"reproducible": True, "wall_capped": []}) is None
+
+
+def test_an_impossible_contract_is_explained_by_person_at_a_short_time_limit():
+    """Issue 18: an impossible contract named with its rules even when the time limit is short."""
+    import dataclasses
+
+    from test_roster import START, make_agents, make_config, make_requirements
+    from wfm.roster import RosterInfeasible, build_roster
+
+    cfg = make_config()
+    agents = make_agents(16)
+    agents[7] = dataclasses.replace(agents[7], contract_hours_week=60.0, min_hours_week=60.0, max_hours_week=60.0)
+    with pytest.raises(RosterInfeasible) as exc:
+        build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=1)
+    text = "\n".join(exc.value.lines)
+    assert f"{agents[7].agent_id} ({agents[7].name}" in text and "cannot all hold for this person" in text
+    assert "contract" in text.lower() and "could not decide" not in text

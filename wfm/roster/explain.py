@@ -20,6 +20,72 @@ def _clock(m):
     return "-" if m is None else f"{m // 60:02d}:{m % 60:02d}"
 
 
+PERSON_S = 0.05  # reference seconds of CP-SAT per person checked alone
+MAX_NAMED = 12  # people named at most
+
+
+def _alone(inst: Instance, ai: int) -> tuple[int, list[str]]:
+    """One agent's rules without the others (and without the supervisor rule, which needs them all): the
+    solver status and, when infeasible, the names of the rules in the clash."""
+    from dataclasses import replace
+
+    sub = replace(inst, agents=[inst.agents[ai]], allowed=[inst.allowed[ai]],
+                  on_leave=None if inst.on_leave is None else inst.on_leave[[ai]],
+                  credit=None if inst.credit is None else inst.credit[[ai]])
+    model = cp_model.CpModel()
+    ctx = Context(sub, model, explain=True)
+    for d in range(sub.days):
+        ks = sub.allowed[0][d]
+        for k in ks:
+            ctx.x[0, d, k] = model.NewBoolVar("")
+        if len(ks) > 1:
+            model.AddAtMostOne(ctx.x[0, d, k] for k in ks)
+    for rule in RULES:
+        if rule.name != "supervisor_on_duty":
+            rule.add(ctx)
+    lits = list(ctx.assumptions.items())
+    model.AddAssumptions([v for _, v in lits])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_deterministic_time = PERSON_S * DTIME_PER_S
+    solver.parameters.num_workers = 1
+    status = run_solver(solver, model)
+    if status != cp_model.INFEASIBLE:
+        return status, []
+    core = set(solver.SufficientAssumptionsForInfeasibility())
+    return status, sorted({rule for (rule, _), v in lits if v.Index() in core})
+
+
+def _people_alone(inst: Instance, time_limit_s: float) -> list[str]:
+    """Lines for the people whose own rules clash whatever the others do (people with the same inputs are
+    checked once), within half of `time_limit_s` of wall clock."""
+    import time
+
+    deadline = time.perf_counter() + max(1.0, time_limit_s / 2)
+    seen: dict[tuple, list[str]] = {}
+    found: list[tuple[int, list[str]]] = []
+    for ai, a in enumerate(inst.agents):
+        key = (a.contract_hours_week, a.min_hours_week, a.max_hours_week, a.available_from, a.available_to,
+               tuple(tuple(r) for r in inst.allowed[ai]),
+               None if inst.credit is None else tuple(inst.credit[ai]))
+        if key not in seen:
+            if time.perf_counter() > deadline:
+                break
+            seen[key] = _alone(inst, ai)[1]
+        if seen[key]:
+            found.append((ai, seen[key]))
+    lines = []
+    for ai, rules in found[:MAX_NAMED]:
+        a = inst.agents[ai]
+        lo, hi = hours_bounds(inst, a, min(7, inst.days))
+        lines.append(f"{a.agent_id} ({a.name}, team {a.team}): these rules cannot all hold for this person, whatever "
+                     f"the others do: {'; '.join(RULE_WORDS.get(r, r) for r in rules)} "
+                     f"({lo / 60:.1f}-{hi / 60:.1f} h a week, availability {_clock(a.available_from)}-"
+                     f"{_clock(a.available_to)}, {len(a.days_off_requested)} requested day(s) off).")
+    if len(found) > MAX_NAMED:
+        lines.append(f"... and {len(found) - MAX_NAMED} more people like these.")
+    return lines
+
+
 def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> list[str]:
     """Plain-words lines naming the clash; `time_limit_s` (reference seconds) becomes a deterministic budget."""
     lines: list[str] = []
@@ -38,6 +104,10 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
             lines.append(f"{a.agent_id} ({a.name}) can work no shift in the period ({'; '.join(why) or 'no template'})"
                          f" but the contract needs {lo / 60:g} h: relax the availability, the requests or the "
                          "contract hours.")
+    if not lines:  # each person alone first: small models, answered at any time limit
+        lines += _people_alone(inst, time_limit_s)
+    if lines:
+        return lines + ["Relax one of these (config [rules] or the agents table) and run again."]
     model = cp_model.CpModel()
     ctx = Context(inst, model, explain=True)
     for ai in range(len(inst.agents)):
