@@ -103,7 +103,7 @@ def check_roster_options(first, days: int, time_limit: float | None) -> None:
         raise InputError(problems)
 
 
-WRITE_S_PER_AGENT_DAY = 0.003  # wall seconds kept per agent-day for the workbook (its Summary simulates the roster)
+WRITE_S_PER_AGENT_DAY = 0.005  # wall seconds kept per agent-day for the workbook (its Summary simulates the roster)
 
 
 def _progress_printer():
