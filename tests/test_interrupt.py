@@ -106,3 +106,10 @@ def test_an_impossible_contract_is_explained_by_person_at_a_short_time_limit():
     text = "\n".join(exc.value.lines)
     assert f"{agents[7].agent_id} ({agents[7].name}" in text and "cannot all hold for this person" in text
     assert "contract" in text.lower() and "could not decide" not in text
+
+
+def test_version(cli):
+    from importlib.metadata import version
+
+    code, out, _ = cli("--version")
+    assert code == 0 and out.strip() == f"wfm {version('wfm')}"

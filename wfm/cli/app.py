@@ -24,6 +24,20 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from wfm import __version__
+
+        console.print(f"wfm {__version__}", highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                          help="Print the version and exit.")) -> None:
+    """Workforce management for customer-service hotlines: forecast, staff, roster, publish, what-if."""
+
+
 def output_path(given: Path | None, default: Path, force: bool) -> Path:
     """The path to write: `given` or `default`. Checked before any long work (exit 2, plain message): it must
     not exist unless `force` (`OutputExistsError`), and its folder must exist or be creatable and be writable

@@ -468,10 +468,3 @@ def _runs(index: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Timestam
         else:
             runs.append((t, t))
     return runs
-
-
-def require_history(frame: pd.DataFrame, path: str = "history") -> None:
-    """Raise a clear error when a frame lacks the history columns (for API users passing their own frames)."""
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise InputError(f"history frame lacks columns {', '.join(missing)}", file=path)

@@ -601,18 +601,6 @@ def with_base(scenarios: Sequence[Scenario]) -> list[Scenario]:
     return [base, *rest]
 
 
-def referenced_queues(sc: Scenario) -> dict[str, list[str]]:
-    """key -> queue names the scenario refers to (for validation against the config)."""
-    out: dict[str, list[str]] = {}
-    for key in ("volume", "aht", "sl", "hours"):
-        out[key] = [c.queue for c in getattr(sc, key) if c.queue]
-    out["ivr"] = [c.queue for c in sc.ivr]
-    out["pool"] = [q for p in sc.pool for q in p]
-    out["add"] = [a.like for a in sc.add]
-    out["remove"] = [r.queue for r in sc.remove] + [r.into for r in sc.remove if r.into]
-    return out
-
-
 def validate_against(scenarios: Sequence[Scenario], queues: Iterable[str], *, source: str = "--scenario") -> Problems:
     """Problems of scenarios against the plan's queues (unknown names, a queue in two pools, ...)."""
     from wfm.scenarios.apply import ScenarioError, check_queues
@@ -629,4 +617,4 @@ def validate_against(scenarios: Sequence[Scenario], queues: Iterable[str], *, so
 
 __all__ = ["BASE", "Diversion", "Hire", "Hours", "KEYS", "NewQueue", "Removal", "Scale", "Scenario", "Target",
            "build_scenario", "check_names", "expand_grid", "load_scenario_file", "parse_grid_axis",
-           "parse_scenario", "referenced_queues", "validate_against", "with_base"]
+           "parse_scenario", "validate_against", "with_base"]
