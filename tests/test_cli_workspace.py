@@ -71,7 +71,12 @@ def test_bad_usage_exits_2(cli, tmp_path):
 def test_demo_runs_the_pipeline(tmp_path, cli):
     out = tmp_path / "demo"
     code, stdout, err = cli("demo", "--out", out, "--start", "2026-11-30", "--days", "7")
-    assert code in (0, 1), err
+    assert code == 0, err
+    roster = out / "rosters" / "roster_2026-11-30_7d.xlsx"
+    code, check_out, err = cli("check", roster, "--agents", out / "agents.xlsx", "--config", out / "config.toml",
+                               "--requirements", out / "forecasts" / "requirements_2026-11-30_7d.csv")
+    assert code == 0, check_out + err
+    assert "0 hard-rule violation(s)" in check_out
     forecast = pd.read_csv(out / "forecasts" / "forecast_2026-11-30_7d.csv")
     requirements = pd.read_csv(out / "forecasts" / "requirements_2026-11-30_7d.csv")
     assert set(forecast["queue"]) == {"billing", "faults", "complaints", "vip", "english", "data"}
