@@ -43,3 +43,28 @@ def test_local_processes_and_dask_cluster_match_serial():
         remote = fc.fit(hist).predict(D(2025, 12, 1), 14)
     pd.testing.assert_frame_equal(serial, remote)
     assert done[-1] == 3
+
+
+def test_worker_processes_run_one_blas_thread(tmp_path):
+    """Issue 20: workers forked from a process whose BLAS already runs several threads use one each (the
+    environment variables alone, set after the fork, are too late). Run in a fresh interpreter without the
+    test suite's own thread settings."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "blas.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from wfm.parallel import map_tasks\n"
+        "def threads(_):\n"
+        "    return max((p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'), default=1)\n"
+        "if __name__ == '__main__':\n"
+        "    np.ones((50, 50)) @ np.ones((50, 50))\n"
+        "    print(threads(0), *map_tasks(threads, range(4), workers=2))\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                                            "MKL_NUM_THREADS")}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, check=True)
+    parent, *workers = map(int, out.stdout.split())
+    assert workers == [1, 1, 1, 1], out.stdout

@@ -35,8 +35,13 @@ def default_workers() -> int:
 
 def _init_worker() -> None:
     # One BLAS thread per worker process: the tasks are many small numpy calls, and threads would oversubscribe.
+    # A forked worker has the parent's BLAS already started, so the environment alone is too late: threadpoolctl
+    # resizes the loaded pools (as statsforecast does).
+    from threadpoolctl import threadpool_limits
+
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    threadpool_limits(limits=1)
 
 
 @contextmanager
