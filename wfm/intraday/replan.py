@@ -76,7 +76,7 @@ class _Floor:
         self.sl = service_level(calls[:, :, None], np.maximum(aht, 1.0)[:, :, None], n, interval_s=interval_s,
                                 answer_time_s=col([c.answer_time_s for c in qc]), patience_s=patience)
         target = col([c.sl_target for c in qc])
-        self.value = calls[:, :, None] * (self.sl - weight * np.clip(target - self.sl, 0.0, None))
+        self.value = _concave_envelope(calls[:, :, None] * (self.sl - weight * np.clip(target - self.sl, 0.0, None)))
         self.in_time = calls[:, :, None] * self.sl
         self.supply = supply
         self.calls = calls
@@ -117,6 +117,24 @@ class _Floor:
         """Calls-weighted service level per queue with `supply`."""
         total = self.calls.sum(axis=1)
         return np.where(total > 0, self._answered(supply) / np.where(total > 0, total, 1), np.nan)
+
+
+def _concave_envelope(value: np.ndarray) -> np.ndarray:
+    """The least concave majorant of `value` along its last axis (agents). Below the traffic load one more agent
+    answers nothing in time under Erlang C, so a one-agent-at-a-time search would never start to staff a swamped
+    queue; on the envelope each agent is worth its share of the agents it takes to get there."""
+    flat = value.reshape(-1, value.shape[-1])
+    out = np.empty_like(flat)
+    n = np.arange(flat.shape[1], dtype=float)
+    for i, v in enumerate(flat):
+        hull: list[int] = []
+        for k in range(len(v)):
+            while len(hull) >= 2 and (v[hull[-1]] - v[hull[-2]]) * (k - hull[-1]) <= \
+                    (v[k] - v[hull[-1]]) * (hull[-1] - hull[-2]):
+                hull.pop()
+            hull.append(k)
+        out[i] = np.interp(n, n[hull], v[hull])
+    return out.reshape(value.shape)
 
 
 def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], config: Config,

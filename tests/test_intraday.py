@@ -1,0 +1,231 @@
+"""Intraday: the credibility re-forecast and surge projection by hand, the re-plan under the rules, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_roster import CONFIG, START, make_agents, make_config, make_requirements
+from wfm.intraday import ReforecastSettings, credibility_ratio, reforecast, replan
+from wfm.publish.codes import plan_from_code
+from wfm.readers.agents import Agent
+from wfm.roster import build_roster
+from wfm.roster.checker import check, check_breaks, shifts_from_table
+
+DAY = pd.Timestamp("2026-12-08")
+
+
+def _flat(values: list[float], queue: str = "billing", minutes: int = 15) -> pd.DataFrame:
+    ts = pd.date_range(DAY, periods=len(values), freq=f"{minutes}min")
+    return pd.DataFrame({"interval_start": ts, "queue": queue, "calls": values, "aht_s": 300.0})
+
+
+def _seen(values: list[int], queue: str = "billing", minutes: int = 15) -> pd.DataFrame:
+    ts = pd.date_range(DAY, periods=len(values), freq=f"{minutes}min")
+    return pd.DataFrame({"interval_start": ts, "queue": queue, "offered": values})
+
+
+# ------------------------------------------------------------------------------------------ re-forecast
+
+
+def test_credibility_ratio_by_hand():
+    # prior cv 0.5 -> a = 4 calls; 48 arrived where 40 were expected: (4 + 48) / (4 + 40)
+    assert credibility_ratio(48, 40, 4.0) == pytest.approx(52 / 44)
+    rf = reforecast(_flat([10.0] * 8), _seen([12] * 4), DAY + pd.Timedelta(hours=1),
+                    settings=ReforecastSettings(prior_cv=0.5))
+    got = rf.intervals.set_index("interval_start")
+    assert got["calls"].iloc[:4].tolist() == [12, 12, 12, 12]  # seen intervals keep what arrived
+    assert got["calls"].iloc[4:].tolist() == pytest.approx([10 * 52 / 44] * 4)
+    assert not rf.queues["surge"].iloc[0]
+    assert rf.queues["arrived_so_far"].iloc[0] == 48 and rf.queues["expected_so_far"].iloc[0] == 40
+
+
+def test_one_noisy_interval_moves_the_plan_little_and_is_no_surge():
+    # a = 1/0.15^2 = 44.44 calls; 95 arrived where 80 were expected; last 4: 55 vs 40 (x1.375, Poisson p ~ 0.014)
+    rf = reforecast(_flat([10.0] * 12), _seen([10] * 7 + [25]), DAY + pd.Timedelta(hours=2))
+    a = 1 / 0.15 ** 2
+    assert rf.queues["ratio"].iloc[0] == pytest.approx((a + 95) / (a + 80))  # 1.1205, not 25/10
+    assert not rf.queues["surge"].iloc[0]
+    assert rf.intervals["calls"].iloc[8:].tolist() == pytest.approx([10 * (a + 95) / (a + 80)] * 4)
+
+
+def test_surge_is_detected_and_decays_with_its_age_as_half_life():
+    # 4 normal intervals, then 4 at twice the forecast: base level 1, surge level 2 since 01:00, age 60 min
+    rf = reforecast(_flat([10.0] * 12), _seen([10] * 4 + [20] * 4), DAY + pd.Timedelta(hours=2))
+    q = rf.queues.iloc[0]
+    assert q["surge"] and q["ratio"] == pytest.approx(1.0) and q["surge_level"] == pytest.approx(2.0)
+    assert q["surge_since"] == DAY + pd.Timedelta(hours=1) and q["half_life_min"] == pytest.approx(60)
+    future = rf.intervals["calls"].iloc[8:].tolist()
+    # 10 * (1 + 1 * 0.5 ** (minutes ahead / 60)) at 0, 15, 30, 45 minutes ahead
+    assert future == pytest.approx([20.0, 10 + 10 * 2 ** -0.25, 10 + 10 * 2 ** -0.5, 10 + 10 * 2 ** -0.75])
+    assert rf.intervals["surge"].iloc[8:].all() and not rf.intervals["surge"].iloc[:8].any()
+
+
+def test_surge_onset_walks_back_and_the_level_before_it_is_the_base():
+    # forecast 10; seen 8, 8, 8, 8, 30, 30, 30, 30, 30, 30: window = last 4, onset at 01:00 (6 intervals high)
+    a = 4.0
+    rf = reforecast(_flat([10.0] * 14), _seen([8] * 4 + [30] * 6), DAY + pd.Timedelta(minutes=150),
+                    settings=ReforecastSettings(prior_cv=0.5))
+    q = rf.queues.iloc[0]
+    base = (a + 32) / (a + 40)  # 0.9
+    assert q["ratio"] == pytest.approx(base) and q["surge_since"] == DAY + pd.Timedelta(hours=1)
+    assert q["surge_level"] == pytest.approx(120 / (base * 40))
+    assert q["half_life_min"] == pytest.approx(90)
+
+
+def test_gaps_in_the_feed_are_not_zero_demand():
+    seen = _seen([10, 10, 10, 10]).drop(index=1)  # the 00:15 interval never arrived
+    rf = reforecast(_flat([10.0] * 8), seen, DAY + pd.Timedelta(hours=1), settings=ReforecastSettings(prior_cv=0.5))
+    assert rf.queues["expected_so_far"].iloc[0] == 30 and rf.queues["arrived_so_far"].iloc[0] == 30
+    assert rf.intervals["calls"].iloc[1] == pytest.approx(10.0)
+
+
+# ------------------------------------------------------------------------------------------ re-plan
+
+
+def _two_agents(cfg):
+    agents = [Agent("A1", "One", "T1", {"billing": 1.0}, 40.0), Agent("A2", "Two", "T1", {"billing": 1.0}, 40.0)]
+    # E0700, 9 h of 30-minute intervals: breaks 09:00 and 14:00, lunch 11:00-12:00 (plan_from_code's layout)
+    data = pd.concat([plan_from_code(a, DAY.date(), "E0700", cfg) for a in agents], ignore_index=True)
+    return agents, data
+
+
+def _billing_day(peak_at: str) -> pd.DataFrame:
+    ts = pd.date_range(DAY, periods=48, freq="30min")
+    calls = np.where(ts.hour < 7, 0.0, 10.0)
+    calls[ts == DAY + pd.Timedelta(peak_at)] = 40.0
+    calls[ts == DAY + pd.Timedelta("09:30:00")] = 2.0
+    return pd.DataFrame({"interval_start": ts, "queue": "billing", "calls": calls, "aht_s": 60.0})
+
+
+def test_breaks_leave_the_peak_within_the_rules_and_the_past_stays():
+    cfg = make_config()
+    agents, data = _two_agents(cfg)
+    assert set(data.loc[data["activity"] == "break", "interval_start"].dt.strftime("%H:%M")) == {"09:00", "14:00"}
+    cutoff = DAY + pd.Timedelta(hours=8)
+    plan = replan(data, _billing_day("09:00:00"), agents, cfg, cutoff)
+    out = plan.roster
+    at_peak = out[out["interval_start"] == DAY + pd.Timedelta(hours=9)]
+    assert (at_peak["activity"] == "work").all()  # nobody on a break in the 09:00 peak any more
+    past = out["interval_start"] < cutoff
+    pd.testing.assert_frame_equal(out[past], data[past])
+    assert not check_breaks(shifts_from_table(out, 30, []), cfg)  # break rules still hold
+    moved = plan.changes[plan.changes["change"] == "break moved"]
+    assert set(moved.loc[moved["was"] == "09:00-09:30", "agent_id"]) == {"A1", "A2"}
+    # two agents on one queue with calls all day: after the cutoff they are never off the phone together
+    # (the plan had both on break at 09:00 and 14:00 and at lunch 11:00-12:00)
+    on = out[(out["interval_start"] >= cutoff) & (out["activity"] == "work")].groupby("interval_start").size()
+    shift = pd.date_range(cutoff, DAY + pd.Timedelta(hours=16), freq="30min", inclusive="left")
+    assert on.reindex(shift, fill_value=0).min() >= 1
+    svc = plan.service.set_index("queue")
+    assert svc.loc["billing", "after"] > svc.loc["billing", "before"]
+
+
+def test_a_break_that_has_started_does_not_move():
+    cfg = make_config()
+    agents, data = _two_agents(cfg)
+    plan = replan(data, _billing_day("09:00:00"), agents, cfg, DAY + pd.Timedelta(minutes=9 * 60 + 30))
+    assert plan.roster.equals(data) or not (plan.changes["was"] == "09:00-09:30").any()
+    at_nine = plan.roster[plan.roster["interval_start"] == DAY + pd.Timedelta(hours=9)]
+    assert (at_nine["activity"] == "break").all()
+
+
+@pytest.fixture(scope="module")
+def week():
+    cfg = make_config()
+    agents = make_agents()
+    req = make_requirements(cfg)
+    result = build_roster(req, agents, cfg, START, 7, time_limit_s=4)
+    assert result.report.ok
+    return cfg, agents, req, result
+
+
+def _surged_forecast(req: pd.DataFrame, day: dt.date, surge: float = 1.6) -> pd.DataFrame:
+    fc = req[pd.to_datetime(req["interval_start"]).dt.date == day][["interval_start", "queue", "calls", "aht_s"]]
+    fc = fc.copy()
+    fc["calls"] = fc["calls"] * 0.2
+    hot = (fc["queue"] == "faults") & (fc["interval_start"].dt.hour.between(10, 12))
+    fc.loc[hot, "calls"] *= surge
+    return fc.reset_index(drop=True)
+
+
+def test_replan_of_a_real_roster_passes_the_checker_and_helps_the_surged_queue(week):
+    cfg, agents, req, result = week
+    day = START + dt.timedelta(days=1)
+    cutoff = pd.Timestamp(day) + pd.Timedelta(hours=10)
+    plan = replan(result.data, _surged_forecast(req, day), agents, cfg, cutoff)
+    report = check(plan.roster, agents, cfg, start=START, days=7)
+    assert report.ok, [str(v) for v in report.violations]
+    before = result.data.set_index(["agent_id", "interval_start"]).sort_index()
+    after = plan.roster.set_index(["agent_id", "interval_start"]).sort_index()
+    assert before.index.equals(after.index)  # no shift starts, ends or appears
+    changed = (before["activity"] != after["activity"]) | (before["queue"].fillna("") != after["queue"].fillna(""))
+    when = after.index.get_level_values("interval_start")[changed.to_numpy()]
+    assert len(when) and when.min() >= cutoff and when.max() < pd.Timestamp(day) + pd.Timedelta(days=1)
+    svc = plan.service.set_index("queue")
+    assert svc.loc["faults", "after"] > svc.loc["faults", "before"]
+    floor = np.minimum(svc["target"], svc["before"])
+    assert (svc["after"] >= floor - 1e-9).all()  # no queue pushed under its target (or below where it was)
+    assert set(plan.changes.columns) == {"agent_id", "change", "from", "was", "now", "why"}
+
+
+# ------------------------------------------------------------------------------------------ CLI
+
+
+@pytest.fixture
+def workspace(week, tmp_path):
+    from wfm.readers.agents import agents_frame
+    from wfm.roster.workbook import write_roster
+
+    cfg, agents, req, result = week
+    (tmp_path / "config.toml").write_text(CONFIG.format(iv=30), encoding="utf-8")
+    agents_frame(agents).to_csv(tmp_path / "agents.csv", index=False)
+    write_roster(tmp_path / "roster.xlsx", result.data, agents, cfg, start=START, days=7, requirements=req,
+                 report=None)
+    day = START + dt.timedelta(days=1)
+    fc = req[["interval_start", "queue", "calls", "aht_s"]].copy()
+    fc["calls"] *= 0.2
+    fc["interval_start"] = fc["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    fc.to_csv(tmp_path / "forecast.csv", index=False)
+    seen = _surged_forecast(req, day)
+    seen = seen[seen["interval_start"] < pd.Timestamp(day) + pd.Timedelta(hours=11)]
+    seen = seen.assign(offered=np.rint(seen["calls"]).astype(int),
+                       interval_start=seen["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    seen[["interval_start", "queue", "offered"]].to_csv(tmp_path / "actuals.csv", index=False)
+    return tmp_path
+
+
+def _args(ws, *extra):
+    return ["intraday", ws / "roster.xlsx", "--actuals", ws / "actuals.csv", "--config", ws / "config.toml",
+            "--agents", ws / "agents.csv", "--forecast", ws / "forecast.csv", *extra]
+
+
+def test_cli_writes_a_workbook_wfm_check_accepts(workspace, cli):
+    from openpyxl import load_workbook
+
+    out = workspace / "intraday.xlsx"
+    code, stdout, err = cli(*_args(workspace, "--now", "11:00", "-o", out))
+    assert code == 0, stdout + err
+    assert "faults" in stdout and "Changes" in stdout and "0 new" in stdout
+    sheets = load_workbook(out, read_only=True).sheetnames
+    assert sheets[:5] == ["Roster", "Detail", "Coverage", "Summary", "Data"] and "Changes" in sheets
+    code, stdout, err = cli("check", out, "--agents", workspace / "agents.csv", "--config", workspace / "config.toml")
+    assert code == 0, stdout + err
+    code, _, err = cli(*_args(workspace, "--now", "11:00", "-o", out))
+    assert code == 2  # an existing output is not overwritten without --force
+
+
+def test_cli_bad_input_exits_2(workspace, cli):
+    code, _, err = cli(*_args(workspace, "--now", "11:10", "-o", workspace / "x.xlsx"))
+    assert code == 2 and "--now" in err and "grid" in err
+    code, _, err = cli(*_args(workspace, "--now", "10:00", "-o", workspace / "x.xlsx"))
+    assert code == 2 and "at or after --now" in err
+    lines = (workspace / "actuals.csv").read_text().splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",-4"
+    (workspace / "actuals.csv").write_text("\n".join(lines) + "\n")
+    code, _, err = cli(*_args(workspace, "--now", "11:00", "-o", workspace / "x.xlsx"))
+    assert code == 2 and "actuals.csv" in err and "row 4" in err and "offered" in err
+    assert not (workspace / "x.xlsx").exists()
