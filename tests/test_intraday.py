@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -44,36 +45,48 @@ def test_credibility_ratio_by_hand():
 
 
 def test_one_noisy_interval_moves_the_plan_little_and_is_no_surge():
-    # a = 1/0.15^2 = 44.44 calls; 95 arrived where 80 were expected; last 4: 55 vs 40 (x1.375, Poisson p ~ 0.014)
-    rf = reforecast(_flat([10.0] * 12), _seen([10] * 7 + [25]), DAY + pd.Timedelta(hours=2))
+    # a = 1/0.15^2 = 44.44 calls; 90 arrived where 80 were expected. The last interval alone (20 vs 10) against
+    # the rest (70 vs 70): 2 x log-likelihood ratio = 2 x (20 ln 2 - 20 - 70 - (90 ln 1.125 - 90)) = 6.5, below
+    # the chi-square(2) 13.8 of p = 0.001: no surge
+    rf = reforecast(_flat([10.0] * 12), _seen([10] * 7 + [20]), DAY + pd.Timedelta(hours=2))
     a = 1 / 0.15 ** 2
-    assert rf.queues["ratio"].iloc[0] == pytest.approx((a + 95) / (a + 80))  # 1.1205, not 25/10
+    assert rf.queues["ratio"].iloc[0] == pytest.approx((a + 90) / (a + 80))  # 1.08, not 20/10
     assert not rf.queues["surge"].iloc[0]
-    assert rf.intervals["calls"].iloc[8:].tolist() == pytest.approx([10 * (a + 95) / (a + 80)] * 4)
+    assert rf.intervals["calls"].iloc[8:].tolist() == pytest.approx([10 * (a + 90) / (a + 80)] * 4)
 
 
 def test_surge_is_detected_and_decays_with_its_age_as_half_life():
-    # 4 normal intervals, then 4 at twice the forecast: base level 1, surge level 2 since 01:00, age 60 min
-    rf = reforecast(_flat([10.0] * 12), _seen([10] * 4 + [20] * 4), DAY + pd.Timedelta(hours=2))
+    # 4 normal intervals, then 4 at twice the forecast: base level 1, surge level 2 since 01:00, age 60 min;
+    # 2 x log-likelihood ratio = 2 x (160 ln 2 - 160 - 80 - (240 ln 1.5 - 240)) = 27.2 > 13.8
+    rf = reforecast(_flat([20.0] * 12), _seen([20] * 4 + [40] * 4), DAY + pd.Timedelta(hours=2))
     q = rf.queues.iloc[0]
     assert q["surge"] and q["ratio"] == pytest.approx(1.0) and q["surge_level"] == pytest.approx(2.0)
     assert q["surge_since"] == DAY + pd.Timedelta(hours=1) and q["half_life_min"] == pytest.approx(60)
     future = rf.intervals["calls"].iloc[8:].tolist()
-    # 10 * (1 + 1 * 0.5 ** (minutes ahead / 60)) at 0, 15, 30, 45 minutes ahead
-    assert future == pytest.approx([20.0, 10 + 10 * 2 ** -0.25, 10 + 10 * 2 ** -0.5, 10 + 10 * 2 ** -0.75])
+    # 20 * (1 + 1 * 0.5 ** (minutes ahead / 60)) at 0, 15, 30, 45 minutes ahead
+    assert future == pytest.approx([40.0, 20 + 20 * 2 ** -0.25, 20 + 20 * 2 ** -0.5, 20 + 20 * 2 ** -0.75])
     assert rf.intervals["surge"].iloc[8:].all() and not rf.intervals["surge"].iloc[:8].any()
 
 
 def test_surge_onset_walks_back_and_the_level_before_it_is_the_base():
-    # forecast 10; seen 8, 8, 8, 8, 30, 30, 30, 30, 30, 30: window = last 4, onset at 01:00 (6 intervals high)
+    # forecast 10; seen 8, 8, 8, 8, 30, 30, 30, 30, 30, 30: the high run starts at 01:00 (6 intervals), the level
+    # is measured on the last 4 against the level of the 4 before the surge
     a = 4.0
     rf = reforecast(_flat([10.0] * 14), _seen([8] * 4 + [30] * 6), DAY + pd.Timedelta(minutes=150),
                     settings=ReforecastSettings(prior_cv=0.5))
     q = rf.queues.iloc[0]
-    base = (a + 32) / (a + 40)  # 0.9
+    base = (a + 32) / (a + 40)  # 0.818
     assert q["ratio"] == pytest.approx(base) and q["surge_since"] == DAY + pd.Timedelta(hours=1)
     assert q["surge_level"] == pytest.approx(120 / (base * 40))
     assert q["half_life_min"] == pytest.approx(90)
+
+
+def test_a_surge_that_is_over_is_left_out_of_the_level_and_not_projected():
+    # forecast 20; seen 20 x 4, 60 x 4, 20 x 4: the day's level is that of the 8 normal intervals, 160 / 160
+    rf = reforecast(_flat([20.0] * 16), _seen([20] * 4 + [60] * 4 + [20] * 4), DAY + pd.Timedelta(hours=3))
+    q = rf.queues.iloc[0]
+    assert not q["surge"] and q["ratio"] == pytest.approx(1.0)
+    assert rf.intervals["calls"].iloc[12:].tolist() == pytest.approx([20.0] * 4)
 
 
 def test_gaps_in_the_feed_are_not_zero_demand():
@@ -133,6 +146,42 @@ def test_a_break_that_has_started_does_not_move():
     assert (at_nine["activity"] == "break").all()
 
 
+def test_overtime_offer_by_hand_stays_late_up_to_the_daily_cap_and_passes_the_checker(tmp_path):
+    from wfm.publish.codes import shift_codes
+    from wfm.roster import check_workbook
+    from wfm.roster.workbook import write_roster
+
+    cfg = dataclasses.replace(make_config(), training=())  # overtime at most 3 h a day
+    agent = Agent("A1", "One", "T1", {"billing": 1.0}, 40.0)
+    monday = dt.date(2026, 12, 7)
+    week = pd.concat([plan_from_code(agent, monday + dt.timedelta(days=i), "E0700", cfg) for i in range(5)],
+                     ignore_index=True)  # 5 x 8 h paid: the contract exactly
+    assert check(week, [agent], cfg, start=monday, days=7).ok
+    ts = pd.date_range(DAY, periods=48, freq="30min")
+    hour = ts.hour
+    calls = np.where((hour >= 7) & (hour < 16), 10.0, np.where((hour >= 16) & (hour < 19), 20.0, 0.0))
+    fc = pd.DataFrame({"interval_start": ts, "queue": "billing", "calls": calls, "aht_s": 60.0})
+    # alone from 16:00 with 20 calls of 60 s a half-hour, one agent answers 40% in 20 s (Erlang C), none 0%:
+    # worth 20 x 0.40 + 2 x 20 x (0.80 - 0.40) - (0 - 2 x 20 x 0.80) = 24 an interval, 48 an hour, over the 10
+    plan = replan(week, fc, [agent], cfg, DAY + pd.Timedelta(hours=12), period=(monday, 7))
+    offer = plan.changes[plan.changes["change"] == "overtime offer"]
+    assert offer[["agent_id", "from", "was", "now"]].values.tolist() == [["A1", "16:00", "07:00-16:00", "07:00-19:00"]]
+    tuesday = plan.roster[plan.roster["date"] == DAY.date()]
+    assert tuesday["interval_start"].max() == DAY + pd.Timedelta(hours=18, minutes=30)
+    codes = shift_codes(plan.roster, cfg).set_index("date")["code"]
+    assert codes[DAY.date()] == "E0700+3" and codes[monday] == "E0700"
+    report = check(plan.roster, [agent], cfg, start=monday, days=7)
+    assert report.ok, [str(v) for v in report.violations]  # 43 h paid: 3 h overtime within the caps
+    path = write_roster(tmp_path / "r.xlsx", plan.roster, [agent], cfg, start=monday, days=7, requirements=None,
+                        report=None)
+    assert check_workbook(path, [agent], cfg).ok  # the code E0700+3 reads back as the extended shift
+    # a fourth hour would break the daily cap: the checker says so
+    more = pd.concat([plan.roster, pd.DataFrame({"agent_id": "A1", "date": DAY.date(), "interval_start": [
+        DAY + pd.Timedelta(hours=19), DAY + pd.Timedelta(hours=19, minutes=30)], "activity": "work",
+        "queue": "billing"})], ignore_index=True)
+    assert "shift_template" in check(more, [agent], cfg, start=monday, days=7).by_rule()
+
+
 @pytest.fixture(scope="module")
 def week():
     cfg = make_config()
@@ -161,9 +210,15 @@ def test_replan_of_a_real_roster_passes_the_checker_and_helps_the_surged_queue(w
     assert report.ok, [str(v) for v in report.violations]
     before = result.data.set_index(["agent_id", "interval_start"]).sort_index()
     after = plan.roster.set_index(["agent_id", "interval_start"]).sort_index()
-    assert before.index.equals(after.index)  # no shift starts, ends or appears
+    extra = after.index.difference(before.index)
+    assert before.index.isin(after.index).all()  # no interval is taken away; overtime adds work after the cutoff
+    assert (after.loc[extra, "activity"] == "work").all()
+    assert set(extra.get_level_values("agent_id")) == set(
+        plan.changes.loc[plan.changes["change"] == "overtime offer", "agent_id"])
+    after = after.loc[before.index]
     changed = (before["activity"] != after["activity"]) | (before["queue"].fillna("") != after["queue"].fillna(""))
-    when = after.index.get_level_values("interval_start")[changed.to_numpy()]
+    when = after.index.get_level_values("interval_start")[changed.to_numpy()].union(
+        extra.get_level_values("interval_start"))
     assert len(when) and when.min() >= cutoff and when.max() < pd.Timestamp(day) + pd.Timedelta(days=1)
     svc = plan.service.set_index("queue")
     assert svc.loc["faults", "after"] > svc.loc["faults", "before"]

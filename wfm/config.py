@@ -92,6 +92,21 @@ class ShiftTemplate:
     night: bool = False
 
 
+def extended_template(shifts: tuple[ShiftTemplate, ...], start_min: int, length_min: int,
+                      max_overtime_min: float) -> tuple[ShiftTemplate, int] | None:
+    """The template a shift of `length_min` from `start_min` extends by overtime (started earlier and/or ended
+    later than one of its start times, by at most `max_overtime_min` in all), and the minutes of extension;
+    None for a shift that matches a template exactly or extends none. The shortest extension wins."""
+    best = None
+    for t in shifts:
+        extra = length_min - t.length_minutes
+        if 0 < extra <= max_overtime_min + 1e-9 and any(start_min <= s0 % 1440 <= start_min + extra
+                                                         for s0 in t.start_minutes):
+            if best is None or extra < best[1]:
+                best = (t, extra)
+    return best
+
+
 @dataclass(frozen=True)
 class BreaksConfig:
     break_minutes: int = 15

@@ -72,18 +72,22 @@ def intraday(
     prior_cv: float = typer.Option(0.15, "--prior-cv", min=0.01, max=2.0,
                                    help="How far a day's volume strays from its forecast (coefficient of "
                                         "variation): lower trusts the forecast more against early arrivals."),
+    overtime: bool = typer.Option(True, "--overtime/--no-overtime",
+                                  help="Offer overtime (start earlier or stay later, within the daily and monthly "
+                                       "caps) where an agent more is worth it; the Detail includes the offers."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Output workbook (default rosters/intraday_<date>_<HHMM>.xlsx)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
 ) -> None:
     """Re-forecast the rest of today per queue from the intervals seen so far (the forecast's profile scaled by
     arrived/expected with a credibility weight; a surge is projected to decay), then move breaks, lunch and
-    individual training out of the new peak (within the break rules) and give multi-skilled agents the queue
-    that needs them first. Writes the updated roster workbook with a Changes sheet, checked by the roster
+    individual training out of the new peak (within the break rules), give multi-skilled agents the queue that
+    needs them first, and offer overtime where an agent more is worth it. Writes the updated roster workbook with a Changes sheet, checked by the roster
     checker, and prints the change list and the expected service level per queue before and after."""
     from wfm.cli.app import parse_date
     from wfm.config import load_config
-    from wfm.intraday import ReforecastSettings, reforecast, replan
+    from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
+    from wfm.publish.codes import shift_codes
     from wfm.publish.readback import read_roster_workbook
     from wfm.readers import read_agents, read_forecast, read_history
     from wfm.roster.checker import check
@@ -127,8 +131,13 @@ def intraday(
 
     before = check(data, ags, cfg, start=start, days=days, codes=book.codes)
     rf = reforecast(fc, seen, cutoff, settings=ReforecastSettings(prior_cv=prior_cv))
-    plan = replan(data, rf.intervals, ags, cfg, cutoff)
-    after = check(plan.roster, ags, cfg, start=start, days=days, codes=book.codes)
+    settings = ReplanSettings() if overtime else ReplanSettings(overtime=None)
+    plan = replan(data, rf.intervals, ags, cfg, cutoff, period=(start, days), settings=settings)
+    codes = None
+    if book.codes is not None:  # the Roster sheet as it will be written: overtime shows in the codes (E0700+1)
+        codes = dict(book.codes)
+        codes.update({(r.agent_id, r.date): r.code for r in shift_codes(plan.roster, cfg).itertuples(index=False)})
+    after = check(plan.roster, ags, cfg, start=start, days=days, codes=codes)
     new = sorted({str(v) for v in after.violations} - {str(v) for v in before.violations})
 
     console.print(_table(f"Re-forecast at {cutoff:%Y-%m-%d %H:%M}", rf.queues.assign(

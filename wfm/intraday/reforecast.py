@@ -8,11 +8,13 @@ a = 1 / prior_cv**2, in calls) and Poisson arrivals, the posterior mean level is
 
 so early in the day, or on a small queue, the plan moves little; one noisy interval moves it less still.
 
-A surge is a queue far above that level over the last `surge_intervals` seen intervals: at least `surge_lift`
-times the expected calls and improbable as Poisson noise (tail probability below `surge_p`). The level before
-the surge is estimated from the intervals before its onset; the surge's excess over it decays geometrically
-with a half-life of the surge's age so far (at least `half_life_min`): a spike that has lasted an hour is
-expected to last about as long again, one of ten minutes to fade quickly.
+A surge is a run of seen intervals far above that level: the run whose Poisson likelihood at its own level
+most exceeds that at the day's (an epidemic change-point, significant at `surge_p` against chance), at least
+`surge_lift` times the rest. The day's level is estimated without it, whether it is still on or over. A surge
+still on at the cutoff (its last `surge_intervals` intervals still `surge_lift` times the level) is projected
+forward with its excess decaying geometrically, with a half-life of the surge's age so far (at least
+`half_life_min`): a spike that has lasted an hour is expected to last about as long again, one of ten minutes
+to fade quickly.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
+from scipy.stats import chi2
 
 FORECAST_COLUMNS = ["interval_start", "queue", "calls", "aht_s", "forecast_calls", "actual", "multiplier", "surge"]
 SUMMARY_COLUMNS = ["queue", "expected_so_far", "arrived_so_far", "ratio", "surge", "surge_level", "surge_since",
@@ -83,36 +85,56 @@ def reforecast(forecast: pd.DataFrame, actuals: pd.DataFrame, cutoff: pd.Timesta
     return Reforecast(intervals[FORECAST_COLUMNS], pd.DataFrame(summary, columns=SUMMARY_COLUMNS))
 
 
-def _queue_level(g: pd.DataFrame, actual: pd.Series, cutoff: pd.Timestamp, s: ReforecastSettings) -> tuple[np.ndarray, dict]:
+def _queue_level(g: pd.DataFrame, actual: pd.Series, cutoff: pd.Timestamp, s: ReforecastSettings
+                 ) -> tuple[np.ndarray, dict]:
     """Multiplier of the forecast per interval of one queue's day, and what it was made of."""
     expected = g["calls"].to_numpy(float)
     has = actual.notna().to_numpy() & (g["interval_start"] < cutoff).to_numpy()
     idx = np.flatnonzero(has)
-    arrived_all, expected_all = float(actual[has].sum()), float(expected[has].sum())
-    ratio = credibility_ratio(arrived_all, expected_all, s.prior_calls)
-    info = {"expected_so_far": expected_all, "arrived_so_far": arrived_all, "ratio": ratio, "surge": False,
+    seen_a, seen_e = actual.to_numpy(float)[idx], expected[idx]
+    info = {"expected_so_far": float(seen_e.sum()), "arrived_so_far": float(seen_a.sum()), "surge": False,
             "surge_level": np.nan, "surge_since": pd.NaT, "half_life_min": np.nan}
+    lo, hi = _high_segment(seen_a, seen_e, s)
+    outside = np.ones(len(idx), bool)
+    outside[lo:hi] = False  # a surge, ongoing or over, says nothing about the day's level
+    ratio = credibility_ratio(float(seen_a[outside].sum()), float(seen_e[outside].sum()), s.prior_calls)
+    info["ratio"] = ratio
     mult = np.full(len(g), ratio)
-    if len(idx) < s.surge_intervals:
+    if hi < len(idx) or hi - lo == 0:
         return mult, info
-    recent, before = idx[-s.surge_intervals:], idx[:-s.surge_intervals]
-    base = credibility_ratio(float(actual.iloc[before].sum()), float(expected[before].sum()), s.prior_calls)
-    want = base * float(expected[recent].sum())
-    got = float(actual.iloc[recent].sum())
-    if want <= 0 or got < s.surge_lift * want or poisson.sf(got - 1, want) >= s.surge_p:
+    recent = slice(max(lo, hi - s.surge_intervals), hi)
+    level = float(seen_a[recent].sum()) / max(ratio * float(seen_e[recent].sum()), 1e-9)
+    if level < s.surge_lift:  # the surge is fading out of the last intervals: no projection
         return mult, info
-    onset = int(recent[0])  # walk back over earlier intervals that were already high
-    for i in before[::-1]:
-        if actual.iloc[i] < s.surge_lift * base * expected[i]:
-            break
-        onset = int(i)
-    pre = idx[idx < onset]
-    base = credibility_ratio(float(actual.iloc[pre].sum()), float(expected[pre].sum()), s.prior_calls)
-    level = got / (base * float(expected[recent].sum()))
-    since = g["interval_start"].iloc[onset]
+    since = g["interval_start"].iloc[idx[lo]]
     half_life = max(s.half_life_min, (cutoff - since).total_seconds() / 60)
     ahead = ((g["interval_start"] - cutoff).dt.total_seconds() / 60).to_numpy()
-    decay = np.where(ahead >= 0, 0.5 ** (np.maximum(ahead, 0) / half_life), 0.0)
-    mult = np.where(ahead >= 0, base * (1 + (level - 1) * decay), ratio)
-    info.update(ratio=base, surge=True, surge_level=level, surge_since=since, half_life_min=half_life)
+    mult = np.where(ahead >= 0, ratio * (1 + (level - 1) * 0.5 ** (np.maximum(ahead, 0) / half_life)), ratio)
+    info.update(surge=True, surge_level=level, surge_since=since, half_life_min=half_life)
     return mult, info
+
+
+def _high_segment(arrived: np.ndarray, expected: np.ndarray, s: ReforecastSettings) -> tuple[int, int]:
+    """The run of seen intervals [lo, hi) most likely at a higher level than the rest (Poisson likelihood ratio,
+    an epidemic change-point); (0, 0) unless it is `surge_lift` times the rest and significant at `surge_p`."""
+    n = len(arrived)
+    if n < 2 or expected.sum() <= 0:
+        return 0, 0
+    ca = np.concatenate([[0.0], np.cumsum(arrived)])
+    ce = np.concatenate([[0.0], np.cumsum(expected)])
+    lo, hi = np.triu_indices(n + 1, k=1)
+    a_in, e_in = ca[hi] - ca[lo], ce[hi] - ce[lo]
+    a_out, e_out = ca[-1] - a_in, ce[-1] - e_in
+    ok = (e_in > 0) & (e_out > 0) & (a_in * e_out >= s.surge_lift * a_out * e_in) & (a_in > 0)
+    if not ok.any():
+        return 0, 0
+
+    def loglik(a, e):
+        return np.where(a > 0, a * np.log(np.maximum(a, 1e-300) / np.maximum(e, 1e-300)), 0.0) - a
+
+    gain = loglik(a_in, e_in) + loglik(a_out, e_out) - loglik(np.array(ca[-1]), np.array(ce[-1]))
+    gain = np.where(ok, gain, -np.inf)
+    best = int(np.argmax(gain))
+    if 2 * gain[best] < chi2.isf(s.surge_p, df=2):
+        return 0, 0
+    return int(lo[best]), int(hi[best])

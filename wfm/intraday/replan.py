@@ -13,6 +13,7 @@ push under target. Greedy and deterministic.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,9 @@ import pandas as pd
 from wfm.config import Config
 from wfm.readers.agents import Agent
 from wfm.roster.checker import Shift, check_breaks
-from wfm.staffing import service_level, staff
+from wfm.intraday.floor import Day, Floor, routing_help
+from wfm.intraday.overtime import OvertimeSettings, offer_overtime
+from wfm.staffing import staff
 
 OFF_PHONE = ("break", "lunch", "training", "coaching", "meeting")
 CHANGE_COLUMNS = ["agent_id", "change", "from", "was", "now", "why"]
@@ -33,6 +36,7 @@ class ReplanSettings:
     below_target_weight: float = 2.0  # a call answered late below target weighs this much more
     min_gain_calls: float = 2.0  # a change must be worth at least this many calls answered in time
     sweeps: int = 2
+    overtime: OvertimeSettings | None = OvertimeSettings()  # None: no overtime offers
 
 
 @dataclass
@@ -48,104 +52,64 @@ class Replan:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Day:
-    """One agent's shift: its rows in the long table and the activity and queue of each interval."""
-
-    agent_id: str
-    rows: np.ndarray
-    stamps: list[pd.Timestamp]
-    t: np.ndarray  # horizon index per interval, -1 outside the horizon
-    acts: list[str]
-    queues: list[str | None]
-    skills: list[int]
-
-
-class _Floor:
-    """The on-phone agents per queue and interval of the horizon, the value of one more or one less, and the calls
-    each queue answers in time (a queue may not be pushed below its target, or below where it was if already
-    under it)."""
-
-    def __init__(self, calls: np.ndarray, aht: np.ndarray, config: Config, queues: list[str], supply: np.ndarray,
-                 interval_s: int, weight: float):
-        qc = [config.queues[q] for q in queues]
-        self.top = int(supply.sum(axis=0).max(initial=0)) + 2
-        n = np.arange(self.top + 1)[None, None, :]
-        col = lambda vals: np.array(vals, dtype=float)[:, None, None]  # noqa: E731
-        patience = col([np.nan if c.patience_s is None else c.patience_s for c in qc])
-        self.sl = service_level(calls[:, :, None], np.maximum(aht, 1.0)[:, :, None], n, interval_s=interval_s,
-                                answer_time_s=col([c.answer_time_s for c in qc]), patience_s=patience)
-        target = col([c.sl_target for c in qc])
-        self.value = _concave_envelope(calls[:, :, None] * (self.sl - weight * np.clip(target - self.sl, 0.0, None)))
-        self.in_time = calls[:, :, None] * self.sl
-        self.supply = supply
-        self.calls = calls
-        total = calls.sum(axis=1)
-        self.answered = self._answered(supply)
-        self.floor = np.minimum(target[:, 0, 0] * total, self.answered) - 1e-9
-
-    def _answered(self, supply: np.ndarray) -> np.ndarray:
-        q, t = np.indices(supply.shape)
-        return self.in_time[q, t, np.minimum(supply, self.top)].sum(axis=1)
-
-    def _n(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray]:
-        n = self.supply[q, t]
-        return (np.minimum(n, self.top - 1), np.minimum(n, self.top - 1) + 1) if sign > 0 else \
-            (np.maximum(n, 1) - 1, np.maximum(n, 1))
-
-    def gain(self, q: int, t: np.ndarray, sign: int) -> float:
-        """Value of one agent more (`sign` +1) or less (-1) on queue `q` at horizon intervals `t`."""
-        lo, hi = self._n(q, t, sign)
-        return float(sign * (self.value[q, t, hi] - self.value[q, t, lo]).sum())
-
-    def allowed(self, moves: list[tuple[int, np.ndarray, int]]) -> bool:
-        """Whether `moves` ((queue, intervals, +1/-1), distinct per queue and interval) keep every queue at its
-        floor."""
-        after = self.answered.copy()
-        for q, t, sign in moves:
-            lo, hi = self._n(q, t, sign)
-            after[q] += sign * (self.in_time[q, t, hi] - self.in_time[q, t, lo]).sum()
-        return bool((after >= self.floor).all())
-
-    def apply(self, moves: list[tuple[int, np.ndarray, int]]) -> None:
-        for q, t, sign in moves:
-            lo, hi = self._n(q, t, sign)
-            self.answered[q] += sign * (self.in_time[q, t, hi] - self.in_time[q, t, lo]).sum()
-            np.add.at(self.supply[q], t, sign)
-
-    def service(self, supply: np.ndarray) -> np.ndarray:
-        """Calls-weighted service level per queue with `supply`."""
-        total = self.calls.sum(axis=1)
-        return np.where(total > 0, self._answered(supply) / np.where(total > 0, total, 1), np.nan)
-
-
-def _concave_envelope(value: np.ndarray) -> np.ndarray:
-    """The least concave majorant of `value` along its last axis (agents). Below the traffic load one more agent
-    answers nothing in time under Erlang C, so a one-agent-at-a-time search would never start to staff a swamped
-    queue; on the envelope each agent is worth its share of the agents it takes to get there."""
-    flat = value.reshape(-1, value.shape[-1])
-    out = np.empty_like(flat)
-    n = np.arange(flat.shape[1], dtype=float)
-    for i, v in enumerate(flat):
-        hull: list[int] = []
-        for k in range(len(v)):
-            while len(hull) >= 2 and (v[hull[-1]] - v[hull[-2]]) * (k - hull[-1]) <= \
-                    (v[k] - v[hull[-1]]) * (hull[-1] - hull[-2]):
-                hull.pop()
-            hull.append(k)
-        out[i] = np.interp(n, n[hull], v[hull])
-    return out.reshape(value.shape)
-
-
 def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], config: Config,
-           cutoff: pd.Timestamp, *, settings: ReplanSettings = ReplanSettings()) -> Replan:
+           cutoff: pd.Timestamp, *, period: tuple[dt.date, int] | None = None,
+           settings: ReplanSettings = ReplanSettings()) -> Replan:
     """Re-plan `roster` (the long table) from `cutoff` to the end of its day against `forecast` (`interval_start,
-    queue, calls, aht_s`: the re-forecast)."""
-    iv = config.centre.interval_minutes
-    step = pd.Timedelta(minutes=iv)
-    end = cutoff.normalize() + pd.Timedelta(days=1)
-    stamps = pd.date_range(cutoff, end, freq=step, inclusive="left")
+    queue, calls, aht_s`: the re-forecast). `period` (first day, days) is the roster's, for the hours rules of
+    overtime offers (default: the dates the roster holds)."""
     queues = list(config.queues)
+    qi = {q: i for i, q in enumerate(queues)}
+    fc, ti, calls, aht = _horizon(forecast, cutoff, queues, config.centre.interval_minutes)
+    roster = roster.copy()
+    days = _days(roster, agents, queues, ti)
+
+    def floor_of(supply: np.ndarray, minimum: np.ndarray | None = None) -> Floor:
+        shared = routing_help(days, supply, calls, aht, config.centre.interval_s, queues) \
+            if config.centre.queue_assignment == "routing" else None
+        return Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight,
+                     headroom=len(days), help_from_others=shared, minimum=minimum)
+
+    before = _supply(days, qi, calls.shape)
+    base = floor_of(before.copy())
+    fixed = {tr.activity for tr in config.training if tr.group}
+    originals = [(list(d.acts), list(d.queues)) for d in days]
+    floor = base
+    for sweep in range(settings.sweeps):
+        if sweep:  # others' help as the moves so far left it
+            floor = floor_of(_supply(days, qi, calls.shape), base.floor)
+        for d in days:
+            _move_blocks(d, floor, config, queues, fixed, settings.min_gain_calls)
+        for d in sorted(days, key=lambda d: (len(d.skills), d.agent_id)):
+            _switch_queue(d, floor, queues, settings.min_gain_calls)
+    for d in days:
+        roster.loc[d.rows, "activity"] = d.acts
+        roster.loc[d.rows, "queue"] = d.queues
+    floor = floor_of(_supply(days, qi, calls.shape), base.floor)
+    offers: list[tuple] = []
+    if settings.overtime is not None:
+        if period is None:
+            first, last = pd.to_datetime(roster["date"]).min().date(), pd.to_datetime(roster["date"]).max().date()
+            period = (first, (last - first).days + 1)
+        roster, offers = offer_overtime(roster, days, floor, agents, config, cutoff, ti, period, settings.overtime)
+    req = staff(fc.sort_values(["interval_start", "queue"]).reset_index(drop=True), config.queues,
+                interval_s=config.centre.interval_s, shrinkage=0.0)
+    need = np.zeros_like(before)
+    for r in req.itertuples(index=False):
+        if r.queue in qi and r.interval_start in ti:
+            need[qi[r.queue], ti[r.interval_start]] = r.agents
+    changes = [c for d, (acts, qs) in zip(days, originals)
+               for c in _describe(d, acts, qs, before, need, qi)] + offers
+    service = pd.DataFrame({"queue": queues, "calls": calls.sum(axis=1),
+                            "target": [config.queues[q].sl_target for q in queues],
+                            "before": base.service(before), "after": floor.service(floor.supply)})
+    return Replan(roster, pd.DataFrame(changes, columns=CHANGE_COLUMNS), service[SERVICE_COLUMNS], req)
+
+
+def _horizon(forecast: pd.DataFrame, cutoff: pd.Timestamp, queues: list[str], iv: int):
+    """The re-forecast from the cutoff to the end of its day: rows, interval index, calls and AHT (queue x t)."""
+    end = cutoff.normalize() + pd.Timedelta(days=1)
+    stamps = pd.date_range(cutoff, end, freq=pd.Timedelta(minutes=iv), inclusive="left")
     qi = {q: i for i, q in enumerate(queues)}
     fc = forecast[(forecast["interval_start"] >= cutoff) & (forecast["interval_start"] < end)]
     calls = np.zeros((len(queues), len(stamps)))
@@ -155,39 +119,20 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
         if r.queue in qi and r.interval_start in ti:
             calls[qi[r.queue], ti[r.interval_start]] = r.calls
             aht[qi[r.queue], ti[r.interval_start]] = r.aht_s
-    roster = roster.copy()
-    days = _days(roster, agents, queues, ti)
-    supply = np.zeros(calls.shape, dtype=int)
-    for d in days:
-        for j in np.flatnonzero((d.t >= 0) & np.array([a == "work" for a in d.acts])):
-            supply[qi[d.queues[j]], d.t[j]] += 1
-    before = supply.copy()
-    floor = _Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight)
-    fixed = {tr.activity for tr in config.training if tr.group}
-    originals = [(list(d.acts), list(d.queues)) for d in days]
-    for _ in range(settings.sweeps):
-        for d in days:
-            _move_blocks(d, floor, config, queues, fixed, settings.min_gain_calls)
-        for d in sorted(days, key=lambda d: (len(d.skills), d.agent_id)):
-            _switch_queue(d, floor, queues, settings.min_gain_calls)
-    for d in days:
-        roster.loc[d.rows, "activity"] = d.acts
-        roster.loc[d.rows, "queue"] = d.queues
-    req = staff(fc.sort_values(["interval_start", "queue"]).reset_index(drop=True), config.queues,
-                interval_s=config.centre.interval_s, shrinkage=0.0)
-    need = np.zeros_like(supply)
-    for r in req.itertuples(index=False):
-        if r.queue in qi and r.interval_start in ti:
-            need[qi[r.queue], ti[r.interval_start]] = r.agents
-    changes = [c for d, (acts, qs) in zip(days, originals)
-               for c in _describe(d, acts, qs, before, need, qi)]
-    service = pd.DataFrame({"queue": queues, "calls": calls.sum(axis=1),
-                            "target": [config.queues[q].sl_target for q in queues],
-                            "before": floor.service(before), "after": floor.service(floor.supply)})
-    return Replan(roster, pd.DataFrame(changes, columns=CHANGE_COLUMNS), service[SERVICE_COLUMNS], req)
+    return fc, ti, calls, aht
 
 
-def _days(roster: pd.DataFrame, agents: list[Agent], queues: list[str], ti: dict) -> list[_Day]:
+def _supply(days: list[Day], qi: dict[str, int], shape: tuple[int, int]) -> np.ndarray:
+    """First-call agents on the phone per queue and horizon interval."""
+    supply = np.zeros(shape, dtype=int)
+    for d in days:
+        for j in np.flatnonzero(d.t >= 0):
+            if d.acts[j] == "work" and d.queues[j] in qi:
+                supply[qi[d.queues[j]], d.t[j]] += 1
+    return supply
+
+
+def _days(roster: pd.DataFrame, agents: list[Agent], queues: list[str], ti: dict) -> list[Day]:
     """The shifts with at least one interval in the horizon."""
     skills = {a.agent_id: [i for i, q in enumerate(queues) if q in a.skills] for a in agents}
     inside = roster["interval_start"].isin(ti.keys())
@@ -197,20 +142,13 @@ def _days(roster: pd.DataFrame, agents: list[Agent], queues: list[str], ti: dict
             ["agent_id", "date"], sort=True):
         g = g.sort_values("interval_start")
         stamps = list(g["interval_start"])
-        out.append(_Day(aid, g.index.to_numpy(), stamps, np.array([ti.get(ts, -1) for ts in stamps]),
+        out.append(Day(aid, date, g.index.to_numpy(), stamps, np.array([ti.get(ts, -1) for ts in stamps]),
                         list(g["activity"]), [q if isinstance(q, str) and q else None for q in g["queue"]],
                         skills.get(aid, [])))
     return out
 
 
-def _shift_queue(d: _Day) -> str | None:
-    """The queue the agent answers first in the rest of its shift (its most frequent one)."""
-    future = [q for q, t, a in zip(d.queues, d.t, d.acts) if a == "work" and q and t >= 0] or \
-             [q for q, a in zip(d.queues, d.acts) if a == "work" and q]
-    return max(sorted(set(future)), key=future.count) if future else None
-
-
-def _break_problems(d: _Day, acts: list[str], config: Config) -> set[str]:
+def _break_problems(d: Day, acts: list[str], config: Config) -> set[str]:
     """What the checker's break rule says of the shift with these activities."""
     step = pd.Timedelta(minutes=config.centre.interval_minutes)
     shift = Shift(d.agent_id, d.stamps[0].date(), d.stamps[0].to_pydatetime(),
@@ -230,10 +168,10 @@ def _blocks(acts: list[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _move_blocks(d: _Day, floor: _Floor, config: Config, queues: list[str], fixed: set[str],
+def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed: set[str],
                  min_gain: float) -> None:
     """Move each off-phone block of the shift that has not started to where it costs least, if worth it."""
-    home = _shift_queue(d)
+    home = d.home()
     if home is None:
         return
     hq = queues.index(home)
@@ -269,7 +207,7 @@ def _move_blocks(d: _Day, floor: _Floor, config: Config, queues: list[str], fixe
             break
 
 
-def _switch_queue(d: _Day, floor: _Floor, queues: list[str], min_gain: float) -> None:
+def _switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float) -> None:
     """Give a multi-skilled agent another first-call queue for the rest of its shift, if worth it."""
     if len(d.skills) < 2:
         return
@@ -295,7 +233,7 @@ def _switch_queue(d: _Day, floor: _Floor, queues: list[str], min_gain: float) ->
             return
 
 
-def _describe(d: _Day, acts: list[str], qs: list[str | None], supply: np.ndarray, need: np.ndarray,
+def _describe(d: Day, acts: list[str], qs: list[str | None], supply: np.ndarray, need: np.ndarray,
               qi: dict[str, int]) -> list[tuple]:
     """The changes of one shift as the duty manager reads them: off-phone blocks moved, first-call queue."""
     out = []
@@ -309,7 +247,7 @@ def _describe(d: _Day, acts: list[str], qs: list[str | None], supply: np.ndarray
         for (j0, n0), (j1, n1) in zip(a, b):
             if (j0, n0) == (j1, n1):
                 continue
-            q = _shift_queue(d)
+            q = d.home()
             t = d.t[j0]
             why = (f"{q} has {supply[qi[q], t]} of {need[qi[q], t]} agents needed at {hm(j0)}" if q and t >= 0
                    else "")
