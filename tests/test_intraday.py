@@ -137,6 +137,21 @@ def test_breaks_leave_the_peak_within_the_rules_and_the_past_stays():
     assert svc.loc["billing", "after"] > svc.loc["billing", "before"]
 
 
+def test_no_news_no_change():
+    """When the re-forecast is the plan's forecast, no change is worth anything beyond what it was worth to the
+    plan: the re-plan does not second-guess the roster."""
+    cfg = make_config()
+    agents, data = _two_agents(cfg)
+    fc = _billing_day("09:00:00")
+    plan = replan(data, fc.assign(forecast_calls=fc["calls"]), agents, cfg, DAY + pd.Timedelta(hours=8))
+    assert plan.changes.empty and plan.roster.equals(data)
+    # the same day with the 09:00 peak as news (the plan expected 10 calls then): the breaks leave it
+    news = fc.assign(forecast_calls=np.where(fc["calls"] == 40.0, 10.0, fc["calls"]))
+    plan = replan(data, news, agents, cfg, DAY + pd.Timedelta(hours=8))
+    at_nine = plan.roster[plan.roster["interval_start"] == DAY + pd.Timedelta(hours=9)]
+    assert (at_nine["activity"] == "work").all()
+
+
 def test_a_break_that_has_started_does_not_move():
     cfg = make_config()
     agents, data = _two_agents(cfg)
@@ -245,7 +260,7 @@ def workspace(week, tmp_path):
     fc["calls"] *= 0.2
     fc["interval_start"] = fc["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
     fc.to_csv(tmp_path / "forecast.csv", index=False)
-    seen = _surged_forecast(req, day)
+    seen = _surged_forecast(req, day, surge=3.0)
     seen = seen[seen["interval_start"] < pd.Timestamp(day) + pd.Timedelta(hours=11)]
     seen = seen.assign(offered=np.rint(seen["calls"]).astype(int),
                        interval_start=seen["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))

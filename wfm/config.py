@@ -180,6 +180,28 @@ class LeaveConfig:
         return kind not in self.unpaid
 
 
+ADHERENCE_ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "coaching", "other", "off")
+DEFAULT_STATES = {  # ACD agent states (matched without regard to case) -> roster activity
+    **dict.fromkeys(("available", "ready", "idle", "talking", "on call", "inbound", "outbound", "hold", "acw",
+                     "wrap", "wrap-up", "after call work", "就绪", "空闲", "示闲", "通话", "话后", "话后处理"), "work"),
+    **dict.fromkeys(("break", "short break", "小休", "休息"), "break"),
+    **dict.fromkeys(("lunch", "meal", "用餐", "午餐", "午休"), "lunch"),
+    **dict.fromkeys(("training", "培训"), "training"),
+    **dict.fromkeys(("meeting", "会议", "班前会"), "meeting"),
+    **dict.fromkeys(("coaching", "辅导"), "coaching"),
+    **dict.fromkeys(("not ready", "aux", "示忙", "忙碌"), "other"),
+    **dict.fromkeys(("logged out", "logout", "offline", "签出", "离线"), "off"),
+}
+
+
+@dataclass(frozen=True)
+class AdherenceConfig:
+    """How the ACD's agent states map to the roster's activities (`other`: an off-phone state nobody planned;
+    `off`: not logged in)."""
+
+    states: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STATES))
+
+
 @dataclass(frozen=True)
 class Config:
     path: str
@@ -195,6 +217,7 @@ class Config:
     solver: SolverConfig = field(default_factory=SolverConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
     leave: LeaveConfig = field(default_factory=LeaveConfig)
+    adherence: AdherenceConfig = field(default_factory=AdherenceConfig)
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -384,7 +407,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
     problems = problems if problems is not None else Problems()
     r = _Reader(Path(path), text, problems)
     top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
-                               "rotation", "solver", "costs", "leave"})
+                               "rotation", "solver", "costs", "leave", "adherence"})
     if "centre" not in top:
         r.error("centre", "the [centre] table is required")
     centre = _centre(r, top.get("centre", {}))
@@ -403,6 +426,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
         solver=_solver(r, top.get("solver", {})),
         costs=_costs(r, top.get("costs", {})),
         leave=_leave(r, top.get("leave", {})),
+        adherence=_adherence(r, top.get("adherence", {})),
     )
     if own:
         problems.raise_if_errors()
@@ -710,3 +734,18 @@ def _leave(r: _Reader, raw: dict) -> LeaveConfig:
         r.error(f"{w}.unpaid", f"unknown leave type(s) {', '.join(map(repr, bad))} (types: {', '.join(LEAVE_TYPES)})")
         return LeaveConfig()
     return LeaveConfig(unpaid=tuple(unpaid))
+
+
+def _adherence(r: _Reader, raw: dict) -> AdherenceConfig:
+    w = "adherence"
+    raw = r.section(raw, w, {"states"})
+    given = raw.get("states", {})
+    if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+        r.error(f"{w}.states", 'must be a table of ACD state = activity, e.g. { "Aux 3" = "break" }')
+        return AdherenceConfig()
+    bad = sorted(k for k, v in given.items() if v not in ADHERENCE_ACTIVITIES)
+    if bad:
+        r.error(f"{w}.states", f"state(s) {', '.join(map(repr, bad))} map to no activity (activities: "
+                               f"{', '.join(ADHERENCE_ACTIVITIES)})")
+        return AdherenceConfig()
+    return AdherenceConfig({**DEFAULT_STATES, **{k.strip().lower(): v for k, v in given.items()}})

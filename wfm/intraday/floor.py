@@ -46,38 +46,55 @@ class Floor:
 
     def __init__(self, calls: np.ndarray, aht: np.ndarray, config: Config, queues: list[str], supply: np.ndarray,
                  interval_s: int, weight: float, headroom: int = 0, help_from_others: np.ndarray | None = None,
-                 minimum: np.ndarray | None = None):
+                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None):
         qc = [config.queues[q] for q in queues]
         self.top = int(supply.sum(axis=0).max(initial=0)) + 2 + headroom
         n = np.arange(self.top + 1)[None, None, :]
         col = lambda vals: np.array(vals, dtype=float)[:, None, None]  # noqa: E731
         patience = col([np.nan if c.patience_s is None else c.patience_s for c in qc])
-        self.sl = service_level(calls[:, :, None], np.maximum(aht, 1.0)[:, :, None], n, interval_s=interval_s,
-                                answer_time_s=col([c.answer_time_s for c in qc]), patience_s=patience)
-        if help_from_others is not None:
-            self.sl = _shifted(self.sl, help_from_others)
         target = col([c.sl_target for c in qc])
-        self.value = concave_envelope(calls[:, :, None] * (self.sl - weight * np.clip(target - self.sl, 0.0, None)))
+
+        def tables(volume: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            sl = service_level(volume[:, :, None], np.maximum(aht, 1.0)[:, :, None], n, interval_s=interval_s,
+                               answer_time_s=col([c.answer_time_s for c in qc]), patience_s=patience)
+            if help_from_others is not None:
+                sl = _shifted(sl, help_from_others)
+            return sl, concave_envelope(volume[:, :, None] * (sl - weight * np.clip(target - sl, 0.0, None)))
+
+        self.sl, self.value = tables(calls)
+        self.plan_value = tables(plan_calls)[1] if plan_calls is not None else None
         self.in_time = calls[:, :, None] * self.sl
+        self.guarded = concave_envelope(self.in_time)  # calls in time as the search values them, for the floor
         self.supply = supply
         self.calls = calls
         total = calls.sum(axis=1)
-        self.answered = self._answered(supply)
+        self.answered = self._answered(supply, self.guarded)
         self.floor = np.minimum(target[:, 0, 0] * total, self.answered) - 1e-9 if minimum is None else minimum
 
-    def _answered(self, supply: np.ndarray) -> np.ndarray:
+    def _answered(self, supply: np.ndarray, table: np.ndarray) -> np.ndarray:
         q, t = np.indices(supply.shape)
-        return self.in_time[q, t, np.minimum(supply, self.top)].sum(axis=1)
+        return table[q, t, np.minimum(supply, self.top)].sum(axis=1)
 
     def _n(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray]:
         n = self.supply[q, t]
         return (np.minimum(n, self.top - 1), np.minimum(n, self.top - 1) + 1) if sign > 0 else \
             (np.maximum(n, 1) - 1, np.maximum(n, 1))
 
-    def gain(self, q: int, t: np.ndarray, sign: int) -> float:
-        """Value of one agent more (`sign` +1) or less (-1) on queue `q` at horizon intervals `t`."""
-        lo, hi = self._n(q, t, sign)
-        return float(sign * (self.value[q, t, hi] - self.value[q, t, lo]).sum())
+    def _gain(self, table: np.ndarray, moves: list[tuple[int, np.ndarray, int]]) -> float:
+        total = 0.0
+        for q, t, sign in moves:
+            lo, hi = self._n(q, t, sign)
+            total += float(sign * (table[q, t, hi] - table[q, t, lo]).sum())
+        return total
+
+    def worth(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
+        """Value of `moves` ((queue, horizon intervals, +1 for an agent more or -1 for one less), distinct per
+        queue and interval). Where the plan's forecast is known, the part of it the change already had under that
+        forecast is taken off: that is the model's quarrel with the roster, not news."""
+        worth = self._gain(self.value, moves)
+        if self.plan_value is not None:
+            worth -= max(self._gain(self.plan_value, moves), 0.0)
+        return worth
 
     def allowed(self, moves: list[tuple[int, np.ndarray, int]]) -> bool:
         """Whether `moves` ((queue, intervals, +1/-1), distinct per queue and interval) keep every queue they take
@@ -85,19 +102,19 @@ class Floor:
         delta = np.zeros_like(self.answered)
         for q, t, sign in moves:
             lo, hi = self._n(q, t, sign)
-            delta[q] += sign * (self.in_time[q, t, hi] - self.in_time[q, t, lo]).sum()
+            delta[q] += sign * (self.guarded[q, t, hi] - self.guarded[q, t, lo]).sum()
         return bool(((delta >= 0) | (self.answered + delta >= self.floor)).all())
 
     def apply(self, moves: list[tuple[int, np.ndarray, int]]) -> None:
         for q, t, sign in moves:
             lo, hi = self._n(q, t, sign)
-            self.answered[q] += sign * (self.in_time[q, t, hi] - self.in_time[q, t, lo]).sum()
+            self.answered[q] += sign * (self.guarded[q, t, hi] - self.guarded[q, t, lo]).sum()
             np.add.at(self.supply[q], t, sign)
 
     def service(self, supply: np.ndarray) -> np.ndarray:
         """Calls-weighted service level per queue with `supply`."""
         total = self.calls.sum(axis=1)
-        return np.where(total > 0, self._answered(supply) / np.where(total > 0, total, 1), np.nan)
+        return np.where(total > 0, self._answered(supply, self.in_time) / np.where(total > 0, total, 1), np.nan)
 
 
 def _shifted(table: np.ndarray, offset: np.ndarray) -> np.ndarray:

@@ -94,7 +94,7 @@ def _options(d: Day, queues: list[str], ti: dict, step: pd.Timedelta, cap: int, 
         best = None
         for k in range(1, len(usable) + 1):
             t = np.array([ti[ts] for ts in usable[:k]])
-            gross = floor.gain(q, t, +1)
+            gross = floor.worth([(q, t, +1)])
             worth = gross - per_interval * k
             if worth > 0 and (best is None or worth > best.worth):
                 best = _Offer(d, early, sorted(usable[:k]), np.sort(t), q, worth, gross)

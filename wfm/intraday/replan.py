@@ -56,11 +56,13 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
            cutoff: pd.Timestamp, *, period: tuple[dt.date, int] | None = None,
            settings: ReplanSettings = ReplanSettings()) -> Replan:
     """Re-plan `roster` (the long table) from `cutoff` to the end of its day against `forecast` (`interval_start,
-    queue, calls, aht_s`: the re-forecast). `period` (first day, days) is the roster's, for the hours rules of
+    queue, calls, aht_s`: the re-forecast; with `forecast_calls`, the plan's forecast, a change counts only for
+    what it is worth beyond its worth under the plan's forecast, so the re-plan reacts to the news and does not
+    re-optimise what the roster decided). `period` (first day, days) is the roster's, for the hours rules of
     overtime offers (default: the dates the roster holds)."""
     queues = list(config.queues)
     qi = {q: i for i, q in enumerate(queues)}
-    fc, ti, calls, aht = _horizon(forecast, cutoff, queues, config.centre.interval_minutes)
+    fc, ti, calls, aht, planned = _horizon(forecast, cutoff, queues, config.centre.interval_minutes)
     roster = roster.copy()
     days = _days(roster, agents, queues, ti)
 
@@ -68,7 +70,7 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
         shared = routing_help(days, supply, calls, aht, config.centre.interval_s, queues) \
             if config.centre.queue_assignment == "routing" else None
         return Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight,
-                     headroom=len(days), help_from_others=shared, minimum=minimum)
+                     headroom=len(days), help_from_others=shared, minimum=minimum, plan_calls=planned)
 
     before = _supply(days, qi, calls.shape)
     base = floor_of(before.copy())
@@ -107,19 +109,23 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
 
 
 def _horizon(forecast: pd.DataFrame, cutoff: pd.Timestamp, queues: list[str], iv: int):
-    """The re-forecast from the cutoff to the end of its day: rows, interval index, calls and AHT (queue x t)."""
+    """The re-forecast from the cutoff to the end of its day: rows, interval index, calls and AHT (queue x t), and
+    the plan's calls (`forecast_calls`, None without that column)."""
     end = cutoff.normalize() + pd.Timedelta(days=1)
     stamps = pd.date_range(cutoff, end, freq=pd.Timedelta(minutes=iv), inclusive="left")
     qi = {q: i for i, q in enumerate(queues)}
     fc = forecast[(forecast["interval_start"] >= cutoff) & (forecast["interval_start"] < end)]
     calls = np.zeros((len(queues), len(stamps)))
     aht = np.full_like(calls, 300.0)
+    planned = np.zeros_like(calls) if "forecast_calls" in fc.columns else None
     ti = {ts: i for i, ts in enumerate(stamps)}
     for r in fc.itertuples(index=False):
         if r.queue in qi and r.interval_start in ti:
             calls[qi[r.queue], ti[r.interval_start]] = r.calls
             aht[qi[r.queue], ti[r.interval_start]] = r.aht_s
-    return fc, ti, calls, aht
+            if planned is not None:
+                planned[qi[r.queue], ti[r.interval_start]] = r.forecast_calls
+    return fc, ti, calls, aht, planned
 
 
 def _supply(days: list[Day], qi: dict[str, int], shape: tuple[int, int]) -> np.ndarray:
@@ -187,7 +193,7 @@ def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed:
                 continue
             freed, taken = sorted(old - new), sorted(new - old)
             moves = [(hq, d.t[freed], +1)] + [(queues.index(d.queues[x]), d.t[[x]], -1) for x in taken]
-            gain = sum(floor.gain(q, t, sign) for q, t, sign in moves)
+            gain = floor.worth(moves)
             if gain > min_gain:
                 scored.append((-gain, p, freed, taken, moves))
         for _, p, freed, taken, moves in sorted(scored, key=lambda s: (s[0], s[1])):
@@ -222,7 +228,7 @@ def _switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float) -> N
             continue
         moves = [(q, d.t[work[move]], +1)] + [(int(c), d.t[work[move & (cur == c)]], -1)
                                               for c in sorted(set(cur[move].tolist()))]
-        gain = sum(floor.gain(c, t, sign) for c, t, sign in moves)
+        gain = floor.worth(moves)
         if gain > min_gain:
             options.append((-gain, q, moves))
     for _, q, moves in sorted(options, key=lambda o: (o[0], o[1])):

@@ -98,6 +98,18 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
     return write_atomic(path, build, force=force)
 
 
+def write_tables_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]], *,
+                          force: bool = False) -> Path:
+    """A workbook of plain tables, one sheet each (title, table), written atomically."""
+    def build(tmp: Path) -> None:
+        wb = Workbook(write_only=True)
+        for title, table in sheets:
+            _table_sheet(wb.create_sheet(title), table)
+        wb.save(tmp)
+
+    return write_atomic(path, build, force=force)
+
+
 def shift_colour(code: str, config: Config) -> str:
     """Fill colour of a shift code: one per template letter."""
     if code in SPECIAL_COLOURS:
