@@ -82,50 +82,33 @@ def intraday(
     """Re-forecast the rest of today per queue from the intervals seen so far (the forecast's profile scaled by
     arrived/expected with a credibility weight; a surge is projected to decay), then move breaks, lunch and
     individual training out of the new peak (within the break rules), give multi-skilled agents the queue that
-    needs them first, and offer overtime where an agent more is worth it. Writes the updated roster workbook with a Changes sheet, checked by the roster
-    checker, and prints the change list and the expected service level per queue before and after."""
-    from wfm.cli.app import parse_date
+    needs them first, and offer overtime where an agent more is worth it. Writes the updated roster workbook with
+    a Changes sheet, checked by the roster checker, and prints the change list and the expected service level per
+    queue before and after."""
     from wfm.config import load_config
     from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
     from wfm.publish.codes import shift_codes
     from wfm.publish.readback import read_roster_workbook
-    from wfm.readers import read_agents, read_forecast, read_history
+    from wfm.readers import read_agents, read_history
     from wfm.roster.checker import check
     from wfm.roster.workbook import write_roster
 
     cfg = load_config(config)
-    iv = cfg.centre.interval_minutes
-    minute = parse_now(now, iv)
+    minute = parse_now(now, cfg.centre.interval_minutes)
     ags = read_agents(agents, cfg)
-    hist = read_history(actuals, queues=set(cfg.queues), interval_minutes=iv, timezone=cfg.centre.timezone)
-    seen = hist.frame
-    if day is not None:
-        today = parse_date(day, "--date")
-    elif len(seen):
-        today = seen["interval_start"].max().date()
-    else:
-        raise InputError([Problem(str(actuals), "the actuals have no rows; give today with --date")])
-    cutoff = pd.Timestamp(today) + pd.Timedelta(minutes=minute)
-    late = seen[seen["interval_start"] >= cutoff]
-    if len(late):
-        raise InputError([Problem(str(actuals), f"{len(late)} row(s) at or after --now {now} (first "
-                                                f"{late['interval_start'].min():%Y-%m-%d %H:%M}): the actuals are "
-                                                "the intervals already seen", column="interval_start")])
+    seen = read_history(actuals, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
+                        timezone=cfg.centre.timezone).frame
+    today, cutoff = _today(seen, day, actuals, now, minute)
     book = read_roster_workbook(roster, ags, cfg)
     for note in book.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     data = book.roster
-    first, last = min(data["date"]), max(data["date"])
-    start = book.start or first
-    days = book.days or (last - first).days + 1
+    start = book.start or min(data["date"])
+    days = book.days or (max(data["date"]) - start).days + 1
     if not start <= today < start + dt.timedelta(days=days):
         raise InputError([Problem(str(roster), f"the roster covers {start} to {start + dt.timedelta(days=days - 1)}, "
                                                f"not {today}")])
-    fc_path = forecast if forecast is not None else default_forecast(today)
-    fc = read_forecast(fc_path, queues=set(cfg.queues), interval_s=cfg.centre.interval_s)
-    if not ((fc["interval_start"] >= pd.Timestamp(today)) & (fc["interval_start"] < pd.Timestamp(today)
-                                                             + pd.Timedelta(days=1))).any():
-        raise InputError([Problem(str(fc_path), f"the forecast has no intervals on {today}")])
+    fc = _forecast(forecast, today, cfg)
     path = output_path(out, Path("rosters") / f"intraday_{today.isoformat()}_{minute // 60:02d}{minute % 60:02d}.xlsx",
                        force)
 
@@ -140,13 +123,7 @@ def intraday(
     after = check(plan.roster, ags, cfg, start=start, days=days, codes=codes)
     new = sorted({str(v) for v in after.violations} - {str(v) for v in before.violations})
 
-    console.print(_table(f"Re-forecast at {cutoff:%Y-%m-%d %H:%M}", rf.queues.assign(
-        surge_since=rf.queues["surge_since"].map(lambda t: "" if pd.isna(t) else f"{t:%H:%M}")),
-        {"expected_so_far": ".0f", "arrived_so_far": ".0f", "ratio": ".3f", "surge_level": ".2f",
-         "half_life_min": ".0f"}))
-    console.print(_table("Changes", plan.changes) if len(plan.changes) else "No change is worth making.")
-    console.print(_table(f"Expected service level from {cutoff:%H:%M} (Erlang, first-call agents)", plan.service,
-                         {"calls": ".0f", "target": ".0%", "before": ".1%", "after": ".1%"}))
+    _print_plan(rf, plan, cutoff)
     write_roster(path, plan.roster, ags, cfg, start=start, days=days, requirements=None, report=after,
                  extra_sheets=[("Changes", plan.changes), ("Service", plan.service),
                                ("Re-forecast", rf.queues), ("Forecast today", rf.intervals)], force=force)
@@ -156,3 +133,46 @@ def intraday(
         err_console.print(v, style="red", markup=False, highlight=False)
     if new:
         raise typer.Exit(1)
+
+
+def _today(seen: pd.DataFrame, day: str | None, actuals: Path, now: str, minute: int
+           ) -> tuple[dt.date, pd.Timestamp]:
+    """Today (from --date or the actuals) and the cutoff; actuals at or after it are an error."""
+    from wfm.cli.app import parse_date
+
+    if day is not None:
+        today = parse_date(day, "--date")
+    elif len(seen):
+        today = seen["interval_start"].max().date()
+    else:
+        raise InputError([Problem(str(actuals), "the actuals have no rows; give today with --date")])
+    cutoff = pd.Timestamp(today) + pd.Timedelta(minutes=minute)
+    late = seen[seen["interval_start"] >= cutoff]
+    if len(late):
+        raise InputError([Problem(str(actuals), f"{len(late)} row(s) at or after --now {now} (first "
+                                                f"{late['interval_start'].min():%Y-%m-%d %H:%M}): the actuals are "
+                                                "the intervals already seen", column="interval_start")])
+    return today, cutoff
+
+
+def _forecast(given: Path | None, today: dt.date, cfg) -> pd.DataFrame:
+    """The forecast (given, or the default one covering today); one without today is an error."""
+    from wfm.readers import read_forecast
+
+    path = given if given is not None else default_forecast(today)
+    fc = read_forecast(path, queues=set(cfg.queues), interval_s=cfg.centre.interval_s)
+    day0 = pd.Timestamp(today)
+    if not ((fc["interval_start"] >= day0) & (fc["interval_start"] < day0 + pd.Timedelta(days=1))).any():
+        raise InputError([Problem(str(path), f"the forecast has no intervals on {today}")])
+    return fc
+
+
+def _print_plan(rf, plan, cutoff: pd.Timestamp) -> None:
+    console.print(_table(f"Re-forecast at {cutoff:%Y-%m-%d %H:%M}", rf.queues.assign(
+        surge_since=rf.queues["surge_since"].map(lambda t: "" if pd.isna(t) else f"{t:%H:%M}")),
+        {"expected_so_far": ".0f", "arrived_so_far": ".0f", "ratio": ".3f", "surge_level": ".2f",
+         "half_life_min": ".0f"}))
+    console.print(_table("Changes", plan.changes) if len(plan.changes) else "No change is worth making.")
+    console.print(_table(f"Expected service level from {cutoff:%H:%M} (Erlang on the agents answering each queue "
+                         "first, with help from other queues' agents under skill routing)", plan.service,
+                         {"calls": ".0f", "target": ".0%", "before": ".1%", "after": ".1%"}))
