@@ -10,7 +10,7 @@ re-plan of the roster as last re-planned) and each re-plan is timed (the checker
 simulated against the true arrivals with the static roster and with the re-planned one (same seed: the same
 callers, handle times and patience; routing and absences as in `wfm simulate`), and, for the service level the
 surge cost, the static roster against the forecast without the surge. The scale case times one re-plan of a
-floor of four copies of the sample's agents against four times its calls.
+floor of five copies of the sample's agents against five times its calls.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -92,7 +93,7 @@ def replay(roster, fc, truth, agents, cfg):
     return current, times, checks, changes, surges
 
 
-def scale_case(roster, fc, agents, cfg, copies: int = 4) -> tuple[int, float]:
+def scale_case(roster, fc, agents, cfg, copies: int = 5) -> tuple[int, float]:
     """One re-plan at 11:00 of `copies` copies of the floor against `copies` times the calls."""
     from wfm.intraday import reforecast, replan
 
@@ -115,17 +116,24 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=45.0)
     ap.add_argument("--replications", type=int, default=10)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--cache", type=Path, help="Keep the built sample, forecast and roster in this pickle (CP-SAT under "
+                                               "a time limit on a loaded machine does not give the same roster twice)")
     args = ap.parse_args()
     from wfm.forecast import Forecaster
     from wfm.roster import build_roster
     from wfm.sample import build_sample
     from wfm.staffing import staff
 
-    s = build_sample(START, days=7)
+    if args.cache is not None and args.cache.exists():
+        s, fc, res = pickle.loads(args.cache.read_bytes())
+    else:
+        s = build_sample(START, days=7)
+        fc = Forecaster(interval_minutes=s.config.centre.interval_minutes).fit(s.history).predict(START, 7)
+        req = staff(fc, s.config.queues, interval_s=s.config.centre.interval_s, shrinkage=s.config.shrinkage.unplaced)
+        res = build_roster(req, s.agents, s.config, START, 7, time_limit_s=args.time_limit)
+        if args.cache is not None:
+            args.cache.write_bytes(pickle.dumps((s, fc, res)))
     cfg = s.config
-    fc = Forecaster(interval_minutes=cfg.centre.interval_minutes).fit(s.history).predict(START, 7)
-    req = staff(fc, cfg.queues, interval_s=cfg.centre.interval_s, shrinkage=cfg.shrinkage.unplaced)
-    res = build_roster(req, s.agents, cfg, START, 7, time_limit_s=args.time_limit)
     agents = res.agents
     truth = surged(fc)
     replanned, times, checks, n_changes, surges = replay(res.data, fc, truth, agents, cfg)
@@ -138,7 +146,7 @@ def main() -> None:
     loss = no_surge.loc[SURGE_QUEUE, "day"] - static.loc[SURGE_QUEUE, "day"]
     gain = after.loc[SURGE_QUEUE, "day"] - static.loc[SURGE_QUEUE, "day"]
     recovered = gain / loss if loss > 0 else float("nan")
-    others_ok = all(after.loc[q, "day"] >= min(targets[q], static.loc[q, "day"]) - 0.005
+    others_ok = all(after.loc[q, "day"] >= min(targets[q], static.loc[q, "day"])
                     for q in targets if q != SURGE_QUEUE and q in after.index)
     rules_ok = all(v == 0 for _, v in checks)
     lines = [f"Sample hotline, roster week from {START} ({len(s.agents)} agents, {n_agents} working on {DAY}); "
@@ -160,7 +168,7 @@ def main() -> None:
               f"(checker {np.mean([c for c, _ in checks]):.1f} s a run)",
               f"- surge detected at: {', '.join(surges) or 'never'}",
               f"- re-plan time (re-forecast + re-plan) for {n_agents} agents on the day: mean {np.mean(times):.2f} s, "
-              f"max {max(times):.2f} s (target < 10 s); {big_agents} agents (4 copies of the floor, 4x calls): "
+              f"max {max(times):.2f} s (target < 10 s); {big_agents} agents (5 copies of the floor, 5x calls): "
               f"{big_s:.2f} s (target < 60 s)"]
     body = "\n".join(lines)
     print(body)

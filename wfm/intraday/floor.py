@@ -46,7 +46,7 @@ class Floor:
 
     def __init__(self, calls: np.ndarray, aht: np.ndarray, config: Config, queues: list[str], supply: np.ndarray,
                  interval_s: int, weight: float, headroom: int = 0, help_from_others: np.ndarray | None = None,
-                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None):
+                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None, margin: float = 0.0):
         qc = [config.queues[q] for q in queues]
         self.top = int(supply.sum(axis=0).max(initial=0)) + 2 + headroom
         n = np.arange(self.top + 1)[None, None, :]
@@ -69,7 +69,9 @@ class Floor:
         self.calls = calls
         total = calls.sum(axis=1)
         self.answered = self._answered(supply, self.guarded)
-        self.floor = np.minimum(target[:, 0, 0] * total, self.answered) - 1e-9 if minimum is None else minimum
+        # a queue that gives up agents keeps `margin` above its target (or all it had, if it had less)
+        self.floor = np.minimum(np.minimum(target[:, 0, 0] + margin, 1.0) * total, self.answered) - 1e-9 \
+            if minimum is None else minimum
 
     def _answered(self, supply: np.ndarray, table: np.ndarray) -> np.ndarray:
         q, t = np.indices(supply.shape)

@@ -36,6 +36,7 @@ class ReplanSettings:
     below_target_weight: float = 2.0  # a call answered late below target weighs this much more
     min_gain_calls: float = 2.0  # a change must be worth at least this many calls answered in time
     sweeps: int = 2
+    margin: float = 0.05  # a queue that gives up agents stays this far above its target (the model's error)
     overtime: OvertimeSettings | None = OvertimeSettings()  # None: no overtime offers
 
 
@@ -70,7 +71,8 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
         shared = routing_help(days, supply, calls, aht, config.centre.interval_s, queues) \
             if config.centre.queue_assignment == "routing" else None
         return Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight,
-                     headroom=len(days), help_from_others=shared, minimum=minimum, plan_calls=planned)
+                     headroom=len(days), help_from_others=shared, minimum=minimum, plan_calls=planned,
+                     margin=settings.margin)
 
     before = _supply(days, qi, calls.shape)
     base = floor_of(before.copy())
