@@ -116,8 +116,9 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=45.0)
     ap.add_argument("--replications", type=int, default=10)
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--cache", type=Path, help="Keep the built sample, forecast and roster in this pickle (CP-SAT under "
-                                               "a time limit on a loaded machine does not give the same roster twice)")
+    ap.add_argument("--cache", type=Path,
+                    help="Keep the built sample, forecast and roster in this pickle (CP-SAT under a time limit on a "
+                         "loaded machine may not give the same roster twice)")
     args = ap.parse_args()
     from wfm.forecast import Forecaster
     from wfm.roster import build_roster
@@ -152,7 +153,8 @@ def main() -> None:
     lines = [f"Sample hotline, roster week from {START} ({len(s.agents)} agents, {n_agents} working on {DAY}); "
              f"true arrivals: {SURGE_QUEUE} x{SURGE} from {SURGE_FROM}:00 for {SURGE_HOURS} h; intraday every 30 min "
              f"08:00-21:30 ({len(times)} runs; changes: "
-             f"{', '.join(f'{n} {k}' for k, n in sorted(n_changes.items())) or 'none'}); simulated {args.replications} replications, "
+             f"{', '.join(f'{n} {k}' for k, n in sorted(n_changes.items())) or 'none'}); simulated "
+             f"{args.replications} replications, "
              f"seed 0, same callers for every plan; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
              "| queue | target | no surge, static | surge, static | surge, re-planned | in 10:00-13:00 static -> "
              "re-planned |", "|---|---:|---:|---:|---:|---:|"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from wfm.cli.app import app, console, err_console, output_path
-from wfm.cli.intraday import _table
+from wfm.cli.intraday import frame_table
 from wfm.errors import InputError, Problem
 
 PERCENT = {"adherence": ".1%", "conformance": ".1%"}
@@ -48,12 +48,12 @@ def adherence(
     days = book.days or (max(book.roster["date"]) - first).days + 1
     path = output_path(out, Path("rosters") / f"adherence_{(book.start or first).isoformat()}_{days}d.xlsx", force)
     result = measure(book.roster, log, ags, cfg.centre.interval_minutes)
-    console.print(_table("Adherence per team", result.teams, PERCENT))
-    console.print(_table("Adherence per day", result.days.assign(date=result.days["date"].astype(str)), PERCENT))
+    console.print(frame_table("Adherence per team", result.teams, PERCENT))
+    console.print(frame_table("Adherence per day", result.days.assign(date=result.days["date"].astype(str)), PERCENT))
     if worst and len(result.periods):
         top = result.periods.head(worst).assign(start=lambda f: f["start"].dt.strftime("%Y-%m-%d %H:%M"),
                                                 end=lambda f: f["end"].dt.strftime("%H:%M"))
-        console.print(_table("Longest out-of-adherence periods", top))
+        console.print(frame_table("Longest out-of-adherence periods", top))
     periods = result.periods.assign(start=result.periods["start"].dt.strftime("%Y-%m-%dT%H:%M:%S"),
                                     end=result.periods["end"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     write_tables_workbook(path, [("Agents", result.agents), ("Teams", result.teams), ("Days", result.days),

@@ -43,7 +43,8 @@ def default_forecast(day: dt.date, folder: Path = Path("forecasts")) -> Path:
     return max(found)[1]
 
 
-def _table(title: str, frame: pd.DataFrame, formats: dict[str, str] | None = None) -> Table:
+def frame_table(title: str, frame: pd.DataFrame, formats: dict[str, str] | None = None) -> Table:
+    """A rich table of `frame` (numbers right-aligned, floats by `formats` per column, NaN blank)."""
     t = Table(title=title, title_justify="left")
     for c in frame.columns:
         t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(frame[c]) else "left")
@@ -168,11 +169,11 @@ def _forecast(given: Path | None, today: dt.date, cfg) -> pd.DataFrame:
 
 
 def _print_plan(rf, plan, cutoff: pd.Timestamp) -> None:
-    console.print(_table(f"Re-forecast at {cutoff:%Y-%m-%d %H:%M}", rf.queues.assign(
+    console.print(frame_table(f"Re-forecast at {cutoff:%Y-%m-%d %H:%M}", rf.queues.assign(
         surge_since=rf.queues["surge_since"].map(lambda t: "" if pd.isna(t) else f"{t:%H:%M}")),
         {"expected_so_far": ".0f", "arrived_so_far": ".0f", "ratio": ".3f", "surge_level": ".2f",
          "half_life_min": ".0f"}))
-    console.print(_table("Changes", plan.changes) if len(plan.changes) else "No change is worth making.")
-    console.print(_table(f"Expected service level from {cutoff:%H:%M} (Erlang on the agents answering each queue "
+    console.print(frame_table("Changes", plan.changes) if len(plan.changes) else "No change is worth making.")
+    console.print(frame_table(f"Expected service level from {cutoff:%H:%M} (Erlang on the agents answering each queue "
                          "first, with help from other queues' agents under skill routing)", plan.service,
                          {"calls": ".0f", "target": ".0%", "before": ".1%", "after": ".1%"}))

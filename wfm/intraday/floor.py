@@ -3,8 +3,8 @@ agent more or less is worth.
 
 Value is in calls answered within the queue's answer time, from Erlang (C, or A where the queue has a patience)
 with the agents answering each queue first, plus (calls routed by skill) the idle time other queues' agents
-holding its skill are expected to give it (`routing_help`); a shortfall below the queue's service-level target counts `weight`
-times more. Values are taken on their least concave majorant in the number of agents, so a greedy search sees
+holding its skill are expected to give it (`routing_help`); a shortfall below the queue's service-level target
+counts `weight` times more. Values are taken on their least concave majorant in the number of agents, so a greedy search sees
 the worth of staffing a swamped queue from its first agent.
 """
 
