@@ -101,6 +101,21 @@ class ShiftTemplate:
     night: bool = False
 
 
+def extended_template(shifts: tuple[ShiftTemplate, ...], start_min: int, length_min: int,
+                      max_overtime_min: float) -> tuple[ShiftTemplate, int] | None:
+    """The template a shift of `length_min` from `start_min` extends by overtime (started earlier and/or ended
+    later than one of its start times, by at most `max_overtime_min` in all), and the minutes of extension;
+    None for a shift that matches a template exactly or extends none. The shortest extension wins."""
+    best = None
+    for t in shifts:
+        extra = length_min - t.length_minutes
+        if 0 < extra <= max_overtime_min + 1e-9 and any(start_min <= s0 % 1440 <= start_min + extra
+                                                         for s0 in t.start_minutes):
+            if best is None or extra < best[1]:
+                best = (t, extra)
+    return best
+
+
 @dataclass(frozen=True)
 class BreaksConfig:
     break_minutes: int = 15
@@ -178,6 +193,28 @@ class LeaveConfig:
         return kind not in self.unpaid
 
 
+ADHERENCE_ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "coaching", "other", "off")
+DEFAULT_STATES = {  # ACD agent states (matched without regard to case) -> roster activity
+    **dict.fromkeys(("available", "ready", "idle", "talking", "on call", "inbound", "outbound", "hold", "acw",
+                     "wrap", "wrap-up", "after call work", "就绪", "空闲", "示闲", "通话", "话后", "话后处理"), "work"),
+    **dict.fromkeys(("break", "short break", "小休", "休息"), "break"),
+    **dict.fromkeys(("lunch", "meal", "用餐", "午餐", "午休"), "lunch"),
+    **dict.fromkeys(("training", "培训"), "training"),
+    **dict.fromkeys(("meeting", "会议", "班前会"), "meeting"),
+    **dict.fromkeys(("coaching", "辅导"), "coaching"),
+    **dict.fromkeys(("not ready", "aux", "示忙", "忙碌"), "other"),
+    **dict.fromkeys(("logged out", "logout", "offline", "签出", "离线"), "off"),
+}
+
+
+@dataclass(frozen=True)
+class AdherenceConfig:
+    """How the ACD's agent states map to the roster's activities (`other`: an off-phone state nobody planned;
+    `off`: not logged in)."""
+
+    states: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STATES))
+
+
 @dataclass(frozen=True)
 class Config:
     path: str
@@ -193,6 +230,7 @@ class Config:
     solver: SolverConfig = field(default_factory=SolverConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
     leave: LeaveConfig = field(default_factory=LeaveConfig)
+    adherence: AdherenceConfig = field(default_factory=AdherenceConfig)
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -382,7 +420,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
     problems = problems if problems is not None else Problems()
     r = _Reader(Path(path), text, problems)
     top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
-                               "rotation", "solver", "costs", "leave"})
+                               "rotation", "solver", "costs", "leave", "adherence"})
     if "centre" not in top:
         r.error("centre", "the [centre] table is required")
     centre = _centre(r, top.get("centre", {}))
@@ -401,6 +439,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
         solver=_solver(r, top.get("solver", {})),
         costs=_costs(r, top.get("costs", {})),
         leave=_leave(r, top.get("leave", {})),
+        adherence=_adherence(r, top.get("adherence", {})),
     )
     if own:
         problems.raise_if_errors()
@@ -731,3 +770,18 @@ def _leave(r: _Reader, raw: dict) -> LeaveConfig:
         r.error(f"{w}.unpaid", f"unknown leave type(s) {', '.join(map(repr, bad))} (types: {', '.join(LEAVE_TYPES)})")
         return LeaveConfig()
     return LeaveConfig(unpaid=tuple(unpaid))
+
+
+def _adherence(r: _Reader, raw: dict) -> AdherenceConfig:
+    w = "adherence"
+    raw = r.section(raw, w, {"states"})
+    given = raw.get("states", {})
+    if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+        r.error(f"{w}.states", 'must be a table of ACD state = activity, e.g. { "Aux 3" = "break" }')
+        return AdherenceConfig()
+    bad = sorted(k for k, v in given.items() if v not in ADHERENCE_ACTIVITIES)
+    if bad:
+        r.error(f"{w}.states", f"state(s) {', '.join(map(repr, bad))} map to no activity (activities: "
+                               f"{', '.join(ADHERENCE_ACTIVITIES)})")
+        return AdherenceConfig()
+    return AdherenceConfig({**DEFAULT_STATES, **{k.strip().lower(): v for k, v in given.items()}})

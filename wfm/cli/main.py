@@ -23,6 +23,8 @@ from wfm.cli import roster  # noqa: F401,E402
 from wfm.cli import export  # noqa: F401,E402
 from wfm.cli import simulate  # noqa: F401,E402
 from wfm.cli import whatif  # noqa: F401,E402
+from wfm.cli import intraday  # noqa: F401,E402
+from wfm.cli import adherence  # noqa: F401,E402
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -12,12 +12,12 @@ import re
 
 import pandas as pd
 
-from wfm.config import Config, ShiftTemplate
+from wfm.config import Config, ShiftTemplate, extended_template
 from wfm.readers.agents import Agent
 from wfm.readers.roster import COLUMNS
 
 OFF, LEAVE, TRAINING_DAY = "OFF", "LEAVE", "TRN"
-CODE_RE = re.compile(r"^([A-Z])(\d{2})(\d{2})$")
+CODE_RE = re.compile(r"^([A-Z])(\d{2})(\d{2})(?:\+(\d+(?:\.\d+)?))?$")  # E0700, or E0600+1 (1 h overtime)
 ROSTER_COLUMNS = COLUMNS  # the long table of the contract, defined with its reader
 
 
@@ -62,17 +62,22 @@ def shift_codes(roster: pd.DataFrame, config: Config) -> pd.DataFrame:
         start_min = _start_minute(first, day)
         length = int((end - first).total_seconds() // 60)
         t = template_for(config, start_min, length)
+        extra = None if t else extended_template(config.shifts, start_min, length,
+                                                 config.rules.max_overtime_h_day * 60)
         if training:
             code = TRAINING_DAY
         else:
-            letter = t.code if t else "X"
-            code = f"{letter}{start_min // 60 % 24:02d}{start_min % 60:02d}"
+            letter = t.code if t else extra[0].code if extra else "X"
+            code = f"{letter}{start_min // 60 % 24:02d}{start_min % 60:02d}" + (
+                f"+{extra[1] / 60:g}" if extra else "")
         rows.append((agent_id, day, code, first, end, (length - lunch_min) / 60, bool(t and t.night)))
     return pd.DataFrame(rows, columns=["agent_id", "date", "code", "start", "end", "paid_h", "night"])
 
 
 def parse_code(code: str, config: Config) -> tuple[ShiftTemplate, int] | None:
-    """`E0730` -> (template E, 450). None for OFF/LEAVE/TRN. Raises ValueError for an unknown code."""
+    """`E0730` -> (template E, 450). None for OFF/LEAVE/TRN. Raises ValueError for an unknown code. A code with
+    overtime (`E0600+1`: an E shift started at 06:00 and run 1 h longer) must extend one of the template's start
+    times within the daily overtime cap (see `overtime_minutes`)."""
     code = code.strip().upper()
     if code in ("", OFF, LEAVE, TRAINING_DAY):
         return None
@@ -86,7 +91,20 @@ def parse_code(code: str, config: Config) -> tuple[ShiftTemplate, int] | None:
                          f"(templates: {', '.join(t.code for t in config.shifts)})")
     if hh > 23 or mm > 59 or mm % config.centre.interval_minutes:
         raise ValueError(f"{code!r}: the start time is not on the {config.centre.interval_minutes}-minute grid")
+    if m.group(4) is not None:
+        extra = float(m.group(4)) * 60
+        cap = config.rules.max_overtime_h_day * 60
+        if extra <= 0 or extra % config.centre.interval_minutes or extra > cap + 1e-9 or not any(
+                hh * 60 + mm <= s0 <= hh * 60 + mm + extra for s0 in template.start_minutes):
+            raise ValueError(f"{code!r}: overtime must be whole intervals, at most {cap / 60:g} h, and the shift must "
+                             f"cover one of the {letter} template's start times")
     return template, hh * 60 + mm
+
+
+def overtime_minutes(code: str) -> int:
+    """The overtime of a shift code: `E0600+1.5` -> 90, `E0700` -> 0."""
+    m = CODE_RE.match(code.strip().upper())
+    return round(float(m.group(4)) * 60) if m and m.group(4) else 0
 
 
 def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.DataFrame:
@@ -100,10 +118,10 @@ def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.
         return pd.DataFrame(columns=ROSTER_COLUMNS)
     template, start_min = parsed
     iv = config.centre.interval_minutes
-    n = template.length_minutes // iv
+    n = (template.length_minutes + overtime_minutes(code)) // iv
     activities = ["work"] * n
     b = config.breaks
-    lunch_len = math.ceil(b.lunch_minutes / iv) if template.length_minutes > b.lunch_if_shift_over_h * 60 else 0
+    lunch_len = math.ceil(b.lunch_minutes / iv) if n * iv > b.lunch_if_shift_over_h * 60 else 0
     n_breaks = b.breaks_per_shift if lunch_len else min(1, b.breaks_per_shift)
     break_len = math.ceil(b.break_minutes / iv) if b.break_minutes else 0
     blocks = [(0, n)]

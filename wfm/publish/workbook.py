@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -71,10 +72,12 @@ class _Styler:
 def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[Agent], config: Config, *,
                           start: dt.date, days: int, requirements: pd.DataFrame | None = None,
                           violations: pd.DataFrame | None = None, simulated_sl: dict[str, float] | None = None,
-                          force: bool = False, previous: pd.DataFrame | None = None) -> Path:
+                          extra_sheets: Sequence[tuple[str, pd.DataFrame]] = (), force: bool = False,
+                          previous: pd.DataFrame | None = None) -> Path:
     """Write the workbook atomically. `roster` is the long table (`agent_id, date, interval_start, activity,
     queue`); `violations` (columns `rule, agent_id, date, message`) is the checker's result, if run;
-    `previous` the previous roster's long table (its night shifts count in this period's first hours)."""
+    `extra_sheets` (title, table) are written after the Data sheet (e.g. the intraday change list); `previous`
+    the previous roster's long table (its night shifts count in this period's first hours)."""
     roster = normalise_roster(roster)
     figures = roster_figures(roster, agents, config, start, days, requirements, previous=previous)
 
@@ -90,6 +93,20 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
         _summary_sheet(wb.create_sheet(text("sheet_summary", lang)), figures, config, start, days, violations,
                        simulated_sl, lang)
         _data_sheet(wb.create_sheet("Data"), roster)
+        for title, table in extra_sheets:
+            _table_sheet(wb.create_sheet(title), table)
+        wb.save(tmp)
+
+    return write_atomic(path, build, force=force)
+
+
+def write_tables_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]], *,
+                          force: bool = False) -> Path:
+    """A workbook of plain tables, one sheet each (title, table), written atomically."""
+    def build(tmp: Path) -> None:
+        wb = Workbook(write_only=True)
+        for title, table in sheets:
+            _table_sheet(wb.create_sheet(title), table)
         wb.save(tmp)
 
     return write_atomic(path, build, force=force)
@@ -355,6 +372,15 @@ def _summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.da
                    (text("rule", lang), text("agent_id", lang), text("date", lang), text("message", lang))])
         for v in violations.itertuples(index=False):
             ws.append([s.cell(str(v.rule)), s.cell(str(v.agent_id)), s.cell(str(v.date)), s.cell(str(v.message))])
+
+
+def _table_sheet(ws: Worksheet, table: pd.DataFrame) -> None:
+    """A plain table with a bold header; text from input files is written as text, never as a formula."""
+    s = _Styler(ws)
+    ws.append([s.cell(str(c), bold=True, fill=HEADER_FILL) for c in table.columns])
+    for rec in table.itertuples(index=False):
+        ws.append([s.cell(None if (isinstance(v, float) and pd.isna(v)) else
+                          v.isoformat() if hasattr(v, "isoformat") else v) for v in rec])
 
 
 def _data_sheet(ws: Worksheet, roster: pd.DataFrame) -> None:

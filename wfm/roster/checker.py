@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wfm.calendar import closed_days
-from wfm.config import Config
+from wfm.config import Config, extended_template
 from wfm.readers.agents import Agent
 
 ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "coaching")
@@ -45,6 +45,7 @@ class Shift:
     acts: list[str]
     queues: list[str | None]
     template: object | None = None  # the config's ShiftTemplate it matches
+    overtime: float = 0.0  # minutes it runs beyond that template (an overtime extension)
 
     @property
     def minutes(self) -> float:
@@ -165,6 +166,11 @@ def check_shift_templates(shifts, config: Config, codes: dict | None) -> list[Vi
     for s in shifts:
         start_m = s.start.hour * 60 + s.start.minute
         match = [t for t in config.shifts if start_m in t.start_minutes and t.length_minutes == s.minutes]
+        extension = None if match else extended_template(config.shifts, start_m, round(s.minutes),
+                                                         config.rules.max_overtime_h_day * 60)
+        if extension:  # a template run longer by overtime: its caps are checked by the hours rules
+            match = [extension[0]]
+            s.overtime = extension[1]
         if match:
             s.template = match[0]
         else:
@@ -172,12 +178,12 @@ def check_shift_templates(shifts, config: Config, codes: dict | None) -> list[Vi
                                  f"{_hm(start_m)} for {_h(s.minutes)} matches no shift template of the config"))
         if codes is not None:
             code = codes.get((s.agent_id, s.date))
-            want = f"{_hm(start_m).replace(':', '')}"
+            want = f"{_hm(start_m).replace(':', '')}" + (f"+{s.overtime / 60:g}" if s.overtime else "")
             if code is None or code.upper() in OFF_WORDS:
                 out.append(Violation("shift_code", s.agent_id, s.date,
                                      f"the Roster sheet says {code or 'nothing'} but the Data sheet has a shift "
                                      f"from {_hm(start_m)}"))
-            elif not re.fullmatch(r"[A-Z]\d{4}", code.upper()) or code[1:] != want or (
+            elif not re.fullmatch(r"[A-Z]\d{4}(\+[\d.]+)?", code.upper()) or code[1:] != want or (
                     match and code[0].upper() not in {t.code for t in match}):
                 out.append(Violation("shift_code", s.agent_id, s.date,
                                      f"shift code {code} does not match the shift in the Data sheet "
@@ -336,8 +342,10 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
                 absent: dict | None = None) -> list[Violation]:
     r = config.rules
     paid = defaultdict(float)
+    extended = defaultdict(float)  # overtime extensions: held against the overtime caps, not the contract's maximum
     for s in shifts:
         paid[s.agent_id, s.date] += _paid(s, config)
+        extended[s.agent_id, s.date] += s.overtime
     for key, (_, minutes) in (absent or {}).items():
         paid[key] += minutes
     out = []
@@ -353,11 +361,12 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             lo = math.floor(lo_h * n / 7 * 60 + 1e-6 - tol)
             hi = math.ceil(hi_h * n / 7 * 60 - 1e-6 + tol)
             got = sum(paid[aid, d] for d in dates)
+            over = sum(extended[aid, d] for d in dates)
             what = "the period" if len(blocks) == 1 and r.hours_averaging == "period" else f"the week from {dates[0]}"
             if got < lo - 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at least "
                                                                        f"{_h(max(lo, 0))} required"))
-            if got > hi + 1e-9:
+            if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
         ot = 0.0

@@ -180,6 +180,12 @@ currency = "CNY"             # shown with costs
 # approved leave comes from the agents table's leave column (2026-12-01..2026-12-03:annual); every type is paid
 # (counts in the paid hours) except these: annual, sick, personal, marriage, maternity, compensatory
 unpaid = ["personal"]        # leave types that are not paid
+
+[adherence]
+# ACD agent states (wfm adherence --states) -> roster activity: work, break, lunch, training, meeting, coaching,
+# other (an off-phone state nobody planned) or off (logged out). Common states are known already (Available,
+# Talking, ACW, Break, Lunch, Not Ready, Logged Out, 示闲, 通话, 小休, 示忙, 签出, ...); add your ACD's own here.
+states = {{}}                  # e.g. {{ "Aux 3" = "training", "Aux 7" = "meeting" }}
 '''
 
 

@@ -1,0 +1,141 @@
+"""Overtime offers: extend a shift (start earlier or stay later) where an agent more is worth the overtime.
+
+An offer runs the agent's shift past its template by whole intervals, at most the daily overtime cap, on the
+queue the agent answers first. Offers are made greedily, the best worth per hour first, while an hour is worth
+at least `value_per_hour` (in calls answered in time, see `wfm.intraday.floor`). Every offer is validated by the
+independent checker's own rules for that agent over the whole roster period (templates, breaks, shift length,
+contract and overtime hours, rest between shifts, availability and opening hours), so an accepted offer keeps
+the roster passing `wfm check`. A call-in (starting earlier) needs `notice_min` minutes of notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import Config
+from wfm.intraday.floor import Day, Floor
+from wfm.readers.agents import Agent
+from wfm.roster import checker
+
+
+@dataclass(frozen=True)
+class OvertimeSettings:
+    value_per_hour: float = 10.0  # an hour of overtime must answer this many more calls in time (weighted)
+    notice_min: int = 60  # an agent called in early starts no sooner than this after the cutoff
+    max_offers: int = 200
+
+
+@dataclass
+class _Offer:
+    day: Day
+    early: bool  # start earlier (else stay later)
+    stamps: list[pd.Timestamp]
+    t: np.ndarray
+    queue: int
+    worth: float  # net of the overtime's cost
+    gross: float
+
+
+def offer_overtime(roster: pd.DataFrame, days: list[Day], floor: Floor, agents: list[Agent], config: Config,
+                   cutoff: pd.Timestamp, ti: dict, period: tuple[dt.date, int],
+                   settings: OvertimeSettings = OvertimeSettings()) -> tuple[pd.DataFrame, list[tuple]]:
+    """The roster with the overtime offers added (work rows) and the offers as change-list rows."""
+    queues = list(config.queues)
+    by_id = {a.agent_id: a for a in agents}
+    rows_of = {aid: g for aid, g in roster.groupby("agent_id", sort=False)}
+    step = pd.Timedelta(minutes=config.centre.interval_minutes)
+    cap = int(config.rules.max_overtime_h_day * 60 // config.centre.interval_minutes)
+    per_interval = settings.value_per_hour * config.centre.interval_minutes / 60
+    open_days = [d for d in days if d.agent_id in by_id and d.home() is not None]
+    added, changes, refused = [], [], set()
+    for _ in range(settings.max_offers):
+        offers = sorted((o for d in open_days for o in _options(d, queues, ti, step, cap, cutoff, settings, floor,
+                                                                per_interval) if (d.agent_id, o.early) not in refused),
+                        key=lambda o: (-o.worth, o.day.agent_id, o.early))
+        best = None
+        for o in offers[:8]:  # the best few; an offer the rules refuse is not tried again
+            new = _rows(o, config)
+            if _rules_hold(rows_of[o.day.agent_id], new, by_id[o.day.agent_id], config, period):
+                best = (o, new)
+                break
+            refused.add((o.day.agent_id, o.early))
+        if best is None:
+            break
+        o, new = best
+        floor.apply([(o.queue, o.t, +1)])
+        rows_of[o.day.agent_id] = pd.concat([rows_of[o.day.agent_id], new], ignore_index=True)
+        added.append(new)
+        open_days.remove(o.day)  # one offer per shift
+        changes.append(_describe(o, step))
+    if not added:
+        return roster, changes
+    out = pd.concat([roster, *added], ignore_index=True)
+    return out.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True), changes
+
+
+def _options(d: Day, queues: list[str], ti: dict, step: pd.Timedelta, cap: int, cutoff: pd.Timestamp,
+             s: OvertimeSettings, floor: Floor, per_interval: float) -> list[_Offer]:
+    """The best extension on each side of the shift, if worth its overtime."""
+    q = queues.index(d.home())
+    out = []
+    for early in (False, True):
+        stamps = [d.stamps[0] - step * k for k in range(1, cap + 1)] if early else \
+            [d.stamps[-1] + step * k for k in range(1, cap + 1)]
+        floor_ts = cutoff + pd.Timedelta(minutes=s.notice_min) if early else cutoff
+        usable = []
+        for ts in stamps:
+            if ts < floor_ts or ts not in ti:
+                break
+            usable.append(ts)
+        best = None
+        for k in range(1, len(usable) + 1):
+            t = np.array([ti[ts] for ts in usable[:k]])
+            gross = floor.worth([(q, t, +1)])
+            worth = gross - per_interval * k
+            if worth > 0 and (best is None or worth > best.worth):
+                best = _Offer(d, early, sorted(usable[:k]), np.sort(t), q, worth, gross)
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def _rows(o: _Offer, config: Config) -> pd.DataFrame:
+    return pd.DataFrame({"agent_id": o.day.agent_id, "date": [o.day.date] * len(o.stamps), "interval_start": o.stamps,
+                         "activity": "work", "queue": list(config.queues)[o.queue]})
+
+
+def _rules_hold(rows: pd.DataFrame, new: pd.DataFrame, agent: Agent, config: Config,
+                period: tuple[dt.date, int]) -> bool:
+    """Whether the agent's roster with `new` breaks no rule it did not break before (the checker's own rules)."""
+    before = _violations(rows, agent, config, period)
+    after = _violations(pd.concat([rows, new], ignore_index=True), agent, config, period)
+    return after <= before
+
+
+def _violations(rows: pd.DataFrame, agent: Agent, config: Config, period: tuple[dt.date, int]) -> set[str]:
+    start, days = period
+    found: list[checker.Violation] = []
+    shifts = checker.shifts_from_table(rows, config.centre.interval_minutes, found)
+    one = {agent.agent_id: agent}
+    absent = checker.absences(one, config, start, days, None)
+    found += checker.check_shift_templates(shifts, config, None)
+    found += checker.check_breaks(shifts, config)
+    found += checker.check_shift_length(shifts, config)
+    found += checker.check_hours(shifts, one, config, start, days, absent)
+    found += checker.check_rest(shifts, config)
+    found += checker.check_requests_and_availability(shifts, one, config)
+    return {str(v) for v in found}
+
+
+def _describe(o: _Offer, step: pd.Timedelta) -> tuple:
+    d = o.day
+    hours = len(o.stamps) * step.total_seconds() / 3600
+    was = f"{d.stamps[0]:%H:%M}-{d.stamps[-1] + step:%H:%M}"
+    first, last = (o.stamps[0], d.stamps[-1] + step) if o.early else (d.stamps[0], o.stamps[-1] + step)
+    return (d.agent_id, "overtime offer", f"{o.stamps[0]:%H:%M}", was, f"{first:%H:%M}-{last:%H:%M}",
+            f"+{hours:g} h overtime ({'called in early' if o.early else 'staying late'}) on {d.home()}, worth "
+            f"{o.gross:.0f} calls answered in time")
