@@ -15,11 +15,14 @@ from wfm.readers.tables import normalise_columns, read_table
 
 REQUIRED = ["agent_id", "name", "team", "skills", "contract_hours_week"]
 OPTIONAL = ["role", "min_hours_week", "max_hours_week", "available_from", "available_to", "days_off_requested",
-            "shift_preference", "training_until", "leave"]
+            "shift_preference", "training_until", "leave", "contract_type"]
+CONTRACT_TYPES = {"full_time": "full_time", "part_time": "part_time", "全日制": "full_time", "非全日制": "part_time"}
+PART_TIME_DAY_H = 4.0  # 非全日制用工 (Labour Contract Law art. 68): at most 4 h a day on average ...
+PART_TIME_WEEK_H = 24.0  # ... and 24 h a week
 ROLES = ("agent", "supervisor")
 ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "姓名": "name", "班组": "team", "组别": "team",
            "技能": "skills", "技能组": "skills", "合同工时": "contract_hours_week", "周工时": "contract_hours_week",
-           "角色": "role", "岗位": "role"}
+           "角色": "role", "岗位": "role", "用工形式": "contract_type", "合同类型": "contract_type"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ class Agent:
     shift_preference: str = ""  # shift template codes the agent prefers, e.g. "E" or "E;L"
     training_until: dt.date | None = None  # a new hire: only trained queues until then
     leave: tuple[tuple[dt.date, str], ...] = ()  # approved absence: (date, type), e.g. (2026-12-01, "annual")
+    contract_type: str = "full_time"  # or "part_time" (非全日制: at most 4 h a day on average, 24 h a week)
+
+    @property
+    def is_part_time(self) -> bool:
+        return self.contract_type == "part_time"
 
     @property
     def is_supervisor(self) -> bool:
@@ -264,10 +272,27 @@ def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
         leave = parse_leave(_cell(rec, "leave"))
     except ValueError as exc:
         problems.error(path, str(exc), row=row, column="leave")
+    kind = _contract_type(rec, row, path, problems, contract, hi)
     if len(problems.errors) > n_before:
         return None
     return Agent(agent_id, name, team, skills, float(contract), role, lo, hi, times.get("available_from"),
-                 times.get("available_to"), tuple(days_off), pref, training_until, tuple(leave))
+                 times.get("available_to"), tuple(days_off), pref, training_until, tuple(leave), kind)
+
+
+def _contract_type(rec, row, path, problems, contract: float | None, hi: float | None) -> str:
+    """`full_time` (the default) or `part_time`, whose weekly hours the law caps at 24."""
+    text = _cell(rec, "contract_type")
+    kind = CONTRACT_TYPES.get(text.lower() if text.isascii() else text) if text else "full_time"
+    if kind is None:
+        problems.error(path, f"contract_type must be full_time or part_time (全日制/非全日制), not {text!r}", row=row,
+                       column="contract_type")
+        return "full_time"
+    if kind == "part_time":
+        for col, value in (("contract_hours_week", contract), ("max_hours_week", hi)):
+            if value is not None and value > PART_TIME_WEEK_H:
+                problems.error(path, f"{col} {value:g} is above the {PART_TIME_WEEK_H:g} h a week a part-time "
+                                     "(非全日制) contract allows", row=row, column=col)
+    return kind
 
 
 def agents_frame(agents: list[Agent]) -> pd.DataFrame:
@@ -284,6 +309,7 @@ def agents_frame(agents: list[Agent]) -> pd.DataFrame:
             "shift_preference": a.shift_preference,
             "training_until": a.training_until.isoformat() if a.training_until else None,
             "leave": ";".join(f"{d.isoformat()}:{kind}" for d, kind in a.leave),
+            "contract_type": a.contract_type,
         })
     return pd.DataFrame(rows, columns=REQUIRED + OPTIONAL)
 

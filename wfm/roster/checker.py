@@ -387,6 +387,33 @@ def _worked(shifts) -> dict[str, set[dt.date]]:
     return out
 
 
+def check_part_time(shifts, agents, config: Config, start: dt.date, days: int) -> list[Violation]:
+    """Part-time (非全日制) contracts: at most 24 h a week and 4 h a day on average over the days worked, in
+    each 7-day block from the first day (Labour Contract Law art. 68)."""
+    week_cap, day_cap = 24 * 60, 4 * 60
+    paid: dict[tuple[str, int], float] = defaultdict(float)
+    worked: dict[tuple[str, int], set] = defaultdict(set)
+    for s in shifts:
+        a = agents.get(s.agent_id)
+        if a is None or getattr(a, "contract_type", "full_time") != "part_time":
+            continue
+        w = (s.date - start).days // 7
+        paid[s.agent_id, w] += _paid(s, config)
+        worked[s.agent_id, w].add(s.date)
+    out = []
+    for (aid, w), minutes in sorted(paid.items()):
+        first = start + dt.timedelta(days=7 * w)
+        n = len(worked[aid, w])
+        if minutes > week_cap + 1e-6:
+            out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid in the week from {first}; a "
+                                                          "part-time contract allows at most 24 h"))
+        if minutes > day_cap * n + 1e-6:
+            out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid over {n} day(s) in the week from "
+                                                          f"{first}: {minutes / n / 60:.1f} h a day on average; a "
+                                                          "part-time contract allows at most 4 h"))
+    return out
+
+
 def check_consecutive(shifts, agents, config: Config, start, days, prev_shifts=()) -> list[Violation]:
     n = config.rules.max_consecutive_days
     worked = _worked(list(shifts) + list(prev_shifts))
@@ -684,6 +711,7 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_days_off(shifts, by_id, config, start, days, absent)
     violations += check_rest(shifts, config, prev_shifts)
     violations += check_nights(shifts, config, start, days)
+    violations += check_part_time(shifts, by_id, config, start, days)
     violations += check_weekends(shifts, by_id, config, start, days)
     violations += check_requests_and_availability(shifts, by_id, config)
     violations += check_training(shifts, by_id, config, start, days)

@@ -22,6 +22,7 @@ RULE_WORDS = {
     "min_days_off_week": "minimum days off per week",
     "min_rest": "minimum rest between shifts (and rest after night shifts)",
     "max_nights": "maximum night shifts in the period and per week",
+    "part_time": "part-time (非全日制) limits: 24 h a week, 4 h a day on average",
     "weekends_off": "full weekends off per 4 weeks",
     "supervisor_on_duty": "at least one supervisor on duty while the centre is open",
     "availability": "availability window and requested days off",
@@ -100,6 +101,23 @@ class Overtime(Rule):
             if terms:
                 ctx.overtime.extend(terms)
                 ctx.add(sum(terms) <= cap, self.name, ai)
+
+
+class PartTime(Rule):
+    """A part-time (非全日制) contract: at most 24 h a week and 4 h a day on average over the days worked, in
+    every 7-day block (Labour Contract Law art. 68)."""
+
+    def add(self, ctx) -> None:
+        from wfm.readers.agents import PART_TIME_DAY_H, PART_TIME_WEEK_H
+
+        inst = ctx.inst
+        for ai, a in enumerate(inst.agents):
+            if not getattr(a, "is_part_time", False):
+                continue
+            for days in inst.weeks():
+                ctx.add(ctx.paid(ai, days) <= round(PART_TIME_WEEK_H * 60), self.name, ai)
+                ctx.add(ctx.paid(ai, days) <= round(PART_TIME_DAY_H * 60) * sum(ctx.work(ai, d) for d in days),
+                        self.name, ai)
 
 
 class MaxConsecutiveDays(Rule):
@@ -250,6 +268,7 @@ RULES: list[Rule] = [
     MinDaysOffWeek("min_days_off_week"),
     MinRest("min_rest"),
     MaxNights("max_nights"),
+    PartTime("part_time"),
     WeekendsOff("weekends_off"),
     SupervisorOnDuty("supervisor_on_duty"),
 ]
