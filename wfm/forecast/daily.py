@@ -1,9 +1,9 @@
 """The daily-volume model: robust, recency-weighted ridge regression of log daily calls on calendar effects,
 plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
 
-Effects: weekday (a make-up working day counts as an average workday-like weekday, a holiday on a working day
-as the queue's quietest weekday), holiday periods with a deviation per named holiday, the official holiday
-itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
+Effects: weekday (a make-up working day counts as an average workday-like weekday, a public holiday, on a
+working day or the calendar's weekend, as the queue's quietest weekday), holiday periods with a deviation per
+named holiday, the official holiday itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
 user's special days (one effect per label on the day, four for the four weeks after it), month-start days (bill
 dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
@@ -90,7 +90,11 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     rest = flags["rest"].to_numpy(bool)
     cols: dict[str, np.ndarray] = {"const": np.ones(len(cal))}
     weekend = cal["is_weekend"].to_numpy(bool)
-    kind = np.where(rest & ~weekend, spec.quietest, wd)  # a working day off behaves like the quietest weekday
+    # a working day off, and a public holiday on the calendar's weekend, behave like the queue's quietest weekday:
+    # the calendar's weekend need not be the queue's (a Friday-Saturday bank under a Saturday-Sunday calendar, a
+    # centre open 7 days), and one set of holiday effects cannot be relative to both a busy and a quiet weekday
+    holiday = cal["is_holiday"].to_numpy(bool)
+    kind = np.where(rest & (~weekend | holiday), spec.quietest, wd)
     for k in range(1, 7):
         col = (kind == k).astype(float)
         # a make-up working day is an average workday-like weekday (Monday is the base)

@@ -22,6 +22,7 @@ WORKDAY_SHARE = 0.6  # a weekday with at least 60% of the busiest weekday's volu
 CLOSED_SLOT_CALLS = 5.0  # zero calls in a slot where the pooled shape expects this many: that slot is closed
 CLOSED_DAY_SHARE = 0.3  # a weekday open on fewer than 30% of its days is closed
 CLOSED_DAY_LEVEL = 0.05  # a day with under 5% of the busiest weekday's mean calls was closed (a few stray calls)
+STRAY_CALLS = 50.0  # ... unless it took this many: a near-closed day of a big queue (a bank's Friday) is open
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,10 @@ class WeeklyStructure:
     busiest_mean: float = 0.0  # mean calls a day on the busiest weekday
 
     def opened(self, totals: np.ndarray, present: np.ndarray) -> np.ndarray:
-        """Days that were open: present, with more than a few stray calls."""
-        return present & (totals > max(CLOSED_DAY_LEVEL * self.busiest_mean, 0.0)) & (totals > 0)
+        """Days that were open: present, with more than a few stray calls (relative to the queue's busiest
+        weekday, or enough calls to need someone to answer them)."""
+        many = (totals > max(CLOSED_DAY_LEVEL * self.busiest_mean, 0.0)) | (totals >= STRAY_CALLS)
+        return present & many & (totals > 0)
 
 
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:
