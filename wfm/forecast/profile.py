@@ -99,8 +99,9 @@ def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray,
     """Profiles (KINDS x slots) from complete days of `calls` (days x slots), weighted per day.
 
     Each weekday is shrunk toward the pooled profile of its group (workday-like or rest-like weekdays),
-    restricted to the slots that weekday is open; holidays toward the quietest weekday, make-up days toward
-    the workdays."""
+    restricted to the slots that weekday is open; holidays toward the quietest weekday (weighing as much as one
+    holiday's calls, so that holiday opening hours seen once or twice are kept), make-up days toward the
+    workdays."""
     structure = structure or WeeklyStructure()
     slots = calls.shape[1]
     complete = np.isfinite(calls).all(axis=1) & (np.nan_to_num(calls).sum(axis=1) > 0) & (weights > 0)
@@ -120,8 +121,11 @@ def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray,
         if mask is not None and (parent * mask[k]).sum() > 0:
             parent = _norm(parent * mask[k], parent)
         profiles[k] = _shrink(sums[k], parent)
+    # holidays keep their own hours (a centre often opens shorter on them): the parent weighs one holiday's calls
+    holiday_days = weights[complete & (kinds == HOLIDAY)].sum()
+    per_holiday = sums[HOLIDAY].sum() / holiday_days if holiday_days > 0 else 0.0
     profiles[HOLIDAY] = _shrink(sums[HOLIDAY], profiles[structure.quietest] if profiles[structure.quietest].sum() > 0
-                                else groups["rest"])
+                                else groups["rest"], min(SHRINK_CALLS, per_holiday))
     profiles[MAKEUP] = _shrink(sums[MAKEUP], groups["work"])
     return profiles
 
@@ -131,6 +135,8 @@ def _norm(s: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return s / total if total > 0 else fallback
 
 
-def _shrink(s: np.ndarray, parent: np.ndarray) -> np.ndarray:
+def _shrink(s: np.ndarray, parent: np.ndarray, pseudo: float = SHRINK_CALLS) -> np.ndarray:
     n = s.sum()
-    return (s + SHRINK_CALLS * parent) / (n + SHRINK_CALLS)
+    if n + pseudo <= 0:
+        return parent
+    return (s + pseudo * parent) / (n + pseudo)
