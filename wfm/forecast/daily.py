@@ -55,7 +55,8 @@ def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
     workday = cal["is_workday"].to_numpy(bool)
     period = cal["holiday_period"].to_numpy(bool)
     out["rest"] = ~workday
-    # name each holiday period by its first named holiday
+    # each official holiday by its own name (Christmas closed, Boxing Day open in one period), the other days of a
+    # holiday period (bridged working days, weekends in it) by the period's first named holiday
     names = np.array([""] * len(cal), dtype=object)
     labels = [holiday_label(n) for n in cal["holiday_name"]]
     i, n = 0, len(cal)
@@ -65,7 +66,7 @@ def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
             while j < n and period[j]:
                 j += 1
             label = next((lab for lab in labels[i:j] if lab), "holiday")
-            names[i:j] = label
+            names[i:j] = [lab or label for lab in labels[i:j]]
             i = j
         else:
             i += 1
