@@ -65,3 +65,19 @@ def test_uae_bank_near_closed_friday_and_eid_it_never_saw():
     assert (fridays > 0.02 * ordinary.mean()).all() and (fridays < 0.08 * ordinary.mean()).all()
     assert (f[eid] < 0.15 * ordinary.mean()).all()
     assert np.isfinite(pred["aht_s"]).all() and pred["aht_s"].max() < 3600  # the stuck call is not the AHT
+
+
+def test_a_queue_with_a_short_history_keeps_the_holidays_its_peers_closed_on():
+    """Two queues of a US office closed on holidays: one with a year of history, one with 11 days that hold no
+    holiday. The short one closes on Independence Day as the long one did, instead of a normal Friday."""
+    centre = generated_centre("satsun_business", seed=0)  # ends 2026-06-30, after Juneteenth (June 19)
+    h = centre.history
+    short = (h["queue"] == "billing") & (h["interval_start"] < "2026-06-20")
+    fc = Forecaster(country="US", workers=1, horizon_days=7).fit(h[~short])
+    assert not fc.models_["billing"].seen_holidays or "Independence Day" in fc.models_["billing"].closed_holidays
+    f = fc.predict(dt.date(2026, 7, 1), 7)
+    f = f.groupby([f["queue"], f["interval_start"].dt.normalize()])["calls"].sum()
+    friday = pd.Timestamp("2026-07-03")  # Independence Day (observed)
+    assert f[("service", friday)] == 0 and f[("billing", friday)] == 0
+    assert f[("billing", pd.Timestamp("2026-07-02"))] > 100 and f[("billing", pd.Timestamp("2026-07-06"))] > 100
+    assert any("Independence Day" in n for n in fc.notes["billing"])
