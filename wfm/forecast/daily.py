@@ -1,9 +1,9 @@
 """The daily-volume model: robust, recency-weighted ridge regression of log daily calls on calendar effects,
 plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
 
-Effects: weekday (a make-up working day counts as an average workday-like weekday, a holiday on a working day
-as the queue's quietest weekday), holiday periods with a deviation per named holiday, the official holiday
-itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
+Effects: weekday (a make-up working day counts as an average workday-like weekday, a public holiday, on a
+working day or the calendar's weekend, as the queue's quietest weekday), holiday periods with a deviation per
+named holiday, the official holiday itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
 user's special days (one effect per label on the day, four for the four weeks after it), month-start days (bill
 dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
@@ -55,7 +55,8 @@ def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
     workday = cal["is_workday"].to_numpy(bool)
     period = cal["holiday_period"].to_numpy(bool)
     out["rest"] = ~workday
-    # name each holiday period by its first named holiday
+    # each official holiday by its own name (Christmas closed, Boxing Day open in one period), the other days of a
+    # holiday period (bridged working days, weekends in it) by the period's first named holiday
     names = np.array([""] * len(cal), dtype=object)
     labels = [holiday_label(n) for n in cal["holiday_name"]]
     i, n = 0, len(cal)
@@ -65,7 +66,7 @@ def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
             while j < n and period[j]:
                 j += 1
             label = next((lab for lab in labels[i:j] if lab), "holiday")
-            names[i:j] = label
+            names[i:j] = [lab or label for lab in labels[i:j]]
             i = j
         else:
             i += 1
@@ -90,7 +91,11 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     rest = flags["rest"].to_numpy(bool)
     cols: dict[str, np.ndarray] = {"const": np.ones(len(cal))}
     weekend = cal["is_weekend"].to_numpy(bool)
-    kind = np.where(rest & ~weekend, spec.quietest, wd)  # a working day off behaves like the quietest weekday
+    # a working day off, and a public holiday on the calendar's weekend, behave like the queue's quietest weekday:
+    # the calendar's weekend need not be the queue's (a Friday-Saturday bank under a Saturday-Sunday calendar, a
+    # centre open 7 days), and one set of holiday effects cannot be relative to both a busy and a quiet weekday
+    holiday = cal["is_holiday"].to_numpy(bool)
+    kind = np.where(rest & (~weekend | holiday), spec.quietest, wd)
     for k in range(1, 7):
         col = (kind == k).astype(float)
         # a make-up working day is an average workday-like weekday (Monday is the base)

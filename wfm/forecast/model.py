@@ -12,6 +12,7 @@ import pandas as pd
 from wfm.calendar import day_calendar, special_labels
 from wfm.forecast import select
 from wfm.forecast.countries import queue_countries
+from wfm.forecast.pooling import pool_holiday_closures
 from wfm.forecast.prep import QueueGrid, infer_interval_minutes, queue_grid
 from wfm.forecast.queue_model import QueueModel, Settings, fit_queue
 from wfm.parallel import map_tasks
@@ -77,6 +78,7 @@ class Forecaster:
         self.infer_countries = infer_countries
         self.queue_countries_: dict[str, tuple[str, str]] = {}
         self.models_: dict[str, QueueModel] = {}
+        self.pooling_notes_: dict[str, str] = {}
         self.selection_: pd.DataFrame | None = None
         self.selection_errors_: pd.DataFrame | None = None
 
@@ -121,6 +123,7 @@ class Forecaster:
                       self.forecast_start)
         results = map_tasks(job, tasks, scheduler=self.scheduler, workers=self.workers, progress=self.progress)
         self.models_ = {m.queue: m for m, _ in results}
+        self.pooling_notes_ = pool_holiday_closures(self.models_, {q: self._country_of(q) for q in self.models_})
         errors = [e for _, e in results if e is not None and len(e)]
         self.selection_errors_ = pd.concat(errors, ignore_index=True) if errors else None
         self.selection_ = None
@@ -158,6 +161,8 @@ class Forecaster:
     def notes(self) -> dict[str, list[str]]:
         """What the fit noticed per queue (outages dropped, closed-down queues, another country's holidays)."""
         out = {q: list(m.notes) for q, m in self.models_.items() if m.notes}
+        for q, note in self.pooling_notes_.items():
+            out.setdefault(q, []).append(note)
         for q, (country, why) in self.queue_countries_.items():
             out.setdefault(q, []).insert(0, f"holidays of {country}: {why}")
         return out

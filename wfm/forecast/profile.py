@@ -22,6 +22,7 @@ WORKDAY_SHARE = 0.6  # a weekday with at least 60% of the busiest weekday's volu
 CLOSED_SLOT_CALLS = 5.0  # zero calls in a slot where the pooled shape expects this many: that slot is closed
 CLOSED_DAY_SHARE = 0.3  # a weekday open on fewer than 30% of its days is closed
 CLOSED_DAY_LEVEL = 0.05  # a day with under 5% of the busiest weekday's mean calls was closed (a few stray calls)
+STRAY_CALLS = 50.0  # ... unless it took this many: a near-closed day of a big queue (a bank's Friday) is open
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,10 @@ class WeeklyStructure:
     busiest_mean: float = 0.0  # mean calls a day on the busiest weekday
 
     def opened(self, totals: np.ndarray, present: np.ndarray) -> np.ndarray:
-        """Days that were open: present, with more than a few stray calls."""
-        return present & (totals > max(CLOSED_DAY_LEVEL * self.busiest_mean, 0.0)) & (totals > 0)
+        """Days that were open: present, with more than a few stray calls (relative to the queue's busiest
+        weekday, or enough calls to need someone to answer them)."""
+        many = (totals > max(CLOSED_DAY_LEVEL * self.busiest_mean, 0.0)) | (totals >= STRAY_CALLS)
+        return present & many & (totals > 0)
 
 
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:
@@ -96,8 +99,9 @@ def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray,
     """Profiles (KINDS x slots) from complete days of `calls` (days x slots), weighted per day.
 
     Each weekday is shrunk toward the pooled profile of its group (workday-like or rest-like weekdays),
-    restricted to the slots that weekday is open; holidays toward the quietest weekday, make-up days toward
-    the workdays."""
+    restricted to the slots that weekday is open; holidays toward the quietest weekday (weighing as much as one
+    holiday's calls, so that holiday opening hours seen once or twice are kept), make-up days toward the
+    workdays."""
     structure = structure or WeeklyStructure()
     slots = calls.shape[1]
     complete = np.isfinite(calls).all(axis=1) & (np.nan_to_num(calls).sum(axis=1) > 0) & (weights > 0)
@@ -117,8 +121,11 @@ def estimate_profiles(calls: np.ndarray, kinds: np.ndarray, weights: np.ndarray,
         if mask is not None and (parent * mask[k]).sum() > 0:
             parent = _norm(parent * mask[k], parent)
         profiles[k] = _shrink(sums[k], parent)
+    # holidays keep their own hours (a centre often opens shorter on them): the parent weighs one holiday's calls
+    holiday_days = weights[complete & (kinds == HOLIDAY)].sum()
+    per_holiday = sums[HOLIDAY].sum() / holiday_days if holiday_days > 0 else 0.0
     profiles[HOLIDAY] = _shrink(sums[HOLIDAY], profiles[structure.quietest] if profiles[structure.quietest].sum() > 0
-                                else groups["rest"])
+                                else groups["rest"], min(SHRINK_CALLS, per_holiday))
     profiles[MAKEUP] = _shrink(sums[MAKEUP], groups["work"])
     return profiles
 
@@ -128,6 +135,8 @@ def _norm(s: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return s / total if total > 0 else fallback
 
 
-def _shrink(s: np.ndarray, parent: np.ndarray) -> np.ndarray:
+def _shrink(s: np.ndarray, parent: np.ndarray, pseudo: float = SHRINK_CALLS) -> np.ndarray:
     n = s.sum()
-    return (s + SHRINK_CALLS * parent) / (n + SHRINK_CALLS)
+    if n + pseudo <= 0:
+        return parent
+    return (s + pseudo * parent) / (n + pseudo)

@@ -105,6 +105,8 @@ class QueueModel:
         model = self._model_calls(cal, self.local_level if candidate == "model_local" else self.level)
         if candidate in ("model", "model_local"):
             return model
+        if candidate == "model_mean4":
+            return 0.5 * (model + rows_mean(self.recent_raw, mean_rows(self.recent_raw, days, target)))
         used = mean_rows(self.recent_clean, days, target)
         recent = rows_mean(self.recent_clean, used)
         ordinary = (day_kinds(cal) < 7) & _plain_days(cal) & ~self.closed(cal)

@@ -3,12 +3,14 @@
 Candidates (`CANDIDATES`): the calendar model (`model`), the same with a faster local level (`model_local`,
 for series that shift with events the calendar does not know), the recent same-weekday mean made aware of
 closures and holidays (`recent`: days the model calls special take the model's forecast), an equal blend of
-`model` and `recent` (`blend`), and the two naive baselines exactly as `wfm backtest` scores them. Each is
+`model` and `recent` (`blend`), one of `model` and the plain mean of 4 weekdays (`model_mean4`: a forecast
+combination that hedges the model against a shift the recent weeks show), and the two naive baselines exactly as `wfm backtest` scores them. Each is
 scored by WAPE at the scoring period over `folds` origins a week apart, the last one leaving the horizon
 at the end of the history. A queue keeps `model` unless another candidate beats it by `SWITCH_MARGIN` over
-all folds and on most folds one by one (events the calendar does not know make single folds noisy), and
-keeps nothing that is worse than the better baseline that way; queues with few calls in the folds are chosen
-for together, as one group, so that Poisson noise in one small queue does not pick its model.
+all folds and on most folds one by one (events the calendar does not know make single folds noisy); what it
+keeps is never worse than the better baseline over all folds (else the candidate best over all folds is
+taken). Queues with few calls in the folds are chosen for together, as one group, so that Poisson noise in
+one small queue does not pick its model.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-CANDIDATES = ("model", "model_local", "recent", "blend", "seasonal_naive", "weekday_mean4")
+CANDIDATES = ("model", "model_local", "recent", "blend", "model_mean4", "seasonal_naive", "weekday_mean4")
 BASELINES = ("seasonal_naive", "weekday_mean4")
 LABELS = {
     "model": "calendar model", "model_local": "calendar model, fast level", "recent": "recent weeks",
-    "blend": "calendar model + recent weeks", "seasonal_naive": "seasonal naive", "weekday_mean4": "mean of 4 weekdays",
+    "blend": "calendar model + recent weeks", "model_mean4": "calendar model + mean of 4 weekdays",
+    "seasonal_naive": "seasonal naive", "weekday_mean4": "mean of 4 weekdays",
 }
 SWITCH_MARGIN = 0.03  # another candidate must beat `model` by 3% of its error
 SPARSE_CALLS = 2000.0  # queues with fewer calls over the selection folds are chosen for as a group
@@ -105,11 +108,15 @@ def _pick(wape: pd.Series, folds: pd.DataFrame) -> tuple[str, str]:
     if better:
         chosen = better[0]
     why = f"{wape[chosen]:.1%} against {LABELS[base_name]} {base:.1%}"
+    if wape[chosen] > base:
+        # never deliver what backtests worse than the better baseline: the best candidate over all folds
+        over = chosen
+        chosen = str(wape.dropna().idxmin())
+        return chosen, (f"{wape[chosen]:.1%} against {LABELS[base_name]} {base:.1%}; the "
+                        f"{LABELS[over]} backtested worse than the baseline ({wape[over]:.1%})")
     if chosen != "model":
         why += f" and the calendar model {wape['model']:.1%}, better on {int((folds[chosen] < folds['model']).sum())}" \
                f" of {len(folds)} origins"
-    elif wape["model"] > base:
-        why += " (better than the baseline on most origins, or not consistently worse)"
     return chosen, why
 
 

@@ -35,7 +35,8 @@ DESCRIPTIONS = {
     "satsun_business": "US office, Mon-Fri 08-18, closed weekends (zero rows or no rows by seed) and holidays, "
                        "30/60 min, 1 y",
     "frisat_bank": "Saudi bank, Fri-Sat weekend, 6 queues, 15 min, Fri ~8%, Sat ~40%, Eid ~5%, 9 months, "
-                   "a month lost, a stuck call",
+                   "a month lost, a stuck call (odd seeds: in the UAE, whose calendar weekend is Sat-Sun, Fri ~4% "
+                   "all day)",
     "sun_only_weekend": "Indian centre open Mon-Sat 08-20, Sunday closed, 30 min, 8 months",
     "sixday_week_24x7": "Chinese 24/7 main line, Sunday lowest, Spring Festival low, make-up workdays, 15 min, 2 y",
     "sevenday_business_hours": "UK centre open 09-21 every day, weekend ~70%, Christmas closed, 30 min, 1 y",
@@ -316,12 +317,18 @@ def generated_centre(kind: str, *, seed: int = 0, end: dt.date | None = None) ->
 # --- the kinds' seeded variations and defects ---------------------------------------------------------------
 
 def _seeded_spec(kind: str, seed: int, params: np.random.Generator) -> KindSpec:
-    """The kind's spec with queue sizes jittered by the seed; satsun_business alternates interval and rows."""
+    """The kind's spec with queue sizes jittered by the seed; satsun_business alternates interval and rows,
+    frisat_bank its country (odd seeds: the UAE, with a Friday open all day at ~4%)."""
     spec = SPECS[kind]
     jitter = np.clip(np.exp(params.normal(0, 0.1, len(spec.queues))), 0.85, 1.15)
     spec = replace(spec, queues=tuple(replace(q, calls=q.calls * j) for q, j in zip(spec.queues, jitter)))
     if kind == "satsun_business":
         spec = replace(spec, interval_minutes=30 if seed % 2 == 0 else 60, absent_closed=(seed // 2) % 2 == 1)
+    if kind == "frisat_bank" and seed % 2 == 1:
+        # the same bank in the UAE: the calendar's weekend is Saturday-Sunday, the bank's own stays Friday-Saturday,
+        # and its near-closed Friday takes a thin trickle all day (~4%) instead of a few busy evening hours
+        week = spec.weekday[:4] + (0.04,) + spec.weekday[5:]
+        spec = replace(spec, country="AE", weekday=week, hours=spec.hours[:4] + ((8.0, 20.0),) + spec.hours[5:])
     return spec
 
 
