@@ -89,6 +89,12 @@ def parse_code(code: str, config: Config) -> tuple[ShiftTemplate, int] | None:
     return template, hh * 60 + mm
 
 
+def plan_lunch_minutes(template: ShiftTemplate, config: Config) -> int:
+    """Minutes of lunch a shift of `template` gets (whole intervals), 0 when it is too short for one."""
+    b, iv = config.breaks, config.centre.interval_minutes
+    return math.ceil(b.lunch_minutes / iv) * iv if template.length_minutes > b.lunch_if_shift_over_h * 60 else 0
+
+
 def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.DataFrame:
     """The long-table rows of one agent's day for a shift code, with lunch and breaks placed by the rules.
 
@@ -103,7 +109,7 @@ def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.
     n = template.length_minutes // iv
     activities = ["work"] * n
     b = config.breaks
-    lunch_len = math.ceil(b.lunch_minutes / iv) if template.length_minutes > b.lunch_if_shift_over_h * 60 else 0
+    lunch_len = plan_lunch_minutes(template, config) // iv
     n_breaks = b.breaks_per_shift if lunch_len else min(1, b.breaks_per_shift)
     break_len = math.ceil(b.break_minutes / iv) if b.break_minutes else 0
     blocks = [(0, n)]
