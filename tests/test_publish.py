@@ -290,3 +290,16 @@ def test_export_command(tmp_path, workbook, sample, cli):
     code, _, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
                        "--out", tmp_path / "mine")
     assert code == 2 and "--force" in err
+
+
+def test_legend_and_role_and_code_dropdown(workbook, sample):
+    ws = load_workbook(workbook)["Roster"]
+    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    # hand-computed from the sample's templates: N is 9 h from 22:00 with a 60-min unpaid lunch
+    assert "N2200 Night: 22:00 to 07:00 next day, 8 h paid (60 min lunch unpaid)" in cells
+    assert "E0700 Early: 07:00 to 16:00, 8 h paid (60 min lunch unpaid)" in cells
+    [dv] = ws.data_validations.dataValidation
+    allowed = dv.formula1.strip('"').split(",")
+    assert {"OFF", "LEAVE", "TRN", "E0700", "N2200"} <= set(allowed) and "Q0730" not in allowed
+    first_agent_row = 5  # row 4 is the first team's heading
+    assert f"G{first_agent_row}" in dv.sqref and dv.type == "list"
