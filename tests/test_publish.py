@@ -277,19 +277,71 @@ def test_detail_sheet_shows_every_interval_of_every_shift(workbook, roster):
     assert sum(v == "B" for v in cells) == ((roster["activity"] == "work") & (roster["queue"] == "billing")).sum()
 
 
-def test_export_command(tmp_path, workbook, sample, cli):
+def _export_inputs(tmp_path, sample):
     from wfm.readers.agents import agents_frame
 
     cfg = tmp_path / "config.toml"
     cfg.write_text(sample.config_text, encoding="utf-8")
     agents_frame(sample.agents).to_csv(tmp_path / "agents.csv", index=False)
-    code, out, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
-                         "--out", tmp_path / "mine")
+    return ["--agents", tmp_path / "agents.csv", "--config", cfg]
+
+
+def test_export_refuses_a_roster_that_breaks_a_hard_rule(tmp_path, workbook, sample, cli):
+    args = _export_inputs(tmp_path, sample)
+    code, out, err = cli("export", workbook, *args, "--out", tmp_path / "mine")
+    assert code == 1 and "--allow-violations" in err and "nothing was exported" in err
+    assert not (tmp_path / "mine").exists() and not (tmp_path / "mine_payroll.csv").exists()
+
+
+def test_export_command(tmp_path, workbook, sample, cli):
+    args = _export_inputs(tmp_path, sample)
+    code, out, err = cli("export", workbook, *args, "--out", tmp_path / "mine", "--allow-violations")
     assert code == 0, err
     assert len(list((tmp_path / "mine").glob("*.ics"))) == len(list((tmp_path / "mine").glob("*.csv"))) > 0
-    code, _, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
-                       "--out", tmp_path / "mine")
+    assert "despite" in out and (tmp_path / "mine_payroll.csv").is_file()
+    code, _, err = cli("export", workbook, *args, "--out", tmp_path / "mine", "--allow-violations")
     assert code == 2 and "--force" in err
+
+
+def test_export_team_days_and_only_the_agents_on_the_roster_sheet(tmp_path, workbook, sample, roster, cli):
+    edited = tmp_path / "edited.xlsx"
+    wb = load_workbook(workbook)
+    ws = wb["Roster"]
+    team = sample.agents[0].team
+    rows = [r for r in ws.iter_rows(min_row=4) if r[0].value and r[2].value == team
+            and any(c.value not in ("OFF", None) for c in r[6:8])]
+    gone = rows[-1][0].value
+    ws.delete_rows(rows[-1][0].row)  # HR deletes an agent's row
+    wb.save(edited)
+    args = _export_inputs(tmp_path, sample)
+    code, out, err = cli("export", edited, *args, "--out", tmp_path / "t", "--team", team, "--from", "2026-11-30",
+                         "--to", "2026-12-01", "--allow-violations")
+    assert code == 0, err
+    expected = {a.agent_id for a in sample.agents if a.team == team and a.agent_id != gone} & \
+        set(roster.loc[roster["date"] <= dt.date(2026, 12, 1), "agent_id"])
+    files = {p.stem for p in (tmp_path / "t").glob("*.ics")}
+    assert files == expected and gone not in files
+    for aid in files:
+        days = set(pd.read_csv(tmp_path / "t" / f"{aid}.csv")["date"])
+        assert days <= {"2026-11-30", "2026-12-01"}
+    pay = pd.read_csv(tmp_path / "t_payroll.csv")
+    assert set(pay["agent_id"]) <= expected and gone not in set(pay["agent_id"])
+    assert set(pay["date"]) <= {"2026-11-30", "2026-12-01"}
+    code, _, err = cli("export", edited, *args, "--out", tmp_path / "u", "--team", "nosuch", "--allow-violations")
+    assert code == 2 and "nosuch" in err
+
+
+def test_payroll_hours_by_band(sample):
+    from wfm.publish.figures import payroll
+
+    a = next(x for x in sample.agents if x.contract_hours_week == 40 and not x.leave)
+    # five early shifts Mon-Fri (8 h paid each: 9 h less the unpaid lunch) and a sixth on Saturday
+    plan = pd.concat([plan_from_code(a, START + dt.timedelta(days=d), "E0700", sample.config) for d in range(6)])
+    pay = payroll(plan, [a], sample.config, START, 7).set_index("date")
+    assert pay["paid_hours"].tolist() == [8.0] * 6
+    assert pay["normal"].sum() == 40.0  # the week's contract
+    saturday = pay.loc[START + dt.timedelta(days=5)]
+    assert saturday["overtime_rest_day"] == 8.0 and saturday["normal"] == 0.0  # the week's last day, a rest day
 
 
 def test_legend_and_role_and_code_dropdown(workbook, sample):
