@@ -95,6 +95,9 @@ def test_paper_a4_for_a_week_a3_for_four_and_weekly_pages_across(printed):
     for b in ws.col_breaks.brk:  # a page across starts on a Monday column
         assert (b.id + 1 - first_day) % 7 == 0
     assert ws.print_title_cols == "$A:$B" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.pageOrder == "overThenDown"  # a team's weeks on consecutive pages
+    if days == 28:
+        assert len(ws.col_breaks.brk) >= 1  # four weeks do not fit across one page at 100%
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
 
 

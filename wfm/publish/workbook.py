@@ -114,6 +114,7 @@ def _roster_sheet(ws: Worksheet, f: RosterFigures, agents: list[Agent], config: 
     paper = _week_breaks(ws, widths, len(fixed), len(f.days))
     print_setup(ws, paper=paper, title_rows="3:3", title_cols="A:B",
                 header=sheet_header(config, "sheet_roster", f.days, lang), footer=text("footer", lang))
+    ws.page_setup.pageOrder = "overThenDown"  # a team's weeks on consecutive pages
     shade = {r.date: HOLIDAY_FILL if r.holiday_period else (WEEKEND_FILL if not r.is_workday else None)
              for r in cal.itertuples(index=False)}
     ws.append([s.cell(f"{text('title', lang)} — {config.centre.name} — {f.days[0]} … {f.days[-1]}", bold=True,
