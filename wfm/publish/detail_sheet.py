@@ -70,12 +70,13 @@ def detail_sheet(ws: Worksheet, roster: pd.DataFrame, agents: list[Agent], confi
         ws.append([s.cell(f"{weekday(day, lang)} {day:%Y-%m-%d}", bold=True, size=9)])
         row_no += 1
         working = {aid: rows for aid, rows in g.groupby("agent_id")}
+        labels = _clock_labels(first, n_cols, iv, pd.Timestamp(day), hours_per_label)
         for team in dict.fromkeys(a.team for a in agents):
             members = [a for a in agents if a.team == team and a.agent_id in working]
             if not members:
                 continue
             ws.append(_time_row(s, text("detail_block", lang, day=f"{weekday(day, lang)} {day:%m-%d}", team=team),
-                                first, n_cols, iv, pd.Timestamp(day), hours_per_label))
+                                labels))
             row_no += 1
             for a in members:
                 rows = working[a.agent_id]
@@ -108,18 +109,22 @@ def _paper(n_cols: int, fixed_pt: float) -> tuple[int, float]:
     return A3, MIN_MARK_WIDTH
 
 
-def _time_row(s: Styler, heading: str, first: pd.Timestamp, n: int, iv: int, day: pd.Timestamp,
-              every: int) -> list:
-    """The block heading and a clock label at each whole hour (the label runs over the hour's empty cells)."""
-    row = [s.cell(heading, bold=True, fill=HEADER_FILL, size=9), s.cell(None, fill=HEADER_FILL),
-           s.cell(None, fill=HEADER_FILL)]
+def _clock_labels(first: pd.Timestamp, n: int, iv: int, day: pd.Timestamp, every: int) -> list[str | None]:
+    """A clock label at each `every` whole hours (the next day's midnight as its date), None elsewhere."""
+    out: list[str | None] = []
     for k in range(n):
         ts = first + pd.Timedelta(minutes=iv * k)
         label = None
         if ts.minute == 0 and ts.hour % every == 0:
-            label = f"{ts:%m-%d}" if ts.normalize() > day and ts.hour == 0 else f"{ts:%H:%M}"  # the next day
-        row.append(s.cell(label, fill=HEADER_FILL))
-    return row
+            label = f"{ts:%m-%d}" if ts.normalize() > day and ts.hour == 0 else f"{ts:%H:%M}"
+        out.append(label)
+    return out
+
+
+def _time_row(s: Styler, heading: str, labels: list[str | None]) -> list:
+    """The block heading and the clock labels (a label runs over the hour's empty cells after it)."""
+    return [s.cell(heading, bold=True, fill=HEADER_FILL, size=9), s.cell(None, fill=HEADER_FILL),
+            s.cell(None, fill=HEADER_FILL)] + [s.cell(label, fill=HEADER_FILL) for label in labels]
 
 
 def _legend_rows(config: Config) -> int:
