@@ -44,6 +44,33 @@ def big_roster(agents: list[Agent], config, days: int) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def printed_pages(sample, days: int) -> tuple[int | None, str]:
+    """Pages of the PDF LibreOffice renders of the workbook (what printing the workbook gives) and the smallest
+    text size in it, read from the PDF's text operators (`/F1 8 Tf`); (None, "no LibreOffice") without it."""
+    import re
+    import shutil
+    import subprocess
+    import zlib
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None, "no LibreOffice"
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "roster.xlsx"
+        write_roster_workbook(path, big_roster(sample.agents, sample.config, days), sample.agents, sample.config,
+                              start=START, days=days)
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{d}/lo", "--convert-to", "pdf",
+                        "--outdir", d, str(path)], capture_output=True, timeout=600)
+        pdf = (Path(d) / "roster.pdf").read_bytes()
+    sizes = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            sizes += [float(x) for x in re.findall(rb"/F\d+ ([\d.]+) Tf", zlib.decompress(m.group(1)))]
+        except zlib.error:
+            continue
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)), f"{min(sizes):.1f} pt" if sizes else "?"
+
+
 def main() -> None:
     sample = build_sample(START, days=28)
     base = sample.agents
@@ -59,12 +86,17 @@ def main() -> None:
             size_mb = path.stat().st_size / 1e6
         rows.append((n_agents, days, len(roster), seconds, size_mb))
         print(f"{n_agents:>4} agents x {days:>2} days: {len(roster):>9,} roster rows, {seconds:6.1f} s, {size_mb:5.1f} MB")
+    printed = [(days, *printed_pages(sample, days)) for days in (7, 28)]
     load = os.getloadavg()[0]
     lines = ["## Publish (`benchmarks/bench_publish.py`)", "",
-             "Roster workbook (Roster, Detail, Coverage with a chart per day, Summary, Data) written with openpyxl "
-             "in streaming mode. Target: 600 agents x 4 weeks in under 60 s.", "",
+             "Roster workbook (Roster, Detail, Coverage with a chart per queue and the total, Summary, Data) written "
+             "with openpyxl in streaming mode. Target: 600 agents x 4 weeks in under 60 s.", "",
              "| agents | days | roster rows | time | workbook size |", "|---|---|---|---|---|"]
     lines += [f"| {a} | {d} | {n:,} | {s:.1f} s | {mb:.1f} MB |" for a, d, n, s, mb in rows]
+    lines += ["", f"Printed with LibreOffice (the workbook converted to PDF) for the sample hotline ({len(base)} "
+              "agents, 8 teams, 6 queues). Target: a week in at most 40 pages, no text under 8 pt.", "",
+              "| days | pages | smallest text |", "|---|---|---|"]
+    lines += [f"| {d} | {pages} | {small} |" for d, pages, small in printed]
     lines += ["", f"- Machine: {os.cpu_count()} CPUs, load average {load:.1f} during the run."]
     update_section("publish", "\n".join(lines))
 

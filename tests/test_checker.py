@@ -196,11 +196,11 @@ def test_hand_edit_in_excel_is_checked(base, inputs, cli):
     path = write_roster(tmp_path / "r.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
     wb = load_workbook(path)
     ws = wb["Roster"]
-    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value and all(c.value != "OFF" for c in r[5:9]))
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value and all(c.value != "OFF" for c in r[6:10]))
     aid = row[0].value
-    for c in row[5:12]:  # work all seven days: breaks the days-off and consecutive-days rules
+    for c in row[6:13]:  # work all seven days (columns G to M): breaks the days-off and consecutive-days rules
         if c.value == "OFF":
-            c.value = row[5].value
+            c.value = row[6].value
     wb.save(path)
     code, out, err = cli("check", path, "--agents", tmp_path / "agents.csv", "--config", tmp_path / "config.toml",
                          "--requirements", tmp_path / "req.csv")

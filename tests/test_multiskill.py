@@ -99,8 +99,9 @@ def test_summary_and_wfm_simulate_agree_for_the_same_roster_and_seed(tmp_path, c
     ws = load_workbook(book, read_only=True)["Summary"]
     rows = [r for r in ws.iter_rows(values_only=True)]
     head = next(i for i, r in enumerate(rows) if r and r[0] == "Queue")
-    col = rows[head].index("Expected service level")
-    summary = {r[0]: r[col] for r in rows[head + 1:] if r and r[0] in s.config.queues}
+    col = rows[head].index("Service level")
+    key = {(q.label or name): name for name, q in s.config.queues.items()}  # the sheet shows each queue's label
+    summary = {key[r[0]]: r[col] for r in rows[head + 1:] if r and r[0] in key}
     monkeypatch.chdir(tmp_path)
     code, _, err = cli("simulate", str(book), "-f", "fc.csv", "-c", str(cfg_path), "-a", str(agents_path),
                        "--no-own-only")

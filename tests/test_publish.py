@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -62,58 +63,91 @@ def test_sheets_in_contract_order(workbook):
     assert load_workbook(workbook, read_only=True).sheetnames == ["Roster", "Detail", "Coverage", "Summary", "Data"]
 
 
+def _agent_rows(ws, agents) -> dict:
+    ids = {a.agent_id for a in agents}
+    return {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=4) if row[0].value in ids}
+
+
 def test_roster_sheet_codes_and_hours_match_the_table(workbook, sample, roster):
     ws = load_workbook(workbook)["Roster"]
     header = [c.value for c in ws[3]]
-    assert header[:5] == ["Agent ID", "Name", "Team", "Skills", "Contract h/week"]
-    assert ws.freeze_panes == "F4" and ws.auto_filter.ref.startswith("A3:")
+    assert header[:6] == ["Agent ID", "Name", "Team", "Role", "Skills", "Contract h/week"]
+    assert ws.freeze_panes == "G4" and ws.auto_filter.ref.startswith("A3:")
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
-    dates = [c.value for c in ws[2]][5:8]
+    dates = [c.value for c in ws[2]][6:9]
     assert dates == ["2026-11-30", "2026-12-01", "2026-12-02"]
-    by_agent = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=3 + len(sample.agents))}
+    by_agent = _agent_rows(ws, sample.agents)
+    assert len(by_agent) == len(sample.agents)
     # expected values derived here from the long table, not from the publishing code
     for (aid, day), g in roster.groupby(["agent_id", "date"]):
         first = g["interval_start"].min()
-        col = 5 + (day - START).days
+        col = 6 + (day - START).days
         assert by_agent[aid][col][1:] == f"{first:%H%M}"
     step_h = sample.config.centre.interval_minutes / 60
     paid = roster[roster["activity"] != "lunch"].groupby("agent_id").size() * step_h
     for aid, h in paid.items():
-        assert by_agent[aid][8] == pytest.approx(h)  # the week-1 hours column
+        assert by_agent[aid][9] == pytest.approx(h)  # the total hours column (one week: no week columns)
     off = [a.agent_id for a in sample.agents if a.agent_id not in set(roster["agent_id"])]
-    assert all(v == "OFF" for aid in off for v in by_agent[aid][5:8])
+    assert all(v == "OFF" for aid in off for v in by_agent[aid][6:9])
+    roles = {aid: row[3] for aid, row in by_agent.items()}
+    assert all((roles[a.agent_id] == "Supervisor") == a.is_supervisor for a in sample.agents)
+
+
+def test_roster_groups_agents_by_team_with_a_page_break_per_team(workbook, sample):
+    ws = load_workbook(workbook)["Roster"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    teams = sorted({a.team for a in sample.agents})
+    headings = [i for i, r in enumerate(rows) if r[0] is None and r[1] and str(r[1]).startswith("Team ")]
+    assert [rows[i][1].split(":")[0] for i in headings] == [f"Team {t}" for t in teams]
+    for i, team in zip(headings, teams):  # the rows under a heading are that team's agents
+        size = sum(a.team == team for a in sample.agents)
+        assert rows[i][1] == f"Team {team}: {size} people"
+        assert [r[2] for r in rows[i + 1:i + 1 + size]] == [team] * size
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks == [4 + i - 1 for i in headings[1:]]  # a break just above each team but the first
 
 
 def test_coverage_sheet_counts_working_agents(workbook, sample, roster, requirements):
     """Calls routed by skill (the default): every on-phone agent holding billing counts for billing."""
     ws = load_workbook(workbook, read_only=True)["Coverage"]
     rows = list(ws.iter_rows(values_only=True))
-    header = rows[0]
-    col = header.index("billing scheduled")
-    req_col = header.index("billing required")
+    label = sample.config.queues["billing"].label or "billing"
+    req_col = rows[0].index(label)
+    assert rows[1][req_col:req_col + 3] == ("req.", "sched.", "gap")
     holders = {a.agent_id for a in sample.agents if "billing" in a.skills}
     work = roster[(roster["activity"] == "work") & roster["agent_id"].isin(holders)]
     counts = work.groupby("interval_start").size()
     req = requirements[requirements["queue"] == "billing"].set_index("interval_start")["heads"]
-    for r in rows[1:]:
+    for r in rows[2:]:
         ts = pd.Timestamp(r[0])
-        assert r[col] == counts.get(ts, 0)
+        assert r[1] == ts.strftime("%a")
+        assert r[req_col + 1] == counts.get(ts, 0)
         assert r[req_col] == req.get(ts, 0)
-        assert r[col + 1] == r[col] - r[req_col]
+        assert r[req_col + 2] == r[req_col + 1] - r[req_col]
 
 
-def test_coverage_has_a_native_chart_per_day(workbook):
-    with __import__("zipfile").ZipFile(workbook) as z:
-        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) >= 3
-        assert b"<lineChart>" in z.read(charts[0])
+def test_coverage_has_a_straight_line_chart_per_queue_and_total(workbook, sample):
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == len(sample.config.queues) + 1
+        titles = []
+        for name in charts:
+            xml = z.read(name).decode()
+            assert "<c:lineChart>" in xml or "<lineChart>" in xml
+            assert not re.search(r'smooth val="(1|true)"', xml)  # straight lines
+            titles.append(re.search(r"<a:t>([^<]*)</a:t>", xml).group(1))
+    labels = [q.label or name for name, q in sample.config.queues.items()]
+    assert titles == ["All queues"] + labels
 
 
 def test_summary_reports_checker_result_and_service_level(workbook):
     ws = load_workbook(workbook, read_only=True)["Summary"]
     cells = [v for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert "1 violation(s)" in cells and "min_rest" in cells
-    assert "Expected service level" in cells
+    assert "Service level" in cells
     assert any(isinstance(v, float) and 0 < v <= 1 for v in cells)
 
 
@@ -139,10 +173,10 @@ def test_hand_edit_round_trip(tmp_path, workbook, sample, roster):
     shutil.copy(workbook, edited)
     wb = load_workbook(edited)
     ws = wb["Roster"]
-    target = next(r for r in ws.iter_rows(min_row=4) if r[5].value not in (None, "OFF"))
+    target = next(r for r in ws.iter_rows(min_row=4) if r[0].value and r[6].value not in (None, "OFF"))
     aid = target[0].value
-    target[5].value = "L1400"  # HR moves the agent to a late shift on day 1
-    ws.cell(row=target[0].row, column=8).value = "OFF"  # and gives day 3 off
+    target[6].value = "L1400"  # HR moves the agent to a late shift on day 1
+    ws.cell(row=target[0].row, column=9).value = "OFF"  # and gives day 3 off
     wb.save(edited)
     back = read_roster_workbook(edited, sample.agents, sample.config)
     mine = back.roster[back.roster["agent_id"] == aid]
@@ -158,11 +192,11 @@ def test_bad_hand_edit_names_the_cell(tmp_path, workbook, sample):
     edited = tmp_path / "bad.xlsx"
     shutil.copy(workbook, edited)
     wb = load_workbook(edited)
-    wb["Roster"]["G4"] = "Q0730"
+    wb["Roster"]["G5"] = "Q0730"  # row 4 is the first team's heading
     wb.save(edited)
     with pytest.raises(InputError) as exc:
         read_roster_workbook(edited, sample.agents, sample.config)
-    assert "cell G4" in str(exc.value) and "Q0730" in str(exc.value)
+    assert "cell G5" in str(exc.value) and "Q0730" in str(exc.value)
 
 
 def test_writing_is_atomic_and_needs_force(tmp_path, sample, roster):
@@ -231,26 +265,93 @@ def test_outputs_are_readable_by_others(tmp_path):
 def test_detail_sheet_shows_every_interval_of_every_shift(workbook, roster):
     ws = load_workbook(workbook, read_only=True)["Detail"]
     rows = list(ws.iter_rows(values_only=True))
-    day_headers = [r for r in rows if r and isinstance(r[0], str) and r[0][:3] in ("Mon", "Tue", "Wed")]
+    day_headers = [r for r in rows if r and isinstance(r[0], str) and re.fullmatch(r"(Mon|Tue|Wed) 2026-\d\d-\d\d", r[0])]
     assert len(day_headers) == roster["date"].nunique()
     agent_rows = [r for r in rows if r and r[0] in set(roster["agent_id"])]
     assert len(agent_rows) == roster.groupby(["agent_id", "date"]).ngroups
     cells = [v for r in agent_rows for v in r[3:] if v]
     assert len(cells) == len(roster)
-    assert sum(v == "bre" for v in cells) == (roster["activity"] == "break").sum()
-    assert sum(v == "bil" for v in cells) == ((roster["activity"] == "work") & (roster["queue"] == "billing")).sum()
+    assert sum(v == "b" for v in cells) == (roster["activity"] == "break").sum()
+    assert sum(v == "l" for v in cells) == (roster["activity"] == "lunch").sum()
+    # billing's label is "话费咨询 Billing": in English its mark is the label's first Latin letter
+    assert sum(v == "B" for v in cells) == ((roster["activity"] == "work") & (roster["queue"] == "billing")).sum()
 
 
-def test_export_command(tmp_path, workbook, sample, cli):
+def _export_inputs(tmp_path, sample):
     from wfm.readers.agents import agents_frame
 
     cfg = tmp_path / "config.toml"
     cfg.write_text(sample.config_text, encoding="utf-8")
     agents_frame(sample.agents).to_csv(tmp_path / "agents.csv", index=False)
-    code, out, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
-                         "--out", tmp_path / "mine")
+    return ["--agents", tmp_path / "agents.csv", "--config", cfg]
+
+
+def test_export_refuses_a_roster_that_breaks_a_hard_rule(tmp_path, workbook, sample, cli):
+    args = _export_inputs(tmp_path, sample)
+    code, out, err = cli("export", workbook, *args, "--out", tmp_path / "mine")
+    assert code == 1 and "--allow-violations" in err and "nothing was exported" in err
+    assert not (tmp_path / "mine").exists() and not (tmp_path / "mine_payroll.csv").exists()
+
+
+def test_export_command(tmp_path, workbook, sample, cli):
+    args = _export_inputs(tmp_path, sample)
+    code, out, err = cli("export", workbook, *args, "--out", tmp_path / "mine", "--allow-violations")
     assert code == 0, err
     assert len(list((tmp_path / "mine").glob("*.ics"))) == len(list((tmp_path / "mine").glob("*.csv"))) > 0
-    code, _, err = cli("export", workbook, "--agents", tmp_path / "agents.csv", "--config", cfg,
-                       "--out", tmp_path / "mine")
+    assert "despite" in out and (tmp_path / "mine_payroll.csv").is_file()
+    code, _, err = cli("export", workbook, *args, "--out", tmp_path / "mine", "--allow-violations")
     assert code == 2 and "--force" in err
+
+
+def test_export_team_days_and_only_the_agents_on_the_roster_sheet(tmp_path, workbook, sample, roster, cli):
+    edited = tmp_path / "edited.xlsx"
+    wb = load_workbook(workbook)
+    ws = wb["Roster"]
+    team = sample.agents[0].team
+    rows = [r for r in ws.iter_rows(min_row=4) if r[0].value and r[2].value == team
+            and any(c.value not in ("OFF", None) for c in r[6:8])]
+    gone = rows[-1][0].value
+    ws.delete_rows(rows[-1][0].row)  # HR deletes an agent's row
+    wb.save(edited)
+    args = _export_inputs(tmp_path, sample)
+    code, out, err = cli("export", edited, *args, "--out", tmp_path / "t", "--team", team, "--from", "2026-11-30",
+                         "--to", "2026-12-01", "--allow-violations")
+    assert code == 0, err
+    expected = {a.agent_id for a in sample.agents if a.team == team and a.agent_id != gone} & \
+        set(roster.loc[roster["date"] <= dt.date(2026, 12, 1), "agent_id"])
+    files = {p.stem for p in (tmp_path / "t").glob("*.ics")}
+    assert files == expected and gone not in files
+    for aid in files:
+        days = set(pd.read_csv(tmp_path / "t" / f"{aid}.csv")["date"])
+        assert days <= {"2026-11-30", "2026-12-01"}
+    pay = pd.read_csv(tmp_path / "t_payroll.csv")
+    assert set(pay["agent_id"]) <= expected and gone not in set(pay["agent_id"])
+    assert set(pay["date"]) <= {"2026-11-30", "2026-12-01"}
+    code, _, err = cli("export", edited, *args, "--out", tmp_path / "u", "--team", "nosuch", "--allow-violations")
+    assert code == 2 and "nosuch" in err
+
+
+def test_payroll_hours_by_band(sample):
+    from wfm.publish.figures import payroll
+
+    a = next(x for x in sample.agents if x.contract_hours_week == 40 and not x.leave)
+    # five early shifts Mon-Fri (8 h paid each: 9 h less the unpaid lunch) and a sixth on Saturday
+    plan = pd.concat([plan_from_code(a, START + dt.timedelta(days=d), "E0700", sample.config) for d in range(6)])
+    pay = payroll(plan, [a], sample.config, START, 7).set_index("date")
+    assert pay["paid_hours"].tolist() == [8.0] * 6
+    assert pay["normal"].sum() == 40.0  # the week's contract
+    saturday = pay.loc[START + dt.timedelta(days=5)]
+    assert saturday["overtime_rest_day"] == 8.0 and saturday["normal"] == 0.0  # the week's last day, a rest day
+
+
+def test_legend_and_role_and_code_dropdown(workbook, sample):
+    ws = load_workbook(workbook)["Roster"]
+    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    # hand-computed from the sample's templates: N is 9 h from 22:00 with a 60-min unpaid lunch
+    assert "N2200 Night: 22:00 to 07:00 next day, 8 h paid (60 min lunch unpaid)" in cells
+    assert "E0700 Early: 07:00 to 16:00, 8 h paid (60 min lunch unpaid)" in cells
+    [dv] = ws.data_validations.dataValidation
+    allowed = dv.formula1.strip('"').split(",")
+    assert {"OFF", "LEAVE", "TRN", "E0700", "N2200"} <= set(allowed) and "Q0730" not in allowed
+    first_agent_row = 5  # row 4 is the first team's heading
+    assert f"G{first_agent_row}" in dv.sqref and dv.type == "list"

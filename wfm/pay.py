@@ -39,6 +39,15 @@ def pay_hours(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], st
               statutory: set[dt.date], rest: set[dt.date]) -> pd.DataFrame:
     """Paid hours per agent and band. `worked`: `agent_id, date, hours` (paid hours of each shift, by its roster
     day). Returns `agent_id, band, hours` for the bands in `BANDS` with hours > 0."""
+    out = pay_hours_by_date(worked, contract_hours_week, start, days, statutory, rest)
+    out = out.groupby(["agent_id", "band"], as_index=False, sort=True)["hours"].sum()
+    return out[out["hours"] > 1e-9].reset_index(drop=True)
+
+
+def pay_hours_by_date(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], start: dt.date, days: int,
+                      statutory: set[dt.date], rest: set[dt.date]) -> pd.DataFrame:
+    """Paid hours per agent, day and band, as `pay_hours` counts them (a week's overtime on its last days):
+    `agent_id, date, band, hours`, hours > 0, sorted by agent and date."""
     rows = []
     by_agent = {aid: g for aid, g in worked.groupby("agent_id", sort=True)}
     for aid, g in by_agent.items():
@@ -47,20 +56,18 @@ def pay_hours(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], st
         for w in range(0, days, 7):
             dates = [start + dt.timedelta(days=i) for i in range(w, min(days, w + 7))]
             owed = contract / 5 * sum(d not in rest for d in dates)  # a fifth of the contract per official workday
-            hol = sum(float(per_day.get(d, 0.0)) for d in dates if d in statutory)
-            rows.append((aid, "statutory_holiday", hol))
+            rows += [(aid, d, "statutory_holiday", float(per_day.get(d, 0.0))) for d in dates if d in statutory]
             other = [(d, float(per_day.get(d, 0.0))) for d in dates if d not in statutory]
             extra = max(0.0, sum(h for _, h in other) - owed)
-            rows.append((aid, "normal", sum(h for _, h in other) - extra))
             for d, h in reversed(other):  # overtime from the week's last days first
                 take = min(h, extra)
-                if take <= 0:
-                    continue
-                rows.append((aid, "overtime_rest_day" if d in rest else "overtime_workday", take))
-                extra -= take
-    out = pd.DataFrame(rows, columns=["agent_id", "band", "hours"])
-    out = out.groupby(["agent_id", "band"], as_index=False, sort=True)["hours"].sum()
-    return out[out["hours"] > 1e-9].reset_index(drop=True)
+                if take > 0:
+                    rows.append((aid, d, "overtime_rest_day" if d in rest else "overtime_workday", take))
+                    extra -= take
+                rows.append((aid, d, "normal", h - max(take, 0.0)))
+    out = pd.DataFrame(rows, columns=["agent_id", "date", "band", "hours"])
+    out = out[out["hours"] > 1e-9].sort_values(["agent_id", "date", "band"], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def rates(costs) -> dict[str, float]:

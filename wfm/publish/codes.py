@@ -107,6 +107,14 @@ def overtime_minutes(code: str) -> int:
     return round(float(m.group(4)) * 60) if m and m.group(4) else 0
 
 
+def plan_lunch_minutes(template: ShiftTemplate, config: Config, extra_minutes: int = 0) -> int:
+    """Minutes of lunch a shift of `template` (lengthened by `extra_minutes` of overtime) gets, in whole
+    intervals; 0 when it is too short for one."""
+    b, iv = config.breaks, config.centre.interval_minutes
+    length = template.length_minutes + extra_minutes
+    return math.ceil(b.lunch_minutes / iv) * iv if length > b.lunch_if_shift_over_h * 60 else 0
+
+
 def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.DataFrame:
     """The long-table rows of one agent's day for a shift code, with lunch and breaks placed by the rules.
 
@@ -121,7 +129,7 @@ def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.
     n = (template.length_minutes + overtime_minutes(code)) // iv
     activities = ["work"] * n
     b = config.breaks
-    lunch_len = math.ceil(b.lunch_minutes / iv) if n * iv > b.lunch_if_shift_over_h * 60 else 0
+    lunch_len = plan_lunch_minutes(template, config, n * iv - template.length_minutes) // iv
     n_breaks = b.breaks_per_shift if lunch_len else min(1, b.breaks_per_shift)
     break_len = math.ceil(b.break_minutes / iv) if b.break_minutes else 0
     blocks = [(0, n)]

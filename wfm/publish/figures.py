@@ -35,11 +35,7 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     """Shift codes, hours per week, coverage per interval and queue, and the summary figures."""
     day_list = [start + dt.timedelta(days=i) for i in range(days)]
     codes = shift_codes(roster, config)
-    ids = [a.agent_id for a in agents]
-    grid = pd.DataFrame(OFF, index=ids, columns=day_list)
-    for r in codes.itertuples(index=False):
-        if r.agent_id in grid.index and r.date in grid.columns:
-            grid.loc[r.agent_id, r.date] = r.code
+    grid = _grid(codes, agents, day_list)
     paid_off = _paid_days_off(grid, agents, config, start, days)  # also marks leave on `grid`
     hours = _hours(codes, agents, day_list, paid_off)
     coverage = _coverage(roster, agents, config, requirements, start, days, previous)
@@ -59,6 +55,50 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     }
     return RosterFigures(day_list, codes, grid, hours, coverage, per_queue, totals, _fairness(codes, agents),
                          _preferences(codes, agents), _requests(grid, agents))
+
+
+def _grid(codes: pd.DataFrame, agents: list[Agent], day_list: list[dt.date]) -> pd.DataFrame:
+    """agent x day -> shift code, OFF where the agent does not work."""
+    grid = pd.DataFrame(OFF, index=[a.agent_id for a in agents], columns=day_list)
+    for r in codes.itertuples(index=False):
+        if r.agent_id in grid.index and r.date in grid.columns:
+            grid.loc[r.agent_id, r.date] = r.code
+    return grid
+
+
+def payroll(roster: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int) -> pd.DataFrame:
+    """Paid hours per agent and day by pay band (`wfm.pay`), as the Summary counts them: `agent_id, date,
+    normal, overtime_workday, overtime_rest_day, statutory_holiday, paid_hours`; shifts less unpaid lunch, paid
+    leave and the paid holidays the centre closes for. One row per agent and day with paid hours."""
+    from wfm.pay import BANDS, pay_hours_by_date
+
+    day_list = [start + dt.timedelta(days=i) for i in range(days)]
+    codes = shift_codes(roster, config)
+    credit = _paid_days_off(_grid(codes, agents, day_list), agents, config, start, days)
+    statutory, rest = _statutory(config, start, days)
+    by_date = pay_hours_by_date(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents},
+                                start, days, statutory, rest)
+    if by_date.empty:
+        return pd.DataFrame(columns=["agent_id", "date", *BANDS, "paid_hours"])
+    wide = by_date.pivot_table(index=["agent_id", "date"], columns="band", values="hours", aggfunc="sum",
+                               fill_value=0.0).reindex(columns=list(BANDS), fill_value=0.0).round(4)
+    wide.columns.name = None
+    wide["paid_hours"] = wide[list(BANDS)].sum(axis=1).round(4)
+    return wide.reset_index()
+
+
+def _statutory(config: Config, start: dt.date, days: int) -> tuple[set[dt.date], set[dt.date]]:
+    from wfm.pay import statutory_days
+
+    cal = config.calendar
+    return statutory_days(start, days, config.centre.country, cal.extra_holidays, cal.extra_workdays)
+
+
+def _worked(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float]) -> pd.DataFrame:
+    """`agent_id, date, hours`: the shifts' paid hours and the paid days off."""
+    return pd.concat([codes[["agent_id", "date", "paid_h"]].rename(columns={"paid_h": "hours"}),
+                      pd.DataFrame([(a, d, h) for (a, d), h in credit.items()], columns=["agent_id", "date", "hours"])],
+                     ignore_index=True)
 
 
 def _paid_days_off(grid: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date,
@@ -90,14 +130,11 @@ def _paid_days_off(grid: pd.DataFrame, agents: list[Agent], config: Config, star
 def roster_pay(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float], agents: list[Agent], config: Config,
                start: dt.date, days: int) -> pd.DataFrame:
     """Paid hours per agent and pay band (`wfm.pay`): the shifts' paid hours and paid leave, the centre's calendar."""
-    from wfm.pay import pay_hours, statutory_days
+    from wfm.pay import pay_hours
 
-    cal = config.calendar
-    statutory, rest = statutory_days(start, days, config.centre.country, cal.extra_holidays, cal.extra_workdays)
-    worked = pd.concat([codes[["agent_id", "date", "paid_h"]].rename(columns={"paid_h": "hours"}),
-                        pd.DataFrame([(a, d, h) for (a, d), h in credit.items()],
-                                     columns=["agent_id", "date", "hours"])], ignore_index=True)
-    return pay_hours(worked, {a.agent_id: a.contract_hours_week for a in agents}, start, days, statutory, rest)
+    statutory, rest = _statutory(config, start, days)
+    return pay_hours(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents}, start, days,
+                     statutory, rest)
 
 
 def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],

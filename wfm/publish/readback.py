@@ -115,9 +115,13 @@ def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, s
     grid: dict[tuple[str, dt.date], tuple[str, str]] = {}
     expected = header_at + 1
     for number, r in rows:
-        if number != expected or not r or r[0] is None or str(r[0]).strip() == "":
+        if number != expected or not r:
             break  # the table ends at the first empty row; the legend follows
         expected += 1
+        if r[0] is None or str(r[0]).strip() == "":
+            if any(v not in (None, "") for v in r[1:]) and all(j >= len(r) or r[j] in (None, "") for j in day_cols):
+                continue  # a team's heading row (no agent id, no shift codes)
+            break
         aid = str(r[0]).removesuffix(".0").strip()
         aid = (written_as or {}).get(aid, aid)
         for j, d in day_cols.items():

@@ -1,0 +1,121 @@
+"""The Summary sheet: the period's figures with a line each saying what they count, service per queue,
+fairness per team and the rule check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+from wfm.config import Config
+from wfm.publish.figures import SIM_REPLICATIONS, RosterFigures
+from wfm.publish.i18n import queue_label, text
+from wfm.publish.layout import A4, print_setup, wrap_text
+from wfm.publish.style import HEADER_FILL, Styler
+
+NOTE_WIDTH = 130  # display characters of a 9-pt note line across columns A to I
+EXPLAIN_WIDTH = 95  # of an explanation beside a figure, columns C to I
+BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
+
+
+def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.date, days: int,
+                  violations: pd.DataFrame | None, simulated_sl: dict[str, float] | None, lang: str) -> None:
+    """Write the Summary sheet (printed fitted to the width of an A4 landscape page)."""
+    from wfm.publish.workbook import sheet_header
+
+    s = Styler(ws)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 16
+    for c in "CDEFGHIJ":
+        ws.column_dimensions[c].width = 11
+    print_setup(ws, paper=A4, header=sheet_header(config, "sheet_summary", f.days, lang),
+                footer=text("footer", lang), fit_width=True)
+    t = f.totals
+    end = start + dt.timedelta(days=days - 1)
+    bands = {k: round(t.get("pay_bands", {}).get(k, 0.0), 1) for k in BANDS}
+    rows = [
+        ("centre", config.centre.name, None),
+        ("period", text("period_value", lang, first=start, last=end, n=days), None),
+        ("agents_rostered", t["agents"], "explain_agents"),
+        ("paid_hours", round(t["paid_hours"], 1), "explain_paid_hours"),
+        ("contract_hours", round(t["contract_hours"], 1), "explain_contract_hours"),
+        ("overtime_hours", round(t["overtime_hours"], 1), "explain_overtime_hours"),
+        ("fte", round(t["fte"], 1), "explain_fte"),
+        ("cost", f"{round(t['cost']):,} {config.costs.currency}", "explain_cost"),
+        ("preferences", f"{f.preferences[0]} / {f.preferences[1]}", "explain_preferences"),
+        ("requests", f"{f.requests[0]} / {f.requests[1]}", "explain_requests"),
+        ("pay_bands", None, "explain_pay_bands"),
+    ] + [(f"band_{k}", bands[k], None) for k in BANDS]
+    ws.append([None, None, s.cell(text("what_it_means", lang), bold=True, fill=HEADER_FILL)])
+    for key, value, why in rows:
+        lines = wrap_text(text(why, lang, h=config.rules.hours_per_week), EXPLAIN_WIDTH) if why else [None]
+        ws.append([s.cell(text(key, lang), bold=True), s.cell(value), s.cell(lines[0], size=9)])
+        for line in lines[1:]:
+            ws.append([None, None, s.cell(line, size=9)])
+    ws.append([])
+    _service(ws, s, f, config, simulated_sl, lang)
+    ws.append([])
+    if f.fairness is not None and not f.fairness.empty:
+        ws.append([s.cell(text("fairness", lang), bold=True)])
+        _note(ws, s, text("explain_spread", lang))
+        ws.append([s.cell(text(k, lang), bold=True, fill=HEADER_FILL)
+                   for k in ("team", "nights_spread", "weekend_spread")])
+        for r in f.fairness.itertuples(index=False):
+            ws.append([s.cell(r.team), s.cell(int(r.nights_spread)), s.cell(int(r.weekend_spread))])
+        ws.append([])
+    _rule_check(ws, s, violations, lang)
+
+
+def _service(ws: Worksheet, s: Styler, f: RosterFigures, config: Config, simulated_sl: dict[str, float] | None,
+             lang: str) -> None:
+    """Coverage and service level per queue, and where the service level comes from."""
+    head = [text(k, lang) for k in ("queue", "target", "required_intervals", "scheduled_intervals", "under", "over",
+                                    "expected_sl")]
+    simulated = bool(f.per_queue["sl_hw"].notna().any()) if "sl_hw" in f.per_queue else False
+    if simulated:
+        head += [text("sl_hw", lang), text("abandon_rate", lang)]
+    if simulated_sl:
+        head.append(text("simulated_sl", lang))
+    _note(ws, s, text("explain_coverage", lang, iv=config.centre.interval_minutes))
+    ws.append([s.cell(h, bold=True, fill=HEADER_FILL, wrap=True) for h in head])
+
+    def pct(v: float) -> object:
+        return s.cell(None if pd.isna(v) else round(float(v), 4), number_format="0.0%")
+
+    for r in f.per_queue.itertuples(index=False):
+        row = [s.cell(queue_label(config, r.queue)), s.cell(r.target), s.cell(r.required, number_format="0"),
+               s.cell(r.scheduled), s.cell(r.under, number_format="0"), s.cell(r.over, number_format="0"),
+               pct(r.expected_sl)]
+        if simulated:
+            row += [pct(r.sl_hw), pct(r.abandon_rate)]
+        if simulated_sl:
+            row.append(s.cell(simulated_sl.get(r.queue), number_format="0.0%"))
+        ws.append(row)
+    if not simulated:
+        note = text("sl_source", lang)
+    elif config.centre.queue_assignment == "routing":
+        note = text("sl_source_sim", lang, n=SIM_REPLICATIONS, seed=config.solver.seed)
+    else:
+        note = text("sl_source_sim_by_hand", lang, n=SIM_REPLICATIONS, seed=config.solver.seed)
+    _note(ws, s, note)
+
+
+def _note(ws: Worksheet, s: Styler, note: str) -> None:
+    """A note in lines that fit the printed width (a long line would widen the printed sheet)."""
+    for line in wrap_text(note, NOTE_WIDTH):
+        ws.append([s.cell(line, size=9)])
+
+
+def _rule_check(ws: Worksheet, s: Styler, violations: pd.DataFrame | None, lang: str) -> None:
+    ws.append([s.cell(text("rule_check", lang), bold=True)])
+    if violations is None:
+        ws.append([s.cell(text("not_checked", lang))])
+    elif violations.empty:
+        ws.append([s.cell(text("rules_ok", lang), fill="C6EFCE")])
+    else:
+        ws.append([s.cell(text("violations", lang, n=len(violations)), fill="FFC7CE")])
+        ws.append([s.cell(h, bold=True, fill=HEADER_FILL) for h in
+                   (text("rule", lang), text("agent_id", lang), text("date", lang), text("message", lang))])
+        for v in violations.itertuples(index=False):
+            ws.append([s.cell(str(v.rule)), s.cell(str(v.agent_id)), s.cell(str(v.date)), s.cell(str(v.message))])
