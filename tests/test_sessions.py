@@ -169,3 +169,35 @@ def test_wfm_check_passes_a_workbook_after_leave_trn_and_a_half_hour_move(tmp_pa
     assert code == 0, out + err
     assert "3 shift(s) changed by hand" in out + err
     assert "meeting 60 min placed" in out + err
+
+
+def test_a_class_longer_than_any_free_stretch_is_seated_in_parts():
+    """A new hire's 5-hour weekly class on a day made LEAVE: no shift has 5 hours of work in one stretch (lunch
+    and breaks cut it), so the class goes in parts, the work intervals nearest its clock time first."""
+    import dataclasses
+
+    cfg = make_config()
+    cfg = dataclasses.replace(cfg, training=tuple(dataclasses.replace(t, minutes=300) if t.name == "new-hire" else t
+                                                  for t in cfg.training))
+    hire = dataclasses.replace(AGENT, training_until=START + dt.timedelta(days=6))
+    days = []
+    for d in DAYS[:5]:
+        rows = plan_from_code(hire, d, "E0700", cfg)
+        at = rows.index[rows["interval_start"] == pd.Timestamp(f"{d} 08:00")][0]
+        rows.loc[at, ["activity", "queue"]] = ["training", None]  # the daily learning
+        if d == DAYS[3]:  # the weekly case review
+            meet = rows.index[rows["interval_start"] == pd.Timestamp(f"{d} 10:00")][0]
+            rows.loc[meet:meet + 1, ["activity", "queue"]] = ["meeting", None]
+        if d == DAYS[1]:  # the class on Tuesday, in the working intervals from 08:30
+            work = rows.index[(rows["activity"] == "work") & (rows["interval_start"] >= pd.Timestamp(f"{d} 08:30"))]
+            rows.loc[work[:10], ["activity", "queue"]] = ["training", None]
+        days.append(rows)
+    before = pd.concat(days, ignore_index=True)
+    ok = [v for v in check(before, [hire], cfg, start=START, days=7).violations if v.rule == "training"]
+    assert ok == []
+    after, edits = _edit(before, cfg, {DAYS[1]: "LEAVE"})
+    out, notes = reseat_sessions(before, after, edits, {"A1": hire}, cfg, START, 7)
+    assert [v for v in check(out, [hire], cfg, start=START, days=7).violations if v.rule == "training"] == []
+    wed = out[(out["date"] == DAYS[2]) & (out["activity"] == "training")]
+    assert len(wed) == 1 + 10  # Wednesday's own learning and the whole class, nearest 08:30 first
+    assert any("training 300 min placed on " + str(DAYS[2]) in n for n in notes)

@@ -5,7 +5,8 @@ from its shift template with lunch and breaks only; the sessions it held (the da
 review) would be lost and `wfm check` would report the week short of them. `reseat_sessions` puts them back:
 each of the agent's weeks touched by an edit gets the session minutes its working days call for (as the
 checker counts them), placed first in the edited days' shifts at the clock time the session had, else the
-nearest free working stretch, then in the agent's other shifts of that week, nearest day first (a later day before an earlier one).
+nearest free working stretch, then in the agent's other shifts of that week, nearest day first (a later day before an earlier one);
+a class longer than any free stretch goes in parts, the working intervals nearest its clock time first.
 """
 
 from __future__ import annotations
@@ -155,7 +156,37 @@ def _place_in_week(per_day: dict[dt.date, pd.DataFrame], edited: list[dt.date], 
         placed = _seat(per_day[d], kind, n, hint[1] if hint else None)
         if placed is not None:
             return placed
-    return None
+    # no stretch long enough (a half-day class in shifts cut by lunch and breaks): the session in parts, the
+    # work intervals nearest its clock time on the same days in the same order
+    free = sum(int((per_day[d]["activity"] == "work").sum()) for d in order)
+    if free < n:
+        return None
+    first, left = None, n
+    for d in order:
+        if left <= 0:
+            break
+        at, taken = _seat_parts(per_day[d], kind, left, hint[1] if hint else None)
+        first = first if first is not None else at
+        left -= taken
+    return first
+
+
+def _seat_parts(day_rows: pd.DataFrame, kind: str, n: int, hint: pd.Timestamp | None
+                ) -> tuple[pd.Timestamp | None, int]:
+    """Turn up to n work intervals of one agent-day into `kind`, those nearest the hint's clock time first;
+    the earliest one turned (None when the day has no work left) and how many were turned."""
+    work = np.flatnonzero(day_rows["activity"].to_numpy() == "work")
+    if work.size == 0:
+        return None, 0
+    stamps = pd.to_datetime(day_rows["interval_start"]).to_numpy()
+    first = pd.Timestamp(stamps[0])
+    target = first + pd.Timedelta(hours=1) if hint is None else pd.Timestamp.combine(first.date(), hint.time())
+    gap = np.abs((stamps[work] - np.datetime64(target)).astype("timedelta64[m]").astype(np.int64))
+    take = np.sort(work[np.argsort(gap, kind="stable")[:n]])
+    idx = day_rows.index[take]
+    day_rows.loc[idx, "activity"] = kind
+    day_rows.loc[idx, "queue"] = None
+    return pd.Timestamp(stamps[take[0]]), len(take)
 
 
 __all__ = ["reseat_sessions", "session_blocks", "SESSION_ACTIVITIES"]
