@@ -5,8 +5,9 @@ from its shift template with lunch and breaks only; the sessions it held (the da
 review) would be lost and `wfm check` would report the week short of them. `reseat_sessions` puts them back:
 each of the agent's weeks touched by an edit gets the session minutes its working days call for (as the
 checker counts them), placed first in the edited days' shifts at the clock time the session had, else the
-nearest free working stretch, then in the agent's other shifts of that week, nearest day first (a later day before an earlier one);
-a class longer than any free stretch goes in parts, the working intervals nearest its clock time first.
+nearest free working stretch, then in the agent's other shifts of that week, nearest day first (a later day
+before an earlier one); a class longer than any free stretch goes in parts, the working intervals nearest its
+clock time first.
 """
 
 from __future__ import annotations
