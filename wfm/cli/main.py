@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
+
+STARTED = time.perf_counter()  # when this run began (reset by `main`): a command's time promise counts from it
 from collections.abc import Sequence
 
 import typer
@@ -29,6 +32,8 @@ from wfm.cli import adherence  # noqa: F401,E402
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; exit 0 done, 1 ran but fell short, 2 bad input or usage."""
+    global STARTED
+    STARTED = time.perf_counter()
     command = typer.main.get_command(app_module.app)
     try:
         code = command.main(args=list(argv) if argv is not None else None, prog_name="wfm", standalone_mode=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def roster(
     from wfm.roster.model import WALL_CAP
     from wfm.roster.workbook import write_roster
 
-    t_start = time.perf_counter()
+    t_start = _started()
     first = parse_date(start, "--start")
     check_roster_options(first, days, time_limit)
     cfg = load_config(config)
@@ -101,6 +102,12 @@ def check_roster_options(first, days: int, time_limit: float | None) -> None:
         problems.append(Problem("--start", f"{first} is outside {DATE_MIN.year}-{DATE_MAX.year}"))
     if problems:
         raise InputError(problems)
+
+
+def _started() -> float:
+    """When this command started: the CLI's import time (`wfm.cli.main.STARTED`), else now."""
+    main = sys.modules.get("wfm.cli.main")
+    return float(getattr(main, "STARTED", time.perf_counter()))
 
 
 WRITE_S_PER_AGENT_DAY = 0.005  # wall seconds kept per agent-day for the workbook (its Summary simulates the roster)
