@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from test_roster import CONFIG, START, make_agents, make_config, make_requirements
-from wfm.intraday import ReforecastSettings, credibility_ratio, reforecast, replan
+from wfm.intraday import ReforecastSettings, ReplanSettings, credibility_ratio, reforecast, replan
 from wfm.publish.codes import plan_from_code
 from wfm.readers.agents import Agent
 from wfm.roster import build_roster
@@ -150,6 +150,22 @@ def test_no_news_no_change():
     plan = replan(data, news, agents, cfg, DAY + pd.Timedelta(hours=8))
     at_nine = plan.roster[plan.roster["interval_start"] == DAY + pd.Timedelta(hours=9)]
     assert (at_nine["activity"] == "work").all()
+
+
+def test_a_first_step_into_a_swamped_interval_that_leads_nowhere_is_undone():
+    """One agent alone on billing, its break at 09:00 when 40 calls of 60 s arrive (1.33 erlangs): the search
+    values moving the break out (on its concave envelope the first agent earns a share of what two would), but
+    one agent against more than one erlang answers nothing in time under Erlang C, and the break moved to 09:30
+    costs calls there; billing is under its target all day (one agent, 10 calls: 73% in 20 s), so the plan may not
+    make it worse: with no second agent to follow, the move is undone."""
+    cfg = make_config()
+    agents, data = _two_agents(cfg)
+    agents, data = agents[:1], data[data["agent_id"] == "A1"].reset_index(drop=True)
+    plan = replan(data, _billing_day("09:00:00"), agents, cfg, DAY + pd.Timedelta(hours=8),
+                  settings=ReplanSettings(overtime=None))
+    assert plan.changes.empty and plan.roster.equals(data)
+    svc = plan.service.set_index("queue")
+    assert svc.loc["billing", "after"] == pytest.approx(svc.loc["billing", "before"])
 
 
 def test_a_break_that_has_started_does_not_move():
