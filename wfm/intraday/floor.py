@@ -3,8 +3,8 @@ agent more or less is worth.
 
 Value is in calls answered within the queue's answer time, from Erlang (C, or A where the queue has a patience)
 with the agents answering each queue first, plus (calls routed by skill) the idle time other queues' agents
-holding its skill are expected to give it (`routing_help`); a shortfall below the queue's service-level target
-counts `weight` times more. Values are taken on their least concave majorant in the number of agents, so a greedy search sees
+holding its skill are expected to give it (half their idle time, `Floor.help_from`); a shortfall below the
+queue's service-level target counts `weight` times more. Values are taken on their least concave majorant in the number of agents, so a greedy search sees
 the worth of staffing a swamped queue from its first agent.
 """
 
@@ -17,6 +17,8 @@ import pandas as pd
 
 from wfm.config import Config
 from wfm.staffing import service_level
+
+ROUTING_EFFICIENCY = 0.5  # idle time keeps the own queue's waits short and comes in scraps
 
 
 @dataclass
@@ -42,10 +44,15 @@ class Day:
 class Floor:
     """The on-phone agents per queue and interval of the horizon, the value of one more or one less, and the calls
     each queue answers in time (a queue may not be pushed below its target, or below where it was if already
-    under it)."""
+    under it).
+
+    Under skill routing the help a queue gets from other queues' agents (`help_from`) is kept up to date with
+    every move, from `mix` (see `skill_mix`): a move can lower a queue it does not touch (an agent taken off its
+    own queue leaves that queue's other agents less idle time to give), and the floor guards every queue as the
+    final service levels count it."""
 
     def __init__(self, calls: np.ndarray, aht: np.ndarray, config: Config, queues: list[str], supply: np.ndarray,
-                 interval_s: int, weight: float, headroom: int = 0, help_from_others: np.ndarray | None = None,
+                 interval_s: int, weight: float, headroom: int = 0, mix: np.ndarray | None = None,
                  minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None, margin: float = 0.0):
         qc = [config.queues[q] for q in queues]
         self.top = int(supply.sum(axis=0).max(initial=0)) + 2 + headroom
@@ -53,29 +60,43 @@ class Floor:
         col = lambda vals: np.array(vals, dtype=float)[:, None, None]  # noqa: E731
         patience = col([np.nan if c.patience_s is None else c.patience_s for c in qc])
         target = col([c.sl_target for c in qc])
+        self.load = calls * aht / interval_s
+        self.supply = supply
+        self.mix = mix
+        self.calls = calls
+        shared = self.help_from(supply, mix)
 
-        def tables(volume: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        def tables(volume: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             sl = service_level(volume[:, :, None], np.maximum(aht, 1.0)[:, :, None], n, interval_s=interval_s,
                                answer_time_s=col([c.answer_time_s for c in qc]), patience_s=patience)
-            if help_from_others is not None:
-                sl = _shifted(sl, help_from_others)
-            return sl, concave_envelope(volume[:, :, None] * (sl - weight * np.clip(target - sl, 0.0, None)))
+            helped = _shifted(sl, shared)
+            value = volume[:, :, None] * (helped - weight * np.clip(target - helped, 0.0, None))
+            return sl, concave_envelope(value), concave_envelope(volume[:, :, None] * helped)
 
-        self.sl, self.value = tables(calls)
+        # service level by first-call agents without help; value; calls in time as the search values them
+        self.erlang, self.value, self.guarded = tables(calls)
         self.plan_value = tables(plan_calls)[1] if plan_calls is not None else None
-        self.in_time = calls[:, :, None] * self.sl
-        self.guarded = concave_envelope(self.in_time)  # calls in time as the search values them, for the floor
-        self.supply = supply
-        self.calls = calls
         total = calls.sum(axis=1)
-        self.answered = self._answered(supply, self.guarded)
+        self.answered = self._answered(supply, mix)
         # a queue that gives up agents keeps `margin` above its target (or all it had, if it had less)
         self.floor = np.minimum(np.minimum(target[:, 0, 0] + margin, 1.0) * total, self.answered) - 1e-9 \
             if minimum is None else minimum
 
-    def _answered(self, supply: np.ndarray, table: np.ndarray) -> np.ndarray:
+    def help_from(self, supply: np.ndarray, mix: np.ndarray | None) -> np.ndarray:
+        """Agent-equivalents each queue gets per interval from agents answering another queue first: their own
+        queue's idle share (Erlang: agents - traffic, over agents) spread by `mix`, times ROUTING_EFFICIENCY."""
+        if mix is None:
+            return np.zeros(supply.shape)
+        idle = np.where(supply > 0, np.clip(supply - self.load, 0.0, None) / np.maximum(supply, 1), 0.0)
+        return ROUTING_EFFICIENCY * np.einsum("pt,pqt->qt", idle, mix)
+
+    def _answered(self, supply: np.ndarray, mix: np.ndarray | None) -> np.ndarray:
+        """Calls answered in time per queue with `supply` first-call agents and the help `mix` gives."""
+        x = np.clip(supply + self.help_from(supply, mix), 0, self.top)
+        i = np.minimum(np.floor(x).astype(int), max(self.top - 1, 0))
         q, t = np.indices(supply.shape)
-        return table[q, t, np.minimum(supply, self.top)].sum(axis=1)
+        lo, hi = self.erlang[q, t, i], self.erlang[q, t, np.minimum(i + 1, self.top)]
+        return (self.calls * (lo + np.clip(x - i, 0.0, 1.0) * (hi - lo))).sum(axis=1)
 
     def _n(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray]:
         n = self.supply[q, t]
@@ -89,34 +110,60 @@ class Floor:
             total += float(sign * (table[q, t, hi] - table[q, t, lo]).sum())
         return total
 
-    def worth(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
-        """Value of `moves` ((queue, horizon intervals, +1 for an agent more or -1 for one less), distinct per
-        queue and interval). Where the plan's forecast is known, the part of it the change already had under that
-        forecast is taken off: that is the model's quarrel with the roster, not news."""
-        worth = self._gain(self.value, moves)
+    def value_of(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
+        """Value of `moves` under the re-forecast alone (calls answered in time, a shortfall weighted)."""
+        return self._gain(self.value, moves)
+
+    def worth(self, moves: list[tuple[int, np.ndarray, int]], cost: float = 0.0) -> float:
+        """Net value of `moves` ((queue, horizon intervals, +1 for an agent more or -1 for one less), distinct per
+        queue and interval) that cost `cost` (overtime, in the same units). Where the plan's forecast is known, the
+        net value the change already had under that forecast, if any, is taken off: that is the model's quarrel
+        with the roster, not news. A change the plan's forecast did not pay for counts in full once the news does
+        pay for it."""
+        worth = self._gain(self.value, moves) - cost
         if self.plan_value is not None:
-            worth -= max(self._gain(self.plan_value, moves), 0.0)
+            worth -= max(self._gain(self.plan_value, moves) - cost, 0.0)
         return worth
 
-    def allowed(self, moves: list[tuple[int, np.ndarray, int]]) -> bool:
-        """Whether `moves` ((queue, intervals, +1/-1), distinct per queue and interval) keep every queue they take
-        from at its floor."""
-        delta = np.zeros_like(self.answered)
+    def _after(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        supply = self.supply.copy()
+        mix = None if self.mix is None else self.mix.copy()
+        for q, t, sign in moves:
+            np.add.at(supply[q], t, sign)
+            if mix is not None:
+                mix[q][:, t] += sign * skill_shares(q, t, skills, self.load)
+        return supply, mix
+
+    def allowed(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]) -> bool:
+        """Whether `moves` ((queue, intervals, +1/-1), distinct per queue and interval) of one agent holding
+        `skills` keep every queue at its floor (one already under it no lower than it is), help included.
+
+        Provisionally also a move that staffs a swamped interval of a queue: under Erlang C its first agents
+        answer nothing in time until there are enough of them, so the queue it gains is judged on the search's
+        concave envelope; `meets_floor` on the final plan is what holds (see `replan`)."""
+        after = self._answered(*self._after(moves, skills))
+        ok = after >= np.minimum(self.floor, self.answered) - 1e-9
+        if ok.all():
+            return True
+        envelope = np.zeros_like(after)
         for q, t, sign in moves:
             lo, hi = self._n(q, t, sign)
-            delta[q] += sign * (self.guarded[q, t, hi] - self.guarded[q, t, lo]).sum()
-        return bool(((delta >= 0) | (self.answered + delta >= self.floor)).all())
+            envelope[q] += sign * (self.guarded[q, t, hi] - self.guarded[q, t, lo]).sum()
+        return bool((ok | (envelope > 0)).all())
 
-    def apply(self, moves: list[tuple[int, np.ndarray, int]]) -> None:
-        for q, t, sign in moves:
-            lo, hi = self._n(q, t, sign)
-            self.answered[q] += sign * (self.guarded[q, t, hi] - self.guarded[q, t, lo]).sum()
-            np.add.at(self.supply[q], t, sign)
+    def meets_floor(self, supply: np.ndarray, mix: np.ndarray | None) -> bool:
+        """Whether every queue answers at least its floor with `supply` and the help `mix` gives."""
+        return bool((self._answered(supply, mix) >= self.floor).all())
 
-    def service(self, supply: np.ndarray) -> np.ndarray:
-        """Calls-weighted service level per queue with `supply`."""
+    def apply(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]) -> None:
+        self.supply, self.mix = self._after(moves, skills)
+        self.answered = self._answered(self.supply, self.mix)
+
+    def service(self) -> np.ndarray:
+        """Calls-weighted service level per queue as the floor stands (help included)."""
         total = self.calls.sum(axis=1)
-        return np.where(total > 0, self._answered(supply, self.in_time) / np.where(total > 0, total, 1), np.nan)
+        return np.where(total > 0, self.answered / np.where(total > 0, total, 1), np.nan)
 
 
 def _shifted(table: np.ndarray, offset: np.ndarray) -> np.ndarray:
@@ -130,26 +177,29 @@ def _shifted(table: np.ndarray, offset: np.ndarray) -> np.ndarray:
     return lo + f * (hi - lo)
 
 
-def routing_help(days: list[Day], supply: np.ndarray, calls: np.ndarray, aht: np.ndarray, interval_s: int,
-                 queues: list[str], efficiency: float = 0.5) -> np.ndarray:
-    """Agent-equivalents each queue gets per interval from agents who answer another queue first and hold its
-    skill (calls routed by skill): each such agent's idle share on its own queue (Erlang: agents - traffic, over
-    agents), split over its other skills by their traffic, times `efficiency` (idle time is what keeps the own
-    queue's waits short, and comes in scraps). Taken from the plan as it stands."""
+def skill_shares(p: int, t: np.ndarray, skills: list[int], load: np.ndarray) -> np.ndarray:
+    """How an agent answering queue `p` first at intervals `t` spreads its idle time over its other `skills`
+    (by their traffic), queue x len(t)."""
+    out = np.zeros((load.shape[0], len(t)))
+    other = [q for q in skills if q != p]
+    if other:
+        weight = load[other][:, t]
+        total = weight.sum(axis=0)
+        out[other] = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 0.0)
+    return out
+
+
+def skill_mix(days: list[Day], load: np.ndarray, queues: list[str]) -> np.ndarray:
+    """Per first-call queue p, helped queue q and interval: the sum over agents answering p first of the share of
+    their idle time that goes to q (calls routed by skill; `skill_shares`). Taken from the plan as it stands."""
     qi = {q: i for i, q in enumerate(queues)}
-    load = calls * aht / interval_s
-    idle = np.where(supply > 0, np.clip(supply - load, 0.0, None) / np.maximum(supply, 1), 0.0)
-    help_ = np.zeros_like(load)
+    mix = np.zeros((len(queues), *load.shape))
     for d in days:
         for j in np.flatnonzero(d.t >= 0):
-            if d.acts[j] != "work" or d.queues[j] not in qi:
-                continue
-            p, t = qi[d.queues[j]], d.t[j]
-            other = [q for q in d.skills if q != p]
-            weight = load[other, t]
-            if other and weight.sum() > 0 and idle[p, t] > 0:
-                help_[other, t] += efficiency * idle[p, t] * weight / weight.sum()
-    return help_
+            if d.acts[j] == "work" and d.queues[j] in qi:
+                p = qi[d.queues[j]]
+                mix[p][:, [d.t[j]]] += skill_shares(p, np.array([d.t[j]]), d.skills, load)
+    return mix
 
 
 def concave_envelope(value: np.ndarray) -> np.ndarray:

@@ -36,8 +36,8 @@ class _Offer:
     stamps: list[pd.Timestamp]
     t: np.ndarray
     queue: int
-    worth: float  # net of the overtime's cost
-    gross: float
+    worth: float  # net of the overtime's cost, the news in it (see `Floor.worth`)
+    gross: float  # value under the re-forecast
 
 
 def offer_overtime(roster: pd.DataFrame, days: list[Day], floor: Floor, agents: list[Agent], config: Config,
@@ -59,14 +59,15 @@ def offer_overtime(roster: pd.DataFrame, days: list[Day], floor: Floor, agents: 
         best = None
         for o in offers[:8]:  # the best few; an offer the rules refuse is not tried again
             new = _rows(o, config)
-            if _rules_hold(rows_of[o.day.agent_id], new, by_id[o.day.agent_id], config, period):
+            if floor.allowed([(o.queue, o.t, +1)], o.day.skills) and \
+                    _rules_hold(rows_of[o.day.agent_id], new, by_id[o.day.agent_id], config, period):
                 best = (o, new)
                 break
             refused.add((o.day.agent_id, o.early))
         if best is None:
             break
         o, new = best
-        floor.apply([(o.queue, o.t, +1)])
+        floor.apply([(o.queue, o.t, +1)], o.day.skills)
         rows_of[o.day.agent_id] = pd.concat([rows_of[o.day.agent_id], new], ignore_index=True)
         added.append(new)
         open_days.remove(o.day)  # one offer per shift
@@ -94,10 +95,9 @@ def _options(d: Day, queues: list[str], ti: dict, step: pd.Timedelta, cap: int, 
         best = None
         for k in range(1, len(usable) + 1):
             t = np.array([ti[ts] for ts in usable[:k]])
-            gross = floor.worth([(q, t, +1)])
-            worth = gross - per_interval * k
+            worth = floor.worth([(q, t, +1)], cost=per_interval * k)
             if worth > 0 and (best is None or worth > best.worth):
-                best = _Offer(d, early, sorted(usable[:k]), np.sort(t), q, worth, gross)
+                best = _Offer(d, early, sorted(usable[:k]), np.sort(t), q, worth, floor.value_of([(q, t, +1)]))
         if best is not None:
             out.append(best)
     return out

@@ -22,7 +22,7 @@ import pandas as pd
 from wfm.config import Config
 from wfm.readers.agents import Agent
 from wfm.roster.checker import Shift, check_breaks
-from wfm.intraday.floor import Day, Floor, routing_help
+from wfm.intraday.floor import Day, Floor, skill_mix
 from wfm.intraday.overtime import OvertimeSettings, offer_overtime
 from wfm.staffing import staff
 
@@ -67,25 +67,33 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
     roster = roster.copy()
     days = _days(roster, agents, queues, ti)
 
-    def floor_of(supply: np.ndarray, minimum: np.ndarray | None = None) -> Floor:
-        shared = routing_help(days, supply, calls, aht, config.centre.interval_s, queues) \
+    def mix() -> np.ndarray | None:
+        return skill_mix(days, calls * aht / config.centre.interval_s, queues) \
             if config.centre.queue_assignment == "routing" else None
+
+    def floor_of(supply: np.ndarray, minimum: np.ndarray | None = None) -> Floor:
         return Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight,
-                     headroom=len(days), help_from_others=shared, minimum=minimum, plan_calls=planned,
-                     margin=settings.margin)
+                     headroom=len(days), mix=mix(), minimum=minimum, plan_calls=planned, margin=settings.margin)
 
     before = _supply(days, qi, calls.shape)
     base = floor_of(before.copy())
+    service_before = base.service()
     fixed = {tr.activity for tr in config.training if tr.group}
     originals = [(list(d.acts), list(d.queues)) for d in days]
+    journal: list[tuple[Day, list[str], list[str | None]]] = []  # each accepted move: the shift before it
     floor = base
     for sweep in range(settings.sweeps):
         if sweep:  # others' help as the moves so far left it
             floor = floor_of(_supply(days, qi, calls.shape), base.floor)
         for d in days:
-            _move_blocks(d, floor, config, queues, fixed, settings.min_gain_calls)
+            _move_blocks(d, floor, config, queues, fixed, settings.min_gain_calls, journal)
         for d in sorted(days, key=lambda d: (len(d.skills), d.agent_id)):
-            _switch_queue(d, floor, queues, settings.min_gain_calls)
+            _switch_queue(d, floor, queues, settings.min_gain_calls, journal)
+    # a move let through provisionally (a swamped interval's first agents) stays only if the plan ends at every
+    # queue's floor; otherwise the latest moves are undone until it does
+    while journal and not base.meets_floor(_supply(days, qi, calls.shape), mix()):
+        d, acts, qs = journal.pop()
+        d.acts, d.queues = acts, qs
     for d in days:
         roster.loc[d.rows, "activity"] = d.acts
         roster.loc[d.rows, "queue"] = d.queues
@@ -106,7 +114,7 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
                for c in _describe(d, acts, qs, before, need, qi)] + offers
     service = pd.DataFrame({"queue": queues, "calls": calls.sum(axis=1),
                             "target": [config.queues[q].sl_target for q in queues],
-                            "before": base.service(before), "after": floor.service(floor.supply)})
+                            "before": service_before, "after": floor.service()})
     return Replan(roster, pd.DataFrame(changes, columns=CHANGE_COLUMNS), service[SERVICE_COLUMNS], req)
 
 
@@ -177,7 +185,7 @@ def _blocks(acts: list[str]) -> list[tuple[str, int, int]]:
 
 
 def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed: set[str],
-                 min_gain: float) -> None:
+                 min_gain: float, journal: list) -> None:
     """Move each off-phone block of the shift that has not started to where it costs least, if worth it."""
     home = d.home()
     if home is None:
@@ -204,9 +212,10 @@ def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed:
                 acts[x] = "work"
             for x in taken:
                 acts[x] = kind
-            if not floor.allowed(moves) or not _break_problems(d, acts, config) <= known:
+            if not floor.allowed(moves, d.skills) or not _break_problems(d, acts, config) <= known:
                 continue
-            floor.apply(moves)
+            floor.apply(moves, d.skills)
+            journal.append((d, list(d.acts), list(d.queues)))
             for x in taken:
                 d.queues[x] = None
             for x in freed:
@@ -215,7 +224,7 @@ def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed:
             break
 
 
-def _switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float) -> None:
+def _switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float, journal: list) -> None:
     """Give a multi-skilled agent another first-call queue for the rest of its shift, if worth it."""
     if len(d.skills) < 2:
         return
@@ -234,8 +243,9 @@ def _switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float) -> N
         if gain > min_gain:
             options.append((-gain, q, moves))
     for _, q, moves in sorted(options, key=lambda o: (o[0], o[1])):
-        if floor.allowed(moves):
-            floor.apply(moves)
+        if floor.allowed(moves, d.skills):
+            floor.apply(moves, d.skills)
+            journal.append((d, list(d.acts), list(d.queues)))
             for x in work:
                 d.queues[x] = queues[q]
             return
