@@ -28,8 +28,7 @@ SECONDARY = {
     "english": ["billing", "vip"],
     "data": ["billing", "faults"],
 }
-PT_SHARE = 0.18  # part-time agents (非全日制: 16-24 h a week in 4-hour shifts)
-PT_HOURS = (16.0, 20.0, 24.0)
+PT_SHARE = 0.18  # part-time agents
 TEAM_SIZE = 14
 MIN_SUPERVISORS = 6
 
@@ -110,7 +109,7 @@ def _agents(need: dict[str, float], factor: float, config: Config, *, start: dt.
     # at least one supervisor on duty around the clock: 21 eight-hour slots a week, 5 per supervisor, plus cover
     n_teams = max(MIN_SUPERVISORS, round(total_fte / (TEAM_SIZE - 1)))
     # a part-timer gives ~25 of 40 hours; solve heads so that FT + PT hours cover total FTE
-    heads = math.ceil(total_fte / (1 - PT_SHARE + PT_SHARE * sum(PT_HOURS) / len(PT_HOURS) / 40))
+    heads = math.ceil(total_fte / (1 - PT_SHARE + PT_SHARE * 25 / 40))
     # a small queue keeps a desk of its own: at least the agents it needs alone have it as their primary skill
     alone = {q: h / per_fte * margin for q, h in need.items()}
     primary = _primary_queues(fte, heads, rng, floor=alone)
@@ -134,7 +133,7 @@ def _agents(need: dict[str, float], factor: float, config: Config, *, start: dt.
             n_extra = rng.choice([0, 1, 2], p=[0.25, 0.5, 0.25])
             for extra in rng.permutation([q for q in SECONDARY[queue] if q in config.queues])[:n_extra]:
                 skills[str(extra)] = float(rng.choice([1.0, 0.9, 0.8]))
-        contract = float(rng.choice(PT_HOURS)) if part_time else 40.0
+        contract = float(rng.choice([20.0, 25.0, 30.0])) if part_time else 40.0
         requests = ()
         if rng.random() < 0.2:
             requests = (start + dt.timedelta(days=int(rng.integers(0, days))),)
@@ -144,12 +143,11 @@ def _agents(need: dict[str, float], factor: float, config: Config, *, start: dt.
         agents.append(Agent(
             agent_id=f"A{i + 1:04d}", name=names.pop(), team=f"T{i % n_teams + 1:02d}", role="agent",
             skills=skills, contract_hours_week=contract,
-            min_hours_week=contract if not part_time else contract - 4,
-            max_hours_week=contract if not part_time else min(contract + 4, 24.0),
+            min_hours_week=contract if not part_time else contract - 5,
+            max_hours_week=contract if not part_time else contract + 5,
             available_from=(8 * 60 if part_time else None), available_to=(22 * 60 if part_time else None),
             days_off_requested=requests, shift_preference=pref,
             training_until=start + dt.timedelta(days=13) if i in new_hires else None,
-            contract_type="part_time" if part_time else "full_time",
         ))
     return agents
 

@@ -107,7 +107,7 @@ night = true
 code = "P"
 name = "Part-time"
 start_times = ["10:00", "11:00", "17:00", "18:00"]
-length_h = 4                 # part-time (非全日制) contracts: at most 4 h a day on average, 24 h a week
+length_h = 5
 night = false
 
 [breaks]
