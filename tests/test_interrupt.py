@@ -26,7 +26,16 @@ def _long_model() -> cp_model.CpModel:
     return m
 
 
-def test_run_solver_stops_on_sigint_and_restores_the_handler():
+@pytest.fixture
+def sigint_default():
+    """Ctrl-C handled as in a terminal, also where the test runner was started with SIGINT ignored (a
+    background job)."""
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, saved)
+
+
+def test_run_solver_stops_on_sigint_and_restores_the_handler(sigint_default):
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 60
     before = signal.getsignal(signal.SIGINT)
