@@ -242,7 +242,7 @@ def _legend(ws: Worksheet, s: Styler, config: Config, mark: dict[str, str], lang
 
 def _table_sheet(ws: Worksheet, table: pd.DataFrame) -> None:
     """A plain table with a bold header; text from input files is written as text, never as a formula."""
-    s = _Styler(ws)
+    s = Styler(ws)
     ws.append([s.cell(str(c), bold=True, fill=HEADER_FILL) for c in table.columns])
     for rec in table.itertuples(index=False):
         ws.append([s.cell(None if (isinstance(v, float) and pd.isna(v)) else
