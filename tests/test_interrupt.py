@@ -122,3 +122,31 @@ def test_version(cli):
 
     code, out, _ = cli("--version")
     assert code == 0 and out.strip() == f"wfm {version('wfm')}"
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Not reproducible on this run"), ("zh", "本次结果不可复现")])
+def test_the_summary_sheet_says_a_roster_is_not_reproducible(tmp_path, lang, words):
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from test_roster import START, make_config
+    from wfm.publish.codes import plan_from_code
+    from wfm.readers.agents import Agent
+    from wfm.roster.workbook import write_roster
+
+    cfg = make_config()
+    cfg = dataclasses.replace(cfg, centre=dataclasses.replace(cfg.centre, language=lang))
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    import pandas as pd
+
+    roster = pd.concat([plan_from_code(agent, START + dt.timedelta(days=d), "E0700", cfg) for d in range(5)],
+                       ignore_index=True)
+    texts = {}
+    for flag in (True, False):
+        path = write_roster(tmp_path / f"r_{flag}.xlsx", roster, [agent], cfg, start=START, days=7,
+                            requirements=None, report=None, reproducible=flag)
+        wb = load_workbook(path, read_only=True)
+        summary = wb[wb.sheetnames[3]]
+        texts[flag] = " ".join(str(v) for row in summary.iter_rows(values_only=True) for v in row if v is not None)
+    assert words in texts[False] and words not in texts[True]

@@ -115,7 +115,8 @@ def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, s
     for note in roster.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     result.paths["roster"] = write_roster(path, roster.data, roster.agents, config, start=start, days=days,
-                                          requirements=requirements, report=roster.report, force=True)
+                                          requirements=requirements, report=roster.report, force=True,
+                                          reproducible=bool(roster.stats.get("reproducible", True)))
     report = check_workbook(path, agents, config, requirements=requirements)
     t = report.totals
     console.print(f"Roster: {roster.stats['shifts']} shifts; checker: {len(report.violations)} hard-rule "

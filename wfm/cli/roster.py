@@ -82,7 +82,7 @@ def roster(
     for note in result.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     write_roster(path, result.data, result.agents, cfg, start=first, days=days, requirements=req, report=rep,
-                 force=force, previous=prev)
+                 force=force, previous=prev, reproducible=bool(result.stats.get("reproducible", True)))
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
 

@@ -76,6 +76,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "period": ("Period", "周期"),
     "period_value": ("{first} to {last} ({n} days)", "{first} 至 {last}（{n} 天）"),
     "what_it_means": ("What it means", "说明"),
+    "not_reproducible": ("Not reproducible on this run: the machine was too busy to spend the search budget before "
+                         "the time cap, so the same inputs may give another roster; run it again on a quieter "
+                         "machine for a result that repeats.",
+                         "本次结果不可复现：机器过于繁忙，搜索预算未能在时限内用完，相同的输入可能得到不同的排班；"
+                         "请在较空闲的机器上重新运行，以得到可重复的结果。"),
     "explain_agents": ("People with at least one paid hour in the period", "本期至少有 1 小时计薪的人数"),
     "explain_paid_hours": ("Hours of the shifts less unpaid lunch, plus paid leave and paid holidays",
                            "班次时长减去不计薪午餐，加上带薪休假和带薪节假日"),

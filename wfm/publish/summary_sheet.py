@@ -20,8 +20,10 @@ BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
 
 
 def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.date, days: int,
-                  violations: pd.DataFrame | None, simulated_sl: dict[str, float] | None, lang: str) -> None:
-    """Write the Summary sheet (printed fitted to the width of an A4 landscape page)."""
+                  violations: pd.DataFrame | None, simulated_sl: dict[str, float] | None, lang: str,
+                  reproducible: bool = True) -> None:
+    """Write the Summary sheet (printed fitted to the width of an A4 landscape page); `reproducible` False
+    (the wall clock, not the budget, ended the roster search) adds a line saying so."""
     from wfm.publish.workbook import sheet_header
 
     s = Styler(ws)
@@ -47,6 +49,10 @@ def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.dat
         ("requests", f"{f.requests[0]} / {f.requests[1]}", "explain_requests"),
         ("pay_bands", None, "explain_pay_bands"),
     ] + [(f"band_{k}", bands[k], None) for k in BANDS]
+    if not reproducible:
+        for line in wrap_text(text("not_reproducible", lang), EXPLAIN_WIDTH + 30):
+            ws.append([s.cell(line, bold=True)])
+        ws.append([])
     ws.append([None, None, s.cell(text("what_it_means", lang), bold=True, fill=HEADER_FILL)])
     for key, value, why in rows:
         lines = wrap_text(text(why, lang, h=config.rules.hours_per_week), EXPLAIN_WIDTH) if why else [None]

@@ -30,10 +30,11 @@ def violations_frame(report: CheckReport) -> pd.DataFrame:
 def write_roster(path: str | Path, data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.date,
                  days: int, requirements: pd.DataFrame | None, report: CheckReport | None,
                  extra_sheets: Sequence[tuple[str, pd.DataFrame]] = (), force: bool = False,
-                 previous: pd.DataFrame | None = None) -> Path:
+                 previous: pd.DataFrame | None = None, reproducible: bool = True) -> Path:
     """Write the full roster workbook (Roster, Detail, Coverage, Summary, Data, then any `extra_sheets`)
     atomically; `previous` is the previous roster's long table, whose night shifts count in this period's first
     hours."""
     return write_roster_workbook(path, data, agents, config, start=start, days=days, requirements=requirements,
                                  violations=violations_frame(report) if report is not None else None,
-                                 extra_sheets=extra_sheets, force=force, previous=previous)
+                                 extra_sheets=extra_sheets, force=force, previous=previous,
+                                 reproducible=reproducible)
