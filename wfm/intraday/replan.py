@@ -21,7 +21,7 @@ import pandas as pd
 
 from wfm.config import Config
 from wfm.readers.agents import Agent
-from wfm.roster.checker import Shift, check_breaks
+from wfm.roster.checker import Shift, activity_runs, check_breaks
 from wfm.intraday.floor import Day, Floor, skill_mix
 from wfm.intraday.overtime import OvertimeSettings, offer_overtime
 from wfm.staffing import staff
@@ -172,18 +172,6 @@ def _break_problems(d: Day, acts: list[str], config: Config) -> set[str]:
     return {v.message for v in check_breaks([shift], config)}
 
 
-def _blocks(acts: list[str]) -> list[tuple[str, int, int]]:
-    out, j = [], 0
-    while j < len(acts):
-        k = j
-        while k < len(acts) and acts[k] == acts[j]:
-            k += 1
-        if acts[j] in OFF_PHONE:
-            out.append((acts[j], j, k - j))
-        j = k
-    return out
-
-
 def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed: set[str],
                  min_gain: float, journal: list) -> None:
     """Move each off-phone block of the shift that has not started to where it costs least, if worth it."""
@@ -192,7 +180,7 @@ def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed:
         return
     hq = queues.index(home)
     known = _break_problems(d, d.acts, config)  # a shift already off the rules may not get worse
-    for kind, j, n in _blocks(d.acts):
+    for kind, j, n in activity_runs(d.acts, OFF_PHONE):
         if kind in fixed or (d.t[j:j + n] < 0).any() or d.acts[j:j + n] != [kind] * n:
             continue
         old = set(range(j, j + n))
@@ -258,7 +246,7 @@ def _describe(d: Day, acts: list[str], qs: list[str | None], supply: np.ndarray,
     hm = lambda j: d.stamps[j].strftime("%H:%M")  # noqa: E731
     step = d.stamps[1] - d.stamps[0] if len(d.stamps) > 1 else pd.Timedelta(0)
     span = lambda j, n: f"{hm(j)}-{(d.stamps[j + n - 1] + step).strftime('%H:%M')}"  # noqa: E731
-    was_blocks, now_blocks = _blocks(acts), _blocks(d.acts)
+    was_blocks, now_blocks = activity_runs(acts, OFF_PHONE), activity_runs(d.acts, OFF_PHONE)
     for kind in OFF_PHONE:
         a = [(j, n) for k, j, n in was_blocks if k == kind]
         b = [(j, n) for k, j, n in now_blocks if k == kind]

@@ -217,8 +217,8 @@ def check_skills(shifts, agents) -> list[Violation]:
     return out
 
 
-def _blocks(acts: list[str], kinds: tuple[str, ...]) -> list[tuple[str, int, int]]:
-    """(kind, first index, length) of runs of the given kinds."""
+def activity_runs(acts: list[str], kinds: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(kind, first index, length) of each run of one of `kinds` in a shift's activities."""
     out = []
     i = 0
     while i < len(acts):
@@ -243,7 +243,7 @@ def check_breaks(shifts, config: Config) -> list[Violation]:
         want_breaks = 0 if not b.break_minutes else (b.breaks_per_shift if long_shift else min(1, b.breaks_per_shift))
         lunch_len = math.ceil(b.lunch_minutes / iv)
         break_len = math.ceil(b.break_minutes / iv) if b.break_minutes else 0
-        items = _blocks(s.acts, ("break", "lunch"))
+        items = activity_runs(s.acts, ("break", "lunch"))
         lunches = [x for x in items if x[0] == "lunch"]
         breaks = [x for x in items if x[0] == "break"]
         if len(lunches) != want_lunch:

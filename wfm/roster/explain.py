@@ -12,7 +12,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from wfm.roster.model import DTIME_PER_S, Context, run_solver, wall_cap
-from wfm.roster.problem import Instance
+from wfm.roster.problem import Instance, sub_instance
 from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds, leave_credit
 
 
@@ -27,11 +27,7 @@ MAX_NAMED = 12  # people named at most
 def _alone(inst: Instance, ai: int) -> tuple[int, list[str]]:
     """One agent's rules without the others (and without the supervisor rule, which needs them all): the
     solver status and, when infeasible, the names of the rules in the clash."""
-    from dataclasses import replace
-
-    sub = replace(inst, agents=[inst.agents[ai]], allowed=[inst.allowed[ai]],
-                  on_leave=None if inst.on_leave is None else inst.on_leave[[ai]],
-                  credit=None if inst.credit is None else inst.credit[[ai]])
+    sub = sub_instance(inst, [ai])
     model = cp_model.CpModel()
     ctx = Context(sub, model, explain=True)
     for d in range(sub.days):

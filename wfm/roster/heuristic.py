@@ -12,24 +12,16 @@ Deterministic: every sub-model runs under CP-SAT's deterministic time, and the s
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster.model import DTIME_PER_S, Budget, Context, on_phone_profile, run_solver, wall_cap
-from wfm.roster.problem import Instance, row_mask
+from wfm.roster.problem import Instance, row_mask, sub_instance
 from wfm.roster.rules import RULES
 
 SLOPES = (10.0, 20.0, 40.0)
 SUB_S_PER_ITEM = 2.8e-5  # building and loading one sub-model: seconds per variable and constraint (reference machine)
-
-
-def _sub_instance(inst: Instance, ais: list[int]) -> Instance:
-    """The instance restricted to agents `ais` (every per-agent field sliced alike)."""
-    return replace(inst, agents=[inst.agents[a] for a in ais], allowed=[inst.allowed[a] for a in ais],
-                   on_leave=None if inst.on_leave is None else inst.on_leave[ais],
-                   credit=None if inst.credit is None else inst.credit[ais])
 
 
 class Greedy:
@@ -94,7 +86,7 @@ class Greedy:
     def solve_group(self, ais: list[int], time_limit_s: float, seed: int = 0) -> bool:
         """Best shifts of agents `ais` against the others' coverage, within `time_limit_s` reference seconds."""
         inst = self.inst
-        sub = _sub_instance(inst, ais)
+        sub = sub_instance(inst, ais)
         model = cp_model.CpModel()
         ctx = Context(sub, model)
         for si in range(len(ais)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -245,6 +245,13 @@ def tail_requirement(inst: Instance) -> np.ndarray | None:
         return None
     n = min(over, inst.row_req.shape[1])
     return inst.row_req[:, :n].copy()
+
+
+def sub_instance(inst: Instance, ais: list[int]) -> Instance:
+    """The instance restricted to agents `ais` (every per-agent field sliced alike)."""
+    return replace(inst, agents=[inst.agents[a] for a in ais], allowed=[inst.allowed[a] for a in ais],
+                   on_leave=None if inst.on_leave is None else inst.on_leave[ais],
+                   credit=None if inst.credit is None else inst.credit[ais])
 
 
 def carry_in(inst: Instance, carried: pd.DataFrame) -> np.ndarray:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from wfm.config import Config, TrainingActivity
 from wfm.readers.agents import Agent
+from wfm.roster.checker import activity_runs
 
 SESSION_ACTIVITIES = ("training", "meeting", "coaching")
 
@@ -49,17 +50,16 @@ def session_blocks(agent: Agent, shift_days: list[dt.date], whole_period: bool, 
     return out
 
 
-def _runs(acts: list[str], starts: list[pd.Timestamp]) -> list[tuple[str, pd.Timestamp, int]]:
-    """(activity, clock start, length) of each run of session activities in one agent-day."""
-    out, i = [], 0
-    while i < len(acts):
-        j = i
-        while j < len(acts) and acts[j] == acts[i]:
-            j += 1
-        if acts[i] in SESSION_ACTIVITIES:
-            out.append((acts[i], starts[i], j - i))
-        i = j
-    return out
+def _minutes_off(stamps: np.ndarray, first: pd.Timestamp, hint: pd.Timestamp | None) -> np.ndarray:
+    """Minutes from each of a shift's `stamps` to where a session should sit: the hint's clock time on the
+    shift's day (a night shift's time may fall on the next calendar day), or the shift's second hour."""
+    if hint is None:
+        target = first + pd.Timedelta(hours=1)
+    else:
+        target = pd.Timestamp.combine(first.date(), hint.time())
+        if target < first:
+            target += pd.Timedelta(days=1)
+    return np.abs((stamps - np.datetime64(target)).astype("timedelta64[m]").astype(np.int64))
 
 
 def _seat(day_rows: pd.DataFrame, kind: str, n: int, hint: pd.Timestamp | None) -> pd.Timestamp | None:
@@ -74,15 +74,7 @@ def _seat(day_rows: pd.DataFrame, kind: str, n: int, hint: pd.Timestamp | None) 
     options = np.flatnonzero(free)
     if options.size == 0:
         return None
-    first = pd.Timestamp(stamps[0])
-    if hint is None:
-        target = first + pd.Timedelta(hours=1)
-    else:  # the same clock time on this day (a night shift's time may fall on the next calendar day)
-        target = pd.Timestamp.combine(first.date(), hint.time())
-        if target < first:
-            target += pd.Timedelta(days=1)
-    gap = np.abs((stamps[options] - np.datetime64(target)).astype("timedelta64[m]").astype(np.int64))
-    at = int(options[int(np.argmin(gap))])
+    at = int(options[int(np.argmin(_minutes_off(stamps[options], pd.Timestamp(stamps[0]), hint)))])
     idx = day_rows.index[at:at + n]
     day_rows.loc[idx, "activity"] = kind
     day_rows.loc[idx, "queue"] = None
@@ -109,14 +101,14 @@ def reseat_sessions(before: pd.DataFrame, after: pd.DataFrame, edits: pd.DataFra
         if r.agent_id in agents and d in week_of:
             touched[r.agent_id, week_of[d]].append(d)
     notes: list[str] = []
+    replaced, rebuilt = [], []  # the touched agent-weeks (disjoint slices of `out`) and their new rows
     for (aid, week), edited in sorted(touched.items()):
         agent = agents[aid]
         week_days = [d for d, w in week_of.items() if w == week]
         mine = out[(out["agent_id"] == aid) & out["date"].isin(week_days)]
-        shift_days = sorted(mine.loc[mine["activity"] != "off", "date"].unique())
+        shift_days = sorted(mine["date"].unique())
         want = session_blocks(agent, shift_days, days <= 7, config)
-        hints = _lost_runs(old, out, aid, edited)
-        rest = out.drop(mine.index)
+        hints = _lost_runs(old, aid, edited)
         per_day = {d: g.sort_values("interval_start").copy() for d, g in mine.groupby("date")}
         for kind, blocks in want.items():
             have = int((mine["activity"] == kind).sum())
@@ -136,15 +128,18 @@ def reseat_sessions(before: pd.DataFrame, after: pd.DataFrame, edits: pd.DataFra
                 missing -= n
                 notes.append(f"{aid}: {kind} {n * config.centre.interval_minutes} min placed on {placed:%Y-%m-%d} "
                              f"at {placed:%H:%M} (after the hand edit of {', '.join(map(str, sorted(edited)))})")
-        out = pd.concat([rest, *per_day.values()], ignore_index=True)
+        replaced.append(mine.index)
+        rebuilt.extend(per_day.values())
+    out = pd.concat([out.drop([i for idx in replaced for i in idx]), *rebuilt], ignore_index=True)
     out = out.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     return out, notes
 
 
-def _lost_runs(old: pd.DataFrame, new: pd.DataFrame, aid: str, edited: list[dt.date]):
+def _lost_runs(old: pd.DataFrame, aid: str, edited: list[dt.date]):
     """Session runs the edited days held before the edit, as (activity, clock start, length) hints."""
     was = old[(old["agent_id"] == aid) & old["date"].isin(edited)].sort_values("interval_start")
-    return _runs(was["activity"].tolist(), list(pd.to_datetime(was["interval_start"])))
+    starts = list(pd.to_datetime(was["interval_start"]))
+    return [(kind, starts[i], n) for kind, i, n in activity_runs(was["activity"].tolist(), SESSION_ACTIVITIES)]
 
 
 def _place_in_week(per_day: dict[dt.date, pd.DataFrame], edited: list[dt.date], kind: str, n: int,
@@ -180,9 +175,7 @@ def _seat_parts(day_rows: pd.DataFrame, kind: str, n: int, hint: pd.Timestamp | 
     if work.size == 0:
         return None, 0
     stamps = pd.to_datetime(day_rows["interval_start"]).to_numpy()
-    first = pd.Timestamp(stamps[0])
-    target = first + pd.Timedelta(hours=1) if hint is None else pd.Timestamp.combine(first.date(), hint.time())
-    gap = np.abs((stamps[work] - np.datetime64(target)).astype("timedelta64[m]").astype(np.int64))
+    gap = _minutes_off(stamps[work], pd.Timestamp(stamps[0]), hint)
     take = np.sort(work[np.argsort(gap, kind="stable")[:n]])
     idx = day_rows.index[take]
     day_rows.loc[idx, "activity"] = kind
