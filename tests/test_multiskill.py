@@ -170,3 +170,29 @@ def test_skill_group_lp_ignores_a_queue_nobody_holds():
     pooled = pd.DataFrame({"interval_start": [ts] * 3, "queues": ["a", "b", "a+b"], "agents": [5, 3, 7]})
     g = M.skill_group_requirements(pooled, ["a"]).set_index("skill_set")["agents"]  # nobody holds b
     assert g["a"] == 7  # a's own set and the pool it shares with b; b alone cannot be staffed by this floor
+
+
+def test_a_shortfall_is_counted_in_one_coverage_row_only():
+    """Rows A = {billing}, B = {billing, vip}, C = {vip}. Agents: two billing-only, one vip-only. B's agents
+    include A's, so where A needs at least B's heads (vip closed at night) B is implied and dropped; by day B
+    needs more than A and stands. C is never within A or B's agents the other way round."""
+    from wfm.roster.problem import implied_rows_dropped
+
+    agents = [SimpleNamespace(skills={"billing": 1.0}), SimpleNamespace(skills={"billing": 1.0}),
+              SimpleNamespace(skills={"vip": 1.0})]
+    inst = SimpleNamespace(agents=agents, queues=["billing", "vip"], rows=[(0,), (1,), (0, 1)])
+    need = np.array([[2, 2, 1],    # billing
+                     [0, 1, 1],    # vip
+                     [2, 3, 1]])   # billing + vip: night, day, a tie with billing
+    out = implied_rows_dropped(inst, need)
+    assert out.tolist() == [[2, 2, 1], [0, 1, 1], [0, 3, 0]]
+
+
+def test_a_row_nobody_can_serve_implies_nothing():
+    from wfm.roster.problem import implied_rows_dropped
+
+    agents = [SimpleNamespace(skills={"billing": 1.0})]
+    inst = SimpleNamespace(agents=agents, queues=["billing", "english"], rows=[(0,), (1,), (0, 1)])
+    need = np.array([[1], [2], [2]])
+    # english (nobody) drops nothing; billing + english has billing's agents and needs more: it implies billing
+    assert implied_rows_dropped(inst, need).tolist() == [[0], [2], [2]]

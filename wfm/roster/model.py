@@ -494,7 +494,7 @@ def placed_under(inst: Instance, assignment: dict[tuple[int, int], int]) -> floa
             onp[p.agent, p.start:p.start + len(p.acts)] += np.array([a == WORK for a in p.acts])
         cover = row_mask(inst).T.astype(float) @ onp[:, :inst.horizon]
         weight = np.array([max(inst.config.queues[inst.queues[q]].priority for q in r) for r in inst.rows], float)
-        short = np.clip(inst.row_req - cover, 0, None)
+        short = np.clip(inst.coverage_req()[:, :inst.horizon] - cover, 0, None)
         return float(short.sum() + 1e-3 * (weight[:, None] * short).sum())
     sched = np.zeros((len(inst.queues), inst.horizon + inst.per_day))
     qpos = {q: i for i, q in enumerate(inst.queues)}

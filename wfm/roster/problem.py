@@ -86,9 +86,11 @@ class Instance:
     tail: np.ndarray | None = None
 
     def coverage_req(self) -> np.ndarray:
-        """Required heads per coverage row over the period and the tail after it."""
+        """Required heads per coverage row over the period and the tail after it, each shortfall in one row
+        only (see `implied_rows_dropped`)."""
         base = self.row_req if self.row_req is not None else self.req
-        return base if self.tail is None else np.hstack([base, self.tail[:len(base)]])
+        need = base if self.tail is None else np.hstack([base, self.tail[:len(base)]])
+        return implied_rows_dropped(self, need) if self.pooled and len(self.rows) > len(self.queues) else need
 
     @property
     def horizon(self) -> int:
@@ -319,6 +321,31 @@ def add_rows(inst: Instance, requirements: pd.DataFrame | None) -> None:
         extra[i] = np.maximum(extra[i], inst.req[[qpos[q] for q in s]].max(axis=0))
     inst.rows += [tuple(qpos[q] for q in s) for s in sets]
     inst.row_req = np.vstack([inst.req, extra])
+
+
+def implied_rows_dropped(inst: Instance, need: np.ndarray) -> np.ndarray:
+    """`need` (rows, intervals) with the requirement of a row zeroed where another row implies it.
+
+    Row A implies row B in an interval when every agent who counts in A also counts in B and A needs at least as
+    many heads there: meeting A meets B, and B's shortfall is never larger than A's. Penalising both would count
+    one missing agent several times, most of all at night, where every pool holding the one open queue needs
+    that queue's heads; the roster then piles agents into those hours. Of two rows with the same agents and the
+    same need, the first is kept.
+    """
+    mask = row_mask(inst)  # (agents, rows)
+    # within[a, b]: the agents of row a are all agents of row b
+    within = ~((mask[:, :, None] & ~mask[:, None, :]).any(axis=0))
+    out = need.copy()
+    dropped = np.zeros(need.shape, dtype=bool)
+    held = mask.any(axis=0)
+    for a, b in zip(*np.nonzero(within)):
+        if a == b or not held[a]:  # a row nobody can serve implies nothing
+            continue
+        tie_ok = not within[b, a] or a < b  # equal rows: the first one stands
+        implied = (need[a] >= need[b]) if tie_ok else (need[a] > need[b])
+        dropped[b] |= implied & (need[b] > 0)
+    out[dropped] = 0
+    return out
 
 
 def row_mask(inst: Instance) -> np.ndarray:
