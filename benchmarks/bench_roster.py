@@ -162,7 +162,7 @@ def run_case(kind: str, n_agents: int | None, weeks: int, limit: float, workers:
     lb_comb = 100.0 * r.stats["under_lower_bound"] / required
     lp = {}
     if lp_limit and cfg.centre.queue_assignment == "by_hand":  # the LP bounds the by-hand measure only
-        from wfm.roster.model import lp_lower_bound
+        from wfm.roster.lp_bound import lp_lower_bound
         from wfm.roster.problem import build_instance
 
         lp = lp_lower_bound(build_instance(req, agents, cfg, START, days), time_limit_s=lp_limit)
@@ -198,7 +198,7 @@ NOTES = (
     "heuristic, the hint completion, CP-SAT presolve of a model of ~100 variables per agent-week, 255k at 600 agents "
     "x 4 weeks) and after it (detail placement and the checker, both linear in shifts). The lower bound is the "
     "larger of the skill-set bounds (intervals where the requirement exceeds the skilled agents who could be on "
-    "duty) and an LP relaxation (`wfm.roster.model.lp_lower_bound`: agents pooled by skills and shift options, "
+    "duty) and an LP relaxation (`wfm.roster.lp_bound.lp_lower_bound`: agents pooled by skills and shift options, "
     "continuous shift counts under weekly hours / days off / night caps, on-phone flows per interval and queue, "
     "solved per week with HiGHS); the two coincide on these instances, so the remaining gap comes from integrality "
     "and sequencing (whole agents on a 30-minute shift grid, break spacing, rest and rotation rules), which a "

@@ -13,7 +13,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import run_solver
+from wfm.roster.budget import run_solver
 
 
 def _long_model() -> cp_model.CpModel:

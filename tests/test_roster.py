@@ -258,7 +258,7 @@ def test_random_instances_pass_checker(seed):
 
 
 def test_lp_lower_bound_is_valid(small_roster):
-    from wfm.roster.model import lp_lower_bound
+    from wfm.roster.lp_bound import lp_lower_bound
     from wfm.roster.problem import build_instance
 
     cfg, agents, req, result = small_roster

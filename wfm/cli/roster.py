@@ -47,7 +47,7 @@ def roster(
     from wfm.readers.forecast import read_requirements
     from wfm.readers.roster import read_roster_data
     from wfm.roster import RosterInfeasible, build_roster
-    from wfm.roster.model import WALL_CAP
+    from wfm.roster.budget import WALL_CAP
     from wfm.roster.workbook import write_roster
 
     t_start = _started()

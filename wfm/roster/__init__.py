@@ -51,7 +51,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     """Build and check a roster; raises `RosterInfeasible` (with the explanation) when the rules cannot hold.
 
     The same inputs, workers and seed give the same roster: `time_limit_s` is turned into deterministic search
-    budgets (seconds on the reference machine, see `wfm.roster.model.Budget`), so it is only roughly the wall time.
+    budgets (seconds on the reference machine, see `wfm.roster.budget.Budget`), so it is only roughly the wall time.
     The wall clock only caps the search (at `wall_cap(limit)` seconds, and so that the whole call ends within
     `wall_s` seconds when given: the searches leave room for placement, the check and the simulation);
     `stats["reproducible"]` is False (and `stats["wall_capped"]` names the stages) when a cap, not the budget,

@@ -11,7 +11,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import DTIME_PER_S, Context, run_solver, wall_cap
+from wfm.roster.budget import DTIME_PER_S, run_solver, wall_cap
+from wfm.roster.context import Context
 from wfm.roster.problem import Instance, sub_instance
 from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds, leave_credit
 
