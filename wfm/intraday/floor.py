@@ -104,11 +104,18 @@ class Floor:
             (np.maximum(n, 1) - 1, np.maximum(n, 1))
 
     def _gain(self, table: np.ndarray, moves: list[tuple[int, np.ndarray, int]]) -> float:
-        total = 0.0
-        for q, t, sign in moves:
-            lo, hi = self._n(q, t, sign)
-            total += float(sign * (table[q, t, hi] - table[q, t, lo]).sum())
-        return total
+        return float(sum(self._steps(table, q, t, sign).sum() for q, t, sign in moves))
+
+    def _steps(self, table: np.ndarray, q: int, t: np.ndarray, sign: int) -> np.ndarray:
+        lo, hi = self._n(q, t, sign)
+        return sign * (table[q, t, hi] - table[q, t, lo])
+
+    def steps(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per interval of `t`: the value of one agent more (`sign` +1) or less (-1) on queue `q`, under the
+        re-forecast and under the plan's forecast (None without it). `worth` of moves restricted to some intervals
+        is the re-forecast's sum over them less the plan's sum where positive."""
+        plan = None if self.plan_value is None else self._steps(self.plan_value, q, t, sign)
+        return self._steps(self.value, q, t, sign), plan
 
     def value_of(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
         """Value of `moves` under the re-forecast alone (calls answered in time, a shortfall weighted)."""
