@@ -53,7 +53,8 @@ class Floor:
 
     def __init__(self, calls: np.ndarray, aht: np.ndarray, config: Config, queues: list[str], supply: np.ndarray,
                  interval_s: int, weight: float, headroom: int = 0, mix: np.ndarray | None = None,
-                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None, margin: float = 0.0):
+                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None, margin: float = 0.0,
+                 per_day: bool = False):
         qc = [config.queues[q] for q in queues]
         self.top = int(supply.sum(axis=0).max(initial=0)) + 2 + headroom
         n = np.arange(self.top + 1)[None, None, :]
@@ -78,6 +79,16 @@ class Floor:
         self.plan_value = tables(plan_calls)[1] if plan_calls is not None else None
         total = calls.sum(axis=1)
         self.answered = self._answered(supply, mix)
+        self.per_day = per_day
+        if per_day:  # the shortfall is the queue's over the rest of the day, as its answer rate is judged
+            self.weight = weight
+            self.due = target[:, 0, 0] * total
+            self.plan_guarded, self.plan_due, self.plan_answered = None, None, None
+            if plan_calls is not None:
+                plan_erlang, _, self.plan_guarded = tables(plan_calls)
+                self.plan_due = target[:, 0, 0] * plan_calls.sum(axis=1)
+                self.plan_erlang, self.plan_calls = plan_erlang, plan_calls
+                self.plan_answered = self._answered(supply, mix, plan=True)
         # a queue that gives up agents keeps `margin` above its target (or all it had, if it had less)
         self.floor = np.minimum(np.minimum(target[:, 0, 0] + margin, 1.0) * total, self.answered) - 1e-9 \
             if minimum is None else minimum
@@ -90,13 +101,26 @@ class Floor:
         idle = np.where(supply > 0, np.clip(supply - self.load, 0.0, None) / np.maximum(supply, 1), 0.0)
         return ROUTING_EFFICIENCY * np.einsum("pt,pqt->qt", idle, mix)
 
-    def _answered(self, supply: np.ndarray, mix: np.ndarray | None) -> np.ndarray:
-        """Calls answered in time per queue with `supply` first-call agents and the help `mix` gives."""
+    def _answered(self, supply: np.ndarray, mix: np.ndarray | None, plan: bool = False) -> np.ndarray:
+        """Calls answered in time per queue with `supply` first-call agents and the help `mix` gives (under the
+        plan's forecast with `plan`)."""
+        erlang, calls = (self.plan_erlang, self.plan_calls) if plan else (self.erlang, self.calls)
         x = np.clip(supply + self.help_from(supply, mix), 0, self.top)
         i = np.minimum(np.floor(x).astype(int), max(self.top - 1, 0))
         q, t = np.indices(supply.shape)
-        lo, hi = self.erlang[q, t, i], self.erlang[q, t, np.minimum(i + 1, self.top)]
-        return (self.calls * (lo + np.clip(x - i, 0.0, 1.0) * (hi - lo))).sum(axis=1)
+        lo, hi = erlang[q, t, i], erlang[q, t, np.minimum(i + 1, self.top)]
+        return (calls * (lo + np.clip(x - i, 0.0, 1.0) * (hi - lo))).sum(axis=1)
+
+    def _day_gain(self, moves: list[tuple[int, np.ndarray, int]], plan: bool) -> float:
+        """Change of minus `weight` times each queue's shortfall of calls answered in time under its target over
+        the rest of the day, when `moves` change them."""
+        table, answered, due = (self.plan_guarded, self.plan_answered, self.plan_due) if plan else \
+            (self.guarded, self.answered, self.due)
+        delta = np.zeros(len(answered))
+        for q, t, sign in moves:
+            delta[q] += self._steps(table, q, t, sign).sum()
+        short = lambda a: np.clip(due - a, 0.0, None)  # noqa: E731
+        return float(-self.weight * (short(answered + delta) - short(answered)).sum())
 
     def _n(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray]:
         n = self.supply[q, t]
@@ -114,12 +138,18 @@ class Floor:
         """Per interval of `t`: the value of one agent more (`sign` +1) or less (-1) on queue `q`, under the
         re-forecast and under the plan's forecast (None without it). `worth` of moves restricted to some intervals
         is the re-forecast's sum over them less the plan's sum where positive."""
+        gain = self._steps(self.value, q, t, sign)
         plan = None if self.plan_value is None else self._steps(self.plan_value, q, t, sign)
-        return self._steps(self.value, q, t, sign), plan
+        if self.per_day:  # the day's shortfall as the queue stands (a move crossing its target: approximately)
+            gain = gain + self.weight * (self.answered[q] < self.due[q]) * self._steps(self.guarded, q, t, sign)
+            if plan is not None:
+                plan = plan + self.weight * (self.plan_answered[q] < self.plan_due[q]) * \
+                    self._steps(self.plan_guarded, q, t, sign)
+        return gain, plan
 
     def value_of(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
         """Value of `moves` under the re-forecast alone (calls answered in time, a shortfall weighted)."""
-        return self._gain(self.value, moves)
+        return self._gain(self.value, moves) + (self._day_gain(moves, False) if self.per_day else 0.0)
 
     def worth(self, moves: list[tuple[int, np.ndarray, int]], cost: float = 0.0) -> float:
         """Net value of `moves` ((queue, horizon intervals, +1 for an agent more or -1 for one less), distinct per
@@ -127,9 +157,10 @@ class Floor:
         net value the change already had under that forecast, if any, is taken off: that is the model's quarrel
         with the roster, not news. A change the plan's forecast did not pay for counts in full once the news does
         pay for it."""
-        worth = self._gain(self.value, moves) - cost
+        worth = self.value_of(moves) - cost
         if self.plan_value is not None:
-            worth -= max(self._gain(self.plan_value, moves) - cost, 0.0)
+            plan = self._gain(self.plan_value, moves) + (self._day_gain(moves, True) if self.per_day else 0.0)
+            worth -= max(plan - cost, 0.0)
         return worth
 
     def _after(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]
@@ -166,6 +197,8 @@ class Floor:
     def apply(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]) -> None:
         self.supply, self.mix = self._after(moves, skills)
         self.answered = self._answered(self.supply, self.mix)
+        if self.per_day and self.plan_guarded is not None:
+            self.plan_answered = self._answered(self.supply, self.mix, plan=True)
 
     def service(self) -> np.ndarray:
         """Calls-weighted service level per queue as the floor stands (help included)."""

@@ -38,6 +38,7 @@ class ReplanSettings:
     min_gain_calls: float = 2.0  # a change must be worth at least this many calls answered in time
     sweeps: int = 2
     margin: float = 0.05  # a queue that gives up agents stays this far above its target (the model's error)
+    per_day: bool = True  # a shortfall counts on a queue's rest of the day (its answer rate), not per interval
     overtime: OvertimeSettings | None = OvertimeSettings()  # None: no overtime offers
 
 
@@ -74,7 +75,8 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
 
     def floor_of(supply: np.ndarray, minimum: np.ndarray | None = None) -> Floor:
         return Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight,
-                     headroom=len(days), mix=mix(), minimum=minimum, plan_calls=planned, margin=settings.margin)
+                     headroom=len(days), mix=mix(), minimum=minimum, plan_calls=planned, margin=settings.margin,
+                     per_day=settings.per_day)
 
     before = _supply(days, qi, calls.shape)
     base = floor_of(before.copy())
