@@ -134,18 +134,30 @@ class Floor:
         lo, hi = self._n(q, t, sign)
         return sign * (table[q, t, hi] - table[q, t, lo])
 
-    def steps(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray | None]:
-        """Per interval of `t`: the value of one agent more (`sign` +1) or less (-1) on queue `q`, under the
-        re-forecast and under the plan's forecast (None without it). `worth` of moves restricted to some intervals
-        is the re-forecast's sum over them less the plan's sum where positive."""
-        gain = self._steps(self.value, q, t, sign)
-        plan = None if self.plan_value is None else self._steps(self.plan_value, q, t, sign)
-        if self.per_day:  # the day's shortfall as the queue stands (a move crossing its target: approximately)
-            gain = gain + self.weight * (self.answered[q] < self.due[q]) * self._steps(self.guarded, q, t, sign)
-            if plan is not None:
-                plan = plan + self.weight * (self.plan_answered[q] < self.plan_due[q]) * \
-                    self._steps(self.plan_guarded, q, t, sign)
-        return gain, plan
+    def span_worths(self, parts: list[tuple[int, np.ndarray, np.ndarray, int]], n: int, lo: np.ndarray,
+                    hi: np.ndarray, cost: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """`worth` (less `cost`) and `value_of` of a sequence of `n` positions' moves restricted to each span
+        [lo, hi), all spans at once. `parts`: (queue, positions, their horizon intervals, +1/-1); moves of one
+        position are distinct per queue and interval, so a span's sum is the sum of its positions', and the day's
+        shortfall is taken on each queue's total over the span."""
+        def total(plan: bool) -> np.ndarray:
+            per_interval = self.plan_value if plan else self.value
+            out = np.zeros(len(lo))
+            for q, pos, t, sign in parts:
+                out += _span_sums(self._steps(per_interval, q, t, sign), pos, n, lo, hi)
+                if self.per_day:
+                    table, answered, due = (self.plan_guarded, self.plan_answered, self.plan_due) if plan else \
+                        (self.guarded, self.answered, self.due)
+                    delta = _span_sums(self._steps(table, q, t, sign), pos, n, lo, hi)
+                    short = np.clip(due[q] - answered[q], 0.0, None)
+                    out -= self.weight * (np.clip(due[q] - answered[q] - delta, 0.0, None) - short)
+            return out
+
+        value = total(False)
+        worth = value - cost
+        if self.plan_value is not None:
+            worth = worth - np.clip(total(True) - cost, 0.0, None)
+        return worth, value
 
     def value_of(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
         """Value of `moves` under the re-forecast alone (calls answered in time, a shortfall weighted)."""
@@ -204,6 +216,14 @@ class Floor:
         """Calls-weighted service level per queue as the floor stands (help included)."""
         total = self.calls.sum(axis=1)
         return np.where(total > 0, self.answered / np.where(total > 0, total, 1), np.nan)
+
+
+def _span_sums(x: np.ndarray, pos: np.ndarray, n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Sum of `x` (values at positions `pos` of n) over each span [lo, hi)."""
+    full = np.zeros(n)
+    full[pos] = x
+    c = np.concatenate([[0.0], np.cumsum(full)])
+    return c[hi] - c[lo]
 
 
 def _shifted(table: np.ndarray, offset: np.ndarray) -> np.ndarray:

@@ -59,11 +59,14 @@ def offer_overtime(roster: pd.DataFrame, days: list[Day], floor: Floor, agents: 
         offers = sorted((o for d in open_days for o in options[id(d)] if (d.agent_id, o.early) not in refused | taken),
                         key=lambda o: (-o.worth, o.day.agent_id, o.early))
         best = None
-        for o in offers:  # best first; an offer the floor or the rules refuse is not tried again
-            new = _rows(o, config)
-            if floor.allowed([(o.queue, o.t, +1)], o.day.skills) and \
-                    _rules_hold(rows_of[o.day.agent_id], new, by_id[o.day.agent_id], config, period):
-                best = (o, new)
+        for o in offers:  # best first; a side of a shift the floor or the rules refuse even shortened is not tried
+            for cut in _shortened(o, floor, per_interval):  # again (e.g. a call-in that puts lunch out of its window)
+                new = _rows(cut, config)
+                if floor.allowed([(cut.queue, cut.t, +1)], cut.day.skills) and \
+                        _rules_hold(rows_of[cut.day.agent_id], new, by_id[cut.day.agent_id], config, period):
+                    best = (cut, new)
+                    break
+            if best is not None:
                 break
             refused.add((o.day.agent_id, o.early))
         if best is None:
@@ -104,10 +107,10 @@ def _options(d: Day, queues: list[str], ti: dict, step: pd.Timedelta, cap: int, 
         t_all = np.array([ti[ts] for ts in usable])
         cost = per_interval * np.arange(1, len(usable) + 1)
         best = None
-        for q in d.skills:  # the k intervals nearest the shift: worth as `Floor.worth`, by prefix sums
-            gain, plan_gain = floor.steps(q, t_all, +1)
-            value = np.cumsum(gain)
-            worth = value - cost - (0.0 if plan_gain is None else np.clip(np.cumsum(plan_gain) - cost, 0.0, None))
+        n = len(usable)
+        lo, hi = np.zeros(n, dtype=int), np.arange(1, n + 1)  # the k intervals nearest the shift
+        for q in d.skills:
+            worth, value = floor.span_worths([(q, np.arange(n), t_all, +1)], n, lo, hi, cost)
             k = int(np.argmax(worth))
             if worth[k] > 0 and (best is None or worth[k] > best.worth):
                 best = _Offer(d, early, sorted(usable[:k + 1]), np.sort(t_all[:k + 1]), q, float(worth[k]),
@@ -115,6 +118,19 @@ def _options(d: Day, queues: list[str], ti: dict, step: pd.Timedelta, cap: int, 
         if best is not None:
             out.append(best)
     return out
+
+
+def _shortened(o: _Offer, floor: Floor, per_interval: float):
+    """The offer, then the same offer shorter by one interval at a time (the intervals nearest the shift kept), while
+    still worth its overtime."""
+    yield o
+    near = o.stamps[::-1] if o.early else o.stamps  # nearest the shift first
+    t = o.t[::-1] if o.early else o.t
+    for k in range(len(near) - 1, 0, -1):
+        moves = [(o.queue, t[:k], +1)]
+        worth = floor.worth(moves, cost=per_interval * k)
+        if worth > 0:
+            yield _Offer(o.day, o.early, sorted(near[:k]), np.sort(t[:k]), o.queue, worth, floor.value_of(moves))
 
 
 def _rows(o: _Offer, config: Config) -> pd.DataFrame:

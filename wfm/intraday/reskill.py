@@ -3,8 +3,8 @@
 A duty manager facing a surge tells the agents who hold the surged queue as a second skill to take it first
 until the surge is over, then go back; a whole-shift switch would take them off their own queue for hours the
 surge does not need them. So a switch runs over a stretch of the agent's remaining work intervals: each
-interval's worth (one agent more on the new queue, one less on the one it leaves) is independent of the
-others', so the best stretch per queue comes from prefix sums over all (start, end) pairs at once. Stretches
+interval's moves (one agent more on the new queue, one less on the one it leaves) add up over a stretch, so
+every (start, end) pair is valued at once from prefix sums (`Floor.span_worths`). Stretches
 are tried best first until the floor allows one (no queue pushed under its floor, see `Floor.allowed`).
 """
 
@@ -15,18 +15,6 @@ import numpy as np
 from wfm.intraday.floor import Day, Floor
 
 TRIES = 12  # stretches tried per agent once the best are refused (a shorter one may spare the queue it leaves)
-
-
-def stretch_worths(gain: np.ndarray, plan_gain: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All stretches [lo, hi) of consecutive positions with their worth: the sum of `gain` over the stretch less
-    the sum of `plan_gain` where positive (what the change was already worth under the plan's forecast)."""
-    cv = np.concatenate([[0.0], np.cumsum(gain)])
-    lo, hi = np.triu_indices(len(gain) + 1, k=1)
-    worth = cv[hi] - cv[lo]
-    if plan_gain is not None:
-        cp = np.concatenate([[0.0], np.cumsum(plan_gain)])
-        worth = worth - np.clip(cp[hi] - cp[lo], 0.0, None)
-    return lo, hi, worth
 
 
 def switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float, journal: list) -> None:
@@ -43,15 +31,11 @@ def switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float, journ
         pos = np.flatnonzero(cur != q)
         if not len(pos):
             continue
+        lo, hi = np.triu_indices(len(pos) + 1, k=1)
         t = d.t[work[pos]]
-        gain, plan_gain = floor.steps(q, t, +1)
-        for c in sorted(set(cur[pos].tolist())):
-            mine = cur[pos] == c
-            g, p = floor.steps(c, t[mine], -1)
-            gain[mine] += g
-            if plan_gain is not None:
-                plan_gain[mine] += p
-        lo, hi, worth = stretch_worths(gain, plan_gain)
+        parts = [(q, np.arange(len(pos)), t, +1)] + [
+            (c, np.flatnonzero(cur[pos] == c), t[cur[pos] == c], -1) for c in sorted(set(cur[pos].tolist()))]
+        worth, _ = floor.span_worths(parts, len(pos), lo, hi)
         keep = np.flatnonzero(worth > min_gain)
         options += [(-float(worth[k]), q, int(lo[k]), int(hi[k]), pos) for k in keep]
     options.sort(key=lambda o: o[:4])
