@@ -173,3 +173,15 @@ def test_overtime_on_both_sides_of_a_shift_within_the_daily_cap():
     assert tuesday["interval_start"].max() == DAY + pd.Timedelta(hours=22)
     report = check(plan.roster, [agent], cfg, start=MONDAY, days=7)
     assert report.ok, [str(v) for v in report.violations]
+
+
+def test_concave_envelope_by_hand():
+    """Flat then concave (Erlang C below and above the load): the steepest chord from no agents, then the curve;
+    a row with a dip in its concave part (no chord-then-curve shape) gets the full upper hull."""
+    from wfm.intraday.floor import concave_envelope
+
+    rows = np.array([[0.0, 0.0, 0.0, 6.0, 8.0, 9.0],  # chord 0 -> 6 at 3 agents: 2 an agent, then the curve
+                     [0.0, 4.0, 1.0, 6.0, 6.5, 7.0]])  # hull 0, 4 (at 1), 6 (at 3), 7 (at 5)
+    out = concave_envelope(rows)
+    assert out[0].tolist() == pytest.approx([0.0, 2.0, 4.0, 6.0, 8.0, 9.0])
+    assert out[1].tolist() == pytest.approx([0.0, 4.0, 5.0, 6.0, 6.5, 7.0])

@@ -76,7 +76,8 @@ class Floor:
 
         # service level by first-call agents without help; value; calls in time as the search values them
         self.erlang, self.value, self.guarded = tables(calls)
-        self.plan_value = tables(plan_calls)[1] if plan_calls is not None else None
+        plan_tables = tables(plan_calls) if plan_calls is not None else None
+        self.plan_value = plan_tables[1] if plan_tables is not None else None
         total = calls.sum(axis=1)
         self.answered = self._answered(supply, mix)
         self.per_day = per_day
@@ -84,8 +85,8 @@ class Floor:
             self.weight = weight
             self.due = target[:, 0, 0] * total
             self.plan_guarded, self.plan_due, self.plan_answered = None, None, None
-            if plan_calls is not None:
-                plan_erlang, _, self.plan_guarded = tables(plan_calls)
+            if plan_tables is not None:
+                plan_erlang, _, self.plan_guarded = plan_tables
                 self.plan_due = target[:, 0, 0] * plan_calls.sum(axis=1)
                 self.plan_erlang, self.plan_calls = plan_erlang, plan_calls
                 self.plan_answered = self._answered(supply, mix, plan=True)
@@ -265,16 +266,33 @@ def skill_mix(days: list[Day], load: np.ndarray, queues: list[str]) -> np.ndarra
 def concave_envelope(value: np.ndarray) -> np.ndarray:
     """The least concave majorant of `value` along its last axis (agents). Below the traffic load one more agent
     answers nothing in time under Erlang C, so a one-agent-at-a-time search would never start to staff a swamped
-    queue; on the envelope each agent is worth its share of the agents it takes to get there."""
-    flat = value.reshape(-1, value.shape[-1])
-    out = np.empty_like(flat)
-    n = np.arange(flat.shape[1], dtype=float)
-    for i, v in enumerate(flat):
-        hull: list[int] = []
-        for k in range(len(v)):
-            while len(hull) >= 2 and (v[hull[-1]] - v[hull[-2]]) * (k - hull[-1]) <= \
-                    (v[k] - v[hull[-1]]) * (hull[-1] - hull[-2]):
-                hull.pop()
-            hull.append(k)
-        out[i] = np.interp(n, n[hull], v[hull])
+    queue; on the envelope each agent is worth its share of the agents it takes to get there.
+
+    A service-level curve is flat then concave, so its majorant is the steepest chord from no agents, then the
+    curve: that is tried for all rows at once and kept where the result is concave (then it is the least concave
+    majorant); any other row gets the exact hull scan."""
+    flat = value.reshape(-1, value.shape[-1]).astype(float)
+    m = flat.shape[1]
+    if m < 3:
+        return value.astype(float)
+    n = np.arange(m, dtype=float)
+    slope = (flat[:, 1:] - flat[:, :1]) / n[1:]
+    k = np.argmax(slope, axis=1) + 1
+    chord = flat[:, :1] + slope[np.arange(len(flat)), k - 1][:, None] * n
+    out = np.where(n[None, :] < k[:, None], chord, flat)
+    tol = 1e-9 * (1.0 + np.abs(flat).max(axis=1))
+    for i in np.flatnonzero((np.diff(out, 2, axis=1) > tol[:, None]).any(axis=1)):
+        out[i] = _hull_scan(flat[i], n)
     return out.reshape(value.shape)
+
+
+def _hull_scan(row: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The least concave majorant of one row (upper hull, Andrew's monotone chain)."""
+    v = row.tolist()
+    hull: list[int] = []
+    for k in range(len(v)):
+        while len(hull) >= 2 and (v[hull[-1]] - v[hull[-2]]) * (k - hull[-1]) <= \
+                (v[k] - v[hull[-1]]) * (hull[-1] - hull[-2]):
+            hull.pop()
+        hull.append(k)
+    return np.interp(n, n[hull], row[hull])

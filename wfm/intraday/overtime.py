@@ -55,18 +55,24 @@ def offer_overtime(roster: pd.DataFrame, days: list[Day], floor: Floor, agents: 
     added, changes, refused, taken = [], [], set(), set()
     used: dict[int, int] = {}  # overtime intervals offered per shift
     options = {id(d): _options(d, queues, ti, step, cap, cutoff, settings, floor, per_interval) for d in open_days}
+    known: dict[str, set[str]] = {}  # what the checker says of each agent's roster as it stands
+
+    def rules_hold(o: _Offer) -> bool:
+        """Whether the agent's roster with the offer breaks no rule it did not break before."""
+        aid = o.day.agent_id
+        if aid not in known:
+            known[aid] = _violations(rows_of[aid], by_id[aid], config, period)
+        rows = pd.concat([rows_of[aid], _rows(o, config)], ignore_index=True)
+        return _violations(rows, by_id[aid], config, period) <= known[aid]
+
     for _ in range(settings.max_offers):
         offers = sorted((o for d in open_days for o in options[id(d)] if (d.agent_id, o.early) not in refused | taken),
                         key=lambda o: (-o.worth, o.day.agent_id, o.early))
         best = None
         for o in offers:  # best first; a side of a shift the floor or the rules refuse even shortened is not tried
-            for cut in _shortened(o, floor, per_interval):  # again (e.g. a call-in that puts lunch out of its window)
-                new = _rows(cut, config)
-                if floor.allowed([(cut.queue, cut.t, +1)], cut.day.skills) and \
-                        _rules_hold(rows_of[cut.day.agent_id], new, by_id[cut.day.agent_id], config, period):
-                    best = (cut, new)
-                    break
+            best = _longest_allowed(o, floor, per_interval, rules_hold)  # again
             if best is not None:
+                best = (best, _rows(best, config))
                 break
             refused.add((o.day.agent_id, o.early))
         if best is None:
@@ -74,6 +80,7 @@ def offer_overtime(roster: pd.DataFrame, days: list[Day], floor: Floor, agents: 
         o, new = best
         floor.apply([(o.queue, o.t, +1)], o.day.skills)
         rows_of[o.day.agent_id] = pd.concat([rows_of[o.day.agent_id], new], ignore_index=True)
+        known.pop(o.day.agent_id, None)
         added.append(new)
         taken.add((o.day.agent_id, o.early))  # one offer per side of a shift; the checker holds the daily cap
         used[id(o.day)] = used.get(id(o.day), 0) + len(o.t)
@@ -120,30 +127,35 @@ def _options(d: Day, queues: list[str], ti: dict, step: pd.Timedelta, cap: int, 
     return out
 
 
-def _shortened(o: _Offer, floor: Floor, per_interval: float):
-    """The offer, then the same offer shorter by one interval at a time (the intervals nearest the shift kept), while
-    still worth its overtime."""
-    yield o
+def _longest_allowed(o: _Offer, floor: Floor, per_interval: float, rules_hold) -> _Offer | None:
+    """The offer, or else the longest shorter one (the intervals nearest the shift kept) still worth its overtime
+    that the floor allows and `rules_hold` accepts (e.g. a call-in that would put lunch out of its window, cut to one
+    that does not). The rules only get harder with a longer extension (hours, caps, windows), so the longest
+    accepted length is found by bisection."""
+    if floor.allowed([(o.queue, o.t, +1)], o.day.skills) and rules_hold(o):
+        return o
     near = o.stamps[::-1] if o.early else o.stamps  # nearest the shift first
     t = o.t[::-1] if o.early else o.t
-    for k in range(len(near) - 1, 0, -1):
+    cuts = []
+    for k in range(1, len(near)):
         moves = [(o.queue, t[:k], +1)]
         worth = floor.worth(moves, cost=per_interval * k)
         if worth > 0:
-            yield _Offer(o.day, o.early, sorted(near[:k]), np.sort(t[:k]), o.queue, worth, floor.value_of(moves))
+            cuts.append(_Offer(o.day, o.early, sorted(near[:k]), np.sort(t[:k]), o.queue, worth,
+                               floor.value_of(moves)))
+    lo, hi, found = 0, len(cuts) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if floor.allowed([(cuts[mid].queue, cuts[mid].t, +1)], o.day.skills) and rules_hold(cuts[mid]):
+            found, lo = cuts[mid], mid + 1
+        else:
+            hi = mid - 1
+    return found
 
 
 def _rows(o: _Offer, config: Config) -> pd.DataFrame:
     return pd.DataFrame({"agent_id": o.day.agent_id, "date": [o.day.date] * len(o.stamps), "interval_start": o.stamps,
                          "activity": "work", "queue": list(config.queues)[o.queue]})
-
-
-def _rules_hold(rows: pd.DataFrame, new: pd.DataFrame, agent: Agent, config: Config,
-                period: tuple[dt.date, int]) -> bool:
-    """Whether the agent's roster with `new` breaks no rule it did not break before (the checker's own rules)."""
-    before = _violations(rows, agent, config, period)
-    after = _violations(pd.concat([rows, new], ignore_index=True), agent, config, period)
-    return after <= before
 
 
 def _violations(rows: pd.DataFrame, agent: Agent, config: Config, period: tuple[dt.date, int]) -> set[str]:
