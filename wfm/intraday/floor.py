@@ -3,9 +3,12 @@ agent more or less is worth.
 
 Value is in calls answered within the queue's answer time, from Erlang (C, or A where the queue has a patience)
 with the agents answering each queue first, plus (calls routed by skill) the idle time other queues' agents
-holding its skill are expected to give it (half their idle time, `Floor.help_from`); a shortfall below the
-queue's service-level target counts `weight` times more. Values are taken on their least concave majorant in the number of agents, so a greedy search sees
-the worth of staffing a swamped queue from its first agent.
+holding its skill are expected to give it (half their idle time, `Floor.help_from`). A shortfall below the
+queue's service-level target counts `weight` times more, in each interval and (`per_day`) once more on the
+queue's calls answered in time over the rest of the day, as its answer rate is judged: a queue a surge has put
+under its day's target outbids one that stays over it, even where both are short in the same interval. Values
+are taken on their least concave majorant in the number of agents, so a greedy search sees the worth of staffing
+a swamped queue from its first agent.
 """
 
 from __future__ import annotations

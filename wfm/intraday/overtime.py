@@ -2,11 +2,12 @@
 
 An offer runs the agent's shift past its template by whole intervals (on either side or both, at most the daily
 overtime cap in all), on whichever of the agent's skills it is worth most (an agent who holds a surged queue is
-called in for it, whatever its first-call queue). Offers are made greedily, the best worth per hour first, while an hour is worth
-at least `value_per_hour` (in calls answered in time, see `wfm.intraday.floor`). Every offer is validated by the
-independent checker's own rules for that agent over the whole roster period (templates, breaks, shift length,
-contract and overtime hours, rest between shifts, availability and opening hours), so an accepted offer keeps
-the roster passing `wfm check`. A call-in (starting earlier) needs `notice_min` minutes of notice.
+called in for it, whatever its first-call queue). Offers are made greedily, the best worth first, while an hour
+is worth at least `value_per_hour` (in calls answered in time, see `wfm.intraday.floor`). Every offer is
+validated by the independent checker's own rules for that agent over the whole roster period (templates,
+breaks, shift length, contract and overtime hours, rest between shifts, availability and opening hours), so an
+accepted offer keeps the roster passing `wfm check`; one the rules refuse is cut to the longest that they accept
+(a call-in that would put lunch outside its window starts later). A call-in needs `notice_min` minutes of notice.
 """
 
 from __future__ import annotations
