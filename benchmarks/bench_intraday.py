@@ -70,8 +70,8 @@ def day_sl(roster, fc, agents, cfg, reps: int) -> tuple[pd.DataFrame, pd.DataFra
 def loss_split(no_surge: pd.DataFrame, static: pd.DataFrame, after: pd.DataFrame, seen: pd.Timestamp | None
                ) -> str:
     """Where the surged queue's calls answered in time were lost (no-surge service level per interval on the
-    surged calls, less the static plan's) and how much of each part the re-plans won back: before the surge was
-    first seen (nothing could react), from then to the surge's end, and after it."""
+    surged calls, less the static plan's) and how much of each part the re-plans won back, in points of the day's
+    service level: before the surge was first seen (nothing could react yet), from then to its end, after it."""
     ts = pd.to_datetime(static.index)
     lost = (no_surge["in_time"] / no_surge["calls"].where(no_surge["calls"] > 0)).fillna(0) * static["calls"] \
         - static["in_time"]
@@ -80,9 +80,9 @@ def loss_split(no_surge: pd.DataFrame, static: pd.DataFrame, after: pd.DataFrame
     seen = seen if seen is not None else end
     parts = {f"before it was seen (to {seen:%H:%M})": ts < seen,
              f"{seen:%H:%M}-{end:%H:%M}": (ts >= seen) & (ts < end), "after it": ts >= end}
-    total = lost.sum()
-    return "; ".join(f"{name}: {lost[m].sum() / total:.0%} of the loss, {won[m].sum() / max(lost[m].sum(), 1e-9):.0%} "
-                     f"of it won back" for name, m in parts.items())
+    pts = 100 / static["calls"].sum()
+    return "; ".join(f"{name} {pts * lost[m].sum():.1f} lost, {pts * won[m].sum():+.1f} won back"
+                     for name, m in parts.items())
 
 
 def replay(roster, fc, truth, agents, cfg):
@@ -163,6 +163,8 @@ def main() -> None:
     static, static_iv = day_sl(res.data, truth, agents, cfg, args.replications)
     after, after_iv = day_sl(replanned, truth, agents, cfg, args.replications)
     seen = pd.Timestamp(f"{DAY} {surges[0]}") if surges else None
+    step_h = cfg.centre.interval_minutes / 60
+    overtime_h = (len(replanned) - len(res.data)) * step_h  # offers only add intervals
     big_agents, big_s = scale_case(res.data, fc, agents, cfg)
     targets = {q: c.sl_target for q, c in cfg.queues.items()}
     loss = no_surge.loc[SURGE_QUEUE, "day"] - static.loc[SURGE_QUEUE, "day"]
@@ -174,7 +176,8 @@ def main() -> None:
     lines = [f"Sample hotline, roster week from {START} ({len(s.agents)} agents, {n_agents} working on {DAY}); "
              f"true arrivals: {SURGE_QUEUE} x{SURGE} from {SURGE_FROM}:00 for {SURGE_HOURS} h; intraday every 30 min "
              f"08:00-21:30 ({len(times)} runs; changes: "
-             f"{', '.join(f'{n} {k}' for k, n in sorted(n_changes.items())) or 'none'}); simulated "
+             f"{', '.join(f'{n} {k}' for k, n in sorted(n_changes.items())) or 'none'}; {overtime_h:g} h of "
+             f"overtime in all); simulated "
              f"{args.replications} replications, "
              f"seed 0, same callers for every plan; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
              "| queue | target | no surge, static | surge, static | surge, re-planned | in 10:00-13:00 static -> "
@@ -190,7 +193,7 @@ def main() -> None:
               f"- checker on every re-planned roster: {'0 violations' if rules_ok else 'VIOLATIONS'} "
               f"(checker {np.mean([c for c, _ in checks]):.1f} s a run)",
               f"- surge detected at: {', '.join(surges) or 'never'}",
-              f"- where the {SURGE_QUEUE} calls answered in time were lost: "
+              f"- where {SURGE_QUEUE} lost and won, in points of its day's service level: "
               f"{loss_split(ns_iv, static_iv, after_iv, seen)}",
               f"- re-plan time (re-forecast + re-plan) for {n_agents} agents on the day: mean {np.mean(times):.2f} s, "
               f"max {max(times):.2f} s (target < 10 s); {big_agents} agents (5 copies of the floor, 5x calls): "
