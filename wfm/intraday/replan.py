@@ -2,13 +2,14 @@
 
 What moves (nothing that starts before the cutoff): breaks, lunch and individual training or coaching out of
 the intervals where they now cost most, within the break rules of the config (validated by the independent
-checker's own break rule, so the result passes `wfm check`); and the first-call queue of multi-skilled agents
-for the rest of their shift. Group sessions (a team's meeting) stay where they are.
+checker's own break rule, so the result passes `wfm check`); the first-call queue of multi-skilled agents over
+a stretch of their shift (`wfm.intraday.reskill`); then overtime offers (`wfm.intraday.overtime`). Group
+sessions (a team's meeting) stay where they are.
 
 Every change is scored by the calls it answers within each queue's answer time, from Erlang (C, or A where the
 queue has a patience) with the agents answering each queue first, and a shortfall below a queue's service-level
-target counts `below_target_weight` times more, so help for a surged queue is not taken from a queue it would
-push under target. Greedy and deterministic.
+target counts `below_target_weight` times more, in each interval and (`per_day`) on the queue's rest of the day,
+so help for a surged queue is not taken from a queue it would push under target. Greedy and deterministic.
 """
 
 from __future__ import annotations
