@@ -46,8 +46,9 @@ def surged(fc: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def day_sl(roster, fc, agents, cfg, reps: int) -> pd.DataFrame:
-    """Simulated service level per queue on DAY (the day before simulated too, for its night shift)."""
+def day_sl(roster, fc, agents, cfg, reps: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulated service level per queue on DAY (the day before simulated too, for its night shift), and the surged
+    queue's calls and calls answered in time per interval."""
     from wfm.simulation.roster_sim import simulate_roster
 
     dates = pd.to_datetime(roster["date"]).dt.date
@@ -62,7 +63,26 @@ def day_sl(roster, fc, agents, cfg, reps: int) -> pd.DataFrame:
                                                                                - 1))
     day = iv.groupby("queue")[["in_time", "calls"]].sum()
     win = iv[iv["surge"]].groupby("queue")[["in_time", "calls"]].sum()
-    return pd.DataFrame({"day": day["in_time"] / day["calls"], "window": win["in_time"] / win["calls"]})
+    table = pd.DataFrame({"day": day["in_time"] / day["calls"], "window": win["in_time"] / win["calls"]})
+    return table, iv[iv["queue"] == SURGE_QUEUE].groupby("interval_start")[["in_time", "calls"]].sum()
+
+
+def loss_split(no_surge: pd.DataFrame, static: pd.DataFrame, after: pd.DataFrame, seen: pd.Timestamp | None
+               ) -> str:
+    """Where the surged queue's calls answered in time were lost (no-surge service level per interval on the
+    surged calls, less the static plan's) and how much of each part the re-plans won back, in points of the day's
+    service level: before the surge was first seen (nothing could react yet), from then to its end, after it."""
+    ts = pd.to_datetime(static.index)
+    lost = (no_surge["in_time"] / no_surge["calls"].where(no_surge["calls"] > 0)).fillna(0) * static["calls"] \
+        - static["in_time"]
+    won = after["in_time"] - static["in_time"]
+    end = pd.Timestamp(DAY) + pd.Timedelta(hours=SURGE_FROM + SURGE_HOURS)
+    seen = seen if seen is not None else end
+    parts = {f"before it was seen (to {seen:%H:%M})": ts < seen,
+             f"{seen:%H:%M}-{end:%H:%M}": (ts >= seen) & (ts < end), "after it": ts >= end}
+    pts = 100 / static["calls"].sum()
+    return "; ".join(f"{name} {pts * lost[m].sum():.1f} lost, {pts * won[m].sum():+.1f} won back"
+                     for name, m in parts.items())
 
 
 def replay(roster, fc, truth, agents, cfg):
@@ -139,9 +159,12 @@ def main() -> None:
     truth = surged(fc)
     replanned, times, checks, n_changes, surges = replay(res.data, fc, truth, agents, cfg)
     n_agents = res.data.loc[pd.to_datetime(res.data["date"]).dt.date == DAY, "agent_id"].nunique()
-    no_surge = day_sl(res.data, fc, agents, cfg, args.replications)
-    static = day_sl(res.data, truth, agents, cfg, args.replications)
-    after = day_sl(replanned, truth, agents, cfg, args.replications)
+    no_surge, ns_iv = day_sl(res.data, fc, agents, cfg, args.replications)
+    static, static_iv = day_sl(res.data, truth, agents, cfg, args.replications)
+    after, after_iv = day_sl(replanned, truth, agents, cfg, args.replications)
+    seen = pd.Timestamp(f"{DAY} {surges[0]}") if surges else None
+    step_h = cfg.centre.interval_minutes / 60
+    overtime_h = (len(replanned) - len(res.data)) * step_h  # offers only add intervals
     big_agents, big_s = scale_case(res.data, fc, agents, cfg)
     targets = {q: c.sl_target for q, c in cfg.queues.items()}
     loss = no_surge.loc[SURGE_QUEUE, "day"] - static.loc[SURGE_QUEUE, "day"]
@@ -153,7 +176,8 @@ def main() -> None:
     lines = [f"Sample hotline, roster week from {START} ({len(s.agents)} agents, {n_agents} working on {DAY}); "
              f"true arrivals: {SURGE_QUEUE} x{SURGE} from {SURGE_FROM}:00 for {SURGE_HOURS} h; intraday every 30 min "
              f"08:00-21:30 ({len(times)} runs; changes: "
-             f"{', '.join(f'{n} {k}' for k, n in sorted(n_changes.items())) or 'none'}); simulated "
+             f"{', '.join(f'{n} {k}' for k, n in sorted(n_changes.items())) or 'none'}; {overtime_h:g} h of "
+             f"overtime in all); simulated "
              f"{args.replications} replications, "
              f"seed 0, same callers for every plan; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
              "| queue | target | no surge, static | surge, static | surge, re-planned | in 10:00-13:00 static -> "
@@ -169,6 +193,8 @@ def main() -> None:
               f"- checker on every re-planned roster: {'0 violations' if rules_ok else 'VIOLATIONS'} "
               f"(checker {np.mean([c for c, _ in checks]):.1f} s a run)",
               f"- surge detected at: {', '.join(surges) or 'never'}",
+              f"- where {SURGE_QUEUE} lost and won, in points of its day's service level: "
+              f"{loss_split(ns_iv, static_iv, after_iv, seen)}",
               f"- re-plan time (re-forecast + re-plan) for {n_agents} agents on the day: mean {np.mean(times):.2f} s, "
               f"max {max(times):.2f} s (target < 10 s); {big_agents} agents (5 copies of the floor, 5x calls): "
               f"{big_s:.2f} s (target < 60 s)"]

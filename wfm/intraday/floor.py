@@ -3,9 +3,12 @@ agent more or less is worth.
 
 Value is in calls answered within the queue's answer time, from Erlang (C, or A where the queue has a patience)
 with the agents answering each queue first, plus (calls routed by skill) the idle time other queues' agents
-holding its skill are expected to give it (half their idle time, `Floor.help_from`); a shortfall below the
-queue's service-level target counts `weight` times more. Values are taken on their least concave majorant in the number of agents, so a greedy search sees
-the worth of staffing a swamped queue from its first agent.
+holding its skill are expected to give it (half their idle time, `Floor.help_from`). A shortfall below the
+queue's service-level target counts `weight` times more, in each interval and (`per_day`) once more on the
+queue's calls answered in time over the rest of the day, as its answer rate is judged: a queue a surge has put
+under its day's target outbids one that stays over it, even where both are short in the same interval. Values
+are taken on their least concave majorant in the number of agents, so a greedy search sees the worth of staffing
+a swamped queue from its first agent.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ class Floor:
 
     def __init__(self, calls: np.ndarray, aht: np.ndarray, config: Config, queues: list[str], supply: np.ndarray,
                  interval_s: int, weight: float, headroom: int = 0, mix: np.ndarray | None = None,
-                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None, margin: float = 0.0):
+                 minimum: np.ndarray | None = None, plan_calls: np.ndarray | None = None, margin: float = 0.0,
+                 per_day: bool = False):
         qc = [config.queues[q] for q in queues]
         self.top = int(supply.sum(axis=0).max(initial=0)) + 2 + headroom
         n = np.arange(self.top + 1)[None, None, :]
@@ -75,9 +79,20 @@ class Floor:
 
         # service level by first-call agents without help; value; calls in time as the search values them
         self.erlang, self.value, self.guarded = tables(calls)
-        self.plan_value = tables(plan_calls)[1] if plan_calls is not None else None
+        plan_tables = tables(plan_calls) if plan_calls is not None else None
+        self.plan_value = plan_tables[1] if plan_tables is not None else None
         total = calls.sum(axis=1)
         self.answered = self._answered(supply, mix)
+        self.per_day = per_day
+        if per_day:  # the shortfall is the queue's over the rest of the day, as its answer rate is judged
+            self.weight = weight
+            self.due = target[:, 0, 0] * total
+            self.plan_guarded, self.plan_due, self.plan_answered = None, None, None
+            if plan_tables is not None:
+                plan_erlang, _, self.plan_guarded = plan_tables
+                self.plan_due = target[:, 0, 0] * plan_calls.sum(axis=1)
+                self.plan_erlang, self.plan_calls = plan_erlang, plan_calls
+                self.plan_answered = self._answered(supply, mix, plan=True)
         # a queue that gives up agents keeps `margin` above its target (or all it had, if it had less)
         self.floor = np.minimum(np.minimum(target[:, 0, 0] + margin, 1.0) * total, self.answered) - 1e-9 \
             if minimum is None else minimum
@@ -90,13 +105,26 @@ class Floor:
         idle = np.where(supply > 0, np.clip(supply - self.load, 0.0, None) / np.maximum(supply, 1), 0.0)
         return ROUTING_EFFICIENCY * np.einsum("pt,pqt->qt", idle, mix)
 
-    def _answered(self, supply: np.ndarray, mix: np.ndarray | None) -> np.ndarray:
-        """Calls answered in time per queue with `supply` first-call agents and the help `mix` gives."""
+    def _answered(self, supply: np.ndarray, mix: np.ndarray | None, plan: bool = False) -> np.ndarray:
+        """Calls answered in time per queue with `supply` first-call agents and the help `mix` gives (under the
+        plan's forecast with `plan`)."""
+        erlang, calls = (self.plan_erlang, self.plan_calls) if plan else (self.erlang, self.calls)
         x = np.clip(supply + self.help_from(supply, mix), 0, self.top)
         i = np.minimum(np.floor(x).astype(int), max(self.top - 1, 0))
         q, t = np.indices(supply.shape)
-        lo, hi = self.erlang[q, t, i], self.erlang[q, t, np.minimum(i + 1, self.top)]
-        return (self.calls * (lo + np.clip(x - i, 0.0, 1.0) * (hi - lo))).sum(axis=1)
+        lo, hi = erlang[q, t, i], erlang[q, t, np.minimum(i + 1, self.top)]
+        return (calls * (lo + np.clip(x - i, 0.0, 1.0) * (hi - lo))).sum(axis=1)
+
+    def _day_gain(self, moves: list[tuple[int, np.ndarray, int]], plan: bool) -> float:
+        """Change of minus `weight` times each queue's shortfall of calls answered in time under its target over
+        the rest of the day, when `moves` change them."""
+        table, answered, due = (self.plan_guarded, self.plan_answered, self.plan_due) if plan else \
+            (self.guarded, self.answered, self.due)
+        delta = np.zeros(len(answered))
+        for q, t, sign in moves:
+            delta[q] += self._steps(table, q, t, sign).sum()
+        short = lambda a: np.clip(due - a, 0.0, None)  # noqa: E731
+        return float(-self.weight * (short(answered + delta) - short(answered)).sum())
 
     def _n(self, q: int, t: np.ndarray, sign: int) -> tuple[np.ndarray, np.ndarray]:
         n = self.supply[q, t]
@@ -104,15 +132,40 @@ class Floor:
             (np.maximum(n, 1) - 1, np.maximum(n, 1))
 
     def _gain(self, table: np.ndarray, moves: list[tuple[int, np.ndarray, int]]) -> float:
-        total = 0.0
-        for q, t, sign in moves:
-            lo, hi = self._n(q, t, sign)
-            total += float(sign * (table[q, t, hi] - table[q, t, lo]).sum())
-        return total
+        return float(sum(self._steps(table, q, t, sign).sum() for q, t, sign in moves))
+
+    def _steps(self, table: np.ndarray, q: int, t: np.ndarray, sign: int) -> np.ndarray:
+        lo, hi = self._n(q, t, sign)
+        return sign * (table[q, t, hi] - table[q, t, lo])
+
+    def span_worths(self, parts: list[tuple[int, np.ndarray, np.ndarray, int]], n: int, lo: np.ndarray,
+                    hi: np.ndarray, cost: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """`worth` (less `cost`) and `value_of` of a sequence of `n` positions' moves restricted to each span
+        [lo, hi), all spans at once. `parts`: (queue, positions, their horizon intervals, +1/-1); moves of one
+        position are distinct per queue and interval, so a span's sum is the sum of its positions', and the day's
+        shortfall is taken on each queue's total over the span."""
+        def total(plan: bool) -> np.ndarray:
+            per_interval = self.plan_value if plan else self.value
+            out = np.zeros(len(lo))
+            for q, pos, t, sign in parts:
+                out += _span_sums(self._steps(per_interval, q, t, sign), pos, n, lo, hi)
+                if self.per_day:
+                    table, answered, due = (self.plan_guarded, self.plan_answered, self.plan_due) if plan else \
+                        (self.guarded, self.answered, self.due)
+                    delta = _span_sums(self._steps(table, q, t, sign), pos, n, lo, hi)
+                    short = np.clip(due[q] - answered[q], 0.0, None)
+                    out -= self.weight * (np.clip(due[q] - answered[q] - delta, 0.0, None) - short)
+            return out
+
+        value = total(False)
+        worth = value - cost
+        if self.plan_value is not None:
+            worth = worth - np.clip(total(True) - cost, 0.0, None)
+        return worth, value
 
     def value_of(self, moves: list[tuple[int, np.ndarray, int]]) -> float:
         """Value of `moves` under the re-forecast alone (calls answered in time, a shortfall weighted)."""
-        return self._gain(self.value, moves)
+        return self._gain(self.value, moves) + (self._day_gain(moves, False) if self.per_day else 0.0)
 
     def worth(self, moves: list[tuple[int, np.ndarray, int]], cost: float = 0.0) -> float:
         """Net value of `moves` ((queue, horizon intervals, +1 for an agent more or -1 for one less), distinct per
@@ -120,9 +173,10 @@ class Floor:
         net value the change already had under that forecast, if any, is taken off: that is the model's quarrel
         with the roster, not news. A change the plan's forecast did not pay for counts in full once the news does
         pay for it."""
-        worth = self._gain(self.value, moves) - cost
+        worth = self.value_of(moves) - cost
         if self.plan_value is not None:
-            worth -= max(self._gain(self.plan_value, moves) - cost, 0.0)
+            plan = self._gain(self.plan_value, moves) + (self._day_gain(moves, True) if self.per_day else 0.0)
+            worth -= max(plan - cost, 0.0)
         return worth
 
     def _after(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]
@@ -159,11 +213,21 @@ class Floor:
     def apply(self, moves: list[tuple[int, np.ndarray, int]], skills: list[int]) -> None:
         self.supply, self.mix = self._after(moves, skills)
         self.answered = self._answered(self.supply, self.mix)
+        if self.per_day and self.plan_guarded is not None:
+            self.plan_answered = self._answered(self.supply, self.mix, plan=True)
 
     def service(self) -> np.ndarray:
         """Calls-weighted service level per queue as the floor stands (help included)."""
         total = self.calls.sum(axis=1)
         return np.where(total > 0, self.answered / np.where(total > 0, total, 1), np.nan)
+
+
+def _span_sums(x: np.ndarray, pos: np.ndarray, n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Sum of `x` (values at positions `pos` of n) over each span [lo, hi)."""
+    full = np.zeros(n)
+    full[pos] = x
+    c = np.concatenate([[0.0], np.cumsum(full)])
+    return c[hi] - c[lo]
 
 
 def _shifted(table: np.ndarray, offset: np.ndarray) -> np.ndarray:
@@ -205,16 +269,33 @@ def skill_mix(days: list[Day], load: np.ndarray, queues: list[str]) -> np.ndarra
 def concave_envelope(value: np.ndarray) -> np.ndarray:
     """The least concave majorant of `value` along its last axis (agents). Below the traffic load one more agent
     answers nothing in time under Erlang C, so a one-agent-at-a-time search would never start to staff a swamped
-    queue; on the envelope each agent is worth its share of the agents it takes to get there."""
-    flat = value.reshape(-1, value.shape[-1])
-    out = np.empty_like(flat)
-    n = np.arange(flat.shape[1], dtype=float)
-    for i, v in enumerate(flat):
-        hull: list[int] = []
-        for k in range(len(v)):
-            while len(hull) >= 2 and (v[hull[-1]] - v[hull[-2]]) * (k - hull[-1]) <= \
-                    (v[k] - v[hull[-1]]) * (hull[-1] - hull[-2]):
-                hull.pop()
-            hull.append(k)
-        out[i] = np.interp(n, n[hull], v[hull])
+    queue; on the envelope each agent is worth its share of the agents it takes to get there.
+
+    A service-level curve is flat then concave, so its majorant is the steepest chord from no agents, then the
+    curve: that is tried for all rows at once and kept where the result is concave (then it is the least concave
+    majorant); any other row gets the exact hull scan."""
+    flat = value.reshape(-1, value.shape[-1]).astype(float)
+    m = flat.shape[1]
+    if m < 3:
+        return value.astype(float)
+    n = np.arange(m, dtype=float)
+    slope = (flat[:, 1:] - flat[:, :1]) / n[1:]
+    k = np.argmax(slope, axis=1) + 1
+    chord = flat[:, :1] + slope[np.arange(len(flat)), k - 1][:, None] * n
+    out = np.where(n[None, :] < k[:, None], chord, flat)
+    tol = 1e-9 * (1.0 + np.abs(flat).max(axis=1))
+    for i in np.flatnonzero((np.diff(out, 2, axis=1) > tol[:, None]).any(axis=1)):
+        out[i] = _hull_scan(flat[i], n)
     return out.reshape(value.shape)
+
+
+def _hull_scan(row: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The least concave majorant of one row (upper hull, Andrew's monotone chain)."""
+    v = row.tolist()
+    hull: list[int] = []
+    for k in range(len(v)):
+        while len(hull) >= 2 and (v[hull[-1]] - v[hull[-2]]) * (k - hull[-1]) <= \
+                (v[k] - v[hull[-1]]) * (hull[-1] - hull[-2]):
+            hull.pop()
+        hull.append(k)
+    return np.interp(n, n[hull], row[hull])

@@ -2,13 +2,14 @@
 
 What moves (nothing that starts before the cutoff): breaks, lunch and individual training or coaching out of
 the intervals where they now cost most, within the break rules of the config (validated by the independent
-checker's own break rule, so the result passes `wfm check`); and the first-call queue of multi-skilled agents
-for the rest of their shift. Group sessions (a team's meeting) stay where they are.
+checker's own break rule, so the result passes `wfm check`); the first-call queue of multi-skilled agents over
+a stretch of their shift (`wfm.intraday.reskill`); then overtime offers (`wfm.intraday.overtime`). Group
+sessions (a team's meeting) stay where they are.
 
 Every change is scored by the calls it answers within each queue's answer time, from Erlang (C, or A where the
 queue has a patience) with the agents answering each queue first, and a shortfall below a queue's service-level
-target counts `below_target_weight` times more, so help for a surged queue is not taken from a queue it would
-push under target. Greedy and deterministic.
+target counts `below_target_weight` times more, in each interval and (`per_day`) on the queue's rest of the day,
+so help for a surged queue is not taken from a queue it would push under target. Greedy and deterministic.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from wfm.readers.agents import Agent
 from wfm.roster.checker import Shift, activity_runs, check_breaks
 from wfm.intraday.floor import Day, Floor, skill_mix
 from wfm.intraday.overtime import OvertimeSettings, offer_overtime
+from wfm.intraday.reskill import switch_queue, switched_stretches
 from wfm.staffing import staff
 
 OFF_PHONE = ("break", "lunch", "training", "coaching", "meeting")
@@ -37,6 +39,7 @@ class ReplanSettings:
     min_gain_calls: float = 2.0  # a change must be worth at least this many calls answered in time
     sweeps: int = 2
     margin: float = 0.05  # a queue that gives up agents stays this far above its target (the model's error)
+    per_day: bool = True  # a shortfall counts on a queue's rest of the day (its answer rate), not per interval
     overtime: OvertimeSettings | None = OvertimeSettings()  # None: no overtime offers
 
 
@@ -73,7 +76,8 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
 
     def floor_of(supply: np.ndarray, minimum: np.ndarray | None = None) -> Floor:
         return Floor(calls, aht, config, queues, supply, config.centre.interval_s, settings.below_target_weight,
-                     headroom=len(days), mix=mix(), minimum=minimum, plan_calls=planned, margin=settings.margin)
+                     headroom=len(days), mix=mix(), minimum=minimum, plan_calls=planned, margin=settings.margin,
+                     per_day=settings.per_day)
 
     before = _supply(days, qi, calls.shape)
     base = floor_of(before.copy())
@@ -88,7 +92,7 @@ def replan(roster: pd.DataFrame, forecast: pd.DataFrame, agents: list[Agent], co
         for d in days:
             _move_blocks(d, floor, config, queues, fixed, settings.min_gain_calls, journal)
         for d in sorted(days, key=lambda d: (len(d.skills), d.agent_id)):
-            _switch_queue(d, floor, queues, settings.min_gain_calls, journal)
+            switch_queue(d, floor, queues, settings.min_gain_calls, journal)
     # a move let through provisionally (a swamped interval's first agents) stays only if the plan ends at every
     # queue's floor; otherwise the latest moves are undone until it does
     while journal and not base.meets_floor(_supply(days, qi, calls.shape), mix()):
@@ -212,33 +216,6 @@ def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed:
             break
 
 
-def _switch_queue(d: Day, floor: Floor, queues: list[str], min_gain: float, journal: list) -> None:
-    """Give a multi-skilled agent another first-call queue for the rest of its shift, if worth it."""
-    if len(d.skills) < 2:
-        return
-    work = np.flatnonzero((d.t >= 0) & np.array([a == "work" for a in d.acts]))
-    if not len(work):
-        return
-    cur = np.array([queues.index(d.queues[x]) for x in work])
-    options = []
-    for q in d.skills:
-        move = cur != q
-        if not move.any():
-            continue
-        moves = [(q, d.t[work[move]], +1)] + [(int(c), d.t[work[move & (cur == c)]], -1)
-                                              for c in sorted(set(cur[move].tolist()))]
-        gain = floor.worth(moves)
-        if gain > min_gain:
-            options.append((-gain, q, moves))
-    for _, q, moves in sorted(options, key=lambda o: (o[0], o[1])):
-        if floor.allowed(moves, d.skills):
-            floor.apply(moves, d.skills)
-            journal.append((d, list(d.acts), list(d.queues)))
-            for x in work:
-                d.queues[x] = queues[q]
-            return
-
-
 def _describe(d: Day, acts: list[str], qs: list[str | None], supply: np.ndarray, need: np.ndarray,
               qi: dict[str, int]) -> list[tuple]:
     """The changes of one shift as the duty manager reads them: off-phone blocks moved, first-call queue."""
@@ -258,12 +235,11 @@ def _describe(d: Day, acts: list[str], qs: list[str | None], supply: np.ndarray,
             why = (f"{q} has {supply[qi[q], t]} of {need[qi[q], t]} agents needed at {hm(j0)}" if q and t >= 0
                    else "")
             out.append((d.agent_id, f"{kind} moved", hm(min(j0, j1)), span(j0, n0), span(j1, n1), why))
-    moved = [x for x in range(len(acts)) if acts[x] == "work" and d.acts[x] == "work" and qs[x] != d.queues[x]]
-    if moved:
-        x = moved[0]
-        old, new = qs[x], d.queues[x]
+    last_work = max((x for x in range(len(d.acts)) if d.acts[x] == "work"), default=-1)
+    for x, y, old, new in switched_stretches(d, acts, qs):
         t = d.t[x]
+        now = new if y == last_work else f"{new} until {(d.stamps[y] + step).strftime('%H:%M')}"
         why = (f"{new} has {supply[qi[new], t]} of {need[qi[new], t]} needed, {old} {supply[qi[old], t]} of "
                f"{need[qi[old], t]} at {hm(x)}")
-        out.append((d.agent_id, "first-call queue", hm(x), old, new, why))
+        out.append((d.agent_id, "first-call queue", hm(x), old, now, why))
     return out
