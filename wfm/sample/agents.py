@@ -91,9 +91,9 @@ def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days
 
     Under skill routing the per-queue need is scaled by the pooling factor of the drawn skill mix
     (`pooling_factor`), so the floor is sized for what multi-skilled agents really need; supervisors, who take
-    calls too, count toward it. `margin` 1.035: measured on the demo week (benchmarks/bench_multiskill.py), the
-    smallest floor on which every queue still meets its targets in simulation (1.02 left faults, complaints and
-    data short; 1.05 met them with 4% more agent-hours)."""
+    calls too, count toward it. `margin` 1.035: measured on the demo week (benchmarks/bench_multiskill.py): below
+    it faults and data fall short; above it only english (evenings, a handful of agents) gains nothing, as its
+    shortfall is where the roster search places people, not in the head count."""
     req = average_week(history, config)
     h = config.centre.interval_s / 3600
     need = {str(q): float(g["agents"].sum()) * h for q, g in req.groupby("queue", sort=False)}
