@@ -1,0 +1,233 @@
+"""Checks across days: closures, leave, contract and overtime hours, part-time limits, consecutive days, days
+off, rest between shifts, nights and weekends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+
+
+from wfm.calendar import closed_days
+from wfm.config import Config
+from wfm.readers.agents import Agent
+from wfm.roster.violations import Shift, Violation, _h, _paid, _weeks
+
+
+def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int,
+             codes: dict | None) -> dict[tuple[str, dt.date], tuple[str, float]]:
+    """(agent, date) -> (what, contract minutes excused) for days away from the phones: approved leave from the
+    agents table (paid or not, the day is not owed) and LEAVE or TRN typed on the Roster sheet; a day excuses a
+    fifth of the weekly contract."""
+    end = start + dt.timedelta(days=days)
+    out: dict[tuple[str, dt.date], tuple[str, float]] = {}
+    for aid, a in agents.items():
+        day = a.contract_hours_week * 60 / 5
+        for d, kind in a.leave:
+            if start <= d < end:  # paid or not, the day is not owed
+                out[aid, d] = (f"{kind} leave", day)
+    _, shut_holidays = closed_days(config.centre, config.calendar, start, days)
+    for d in shut_holidays:  # a holiday the centre closes for is paid leave for everyone
+        for aid, a in agents.items():
+            out.setdefault((aid, d), ("holiday (centre closed)", a.contract_hours_week * 60 / 5))
+    for (aid, d), code in (codes or {}).items():
+        word = str(code or "").strip().upper()
+        if word in ("LEAVE", "TRN") and aid in agents and (aid, d) not in out and start <= d < end:
+            day = agents[aid].contract_hours_week * 60 / 5
+            out[aid, d] = ("leave" if word == "LEAVE" else "training day", day)
+    # a week away excuses at most the week's contract (leave over would-be rest days adds nothing)
+    for aid, a in agents.items():
+        for dates in _weeks(start, days):
+            left = a.contract_hours_week * 60 * len(dates) / 7
+            for d in dates:
+                if (aid, d) in out:
+                    what, minutes = out[aid, d]
+                    out[aid, d] = (what, min(minutes, left))
+                    left -= out[aid, d][1]
+    return out
+
+
+def check_closed(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
+    shut, _ = closed_days(config.centre, config.calendar, start, days)
+    return [Violation("closed", s.agent_id, s.date, "a shift on a day the centre is closed") for s in shifts
+            if s.date in shut]
+
+
+def check_leave(shifts, absent: dict) -> list[Violation]:
+    out = []
+    for s in shifts:
+        hit = absent.get((s.agent_id, s.date))
+        if hit is not None and "centre closed" not in hit[0]:  # closed days: `check_closed`
+            out.append(Violation("leave", s.agent_id, s.date, f"works on a day of approved {hit[0]}"))
+    return out
+
+
+def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
+                absent: dict | None = None) -> list[Violation]:
+    r = config.rules
+    paid = defaultdict(float)
+    extended = defaultdict(float)  # overtime extensions: held against the overtime caps, not the contract's maximum
+    for s in shifts:
+        paid[s.agent_id, s.date] += _paid(s, config)
+        extended[s.agent_id, s.date] += s.overtime
+    for key, (_, minutes) in (absent or {}).items():
+        paid[key] += minutes
+    out = []
+    blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
+        else _weeks(start, days)
+    cap_ot = r.max_overtime_h_month * 60 * days / 30
+    for aid, a in agents.items():
+        lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
+        hi_h = a.max_hours_week if a.max_hours_week is not None else a.contract_hours_week
+        for dates in blocks:
+            n = len(dates)
+            tol = 0 if n % 7 == 0 else r.max_hours_day * 60
+            lo = math.floor(lo_h * n / 7 * 60 + 1e-6 - tol)
+            hi = math.ceil(hi_h * n / 7 * 60 - 1e-6 + tol)
+            got = sum(paid[aid, d] for d in dates)
+            over = sum(extended[aid, d] for d in dates)
+            what = "the period" if len(blocks) == 1 and r.hours_averaging == "period" else f"the week from {dates[0]}"
+            if got < lo - 1e-9:
+                out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at least "
+                                                                       f"{_h(max(lo, 0))} required"))
+            if got - over > hi + 1e-9:
+                out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
+                                                                       f"{_h(hi)} allowed"))
+        ot = 0.0
+        for dates in _weeks(start, days):
+            contract = math.floor(a.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
+            ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
+        if ot > math.floor(cap_ot + 1e-6) + 1e-9:
+            out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in the period; the cap is "
+                                                        f"{_h(math.floor(cap_ot + 1e-6))} "
+                                                        f"({r.max_overtime_h_month:g} h a month, pro rata)"))
+    return out
+
+
+def _worked(shifts) -> dict[str, set[dt.date]]:
+    out: dict[str, set[dt.date]] = defaultdict(set)
+    for s in shifts:
+        out[s.agent_id].add(s.date)
+    return out
+
+
+def check_part_time(shifts, agents, config: Config, start: dt.date, days: int) -> list[Violation]:
+    """Part-time (非全日制) contracts: at most 24 h a week and 4 h a day on average over the days worked, in
+    each 7-day block from the first day (Labour Contract Law art. 68)."""
+    week_cap, day_cap = 24 * 60, 4 * 60
+    paid: dict[tuple[str, int], float] = defaultdict(float)
+    worked: dict[tuple[str, int], set] = defaultdict(set)
+    for s in shifts:
+        a = agents.get(s.agent_id)
+        if a is None or getattr(a, "contract_type", "full_time") != "part_time":
+            continue
+        w = (s.date - start).days // 7
+        paid[s.agent_id, w] += _paid(s, config)
+        worked[s.agent_id, w].add(s.date)
+    out = []
+    for (aid, w), minutes in sorted(paid.items()):
+        first = start + dt.timedelta(days=7 * w)
+        n = len(worked[aid, w])
+        if minutes > week_cap + 1e-6:
+            out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid in the week from {first}; a "
+                                                          "part-time contract allows at most 24 h"))
+        if minutes > day_cap * n + 1e-6:
+            out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid over {n} day(s) in the week from "
+                                                          f"{first}: {minutes / n / 60:.1f} h a day on average; a "
+                                                          "part-time contract allows at most 4 h"))
+    return out
+
+
+def check_consecutive(shifts, agents, config: Config, start, days, prev_shifts=()) -> list[Violation]:
+    n = config.rules.max_consecutive_days
+    worked = _worked(list(shifts) + list(prev_shifts))
+    out = []
+    for aid in agents:
+        w = worked.get(aid, set())
+        run = 0
+        d = start - dt.timedelta(days=40)
+        while d < start + dt.timedelta(days=days):
+            run = run + 1 if d in w else 0
+            if run == n + 1 and d >= start:
+                out.append(Violation("max_consecutive_days", aid, d, f"{run} working days in a row up to this "
+                                                                     f"day; at most {n}"))
+            d += dt.timedelta(days=1)
+    return out
+
+
+def check_days_off(shifts, agents, config: Config, start, days, absent: dict | None = None) -> list[Violation]:
+    """Rest days per week; leave and training days are not rest days (a week all on leave needs none)."""
+    need = config.rules.min_days_off_week
+    worked = _worked(shifts)
+    absent = absent or {}
+    out = []
+    for aid in agents:
+        for dates in _weeks(start, days):
+            away = sum(1 for d in dates if (aid, d) in absent)
+            off = sum(1 for d in dates if d not in worked.get(aid, set()) and (aid, d) not in absent)
+            want = min(max(0, need - (7 - len(dates))), len(dates) - away)
+            if off < want:
+                out.append(Violation("min_days_off_week", aid, dates[0],
+                                     f"{off} day(s) off in the week from {dates[0]}; at least {want} required"))
+    return out
+
+
+def check_rest(shifts, config: Config, prev_shifts=()) -> list[Violation]:
+    r = config.rules
+    by = defaultdict(list)
+    for s in list(prev_shifts) + list(shifts):
+        by[s.agent_id].append(s)
+    out = []
+    for aid, ss in by.items():
+        ss.sort(key=lambda s: s.start)
+        for a, b in zip(ss, ss[1:]):
+            rest = (b.start - a.end).total_seconds() / 60
+            a_night = _is_night(a)
+            need = r.min_rest_h * 60
+            if a_night and not _is_night(b):
+                need = max(need, r.rest_after_night_h * 60)
+            if rest < need - 1e-9:
+                what = "after a night shift " if a_night and need > r.min_rest_h * 60 else ""
+                out.append(Violation("min_rest", aid, b.date, f"only {_h(max(rest, 0))} rest {what}before this "
+                                                              f"shift (from {a.end:%a %H:%M}); at least {_h(need)}"))
+    return out
+
+
+def _is_night(s: Shift) -> bool:
+    if s.template is not None:
+        return bool(s.template.night)
+    return s.end.date() > s.start.date() and s.end.time() != dt.time()
+
+
+def check_nights(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
+    cap, week_cap = config.rules.max_nights_period, config.rules.max_nights_week
+    n = defaultdict(int)
+    per_week = defaultdict(int)
+    for s in shifts:
+        night = _is_night(s)
+        n[s.agent_id] += night
+        per_week[s.agent_id, (s.date - start).days // 7] += night
+    out = [Violation("max_nights", aid, None, f"{c} night shifts in the period; at most {cap}")
+           for aid, c in n.items() if c > cap]
+    if week_cap:
+        out += [Violation("max_nights", aid, start + dt.timedelta(days=7 * w),
+                          f"{c} night shifts in the week from {start + dt.timedelta(days=7 * w)}; at most {week_cap}")
+                for (aid, w), c in sorted(per_week.items()) if c > week_cap]
+    return out
+
+
+def check_weekends(shifts, agents, config: Config, start, days) -> list[Violation]:
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    pairs = [(d, d + dt.timedelta(days=1)) for d in dates[:-1] if d.weekday() == 5]
+    need = math.floor(config.rules.min_weekends_off_period * len(pairs) / 4 + 1e-9)
+    if not need:
+        return []
+    worked = _worked(shifts)
+    out = []
+    for aid in agents:
+        w = worked.get(aid, set())
+        free = sum(1 for sat, sun in pairs if sat not in w and sun not in w)
+        if free < need:
+            out.append(Violation("weekends_off", aid, None, f"{free} full weekend(s) off; at least {need} in "
+                                                            f"{len(pairs)} weekends"))
+    return out
