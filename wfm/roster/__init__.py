@@ -97,8 +97,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
         notes.append("the roster was not simulated and searched again for queues short of target: the time limit "
                      "was spent on the first search (a larger --time-limit leaves room for it)")
     if verify:
-        p1, plans, data, corrected = _correct_by_simulation(inst, p1, plans, data, agents, requirements, limit,
-                                                            workers or config.solver.workers, seed, progress,
+        p1, plans, data, corrected = _correct_by_simulation(inst, p1, plans, data, agents, requirements, limit, seed,
                                                             search_cap(1.0))
     codes = shift_codes(inst, p1.assignment)
     t2 = time.perf_counter()
@@ -183,40 +182,62 @@ def _longest_paid(config: Config) -> int:
     return int(max([p for p in paid if p <= cap + 1e-9], default=0))
 
 
-CORRECTION_SHARE = 0.3  # of the search budget kept for a second search when the simulation finds a queue short
+SHORT_QUEUE_BOOST = 3.0  # where the simulation finds a queue short, its shortfall weighs this much more in the repair
+CORRECTION_SHARE = 0.3  # of the search budget kept for repairs when the simulation finds a queue short
+CORRECTION_ROUNDS = 3  # simulate-and-repair rounds at most
 POST_S_PER_AGENT_DAY = 0.004  # wall seconds kept per agent-day for placement, the check and the simulation
 MIN_SEARCH_S = 1.0  # a search always gets this long (the first construction sweep always completes)
 
 
-def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements, limit: float, workers: int,
-                           seed: int, progress, wall_left_s: float):
-    """Simulate the roster; where a queue misses its targets, raise its requirement in the hours it falls short
-    and search again from this roster (`wfm.roster.verify`). Returns the (possibly new) result, its plans and
-    long table, and the queues corrected."""
+def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements, limit: float, seed: int,
+                           wall_left_s: float):
+    """Simulate the roster; where a queue misses its targets, raise its requirement (and the weight of its
+    shortfall) in the hours it falls short and re-choose the weeks of that queue's agents against everyone else's
+    shifts (`wfm.roster.verify`, `wfm.roster.heuristic.repair`); again, up to `CORRECTION_ROUNDS` times, for the
+    queues a repair leaves or makes short. Returns the (possibly new) result, its plans and long table, and the
+    queues corrected."""
+    from wfm.roster.budget import Budget
     from wfm.roster.detail import place
-    from wfm.roster.model import solve_phase1, wall_cap
+    from wfm.roster.heuristic import repair
+    from wfm.roster.model import Phase1Result, wall_cap
     from wfm.roster.table import long_table
     from wfm.roster.verify import shortfall
 
-    extra, misses = shortfall(inst, data, agents, requirements, seed=seed)
-    if extra is None:
-        return p1, plans, data, []
+    seconds = limit * 0.9 * CORRECTION_SHARE
+    budget = Budget(seconds, time.perf_counter() + min(wall_cap(limit) * CORRECTION_SHARE, wall_left_s))
     req, row_req = inst.req, inst.row_req
-    inst.req = req + extra
-    inst.row_req = row_req.copy()
-    inst.row_req[:len(inst.queues)] += extra
-    try:
-        p2 = solve_phase1(inst, time_limit_s=limit * 0.9 * CORRECTION_SHARE, workers=workers, seed=seed,
-                          progress=progress, hint=None,
-                          wall_cap_s=min(wall_cap(limit) * CORRECTION_SHARE, wall_left_s))
-        if not p2.assignment:
-            return p1, plans, data, []
-        plans2 = place(inst, p2.assignment)
-    finally:
-        inst.req, inst.row_req = req, row_req
-    p2.wall_capped = list(p1.wall_capped) + list(p2.wall_capped)
-    p2.dtime += p1.dtime
-    return p2, plans2, long_table(inst, plans2), misses
+    added = np.zeros_like(req)
+    result, corrected = p1, []
+    for done in range(CORRECTION_ROUNDS):
+        if budget.left_s() <= 0 or budget.wall_left() <= 0:
+            break
+        extra, misses = shortfall(inst, data, agents, requirements, seed=seed)
+        if extra is None:
+            break
+        corrected += [q for q in misses if q not in corrected]
+        added += extra
+        inst.req = req + added
+        inst.row_req = row_req.copy()
+        inst.row_req[:len(inst.queues)] += added
+        boost = np.ones(inst.row_req.shape)
+        boost[:len(inst.queues)][added > 0] = SHORT_QUEUE_BOOST
+        short = [inst.queues.index(q) for q in misses]
+        movers = [ai for ai, a in enumerate(inst.agents) if any(inst.queues[q] in a.skills for q in short)]
+        try:
+            # only the short queues' agents move, against everyone else's shifts: a search from scratch moves
+            # everyone and fixes one queue at another's cost
+            moved = repair(inst, result.assignment, movers, time_limit_s=budget.left_s() / (CORRECTION_ROUNDS - done),
+                           boost=boost, seed=seed, budget=budget)
+            plans = place(inst, moved)
+        finally:
+            inst.req, inst.row_req = req, row_req
+        budget.spent_s += POST_S_PER_AGENT_DAY * len(inst.agents) * inst.days  # placing and simulating the repair
+        result = Phase1Result("REPAIRED", moved)
+        data = long_table(inst, plans)
+    if result is not p1:
+        result.dtime = p1.dtime + budget.dtime
+        result.wall_capped = list(p1.wall_capped) + list(budget.capped)
+    return result, plans, data, corrected
 
 
 def previous_shifts(previous: pd.DataFrame, config: Config) -> dict[str, list[PrevShift]]:

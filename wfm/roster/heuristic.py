@@ -29,7 +29,7 @@ SUB_S_PER_ITEM = 3.3e-4
 
 
 class Greedy:
-    def __init__(self, inst: Instance, budget: Budget | None = None):
+    def __init__(self, inst: Instance, budget: Budget | None = None, boost: np.ndarray | None = None):
         self.inst = inst
         self.budget = budget or Budget(float("inf"), time.perf_counter() + 3600.0)
         self.prof = [on_phone_profile(inst, k) for k in range(len(inst.options))]
@@ -39,6 +39,7 @@ class Greedy:
         rows = inst.rows or [(q,) for q in range(len(inst.queues))]
         self.prio = np.array([max(inst.config.queues[inst.queues[q]].priority for q in r) for r in rows], float)
         self.pooled = inst.pooled
+        self.boost = boost  # (rows, intervals of the period) weight multiplier of a shortfall, or None
         self.skills = list(row_mask(inst)) if inst.rows else \
             [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
         self.assign: dict[tuple[int, int], int] = {}
@@ -56,6 +57,9 @@ class Greedy:
             ratio = np.where(self.req > 0, resid / np.maximum(self.req, 1e-9), 0.0)
         slope = np.where(ratio > BREAKPOINTS[1], SLOPES[2], np.where(ratio > BREAKPOINTS[0], SLOPES[1], SLOPES[0]))
         gain = np.where(resid > 0, slope * np.minimum(resid, 1.0), -1.0) * self.prio[:, None]
+        if self.boost is not None:
+            n = min(gain.shape[1], self.boost.shape[1])
+            gain[:, :n] = np.where(gain[:, :n] > 0, gain[:, :n] * self.boost[:, :n], gain[:, :n])
         if self.pooled:  # the agent serves every row holding one of its skills at once
             gain[~mask] = 0.0
             return np.where(gain > 0, gain, 0.0).sum(axis=0) - 1.0 * ~(gain > 0).any(axis=0)
@@ -175,3 +179,34 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
             if not g.solve_group([ai], per, seed):
                 return None
     return dict(g.assign)
+
+
+def repair(inst: Instance, assignment: dict[tuple[int, int], int], movers: list[int], *, time_limit_s: float,
+           boost: np.ndarray | None = None, sweeps: int = 2, seed: int = 0,
+           budget: Budget | None = None) -> dict[tuple[int, int], int]:
+    """`assignment` with the weeks of agents `movers` re-chosen against everyone else's shifts, which stay as
+    they are; `boost` weighs chosen rows and intervals more (where the simulation found a queue short).
+    Supervisors are never moved alone (the supervisor-on-duty rule ties them). An agent whose rules give no
+    shift keeps its old week."""
+    if budget is None:
+        budget = Budget(time_limit_s, time.perf_counter() + wall_cap(time_limit_s))
+    spent0 = budget.spent_s
+    g = Greedy(inst, budget, boost)
+    for (ai, d), k in sorted(assignment.items()):
+        g.assign[ai, d] = k
+        g._place(ai, d, k)
+    movers = [ai for ai in movers if not inst.agents[ai].is_supervisor]
+    per = max(0.05 * max(1, inst.days / 7), time_limit_s / max(1, len(movers) * sweeps) / 2)
+    for sweep in range(sweeps):
+        used = budget.spent_s - spent0
+        if sweep and (used + used / sweep > time_limit_s or budget.wall_left() <= 0):
+            break
+        for ai in movers:
+            old = {(a, d): k for (a, d), k in g.assign.items() if a == ai}
+            g._remove(ai)
+            if not g.solve_group([ai], per, seed):
+                for (a, d), k in sorted(old.items()):
+                    g.assign[a, d] = k
+                    g._place(a, d, k)
+    return dict(g.assign)
+
