@@ -196,3 +196,32 @@ def test_a_row_nobody_can_serve_implies_nothing():
     need = np.array([[1], [2], [2]])
     # english (nobody) drops nothing; billing + english has billing's agents and needs more: it implies billing
     assert implied_rows_dropped(inst, need).tolist() == [[0], [2], [2]]
+
+
+def test_repair_moves_only_the_short_queues_agents_and_weighs_their_short_hours():
+    """`heuristic.repair` re-chooses the weeks of the given agents only; a boosted row pulls a mover's shifts
+    toward its hours: with the evenings of every row weighted 50x, the mover works later than before."""
+    from test_roster import START, make_agents, make_config, make_requirements
+
+    from wfm.roster.heuristic import construct, repair
+    from wfm.roster.problem import build_instance
+
+    cfg = make_config()
+    agents = make_agents()
+    inst = build_instance(make_requirements(cfg), agents, cfg, START, 7)
+    base = construct(inst, time_limit_s=2.0, sweeps=1)
+    assert base
+    mover = next(ai for ai, a in enumerate(agents) if not a.is_supervisor)
+    boost = np.ones(inst.row_req.shape)
+    evening = (np.arange(inst.horizon) % inst.per_day) * inst.interval >= 17 * 60
+    boost[:, evening] = 50.0
+    moved = repair(inst, base, [mover], time_limit_s=2.0, boost=boost)
+    assert {k: v for k, v in moved.items() if k[0] != mover} == {k: v for k, v in base.items() if k[0] != mover}
+
+    def mean_end(assignment):
+        ends = [inst.options[k].start_min + inst.options[k].length_min for (ai, d), k in assignment.items()
+                if ai == mover]
+        return sum(ends) / len(ends)
+
+    latest = max(o.start_min + o.length_min for o in inst.options if not o.template.night)
+    assert mean_end(base) < latest and mean_end(moved) > mean_end(base)
