@@ -20,10 +20,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-CANDIDATES = ("model", "model_local", "recent", "blend", "model_mean4", "seasonal_naive", "weekday_mean4")
+CANDIDATES = ("model", "model_local", "model_trend", "ets", "recent", "blend", "model_mean4", "seasonal_naive",
+              "weekday_mean4")
 BASELINES = ("seasonal_naive", "weekday_mean4")
 LABELS = {
-    "model": "calendar model", "model_local": "calendar model, fast level", "recent": "recent weeks",
+    "model": "calendar model", "model_local": "calendar model, fast level",
+    "model_trend": "calendar model, damped trend (statsmodels)", "ets": "ETS on daily totals (statsmodels) x profile",
+    "recent": "recent weeks",
     "blend": "calendar model + recent weeks", "model_mean4": "calendar model + mean of 4 weekdays",
     "seasonal_naive": "seasonal naive", "weekday_mean4": "mean of 4 weekdays",
 }
