@@ -136,3 +136,23 @@ def test_eid_days_and_the_saturday_inside_it_are_shaped_right(bank_before_eid):
 
     for day in (dt.date(2026, 5, 27), dt.date(2026, 5, 28), dt.date(2026, 5, 30)):  # Eid, Eid, Saturday
         assert wape(day, "calls") < 2.2 * wape(day, "rate"), day  # was 3-4x the noise with the holiday shape
+
+
+def test_a_drifting_queue_gets_a_smoothing_candidate():
+    """Calls falling 2% a week for half a year (no calendar effect explains it): the flat local level of the
+    calendar model lags the fall, the damped-trend candidates follow it and are chosen by the backtest."""
+    rng = np.random.default_rng(11)
+    days = pd.date_range("2026-01-05", periods=26 * 7, freq="D")
+    week = np.array([1.1, 1.05, 1.0, 0.95, 0.9, 0.5, 0.4])
+    shape = np.exp(-0.5 * ((np.arange(48) - 26) / 6.0) ** 2)
+    shape /= shape.sum()
+    rows = []
+    for i, d in enumerate(days):
+        mean = 6000 * week[d.day_of_week] * 0.98 ** (i / 7) * shape
+        rows.append(pd.DataFrame({"interval_start": d + pd.to_timedelta(np.arange(48) * 30, "min"), "queue": "q",
+                                  "offered": rng.poisson(mean)}))
+    hist = pd.concat(rows, ignore_index=True)
+    fc = Forecaster(country="none", workers=1, horizon_days=28).fit(hist)
+    row = fc.selection_.set_index("queue").loc["q"]
+    assert row["chosen"] in ("model_trend", "ets", "model_ets"), row["reason"]
+    assert row[f"wape_{row['chosen']}"] < 0.97 * row["wape_model"]

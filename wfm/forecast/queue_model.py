@@ -125,11 +125,12 @@ class QueueModel:
             return 0.5 * (model + rows_mean(self.recent_raw, mean_rows(self.recent_raw, days, target)))
         ordinary = (day_kinds(cal) < HOLIDAY) & _plain_days(cal) & ~cal["holiday_period"].to_numpy(bool) \
             & ~self.closed(cal)
-        if candidate == "ets":
+        if candidate in ("ets", "model_ets"):
             if self.ets_state is None:
                 return model
             total = np.maximum(np.expm1(self.ets_state.path(ahead)), 0.0)
-            return np.where(ordinary[:, None], total[:, None] * self.profiles[day_kinds(cal)], model)
+            smoothed = np.where(ordinary[:, None], total[:, None] * self.profiles[day_kinds(cal)], model)
+            return smoothed if candidate == "ets" else 0.5 * (model + smoothed)
         used = mean_rows(self.recent_clean, days, target)
         recent = rows_mean(self.recent_clean, used)
         keep = ordinary & np.array([len(u) > 0 for u in used])
