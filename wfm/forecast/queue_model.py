@@ -276,20 +276,13 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     y = np.log1p(np.where(valid, totals, 0.0))
     recency = 0.5 ** (age / settings.half_life_days)
     w = np.where(valid, recency * np.clip(cover, 0, 1), 0.0)
-    pen = daily.penalties(names)
 
     # holidays, make-up days and the user's special days are what their effects are learned from: never
     # outliers, even when the history holds one or two of them or the effect is large (a mailing tripling calls)
     protect = (cal["holiday_period"].to_numpy(bool) | cal["is_makeup_workday"].to_numpy(bool)
                | (cal["special"].astype(str).to_numpy() != ""))
-    # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
-    noise = daily.day_noise(X, y, w, pen, valid, totals, protect)
-    pen = daily.penalties(names, noise)
-    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
-    model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
-    model.noise = noise or max(scale, daily.SCALE_FLOOR)
-    model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
-    _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
+    model.spec = spec
+    beta, rw, scale, alpha, pen = _fit_volume(model, X, names, y, w, valid, totals, protect, settings)
     keep = slice(max(0, n_days - RECENT_DAYS), n_days)
     ordinary = (kinds < HOLIDAY) & ~period & _plain_days(cal) & open_day
     model.recent_raw = raw[keep].copy()
@@ -297,11 +290,10 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     resid = (y - X @ beta)[valid & (rw > 0)]
     model.log_bias = float(np.log(np.mean(np.exp(np.clip(resid - np.median(resid), -3 * scale, 3 * scale))))) \
         if len(resid) > 10 else 0.0
-    fitted_log = X @ beta
     kept = valid & (rw > 0)
-    model.trend_state = ets.residual_trend(np.clip(y - fitted_log, -2.5 * scale, 2.5 * scale), kept,
+    model.trend_state = ets.residual_trend(np.clip(y - X @ beta, -2.5 * scale, 2.5 * scale), kept,
                                            settings.trend_params)
-    model.ets_state = ets.daily_ets(y, kept & ordinary, fitted_log + lev, settings.ets_params)
+    model.ets_state = ets.daily_ets(y, kept & ordinary, X @ beta + model.level, settings.ets_params)
 
     if settings.point_only:
         return model
@@ -314,6 +306,20 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
         model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool), grid.interval_minutes,
                                                 settings.default_aht_s)
     return model
+
+
+def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, settings: Settings):
+    """The daily-volume regression of `model` (coefficients, level, the faster local level, holiday effects and
+    noise for pooling): (beta, robustness weights, residual scale, smoothing rate, penalties)."""
+    # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
+    noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect)
+    pen = daily.penalties(names, noise)
+    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
+    model.beta, model.alpha, model.level = beta, alpha, lev
+    model.noise = noise or max(scale, daily.SCALE_FLOOR)
+    model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
+    _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
+    return beta, rw, scale, alpha, pen
 
 
 def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None, protect=None):
