@@ -67,7 +67,7 @@ def test_a_holiday_seen_once_in_a_small_queue_takes_mostly_the_centres_effect():
     assert models["small"].beta[1] == pytest.approx(-0.96379, abs=1e-4)
     for i in range(3):  # (-1.005 / 0.001 - 0.99394 / 0.01) / (1000 + 100): each big queue keeps its own
         assert models[f"big{i}"].beta[1] == pytest.approx(-1.00399, abs=1e-4)
-    assert set(notes) == {"small"} and "hol" in notes["small"]
+    assert set(notes) == {"small"} and "official holidays -18% -> -62%" in notes["small"]
 
 
 def test_queues_of_other_countries_are_not_pooled():

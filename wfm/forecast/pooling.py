@@ -50,6 +50,8 @@ def pool_holiday_closures(models: Mapping[str, QueueModel], country_of: Mapping[
 
 
 MIN_BETWEEN_SD = 0.1  # queues of one centre differ by at least ~10% in how a holiday moves them
+EFFECT_NAMES = {"hper": "days of holiday periods", "hol": "official holidays", "pre": "eves",
+                "post": "first working days after", "bridge": "bridge days"}
 
 
 def pool_holiday_effects(models: Mapping[str, QueueModel], country_of: Mapping[str, str]) -> dict[str, str]:
@@ -78,7 +80,8 @@ def pool_holiday_effects(models: Mapping[str, QueueModel], country_of: Mapping[s
                 j = m.holiday_effects[feature][0]
                 post = (raw[q] / var[q] + mean / tau2) / (1 / var[q] + 1 / tau2)
                 if abs(np.expm1(post - m.beta[j])) > 0.1:
-                    moved.setdefault(q, []).append(f"{feature.split(':', 1)[-1]} {np.expm1(m.beta[j]):+.0%} -> "
+                    name = EFFECT_NAMES.get(feature, feature.split(":", 1)[-1])
+                    moved.setdefault(q, []).append(f"{name} {np.expm1(m.beta[j]):+.0%} -> "
                                                    f"{np.expm1(post):+.0%}")
                 m.beta[j] = post
     return {q: f"holiday effects pooled with the other {country_of.get(q)} queues: " + ", ".join(v)
