@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -96,6 +97,7 @@ def sf_train(rows: pd.DataFrame, queue: str, im: int) -> pd.DataFrame:
 
 
 REUSE_SF = "--reuse-sf" in sys.argv
+PREVIOUS_SF: tuple[dict, float] = ({}, float("nan"))  # read from RESULTS.md when run as a script
 
 
 def run_sf(jobs: list[dict]) -> dict[str, float]:
@@ -110,6 +112,18 @@ def run_sf(jobs: list[dict]) -> dict[str, float]:
         print(proc.stderr[-3000:])
         return {}
     return {json.loads(l)["out"]: json.loads(l)["seconds"] for l in proc.stdout.splitlines() if l.startswith("{")}
+
+
+def previous_sf() -> tuple[dict[tuple[str, int], tuple[float, float]], float]:
+    """statsforecast's figures from the forecast section already in RESULTS.md, (dataset, horizon) -> (AutoETS,
+    MSTL) and its speed: kept when its venv is absent (they do not depend on wfm's code)."""
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    pct = lambda v: float(v.strip(" *%")) / 100 if v.strip(" *%") not in ("", "n/a") else np.nan  # noqa: E731
+    rows = {}
+    for m in re.finditer(r"^\| ([^|]+) \| (\d+) d \| \*\*[^|]*\| [^|]*\| [^|]*\| ([^|]*)\| ([^|]*)\|", text, re.M):
+        rows[(m.group(1).strip(), int(m.group(2)))] = (pct(m.group(3)), pct(m.group(4)))
+    speed = re.search(r"statsforecast AutoETS-daily \+ MSTL on the same series ([\d.]+) s", text)
+    return rows, float(speed.group(1)) if speed else np.nan
 
 
 def score_sf(frame, im, start, days, out_csv) -> dict[str, tuple[float, float]]:
@@ -233,6 +247,8 @@ def accuracy():
                         te, ts = tot.get(m, (0.0, 0.0))
                         tot[m] = (te + e, ts + s)
                 wape.update({m: e / s for m, (e, s) in tot.items()})
+            if "autoets" not in wape and (name, days) in PREVIOUS_SF[0]:
+                wape["autoets"], wape["mstl"] = PREVIOUS_SF[0][(name, days)]
             ratio = wape.get("wfm", np.nan) / min(wape.get("seasonal_naive", np.nan), wape.get("weekday_mean4", np.nan))
             rows.append({"dataset": name, "horizon_days": days, **{k: wape.get(k, np.nan) for k in
                         ("wfm", "seasonal_naive", "weekday_mean4", "autoets", "mstl")}, "ratio": ratio,
@@ -249,7 +265,7 @@ def speed():
     t0 = time.perf_counter()
     Forecaster(country="CN", horizon_days=28).fit(hist).predict(dt.date(2026, 4, 1), 28)  # model choice included
     wfm_s = time.perf_counter() - t0
-    sf_s = np.nan
+    sf_s = PREVIOUS_SF[1]
     cached = WORK / "speed_sf.json"
     if REUSE_SF and cached.exists():
         sf_s = json.loads(cached.read_text())["seconds"]
@@ -292,7 +308,7 @@ def scale(n_queues: int = 300, years: float = 1.0) -> dict:
 
 def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float, sc: dict | None = None) -> str:
     f = lambda v: "n/a" if v != v else f"{v:.1%}"  # noqa: E731
-    lines = ["## Forecast (issue 4)", "",
+    lines = ["## Forecast (issues 4 and 13)", "",
              f"`benchmarks/bench_forecast.py`, {dt.date.today()}, {platform.python_version()}, 2 cores. Rolling origin: "
              f"{FOLDS} origins {STEP} days apart (the last one ending with the history), WAPE of 30-minute totals (hourly "
              "totals for the hourly bernco history) pooled over queues and folds (missing days not scored). wfm is the "
@@ -349,7 +365,9 @@ def markdown(acc: pd.DataFrame, sp: dict, aht_truth: float, sc: dict | None = No
                   f"by {aht_truth:.2%} of the workload (calls-weighted).", ""]
     lines.append(f"Speed: fit + predict 28 days, {sp['queues']} queues x 2 years of 15-minute history ({sp['rows']:,} rows): "
                  f"wfm {sp['wfm_s']:.1f} s (model choice by backtest for 28 days included; 2 local processes, 1-minute load average {sp['load']:.1f} on 2 cores); statsforecast AutoETS-daily + MSTL on the same series "
-                 f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded).")
+                 f"{sp['statsforecast_s']:.1f} s (n_jobs=2, import excluded)"
+                 + ("; statsforecast figures (columns and time) from the previous run: no statsforecast venv in this "
+                    "run, and they do not depend on wfm." if not SF_PY.exists() else "."))
     if sc:
         lines += ["", f"Scale: a national centre of {sc['queues']} queues x 1 year of 15-minute history ({sc['rows']:,} rows; "
                   "the sample's six demand shapes renamed, volumes 0.2-1.4x): fit on the local cores "
@@ -364,6 +382,7 @@ if __name__ == "__main__":
     if "--scale-only" in sys.argv:
         print(scale())
         sys.exit(0)
+    PREVIOUS_SF = previous_sf()
     acc = accuracy()
     sp = speed()
     truth = aht_vs_truth()

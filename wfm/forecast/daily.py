@@ -7,7 +7,11 @@ named holiday, the official holiday itself, the last workday before and the firs
 user's special days (one effect per label on the day, four for the four weeks after it), month-start days (bill
 dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
-data support it. Outlying days (outages, storms) get zero weight through bisquare IRLS.
+data support it. The holiday effects (period, official holiday, per-name deviation, eve, first day after, bridge
+day) are shrunk as a normal prior on their size would: the penalty is the day-to-day noise variance over the prior
+variance (`HOLIDAY_PRIOR_SD`), so a holiday seen once in a quiet, regular series is learned nearly at face value
+and one seen once in a noisy series stays near the effects of its kind (every holiday of the queue, the queue's
+quietest weekday). Outlying days (outages, storms) get zero weight through bisquare IRLS.
 """
 
 from __future__ import annotations
@@ -135,12 +139,57 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
     return np.column_stack([cols[c] for c in names]), names
 
 
-def penalties(names: list[str]) -> np.ndarray:
+# prior standard deviations (log daily volume) of the holiday effects: a holiday moves a centre's volume by tens of
+# percent (a closure day to a few percent, an eve or the first day back by 10-30%); named holidays differ from the
+# queue's average holiday about as much
+HOLIDAY_PRIOR_SD = {"hper": 0.5, "hol": 0.5, "hn": 0.4, "pre": 0.25, "post": 0.25, "bridge": 0.25}
+MIN_PENALTY = 0.05
+NOISE_MIN_DAYS = 126  # valid days (18 weeks) before the noise, and so the holiday penalties, are taken from the data
+
+
+def penalties(names: list[str], scale: float | None = None) -> np.ndarray:
+    """Ridge penalty per feature (pseudo-days). With the residual `scale` of a first fit, the holiday effects
+    get the penalty of their prior (noise variance / prior variance, at most their fixed `PENALTY`)."""
     out = []
     for n in names:
         key = "const" if n == "const" else next((k for k in PENALTY if n.startswith(k)), "sp")
-        out.append(0.0 if key == "const" else PENALTY[key])
+        pen = 0.0 if key == "const" else PENALTY[key]
+        if scale is not None and key in HOLIDAY_PRIOR_SD:
+            noise = max(scale, SCALE_FLOOR)
+            pen = float(np.clip((noise / HOLIDAY_PRIOR_SD[key]) ** 2, MIN_PENALTY, pen))
+        out.append(pen)
     return np.array(out)
+
+
+def day_noise(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, valid: np.ndarray,
+              totals: np.ndarray, protect: np.ndarray | None = None) -> float | None:
+    """The day-to-day noise of log daily volume: the residual scale of a robust fit, corrected for the
+    features it fitted, and never under the Poisson noise of a median day (a small queue's days vary by at
+    least 1/sqrt(calls)); None with under `NOISE_MIN_DAYS` valid days (a few weeks fitted with many effects do
+    not tell the noise apart from the effects)."""
+    n = int(valid.sum())
+    if n < NOISE_MIN_DAYS:
+        return None
+    scale = robust_ridge(X, y, w, pen, protect=protect)[2]
+    used = int((np.abs(X[valid]).sum(axis=0) > 0).sum())
+    scale *= np.sqrt(n / max(n - used, 1))
+    median = float(np.median(totals[valid]))
+    return float(max(scale, SCALE_FLOOR, 1 / np.sqrt(median) if median > 0 else 1.0))
+
+
+def holiday_support(names: list[str], beta: np.ndarray, X: np.ndarray, w: np.ndarray, rw: np.ndarray,
+                    pen: np.ndarray) -> dict[str, tuple[int, float, float, float]]:
+    """Per holiday feature of a fit (`w` day weights, `rw` robustness weights of `robust_ridge`): its column, its
+    coefficient, its days of support in units of the mean day weight (as the penalties are) and its penalty;
+    features no weighted day carries are left out."""
+    mean_w = max(float(w.mean()), 1e-9)
+    out = {}
+    for j, n in enumerate(names):
+        key = next((k for k in HOLIDAY_PRIOR_SD if n.startswith(k)), None)
+        days = float((w * rw * X[:, j] ** 2).sum()) / mean_w
+        if key is not None and days > 0:
+            out[n] = (j, float(beta[j]), days, float(pen[j]))
+    return out
 
 
 def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, iters: int = 6,

@@ -8,6 +8,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
+from wfm.forecast.select import LABELS
 from wfm.safe_text import append_row, clean_text, sheet_title
 
 HISTORY_DAYS = 14  # days of history shown before the forecast in each chart
@@ -64,9 +65,8 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
 def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
     append_row(ws, [title or "Backtest of the forecasting model"])
     ws.append(["WAPE = sum |actual - forecast| / sum actual. Method 'wfm' is the forecast delivered: per queue the "
-               "candidate in 'chosen'. Candidates: model (calendar model), model_local (the same with a fast local "
-               "level), recent (recent same weekdays, closures and holidays from the model), blend (model and "
-               "recent), seasonal_naive, weekday_mean4 (the naive baselines)."])
+               "candidate in 'chosen'. Candidates: " + ", ".join(f"{k} ({v})" for k, v in LABELS.items())
+               + "; seasonal_naive and weekday_mean4 are the naive baselines."])
     ws.append([])
     cols = [c for c in ACCURACY_COLUMNS if c in accuracy.columns]
     ws.append(cols)

@@ -12,7 +12,7 @@ import pandas as pd
 from wfm.calendar import day_calendar, special_labels
 from wfm.forecast import select
 from wfm.forecast.countries import queue_countries
-from wfm.forecast.pooling import pool_holiday_closures
+from wfm.forecast.pooling import pool_holiday_closures, pool_holiday_effects
 from wfm.forecast.prep import QueueGrid, infer_interval_minutes, queue_grid
 from wfm.forecast.queue_model import QueueModel, Settings, fit_queue
 from wfm.parallel import map_tasks
@@ -123,7 +123,10 @@ class Forecaster:
                       self.forecast_start)
         results = map_tasks(job, tasks, scheduler=self.scheduler, workers=self.workers, progress=self.progress)
         self.models_ = {m.queue: m for m, _ in results}
-        self.pooling_notes_ = pool_holiday_closures(self.models_, {q: self._country_of(q) for q in self.models_})
+        country_of = {q: self._country_of(q) for q in self.models_}
+        self.pooling_notes_ = pool_holiday_closures(self.models_, country_of)
+        for q, note in pool_holiday_effects(self.models_, country_of).items():
+            self.pooling_notes_[q] = f"{self.pooling_notes_[q]}; {note}" if q in self.pooling_notes_ else note
         errors = [e for _, e in results if e is not None and len(e)]
         self.selection_errors_ = pd.concat(errors, ignore_index=True) if errors else None
         self.selection_ = None
@@ -195,7 +198,10 @@ class _FitJob:
         model = fit_queue(grid, cal, settings, self.end, self.labels)
         errors = None
         if self.selection_folds > 0 and not model.stopped:
-            errors = self._selection_errors(grid, cal, settings)
+            # the folds reuse the smoothing parameters of the fit on the whole history (`wfm.forecast.ets`)
+            errors = self._selection_errors(grid, cal, replace(
+                settings, trend_params=model.trend_state.params if model.trend_state else None,
+                ets_params=model.ets_state.params if model.ets_state else None))
         return model, errors
 
     def _selection_errors(self, grid: QueueGrid, cal: pd.DataFrame, settings: Settings) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Intraday profiles (share of the day's calls per slot) per day kind, with shrinkage toward pooled profiles,
 and the queue's weekly structure learned from its own history.
 
-Day kinds: 0-6 Monday-Sunday, 7 rest days in a holiday period, 8 make-up working days. Which weekdays behave
+Day kinds: 0-6 Monday-Sunday, 7 the days off of a holiday period (its official holidays and the working days
+bridged into it; a weekend day inside the period keeps its weekday's shape, its volume is the daily model's),
+8 make-up working days. Which weekdays behave
 like workdays, which is the quietest (the day a holiday most resembles) and which hours of each weekday are
 closed are learned from the data (`weekly_structure`), never assumed: a Friday-Saturday weekend, a Sunday-only
 weekend or a centre open a few hours on Friday are all read from the history.
@@ -45,7 +47,8 @@ class WeeklyStructure:
 def day_kinds(cal: pd.DataFrame) -> np.ndarray:
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     rest = ~cal["is_workday"].to_numpy(bool)
-    kind = np.where(rest & cal["holiday_period"].to_numpy(bool), HOLIDAY, wd)
+    day_off = cal["is_holiday"].to_numpy(bool) | ~cal["is_weekend"].to_numpy(bool)
+    kind = np.where(rest & cal["holiday_period"].to_numpy(bool) & day_off, HOLIDAY, wd)
     return np.where(cal["is_makeup_workday"].to_numpy(bool), MAKEUP, kind)
 
 

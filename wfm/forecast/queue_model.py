@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from wfm.forecast import daily
+from wfm.forecast import daily, ets
 from wfm.forecast.aht import fit_aht
 from wfm.forecast.baselines import mean_rows, naive_rows, rows_mean
+from wfm.forecast.closures import closed_days, learn_closures
 from wfm.forecast.prep import QueueGrid, mark_outages
-from wfm.forecast.profile import WeeklyStructure, day_kinds, estimate_profiles, weekly_structure
+from wfm.forecast.profile import HOLIDAY, MAKEUP, WeeklyStructure, day_kinds, estimate_profiles, weekly_structure
 
 PROFILE_DAYS = 182  # intraday profiles from the last 26 weeks (holiday profiles from all history)
 PROFILE_HALF_LIFE = 56.0
@@ -36,6 +37,9 @@ class Settings:
     alpha: float | None = None  # None: chosen per queue
     point_only: bool = False  # skip prediction intervals and AHT (selection backtests)
     country: str | None = None  # the queue's own holiday country, when not the centre's
+    # smoothing parameters of the statsmodels candidates, from the queue's fit on its whole history (`ets`)
+    trend_params: tuple[float, ...] | None = None
+    ets_params: tuple[float, ...] | None = None
 
 
 @dataclass
@@ -65,6 +69,12 @@ class QueueModel:
     recent_raw: np.ndarray | None = None  # the last `RECENT_DAYS` days as read (days x slots, NaN = missing)
     recent_clean: np.ndarray | None = None  # the same with outages and holidays, make-up and special days as NaN
     choice: str = "model"  # the candidate `predict` delivers (`wfm.forecast.select`)
+    trend_state: ets.SmoothState | None = None  # `model_trend`: damped-trend smoothing of the daily residuals
+    ets_state: ets.SmoothState | None = None  # `ets`: ETS on the log daily totals
+    # the holiday effects as the queue's own history holds them, for pooling across queues (`wfm.forecast.pooling`):
+    # feature -> (column, coefficient, days of support, ridge penalty), and the day-to-day noise (log scale)
+    holiday_effects: dict[str, tuple[int, float, float, float]] = field(default_factory=dict)
+    noise: float = 0.0
 
     # ------------------------------------------------------------------ predict
     def predict(self, cal: pd.DataFrame, level: float = 0.8) -> pd.DataFrame:
@@ -102,14 +112,27 @@ class QueueModel:
         if candidate in ("seasonal_naive", "weekday_mean4"):
             pick = naive_rows if candidate == "seasonal_naive" else mean_rows
             return rows_mean(self.recent_raw, pick(self.recent_raw, days, target))
-        model = self._model_calls(cal, self.local_level if candidate == "model_local" else self.level)
-        if candidate in ("model", "model_local"):
+        ahead = (target - self.last_day).days.to_numpy()
+        level = self.level
+        if candidate == "model_local":
+            level = self.local_level
+        elif candidate == "model_trend" and self.trend_state is not None:
+            level = self.trend_state.path(ahead)
+        model = self._model_calls(cal, level)
+        if candidate in ("model", "model_local", "model_trend"):
             return model
         if candidate == "model_mean4":
             return 0.5 * (model + rows_mean(self.recent_raw, mean_rows(self.recent_raw, days, target)))
+        ordinary = (day_kinds(cal) < HOLIDAY) & _plain_days(cal) & ~cal["holiday_period"].to_numpy(bool) \
+            & ~self.closed(cal)
+        if candidate in ("ets", "model_ets"):
+            if self.ets_state is None:
+                return model
+            total = np.maximum(np.expm1(self.ets_state.path(ahead)), 0.0)
+            smoothed = np.where(ordinary[:, None], total[:, None] * self.profiles[day_kinds(cal)], model)
+            return smoothed if candidate == "ets" else 0.5 * (model + smoothed)
         used = mean_rows(self.recent_clean, days, target)
         recent = rows_mean(self.recent_clean, used)
-        ordinary = (day_kinds(cal) < 7) & _plain_days(cal) & ~self.closed(cal)
         keep = ordinary & np.array([len(u) > 0 for u in used])
         recent = np.where(keep[:, None], recent, model)
         if candidate == "recent":
@@ -118,7 +141,7 @@ class QueueModel:
             return 0.5 * (model + recent)
         raise ValueError(f"unknown forecast candidate {candidate!r}")
 
-    def _model_calls(self, cal: pd.DataFrame, level: float) -> np.ndarray:
+    def _model_calls(self, cal: pd.DataFrame, level: float | np.ndarray) -> np.ndarray:
         X, _ = daily.design(cal, self.spec)
         total = np.maximum(np.exp(X @ self.beta + level + self.log_bias) - 1.0, 0.0)
         total[self.closed(cal)] = 0.0
@@ -198,13 +221,14 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
                            f"at its usual level as if the feed or the queue resumes; remove the queue if it has "
                            f"closed (after {STOP_DAYS} days without calls it is forecast as closed)")
     kinds = day_kinds(cal)
+    period = cal["holiday_period"].to_numpy(bool)
     n_days = raw.shape[0]
     age = (n_days - 1 - np.arange(n_days)).astype(float)
     present = np.isfinite(raw).all(axis=1)
     week = np.arange(n_days) // 7
     in_data_weeks = np.isin(week, np.unique(week[present]))
     # 0. the week as this queue lives it: workday-like and closed weekdays, closed hours per weekday
-    structure = weekly_structure(raw, kinds, present, in_data_weeks)
+    structure = weekly_structure(raw, np.where(period, HOLIDAY, kinds), present, in_data_weeks)
     model.structure = structure
 
     # 1. a rough expectation per slot to find outages: rolling median total per kind x pooled profile
@@ -213,7 +237,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     typical = typical.fillna(tot.median()).to_numpy()
     rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2), structure)
     # holidays are too irregular in level and shape to call their zeros outages
-    expected = np.where((kinds == 7)[:, None], 0.0, typical[:, None] * rough[kinds])
+    expected = np.where(period[:, None], 0.0, typical[:, None] * rough[kinds])
     calls = mark_outages(raw, expected)
     n_out = int((np.isnan(calls) & ~np.isnan(raw)).sum())
     if n_out:
@@ -221,8 +245,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
 
     # 2. profiles from recent complete days (holiday kinds from all days)
     pw = np.where(age < PROFILE_DAYS, 0.5 ** (age / PROFILE_HALF_LIFE), 0.0)
-    pw[kinds == 7] = 1.0
-    pw[kinds == 8] = 1.0
+    pw[kinds == HOLIDAY] = 1.0
+    pw[kinds == MAKEUP] = 1.0
     profiles = estimate_profiles(calls, kinds, pw, structure)
     model.profiles = profiles
 
@@ -234,7 +258,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
 
     # 4. closed holidays and make-up days: no calls on most of their days, in weeks that have data
     (model.closed_holidays, model.seen_holidays, model.holiday_default_closed,
-     model.makeup_closed) = _closures(cal, totals_raw, present, in_data_weeks, structure)
+     model.makeup_closed) = learn_closures(cal, totals_raw, present, in_data_weeks, structure)
     open_day = ~model.closed(cal)
     valid = usable & open_day & (totals > 0)
     span = n_days
@@ -252,22 +276,24 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     y = np.log1p(np.where(valid, totals, 0.0))
     recency = 0.5 ** (age / settings.half_life_days)
     w = np.where(valid, recency * np.clip(cover, 0, 1), 0.0)
-    pen = daily.penalties(names)
 
     # holidays, make-up days and the user's special days are what their effects are learned from: never
     # outliers, even when the history holds one or two of them or the effect is large (a mailing tripling calls)
     protect = (cal["holiday_period"].to_numpy(bool) | cal["is_makeup_workday"].to_numpy(bool)
                | (cal["special"].astype(str).to_numpy() != ""))
-    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
-    model.spec, model.beta, model.alpha, model.level = spec, beta, alpha, lev
-    _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
+    model.spec = spec
+    beta, rw, scale, alpha, pen = _fit_volume(model, X, names, y, w, valid, totals, protect, settings)
     keep = slice(max(0, n_days - RECENT_DAYS), n_days)
-    ordinary = (kinds < 7) & _plain_days(cal) & open_day
+    ordinary = (kinds < HOLIDAY) & ~period & _plain_days(cal) & open_day
     model.recent_raw = raw[keep].copy()
     model.recent_clean = np.where(ordinary[keep, None], calls[keep], np.nan)
     resid = (y - X @ beta)[valid & (rw > 0)]
     model.log_bias = float(np.log(np.mean(np.exp(np.clip(resid - np.median(resid), -3 * scale, 3 * scale))))) \
         if len(resid) > 10 else 0.0
+    kept = valid & (rw > 0)
+    model.trend_state = ets.residual_trend(np.clip(y - X @ beta, -2.5 * scale, 2.5 * scale), kept,
+                                           settings.trend_params)
+    model.ets_state = ets.daily_ets(y, kept & ordinary, X @ beta + model.level, settings.ets_params)
 
     if settings.point_only:
         return model
@@ -280,6 +306,20 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
         model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool), grid.interval_minutes,
                                                 settings.default_aht_s)
     return model
+
+
+def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, settings: Settings):
+    """The daily-volume regression of `model` (coefficients, level, the faster local level, holiday effects and
+    noise for pooling): (beta, robustness weights, residual scale, smoothing rate, penalties)."""
+    # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
+    noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect)
+    pen = daily.penalties(names, noise)
+    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
+    model.beta, model.alpha, model.level = beta, alpha, lev
+    model.noise = noise or max(scale, daily.SCALE_FLOOR)
+    model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
+    _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
+    return beta, rw, scale, alpha, pen
 
 
 def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None, protect=None):
@@ -340,50 +380,3 @@ def _dispersion(calls, kinds, age) -> float:
     num = ((x - m) ** 2 - m).sum()
     den = (m ** 2).sum()
     return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 0.0
-
-
-def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed, *, seen=None, default_closed=False
-                ) -> np.ndarray:
-    """Closed days of `cal`: closed weekdays (holiday or not, unless a make-up working day), the days off of
-    closed holidays, and make-up days when those were closed. A holiday not in `seen` is closed when
-    `default_closed`."""
-    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
-    period = cal["holiday_period"].to_numpy(bool)
-    makeup = cal["is_makeup_workday"].to_numpy(bool)
-    names = daily.calendar_flags(cal)["period_name"].to_numpy()
-    day_off = _holiday_days_off(cal)
-    by_weekday = np.isin(wd, closed_weekdays) & ~makeup
-    unseen = ~np.isin(names, tuple(seen)) if seen is not None else np.zeros(len(cal), bool)
-    by_holiday = day_off & (np.isin(names, closed_holidays) | (unseen & default_closed))
-    return by_weekday | by_holiday | (makeup & makeup_closed)
-
-
-def _holiday_days_off(cal) -> np.ndarray:
-    """Days of holiday periods that are off because of the holiday: the official holidays and the working
-    days bridged into the period (the weekend days around them stay weekend days)."""
-    period = cal["holiday_period"].to_numpy(bool)
-    return period & (cal["is_holiday"].to_numpy(bool) | ~cal["is_weekend"].to_numpy(bool))
-
-
-def _closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStructure
-              ) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
-    """Closed holiday names, seen holiday names, whether an unseen holiday is closed, and whether make-up
-    days were closed, from the history: a day type is closed when fewer than 30% of its days (in weeks that
-    have data) was open (more than a few stray calls, `WeeklyStructure.opened`)."""
-    opened = structure.opened(totals_raw, present)
-    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
-    makeup = cal["is_makeup_workday"].to_numpy(bool)
-    names = daily.calendar_flags(cal)["period_name"].to_numpy()
-    day_off = _holiday_days_off(cal)
-    closed_h, seen = [], []
-    for name in sorted({n for n in names[day_off] if n}):
-        # only days with rows tell: a holiday missing from the export is a gap, not a closure
-        mask = day_off & (names == name) & present & ~np.isin(wd, structure.closed_weekdays)
-        if mask.any():
-            seen.append(str(name))
-            if opened[mask].mean() < 0.3:
-                closed_h.append(str(name))
-    default_closed = bool(seen) and len(closed_h) / len(seen) >= 0.5
-    mk = makeup & in_data_weeks
-    makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
-    return tuple(closed_h), tuple(seen), default_closed, makeup_closed

@@ -1,7 +1,9 @@
 """Model selection per queue by rolling-origin backtest on the last weeks of the history.
 
 Candidates (`CANDIDATES`): the calendar model (`model`), the same with a faster local level (`model_local`,
-for series that shift with events the calendar does not know), the recent same-weekday mean made aware of
+for series that shift with events the calendar does not know), the same with a damped-trend level and ETS on
+the daily totals (`model_trend`, `ets`: statsmodels, `wfm.forecast.ets`), an equal blend of `model` and `ets`
+(`model_ets`), the recent same-weekday mean made aware of
 closures and holidays (`recent`: days the model calls special take the model's forecast), an equal blend of
 `model` and `recent` (`blend`), one of `model` and the plain mean of 4 weekdays (`model_mean4`: a forecast
 combination that hedges the model against a shift the recent weeks show), and the two naive baselines exactly as `wfm backtest` scores them. Each is
@@ -20,10 +22,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-CANDIDATES = ("model", "model_local", "recent", "blend", "model_mean4", "seasonal_naive", "weekday_mean4")
+CANDIDATES = ("model", "model_local", "model_trend", "ets", "model_ets", "recent", "blend", "model_mean4",
+              "seasonal_naive", "weekday_mean4")
 BASELINES = ("seasonal_naive", "weekday_mean4")
 LABELS = {
-    "model": "calendar model", "model_local": "calendar model, fast level", "recent": "recent weeks",
+    "model": "calendar model", "model_local": "calendar model, fast level",
+    "model_trend": "calendar model, damped trend (statsmodels)", "ets": "ETS on daily totals (statsmodels) x profile",
+    "model_ets": "calendar model + ETS",
+    "recent": "recent weeks",
     "blend": "calendar model + recent weeks", "model_mean4": "calendar model + mean of 4 weekdays",
     "seasonal_naive": "seasonal naive", "weekday_mean4": "mean of 4 weekdays",
 }

@@ -1,0 +1,158 @@
+"""Holidays a history has rarely seen (issue 13): effects shrunk toward a prior as far as the day-to-day noise
+says, pooled across the queues of a centre, weekend days inside a holiday period keeping their weekday's shape;
+and the statsmodels smoothing candidates of the model choice. Checked on held-out weeks of generated centres."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wfm.calendar import day_calendar
+from wfm.forecast import Forecaster, daily, ets
+from wfm.forecast.pooling import _random_effects, pool_holiday_effects
+from wfm.forecast.profile import HOLIDAY, day_kinds
+from wfm.forecast.queue_model import QueueModel
+from wfm.sample.centres import generated_centre
+
+
+def test_a_weekend_day_inside_a_holiday_period_keeps_its_weekday_shape():
+    # Saudi Eid al-Adha 2026: Day of Arafah Tue 26 May, Eid Wed 27 - Fri 29 and Sun 31 (observed); Saturday 30
+    # is an ordinary weekend day inside the period
+    cal = day_calendar(dt.date(2026, 5, 25), dt.date(2026, 6, 1), "SA")
+    kinds = dict(zip(pd.to_datetime(cal["date"]).dt.date, day_kinds(cal)))
+    assert kinds[dt.date(2026, 5, 30)] == 5  # Saturday
+    assert all(kinds[dt.date(2026, 5, d)] == HOLIDAY for d in (26, 27, 28, 29, 31))
+    assert kinds[dt.date(2026, 5, 25)] == 0 and kinds[dt.date(2026, 6, 1)] == 0  # Mondays either side
+
+
+def test_holiday_penalties_follow_the_noise():
+    names = ["const", "wd1", "hol", "hn:Eid", "post", "sp:mailing"]
+    fixed = daily.penalties(names)
+    assert list(fixed) == [0.0, 0.5, 2.0, 3.0, 3.0, 1.0]
+    # a quiet series (5% noise): (0.05 / 0.5)^2 = 0.01 and the like, floored at 0.05; other effects unchanged
+    assert list(daily.penalties(names, 0.05)) == [0.0, 0.5, 0.05, 0.05, 0.05, 1.0]
+    # 40% noise: hol (0.4 / 0.5)^2 = 0.64, hn (0.4 / 0.4)^2 = 1, post (0.4 / 0.25)^2 = 2.56
+    assert daily.penalties(names, 0.4)[2:5] == pytest.approx([0.64, 1.0, 2.56])
+    # very noisy: never more than the fixed penalties
+    assert list(daily.penalties(names, 2.0)) == list(fixed)
+    assert list(daily.penalties(names, None)) == list(fixed)
+
+
+def test_random_effects_mean_and_spread():
+    # equal variances 1: fixed mean 2, Q = 4 + 0 + 4 = 8, denominator 3 - 3/3 = 2, tau^2 = (8 - 2) / 2 = 3
+    mean, tau2 = _random_effects(np.array([0.0, 2.0, 4.0]), np.ones(3))
+    assert mean == pytest.approx(2.0) and tau2 == pytest.approx(3.0)
+    # two agreeing estimates: no spread beyond their noise, tau^2 at its floor 0.1^2
+    mean, tau2 = _random_effects(np.array([1.0, 1.0]), np.array([0.5, 0.5]))
+    assert mean == pytest.approx(1.0) and tau2 == pytest.approx(0.01)
+
+
+def _queue(name: str, coef: float, days: float, noise: float) -> QueueModel:
+    model = QueueModel(name, 30, pd.Timestamp("2026-01-01"), beta=np.array([0.0, coef]), noise=noise)
+    model.holiday_effects = {"hol": (1, coef, days, 0.05)}
+    return model
+
+
+def test_a_holiday_seen_once_in_a_small_queue_takes_mostly_the_centres_effect():
+    # three big queues saw the holiday on 10 days each at -1.0 (about -63%); a small, noisy queue saw it once
+    # at -0.2
+    models = {f"big{i}": _queue(f"big{i}", -1.0, 10.0, 0.1) for i in range(3)}
+    models["small"] = _queue("small", -0.2, 1.0, 0.5)
+    notes = pool_holiday_effects(models, {q: "SA" for q in models})
+    # by hand: raw estimates -1.005 (x3, variance 0.001) and -0.21 (variance 0.25); the fixed-effect mean is
+    # -1.00394, Q = 2.52, under its 3 degrees of freedom: tau^2 at its floor 0.01; the random-effects mean
+    # -(3 x 1.005 / 0.011 + 0.21 / 0.26) / (3 / 0.011 + 1 / 0.26) = -0.99394; the small queue's effect
+    # (-0.21 / 0.25 - 0.99394 / 0.01) / (1 / 0.25 + 1 / 0.01) = -0.96379
+    assert models["small"].beta[1] == pytest.approx(-0.96379, abs=1e-4)
+    for i in range(3):  # (-1.005 / 0.001 - 0.99394 / 0.01) / (1000 + 100): each big queue keeps its own
+        assert models[f"big{i}"].beta[1] == pytest.approx(-1.00399, abs=1e-4)
+    assert set(notes) == {"small"} and "official holidays -18% -> -62%" in notes["small"]
+
+
+def test_queues_of_other_countries_are_not_pooled():
+    models = {"a": _queue("a", -1.0, 10.0, 0.1), "b": _queue("b", -0.2, 1.0, 0.5)}
+    assert pool_holiday_effects(models, {"a": "SA", "b": "AE"}) == {}
+    assert models["b"].beta[1] == -0.2
+
+
+def test_smoothing_state_matches_statsmodels_forecast():
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    rng = np.random.default_rng(3)
+    n = 140
+    y = 5 + 0.3 * np.sin(np.arange(n) * 2 * np.pi / 7) - 0.002 * np.arange(n) + rng.normal(0, 0.03, n)
+    state = ets.daily_ets(y, np.ones(n, bool), y)
+    fit = ExponentialSmoothing(y, trend="add", damped_trend=True, seasonal="add", seasonal_periods=7,
+                               initialization_method="heuristic").fit(use_brute=False)
+    # the closed form from the end state (statsmodels re-reads its seasonal state a week back: within 0.5%)
+    assert state.path(np.arange(1, 29)) == pytest.approx(fit.forecast(28), abs=5e-3)
+
+
+def test_residual_trend_follows_a_drift_and_skips_bad_days():
+    n = 120
+    drift = -0.004 * np.arange(n)  # residuals falling 0.4% a day
+    ok = np.ones(n, bool)
+    ok[50:55] = False  # an outage: not learned
+    resid = np.where(ok, drift, 3.0)
+    state = ets.residual_trend(resid, ok)
+    ahead = state.path(np.array([1, 14]))
+    assert ahead[0] == pytest.approx(drift[-1] - 0.004, abs=0.003)
+    assert ahead[1] < ahead[0] - 0.02  # still falling two weeks out (damped, not flat)
+    assert ets.residual_trend(resid[:30], ok[:30]) is None  # too short: the calendar model stands in
+
+
+@pytest.fixture(scope="module")
+def bank_before_eid():
+    """The Saudi bank 9 months into its history, Eid al-Adha (not in its history) in the 4 held-out weeks."""
+    centre = generated_centre("frisat_bank", seed=0, end=dt.date(2026, 5, 5))
+    start, days = dt.date(2026, 5, 6), 28
+    future = centre.future(start, days)
+    fc = Forecaster(country="SA", workers=1, horizon_days=days, forecast_start=start).fit(centre.history)
+    return future, fc.predict(start, days)
+
+
+def _daily(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame.groupby(frame["interval_start"].dt.date)[column].sum()
+
+
+def test_the_first_day_back_after_eid_is_busier_than_a_plain_monday(bank_before_eid):
+    future, pred = bank_before_eid
+    f, rate = _daily(pred, "calls"), _daily(future, "rate")
+    back, monday = dt.date(2026, 6, 1), dt.date(2026, 5, 18)  # the first working Monday after Eid, a plain one
+    assert rate[back] / rate[monday] > 1.2  # the generator's rebound
+    assert f[back] / f[monday] > 1.15  # learned from the holidays the history holds (Eid al-Fitr and others)
+    assert abs(f[back] / rate[back] - 1) < 0.1
+
+
+def test_eid_days_and_the_saturday_inside_it_are_shaped_right(bank_before_eid):
+    future, pred = bank_before_eid
+    m = future.merge(pred, on=["interval_start", "queue"])
+    m["slot"] = m["interval_start"].dt.floor("30min")
+
+    def wape(day: dt.date, column: str) -> float:
+        g = m[m["interval_start"].dt.date == day].groupby(["slot", "queue"])[["offered", column]].sum()
+        return float((g["offered"] - g[column]).abs().sum() / g["offered"].sum())
+
+    for day in (dt.date(2026, 5, 27), dt.date(2026, 5, 28), dt.date(2026, 5, 30)):  # Eid, Eid, Saturday
+        assert wape(day, "calls") < 2.2 * wape(day, "rate"), day  # was 3-4x the noise with the holiday shape
+
+
+def test_a_drifting_queue_gets_a_smoothing_candidate():
+    """Calls falling 2% a week for half a year (no calendar effect explains it): the flat local level of the
+    calendar model lags the fall, the damped-trend candidates follow it and are chosen by the backtest."""
+    rng = np.random.default_rng(11)
+    days = pd.date_range("2026-01-05", periods=26 * 7, freq="D")
+    week = np.array([1.1, 1.05, 1.0, 0.95, 0.9, 0.5, 0.4])
+    shape = np.exp(-0.5 * ((np.arange(48) - 26) / 6.0) ** 2)
+    shape /= shape.sum()
+    rows = []
+    for i, d in enumerate(days):
+        mean = 6000 * week[d.day_of_week] * 0.98 ** (i / 7) * shape
+        rows.append(pd.DataFrame({"interval_start": d + pd.to_timedelta(np.arange(48) * 30, "min"), "queue": "q",
+                                  "offered": rng.poisson(mean)}))
+    hist = pd.concat(rows, ignore_index=True)
+    fc = Forecaster(country="none", workers=1, horizon_days=28).fit(hist)
+    row = fc.selection_.set_index("queue").loc["q"]
+    assert row["chosen"] in ("model_trend", "ets", "model_ets"), row["reason"]
+    assert row[f"wape_{row['chosen']}"] < 0.97 * row["wape_model"]

@@ -1,0 +1,57 @@
+"""Which days a queue is closed: its closed weekdays, the holidays it closed on (learned from its history by
+name), make-up working days if those were closed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wfm.forecast import daily
+from wfm.forecast.profile import WeeklyStructure
+
+
+def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed, *, seen=None, default_closed=False
+                ) -> np.ndarray:
+    """Closed days of `cal`: closed weekdays (holiday or not, unless a make-up working day), the days off of
+    closed holidays, and make-up days when those were closed. A holiday not in `seen` is closed when
+    `default_closed`."""
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
+    period = cal["holiday_period"].to_numpy(bool)
+    makeup = cal["is_makeup_workday"].to_numpy(bool)
+    names = daily.calendar_flags(cal)["period_name"].to_numpy()
+    day_off = holiday_days_off(cal)
+    by_weekday = np.isin(wd, closed_weekdays) & ~makeup
+    unseen = ~np.isin(names, tuple(seen)) if seen is not None else np.zeros(len(cal), bool)
+    by_holiday = day_off & (np.isin(names, closed_holidays) | (unseen & default_closed))
+    return by_weekday | by_holiday | (makeup & makeup_closed)
+
+
+def holiday_days_off(cal) -> np.ndarray:
+    """Days of holiday periods that are off because of the holiday: the official holidays and the working
+    days bridged into the period (the weekend days around them stay weekend days)."""
+    period = cal["holiday_period"].to_numpy(bool)
+    return period & (cal["is_holiday"].to_numpy(bool) | ~cal["is_weekend"].to_numpy(bool))
+
+
+def learn_closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStructure
+              ) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
+    """Closed holiday names, seen holiday names, whether an unseen holiday is closed, and whether make-up
+    days were closed, from the history: a day type is closed when fewer than 30% of its days (in weeks that
+    have data) was open (more than a few stray calls, `WeeklyStructure.opened`)."""
+    opened = structure.opened(totals_raw, present)
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
+    makeup = cal["is_makeup_workday"].to_numpy(bool)
+    names = daily.calendar_flags(cal)["period_name"].to_numpy()
+    day_off = holiday_days_off(cal)
+    closed_h, seen = [], []
+    for name in sorted({n for n in names[day_off] if n}):
+        # only days with rows tell: a holiday missing from the export is a gap, not a closure
+        mask = day_off & (names == name) & present & ~np.isin(wd, structure.closed_weekdays)
+        if mask.any():
+            seen.append(str(name))
+            if opened[mask].mean() < 0.3:
+                closed_h.append(str(name))
+    default_closed = bool(seen) and len(closed_h) / len(seen) >= 0.5
+    mk = makeup & in_data_weeks
+    makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
+    return tuple(closed_h), tuple(seen), default_closed, makeup_closed
