@@ -105,6 +105,33 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
                 for c in codes.columns[3:]}
     report = check(data, agents, config, start=start, days=days, codes=code_map, requirements=requirements,
                    previous=previous)
+    stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
+    assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
+                  for (ai, d), k in p1.assignment.items()}
+    return RosterResult(data, codes, assignment, report, stats, agents, notes)
+
+
+def _coverage_notes(requirements: pd.DataFrame | None, agents: list[Agent], config: Config) -> list[str]:
+    """Warnings about what no roster of these agents can do: a queue with requirements nobody holds, the
+    supervisor-on-duty rule with no supervisor."""
+    out = []
+    if requirements is not None and len(requirements) and "queue" in requirements:
+        col = "heads" if "heads" in requirements else "agents" if "agents" in requirements else None
+        needed = set(requirements.loc[pd.to_numeric(requirements[col], errors="coerce") > 0, "queue"].astype(str)) \
+            if col else set()
+        held = {q for a in agents for q in a.skills}
+        for q in sorted(needed - held):
+            out.append(f"no agent holds {q}: its requirement stays uncovered")
+    if config.rules.supervisor_on_duty and not any(a.is_supervisor for a in agents):
+        out.append("rules.supervisor_on_duty is on but the agents table has no supervisor (role = supervisor): "
+                   "the rule is not applied")
+    return out
+
+
+def _stats(inst: Instance, p1, report: CheckReport, times: tuple[float, float, float], agents: list[Agent],
+           corrected: list[str]) -> dict:
+    """The build's figures: search status and times, reproducibility, the lower bound and its gap, soft terms."""
+    t0, t1, t2 = times
     stats = {
         "phase1_status": p1.status,
         "phase1_s": round(t1 - t0, 2),
@@ -126,26 +153,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     lb = stats["under_lower_bound"]
     stats["under_gap_pct"] = 100.0 * (report.totals["under"] - lb) / report.totals["required"] \
         if report.totals["required"] else 0.0
-    assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
-                  for (ai, d), k in p1.assignment.items()}
-    return RosterResult(data, codes, assignment, report, stats, agents, notes)
-
-
-def _coverage_notes(requirements: pd.DataFrame | None, agents: list[Agent], config: Config) -> list[str]:
-    """Warnings about what no roster of these agents can do: a queue with requirements nobody holds, the
-    supervisor-on-duty rule with no supervisor."""
-    out = []
-    if requirements is not None and len(requirements) and "queue" in requirements:
-        col = "heads" if "heads" in requirements else "agents" if "agents" in requirements else None
-        needed = set(requirements.loc[pd.to_numeric(requirements[col], errors="coerce") > 0, "queue"].astype(str)) \
-            if col else set()
-        held = {q for a in agents for q in a.skills}
-        for q in sorted(needed - held):
-            out.append(f"no agent holds {q}: its requirement stays uncovered")
-    if config.rules.supervisor_on_duty and not any(a.is_supervisor for a in agents):
-        out.append("rules.supervisor_on_duty is on but the agents table has no supervisor (role = supervisor): "
-                   "the rule is not applied")
-    return out
+    return stats
 
 
 def reproducibility_note(stats: dict) -> str | None:

@@ -134,28 +134,12 @@ def paid_minutes(config: Config, length_min: int) -> int:
     return length_min
 
 
-def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int,
-                   *, previous: dict[str, list[PrevShift]] | None = None, column: str = "heads",
-                   carried: pd.DataFrame | None = None) -> Instance:
-    """Prepare the instance; raises `InputError` for inputs no roster can be built from.
-
-    `carried` is the previous roster's long table: its on-phone intervals that fall inside this period (the
-    last night shift running past midnight) are taken off the requirements."""
-    problems: list[Problem] = []
-    if not 1 <= days <= 62:
-        problems.append(Problem("--days", f"the roster period must be 1 to 62 days, not {days}"))
-    if not config.shifts:
-        problems.append(Problem(config.path, "the config has no [[shifts]] templates to build a roster from"))
-    if not agents:
-        problems.append(Problem("agents", "there are no agents to roster"))
-    ids = [a.agent_id for a in agents]
-    if len(set(ids)) != len(ids):
-        problems.append(Problem("agents", "agent_id values are not unique"))
-    if problems:
-        raise InputError(problems)
-    iv = config.centre.interval_minutes
+def requirement_matrix(requirements: pd.DataFrame | None, queues: list[str], start: dt.date, days: int, iv: int,
+                       column: str = "heads") -> np.ndarray:
+    """(queues, days x intervals) required heads of the period from the requirements table (`column`, or
+    `agents` when it is absent); errors name the rows off the config's grid, unknown queues, or a table that
+    misses the period."""
     per_day = 1440 // iv
-    queues = list(config.queues)
     req = np.zeros((len(queues), days * per_day), dtype=np.int64)
     if requirements is not None and len(requirements):
         if column not in requirements.columns:
@@ -181,6 +165,11 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
         if not inside.any():
             raise InputError([Problem("requirements", f"no requirement falls in the roster period {start} to "
                                                       f"{start + dt.timedelta(days=days - 1)}")])
+    return req
+
+
+def shift_options(config: Config) -> list[ShiftOption]:
+    """Every (template, start time) the config offers, less those longer than the daily maximum with overtime."""
     options = []
     max_paid = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
     for tpl in config.shifts:
@@ -192,6 +181,33 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
     if not options:
         raise InputError([Problem(config.path, "every shift template is longer than max_hours_day + "
                                                "max_overtime_h_day allows")])
+    return options
+
+
+def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int,
+                   *, previous: dict[str, list[PrevShift]] | None = None, column: str = "heads",
+                   carried: pd.DataFrame | None = None) -> Instance:
+    """Prepare the instance; raises `InputError` for inputs no roster can be built from.
+
+    `carried` is the previous roster's long table: its on-phone intervals that fall inside this period (the
+    last night shift running past midnight) are taken off the requirements."""
+    problems: list[Problem] = []
+    if not 1 <= days <= 62:
+        problems.append(Problem("--days", f"the roster period must be 1 to 62 days, not {days}"))
+    if not config.shifts:
+        problems.append(Problem(config.path, "the config has no [[shifts]] templates to build a roster from"))
+    if not agents:
+        problems.append(Problem("agents", "there are no agents to roster"))
+    ids = [a.agent_id for a in agents]
+    if len(set(ids)) != len(ids):
+        problems.append(Problem("agents", "agent_id values are not unique"))
+    if problems:
+        raise InputError(problems)
+    iv = config.centre.interval_minutes
+    per_day = 1440 // iv
+    queues = list(config.queues)
+    req = requirement_matrix(requirements, queues, start, days, iv, column)
+    options = shift_options(config)
     allowed = []
     c = config.centre
     on_leave = np.zeros((len(agents), days), dtype=bool)
