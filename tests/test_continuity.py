@@ -18,6 +18,7 @@ from wfm.roster import build_roster
 from wfm.roster.checker import check, coverage
 
 WEEK2 = START + dt.timedelta(days=7)
+LIMIT = 10  # long enough for the CP-SAT improvement on this model: the construction alone leaves the first night 42% short against 29% for the week
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def two_weeks():
     cfg = make_config(max_nights_week=3, max_nights_period=NO_NIGHTS_CAP)
     agents = make_agents(16, days=14)
     req = make_requirements(cfg, days=14, scale=1.5)
-    first = build_roster(req, agents, cfg, START, 7, time_limit_s=3)
-    second = build_roster(req, agents, cfg, WEEK2, 7, time_limit_s=3, previous=first.data)
+    first = build_roster(req, agents, cfg, START, 7, time_limit_s=LIMIT)
+    second = build_roster(req, agents, cfg, WEEK2, 7, time_limit_s=LIMIT, previous=first.data)
     return cfg, agents, req, first, second
 
 

@@ -32,7 +32,9 @@ HEURISTIC_SWEEPS = 4  # at most; the construction stops sweeping when its (deter
 # of the phase-1 budget: the hinted CP-SAT improvement after it needs about one deterministic second (20-30 s on
 # the demo week's 39k variables) before it returns a first solution, so the sweeps get the larger share
 CONSTRUCTION_SHARE = 0.5
-LNS_MIN_DTIME = 1.5  # less than this and the improvement is skipped: none returned a solution within 0.83 on the demo
+# less deterministic time per model variable than this and the improvement is skipped: the demo week's 38.7k
+# variables returned no solution within 0.83
+LNS_MIN_DTIME_PER_VAR = 4e-5
 
 
 @dataclass
@@ -145,7 +147,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     budget.spent_s += len(full.ctx.x) * BUILD_S_PER_VAR
     rate = LNS_DTIME_PER_WORKER_S * max(1, workers) / (1 + len(full.model.Proto().variables) / LNS_SIZE_VARS)
     share = CONSTRUCTION_SHARE
-    improve = budget.left_s() * (1 - share) * rate >= LNS_MIN_DTIME
+    improve = budget.left_s() * (1 - share) * rate >= LNS_MIN_DTIME_PER_VAR * len(full.model.Proto().variables)
     if not improve:  # too large a model for this budget: CP-SAT would not return a first solution
         share = 1.0
     if hint is None:
