@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from benchmarks.adversarial import START, Ctx, case
+from benchmarks.adversarial import DAYS, START, Ctx, case
 from benchmarks.adversarial_cases import roster
 from benchmarks.adversarial_files import agents, set_config, write_agents_csv
 
@@ -56,7 +56,7 @@ def roster_start_2263(ctx: Ctx) -> None:
     """--start 2263-01-01, 0001-01-01, 2026-02-30, 'tomorrow'."""
     for s in ("2263-01-01", "0001-01-01", "2026-02-30", "tomorrow"):
         r = ctx.wfm("roster", "-r", ctx.ws / "req.csv", "-a", ctx.ws / "agents.xlsx", "-c", ctx.ws / "config.toml",
-                    "--start", s, "--days", "3", "--time-limit", "2", "-o", ctx.ws / "o.xlsx")
+                    "--start", s, "--days", DAYS, "--time-limit", "2", "-o", ctx.ws / "o.xlsx")
         ctx.expect_error(r, "start")
 
 
@@ -152,7 +152,7 @@ def whatif_scenario_values(ctx: Ctx) -> None:
     """what-if volume=nan/inf/-1, hire=1e20@..., sl=2/15, shrinkage=1, pool=x+y, weeks 100000."""
     ws = ctx.ws
     for sc in ("a:volume=nan", "a:volume=inf", "a:volume=-1", "a:hire=100000000000000000000@2027-03-01",
-               "a:sl=2/15", "a:shrinkage=1", "a:pool=nope+billing", "a:attrition=nan", "noscenario", "a:b=c"):
+               "a:sl=2/15", "a:shrinkage=1", "a:pool=nope+billing", "a:attrition=nan", "a:b=c", "a:volume"):
         r = ctx.wfm("whatif", "-c", ws / "config.toml", "-f", ws / "forecast.csv", "--fte", "30", "-s", sc,
                     "-o", ws / "w.csv")
         ctx.expect_error(r)

@@ -44,7 +44,7 @@ def roster(
     from wfm.config import load_config
     from wfm.demo import default_name
     from wfm.readers import read_agents
-    from wfm.readers.forecast import read_requirements
+    from wfm.readers.forecast import check_covers_period, read_requirements
     from wfm.readers.roster import read_roster_data
     from wfm.roster import RosterInfeasible, build_roster
     from wfm.roster.model import WALL_CAP
@@ -60,6 +60,7 @@ def roster(
 
         people = read_leave(leave, people)
     req = read_requirements(requirements, queues=set(cfg.queues))
+    check_covers_period(req, requirements, first, days)
     path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
     prev = read_roster_data(previous) if previous else None
     try:

@@ -166,6 +166,10 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
             raise InputError(f"the {what} file is empty", file=path)
         if b"\x00" in data[:4096]:
             raise InputError(f"the file is binary, not a CSV {what} table", file=path)
+        nul = data.find(b"\x00")
+        if nul >= 0:  # further down: a damaged file (a NUL is no text); never read with the NULs dropped
+            raise InputError([_problem(path, "the line holds NUL bytes: the file is damaged (a copy cut short or "
+                                             "overwritten?)", data.count(b"\n", 0, nul) + 1, None)])
         frame = _read_csv(path, data)
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:

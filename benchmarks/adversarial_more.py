@@ -1,0 +1,149 @@
+"""Adversarial cases, part 4: round trips of wfm's own files, odd paths and environments
+(see benchmarks/adversarial.py)."""
+
+from __future__ import annotations
+
+import os
+
+import openpyxl
+import pandas as pd
+
+from benchmarks.adversarial import DAYS, START, Ctx, case
+from benchmarks.adversarial_cases import no_csv_formulas, no_formulas, roster
+from benchmarks.adversarial_files import set_config
+
+
+@case("injection")
+def history_queue_formula_round_trip(ctx: Ctx) -> None:
+    """A queue '+bill' read without config: the forecast CSV quotes it and wfm reads it back as '+bill'."""
+    ws = ctx.ws
+    h = pd.read_csv(ws / "history.csv", dtype=str)
+    h["queue"] = h["queue"].replace({"billing": "+bill"})
+    h.to_csv(ws / "h.csv", index=False)
+    r = ctx.wfm("forecast", "-H", ws / "h.csv", "--start", START, "--days", "2", "--accuracy-folds", "0", "-o",
+                ws / "f.csv")
+    if not ctx.expect_ok(r):
+        return
+    no_csv_formulas(ctx, ws / "f.csv")
+    no_formulas(ctx, ws / "f.xlsx")
+    r = ctx.wfm("staff", "-f", ws / "f.csv", "-c", ws / "config.toml", "-o", ws / "r.csv")
+    ctx.expect_error(r, "f.csv")
+    if "''+bill" in r.text or "+bill" not in r.text:
+        ctx.fail(f"the queue is not read back as written: {r.text[-200:]}")
+
+
+@case("injection")
+def config_queue_label_hostile_round_trip(ctx: Ctx) -> None:
+    """Queue labels '=HYPERLINK(..)' and '@x' through roster, simulate --update-roster, check, export."""
+    ws = ctx.ws
+    set_config(ws, "label", '"=HYPERLINK(\\"http://x\\")"', 0)
+    set_config(ws, "label", '"@x"', 1)
+    if not ctx.expect_ok(roster(ctx), (0, 1)):
+        return
+    no_formulas(ctx, ws / "out.xlsx")
+    r = ctx.wfm("simulate", ws / "out.xlsx", "-f", ws / "forecast.csv", "-c", ws / "config.toml", "-n", "2",
+                "-o", ws / "s.csv", "--update-roster", "--force")
+    if ctx.expect_ok(r):
+        no_csv_formulas(ctx, ws / "s.csv")
+        no_formulas(ctx, ws / "out.xlsx")
+    ctx.expect_ok(ctx.wfm("check", ws / "out.xlsx", "-a", ws / "agents.xlsx", "-c", ws / "config.toml"), (0, 1))
+
+
+@case("lost-work")
+def odd_output_names(ctx: Ctx) -> None:
+    """Outputs named 中文.csv, with spaces, with a 300-character name: written or refused plainly."""
+    ws = ctx.ws
+    for name in ("需求 计划.csv", "a b;c'd.csv", "x" * 300 + ".csv"):
+        r = ctx.wfm("staff", "-f", ws / "forecast.csv", "-c", ws / "config.toml", "-o", ws / name)
+        if r.code == 0:
+            if not (ws / name).exists():
+                ctx.fail(f"{name[:20]} reported written but absent")
+        else:
+            ctx.expect_error(r, name[:20])
+
+
+@case("limits")
+def symlink_loop_input(ctx: Ctx) -> None:
+    """An agents path that is a symbolic-link loop."""
+    os.symlink(ctx.ws / "loop2.csv", ctx.ws / "loop1.csv")
+    os.symlink(ctx.ws / "loop1.csv", ctx.ws / "loop2.csv")
+    ctx.expect_error(ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-a", ctx.ws / "loop1.csv"), "loop1.csv")
+
+
+@case("limits")
+def limit_environment_garbage(ctx: Ctx) -> None:
+    """WFM_MAX_ROWS=abc, WFM_MAX_CELL_CHARS=-1, WFM_MAX_INPUT_MB=1e999: a clear error or the default."""
+    for var, val in (("WFM_MAX_ROWS", "abc"), ("WFM_MAX_CELL_CHARS", "-1"), ("WFM_MAX_INPUT_MB", "1e999")):
+        r = ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-H", ctx.ws / "history.csv", env={var: val})
+        if r.code != 0:
+            ctx.expect_error(r, var)
+
+
+@case("limits")
+def previous_and_repair_hostile(ctx: Ctx) -> None:
+    """roster --previous given the agents workbook, and /dev/zero."""
+    ctx.expect_error(roster(ctx, "agents.xlsx", "o.xlsx", "--previous", ctx.ws / "agents.xlsx"), "agents.xlsx")
+    ctx.expect_error(roster(ctx, "agents.xlsx", "o.xlsx", "--previous", "/dev/zero"), "/dev/zero")
+
+
+@case("limits")
+def roster_without_data_sheet(ctx: Ctx) -> None:
+    """A roster workbook whose Data sheet HR deleted, and one whose Roster sheet is empty."""
+    wb = openpyxl.load_workbook(ctx.ws / "roster.xlsx")
+    del wb["Data"]
+    wb.save(ctx.ws / "nodata.xlsx")
+    r = ctx.wfm("check", ctx.ws / "nodata.xlsx", "-a", ctx.ws / "agents.xlsx", "-c", ctx.ws / "config.toml")
+    ctx.expect_error(r, "Data")
+    wb = openpyxl.load_workbook(ctx.ws / "roster.xlsx")
+    first = wb.worksheets[0]
+    first.delete_rows(1, first.max_row)
+    wb.save(ctx.ws / "empty.xlsx")
+    r = ctx.wfm("export", ctx.ws / "empty.xlsx", "-a", ctx.ws / "agents.xlsx", "-c", ctx.ws / "config.toml",
+                "-o", ctx.ws / "e")
+    if r.code == 0 and "roster sheet" not in r.text.lower():
+        ctx.fail("an emptied Roster sheet exported without a word")
+
+
+@case("values")
+def export_options_out_of_range(ctx: Ctx) -> None:
+    """export --from 2263-01-01, --team nosuchteam, --to before --from, -o a file."""
+    ws = ctx.ws
+    base = ["export", ws / "roster.xlsx", "-a", ws / "agents.xlsx", "-c", ws / "config.toml", "--allow-violations"]
+    for extra, word in ((["--from", "2263-01-01"], "from"), (["--team", "nosuchteam"], "nosuchteam"),
+                        (["--from", "2026-12-09", "--to", "2026-12-08"], "to"), (["-o", ws / "agents.xlsx"],
+                                                                                  "agents.xlsx")):
+        ctx.expect_error(ctx.wfm(*base, *extra, *([] if "-o" in extra else ["-o", ws / "e"])), word)
+
+
+@case("values")
+def adherence_hostile_states(ctx: Ctx) -> None:
+    """States with an end before the start, a 30-hour record, an unknown agent '=1+1', year 9999."""
+    ws = ctx.ws
+    rows = ["agent_id,start,end,state",
+            "A0001,2026-12-07T09:00,2026-12-07T08:00,Available",
+            "A0002,2026-12-07T00:00,2026-12-08T06:00,Available",
+            "=1+1,2026-12-07T09:00,2026-12-07T10:00,Available",
+            "A0003,9999-12-07T09:00,9999-12-07T10:00,Available"]
+    (ws / "st.csv").write_text("\n".join(rows) + "\n")
+    r = ctx.wfm("adherence", ws / "roster.xlsx", "--states", ws / "st.csv", "-c", ws / "config.toml", "-a",
+                ws / "agents.xlsx", "-o", ws / "ad.xlsx")
+    ctx.expect_error(r, "st.csv")
+
+
+@case("values")
+def intraday_actuals_hostile(ctx: Ctx) -> None:
+    """intraday with /dev/zero actuals, and actuals of a queue not in the config."""
+    ws = ctx.ws
+    args = ["--now", "10:00", "-c", ws / "config.toml", "-a", ws / "agents.xlsx", "-f", ws / "forecast.csv",
+            "-o", ws / "i.xlsx"]
+    ctx.expect_error(ctx.wfm("intraday", ws / "roster.xlsx", "--actuals", "/dev/zero", *args), "/dev/zero")
+    (ws / "act.csv").write_text(f"interval_start,queue,offered\n{START}T09:00:00,nosuch,5\n")
+    ctx.expect_error(ctx.wfm("intraday", ws / "roster.xlsx", "--actuals", ws / "act.csv", *args), "nosuch")
+
+
+@case("values")
+def requirements_of_another_period(ctx: Ctx) -> None:
+    """roster --start a month after the requirements: a clear error, not an empty roster."""
+    r = ctx.wfm("roster", "-r", ctx.ws / "req.csv", "-a", ctx.ws / "agents.xlsx", "-c", ctx.ws / "config.toml",
+                "--start", "2027-01-04", "--days", DAYS, "--time-limit", "2", "-o", ctx.ws / "o.xlsx")
+    ctx.expect_error(r, "req.csv")
