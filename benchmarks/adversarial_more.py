@@ -10,7 +10,7 @@ import pandas as pd
 
 from benchmarks.adversarial import DAYS, START, Ctx, case
 from benchmarks.adversarial_cases import no_csv_formulas, no_formulas, roster
-from benchmarks.adversarial_files import set_config
+from benchmarks.adversarial_files import agents, set_config, write_agents_csv
 
 
 @case("injection")
@@ -147,3 +147,74 @@ def requirements_of_another_period(ctx: Ctx) -> None:
     r = ctx.wfm("roster", "-r", ctx.ws / "req.csv", "-a", ctx.ws / "agents.xlsx", "-c", ctx.ws / "config.toml",
                 "--start", "2027-01-04", "--days", DAYS, "--time-limit", "2", "-o", ctx.ws / "o.xlsx")
     ctx.expect_error(r, "req.csv")
+
+
+@case("limits")
+def agents_xlsx_chartsheet_first(ctx: Ctx) -> None:
+    """An agents workbook whose first sheet is a chart sheet: the table is found or a clear error."""
+    wb = openpyxl.load_workbook(ctx.ws / "agents.xlsx")
+    wb.create_chartsheet("Chart", 0)
+    wb.save(ctx.ws / "chart.xlsx")
+    r = ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-a", ctx.ws / "chart.xlsx")
+    if r.code != 0:
+        ctx.expect_error(r, "chart.xlsx")
+
+
+@case("values")
+def agents_xlsx_formulas_without_values(ctx: Ctx) -> None:
+    """contract_hours_week typed as formulas (=20*2) in a workbook never opened in Excel (no cached value)."""
+    wb = openpyxl.load_workbook(ctx.ws / "agents.xlsx")
+    sheet = wb.worksheets[0]
+    col = [c.value for c in sheet[1]].index("contract_hours_week") + 1
+    for row in range(2, 6):
+        sheet.cell(row=row, column=col).value = "=20*2"
+    wb.save(ctx.ws / "f.xlsx")
+    r = ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-a", ctx.ws / "f.xlsx")
+    ctx.expect_error(r, "f.xlsx", "contract_hours_week")
+
+
+@case("acd")
+def history_xlsx_with_datetime_cells(ctx: Ctx) -> None:
+    """A history xlsx whose interval_start cells are Excel dates (as an ACD export saves them)."""
+    h = pd.read_csv(ctx.ws / "history.csv")
+    h["interval_start"] = pd.to_datetime(h["interval_start"])
+    h.to_excel(ctx.ws / "h.xlsx", index=False)
+    ctx.expect_ok(ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-H", ctx.ws / "h.xlsx"))
+
+
+@case("injection")
+def queue_names_colliding_as_sheet_titles(ctx: Ctx) -> None:
+    """Queues whose names collide once cut to 31 characters or stripped of []:*?/\\ (forecast workbook)."""
+    h = pd.read_csv(ctx.ws / "history.csv", dtype=str)
+    long = "q" * 40
+    h["queue"] = h["queue"].replace({"billing": long + "1", "faults": long + "2", "vip": "bill?ing"})
+    extra = h[h["queue"] == "bill?ing"].assign(queue="bill*ing")
+    pd.concat([h, extra]).to_csv(ctx.ws / "h.csv", index=False)
+    r = ctx.wfm("forecast", "-H", ctx.ws / "h.csv", "--start", START, "--days", "2", "--accuracy-folds", "2",
+                "-o", ctx.ws / "f.csv")
+    if ctx.expect_ok(r):
+        qs = set(pd.read_csv(ctx.ws / "f.csv")["queue"])
+        if len(qs) != 4:
+            ctx.fail(f"queues merged or lost: {sorted(qs)}")
+        titles = openpyxl.load_workbook(ctx.ws / "f.xlsx", read_only=True).sheetnames
+        if len(set(titles)) != len(titles):
+            ctx.fail(f"duplicate sheet titles: {titles}")
+
+
+@case("values")
+def queues_differing_in_case_and_ids_in_spaces(ctx: Ctx) -> None:
+    """History queues 'billing' and 'Billing' without config; agent ids 'A1' and ' A1 '."""
+    h = pd.read_csv(ctx.ws / "history.csv", dtype=str)
+    extra = h[h["queue"] == "billing"].assign(queue="Billing")
+    pd.concat([h, extra]).to_csv(ctx.ws / "h.csv", index=False)
+    r = ctx.wfm("forecast", "-H", ctx.ws / "h.csv", "--start", START, "--days", "2", "--accuracy-folds", "0",
+                "-o", ctx.ws / "f.csv")
+    if r.code == 0:
+        if len(set(pd.read_csv(ctx.ws / "f.csv")["queue"])) != 4:
+            ctx.fail("queues differing in case were merged silently")
+    else:
+        ctx.expect_error(r, "Billing")
+    a = agents(ctx.ws)
+    a.loc[0, "agent_id"], a.loc[1, "agent_id"] = "A1", " A1 "
+    p = write_agents_csv(ctx.ws, a, "a.csv")
+    ctx.expect_error(ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-a", p), "a.csv")

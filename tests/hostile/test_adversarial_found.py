@@ -1,0 +1,168 @@
+"""Issue 19: regressions for what benchmarks/adversarial.py found (each ran the real CLI end to end)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from wfm.atomic import OutputError, check_writable, write_atomic, write_group
+from wfm.config import load_config_lenient
+from wfm.errors import InputError, OutputExistsError
+from wfm.parallel import SchedulerError, check_scheduler_address
+from wfm.readers.forecast import check_covers_period
+from wfm.readers.tables import read_table
+
+
+# --------------------------------------------------------------------------------- outputs that are not files
+
+def test_output_onto_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    for force in (False, True):
+        with pytest.raises(OutputError, match="not a regular file"):
+            check_writable(fifo, force)
+        with pytest.raises(OutputError, match="not a regular file"):
+            write_atomic(fifo, lambda p: p.write_text("x"), force=force)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe, never replaced by a file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="creating a character device needs root")
+def test_output_onto_a_device_never_replaces_it(tmp_path):
+    """As root, `-o /dev/full --force` renamed the output over the device node (found on a real run)."""
+    dev = tmp_path / "full"
+    os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_group([(dev, lambda p: p.write_text("x"))], force=True)
+    assert stat.S_ISCHR(os.stat(dev).st_mode)
+
+
+def test_output_through_a_symlink_to_a_regular_file_is_still_allowed(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_atomic(link, lambda p: p.write_text("new"), force=True)
+    assert link.read_text() == "new"
+    with pytest.raises(OutputExistsError):
+        write_atomic(link, lambda p: p.write_text("newer"), force=False)
+
+
+def test_a_writer_failing_on_a_full_disk_leaves_no_generator_noise(tmp_path, monkeypatch):
+    """openpyxl's lxml streams are generators that raise again when closed after ENOSPC: their 'Exception
+    ignored' tracebacks were printed after the plain error message."""
+    noise: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", noise.append)
+
+    def stream():
+        try:
+            yield
+        finally:
+            raise RuntimeError("not in an element")  # what lxml's xmlfile raises when closed half-way
+
+    def writer(path):
+        gen = stream()
+        next(gen)
+        path.write_text("partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    target = tmp_path / "roster.xlsx"
+    target.write_text("last good")
+    with pytest.raises(OutputError, match="No space left on device") as info:
+        write_atomic(target, writer, force=True)
+    assert info.value.__context__ is None and info.value.__cause__ is None
+    assert noise == []
+    assert sys.unraisablehook == noise.append  # the caller's hook is restored
+    assert target.read_text() == "last good"
+    assert [p.name for p in tmp_path.iterdir()] == ["roster.xlsx"]
+
+
+# ------------------------------------------------------------------------------------------------- inputs
+
+def test_nul_bytes_past_the_first_4kb_are_an_error_naming_the_line(tmp_path):
+    lines = ["interval_start,queue,offered"] + [f"2026-11-02T{h:02d}:{m:02d}:00,billing,{h}"
+                                                for h in range(24) for m in (0, 15, 30, 45)] * 3
+    data = ("\n".join(lines) + "\n").encode()
+    assert len(data) > 4096
+    cut = data.index(b"\n", 5000) + 1  # the start of a line past 4 KB
+    line_no = data.count(b"\n", 0, cut) + 1
+    path = tmp_path / "h.csv"
+    path.write_bytes(data[:cut + 10] + b"\x00\x00" + data[cut + 10:])
+    with pytest.raises(InputError) as info:
+        read_table(path, what="history")
+    (problem,) = info.value.problems
+    assert problem.row == line_no and "NUL" in problem.message and problem.file == str(path)
+
+
+def test_config_nested_too_deep_is_a_problem_not_a_recursion_error(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    config, problems = load_config_lenient(path)
+    assert config is None
+    assert [p.message for p in problems.errors] == ["not valid TOML: arrays or tables nested too deep"]
+
+
+def test_config_of_megabytes_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text("[centre]\ninterval_minutes = 15\n" + "# padding\n" * 500_000)
+    config, problems = load_config_lenient(path)
+    assert config is None and "MB" in problems.errors[0].message
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://host", "tcp://host:0", "tcp://host:99999", "http://h:1",
+                                     "tcp://h:1/x", ""])
+def test_malformed_scheduler_addresses(address):
+    with pytest.raises(SchedulerError, match="not a Dask scheduler address"):
+        check_scheduler_address(address)
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "tls://sched.example.org:8786", "localhost:8786",
+                                     "tcp://[::1]:8786"])
+def test_wellformed_scheduler_addresses(address):
+    assert check_scheduler_address(address) == address and check_scheduler_address(None) is None
+
+
+def test_requirements_of_another_period_name_the_file_and_its_span(tmp_path):
+    import datetime as dt
+
+    req = pd.DataFrame({"interval_start": pd.date_range("2026-12-07", periods=4 * 96, freq="15min")})
+    check_covers_period(req, tmp_path / "r.csv", dt.date(2026, 12, 10), 7)  # overlaps: fine
+    with pytest.raises(InputError) as info:
+        check_covers_period(req, tmp_path / "r.csv", dt.date(2027, 1, 4), 7)
+    (problem,) = info.value.problems
+    assert problem.file == str(tmp_path / "r.csv")
+    assert "2027-01-04 to 2027-01-10" in problem.message and "2026-12-07 to 2026-12-10" in problem.message
+
+
+# ---------------------------------------------------------------------------------------------------- the CLI
+
+def test_scheduler_foo_is_a_usage_error_at_once(tmp_path, cli):
+    t0 = time.perf_counter()
+    code, _, err = cli("forecast", "-H", tmp_path / "absent.csv", "--start", "2026-12-07", "--days", "2",
+                       "--scheduler", "foo")
+    assert code == 2 and "not a Dask scheduler address" in err and "Traceback" not in err
+    assert time.perf_counter() - t0 < 5
+
+
+def test_init_onto_a_file_exits_2(tmp_path, cli):
+    target = tmp_path / "agents.xlsx"
+    target.write_bytes(b"mine")
+    code, _, err = cli("init", target)
+    assert code == 2 and "not a folder" in err.replace("\n", " ")
+    assert target.read_bytes() == b"mine"
+
+
+def test_init_writes_nothing_when_one_of_its_files_exists(tmp_path, cli):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "history.csv").write_text("mine")
+    code, _, err = cli("init", ws)
+    assert code == 2 and "exists" in err
+    assert sorted(p.name for p in ws.iterdir()) == ["history.csv"]
+    assert (ws / "history.csv").read_text() == "mine"
