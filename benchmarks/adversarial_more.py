@@ -218,3 +218,150 @@ def queues_differing_in_case_and_ids_in_spaces(ctx: Ctx) -> None:
     a.loc[0, "agent_id"], a.loc[1, "agent_id"] = "A1", " A1 "
     p = write_agents_csv(ctx.ws, a, "a.csv")
     ctx.expect_error(ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-a", p), "a.csv")
+
+
+@case("lost-work")
+def two_exports_same_folder(ctx: Ctx) -> None:
+    """Two concurrent `wfm export` into one folder without --force: one export whole, the other refused."""
+    from benchmarks.adversarial_lost import _concurrent
+
+    ws = ctx.ws
+    argv = ["export", ws / "roster.xlsx", "-a", ws / "agents.xlsx", "-c", ws / "config.toml", "-o", ws / "e",
+            "--allow-violations"]
+    rs = _concurrent(ctx, [argv, argv])
+    if sorted(r.code for r in rs) != [0, 2]:
+        ctx.fail(f"two exports exited {[r.code for r in rs]}")
+    _manifest_matches_folder(ctx, ws / "e")
+
+
+def _manifest_matches_folder(ctx: Ctx, folder) -> None:
+    man = pd.read_csv(folder / "manifest.tsv", sep="\t", dtype=str, keep_default_na=False)
+    listed = set(man["file"])
+    on_disk = {p.name for p in folder.iterdir() if p.name != "manifest.tsv"}
+    if listed != on_disk:
+        ctx.fail(f"manifest and folder disagree: {sorted(listed ^ on_disk)[:4]}")
+
+
+@case("lost-work")
+def kill_during_export(ctx: Ctx) -> None:
+    """SIGKILL at several moments of `wfm export --force`: after the next run the folder matches its manifest."""
+    from benchmarks.adversarial import WFM, run_capped
+
+    ws = ctx.ws
+    argv = ["export", ws / "roster.xlsx", "-a", ws / "agents.xlsx", "-c", ws / "config.toml", "-o", ws / "e",
+            "--allow-violations"]
+    ctx.expect_ok(ctx.wfm(*argv))
+    for at in (2.0, 2.5, 3.0, 3.5):
+        run_capped([*WFM, *map(str, argv), "--force", "--team", "T01"], timeout=60, env=None, cwd=ws, kill_after=at)
+        r = ctx.wfm(*argv, "--force")
+        if ctx.expect_ok(r):
+            _manifest_matches_folder(ctx, ws / "e")
+
+
+@case("limits")
+def agents_csv_9mb(ctx: Ctx) -> None:
+    """A 9 MB agents CSV (about 90,000 agents): validated within memory and two minutes."""
+    a = agents(ctx.ws)
+    big = pd.concat([a] * (90_000 // len(a) + 1), ignore_index=True).iloc[:90_000]
+    big["agent_id"] = [f"X{i:06d}" for i in range(len(big))]
+    p = write_agents_csv(ctx.ws, big, "big.csv")
+    r = ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-a", p, timeout=180)
+    if r.code != 0:
+        ctx.expect_error(r, "big.csv")
+    elif r.seconds > 120:
+        ctx.fail(f"took {r.seconds:.0f} s")
+
+
+@case("limits")
+def history_xlsx_8mb(ctx: Ctx) -> None:
+    """An 8 MB history xlsx (about 400,000 rows): validated within memory and two minutes."""
+    from benchmarks.adversarial_files import row_xml, write_xlsx
+
+    h = pd.read_csv(ctx.ws / "history.csv", dtype=str).fillna("")
+    qs = [f"q{k}" for k in range(25)]
+
+    def rows():
+        yield row_xml(1, list(h.columns))
+        r = 2
+        for q in qs:
+            for rec in h.itertuples(index=False):
+                yield row_xml(r, [rec[0], q + rec[1], int(rec[2])] + [v or None for v in rec[3:]])
+                r += 1
+    write_xlsx(ctx.ws / "h.xlsx", rows())
+    cfg = ctx.ws / "config.toml"
+    text = cfg.read_text(encoding="utf-8")
+    for q in qs:
+        for base in ("billing", "faults", "vip"):
+            text += f"\n[queues.{q}{base}]\nsl_target = 0.8\nanswer_time_s = 20\n"
+    cfg.write_text(text, encoding="utf-8")
+    r = ctx.wfm("validate", "-c", cfg, "-H", ctx.ws / "h.xlsx", timeout=240)
+    if r.code != 0:
+        ctx.expect_error(r, "h.xlsx")
+    elif r.seconds > 120:
+        ctx.fail(f"took {r.seconds:.0f} s")
+
+
+def _hostile_roster(ctx: Ctx):
+    """A roster of agents whose ids, names and teams are formulas; returns the agents path."""
+    a = agents(ctx.ws)
+    teams = {t: f"=T{i}+1" for i, t in enumerate(sorted(a["team"].unique()))}
+    a["team"] = a["team"].map(teams)
+    a["agent_id"] = ["=" + x if i % 2 else "@" + x for i, x in enumerate(a["agent_id"])]
+    a["name"] = "+" + a["name"]
+    path = write_agents_csv(ctx.ws, a)
+    if not ctx.expect_ok(roster(ctx, path.name), (0, 1)):
+        return None
+    return path
+
+
+@case("injection")
+def adherence_workbook_hostile_agents(ctx: Ctx) -> None:
+    """Adherence of agents whose ids and teams are formulas: its workbook holds text only."""
+    ws = ctx.ws
+    path = _hostile_roster(ctx)
+    if path is None:
+        return
+    data = pd.read_excel(ws / "out.xlsx", sheet_name="Data", dtype=str)
+    first = data[data["date"] == data["date"].min()]
+    spans = first.groupby("agent_id")["interval_start"].agg(["min", "max"]).reset_index()
+    states = pd.DataFrame({"agent_id": spans["agent_id"], "start": spans["min"],
+                           "end": (pd.to_datetime(spans["max"]) + pd.Timedelta(minutes=15)).astype(str),
+                           "state": "Available"})
+    states.to_csv(ws / "st.csv", index=False)
+    r = ctx.wfm("adherence", ws / "out.xlsx", "--states", ws / "st.csv", "-c", ws / "config.toml", "-a", path,
+                "-o", ws / "ad.xlsx")
+    if ctx.expect_ok(r):
+        no_formulas(ctx, ws / "ad.xlsx")
+
+
+@case("injection")
+def intraday_workbook_hostile_agents(ctx: Ctx) -> None:
+    """An intraday re-plan of agents whose ids, names and teams are formulas: text only, readable by check."""
+    ws = ctx.ws
+    path = _hostile_roster(ctx)
+    if path is None:
+        return
+    f = pd.read_csv(ws / "forecast.csv")
+    day = f[f["interval_start"].str.startswith(START) & (f["interval_start"] < f"{START}T11:00")]
+    act = pd.DataFrame({"interval_start": day["interval_start"], "queue": day["queue"],
+                        "offered": (day["calls"] * 1.6).round().astype(int)})
+    act.to_csv(ws / "act.csv", index=False)
+    r = ctx.wfm("intraday", ws / "out.xlsx", "--actuals", ws / "act.csv", "--now", "11:00", "-c",
+                ws / "config.toml", "-a", path, "-f", ws / "forecast.csv", "-o", ws / "i.xlsx")
+    if ctx.expect_ok(r, (0, 1)):
+        no_formulas(ctx, ws / "i.xlsx")
+        ctx.expect_ok(ctx.wfm("check", ws / "i.xlsx", "-a", path, "-c", ws / "config.toml"), (0, 1))
+
+
+@case("limits")
+def roster_of_20000_agents(ctx: Ctx) -> None:
+    """A 2 MB agents CSV of 20,000 agents into `wfm roster --time-limit 2`: bounded memory and time, or refused."""
+    a = agents(ctx.ws)
+    big = pd.concat([a] * (20_000 // len(a) + 1), ignore_index=True).iloc[:20_000]
+    big["agent_id"] = [f"X{i:06d}" for i in range(len(big))]
+    p = write_agents_csv(ctx.ws, big, "big.csv")
+    r = roster(ctx, p.name, timeout=300)
+    if r.code == 2:
+        ctx.expect_error(r, "big.csv")
+    elif r.seconds > 120:
+        ctx.fail(f"a 2-second roster took {r.seconds:.0f} s")

@@ -166,3 +166,30 @@ def test_init_writes_nothing_when_one_of_its_files_exists(tmp_path, cli):
     assert code == 2 and "exists" in err
     assert sorted(p.name for p in ws.iterdir()) == ["history.csv"]
     assert (ws / "history.csv").read_text() == "mine"
+
+
+# ------------------------------------------------------------------------------------------- roster model size
+
+def test_roster_size_limit_counts_agent_days(monkeypatch):
+    from wfm.roster import check_roster_size
+
+    check_roster_size(700, 28)  # 19,600 agent-days: a large centre's month, under the default
+    with pytest.raises(InputError, match="20,000 agents x 7 days = 140,000 agent-days.*WFM_MAX_AGENT_DAYS"):
+        check_roster_size(20_000, 7)  # a 2 MB agents file: it ran 245 s and over 2.8 GB before failing
+    monkeypatch.setenv("WFM_MAX_AGENT_DAYS", "200000")
+    check_roster_size(20_000, 7)
+
+
+@pytest.mark.slow
+def test_build_roster_refuses_an_oversized_roster_before_any_work(monkeypatch):
+    import datetime as dt
+
+    from wfm.roster import build_roster
+    from wfm.sample import build_sample
+
+    sample = build_sample(dt.date(2026, 12, 7), small=True)
+    monkeypatch.setenv("WFM_MAX_AGENT_DAYS", str(len(sample.agents) * 7 - 1))
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match="agent-days"):
+        build_roster(pd.DataFrame(), sample.agents, sample.config, sample.start, 7, time_limit_s=60)
+    assert time.perf_counter() - t0 < 1
