@@ -365,3 +365,21 @@ def roster_of_20000_agents(ctx: Ctx) -> None:
         ctx.expect_error(r, "big.csv")
     elif r.seconds > 120:
         ctx.fail(f"a 2-second roster took {r.seconds:.0f} s")
+
+
+@case("limits")
+def history_of_16000_one_row_queues(ctx: Ctx) -> None:
+    """A 0.6 MB history whose every row is its own queue: forecast refuses or finishes within two minutes."""
+    h = pd.read_csv(ctx.ws / "history.csv", dtype=str)
+    h["queue"] = [f"q{i}" for i in range(len(h))]
+    h.to_csv(ctx.ws / "h.csv", index=False)
+    r = ctx.wfm("forecast", "-H", ctx.ws / "h.csv", "--start", START, "--days", "2", "-o", ctx.ws / "f.csv",
+                timeout=150)
+    if r.code != 0:
+        ctx.expect_error(r, "h.csv", "queue")
+    elif r.seconds > 120:
+        ctx.fail(f"took {r.seconds:.0f} s")
+    r = ctx.wfm("validate", "-c", ctx.ws / "config.toml", "-H", ctx.ws / "h.csv", timeout=150)
+    ctx.expect_error(r, "h.csv", "queue")
+    if len(r.text.splitlines()) > 200:
+        ctx.fail(f"validate printed {len(r.text.splitlines()):,} lines")

@@ -193,3 +193,36 @@ def test_build_roster_refuses_an_oversized_roster_before_any_work(monkeypatch):
     with pytest.raises(InputError, match="agent-days"):
         build_roster(pd.DataFrame(), sample.agents, sample.config, sample.start, 7, time_limit_s=60)
     assert time.perf_counter() - t0 < 1
+
+
+# ----------------------------------------------------------------------------------------------- many queues
+
+def _history(tmp_path, queues: list[str]):
+    rows = ["interval_start,queue,offered"] + [f"2026-11-02T00:{15 * (i % 4):02d}:00,{q},3"
+                                               for i, q in enumerate(queues)]
+    path = tmp_path / "h.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_history_with_more_queues_than_the_limit_is_refused(tmp_path, monkeypatch):
+    """16,128 one-row queues (0.6 MB) ran the forecast for over two minutes, one fit per queue."""
+    from wfm.readers import read_history
+
+    monkeypatch.setenv("WFM_MAX_QUEUES", "50")
+    read_history(_history(tmp_path, [f"q{i}" for i in range(50)]))
+    with pytest.raises(InputError) as info:
+        read_history(_history(tmp_path, [f"q{i}" for i in range(51)]))
+    (problem,) = info.value.problems
+    assert problem.column == "queue" and "51 different queue names" in problem.message
+
+
+def test_unknown_queues_are_listed_up_to_twenty_then_counted(tmp_path):
+    from wfm.readers import read_history
+
+    with pytest.raises(InputError) as info:
+        read_history(_history(tmp_path, ["billing"] + [f"x{i:03d}" for i in range(300)]), queues={"billing"})
+    messages = [p.message for p in info.value.problems]
+    assert len(messages) == 21
+    assert messages[0].startswith("queue 'x000' is not in the config") and "first rows: 3" in messages[0]
+    assert messages[-1] == "and 280 more queues not in the config"

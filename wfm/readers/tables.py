@@ -38,6 +38,7 @@ MAX_ROWS = 5_000_000      # WFM_MAX_ROWS: rows of a table (sheet row number / CS
 MAX_COLUMNS = 200         # WFM_MAX_COLUMNS: columns of a table
 MAX_CELL_CHARS = 10_000   # WFM_MAX_CELL_CHARS: characters in one cell
 MAX_BLANK_ROWS = 10_000   # WFM_MAX_BLANK_ROWS: empty xlsx rows in a row after which the rest is only scanned
+MAX_QUEUES = 500          # WFM_MAX_QUEUES: different queues in a history (each is fitted on its own)
 MAX_AGENT_DAYS = 20_000   # WFM_MAX_AGENT_DAYS: agents x days of one roster (its model takes ~0.1 MB per agent-day)
 EXCEL_ROWS = 1_048_576    # the last row of an Excel sheet
 
@@ -49,6 +50,7 @@ _LIMITS = {
     "WFM_MAX_COLUMNS": MAX_COLUMNS,
     "WFM_MAX_CELL_CHARS": MAX_CELL_CHARS,
     "WFM_MAX_BLANK_ROWS": MAX_BLANK_ROWS,
+    "WFM_MAX_QUEUES": MAX_QUEUES,
     "WFM_MAX_AGENT_DAYS": MAX_AGENT_DAYS,
 }
 _MB = 1024 * 1024
