@@ -109,6 +109,7 @@ def tail(run: Run, n: int = 220) -> str:
 def _limits(fsize: int | None) -> Callable[[], None]:
     def apply() -> None:
         os.setsid()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # a foreground job's, also when run in the background
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
         if fsize is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -54,6 +54,16 @@ def test_output_through_a_symlink_to_a_regular_file_is_still_allowed(tmp_path):
         write_atomic(link, lambda p: p.write_text("newer"), force=False)
 
 
+def test_an_output_name_too_long_for_the_file_system_is_an_output_error(tmp_path):
+    """A 300-character name gave an ENAMETOOLONG traceback from the writability check (`Path.is_dir`)."""
+    target = tmp_path / ("x" * 300 + ".csv")
+    with pytest.raises(OutputError, match="File name too long"):
+        check_writable(target, False)
+    with pytest.raises(OutputError, match="File name too long"):
+        write_atomic(target, lambda p: p.write_text("x"), force=True)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_writer_failing_on_a_full_disk_leaves_no_generator_noise(tmp_path, monkeypatch):
     """openpyxl's lxml streams are generators that raise again when closed after ENOSPC: their 'Exception
     ignored' tracebacks were printed after the plain error message."""
