@@ -186,6 +186,9 @@ def test_roster_size_limit_counts_agent_days(monkeypatch):
     check_roster_size(700, 28)  # 19,600 agent-days: a large centre's month, under the default
     with pytest.raises(InputError, match="20,000 agents x 7 days = 140,000 agent-days.*WFM_MAX_AGENT_DAYS"):
         check_roster_size(20_000, 7)  # a 2 MB agents file: it ran 245 s and over 2.8 GB before failing
+    with pytest.raises(InputError) as info:
+        check_roster_size(20_000, 7, "big.csv")
+    assert info.value.problems[0].file == "big.csv"
     monkeypatch.setenv("WFM_MAX_AGENT_DAYS", "200000")
     check_roster_size(20_000, 7)
 

@@ -46,7 +46,7 @@ def roster(
     from wfm.readers import read_agents
     from wfm.readers.forecast import check_covers_period, read_requirements
     from wfm.readers.roster import read_roster_data
-    from wfm.roster import RosterInfeasible, build_roster
+    from wfm.roster import RosterInfeasible, build_roster, check_roster_size
     from wfm.roster.model import WALL_CAP
     from wfm.roster.workbook import write_roster
 
@@ -55,6 +55,7 @@ def roster(
     check_roster_options(first, days, time_limit)
     cfg = load_config(config)
     people = read_agents(agents, cfg)
+    check_roster_size(len(people), days, agents)
     if leave is not None:
         from wfm.readers.leave import read_leave
 

@@ -11,6 +11,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,10 +45,10 @@ class RosterResult:
     notes: list[str] = field(default_factory=list)
 
 
-def check_roster_size(n_agents: int, days: int) -> None:
+def check_roster_size(n_agents: int, days: int, source: str | Path = "roster") -> None:
     """InputError (exit 2) before any work when agents x days is over `WFM_MAX_AGENT_DAYS`: the model's memory
     and its construction time grow with it (about 0.1 MB per agent-day), and a large agents file given by
-    mistake would otherwise run the machine out of memory."""
+    mistake would otherwise run the machine out of memory. `source` names the agents file in the message."""
     from wfm.errors import InputError
     from wfm.readers.tables import limit
 
@@ -56,7 +57,7 @@ def check_roster_size(n_agents: int, days: int) -> None:
         raise InputError(f"{n_agents:,} agents x {days} days = {n_agents * days:,} agent-days, over the limit of "
                          f"{cap:,} for one roster (it would need about {0.2 + n_agents * days / 1e4:,.1f} GB of "
                          f"memory); roster teams or sites separately, or a shorter period, or raise the limit with "
-                         f"the environment variable WFM_MAX_AGENT_DAYS", file="roster")
+                         f"the environment variable WFM_MAX_AGENT_DAYS", file=str(source))
 
 
 def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int, *,
