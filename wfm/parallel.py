@@ -26,17 +26,18 @@ class SchedulerError(WfmError):
     """The Dask scheduler could not be reached."""
 
 
-_ADDRESS = re.compile(r"(?:(?:tcp|tls)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})")
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})"
+                      r"|inproc://\S+")  # inproc: a LocalCluster in this process (tests)
 
 
 def check_scheduler_address(address: str | None) -> str | None:
-    """`address` if it is None or a Dask scheduler address `[tcp://|tls://]HOST:PORT` (port 1-65535), else
-    SchedulerError (exit 2) before any connection is tried: a malformed one leaves Dask's half-built client
-    waiting 20 s to close."""
+    """`address` if it is None or a Dask scheduler address (`[tcp://|tls://|ws://|...]HOST:PORT`, port 1-65535,
+    or `inproc://...`), else SchedulerError (exit 2) before any connection is tried: a malformed one leaves
+    Dask's half-built client waiting 20 s to close."""
     if address is None:
         return None
     m = _ADDRESS.fullmatch(address.strip())
-    if m is None or not 1 <= int(m["port"]) <= 65535:
+    if m is None or (m["port"] is not None and not 1 <= int(m["port"]) <= 65535):
         raise SchedulerError(f"--scheduler: '{address}' is not a Dask scheduler address (tcp://HOST:PORT, e.g. "
                              f"tcp://10.0.0.5:8786)")
     return address.strip()

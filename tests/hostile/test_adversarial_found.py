@@ -133,7 +133,7 @@ def test_malformed_scheduler_addresses(address):
 
 
 @pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "tls://sched.example.org:8786", "localhost:8786",
-                                     "tcp://[::1]:8786"])
+                                     "tcp://[::1]:8786", "ws://h:8786", "inproc://192.0.2.2/23802/1"])
 def test_wellformed_scheduler_addresses(address):
     assert check_scheduler_address(address) == address and check_scheduler_address(None) is None
 
