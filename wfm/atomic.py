@@ -28,12 +28,14 @@ host and the process is dead, or older than `STALE_AFTER_S`) are removed then to
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import json
 import os
 import re
 import secrets
 import socket
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -79,6 +81,24 @@ def _reason(exc: OSError) -> str:
 
 def _error(action: str, path: Path, exc: OSError) -> OutputError:
     return OutputError(f"cannot {action} {path}: {_reason(exc)}")
+
+
+def _refuse_non_regular(path: Path) -> None:
+    """An existing output that is a folder, device, pipe or socket is never replaced (as root, a rename onto
+    /dev/full would replace the device with the output)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # absent, or a dangling symbolic link: the new file takes its place
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"cannot write {path}: it is not a regular file (a device, pipe or socket)")
+
+
+def _quiet_unraisable(_args: object) -> None:
+    """Drop the 'Exception ignored in <generator>' noise of a writer's half-run generators (openpyxl's lxml
+    streams) when its failure is already reported as an OutputError."""
 
 
 # ---------------------------------------------------------------------------------------------------- stale files
@@ -188,8 +208,7 @@ def check_writable(path: str | Path, force: bool) -> None:
     `OutputError` when it is a folder, or its folder cannot be created or written (a probe file is written,
     flushed and removed in the folder, or in the nearest existing parent folder when it does not exist yet)."""
     path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
+    _refuse_non_regular(path)
     folder = path.parent if str(path.parent) else Path(".")
     if folder.is_dir():
         clean_folder(folder, [path])
@@ -290,8 +309,7 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | Non
         raise _error("create the folder", folder, exc) from None
     clean_folder(folder, targets)
     for t in targets:
-        if t.is_dir():
-            raise OutputError(f"cannot write {t}: it is a folder")
+        _refuse_non_regular(t)
         if not force and os.path.lexists(t):
             raise OutputExistsError(t)
 
@@ -312,11 +330,7 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | Non
             except OSError as exc:
                 raise _error("write", t, exc) from None
             temps.append(tmp)
-            try:
-                writer(tmp)
-                _fsync(tmp)
-            except OSError as exc:
-                raise _error("write", t, exc) from None
+            _run_writer(writer, tmp, t)
         if len(targets) > 1:
             journal = folder / f".{targets[0].name}{GROUP_TAG}{_owner_tag()}.json"
             spec = {"exclusive": not force,
@@ -380,6 +394,25 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | Non
             if journal is not None:
                 _remove(journal)
     return targets
+
+
+def _run_writer(writer: Callable[[Path], object], tmp: Path, target: Path) -> None:
+    """`writer(tmp)` and fsync; an OSError (disk full, permission) becomes an OutputError raised outside the
+    handler, so the writer's frames (and the generators they hold) are freed first, quietly."""
+    failure: OutputError | None = None
+    hook = sys.unraisablehook
+    try:
+        writer(tmp)
+        _fsync(tmp)
+    except OSError as exc:
+        failure = _error("write", target, exc)
+        sys.unraisablehook = _quiet_unraisable
+    if failure is not None:
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise failure
 
 
 def _consumed(tmp: Path | None) -> bool:

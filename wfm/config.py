@@ -373,6 +373,9 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
+MAX_CONFIG_BYTES = 4 * 2**20  # a commented config of a large centre is under 100 KB
+
+
 def load_config(path: str | Path) -> Config:
     """Read and validate a centre config; raises `InputError` listing every problem."""
     config, problems = load_config_lenient(path)
@@ -391,6 +394,10 @@ def load_config_lenient(path: str | Path) -> tuple[Config | None, Problems]:
     if not path.is_file():
         problems.error(path, "config file not found")
         return None, problems
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        problems.error(path, f"the config file is {path.stat().st_size / 2**20:,.0f} MB; a centre's config is a few "
+                             f"KB (at most {MAX_CONFIG_BYTES // 2**20} MB is read): is it the right file?")
+        return None, problems
     raw_bytes = path.read_bytes()
     if not raw_bytes.strip():
         problems.error(path, "the config file is empty")
@@ -405,6 +412,9 @@ def load_config_lenient(path: str | Path) -> tuple[Config | None, Problems]:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         problems.error(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None)
+        return None, problems
+    except RecursionError:
+        problems.error(path, "not valid TOML: arrays or tables nested too deep")
         return None, problems
     except ValueError as exc:  # tomllib's int() of a number over 4300 digits
         problems.error(path, "not valid TOML: a number has thousands of digits" if "digits" in str(exc)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from wfm.atomic import write_csv
+from wfm.atomic import check_writable, write_csv
 from wfm.errors import OutputExistsError
 
 
@@ -43,6 +43,7 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
                   out / "rosters" / default_name("roster", start, days, ".xlsx")):
             if p.exists():
                 raise OutputExistsError(p)
+    check_writable(out / "config.toml", force=True)  # a file named like the folder, or no room: before the work
 
     with console.status("Building the sample hotline (2 years of 15-minute history, 6 queues)..."):
         sample = build_sample(start, days=days, seed=seed, time_limit_s=30.0)

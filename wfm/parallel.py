@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -23,6 +24,23 @@ R = TypeVar("R")
 
 class SchedulerError(WfmError):
     """The Dask scheduler could not be reached."""
+
+
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})"
+                      r"|inproc://\S+")  # inproc: a LocalCluster in this process (tests)
+
+
+def check_scheduler_address(address: str | None) -> str | None:
+    """`address` if it is None or a Dask scheduler address (`[tcp://|tls://|ws://|...]HOST:PORT`, port 1-65535,
+    or `inproc://...`), else SchedulerError (exit 2) before any connection is tried: a malformed one leaves
+    Dask's half-built client waiting 20 s to close."""
+    if address is None:
+        return None
+    m = _ADDRESS.fullmatch(address.strip())
+    if m is None or (m["port"] is not None and not 1 <= int(m["port"]) <= 65535):
+        raise SchedulerError(f"--scheduler: '{address}' is not a Dask scheduler address (tcp://HOST:PORT, e.g. "
+                             f"tcp://10.0.0.5:8786)")
+    return address.strip()
 
 
 def default_workers() -> int:
@@ -48,11 +66,12 @@ def _init_worker() -> None:
 def executor(scheduler: str | None = None, workers: int | None = None) -> Iterator[Executor]:
     """An executor: the Dask client's at `scheduler`, else a local process pool of `workers` processes."""
     if scheduler:
+        check_scheduler_address(scheduler)
         try:
             from dask.distributed import Client
 
             client = Client(scheduler, timeout="10s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         try:
             yield client.get_executor(pure=False)

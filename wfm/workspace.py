@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from wfm.atomic import write_atomic, write_csv, write_text
+from wfm.atomic import OutputError, csv_writer, text_writer, write_atomic, write_group
 from wfm.readers.agents import agents_frame
 from wfm.safe_text import append_row
 from wfm.sample import SampleHotline
@@ -37,6 +38,11 @@ AGENT_COLUMNS_HELP = [
 
 def write_agents_xlsx(agents_table, path: Path, *, force: bool) -> Path:
     """The agents workbook: the table on the first sheet (header in row 1), column help on the second."""
+    return write_atomic(path, agents_xlsx_writer(agents_table), force=force)
+
+
+def agents_xlsx_writer(agents_table) -> Callable[[Path], None]:
+    """A writer of the agents workbook (for `wfm.atomic`)."""
 
     def build(tmp: Path) -> None:
         wb = Workbook()
@@ -62,22 +68,19 @@ def write_agents_xlsx(agents_table, path: Path, *, force: bool) -> Path:
         help_ws.column_dimensions["C"].width = 90
         wb.save(tmp)
 
-    return write_atomic(path, build, force=force)
+    return build
 
 
 def write_workspace(sample: SampleHotline, out_dir: str | Path, *, force: bool = False) -> dict[str, Path]:
-    """Write `config.toml`, `agents.xlsx` and `history.csv` into `out_dir`; returns the paths."""
+    """Write `config.toml`, `agents.xlsx` and `history.csv` into `out_dir` as one group (none is put in place
+    unless all are written; without `force` none may exist); returns the paths."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write the workspace in {out}: it is a file, not a folder")
     paths = {"config": out / "config.toml", "agents": out / "agents.xlsx", "history": out / "history.csv"}
-    existing = [p for p in paths.values() if p.exists()]
-    if existing and not force:
-        from wfm.errors import OutputExistsError
-
-        raise OutputExistsError(existing[0])
-    write_text(sample.config_text, paths["config"], force=True)
-    write_agents_xlsx(agents_frame(sample.agents), paths["agents"], force=True)
     history = sample.history.copy()
     history["interval_start"] = history["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
-    write_csv(history, paths["history"], force=True)
+    write_group([(paths["config"], text_writer(sample.config_text)),
+                 (paths["agents"], agents_xlsx_writer(agents_frame(sample.agents))),
+                 (paths["history"], csv_writer(history))], force=force)
     return paths

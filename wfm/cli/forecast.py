@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from wfm.atomic import OutputError, csv_writer, write_csv, write_group
+from wfm.parallel import check_scheduler_address
 from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, OutputExistsError, Problem
 
@@ -93,6 +94,7 @@ def forecast(
     from wfm.forecast.excel import write_forecast_xlsx
 
     first = parse_date(start, "--start")
+    check_scheduler_address(scheduler)
     path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
     xlsx_path = path.with_suffix(".xlsx")
     # checked also under --no-xlsx: an XLSX of an earlier run beside the new CSV would disagree with it, so it is
@@ -228,6 +230,7 @@ def backtest(
     from wfm.forecast import backtest as run_backtest
     from wfm.forecast import summarize
 
+    check_scheduler_address(scheduler)
     path = output_path(out, Path("forecasts") / f"backtest_{days}d.csv", force)
     hist, _, opts = _inputs(history, config, country, special_days)
     try:
@@ -259,3 +262,4 @@ def backtest(
 
     write_csv(pd.concat([detail.astype({"fold": str}), out_frame], ignore_index=True).round(5), path, force=force)
     console.print(f"wrote {path}")
+

@@ -44,9 +44,9 @@ def roster(
     from wfm.config import load_config
     from wfm.demo import default_name
     from wfm.readers import read_agents
-    from wfm.readers.forecast import read_requirements
+    from wfm.readers.forecast import check_covers_period, read_requirements
     from wfm.readers.roster import read_roster_data
-    from wfm.roster import RosterInfeasible, build_roster
+    from wfm.roster import RosterInfeasible, build_roster, check_roster_size
     from wfm.roster.budget import WALL_CAP
     from wfm.roster.workbook import write_roster
 
@@ -55,11 +55,13 @@ def roster(
     check_roster_options(first, days, time_limit)
     cfg = load_config(config)
     people = read_agents(agents, cfg)
+    check_roster_size(len(people), days, agents)
     if leave is not None:
         from wfm.readers.leave import read_leave
 
         people = read_leave(leave, people)
     req = read_requirements(requirements, queues=set(cfg.queues))
+    check_covers_period(req, requirements, first, days)
     path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
     prev = read_roster_data(previous) if previous else None
     try:

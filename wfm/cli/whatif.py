@@ -181,6 +181,7 @@ def whatif(
     is reported (exit 1) without losing the others."""
     from wfm.atomic import csv_writer, write_atomic, write_group
     from wfm.config import load_config
+    from wfm.parallel import check_scheduler_address
     from wfm.readers import read_agents, read_forecast
     from wfm.scenarios import (Plan, capacity_summary, comparison, run_scenarios, validate_against)
     from wfm.scenarios.excel import write_whatif_xlsx
@@ -193,6 +194,7 @@ def whatif(
     if agents is not None and fte is not None:
         raise InputError([Problem("--fte", "give --agents or --fte, not both")])
     scenarios = _scenarios(scenario, scenario_file, grid)
+    check_scheduler_address(scheduler)
     if depth == "full" and agents is None:
         raise InputError([Problem("--depth", "full depth rosters the current agents: give --agents")])
     first = parse_date(start, "--start") if start else None

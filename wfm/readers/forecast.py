@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
-from wfm.errors import Problems
+from wfm.errors import InputError, Problem, Problems
 from wfm.readers.tables import drop_implausible_times, normalise_columns, read_table, report_rows
 from wfm.safe_text import unescape_series
 
@@ -90,3 +91,14 @@ def _read(path, what, required, optional, queues, *, numeric, integer, interval_
     for col in integer:
         out[col] = out[col].astype("int64")
     return out.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
+
+
+def check_covers_period(frame: pd.DataFrame, path: str | Path, first: dt.date, days: int) -> None:
+    """InputError naming `path` when no row of the forecast or requirements falls in the `days` from `first`
+    (a file of another period would give an empty plan)."""
+    t = frame["interval_start"]
+    start = pd.Timestamp(first)
+    if not ((t >= start) & (t < start + pd.Timedelta(days=days))).any():
+        span = f"{t.min():%Y-%m-%d} to {t.max():%Y-%m-%d}" if len(t) else "nothing"
+        raise InputError([Problem(str(path), f"no interval falls in the period {first} to "
+                                             f"{first + dt.timedelta(days=days - 1)}; the file covers {span}")])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError, Problem, Problems
-from wfm.readers.tables import drop_implausible_times, normalise_columns, read_table, report_rows
+from wfm.readers.tables import drop_implausible_times, limit, normalise_columns, read_table, report_rows
 
 REQUIRED = ["interval_start", "queue", "offered"]
 COUNTS = ["handled", "abandoned"]
@@ -21,6 +21,7 @@ OPTIONAL = COUNTS + SECONDS + ["service_level"]
 MAX_CALLS = 1_000_000  # per interval per queue: more than any centre sees
 MAX_SECONDS = 4 * 3600
 MAX_AHT_SECONDS = 2 * 3600  # an interval's mean handle time above 2 h is a stuck call, not a pattern
+MAX_LISTED = 20  # unknown queue names listed one by one; the rest are counted
 
 # Headers seen in ACD exports (Chinese systems and common vendors) mapped to contract names.
 ALIASES = {
@@ -307,13 +308,21 @@ def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: 
         mapped = _on_unique(q, lambda names: names.str.casefold().map(lookup))
         q = q.where(mapped.isna(), mapped.astype("string"))
     report_rows(problems, path, q.isna() | (q == ""), "queue", "missing queue name")
-    if queues is not None:
-        unknown = ~q.isin(sorted(queues)) & q.notna() & (q != "")
-        for name in sorted(q[unknown].unique()):
+    named = q.notna() & (q != "")
+    n_names, cap = q[named].nunique(), limit("WFM_MAX_QUEUES")
+    if n_names > cap:  # each queue is fitted on its own: thousands of one-row queues would run for hours
+        problems.error(path, f"{n_names:,} different queue names, over the limit of {cap:,} (is the queue column "
+                             f"right? raise the limit with the environment variable WFM_MAX_QUEUES if the file is "
+                             f"genuine)", column="queue")
+    elif queues is not None:
+        unknown = sorted(q[~q.isin(sorted(queues)) & named].unique())
+        hint = " or its acd_names" if acd_names is not None else ""
+        for name in unknown[:MAX_LISTED]:
             rows = list(q.index[q == name][:5] + 2)
-            hint = " or its acd_names" if acd_names is not None else ""
             problems.error(path, f"queue '{name}' is not in the config{hint} (known: {', '.join(sorted(queues))}); "
                                  f"first rows: {', '.join(map(str, rows))}", column="queue")
+        if len(unknown) > MAX_LISTED:
+            problems.error(path, f"and {len(unknown) - MAX_LISTED:,} more queues not in the config", column="queue")
     return q.astype(object)
 
 

@@ -38,6 +38,8 @@ MAX_ROWS = 5_000_000      # WFM_MAX_ROWS: rows of a table (sheet row number / CS
 MAX_COLUMNS = 200         # WFM_MAX_COLUMNS: columns of a table
 MAX_CELL_CHARS = 10_000   # WFM_MAX_CELL_CHARS: characters in one cell
 MAX_BLANK_ROWS = 10_000   # WFM_MAX_BLANK_ROWS: empty xlsx rows in a row after which the rest is only scanned
+MAX_QUEUES = 500          # WFM_MAX_QUEUES: different queues in a history (each is fitted on its own)
+MAX_AGENT_DAYS = 20_000   # WFM_MAX_AGENT_DAYS: agents x days of one roster (its model takes ~0.1 MB per agent-day)
 EXCEL_ROWS = 1_048_576    # the last row of an Excel sheet
 
 _LIMITS = {
@@ -48,6 +50,8 @@ _LIMITS = {
     "WFM_MAX_COLUMNS": MAX_COLUMNS,
     "WFM_MAX_CELL_CHARS": MAX_CELL_CHARS,
     "WFM_MAX_BLANK_ROWS": MAX_BLANK_ROWS,
+    "WFM_MAX_QUEUES": MAX_QUEUES,
+    "WFM_MAX_AGENT_DAYS": MAX_AGENT_DAYS,
 }
 _MB = 1024 * 1024
 _FIRST_LINES_BYTES = 4 * _MB  # the header and the lines the delimiter is sniffed from are looked for in this much
@@ -166,6 +170,10 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
             raise InputError(f"the {what} file is empty", file=path)
         if b"\x00" in data[:4096]:
             raise InputError(f"the file is binary, not a CSV {what} table", file=path)
+        nul = data.find(b"\x00")
+        if nul >= 0:  # further down: a damaged file (a NUL is no text); never read with the NULs dropped
+            raise InputError([_problem(path, "the line holds NUL bytes: the file is damaged (a copy cut short or "
+                                             "overwritten?)", data.count(b"\n", 0, nul) + 1, None)])
         frame = _read_csv(path, data)
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:

@@ -11,6 +11,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,21 @@ class RosterResult:
     notes: list[str] = field(default_factory=list)
 
 
+def check_roster_size(n_agents: int, days: int, source: str | Path = "roster") -> None:
+    """InputError (exit 2) before any work when agents x days is over `WFM_MAX_AGENT_DAYS`: the model's memory
+    and its construction time grow with it (about 0.1 MB per agent-day), and a large agents file given by
+    mistake would otherwise run the machine out of memory. `source` names the agents file in the message."""
+    from wfm.errors import InputError
+    from wfm.readers.tables import limit
+
+    cap = limit("WFM_MAX_AGENT_DAYS")
+    if n_agents * days > cap:
+        raise InputError(f"{n_agents:,} agents x {days} days = {n_agents * days:,} agent-days, over the limit of "
+                         f"{cap:,} for one roster (it would need about {0.2 + n_agents * days / 1e4:,.1f} GB of "
+                         f"memory); roster teams or sites separately, or a shorter period, or raise the limit with "
+                         f"the environment variable WFM_MAX_AGENT_DAYS", file=str(source))
+
+
 def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config, start: dt.date, days: int, *,
                  time_limit_s: float | None = None, workers: int | None = None, seed: int | None = None,
                  previous: pd.DataFrame | None = None, progress: Callable[[dict], None] | None = None,
@@ -62,6 +78,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     from wfm.roster.model import solve_phase1, wall_cap
     from wfm.roster.table import long_table, shift_codes
 
+    check_roster_size(len(agents), days)
     t0 = time.perf_counter()
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     prev = previous_shifts(previous, config) if previous is not None else None
