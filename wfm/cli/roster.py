@@ -32,6 +32,9 @@ def roster(
     leave: Path | None = typer.Option(None, "--leave", help="Approved leave as an HR system exports it (CSV or XLSX: "
                                                              "agent_id, start, end, type), added to the agents' "
                                                              "leave column."),
+    repair: Path | None = typer.Option(None, "--repair", help="A published roster workbook to re-plan after leave "
+                                       "or hand edits: shifts that still hold stay, only the people whose week no "
+                                       "longer holds are re-planned."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output workbook "
                                                               "(default rosters/roster_<start>_<days>d.xlsx)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
@@ -68,8 +71,11 @@ def roster(
         # the whole command within 1.25 x the limit: the search leaves room for writing the workbook
         limit = time_limit if time_limit is not None else cfg.solver.time_limit_s
         wall_s = WALL_CAP * limit - (time.perf_counter() - t_start) - WRITE_S_PER_AGENT_DAY * len(people) * days
-        result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
-                              progress=_progress_printer(), wall_s=wall_s)
+        if repair is not None:
+            result = _repair(repair, req, people, cfg, first, days, limit, prev)
+        else:
+            result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
+                                  progress=_progress_printer(), wall_s=wall_s)
     except RosterInfeasible as exc:
         err_console.print("No roster meets the hard rules:", style="red")
         for line in exc.lines:
@@ -87,6 +93,23 @@ def roster(
                  force=force, previous=prev, reproducible=bool(result.stats.get("reproducible", True)))
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
+
+
+def _repair(path: Path, req, people, cfg, first, days: int, limit: float, prev):
+    """`--repair`: the published workbook re-planned where it no longer holds, each changed day on the terminal."""
+    from wfm.errors import InputError, Problem
+    from wfm.roster.repair import repair_roster
+    from wfm.roster.workbook import read_roster_workbook
+
+    book = read_roster_workbook(path, people, cfg)
+    if book.start is not None and (book.start != first or book.days != days):
+        raise InputError([Problem(str(path), f"the workbook rosters {book.start} for {book.days} days, not "
+                                             f"--start {first} --days {days}")])
+    result = repair_roster(req, people, cfg, book, first, days, time_limit_s=limit, previous=prev)
+    for line in result.notes:
+        console.print(f"changed: {line}", markup=False, highlight=False)
+    result.notes = list(book.notes)
+    return result
 
 
 def check_roster_options(first, days: int, time_limit: float | None) -> None:
