@@ -75,8 +75,9 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     """
     from wfm.roster.detail import place
     from wfm.roster.explain import explain
-    from wfm.roster.model import solve_phase1, wall_cap
-    from wfm.roster.table import long_table, shift_codes
+    from wfm.roster.budget import wall_cap
+    from wfm.roster.model import solve_phase1
+    from wfm.roster.table import codes_by_day, long_table, shift_codes
 
     check_roster_size(len(agents), days)
     t0 = time.perf_counter()
@@ -118,8 +119,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
                                                             search_cap(1.0))
     codes = shift_codes(inst, p1.assignment)
     t2 = time.perf_counter()
-    code_map = {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in codes.iterrows()
-                for c in codes.columns[3:]}
+    code_map = codes_by_day(codes)
     report = check(data, agents, config, start=start, days=days, codes=code_map, requirements=requirements,
                    previous=previous)
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
@@ -224,7 +224,8 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
     from wfm.roster.budget import Budget
     from wfm.roster.detail import place
     from wfm.roster.heuristic import repair
-    from wfm.roster.model import Phase1Result, wall_cap
+    from wfm.roster.budget import wall_cap
+    from wfm.roster.model import Phase1Result
     from wfm.roster.table import long_table
     from wfm.roster.verify import shortfall
 

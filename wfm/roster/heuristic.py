@@ -85,6 +85,11 @@ class Greedy:
         self.cov[q, idx] += p
         self.contrib.setdefault(ai, []).append((q, idx, p))
 
+    def _put(self, ai: int, d: int, k: int) -> None:
+        """Give agent ai option k on day d and add it to the coverage."""
+        self.assign[ai, d] = k
+        self._place(ai, d, k)
+
     def _remove(self, ai: int) -> None:
         for q, idx, p in self.contrib.pop(ai, []):
             self.cov[q, idx] -= p
@@ -137,8 +142,7 @@ class Greedy:
             for d in range(inst.days):
                 for k in sub.allowed[si][d]:
                     if solver.Value(ctx.x[si, d, k]):
-                        self.assign[ai, d] = k
-                        self._place(ai, d, k)
+                        self._put(ai, d, k)
         return True
 
 
@@ -193,8 +197,7 @@ def repair(inst: Instance, assignment: dict[tuple[int, int], int], movers: list[
     spent0 = budget.spent_s
     g = Greedy(inst, budget, boost)
     for (ai, d), k in sorted(assignment.items()):
-        g.assign[ai, d] = k
-        g._place(ai, d, k)
+        g._put(ai, d, k)
     movers = [ai for ai in movers if not inst.agents[ai].is_supervisor]
     per = max(0.05 * max(1, inst.days / 7), time_limit_s / max(1, len(movers) * sweeps) / 2)
     for sweep in range(sweeps):
@@ -206,7 +209,6 @@ def repair(inst: Instance, assignment: dict[tuple[int, int], int], movers: list[
             g._remove(ai)
             if not g.solve_group([ai], per, seed):
                 for (a, d), k in sorted(old.items()):
-                    g.assign[a, d] = k
-                    g._place(a, d, k)
+                    g._put(a, d, k)
     return dict(g.assign)
 

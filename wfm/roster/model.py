@@ -19,12 +19,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster.budget import (BUILD_S_PER_VAR, DTIME_PER_S, LNS_DTIME_PER_WORKER_S, LNS_SIZE_VARS, Budget, Progress,
-                               run_solver)
-from wfm.roster.budget import WALL_CAP, wall_cap  # noqa: F401 - re-exported for callers of the model
+                               run_solver, wall_cap)
 from wfm.roster.context import Context, on_phone_profile, skill_classes
 from wfm.roster.coverage import (FAIRNESS_WEIGHT, OVERTIME_WEIGHT, PREFERENCE_BONUS, SCALE, pooled_coverage,
                                  queue_coverage)
-from wfm.roster.lp_bound import lp_lower_bound  # noqa: F401 - re-exported
 from wfm.roster.problem import Instance
 from wfm.roster.rules import RULES
 

@@ -27,12 +27,11 @@ def repair_roster(requirements: pd.DataFrame, agents: list[Agent], config: Confi
     """The published roster with the weeks that no longer hold re-planned. Returns a `RosterResult` whose `notes`
     start with one line per changed day (`A0012 2026-12-02: D0900 -> L1300 (why)`)."""
     from wfm.roster import RosterResult, _stats, previous_shifts
-    from wfm.roster.budget import Budget
     from wfm.roster.detail import place
     from wfm.roster.heuristic import repair
     from wfm.roster.model import Phase1Result
     from wfm.roster.problem import build_instance
-    from wfm.roster.table import long_table, shift_codes
+    from wfm.roster.table import codes_by_day, long_table, shift_codes
 
     t0 = time.perf_counter()
     seed = config.solver.seed if seed is None else seed
@@ -50,9 +49,9 @@ def repair_roster(requirements: pd.DataFrame, agents: list[Agent], config: Confi
                 inst.allowed[ai][d] = []
                 inst.credit[ai, d] = a.paid_day_minutes
                 continue
-            k = by_code.get(code)
-            if code == "OFF" or code == "":
+            if code in ("OFF", ""):
                 continue
+            k = by_code.get(code)
             if k is None or k not in inst.allowed[ai][d]:
                 why.setdefault(a.agent_id, f"{date}: {code} no longer fits (leave, a request, availability or "
                                            "the templates)")
@@ -60,27 +59,25 @@ def repair_roster(requirements: pd.DataFrame, agents: list[Agent], config: Confi
             assignment[ai, d] = k
     stands = check(published.roster, agents, config, start=start, days=days, codes=published.codes,
                    previous=previous)
+    known = {a.agent_id for a in agents}
     for v in stands.violations:
-        if v.agent_id in {a.agent_id for a in agents}:
+        if v.agent_id in known:
             why.setdefault(v.agent_id, f"{v.rule}: {v.message}")
     movers = [ai for ai, a in enumerate(inst.agents) if a.agent_id in why]
     t1 = time.perf_counter()
     moved = assignment
     if movers:
-        budget = Budget(time_limit_s, time.perf_counter() + 1.25 * time_limit_s)
-        moved = repair(inst, assignment, movers, time_limit_s=time_limit_s, seed=seed, budget=budget)
+        moved = repair(inst, assignment, movers, time_limit_s=time_limit_s, seed=seed)
     ids = {inst.agents[ai].agent_id for ai in movers}
     fresh = long_table(inst, place(inst, moved))
     kept = published.roster[~published.roster["agent_id"].astype(str).isin(ids)]
     data = pd.concat([kept, fresh[fresh["agent_id"].isin(ids)]], ignore_index=True)
     data = data.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     table = shift_codes(inst, moved)
-    code_map: dict[tuple[str, dt.date], str] = {}
-    for row, r in table.iterrows():
-        for c in table.columns[3:]:
-            key = (r["agent_id"], dt.date.fromisoformat(c))
-            code_map[key] = codes[key] if codes.get(key) in HR_DAYS else r[c]
-            table.loc[row, c] = code_map[key]
+    for (aid, date), code in codes.items():
+        if code in HR_DAYS:
+            table.loc[table["agent_id"] == aid, date.isoformat()] = code
+    code_map = codes_by_day(table)
     t2 = time.perf_counter()
     report = check(data, agents, config, start=start, days=days, codes=code_map, requirements=requirements,
                    previous=previous)

@@ -52,3 +52,8 @@ def shift_codes(inst: Instance, assignment: dict[tuple[int, int], int]) -> pd.Da
                 row[date.isoformat()] = "OFF"
         data.append(row)
     return pd.DataFrame(data)
+
+
+def codes_by_day(codes: pd.DataFrame) -> dict[tuple[str, dt.date], str]:
+    """A `shift_codes` table as (agent_id, date) -> code, the form the checker takes."""
+    return {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in codes.iterrows() for c in codes.columns[3:]}

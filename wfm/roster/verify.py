@@ -1,6 +1,6 @@
 """Simulation in the loop: a roster built for calls routed by skill is simulated against the requirements' calls;
 where a queue misses its service-level or answer-rate target, it gets more required heads in the hours it falls
-short, and the search runs again from the roster it has.
+short, and that queue's agents re-choose their weeks against everyone else's shifts (`heuristic.repair`).
 
 The pooled requirements (`wfm.multiskill`) are an approximation: under priority routing a low-priority queue whose
 agents also hold busier, higher-priority skills gets less of their time than the pools assume. The simulation
