@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import WfmError
-from wfm.scenarios.spec import Hire, Scenario
+from wfm.scenarios.scenario import Hire, Scenario
 from wfm.staffing import pooled_queue
 
 DAYS_PER_MONTH = 365.25 / 12

@@ -27,7 +27,7 @@ import pandas as pd
 
 from wfm.scenarios.apply import Workforce
 from wfm.scenarios.evaluate import Plan, weekly_staff
-from wfm.scenarios.spec import BASE, Hire, Scenario
+from wfm.scenarios.scenario import BASE, Hire, Scenario
 
 SUMMARY_COLUMNS = ["scenario", "weeks", "first_short_week", "short_fte", "max_gap_fte", "max_gap_week", "gap_opens",
                    "hire_by", "late", "class_size", "note"]

@@ -41,7 +41,7 @@ import pandas as pd
 
 from wfm.errors import InputError, Problem
 from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
-from wfm.scenarios.spec import Hire, Scenario
+from wfm.scenarios.scenario import Hire, Scenario
 from wfm.staffing import abandon_cap, required_agents_explained, service_level
 
 COLUMNS = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]

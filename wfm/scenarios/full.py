@@ -36,7 +36,7 @@ import pandas as pd
 
 from wfm.scenarios.apply import ScenarioError
 from wfm.scenarios.evaluate import COLUMNS, EXTRA, Plan, _queue_fields, _week_start_days, requirements, week_shares
-from wfm.scenarios.spec import Scenario
+from wfm.scenarios.scenario import Scenario
 from wfm.staffing import service_level, staff
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from wfm.errors import WfmError
 from wfm.parallel import default_workers, map_tasks
 from wfm.scenarios.evaluate import COLUMNS, EXTRA, Plan, base_workforce, evaluate
-from wfm.scenarios.spec import BASE, Scenario
+from wfm.scenarios.scenario import BASE, Scenario
 
 FAILURE_COLUMNS = ["scenario", "error"]
 
