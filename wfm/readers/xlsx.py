@@ -1,0 +1,234 @@
+"""Streaming xlsx worksheets within the input limits (openpyxl's reader parts, XML parsed by defusedxml)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import pandas as pd
+
+from wfm.errors import InputError
+from wfm.readers.limits import EXCEL_ROWS, MB, cell_problem, check_input_file, check_zip, limit
+
+
+def _xlsx_value(cell: dict) -> object:
+    """A cell's value as pandas.read_excel gives it (errors are missing, whole numbers are ints)."""
+    value, kind = cell["value"], cell["data_type"]
+    if kind == "e":
+        return float("nan")
+    if kind == "n" and isinstance(value, float):
+        try:
+            as_int = int(value)
+        except (OverflowError, ValueError):
+            return value
+        return as_int if as_int == value else value
+    return value
+
+
+def read_xlsx_table(path: Path, what: str) -> pd.DataFrame:
+    """The first worksheet as a frame of strings: index + 2 is the sheet row (`xlsx_rows`)."""
+    from pandas.io.parsers import TextParser
+
+    header: list[object] = []
+    body: list[list[object]] = []
+    index: list[int] = []
+    width = 0
+    for row_number, row in xlsx_rows(path, what=what):
+        width = max(width, len(row))
+        if row_number == 1:
+            header = row
+        else:
+            body.append(row)
+            index.append(row_number - 2)
+    if not header and not body:
+        return pd.DataFrame()
+    for row in [header, *body]:
+        row.extend([""] * (width - len(row)))
+    try:
+        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False).read()
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"cannot read the workbook: {exc}", file=path) from None
+    frame.index = index
+    # drop blank rows but keep the index, so row numbers stay those of the sheet
+    return frame.dropna(how="all")
+
+
+def _open_xlsx(path: Path):
+    """openpyxl's reader of the workbook at `path`, its manifest, shared strings, workbook and styles read (the
+    caller closes `reader.archive`); the zip directory is checked against the limits first."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    with zipfile.ZipFile(path) as zf:
+        check_zip(path, zf)
+    reader = ExcelReader(str(path), read_only=True, keep_vba=False, data_only=True, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader
+
+
+@contextmanager
+def _guarded_xlsx(path: Path) -> Iterator:
+    """`_open_xlsx` for the body of a `with`: any failure inside openpyxl or the XML parser (a hostile workbook
+    can fail anywhere there) becomes an `InputError` naming the file; the archive is always closed."""
+    reader = None
+    try:
+        reader = _open_xlsx(path)
+        yield reader
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise InputError(f"cannot read the workbook: {_xml_reason(exc)}", file=path) from None
+    finally:
+        if reader is not None:
+            reader.archive.close()
+
+
+def _worksheets(reader) -> list[tuple[str, str]]:
+    """(name, part) of every worksheet of the workbook, in order (chartsheets left out)."""
+    return [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+
+
+def xlsx_sheet_names(path: str | Path, *, what: str) -> list[str]:
+    """The worksheet names of an xlsx workbook, after the checks of `check_input_file`; `InputError` naming the
+    file when it cannot be read."""
+    path = Path(path)
+    check_input_file(path, what=what)
+    with _guarded_xlsx(path) as reader:
+        return [name for name, _ in _worksheets(reader)]
+
+
+def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Iterator[tuple[int, list[object]]]:
+    """The non-empty rows of worksheet `sheet` (default the first) as (sheet row number, cell values from column
+    A), streamed row by row within the input limits, whatever dimension the sheet declares.
+
+    openpyxl's reader parts are used directly: its `load_workbook(read_only=True)` pads every row to the
+    sheet's `<dimension>` tag, which is the whole sheet when the tag is missing. XML is parsed by defusedxml
+    (openpyxl uses it when installed). Raises `InputError` naming the file (and row and column) for a file that
+    is not a regular file, over a limit or unreadable, and for a missing `sheet`."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    path = Path(path)
+    check_input_file(path, what=what)
+    max_rows, max_cols = limit("WFM_MAX_ROWS"), limit("WFM_MAX_COLUMNS")
+    max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
+    header: list[object] = []
+    with _guarded_xlsx(path) as reader:
+        wb = reader.wb
+        sheets = _worksheets(reader)
+        if sheet is None:
+            target = sheets[0][1] if sheets else None
+            if target is None:
+                raise InputError("the workbook has no worksheet", file=path)
+        else:
+            target = next((part for name, part in sheets if name == sheet), None)
+            if target is None:
+                raise InputError(f"the workbook has no '{sheet}' sheet (sheets: "
+                                 f"{', '.join(name for name, _ in sheets)})", file=path)
+        with reader.archive.open(target) as src:
+            parser = WorkSheetParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            seen = blank_run = 0
+            blank_from = 0
+            for row_number, cells in parser.parse():
+                seen += 1
+                if row_number > max_rows + 1 or seen > max_rows + 1:
+                    raise InputError(f"the sheet has more than {max_rows:,} rows (it goes on to row "
+                                     f"{max(row_number, seen):,}), over the limit (raise it with the environment "
+                                     f"variable WFM_MAX_ROWS if the file is genuine)", file=path)
+                if row_number > EXCEL_ROWS:
+                    raise InputError(f"the sheet goes on to row {row_number:,}, beyond Excel's last row "
+                                     f"({EXCEL_ROWS:,}): not a valid workbook", file=path)
+                values: dict[int, object] = {}
+                for cell in cells:
+                    value = cell["value"]
+                    if value is None or value == "":
+                        continue
+                    col = cell["column"]
+                    name = (str(header[col - 1]) if row_number > 1 and col <= len(header)
+                            and header[col - 1] not in (None, "") else get_column_letter(col))
+                    if col > max_cols:
+                        raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns (raise it "
+                                                         f"with the environment variable WFM_MAX_COLUMNS if the "
+                                                         f"file is genuine)", row_number, name)])
+                    if isinstance(value, str) and len(value) > max_chars:
+                        raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the limit "
+                                                         f"of {max_chars:,} (raise it with the environment variable "
+                                                         f"WFM_MAX_CELL_CHARS if the file is genuine)",
+                                                   row_number, name)])
+                    values[col] = _xlsx_value(cell)
+                if not values:
+                    # formatted but empty rows below a table (up to the sheet's last row) are common: after a run
+                    # of them, the rest of the sheet is only scanned for values instead of parsed row by row
+                    blank_from = blank_from or row_number
+                    blank_run += 1
+                    if blank_run >= max_blank:
+                        _check_rest_blank(path, reader.archive, target, src, blank_from, row_number)
+                        break
+                    continue
+                blank_run = blank_from = 0
+                row: list[object] = [""] * max(values)
+                for col, value in values.items():
+                    row[col - 1] = value
+                if row_number == 1:
+                    header = row
+                yield row_number, row
+
+
+_VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")
+
+
+def _check_rest_blank(path: Path, archive: zipfile.ZipFile, target: str, src, blank_from: int,
+                      row_number: int) -> None:
+    """After a long run of empty rows, scan the rest of the sheet's XML (as bytes, at C speed) for any value: none
+    means the table ended; one is refused (a table with a huge gap in it is not a table this tool reads)."""
+    start = max(0, src.tell() - 4 * 65536)  # the parser reads ahead: rescan what it may not have handed over yet
+    chunk, tail = 4 * MB, b""
+    row_tag = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*\br=[\"']%d[\"']" % row_number)
+    with archive.open(target) as rest:
+        rest.seek(start)
+        block = rest.read(chunk)
+        found = row_tag.search(block)
+        if found:  # values before the last empty row parsed were read already
+            block = block[found.end():]
+        while block:
+            if _VALUE_TAG.search(tail + block):
+                raise InputError(f"rows {blank_from:,} to {row_number:,} and more are empty, and values follow "
+                                 f"further down: delete the empty rows (or raise WFM_MAX_BLANK_ROWS, now "
+                                 f"{limit('WFM_MAX_BLANK_ROWS'):,})", file=path)
+            tail = block[-256:]
+            block = rest.read(chunk)
+
+
+def _xml_reason(exc: Exception) -> str:
+    """A short reason for a failure to read a workbook; entity tricks are named as such."""
+    try:
+        from defusedxml.common import DefusedXmlException
+    except ImportError:  # pragma: no cover - defusedxml is a dependency
+        DefusedXmlException = ()  # type: ignore[assignment]
+    chain, seen = exc, set()
+    while chain is not None and id(chain) not in seen:  # openpyxl wraps the parser's error in its own
+        seen.add(id(chain))
+        if isinstance(chain, (DefusedXmlException, ParseError)):
+            exc = chain
+            break
+        chain = chain.__cause__ or chain.__context__
+    if isinstance(exc, DefusedXmlException):
+        return f"its XML uses entity declarations or external references, which are refused ({type(exc).__name__})"
+    if isinstance(exc, ParseError):
+        return f"its XML is malformed ({exc})"
+    if isinstance(exc, MemoryError):
+        return "it needs more memory than is available"
+    return str(exc) or type(exc).__name__
