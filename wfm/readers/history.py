@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError, Problem, Problems
-from wfm.readers.tables import drop_implausible_times, limit, normalise_columns, read_table, report_rows
+from wfm.readers.acd_times import (TIME_ONLY, check_range_lengths, date_text, on_unique, parse_times,
+                                   range_minutes)
+from wfm.readers.tables import limit, normalise_columns, read_table, report_rows
 
 REQUIRED = ["interval_start", "queue", "offered"]
 COUNTS = ["handled", "abandoned"]
@@ -43,11 +44,6 @@ TIME_NAMES = {"time", "时间范围"}  # read as the time column only beside a d
 # Totals rows an ACD export appends (per day, per queue or at the end): skipped, never read as an interval.
 TOTALS = re.compile(r"(合\s*计|总\s*计|小\s*计|汇\s*总|total|sum|grand\s*total|sub-?\s*total)\s*[:：]?"
                     r"\s*([(（].*[)）])?", re.IGNORECASE)
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
-_RANGE_SEP = r"\s*(?:[-~～—–－]|至|到)\s*"
-# `01:15-01:30`, `01:15 ~ 01:30`, `2026-11-02 01:15-01:30`: the start, the separator and the end of a range
-RANGE = re.compile(rf"^(?:(?P<date>.*?\S)(?P<dsep>\s+|T))?(?P<start>{_TIME})(?P<sep>{_RANGE_SEP})(?P<end>{_TIME})$")
-TIME_ONLY = re.compile(rf"{_TIME}(?:{_RANGE_SEP}{_TIME})?")
 MIN_DAYS = 14  # fewer days of history than this: no weekly pattern to learn (forecast and backtest warn)
 
 
@@ -92,7 +88,7 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
                             problems=problems)
     problems.raise_if_errors()
     frame = pd.DataFrame(index=raw.index)
-    frame["interval_start"], lengths = _parse_times(raw["interval_start"], path, timezone, problems,
+    frame["interval_start"], lengths = parse_times(raw["interval_start"], path, timezone, problems,
                                                     ranges_only=joined)
     frame["queue"] = _parse_queue(raw["queue"], path, queues, problems, acd_names)
     frame["offered"] = _parse_numbers(raw["offered"], path, "offered", problems, integer=True, hi=MAX_CALLS)
@@ -113,8 +109,8 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     if "handled" in frame:
         report_rows(problems, path, frame["handled"] > frame["offered"], "handled", "more calls handled than offered")
     _check_duplicates(frame, path, problems)
-    minutes = _check_grid(frame, path, interval_minutes, problems, hint=_range_minutes(lengths))
-    _check_range_lengths(raw["interval_start"], lengths, minutes, path, problems)
+    minutes = _check_grid(frame, path, interval_minutes, problems, hint=range_minutes(lengths))
+    check_range_lengths(raw["interval_start"], lengths, minutes, path, problems)
     problems.raise_if_errors()
     frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
     for col in ["offered"] + [c for c in COUNTS if c in frame]:
@@ -162,26 +158,6 @@ def _skip_totals(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFr
     return raw.loc[~mask]
 
 
-def _on_unique(col: pd.Series, func) -> pd.Series:
-    """`func` (Series to Series) applied to the distinct values of `col` only: an export repeats its dates and times
-    on every row, so this is the work of a few hundred values, not of every row."""
-    uniq = pd.Series(col.dropna().unique()).astype("string")
-    result = func(uniq)
-    return col.map(dict(zip(uniq, result)))
-
-
-def _date_text(col: pd.Series) -> pd.Series:
-    """A date column as text `YYYY-MM-DD` where it can be (`2026年11月2日`, `20261102`, a date-time at midnight from
-    a workbook); other values are left as written, to be reported when the joined timestamp is read."""
-    return _on_unique(col.astype("string").str.strip(), _date_text_values).astype("string")
-
-
-def _date_text_values(text: pd.Series) -> pd.Series:
-    text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", r"\1-\2-\3", regex=True)
-    text = text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
-    return text.str.replace(r"[\sT]+0{1,2}:00(?::00(?:\.0+)?)?$", "", regex=True)
-
-
 def _join_date_and_time(raw: pd.DataFrame, path: Path, problems: Problems) -> tuple[pd.DataFrame, bool]:
     """A date column (日期, date, 统计日期, 报表日期) beside one time column holding only times or time ranges
     (时间段 `01:15-01:30`, 时间 `01:15`): joined into one `interval_start` column (`2026-11-02 01:15-01:30`); also
@@ -195,64 +171,13 @@ def _join_date_and_time(raw: pd.DataFrame, path: Path, problems: Problems) -> tu
     present = t.notna() & (t != "")
     if not present.any() or not pd.Series(t[present].unique()).str.fullmatch(TIME_ONLY).fillna(False).all():
         return raw, False  # the time column holds dates too: the date column is not needed (reported as unused)
-    d = _date_text(raw[date_col])
+    d = date_text(raw[date_col])
     no_date = (d.isna() | (d == "")) & present
     report_rows(problems, path, no_date, date_col, "missing date (the time column holds times without a date)")
     joined = (d + " " + t).where(present & ~no_date)
     out = raw.drop(columns=[date_col, time_col])
     out.insert(0, "interval_start", joined.astype(object))
     return out, True
-
-
-def _parse_ranges(text: pd.Series, ranges_only: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Time ranges (`01:15-01:30`, `2026-11-02 01:15~01:30`) replaced by their start; also the range lengths in
-    minutes (NaN where not a range). A bare `-` with a `T` before the time (`2026-11-02T08:00-01:30`) or with
-    differently written ends (`08:00:00-05:00`) is a UTC offset, as it is where other values carry `+08:00` or `Z`,
-    or where the "range" would be longer than 4 hours; never when `ranges_only` (a time column joined to a date)."""
-    parts = text.str.extract(RANGE)
-    is_range = parts["start"].notna()
-    if not is_range.any():
-        return text, pd.Series(np.nan, index=text.index)
-
-    def minutes(s: pd.Series) -> pd.Series:
-        hms = s.str.extract(r"^(\d+):(\d+)(?::(\d+))?$").astype("float64")
-        return hms[0] * 60 + hms[1] + hms[2].fillna(0) / 60
-
-    start = _on_unique(parts["start"].where(is_range, "0:00"), minutes).astype("float64")
-    end = _on_unique(parts["end"].where(is_range, "0:00"), minutes).astype("float64")
-    length = (end - start) % 1440
-    bare = parts["sep"] == "-"
-    offsets_elsewhere = text.str.contains(r"(?:\+\d{2}:?\d{2}|Z)$", regex=True).fillna(False).any()
-    same_shape = parts["start"].str.count(":") == parts["end"].str.count(":")
-    offset_like = bare & (offsets_elsewhere | (parts["dsep"] == "T") | ~same_shape | (length > 240) | (length == 0))
-    if not ranges_only:
-        is_range = (is_range & ~offset_like.fillna(False)).astype(bool)
-    date = parts["date"].fillna("")
-    start_text = (date + " " + parts["start"]).str.strip()
-    return text.where(~is_range, start_text), length.where(is_range)
-
-
-def _range_minutes(lengths: pd.Series) -> int | None:
-    """The interval length the time ranges state (the most common one, if it divides a day), or None."""
-    seen = lengths.dropna()
-    if seen.empty:
-        return None
-    mode = float(seen.mode().iloc[0])
-    if mode != int(mode) or mode <= 0 or 1440 % int(mode) or (seen == mode).mean() <= 0.5:
-        return None
-    return int(mode)
-
-
-def _check_range_lengths(col: pd.Series, lengths: pd.Series, minutes: int, path: Path,
-                         problems: Problems) -> None:
-    bad = lengths.notna() & (lengths != minutes)
-    if not bad.any():
-        return
-    first = int(bad[bad].index[0])
-    n = int(bad.sum())
-    problems.warning(path, f"{n} time range{'s' if n > 1 else ''} not {minutes} minutes long like the file's "
-                           f"intervals (e.g. {str(col[first]).strip()!r} at row {first + 2}): read as the interval "
-                           f"starting at the range's start", column="interval_start")
 
 
 def _warn_short(frame: pd.DataFrame, path: Path, min_days: int, problems: Problems) -> None:
@@ -264,48 +189,12 @@ def _warn_short(frame: pd.DataFrame, path: Path, min_days: int, problems: Proble
                          column="interval_start")
 
 
-def _parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Problems, *,
-                 ranges_only: bool = False) -> tuple[pd.Series, pd.Series]:
-    """The timestamps (datetime64, NaT where not readable) and the lengths in minutes of those given as ranges."""
-    text = col.astype("string").str.strip()
-    missing = text.isna() | (text == "")
-    report_rows(problems, path, missing, "interval_start", "missing timestamp")
-    if text.str.contains("年", regex=False).any():
-        text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
-    text, lengths = _parse_ranges(text, ranges_only)
-    no_date = text.str.fullmatch(_TIME).fillna(False).astype(bool)
-    report_rows(problems, path, no_date, "interval_start",
-                "a time without a date (give the date in the same column or in a 日期/date column)")
-    text = text.mask(no_date, pd.NA)
-    offset = text.str.extract(r"([+-]\d{2}:?\d{2}|Z)$")[0]
-    has_offset = offset.notna()
-    if has_offset.any():
-        report_rows(problems, path, ~has_offset & ~missing, "interval_start",
-                    "timestamp without a UTC offset in a file whose other timestamps have one")
-        utc = pd.to_datetime(text.where(has_offset), errors="coerce", utc=True, format="ISO8601")
-        if timezone:
-            parsed = utc.dt.tz_convert(zoneinfo.ZoneInfo(timezone)).dt.tz_localize(None)
-        elif offset[has_offset].nunique() == 1:
-            # one fixed offset: keep the wall-clock time as written
-            parsed = pd.to_datetime(text.str.replace(r"([+-]\d{2}:?\d{2}|Z)$", "", regex=True),
-                                    errors="coerce", format="ISO8601")
-        else:
-            problems.error(path, "timestamps carry different UTC offsets (a daylight-saving change?); give the "
-                                 "centre's config so they can be read in its timezone", column="interval_start")
-            parsed = utc.dt.tz_localize(None)
-    else:
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
-    report_rows(problems, path, parsed.isna() & ~missing & ~no_date & (has_offset | ~has_offset.any()),
-                "interval_start", "not a date-time (expected e.g. 2026-12-01T08:15:00)")
-    return drop_implausible_times(parsed, problems, path, "interval_start"), lengths
-
-
 def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: Problems,
                  acd_names: Mapping[str, str] | None = None) -> pd.Series:
     q = col.astype("string").str.strip()
     if acd_names:
         lookup = {str(k).strip().casefold(): str(v) for k, v in acd_names.items()}
-        mapped = _on_unique(q, lambda names: names.str.casefold().map(lookup))
+        mapped = on_unique(q, lambda names: names.str.casefold().map(lookup))
         q = q.where(mapped.isna(), mapped.astype("string"))
     report_rows(problems, path, q.isna() | (q == ""), "queue", "missing queue name")
     named = q.notna() & (q != "")
