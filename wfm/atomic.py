@@ -28,77 +28,28 @@ host and the process is dead, or older than `STALE_AFTER_S`) are removed then to
 from __future__ import annotations
 
 import errno
-import gc
-import hashlib
 import json
 import os
 import re
-import secrets
-import socket
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
-from wfm.errors import OutputExistsError, WfmError
+from wfm.atomic_steps import (TMP_TAG, OutputError, consumed, fsync_dir, host_tag, make_temp, os_error,
+                              owner_tag, place_exclusive, reason, refuse_non_regular, remove_quietly, run_writer,
+                              temp_path)
+from wfm.errors import OutputExistsError
 
-TMP_TAG = ".wfm-tmp-"
 GROUP_TAG = ".wfm-group-"
 STALE_AFTER_S = 3600.0  # a temporary of another host (or of a live pid, after a day) is stale after this
 PROBE_BYTES = 16 * 1024
 
 _OWNER = re.compile(r"-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[0-9a-f]+(?:\.json)?\Z")
-
-
-class OutputError(WfmError):
-    """An output could not be written (disk full, no permission, read-only folder...): exit 2, no traceback."""
-
-    exit_code = 2
-
-
-def _host_tag() -> str:
-    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
-
-
-def _owner_tag() -> str:
-    return f"{_host_tag()}-{os.getpid()}-{secrets.token_hex(4)}"
-
-
-def temp_path(path: Path) -> Path:
-    """A fresh, recognisable temporary name beside `path`."""
-    return path.parent / f".{path.name}{TMP_TAG}{_owner_tag()}"
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno is not None:
-        return os.strerror(exc.errno)
-    return str(exc) or type(exc).__name__
-
-
-def _error(action: str, path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot {action} {path}: {_reason(exc)}")
-
-
-def _refuse_non_regular(path: Path) -> None:
-    """An existing output that is a folder, device, pipe or socket is never replaced (as root, a rename onto
-    /dev/full would replace the device with the output)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return  # absent, or a dangling symbolic link: the new file takes its place
-    if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"cannot write {path}: it is a folder")
-    if not stat.S_ISREG(st.st_mode):
-        raise OutputError(f"cannot write {path}: it is not a regular file (a device, pipe or socket)")
-
-
-def _quiet_unraisable(_args: object) -> None:
-    """Drop the 'Exception ignored in <generator>' noise of a writer's half-run generators (openpyxl's lxml
-    streams) when its failure is already reported as an OutputError."""
 
 
 # ---------------------------------------------------------------------------------------------------- stale files
@@ -125,7 +76,7 @@ def _is_stale(name: str, mtime: float, now: float) -> bool:
     age = now - mtime
     if m is None:
         return age > STALE_AFTER_S
-    if m["host"] == _host_tag():
+    if m["host"] == host_tag():
         alive = _pid_alive(int(m["pid"]))
         if alive is False:
             return True
@@ -145,7 +96,7 @@ def _recover_journal(journal: Path) -> None:
     for tmp, final in moves:
         if tmp == journal.parent:  # a removal (no temporary): only ever journalled with --force
             if not exclusive:
-                _remove(final)
+                remove_quietly(final)
             continue
         if not os.path.lexists(tmp):
             continue
@@ -159,8 +110,8 @@ def _recover_journal(journal: Path) -> None:
                 os.replace(tmp, final)
         except OSError:
             pass
-        _remove(tmp)
-    _remove(journal)
+        remove_quietly(tmp)
+    remove_quietly(journal)
 
 
 def _legacy_temp(name: str, targets: Sequence[Path]) -> bool:
@@ -189,26 +140,19 @@ def clean_folder(folder: str | Path, targets: Sequence[Path] = ()) -> None:
         try:
             if TMP_TAG in e.name or (_legacy_temp(e.name, targets) and e.is_file(follow_symlinks=False)):
                 if os.path.lexists(e.path) and _is_stale(e.name, e.stat(follow_symlinks=False).st_mtime, now):
-                    _remove(Path(e.path))
+                    remove_quietly(Path(e.path))
         except OSError:
             pass
 
 
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
-
-# ------------------------------------------------------------------------------------------------ before the work
 
 def check_writable(path: str | Path, force: bool) -> None:
     """Fail fast, before any long computation: `OutputExistsError` when `path` exists and `force` is False;
     `OutputError` when it is a folder, or its folder cannot be created or written (a probe file is written,
     flushed and removed in the folder, or in the nearest existing parent folder when it does not exist yet)."""
     path = Path(path)
-    _refuse_non_regular(path)
+    refuse_non_regular(path)
     folder = path.parent if str(path.parent) else Path(".")
     if folder.is_dir():
         clean_folder(folder, [path])
@@ -221,7 +165,7 @@ def check_writable(path: str | Path, force: bool) -> None:
         probe_in = probe_in.parent
     if not probe_in.is_dir():
         raise OutputError(f"cannot write {path}: {probe_in} is not a folder")
-    probe = probe_in / f".{path.name}{TMP_TAG}{_owner_tag()}"
+    probe = probe_in / f".{path.name}{TMP_TAG}{owner_tag()}"
     try:
         fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         try:
@@ -230,62 +174,13 @@ def check_writable(path: str | Path, force: bool) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {probe_in}: {_reason(exc)}") from None
+        raise OutputError(f"cannot write {path}: {probe_in}: {reason(exc)}") from None
     finally:
-        _remove(probe)
+        remove_quietly(probe)
+
 
 
 # ------------------------------------------------------------------------------------------------------- writing
-
-def _make_temp(path: Path) -> Path:
-    tmp = temp_path(path)
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)  # the umask applies: outputs are shared
-    os.close(fd)
-    return tmp
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR if sys.platform.startswith("win") else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if sys.platform.startswith("win"):
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _place_exclusive(tmp: Path, final: Path) -> bool:
-    """Put `tmp` at `final` only if `final` does not exist (FileExistsError otherwise). True when `tmp` is still
-    there (hard link made: the caller removes it), False when it was consumed (fallback: reserve + rename)."""
-    try:
-        os.link(tmp, final)
-        return True
-    except FileExistsError:
-        raise
-    except (OSError, AttributeError, NotImplementedError):
-        pass  # no hard links on this file system (FAT, some SMB shares): reserve the name, then rename over it
-    fd = os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-    os.close(fd)
-    try:
-        os.replace(tmp, final)
-    except BaseException:
-        _remove(final)
-        raise
-    return False
-
 
 def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | None]], *,
                 force: bool = False) -> list[Path]:
@@ -293,7 +188,24 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | Non
     in place in the given order (see the module docstring). Either all new files are in place or, on an error
     before placing, none is and the previous ones are untouched. A writer None removes that file as part of the
     group (with `force`; without it the file must not exist)."""
-    targets = [Path(p) for p, _ in items]
+    targets = _check_group([Path(p) for p, _ in items], force)
+    if not targets:
+        return []
+    group = _Group(targets, force)
+    try:
+        group.write_temps([writer for _, writer in items])
+        group.write_journal()
+        group.place()
+    except OSError as exc:
+        group.fail(exc)
+    finally:
+        group.clean_up()
+    return targets
+
+
+def _check_group(targets: list[Path], force: bool) -> list[Path]:
+    """The targets of a group, after the checks made before anything is written (one folder, distinct names,
+    the folder created and cleaned, no existing output replaced without `force`)."""
     if not targets:
         return []
     folder = targets[0].parent
@@ -306,118 +218,120 @@ def write_group(items: Sequence[tuple[str | Path, Callable[[Path], object] | Non
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _error("create the folder", folder, exc) from None
+        raise os_error("create the folder", folder, exc) from None
     clean_folder(folder, targets)
     for t in targets:
-        _refuse_non_regular(t)
+        refuse_non_regular(t)
         if not force and os.path.lexists(t):
             raise OutputExistsError(t)
-
-    temps: list[Path | None] = []  # None: a file the group removes
-    journal: Path | None = None
-    placed: list[tuple[Path, Path, bool]] = []  # (tmp, final, tmp still there) of exclusive placements
-    replaced = 0  # files put in place with --force
-    done = False
-    current = targets[0]
-    try:
-        for (_, writer), t in zip(items, targets):
-            current = t
-            if writer is None:
-                temps.append(None)
-                continue
-            try:
-                tmp = _make_temp(t)
-            except OSError as exc:
-                raise _error("write", t, exc) from None
-            temps.append(tmp)
-            _run_writer(writer, tmp, t)
-        if len(targets) > 1:
-            journal = folder / f".{targets[0].name}{GROUP_TAG}{_owner_tag()}.json"
-            spec = {"exclusive": not force,
-                    "moves": [[tmp.name if tmp else None, t.name] for tmp, t in zip(temps, targets)]}
-            jtmp = temp_path(journal)
-            try:
-                with open(jtmp, "w", encoding="utf-8") as fh:
-                    json.dump(spec, fh)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(jtmp, journal)
-                _fsync_dir(folder)
-            except OSError as exc:
-                _remove(jtmp)
-                journal = None
-                raise _error("write", targets[0], exc) from None
-        for tmp, t in zip(temps, targets):
-            current = t
-            if tmp is None:
-                if force:
-                    _unlink_if_there(t)
-                    replaced += 1
-                elif os.path.lexists(t):
-                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(t))
-            elif force:
-                replaced += 1  # counted before: an interrupt may land just after the rename
-                os.replace(tmp, t)
-            else:
-                placed.append((tmp, t, _place_exclusive(tmp, t)))
-        for tmp, _, still in placed:
-            if still:
-                _remove(tmp)
-        _fsync_dir(folder)
-        if journal is not None:
-            _remove(journal)
-        done = True
-    except OSError as exc:
-        for tmp, t, still in placed:  # take back what this run placed so far: those files did not exist
-            try:
-                if not still or os.path.samefile(tmp, t):
-                    _remove(t)
-            except OSError:
-                pass
-        placed.clear()
-        if isinstance(exc, FileExistsError) and not force:
-            raise OutputExistsError(current) from None
-        if journal is not None and any(_consumed(tmp) for tmp in temps[:replaced]):
-            # Some files are replaced, some not: keep the journal and the temporaries so that the next run
-            # in this folder finishes the group rather than leaving it mismatched.
-            done = True
-            raise OutputError(f"cannot write {current}: {_reason(exc)}; the other files of this output are kept "
-                              f"and put in place by the next wfm run writing to {folder}") from None
-        raise _error("write", current, exc) from None
-    finally:
-        if not done and journal is not None and (placed or any(_consumed(tmp) for tmp in temps[:replaced])):
-            pass  # interrupted while placing (Ctrl-C): the journal lets the next run finish the group
-        elif not done:
-            for tmp in temps:
-                if tmp is not None:
-                    _remove(tmp)
-            if journal is not None:
-                _remove(journal)
     return targets
 
 
-def _run_writer(writer: Callable[[Path], object], tmp: Path, target: Path) -> None:
-    """`writer(tmp)` and fsync; an OSError (disk full, permission) becomes an OutputError raised outside the
-    handler, so the writer's frames (and the generators they hold) are freed first, quietly."""
-    failure: OutputError | None = None
-    hook = sys.unraisablehook
-    try:
-        writer(tmp)
-        _fsync(tmp)
-    except OSError as exc:
-        failure = _error("write", target, exc)
-        sys.unraisablehook = _quiet_unraisable
-    if failure is not None:
+class _Group:
+    """The state of one `write_group` run: temporaries written, journal, files placed so far."""
+
+    def __init__(self, targets: list[Path], force: bool) -> None:
+        self.targets, self.force = targets, force
+        self.folder = targets[0].parent
+        self.temps: list[Path | None] = []  # None: a file the group removes
+        self.journal: Path | None = None
+        self.placed: list[tuple[Path, Path, bool]] = []  # (tmp, final, tmp still there) of exclusive placements
+        self.replaced = 0  # files put in place with --force
+        self.done = False
+        self.current = targets[0]
+
+    def write_temps(self, writers: list[Callable[[Path], object] | None]) -> None:
+        """Step 1: every writer to a temporary beside its target, flushed to disk."""
+        for writer, t in zip(writers, self.targets):
+            self.current = t
+            if writer is None:
+                self.temps.append(None)
+                continue
+            try:
+                tmp = make_temp(t)
+            except OSError as exc:
+                raise os_error("write", t, exc) from None
+            self.temps.append(tmp)
+            run_writer(writer, tmp, t)
+
+    def write_journal(self) -> None:
+        """Step 2 (groups of more than one file): the journal of the moves, written atomically."""
+        if len(self.targets) < 2:
+            return
+        journal = self.folder / f".{self.targets[0].name}{GROUP_TAG}{owner_tag()}.json"
+        self.journal = journal
+        spec = {"exclusive": not self.force,
+                "moves": [[tmp.name if tmp else None, t.name] for tmp, t in zip(self.temps, self.targets)]}
+        jtmp = temp_path(journal)
         try:
-            gc.collect()
-        finally:
-            sys.unraisablehook = hook
-        raise failure
+            with open(jtmp, "w", encoding="utf-8") as fh:
+                json.dump(spec, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(jtmp, journal)
+            fsync_dir(self.folder)
+        except OSError as exc:
+            remove_quietly(jtmp)
+            self.journal = None
+            raise os_error("write", self.targets[0], exc) from None
 
+    def place(self) -> None:
+        """Steps 3 and 4: the temporaries put in place in order (exclusively without --force), journal removed."""
+        for tmp, t in zip(self.temps, self.targets):
+            self.current = t
+            if tmp is None:
+                if self.force:
+                    _unlink_if_there(t)
+                    self.replaced += 1
+                elif os.path.lexists(t):
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(t))
+            elif self.force:
+                self.replaced += 1  # counted before: an interrupt may land just after the rename
+                os.replace(tmp, t)
+            else:
+                self.placed.append((tmp, t, place_exclusive(tmp, t)))
+        for tmp, _, still in self.placed:
+            if still:
+                remove_quietly(tmp)
+        fsync_dir(self.folder)
+        if self.journal is not None:
+            remove_quietly(self.journal)
+        self.done = True
 
-def _consumed(tmp: Path | None) -> bool:
-    """Whether a group's step was carried out: its temporary renamed into place, or its removal done."""
-    return tmp is None or not os.path.lexists(tmp)
+    def _partly_replaced(self) -> bool:
+        return any(consumed(tmp) for tmp in self.temps[:self.replaced])
+
+    def fail(self, exc: OSError) -> NoReturn:
+        """Take back what this run placed so far (those files did not exist) and raise the error as wfm's."""
+        for tmp, t, still in self.placed:
+            try:
+                if not still or os.path.samefile(tmp, t):
+                    remove_quietly(t)
+            except OSError:
+                pass
+        self.placed.clear()
+        if isinstance(exc, FileExistsError) and not self.force:
+            raise OutputExistsError(self.current) from None
+        if self.journal is not None and self._partly_replaced():
+            # Some files are replaced, some not: keep the journal and the temporaries so that the next run
+            # in this folder finishes the group rather than leaving it mismatched.
+            self.done = True
+            raise OutputError(f"cannot write {self.current}: {reason(exc)}; the other files of this output are "
+                              f"kept and put in place by the next wfm run writing to {self.folder}") from None
+        raise os_error("write", self.current, exc) from None
+
+    def clean_up(self) -> None:
+        """After success or failure: the temporaries and journal of an unfinished group are removed, unless it
+        was interrupted while placing (Ctrl-C): then the journal lets the next run finish the group."""
+        if self.done:
+            return
+        if self.journal is not None and (self.placed or self._partly_replaced()):
+            return
+        for tmp in self.temps:
+            if tmp is not None:
+                remove_quietly(tmp)
+        if self.journal is not None:
+            remove_quietly(self.journal)
 
 
 def _unlink_if_there(path: Path) -> None:
@@ -441,14 +355,14 @@ def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
         raise OutputExistsError(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _make_temp(path)
+        tmp = make_temp(path)
     except OSError as exc:
-        raise _error("write", path, exc) from None
+        raise os_error("write", path, exc) from None
     try:
         yield tmp
         write_group([(path, lambda p: os.replace(tmp, p))], force=force)
     finally:
-        _remove(tmp)
+        remove_quietly(tmp)
 
 
 def csv_writer(df: pd.DataFrame, *, sep: str = ",") -> Callable[[Path], None]:
@@ -477,3 +391,7 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, force: bool = True) -> Path
 def write_text(text: str, path: str | Path, *, force: bool = True) -> Path:
     """Write `text` atomically."""
     return write_atomic(path, text_writer(text), force=force)
+
+
+__all__ = ["GROUP_TAG", "STALE_AFTER_S", "TMP_TAG", "OutputError", "atomic_path", "check_writable", "clean_folder",
+           "csv_writer", "temp_path", "text_writer", "write_atomic", "write_csv", "write_group", "write_text"]

@@ -176,7 +176,7 @@ def _dead_pid() -> int:
 
 
 def test_stale_temporaries_are_removed_on_the_next_write(tmp_path):
-    host = atomic._host_tag()
+    host = atomic.host_tag()
     dead = tmp_path / f".f.csv.wfm-tmp-{host}-{_dead_pid()}-abcd1234"
     old_other_host = tmp_path / ".f.csv.wfm-tmp-ffffff-1-abcd1234"
     live = tmp_path / f".f.csv.wfm-tmp-{host}-{os.getpid()}-abcd1234"  # a write in progress: kept
