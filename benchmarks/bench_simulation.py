@@ -4,8 +4,8 @@
 
 Inputs: the embedded sample hotline (150 agents, 6 queues, 1-3 skills each), a profile forecast from its
 history scaled to about `--calls` calls over the period, and a greedy synthetic roster long table
-(`wfm.simulation.synthetic`; the roster engine's output can replace it). Times building the engine's arrays
-from the long table, one replication of the event loop (best of `--repeat`) and the whole
+(`benchmarks/synthetic_roster.py`; the roster engine's output can replace it). Times building the engine's
+arrays from the long table, one replication of the event loop (best of `--repeat`) and the whole
 `simulate_roster` with one replication (build + run + per-interval, per-day and period tables). Prints a
 table and replaces the simulation section of benchmarks/RESULTS.md.
 
@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parent))
 from wfm.sample import build_sample  # noqa: E402
 from wfm.simulation import run  # noqa: E402
 from wfm.simulation.roster_sim import build_scenario, simulate_roster  # noqa: E402
-from wfm.simulation.synthetic import greedy_roster, profile_forecast  # noqa: E402
+from benchmarks.synthetic_roster import greedy_roster, profile_forecast  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 from results import RESULTS, update_section  # noqa: E402

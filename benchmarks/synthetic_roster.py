@@ -1,4 +1,4 @@
-"""Synthetic inputs for benchmarks, tests and the sample report while no roster engine output is at hand:
+"""Synthetic inputs for `bench_simulation.py` (moved out of `wfm`: nothing in the package or the tests uses it):
 a profile forecast from a history, and a simple greedy roster long table (NOT an optimised or rule-checked
 roster: 9-hour shifts with lunch and two breaks, at most 5 shifts a week and 12 h rest per agent, queues
 assigned per interval to the largest remaining Erlang requirement the agent is skilled for).
