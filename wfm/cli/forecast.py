@@ -90,34 +90,15 @@ def forecast(
     """Interval forecast of calls and AHT per queue, with an 80% prediction interval (calls_lo, calls_hi). Each
     queue's model is chosen by a rolling-origin backtest on the last weeks of the history, at the same
     horizon, among the calendar model, its variants and the naive baselines; the report says which and why."""
-    from wfm.forecast import Forecaster, select
-    from wfm.forecast.excel import write_forecast_xlsx
+    from wfm.forecast import Forecaster
 
     first = parse_date(start, "--start")
     check_scheduler_address(scheduler)
     path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
-    xlsx_path = path.with_suffix(".xlsx")
-    # checked also under --no-xlsx: an XLSX of an earlier run beside the new CSV would disagree with it, so it is
-    # refused without --force, and with it removed as the new CSV is placed (one group)
-    try:
-        output_path(xlsx_path, xlsx_path, force)
-    except OutputExistsError:
-        if xlsx or xlsx_path == path:
-            raise
-        raise OutputError(f"{xlsx_path} exists: an earlier run's workbook, which would disagree with the new CSV; "
-                          f"pass --force to remove it (or write the CSV elsewhere with -o)") from None
+    xlsx_path = _check_xlsx_path(path, xlsx, force)
     hist, cfg, opts = _inputs(history, config, country, special_days)
     frame = hist.frame
-    last = frame["interval_start"].max().date()
-    if first <= last:
-        raise InputError([Problem("--start", f"{first} is not after the end of the history ({last})")])
-    gap = (first - last).days - 1
-    if gap > MAX_GAP_DAYS:
-        raise InputError([Problem("--start", f"{first} is {gap} days after the end of the history ({last}); "
-                                             f"forecasts start at most {MAX_GAP_DAYS} days after it")])
-    if gap > 56:
-        console.print(f"note: the forecast starts {gap} days after the history ends ({last}): it carries the "
-                      "history's last level over the gap", markup=False, highlight=False)
+    _check_start(first, frame["interval_start"].max().date())
     if cfg is not None:
         aht = {q: c.default_aht_s for q, c in cfg.queues.items()}
     else:
@@ -137,17 +118,65 @@ def forecast(
     if accuracy is None and accuracy_folds > 0:
         console.print("note: the history is too short to backtest this horizon: calendar model, no accuracy report")
     elif accuracy is not None:
-        folds = fc.selection_errors_.groupby("queue")["fold"].nunique().max()
-        acc_title = (f"Model choice and accuracy: every candidate fitted at {folds} origin(s) "
-                     f"{select.step_days(horizon)} days apart in the last weeks of the history, {horizon} days ahead "
-                     f"each, scored per {max(30, hist.interval_minutes)} minutes; a queue keeps the calendar "
-                     f"model unless another candidate is better over all origins (by {select.SWITCH_MARGIN:.0%}, "
-                     f"a naive baseline by any margin) and on most of them")
+        acc_title = _accuracy_title(fc, horizon, hist.interval_minutes)
+    stale = not xlsx and xlsx_path != path and xlsx_path.exists()
+    written = _write_forecast(path, xlsx_path, xlsx, result, frame, accuracy, acc_title, force)
+    _print_forecast(result, first, days, opts["country"], fc, acc_title)
+    for p in written:
+        console.print(f"wrote {p}")
+    if stale:
+        console.print(f"removed {xlsx_path}: an earlier run's workbook, which would disagree with the new CSV "
+                      "(--no-xlsx)", markup=False, highlight=False)
+
+
+def _check_xlsx_path(path: Path, xlsx: bool, force: bool) -> Path:
+    """The workbook's path beside the CSV, checked also under --no-xlsx: an XLSX of an earlier run beside the
+    new CSV would disagree with it, so it is refused without --force, and with it removed as the new CSV is
+    placed (one group)."""
+    xlsx_path = path.with_suffix(".xlsx")
+    try:
+        output_path(xlsx_path, xlsx_path, force)
+    except OutputExistsError:
+        if xlsx or xlsx_path == path:
+            raise
+        raise OutputError(f"{xlsx_path} exists: an earlier run's workbook, which would disagree with the new CSV; "
+                          f"pass --force to remove it (or write the CSV elsewhere with -o)") from None
+    return xlsx_path
+
+
+def _check_start(first, last) -> None:
+    """--start after the history's last day, and not years after it (a note beyond 8 weeks)."""
+    if first <= last:
+        raise InputError([Problem("--start", f"{first} is not after the end of the history ({last})")])
+    gap = (first - last).days - 1
+    if gap > MAX_GAP_DAYS:
+        raise InputError([Problem("--start", f"{first} is {gap} days after the end of the history ({last}); "
+                                             f"forecasts start at most {MAX_GAP_DAYS} days after it")])
+    if gap > 56:
+        console.print(f"note: the forecast starts {gap} days after the history ends ({last}): it carries the "
+                      "history's last level over the gap", markup=False, highlight=False)
+
+
+def _accuracy_title(fc, horizon: int, interval_minutes: int) -> str:
+    from wfm.forecast import select
+
+    folds = fc.selection_errors_.groupby("queue")["fold"].nunique().max()
+    return (f"Model choice and accuracy: every candidate fitted at {folds} origin(s) "
+            f"{select.step_days(horizon)} days apart in the last weeks of the history, {horizon} days ahead "
+            f"each, scored per {max(30, interval_minutes)} minutes; a queue keeps the calendar "
+            f"model unless another candidate is better over all origins (by {select.SWITCH_MARGIN:.0%}, "
+            f"a naive baseline by any margin) and on most of them")
+
+
+def _write_forecast(path: Path, xlsx_path: Path, xlsx: bool, result, frame, accuracy, acc_title: str,
+                    force: bool) -> list[Path]:
+    """The CSV and the XLSX are one output: both are written to temporaries first, then put in place CSV first,
+    XLSX second; a failure before that leaves the previous pair, a kill in between is finished by the next run.
+    Under --no-xlsx an earlier XLSX of the same name is removed first (--force), then the CSV is placed; a kill
+    in between leaves the earlier CSV alone, and the next run finishes the group. Returns the files written."""
+    from wfm.forecast.excel import write_forecast_xlsx
+
     out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
-    # The CSV and the XLSX are one output: both are written to temporaries first, then put in place CSV first,
-    # XLSX second; a failure before that leaves the previous pair, a kill in between is finished by the next run.
-    # Under --no-xlsx an earlier XLSX of the same name is removed first (--force), then the CSV is placed; a kill
-    # in between leaves the earlier CSV alone, and the next run finishes the group.
     if xlsx:
         pair = [(path, csv_writer(out_frame)),
                 (xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy,
@@ -156,9 +185,15 @@ def forecast(
         pair = [(xlsx_path, None), (path, csv_writer(out_frame))]
     else:
         pair = [(path, csv_writer(out_frame))]
-    stale = not xlsx and xlsx_path != path and xlsx_path.exists()
-    written = [p for p in write_group(pair, force=force) if xlsx or p != xlsx_path]
-    holidays_of = "no" if opts["country"] == "NONE" else opts["country"]
+    return [p for p in write_group(pair, force=force) if xlsx or p != xlsx_path]
+
+
+def _print_forecast(result, first, days: int, country: str, fc, acc_title: str) -> None:
+    """Per queue: calls, calls a day, peak, AHT (and the chosen model and its accuracy), then why each model."""
+    from wfm.forecast import select
+
+    accuracy = fc.accuracy_
+    holidays_of = "no" if country == "NONE" else country
     table = Table(title=f"Forecast {first} + {days} days ({holidays_of} holidays)")
     columns = ["queue", "calls", "calls/day", "peak/interval", "aht_s"]
     if accuracy is not None:
@@ -181,11 +216,6 @@ def forecast(
             group = "" if row.group == row.queue else f" (chosen for the {row.group} together)"
             console.print(f"model: {row.queue}: {select.LABELS[row.chosen]}{group}: {row.reason}",
                           markup=False, highlight=False)
-    for p in written:
-        console.print(f"wrote {p}")
-    if stale:
-        console.print(f"removed {xlsx_path}: an earlier run's workbook, which would disagree with the new CSV "
-                      "(--no-xlsx)", markup=False, highlight=False)
 
 
 def _describe_special(days: dict, history_end, path: Path) -> None:

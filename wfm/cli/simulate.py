@@ -103,41 +103,22 @@ def simulate(
     callers hang up after their patience. Writes service level, ASA, abandonment and occupancy per interval
     and queue with 95% half-widths (and a <name>_summary.csv per day and for the period), prints the period
     per queue and where the per-queue Erlang plan and the simulation differ."""
-    from wfm.atomic import write_csv
     from wfm.config import load_config
     from wfm.readers import read_agents, read_forecast
-    from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS
-    from wfm.publish.readback import read_roster_workbook
-    from wfm.readers.roster import read_roster_data
-    from wfm.simulation.roster_sim import compare_summary, compare_with_erlang, simulate_roster
-
-    if handle not in HANDLE_DISTRIBUTIONS:
-        raise InputError([Problem("--handle", f"must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")])
-    if not 0 < cv <= 10:  # also false for nan; inf would give infinite handle times
-        raise InputError([Problem("--cv", f"must be a positive number of at most 10, not {cv!r}")])
-    cfg = load_config(config)
     from wfm.simulation.roster_sim import default_routing
 
+    _check_handle(handle, cv)
+    cfg = load_config(config)
     routing = routing or default_routing(cfg)
     seed = cfg.solver.seed if seed is None else seed
     absence = cfg.shrinkage.unplaced if absence is None else absence
-    if not 0 <= absence < 1:  # also false for nan
-        raise InputError([Problem("--absence", f"must be at least 0 and below 1, not {absence!r}")])
-    if routing not in ROUTINGS:
-        raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
+    _check_absence_routing(absence, routing)
     ags = read_agents(agents, cfg) if agents is not None else None
     if ags is None and cfg.centre.queue_assignment == "routing":
         err_console.print("note: without --agents the agents' other skills are unknown: each serves only the queue "
                           "the roster gives it, so the figures differ from the workbook's Summary (which routes by "
                           "skill); pass --agents for those", style="yellow", markup=False, highlight=False)
-    if ags is not None and roster.suffix.lower() == ".xlsx":
-        # the roster as it stands, with HR's hand edits on the Roster sheet applied
-        book = read_roster_workbook(roster, ags, cfg)
-        for note in book.notes:
-            err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
-        long = book.roster
-    else:
-        long = read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
+    long = _read_roster(roster, ags, cfg)
     fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
     if fc.empty:
         raise InputError([Problem(str(forecast), "the forecast has no rows")])
@@ -147,25 +128,95 @@ def simulate(
     summary_path = output_path(path.with_name(f"{path.stem}_summary.csv"), path, force)
 
     baseline = own_only and routing != "assigned_only"
+    opts = dict(replications=replications, seed=seed, handle=handle, cv=cv, uncertainty=uncertainty,
+                proficiency=proficiency, absence=absence, source=str(roster), forecast_source=str(forecast))
+    sim, own = _run(long, fc, ags, cfg, routing, baseline, opts)
+    for note in sim.grid.notes:
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    n_rows = _write(sim, path, summary_path, force)
+    summary = _print_comparison(sim, own, cfg, replications, routing, baseline)
+    if update_roster:
+        _add_to_roster(roster, sim, summary, f"{replications} replications, seed {seed}, routing {routing}, "
+                                             f"absence {absence:g}")
+    console.print(f"Wrote {n_rows:,} rows to {path} and the per-day and period summary to {summary_path}",
+                  highlight=False)
+
+
+def _add_to_roster(roster: Path, sim, summary: pd.DataFrame, note: str) -> None:
+    if str(roster).lower().endswith((".xlsx", ".xlsm")):
+        from wfm.simulation.workbook import add_to_workbook
+
+        sheet = add_to_workbook(roster, sim.period, summary, note=note)
+        console.print(f"Added the results to sheet '{sheet}' of {roster}", highlight=False)
+    else:
+        err_console.print("note: --update-roster needs an XLSX roster; nothing added", style="yellow")
+
+
+def _check_handle(handle: str, cv: float) -> None:
+    from wfm.simulation.engine import HANDLE_DISTRIBUTIONS
+
+    if handle not in HANDLE_DISTRIBUTIONS:
+        raise InputError([Problem("--handle", f"must be one of {', '.join(HANDLE_DISTRIBUTIONS)}, not {handle!r}")])
+    if not 0 < cv <= 10:  # also false for nan; inf would give infinite handle times
+        raise InputError([Problem("--cv", f"must be a positive number of at most 10, not {cv!r}")])
+
+
+def _check_absence_routing(absence: float, routing: str) -> None:
+    from wfm.simulation.engine import ROUTINGS
+
+    if not 0 <= absence < 1:  # also false for nan
+        raise InputError([Problem("--absence", f"must be at least 0 and below 1, not {absence!r}")])
+    if routing not in ROUTINGS:
+        raise InputError([Problem("--routing", f"must be one of {', '.join(ROUTINGS)}, not {routing!r}")])
+
+
+def _read_roster(roster: Path, ags, cfg) -> pd.DataFrame:
+    """The roster long table: with the agents, the workbook as it stands (HR's hand edits on the Roster sheet
+    applied); otherwise its Data sheet or CSV as written."""
+    from wfm.publish.readback import read_roster_workbook
+    from wfm.readers.roster import read_roster_data
+
+    if ags is not None and roster.suffix.lower() == ".xlsx":
+        book = read_roster_workbook(roster, ags, cfg)
+        for note in book.notes:
+            err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+        return book.roster
+    return read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
+
+
+def _run(long: pd.DataFrame, fc: pd.DataFrame, ags, cfg, routing: str, baseline: bool, opts: dict):
+    """The simulation with `routing`, and (`baseline`) with agents serving only their rostered queue."""
+    from wfm.simulation.roster_sim import simulate_roster
+
+    replications = opts["replications"]
     with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
         total = replications * (2 if baseline else 1)
         task = bar.add_task("simulating", total=total)
-        opts = dict(replications=replications, seed=seed, handle=handle, cv=cv, uncertainty=uncertainty,
-                    proficiency=proficiency, absence=absence, source=str(roster), forecast_source=str(forecast))
         sim = simulate_roster(long, fc, ags, cfg, routing=routing,
                               progress=lambda done: bar.update(task, completed=done), **opts)
         own = simulate_roster(long, fc, ags, cfg, routing="assigned_only",
                               progress=lambda done: bar.update(task, completed=replications + done),
                               **opts) if baseline else None
-    for note in sim.grid.notes:
-        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    return sim, own
+
+
+def _write(sim, path: Path, summary_path: Path, force: bool) -> int:
+    """The per-interval CSV and the per-day and period summary; returns the rows written to the first."""
+    from wfm.atomic import write_csv
+
     out_df = sim.intervals.copy()
     out_df["interval_start"] = pd.to_datetime(out_df["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S")
     write_csv(out_df, path, force=force)
     period = sim.period.drop(columns=["start", "days"]).assign(date="period")
     both = pd.concat([sim.daily.assign(date=sim.daily["date"].astype(str)), period], ignore_index=True)
     write_csv(both[["date", *[c for c in both.columns if c != "date"]]], summary_path, force=force)
+    return len(out_df)
+
+
+def _print_comparison(sim, own, cfg, replications: int, routing: str, baseline: bool) -> pd.DataFrame:
+    """The period table, the Erlang plan against the simulation per queue and where they differ most."""
+    from wfm.simulation.roster_sim import compare_summary, compare_with_erlang
 
     console.print(_period_table(sim.period, replications))
     cmp = compare_with_erlang(sim, cfg, own_only=own)
@@ -183,14 +234,4 @@ def simulate(
                                          "the same agents also helping other queues they are skilled for when "
                                          "idle.")) + " 'sim better/worse': intervals where the simulated SL is "
                   "beyond the 95% half-width + 2 points from Erlang.", highlight=False)
-    if update_roster:
-        if str(roster).lower().endswith((".xlsx", ".xlsm")):
-            from wfm.simulation.workbook import add_to_workbook
-
-            sheet = add_to_workbook(roster, sim.period, summary,
-                                    note=f"{replications} replications, seed {seed}, routing {routing}, absence {absence:g}")
-            console.print(f"Added the results to sheet '{sheet}' of {roster}", highlight=False)
-        else:
-            err_console.print("note: --update-roster needs an XLSX roster; nothing added", style="yellow")
-    console.print(f"Wrote {len(out_df):,} rows to {path} and the per-day and period summary to {summary_path}",
-                  highlight=False)
+    return summary

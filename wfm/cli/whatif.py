@@ -179,20 +179,13 @@ def whatif(
     ramp-up and attrition), peak agents, expected service level with the available staff, and cost; and when
     to hire a class to close a gap. Scenarios run in parallel on local cores or a Dask cluster; one that fails
     is reported (exit 1) without losing the others."""
-    from wfm.atomic import csv_writer, write_atomic, write_group
+    from wfm.cli.forecast import _progress
     from wfm.config import load_config
     from wfm.parallel import check_scheduler_address
-    from wfm.readers import read_agents, read_forecast
-    from wfm.scenarios import (Plan, capacity_summary, comparison, run_scenarios, validate_against)
-    from wfm.scenarios.excel import write_whatif_xlsx
+    from wfm.readers import read_agents
+    from wfm.scenarios import capacity_summary, comparison, run_scenarios, validate_against
 
-    if depth not in ("fast", "full"):
-        raise InputError([Problem("--depth", f"must be fast or full, not {depth!r}")])
-    if (history is None) == (forecast is None):
-        raise InputError([Problem("--history/--forecast", "give exactly one of --history (forecast first) or "
-                                                          "--forecast (use the file)")])
-    if agents is not None and fte is not None:
-        raise InputError([Problem("--fte", "give --agents or --fte, not both")])
+    _check_options(depth, history, forecast, agents, fte)
     scenarios = _scenarios(scenario, scenario_file, grid)
     check_scheduler_address(scheduler)
     if depth == "full" and agents is None:
@@ -204,6 +197,49 @@ def whatif(
         check_roster_options(first or dt.date(2000, 1, 1), 1, time_limit)
     cfg = load_config(config)
     staff = read_agents(agents, cfg) if agents is not None else None
+    plan, source, n_weeks = _plan(cfg, history, forecast, staff, fte, first, weeks, depth, time_limit)
+    problems = validate_against(scenarios, plan.queues)
+    problems.raise_if_errors()
+
+    path = output_path(out, Path("forecasts") / f"whatif_{plan.start.isoformat()}_{n_weeks}w.csv", force)
+    if xlsx is not None:
+        output_path(xlsx, xlsx, force)
+    with _progress(f"{len(scenarios)} scenarios") as progress:
+        results, failures = run_scenarios(scenarios, plan, scheduler=scheduler, workers=workers,
+                                          progress=progress)
+    ran = [s for s in scenarios if s.name in set(results["scenario"])]
+    summary = capacity_summary(results, ran, plan) if len(results) else None
+    comp = comparison(results, summary)
+    notes = _notes(cfg, plan, source, depth, no_staff=staff is None and fte is None)
+    written = _write_outputs(path, xlsx, results, comp, failures, cfg.costs.currency, notes, force)
+    _print_results(results, comp, notes, cfg.costs.currency)
+    for p in written:
+        console.print(f"wrote {p}", highlight=False)
+    if not failures.empty:
+        for r in failures.itertuples(index=False):
+            err_console.print(f"scenario '{r.scenario}' failed: {r.error}", style="red", markup=False,
+                              highlight=False)
+        err_console.print(f"{len(failures)} of {len(scenarios)} scenarios failed; the others are in {path}.",
+                          highlight=False)
+        raise typer.Exit(1)
+
+
+def _check_options(depth: str, history: Path | None, forecast: Path | None, agents: Path | None,
+                   fte: float | None) -> None:
+    if depth not in ("fast", "full"):
+        raise InputError([Problem("--depth", f"must be fast or full, not {depth!r}")])
+    if (history is None) == (forecast is None):
+        raise InputError([Problem("--history/--forecast", "give exactly one of --history (forecast first) or "
+                                                          "--forecast (use the file)")])
+    if agents is not None and fte is not None:
+        raise InputError([Problem("--fte", "give --agents or --fte, not both")])
+
+
+def _plan(cfg, history: Path | None, forecast: Path | None, staff, fte: float | None, first: dt.date | None,
+          weeks: int | None, depth: str, time_limit: float | None):
+    """The base plan (forecast from the history, or the forecast file as it is), its source and its weeks."""
+    from wfm.readers import read_forecast
+    from wfm.scenarios import Plan
 
     if history is not None:
         n_weeks = weeks or 13
@@ -220,27 +256,13 @@ def whatif(
     if depth == "full" and plan.days > 62:
         raise InputError([Problem("--weeks", f"full depth builds one roster per scenario over the period: at most "
                                              f"62 days, not {plan.days}")])
-    n_weeks = n_weeks or -(-plan.days // 7)
-    problems = validate_against(scenarios, plan.queues)
-    problems.raise_if_errors()
+    return plan, source, n_weeks or -(-plan.days // 7)
 
-    path = output_path(out, Path("forecasts") / f"whatif_{plan.start.isoformat()}_{n_weeks}w.csv", force)
-    if xlsx is not None:
-        output_path(xlsx, xlsx, force)
 
-    from wfm.cli.forecast import _progress
-
-    with _progress(f"{len(scenarios)} scenarios") as progress:
-        results, failures = run_scenarios(scenarios, plan, scheduler=scheduler, workers=workers,
-                                          progress=progress)
-    ran = [s for s in scenarios if s.name in set(results["scenario"])]
-    summary = capacity_summary(results, ran, plan) if len(results) else None
-    comp = comparison(results, summary)
-
-    out_df = results.copy()
-    out_df["week_start"] = out_df["week_start"].astype(str)
-    written = [path]
-    notes = [f"Forecast: {source}; {plan.days} days from {plan.start}; {len(plan.queues)} queues; {depth} depth.",
+def _notes(cfg, plan, source: str, depth: str, *, no_staff: bool) -> list[str]:
+    """How the figures are made: the workbook's notes; all but the first are printed too."""
+    notes = [f"Forecast: {source}; {plan.days} days from {plan.start}; {len(plan.queues)} queues; "
+             f"{depth} depth.",
              f"FTE = {cfg.rules.hours_per_week:g} paid hours a week giving {plan.on_phone_hours_per_fte:g} "
              f"on-phone hours after breaks and training, less shrinkage not placed by the roster "
              f"({plan.shrinkage:.0%} unless a scenario changes it).",
@@ -253,13 +275,24 @@ def whatif(
              f"{cfg.costs.overtime_multiplier:g} to close shortfalls within the monthly overtime cap.",
              "Weeks run Monday to Sunday; a partial week (days < 7) is weighted by its share of a whole week's "
              "workload, not scaled up to 7 days."]
-    if staff is None and fte is None:
+    if no_staff:
         notes.append("No --agents or --fte: the staff available is what the base plan requires.")
-    # Without --force no existing file is replaced, even one created while the scenarios ran (exclusive
-    # placement); the CSV and the XLSX are put in place together when they share a folder.
+    return notes
+
+
+def _write_outputs(path: Path, xlsx: Path | None, results: pd.DataFrame, comp: pd.DataFrame,
+                   failures: pd.DataFrame, currency: str, notes: list[str], force: bool) -> list[Path]:
+    """The CSV (and the workbook): without --force no existing file is replaced, even one created while the
+    scenarios ran (exclusive placement); the two are put in place together when they share a folder."""
+    from wfm.atomic import csv_writer, write_atomic, write_group
+    from wfm.scenarios.excel import write_whatif_xlsx
+
+    out_df = results.copy()
+    out_df["week_start"] = out_df["week_start"].astype(str)
+    written = [path]
     outputs = [(path, csv_writer(out_df))]
     if xlsx is not None:
-        outputs.append((xlsx, lambda p: write_whatif_xlsx(results, comp, failures, p, currency=cfg.costs.currency,
+        outputs.append((xlsx, lambda p: write_whatif_xlsx(results, comp, failures, p, currency=currency,
                                                           notes=notes)))
         written.append(xlsx)
     if len({Path(p).parent for p, _ in outputs}) == 1:
@@ -267,9 +300,12 @@ def whatif(
     else:
         for p, writer in outputs:
             write_atomic(p, writer, force=force)
+    return written
 
+
+def _print_results(results: pd.DataFrame, comp: pd.DataFrame, notes: list[str], currency: str) -> None:
     if not comp.empty:
-        console.print(_summary_table(comp, cfg.costs.currency, width=console.width))
+        console.print(_summary_table(comp, currency, width=console.width))
         if len(comp) > 40:
             console.print(f"... and {len(comp) - 40} more scenarios in the CSV.", highlight=False)
         names = list(comp["scenario"])
@@ -281,12 +317,3 @@ def whatif(
                 console.print(f"{r.scenario}: {note}", markup=False, highlight=False)
     for n in notes[1:]:
         console.print(n, style="dim", highlight=False)
-    for p in written:
-        console.print(f"wrote {p}", highlight=False)
-    if not failures.empty:
-        for r in failures.itertuples(index=False):
-            err_console.print(f"scenario '{r.scenario}' failed: {r.error}", style="red", markup=False,
-                              highlight=False)
-        err_console.print(f"{len(failures)} of {len(scenarios)} scenarios failed; the others are in {path}.",
-                          highlight=False)
-        raise typer.Exit(1)

@@ -28,12 +28,11 @@ numpy afterwards: about 200,000 calls of a 150-agent, 6-queue roster in well und
 from __future__ import annotations
 
 import heapq
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
+
+from wfm.simulation.floor import assignment_changes, floor_state
 
 ROUTINGS = ("assigned_first", "priority", "assigned_only")
 HANDLE_DISTRIBUTIONS = ("exponential", "lognormal")
@@ -155,30 +154,6 @@ def draw_calls(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponen
     return arrival, q_idx, t_idx, service, deadline
 
 
-def _pick_orders(sc: Scenario):
-    """Per (skill set, assigned queue): tuple of groups (tuples of queues) an agent looks at, in order."""
-    prio = np.asarray(sc.priority, dtype=float)
-    cache: dict[tuple, tuple] = {}
-
-    def order(skills: tuple[int, ...], own: int) -> tuple[tuple[int, ...], ...]:
-        key = (skills, own)
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-        if sc.routing == "assigned_only":
-            groups: list[tuple[int, ...]] = [(own,)]
-        else:
-            rest = sorted(set(skills) | {own}) if sc.routing == "priority" else sorted(set(skills) - {own})
-            levels = sorted({prio[q] for q in rest}, reverse=True)
-            groups = [(own,)] if sc.routing == "assigned_first" else []
-            groups += [tuple(q for q in rest if prio[q] == lv) for lv in levels]
-        res = tuple(groups)
-        cache[key] = res
-        return res
-
-    return order
-
-
 def run(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
         level: np.ndarray | None = None, keep_calls: bool = False) -> tuple[Totals, Calls | None]:
     """One replication. Returns per (interval, queue) totals and, with `keep_calls`, the per-call record."""
@@ -205,11 +180,11 @@ def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndar
     agent_of = [-1] * n
     heap: list[tuple[float, int, int]] = []  # (end time, agent, call)
     push, pop = heapq.heappush, heapq.heappop
-    floor = _floor(sc, arr, svc, deadline.tolist(), start, agent_of, heap)
+    floor = floor_state(sc, arr, svc, deadline.tolist(), start, agent_of, heap)
     avail, busy, speed = floor.avail, floor.busy, floor.speed
     idle_own, idle_any, waiting = floor.idle_own, floor.idle_any, floor.waiting
     make_idle, unidle, try_pick = floor.make_idle, floor.unidle, floor.try_pick
-    bounds, ch_a_l, ch_new_l = _assignment_changes(sc)
+    bounds, ch_a_l, ch_new_l = assignment_changes(sc)
 
     def boundary(k: int) -> None:
         lo, hi = bounds[k], bounds[k + 1]
@@ -263,99 +238,6 @@ def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndar
             else:
                 waiting[q].append(c)
     return np.asarray(start, dtype=float), np.asarray(agent_of, dtype=np.int64), np.asarray(svc, dtype=float)
-
-
-def _assignment_changes(sc: Scenario) -> tuple[np.ndarray, list[int], list[int]]:
-    """Per boundary k (time k*L), the agents whose assignment changes from column k-1 to k (column -1: all
-    off) and their new queue: entries bounds[k]..bounds[k+1] of the two lists."""
-    n_a = sc.assign.shape[0]
-    assign = np.asarray(sc.assign, dtype=np.int64)
-    padded = np.concatenate([np.full((n_a, 1), -1), assign, np.full((n_a, 1), -1)], axis=1)
-    changed = padded[:, 1:] != padded[:, :-1]  # (n_a, n_t + 1)
-    ch_t, ch_a = np.nonzero(changed.T)
-    ch_new = padded[ch_a, ch_t + 1]
-    bounds = np.searchsorted(ch_t, np.arange(sc.n_intervals + 2))
-    return bounds, ch_a.tolist(), ch_new.tolist()
-
-
-class _Floor(NamedTuple):
-    """The agents' state during the loop and the closures that change it (closures: the loop's hot path)."""
-
-    avail: list[int]  # assigned queue now, -1 = not on the phone
-    busy: list[bool]
-    speed: list[list[float]] | None
-    idle_own: list[set[int]]  # per queue: idle agents assigned to it
-    idle_any: list[set[int]]  # per queue: idle agents skilled for it
-    waiting: list[deque[int]]  # per queue: calls waiting, oldest first
-    make_idle: Callable[[int], None]
-    unidle: Callable[[int], None]
-    try_pick: Callable[[int, float], bool]
-
-
-def _floor(sc: Scenario, arr: list[float], svc: list[float], dl: list[float], start: list[float],
-           agent_of: list[int], heap: list[tuple[float, int, int]]) -> _Floor:
-    n_q = sc.n_queues
-    n_a = sc.assign.shape[0]
-    skill_lists = [tuple(int(q) for q in np.flatnonzero(row)) for row in np.asarray(sc.skills, dtype=bool)]
-    order_of = _pick_orders(sc)
-    speed = None if sc.speed is None else np.asarray(sc.speed, dtype=float).tolist()
-    only_own = sc.routing == "assigned_only"
-    avail = [-1] * n_a
-    busy = [False] * n_a
-    idle_in: list[tuple[int, ...] | None] = [None] * n_a  # skill queues the idle agent is listed under
-    idle_own: list[set[int]] = [set() for _ in range(n_q)]
-    idle_any: list[set[int]] = [set() for _ in range(n_q)]
-    waiting: list[deque[int]] = [deque() for _ in range(n_q)]
-    push = heapq.heappush
-
-    def effective_skills(a: int, own: int) -> tuple[int, ...]:
-        if only_own:
-            return (own,)
-        s = skill_lists[a]
-        return s if own in s else s + (own,)
-
-    def make_idle(a: int) -> None:
-        own = avail[a]
-        sk = effective_skills(a, own)
-        idle_in[a] = sk
-        idle_own[own].add(a)
-        for q in sk:
-            idle_any[q].add(a)
-
-    def unidle(a: int) -> None:
-        sk = idle_in[a]
-        if sk is None:
-            return
-        idle_own[avail[a]].discard(a)
-        for q in sk:
-            idle_any[q].discard(a)
-        idle_in[a] = None
-
-    def try_pick(a: int, t: float) -> bool:
-        own = avail[a]
-        for group in order_of(effective_skills(a, own), own):
-            best = -1
-            bq = -1
-            for q in group:
-                dq = waiting[q]
-                while dq and dl[dq[0]] <= t:
-                    dq.popleft()  # hung up before anyone looked: abandoned
-                if dq:
-                    c = dq[0]
-                    if best < 0 or arr[c] < arr[best]:
-                        best, bq = c, q
-            if best >= 0:
-                waiting[bq].popleft()
-                start[best] = t
-                agent_of[best] = a
-                busy[a] = True
-                if speed is not None:
-                    svc[best] /= speed[a][bq]
-                push(heap, (t + svc[best], a, best))
-                return True
-        return False
-
-    return _Floor(avail, busy, speed, idle_own, idle_any, waiting, make_idle, unidle, try_pick)
 
 
 def _aggregate(sc: Scenario, calls: Calls) -> Totals:
