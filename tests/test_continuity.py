@@ -18,7 +18,9 @@ from wfm.roster import build_roster
 from wfm.roster.checker import check, coverage
 
 WEEK2 = START + dt.timedelta(days=7)
-LIMIT = 10  # long enough for the CP-SAT improvement on this model: the construction alone leaves the first night 42% short against 29% for the week
+# long enough for the CP-SAT improvement on this model: the construction alone leaves the first night 42% short
+# against 29% for the week
+LIMIT = 10
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,8 @@ def test_weekly_cap_config():
     text = CONFIG.format(iv=30)
     week_only = parse_config(tomllib.loads(text.replace("max_nights_period = 3", "max_nights_week = 2")))
     assert (week_only.rules.max_nights_week, week_only.rules.max_nights_period) == (2, NO_NIGHTS_CAP)
-    both = parse_config(tomllib.loads(text.replace("max_nights_period = 3", "max_nights_period = 5\nmax_nights_week = 2")))
+    both = parse_config(tomllib.loads(text.replace("max_nights_period = 3",
+                                                   "max_nights_period = 5\nmax_nights_week = 2")))
     assert (both.rules.max_nights_week, both.rules.max_nights_period) == (2, 5)
     plain = parse_config(tomllib.loads(text))
     assert (plain.rules.max_nights_week, plain.rules.max_nights_period) == (0, 3)

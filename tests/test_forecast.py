@@ -28,7 +28,8 @@ def test_output_contract(year_fit):
     hist, fc, pred = year_fit
     assert list(pred.columns) == FORECAST_COLUMNS
     assert len(pred) == 35 * 48  # every 30-minute interval (inferred) of the horizon
-    assert pred["interval_start"].iloc[0] == pd.Timestamp("2026-02-02") and pred["interval_start"].is_monotonic_increasing
+    assert pred["interval_start"].iloc[0] == pd.Timestamp("2026-02-02")
+    assert pred["interval_start"].is_monotonic_increasing
     assert (pred["calls_lo"] <= pred["calls"] + 1e-9).all() and (pred["calls"] <= pred["calls_hi"] + 1e-9).all()
     night = pred["interval_start"].dt.hour < 7
     assert (pred.loc[night, "calls"] == 0).all() and (pred.loc[night, "calls_hi"] == 0).all()

@@ -265,7 +265,8 @@ def test_outputs_are_readable_by_others(tmp_path):
 def test_detail_sheet_shows_every_interval_of_every_shift(workbook, roster):
     ws = load_workbook(workbook, read_only=True)["Detail"]
     rows = list(ws.iter_rows(values_only=True))
-    day_headers = [r for r in rows if r and isinstance(r[0], str) and re.fullmatch(r"(Mon|Tue|Wed) 2026-\d\d-\d\d", r[0])]
+    day_headers = [r for r in rows
+                   if r and isinstance(r[0], str) and re.fullmatch(r"(Mon|Tue|Wed) 2026-\d\d-\d\d", r[0])]
     assert len(day_headers) == roster["date"].nunique()
     agent_rows = [r for r in rows if r and r[0] in set(roster["agent_id"])]
     assert len(agent_rows) == roster.groupby(["agent_id", "date"]).ngroups

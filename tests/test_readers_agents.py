@@ -10,7 +10,8 @@ from wfm.errors import InputError
 from wfm.readers import parse_skills, read_agents
 from wfm.sample.config_template import config_text
 
-HEADER = "agent_id,name,team,skills,contract_hours_week,role,min_hours_week,max_hours_week,days_off_requested,shift_preference"
+HEADER = ("agent_id,name,team,skills,contract_hours_week,role,min_hours_week,max_hours_week,days_off_requested,"
+          "shift_preference")
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ def test_sick_day_repairs_that_agents_week_only(tmp_path, cli):
     path = write_roster(tmp_path / "published.xlsx", built.data, agents, cfg, start=START, days=7, requirements=req,
                         report=built.report)
     data = built.data
-    sick = next(a for a in agents if not a.is_supervisor and data[data["agent_id"] == a.agent_id]["date"].nunique() == 5)
+    sick = next(a for a in agents
+                if not a.is_supervisor and data[data["agent_id"] == a.agent_id]["date"].nunique() == 5)
     day = dt.date.fromisoformat(sorted(data[data["agent_id"] == sick.agent_id]["date"].astype(str).unique())[1])
     now = [dataclasses.replace(a, leave=((day, "sick"),)) if a.agent_id == sick.agent_id else a for a in agents]
     book = read_roster_workbook(path, now, cfg)
@@ -39,4 +40,5 @@ def test_sick_day_repairs_that_agents_week_only(tmp_path, cli):
 
     # nothing changed: nothing re-planned
     same = repair_roster(req, agents, cfg, read_roster_workbook(path, agents, cfg), START, 7, time_limit_s=3)
-    assert same.stats["repaired_agents"] == [] and same.notes == ["every published shift still holds: nothing to re-plan"]
+    assert same.stats["repaired_agents"] == []
+    assert same.notes == ["every published shift still holds: nothing to re-plan"]

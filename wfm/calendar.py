@@ -63,7 +63,8 @@ def day_calendar(
     `is_weekend` marks the country's weekend days (Saturday-Sunday in most countries, Friday-Saturday in some).
     `is_workday` is True for non-weekend days that are not holidays and for make-up working days (weekend days
     the law makes working days). `holiday_period` is True for every day of a run of consecutive non-working
-    days that contains a holiday (the weekend inside a Spring Festival week too). `special` holds the user's label for the day (empty string if none).
+    days that contains a holiday (the weekend inside a Spring Festival week too). `special` holds the user's label
+    for the day (empty string if none).
     """
     days = pd.date_range(start, end, freq="D")
     cal = country_holidays(country, range(start.year, end.year + 1)) if len(days) else {}

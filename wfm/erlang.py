@@ -29,8 +29,13 @@ hypo-exponential laws over the stationary queue (PASTA) telescopes to the closed
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import special as sp
+
+# pred(idx, n): whether elements `idx` meet a target at agent counts `n` (1-d arrays), monotone in n
+Predicate = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 _TINY = 1e-250  # below this a regularised incomplete gamma is recomputed from its series
 _NEG_INF = -np.inf
@@ -108,7 +113,8 @@ def log_gammaincc_int(m: np.ndarray, z: np.ndarray) -> np.ndarray:
 def log_inv_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     """log(1 / B(n, A)), the inverse Erlang B blocking probability, for whole n >= 0 and A > 0."""
     n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
-    return a + sp.gammaln(n + 1.0) - n * np.log(a) + log_gammaincc_int(n + 1.0, a)
+    out: np.ndarray = a + sp.gammaln(n + 1.0) - n * np.log(a) + log_gammaincc_int(n + 1.0, a)
+    return out
 
 
 # --------------------------------------------------------------------------------------------- Erlang C
@@ -191,7 +197,7 @@ def erlang_c_search(
 
 
 @_quiet
-def _erlang_a_logs(n: np.ndarray, a: np.ndarray, r: np.ndarray):
+def _erlang_a_logs(n: np.ndarray, a: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, ...]:
     """log K, log S, log D, log W (weights relative to pi_n) for n >= 1; see the module docstring."""
     x, y = n * r, a * r
     lk = _log_expm1(log_inv_erlang_b(n, a))
@@ -268,7 +274,7 @@ def erlang_a_wait_answered(n: np.ndarray, a: np.ndarray, r: np.ndarray, *, chunk
     return out
 
 
-def bisect_smallest(pred, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def bisect_smallest(pred: Predicate, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Per element, the smallest whole n in (lo, hi] with pred true, given pred(lo) false, pred(hi) true
     and pred monotone. `pred(idx, n)` evaluates elements `idx` at agent counts `n` (1-d arrays)."""
     lo = lo.astype(np.int64).copy()
@@ -283,7 +289,7 @@ def bisect_smallest(pred, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         lo[act[~good]] = mid[~good]
 
 
-def gallop_upper(pred, lo: np.ndarray, start: np.ndarray) -> np.ndarray:
+def gallop_upper(pred: Predicate, lo: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Per element an n >= start with pred(n) true, doubling the distance from lo until it holds."""
     hi = np.maximum(start.astype(np.int64), lo.astype(np.int64) + 1)
     idx = np.arange(hi.size)

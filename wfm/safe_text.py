@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may read text beginning with these as a formula
 MAX_CELL_CHARS = 32767  # Excel's limit on the text in one cell
@@ -153,7 +153,7 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     """`df` with `csv_text` applied to its header and to the strings of its text (object, string, category)
     columns; numeric and date columns are left as they are. Returns `df` itself when nothing changes."""
     out = None
-    for j, col in enumerate(df.columns):
+    for j in range(len(df.columns)):
         s = df.iloc[:, j]
         kind = s.dtype
         if not (pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind)

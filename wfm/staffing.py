@@ -150,13 +150,14 @@ def pooled_queue(members: Sequence[QueueLike], name: str | None = None) -> Poole
         return max(vals) if vals else None
 
     pats = [m.patience_s for m in members]
+    known = [p for p in pats if p is not None]
     return PooledQueue(
         name=name or "+".join(m.name for m in members),
         sl_target=max(m.sl_target for m in members),
         answer_time_s=min(m.answer_time_s for m in members),
         asa_target_s=least([m.asa_target_s for m in members]),
         max_occupancy=least([m.max_occupancy for m in members]),
-        patience_s=min(pats) if all(p is not None for p in pats) else None,
+        patience_s=min(known) if len(known) == len(pats) else None,
         min_agents=max(m.min_agents for m in members),
         answer_rate_target=most([getattr(m, "answer_rate_target", None) for m in members]),
         max_abandon_rate=least([getattr(m, "max_abandon_rate", None) for m in members]),
@@ -215,7 +216,8 @@ def pooling_totals(effect: pd.DataFrame, *, interval_s: int) -> pd.DataFrame:
 
 
 __all__ = [
-    "BINDINGS", "TOL", "ImpossibleTargetError", "PooledQueue", "QueueLike", "StaffingError", "abandon_cap", "abandon_probability",
+    "BINDINGS", "TOL", "ImpossibleTargetError", "PooledQueue", "QueueLike", "StaffingError", "abandon_cap",
+    "abandon_probability",
     "asa", "heads", "occupancy", "pooled_queue", "pooling_effect", "pooling_totals", "required_agents",
     "required_agents_explained", "service_level", "staff", "summarise", "wait_probability",
 ]

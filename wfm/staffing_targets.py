@@ -11,6 +11,7 @@ is `wfm.staffing`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -35,17 +36,26 @@ class ImpossibleTargetError(StaffingError):
 
 
 class QueueLike(Protocol):
-    """The fields of `wfm.config.QueueConfig` that staffing reads."""
+    """The fields of `wfm.config.QueueConfig` that staffing reads (read-only: frozen dataclasses qualify)."""
 
-    name: str
-    sl_target: float
-    answer_time_s: float
-    asa_target_s: float | None
-    max_occupancy: float | None
-    patience_s: float | None
-    min_agents: int
-    answer_rate_target: float | None  # share of offered calls answered (Erlang A); None = not set
-    max_abandon_rate: float | None  # share of offered calls abandoned (Erlang A); None = not set
+    @property
+    def name(self) -> str: ...
+    @property
+    def sl_target(self) -> float: ...
+    @property
+    def answer_time_s(self) -> float: ...
+    @property
+    def asa_target_s(self) -> float | None: ...
+    @property
+    def max_occupancy(self) -> float | None: ...
+    @property
+    def patience_s(self) -> float | None: ...
+    @property
+    def min_agents(self) -> int: ...
+    @property
+    def answer_rate_target(self) -> float | None: ...  # share of offered calls answered (Erlang A); None: not set
+    @property
+    def max_abandon_rate(self) -> float | None: ...  # share of offered calls abandoned (Erlang A); None: not set
 
 
 def abandon_cap(queue: Any) -> float | None:
@@ -256,7 +266,8 @@ def _occupancy_floor(load: np.ndarray, cap: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(cap), 0, n).astype(np.int64)
 
 
-def _required_c(load, aht, sl, t, cap, asa_t):
+def _required_c(load: np.ndarray, aht: np.ndarray, sl: np.ndarray, t: np.ndarray, cap: np.ndarray,
+                asa_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     asa_rel = np.where(np.isnan(asa_t), np.inf, asa_t / aht)
     n_sl, n_asa = E.erlang_c_search(load, t / aht, sl, asa_rel, tol=TOL)
     n_occ = _occupancy_floor(load, cap)
@@ -264,7 +275,8 @@ def _required_c(load, aht, sl, t, cap, asa_t):
     return stacked.max(axis=0), (np.argmax(stacked, axis=0) + _SL).astype(np.int8)
 
 
-def _raise_until(n: np.ndarray, binding: np.ndarray, rows: np.ndarray, ok, code: int, upper=None) -> None:
+def _raise_until(n: np.ndarray, binding: np.ndarray, rows: np.ndarray, ok: E.Predicate, code: int,
+                 upper: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
     """In place: for the elements `rows` where `ok(positions in rows, agents)` fails at the current `n`, the
     smallest larger `n` meeting it (`ok` monotone in N), and `binding` = `code` there. `upper(idx)` gives a
     known upper bound; without it one is found by galloping."""
@@ -275,7 +287,7 @@ def _raise_until(n: np.ndarray, binding: np.ndarray, rows: np.ndarray, ok, code:
     idx, pos = rows[bad], sub[bad]
     lo = n[idx]
 
-    def ok_bad(i, m):
+    def ok_bad(i: np.ndarray, m: np.ndarray) -> np.ndarray:
         return ok(pos[i], m)
 
     hi = E.gallop_upper(ok_bad, lo, lo + 1) if upper is None else upper(idx)
@@ -283,11 +295,13 @@ def _raise_until(n: np.ndarray, binding: np.ndarray, rows: np.ndarray, ok, code:
     binding[idx] = code
 
 
-def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
+def _required_a(load: np.ndarray, aht: np.ndarray, sl: np.ndarray, t: np.ndarray, cap: np.ndarray,
+                asa_t: np.ndarray, pat: np.ndarray, abn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r, tt = pat / aht, t / pat
 
-    def sl_ok(idx, n):
-        return E.erlang_a_metrics(n, load[idx], r[idx], tt[idx])[1] >= sl[idx] - TOL
+    def sl_ok(idx: np.ndarray, n: np.ndarray) -> np.ndarray:
+        ok: np.ndarray = E.erlang_a_metrics(n, load[idx], r[idx], tt[idx])[1] >= sl[idx] - TOL
+        return ok
 
     # SL <= P(answered) < N / A, so N <= sl * A never meets the target: a lower bound that is false.
     lo = np.floor(sl * load).astype(np.int64)
@@ -298,18 +312,20 @@ def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
 
     has_asa = np.flatnonzero(~np.isnan(asa_t))
     if has_asa.size:
-        def asa_ok(idx, m):
+        def asa_ok(idx: np.ndarray, m: np.ndarray) -> np.ndarray:
             g = has_asa[idx]
-            return E.erlang_a_wait_answered(m, load[g], r[g]) * pat[g] <= asa_t[g] * (1 + TOL)
+            ok: np.ndarray = E.erlang_a_wait_answered(m, load[g], r[g]) * pat[g] <= asa_t[g] * (1 + TOL)
+            return ok
 
         _raise_until(n, binding, has_asa, asa_ok, _ASA)
 
     has_cap = np.flatnonzero(~np.isnan(cap))
     if has_cap.size:
-        def occ_ok(idx, m):
+        def occ_ok(idx: np.ndarray, m: np.ndarray) -> np.ndarray:
             g = has_cap[idx]
             pab = E.erlang_a_metrics(m, load[g], r[g], tt[g])[2]
-            return load[g] * (1.0 - pab) <= (cap[g] + TOL) * m
+            ok: np.ndarray = load[g] * (1.0 - pab) <= (cap[g] + TOL) * m
+            return ok
 
         # A/N <= cap always suffices: no need to gallop for an upper bound
         _raise_until(n, binding, has_cap, occ_ok, _OCC,
@@ -317,9 +333,10 @@ def _required_a(load, aht, sl, t, cap, asa_t, pat, abn):
 
     has_abn = np.flatnonzero(~np.isnan(abn))
     if has_abn.size:
-        def abn_ok(idx, m):  # P(abandon) decreases in N
+        def abn_ok(idx: np.ndarray, m: np.ndarray) -> np.ndarray:  # P(abandon) decreases in N
             g = has_abn[idx]
-            return E.erlang_a_metrics(m, load[g], r[g], tt[g])[2] <= abn[g] + TOL
+            ok: np.ndarray = E.erlang_a_metrics(m, load[g], r[g], tt[g])[2] <= abn[g] + TOL
+            return ok
 
         _raise_until(n, binding, has_abn, abn_ok, _ABN)
     return n, binding

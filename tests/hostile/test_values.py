@@ -263,6 +263,7 @@ def test_whatif_time_limit_and_sample_seed_out_of_range_exit_2(cli, tmp_path):
     assert code == 2 and "--seed" in err
     code, _, _ = cli("init", tmp_path / "w2")
     assert code == 0
-    code, _, err = cli("whatif", "--config", tmp_path / "w2" / "config.toml", "--history", tmp_path / "w2" / "history.csv",
+    code, _, err = cli("whatif", "--config", tmp_path / "w2" / "config.toml",
+                       "--history", tmp_path / "w2" / "history.csv",
                        "--scenario", "base", "--time-limit", "inf", "-o", tmp_path / "w.csv")
     assert code == 2 and "--time-limit" in err and "Traceback" not in err

@@ -79,9 +79,10 @@ def export(
     paths = export_agent_schedules(roster, chosen, cfg, out, force=force)
     write_atomic(pay_path, csv_writer(pay), force=force)
     console.print(f"Wrote {len(paths) // 2} agents' schedules from {first} to {last} ({len(paths)} files, CSV and "
-                  f".ics) and {MANIFEST} (agent_id, file) to {out}; paid hours by pay band of {pay['agent_id'].nunique()} "
-                  f"agents to {pay_path}" + (f"; exported despite {len(rep.violations)} hard-rule violation(s)"
-                                              if rep.violations else ""), markup=False, highlight=False)
+                  f".ics) and {MANIFEST} (agent_id, file) to {out}; paid hours by pay band of "
+                  f"{pay['agent_id'].nunique()} agents to {pay_path}"
+                  + (f"; exported despite {len(rep.violations)} hard-rule violation(s)" if rep.violations else ""),
+                  markup=False, highlight=False)
 
 
 def _day(value: str, option: str, start: dt.date) -> dt.date:

@@ -6,17 +6,17 @@ import sys
 import time
 
 STARTED = time.perf_counter()  # when this run began (reset by `main`): a command's time promise counts from it
-from collections.abc import Sequence
+from collections.abc import Sequence  # noqa: E402 - STARTED first: the time promise counts the imports
 
-import typer
+import typer  # noqa: E402
 
 try:  # typer >= 0.22 ships its own copy of click
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exc
 
-from wfm.cli import app as app_module
-from wfm.errors import InputError, WfmError
+from wfm.cli import app as app_module  # noqa: E402
+from wfm.errors import InputError, WfmError  # noqa: E402
 
 # Command modules register themselves on `app` when imported.
 from wfm.cli import workspace  # noqa: F401,E402

@@ -112,7 +112,8 @@ def _summary_table(comp: pd.DataFrame, currency: str, limit: int = 40, width: in
               title_justify="left")
     t.add_column("scenario", overflow="fold", min_width=name_w)
     for title, _, _ in keep:
-        t.add_column(title, justify="left" if title in ("hire by (class)", "short from", "gap opens") else "right", no_wrap=True)
+        left = title in ("hire by (class)", "short from", "gap opens")
+        t.add_column(title, justify="left" if left else "right", no_wrap=True)
     for r in rows.itertuples(index=False):
         t.add_row(str(r.scenario), *(f(r) for _, _, f in keep), style="bold" if r.scenario == "base" else None)
     return t

@@ -198,7 +198,7 @@ def _move_blocks(d: Day, floor: Floor, config: Config, queues: list[str], fixed:
             gain = floor.worth(moves)
             if gain > min_gain:
                 scored.append((-gain, p, freed, taken, moves))
-        for _, p, freed, taken, moves in sorted(scored, key=lambda s: (s[0], s[1])):
+        for _, _p, freed, taken, moves in sorted(scored, key=lambda s: (s[0], s[1])):
             acts = list(d.acts)
             for x in freed:
                 acts[x] = "work"

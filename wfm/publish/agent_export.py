@@ -198,7 +198,8 @@ def export_agent_schedules(roster: pd.DataFrame, agents: list[Agent], config: Co
         schedule = agent_schedule(roster, a.agent_id, config)
         csv = schedule.assign(start=schedule["start"].dt.strftime("%Y-%m-%dT%H:%M"),
                               end=schedule["end"].dt.strftime("%Y-%m-%dT%H:%M"))
-        for ext, writer in ((".csv", csv_writer(csv)), (".ics", text_writer(schedule_ics(schedule, a, config, stamp=stamp)))):
+        ics = text_writer(schedule_ics(schedule, a, config, stamp=stamp))
+        for ext, writer in ((".csv", csv_writer(csv)), (".ics", ics)):
             items.append((out / f"{names[a.agent_id]}{ext}", writer))
             manifest.append((a.agent_id, f"{names[a.agent_id]}{ext}"))
     files = [p for p, _ in items]

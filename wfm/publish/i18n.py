@@ -36,7 +36,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "lunch_unpaid": (" ({m} min lunch unpaid)", "（午餐 {m} 分钟不计薪）"),
     "lunch_paid": (" ({m} min lunch paid)", "（午餐 {m} 分钟计薪）"),
     "starts_at": ("starts {times}", "开始时间 {times}"),
-    "legend_queues": ("Queues (letters in the Skills column and on the Detail sheet)", "队列（技能列与明细表中的简称）"),
+    "legend_queues": ("Queues (letters in the Skills column and on the Detail sheet)",
+                      "队列（技能列与明细表中的简称）"),
     "legend_activities": ("Off the phone (Detail sheet)", "离线活动（明细表）"),
     "code_pattern": ("{letter}hhmm", "{letter}时分"),
     "invalid_code": ("Not a shift code", "无效班次代码"),
@@ -94,9 +95,11 @@ TEXT: dict[str, tuple[str, str]] = {
                             "of all their shifts", "填写了班次偏好的人：所排班次中符合偏好的班次数 / 其全部班次数"),
     "explain_requests": ("Days off asked for in the agents file that are rest days or leave, of all asked",
                          "人员表中申请休息的日子里，实际安排休息或休假的天数 / 申请天数"),
-    "explain_coverage": ("Required, scheduled, under and over count agent-intervals: one person on the phone for one {iv}-minute interval. Under-staffed counts "
+    "explain_coverage": ("Required, scheduled, under and over count agent-intervals: one person on the phone for "
+                         "one {iv}-minute interval. Under-staffed counts "
                          "the agents missing interval by interval, over-staffed the agents beyond the need",
-                         "需求、排班、缺员、超员均以人次计：1 人在线接听 1 个 {iv} 分钟时段。缺员为逐时段缺少的人次，超员为逐时段超出需求的人次"),
+                         "需求、排班、缺员、超员均以人次计：1 人在线接听 1 个 {iv} 分钟时段。"
+                         "缺员为逐时段缺少的人次，超员为逐时段超出需求的人次"),
     "explain_spread": ("Spread: in each team, the most night shifts (weekend days) one person works minus the fewest; "
                        "0 is perfectly even", "极差：同一班组内，夜班（周末班）最多的人减去最少的人；0 表示完全平均"),
     "centre": ("Centre", "中心"),
@@ -111,16 +114,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "expected_sl": ("Service level", "预计服务水平"),
     "sl_source": ("(from staffing, with the scheduled agents less unplaced shrinkage)",
                   "（按排班人数扣除未排产损耗，由话务模型计算）"),
-    "sl_source_sim": ("(simulated: calls routed by skill and queue priority, {n} replications, seed {seed}, absences "
-                      "drawn at the unplaced shrinkage; wfm simulate gives the same figures. Scheduled counts every "
-                      "on-phone agent holding the queue's skill, so a multi-skilled agent counts in each of its queues)",
-                      "（仿真：按技能与队列优先级路由，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；与 wfm simulate "
-                      "结果一致。排班人次按在线且具备该技能的坐席计，多技能坐席在其每个技能队列中各计一次）"),
+    "sl_source_sim": ("(simulated: calls routed by skill and queue priority, {n} replications, seed {seed}, "
+                      "absences drawn at the unplaced shrinkage; wfm simulate gives the same figures. Scheduled "
+                      "counts every on-phone agent holding the queue's skill, so a multi-skilled agent counts in "
+                      "each of its queues)",
+                      "（仿真：按技能与队列优先级路由，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；"
+                      "与 wfm simulate 结果一致。排班人次按在线且具备该技能的坐席计，"
+                      "多技能坐席在其每个技能队列中各计一次）"),
     "sl_source_sim_by_hand": ("(simulated: each agent answers the queue it is given first, then its other skills, "
                               "{n} replications, seed {seed}, absences drawn at the unplaced shrinkage; wfm simulate "
                               "gives the same figures)",
-                              "（仿真：坐席先接所排队列，再接其他技能，{n} 次重复，随机种子 {seed}，按未排产损耗随机缺勤；"
-                              "与 wfm simulate 结果一致）"),
+                              "（仿真：坐席先接所排队列，再接其他技能，{n} 次重复，随机种子 {seed}，"
+                              "按未排产损耗随机缺勤；与 wfm simulate 结果一致）"),
     "sl_hw": ("± (95%)", "±（95%）"),
     "pay_bands": ("Paid hours by pay band", "分档计薪工时"),
     "band_normal": ("normal pay (100%)", "正常工时（100%）"),
@@ -184,7 +189,7 @@ def marks(config, language: str = "en") -> dict[str, str]:
     else a digit."""
     out = {a: text(f"mark_{a}", language) for a in ACTIVITIES}
     taken = set(out.values())
-    for i, q in enumerate(config.queues):
+    for q in config.queues:
         label = queue_label(config, q)
         letters = [c for c in label if c.isascii() and c.isalpha()] if language != "zh" else []
         chars = letters + [c for c in label + q if not c.isspace() and c not in "/;,()（）"]

@@ -43,7 +43,8 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
 
     A changed cell is rebuilt from its shift template (lunch and breaks placed by the rules, work on the
     agent's strongest skill); `OFF` removes the day. Training, meetings and coaching the edited days held are
-    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. Raises `InputError` naming sheet, row and column.
+    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. Raises `InputError`
+    naming sheet, row and column.
     """
     path = Path(path)
     roster = normalise_roster(read_roster_data(path, queues=set(config.queues),

@@ -65,9 +65,9 @@ def read_csv_table(path: Path, data: bytes) -> pd.DataFrame:
     except csv.Error as exc:
         raise InputError(f"not a readable CSV table: {exc}", file=path) from None
     if n_fields > max_cols:
-        raise InputError([cell_problem(path, f"the header has {n_fields:,} columns, over the limit of {max_cols} (raise "
-                                         f"it with the environment variable WFM_MAX_COLUMNS if the file is genuine)",
-                                   1, None)])
+        raise InputError([cell_problem(path, f"the header has {n_fields:,} columns, over the limit of {max_cols} "
+                                             f"(raise it with the environment variable WFM_MAX_COLUMNS if the file "
+                                             f"is genuine)", 1, None)])
     quoted_empty: list[int] = []
     try:
         problems = _scan_csv(path, data, enc, delimiter, header, n_fields, strict=True, quoted_empty=quoted_empty)

@@ -27,8 +27,8 @@ MAX_LISTED = 20  # unknown queue names listed one by one; the rest are counted
 # Headers seen in ACD exports (Chinese systems and common vendors) mapped to contract names.
 ALIASES = {
     "时间": "interval_start", "时间段": "interval_start", "开始时间": "interval_start", "时段开始": "interval_start",
-    "日期时间": "interval_start", "interval": "interval_start", "start_time": "interval_start", "时段": "interval_start",
-    "时间区间": "interval_start",
+    "日期时间": "interval_start", "interval": "interval_start", "start_time": "interval_start",
+    "时段": "interval_start", "时间区间": "interval_start",
     "技能组": "queue", "队列": "queue", "技能": "queue", "skill": "queue", "split": "queue",
     "呼入量": "offered", "来电量": "offered", "进线量": "offered", "呼入数": "offered", "calls_offered": "offered",
     "calls": "offered",
@@ -339,7 +339,8 @@ def _warn_gaps(frame: pd.DataFrame, path: Path, minutes: int, problems: Problems
             problems.warning(path, f"queue '{queue}': no data for {when}; these days are left out "
                                    f"(not read as zero calls)", column="interval_start")
         if len(runs) > limit:
-            problems.warning(path, f"queue '{queue}': {len(runs) - limit} more missing-day gaps", column="interval_start")
+            problems.warning(path, f"queue '{queue}': {len(runs) - limit} more missing-day gaps",
+                             column="interval_start")
         # intervals missing inside days that have data, at slots normally present
         slot = g["interval_start"] - days
         slot_share = slot.value_counts() / len(present)

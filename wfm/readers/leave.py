@@ -16,7 +16,8 @@ from wfm.readers.special_days import _dates
 from wfm.readers.tables import normalise_columns, read_table, report_rows
 
 ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "employee_id": "agent_id", "from": "start",
-           "开始日期": "start", "to": "end", "结束日期": "end", "假别": "type", "请假类型": "type", "leave_type": "type"}
+           "开始日期": "start", "to": "end", "结束日期": "end", "假别": "type", "请假类型": "type",
+           "leave_type": "type"}
 TYPE_WORDS = LEAVE_WORDS
 
 

@@ -1,4 +1,5 @@
-"""Reading the roster workbook's machine-readable `Data` sheet (the long table) that `wfm check` and `wfm simulate` read.
+"""Reading the roster workbook's machine-readable `Data` sheet (the long table) that `wfm check` and
+`wfm simulate` read.
 
 One row per agent per interval on duty: `agent_id, date, interval_start, activity, queue`; `activity` is one
 of ACTIVITIES; `queue` is set for `work` and empty otherwise. A CSV with the same columns is accepted too.

@@ -160,14 +160,15 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                     name = (str(header[col - 1]) if row_number > 1 and col <= len(header)
                             and header[col - 1] not in (None, "") else get_column_letter(col))
                     if col > max_cols:
-                        raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns (raise it "
-                                                         f"with the environment variable WFM_MAX_COLUMNS if the "
-                                                         f"file is genuine)", row_number, name)])
+                        raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns "
+                                                             f"(raise it with the environment variable "
+                                                             f"WFM_MAX_COLUMNS if the file is genuine)",
+                                                       row_number, name)])
                     if isinstance(value, str) and len(value) > max_chars:
-                        raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the limit "
-                                                         f"of {max_chars:,} (raise it with the environment variable "
-                                                         f"WFM_MAX_CELL_CHARS if the file is genuine)",
-                                                   row_number, name)])
+                        raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the "
+                                                             f"limit of {max_chars:,} (raise it with the environment "
+                                                             f"variable WFM_MAX_CELL_CHARS if the file is genuine)",
+                                                       row_number, name)])
                     values[col] = _xlsx_value(cell)
                 if not values:
                     # formatted but empty rows below a table (up to the sheet's last row) are common: after a run

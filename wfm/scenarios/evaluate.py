@@ -273,7 +273,8 @@ def evaluate(plan: Plan, sc: Scenario) -> pd.DataFrame:
     w["peak_agents"] = w["peak_agents"].astype("int64")
     w["days"] = w["days"].astype("int64")
     for c, nd in (("fte_required", 3), ("fte_available", 3), ("fte_paid", 3), ("gap_fte", 3),
-                  ("service_level", 4), ("cost", 2), ("cost_on_books", 2), ("calls", 1), ("agent_hours", 2), ("overtime_hours", 1)):
+                  ("service_level", 4), ("cost", 2), ("cost_on_books", 2), ("calls", 1), ("agent_hours", 2),
+                  ("overtime_hours", 1)):
         w[c] = w[c].astype(float).round(nd)
     return w[COLUMNS + EXTRA].reset_index(drop=True)
 

@@ -11,8 +11,9 @@ the roster is built under the config's labour rules; then per week:
   training), i.e. the FTE the roster puts on the phones before absence;
 - ``service_level`` = under skill routing (`centre.queue_assignment = "routing"`), the roster simulated as
   its workbook's Summary does it (same replications and seed, absences at the unplaced shrinkage), calls
-  answered in time over the calls the simulation drew, i.e. the simulation's own service level for the week; by hand, Erlang C/A at the agents the roster puts on each queue in
-  each interval, less that shrinkage (scheduled x (1 - shrinkage), rounded), call-weighted;
+  answered in time over the calls the simulation drew, i.e. the simulation's own service level for the week;
+  by hand, Erlang C/A at the agents the roster puts on each queue in each interval, less that shrinkage
+  (scheduled x (1 - shrinkage), rounded), call-weighted;
 - ``cost`` = the cost of the required FTE, as in fast depth;
 - ``cost_on_books`` = paid hours (the roster's shifts, unpaid lunch excluded) x wage, with the hours above
   each agent's weekly contract paid at the overtime multiplier (``overtime_hours``).
