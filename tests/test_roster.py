@@ -245,12 +245,8 @@ def test_random_instances_pass_checker(seed):
                       min_rest_h=float(rng.choice([11, 12])), max_nights_period=int(rng.integers(2, 5)))
     agents = make_agents(int(rng.integers(12, 19)), seed=seed, days=days)
     req = make_requirements(cfg, days=days, scale=float(rng.uniform(0.5, 1.5)), seed=seed)
-    try:
-        result = build_roster(req, agents, cfg, START, days, time_limit_s=2.5)
-    except RosterInfeasible as exc:  # explained: the rules and people that clash, not "could not decide"
-        text = "\n".join(exc.lines)
-        assert "cannot all hold" in text or "can work no shift" in text, text
-        return
+    # every one of these instances has a roster (each solved when the test was written): infeasible is a failure
+    result = build_roster(req, agents, cfg, START, days, time_limit_s=2.5)
     assert result.report.ok, [str(v) for v in result.report.violations]
     # the roster checked from the table alone (no codes, no period given) also passes
     rep = check(result.data, agents, cfg, start=START, days=days)

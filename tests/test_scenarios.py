@@ -278,8 +278,9 @@ def test_base_columns_and_units():
     assert r.columns[-1] == "cost_on_books"
     overtime = r["overtime_hours"].iloc[0]  # rounded to 0.1 h
     assert r["cost_on_books"].iloc[0] == pytest.approx(40 * 40 * 30 + overtime * 30 * 1.5, abs=3)
-    per_fte = plan.on_phone_hours_per_fte * (1 - plan.shrinkage)
-    assert r["fte_required"].iloc[0] == pytest.approx(r["agent_hours"].iloc[0] / per_fte, abs=1e-3)
+    # one FTE on the phone: 40 h less two 15-minute breaks on each of its 5 eight-hour shifts (lunch unpaid) =
+    # 37.5 h, less the 10% absence the roster does not place = 33.75 h
+    assert r["fte_required"].iloc[0] == pytest.approx(r["agent_hours"].iloc[0] / 33.75, abs=1e-3)
     # cost = the required FTE x 40 h x 30/h
     assert r["cost"].iloc[0] == pytest.approx(r["fte_required"].iloc[0] * 40 * 30, abs=1)
     assert ((r["service_level"] > 0) & (r["service_level"] <= 1)).all()

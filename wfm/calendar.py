@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import holidays as holidays_lib
+import numpy as np
 import pandas as pd
 
 DAY_COLUMNS = [
@@ -130,3 +131,15 @@ def closed_days(centre, calendar, start: dt.date, days: int) -> tuple[set[dt.dat
             if not weekly and centre.closed_on_holidays and hol:
                 holidays.add(d)
     return closed, holidays
+
+
+def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
+    """True for intervals starting while the centre is open (closing after midnight wraps; 0-1440 is always
+    open)."""
+    ts = pd.to_datetime(starts)
+    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
+    if open_minute == 0 and close_minute >= 1440:
+        return np.ones(minute.size, dtype=bool)
+    if open_minute < close_minute:
+        return (minute >= open_minute) & (minute < close_minute)
+    return (minute >= open_minute) | (minute < close_minute)

@@ -120,8 +120,6 @@ def simulate(
                           "skill); pass --agents for those", style="yellow", markup=False, highlight=False)
     long = _read_roster(roster, ags, cfg)
     fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
-    if fc.empty:
-        raise InputError([Problem(str(forecast), "the forecast has no rows")])
     first = pd.to_datetime(long["date"]).min().date()
     days = (pd.to_datetime(long["date"]).max().date() - first).days + 1
     path = output_path(out, Path("forecasts") / f"simulation_{first.isoformat()}_{days}d.csv", force)

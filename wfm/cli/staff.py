@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
@@ -13,21 +12,10 @@ from wfm.cli.app import app, console, err_console, output_path
 from wfm.errors import InputError, Problem
 
 
-def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
-    """True for intervals starting while the centre is open (closing after midnight wraps)."""
-    ts = pd.to_datetime(starts)
-    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
-    if open_minute == 0 and close_minute >= 1440:
-        return np.ones(minute.size, dtype=bool)
-    if open_minute < close_minute:
-        return (minute >= open_minute) & (minute < close_minute)
-    return (minute >= open_minute) | (minute < close_minute)
-
-
 def close_requirements(req: pd.DataFrame, cfg) -> pd.DataFrame:
     """No agents while the centre is closed (`[centre] closed_weekdays`, `closed_on_holidays`, opening hours):
     calls forecast then cannot be answered by a roster; `binding` says `closed`."""
-    from wfm.calendar import closed_days
+    from wfm.calendar import closed_days, open_mask
 
     ts = pd.to_datetime(req["interval_start"])
     if ts.empty:
@@ -102,14 +90,13 @@ def staff(
     """Required on-phone agents and rostered heads per interval and queue (Erlang C, or Erlang A for queues
     with a patience), with a per-day and per-week summary: peak agents, agent-hours, FTE."""
     from wfm.atomic import write_csv
+    from wfm.calendar import open_mask
     from wfm.config import load_config
     from wfm.readers import read_forecast
     from wfm.staffing import StaffingError, staff as compute, summarise
 
     cfg = load_config(config)
-    fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
-    if fc.empty:
-        raise InputError([Problem(str(forecast), "the forecast has no rows")])
+    fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)  # not empty
     interval_s = cfg.centre.interval_minutes * 60
     starts = pd.to_datetime(fc["interval_start"])
     first, last = starts.min().date(), starts.max().date()

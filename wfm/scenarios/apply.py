@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import open_mask as open_minutes_mask
 from wfm.errors import WfmError
 from wfm.scenarios.scenario import Hire, Scenario
 from wfm.staffing import pooled_queue
@@ -110,16 +111,6 @@ def _queue_mask(frame: pd.DataFrame, queue: str | None) -> np.ndarray:
     if queue is None:
         return np.ones(len(frame), dtype=bool)
     return (frame["queue"] == queue).to_numpy()
-
-
-def open_minutes_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
-    """True for intervals starting while open (open > close wraps past midnight; 0-1440 is always open)."""
-    minute = (starts.dt.hour * 60 + starts.dt.minute).to_numpy()
-    if open_minute == 0 and close_minute >= 1440:
-        return np.ones(minute.size, dtype=bool)
-    if open_minute < close_minute:
-        return (minute >= open_minute) & (minute < close_minute)
-    return (minute >= open_minute) | (minute < close_minute)
 
 
 def _merge(frame: pd.DataFrame, members: Sequence[str], name: str) -> pd.DataFrame:
