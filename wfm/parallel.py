@@ -69,7 +69,10 @@ def executor(scheduler: str | None = None, workers: int | None = None) -> Iterat
         check_scheduler_address(scheduler)
         try:
             from dask.distributed import Client
-
+        except ImportError:
+            raise SchedulerError("--scheduler runs the work on a Dask cluster, and Dask is not installed: "
+                                 "pip install 'wfm[dask]' (without --scheduler the work runs on local cores)") from None
+        try:
             client = Client(scheduler, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
