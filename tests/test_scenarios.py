@@ -487,3 +487,17 @@ def test_diversion_pooling_and_a_lower_target_cost_less_than_base():
     comp = comparison(res).set_index("scenario")
     assert (comp.loc[["ivr", "pool", "lower"], "cost_vs_base"] < 0).all()
     assert comp.loc["up", "cost_vs_base"] > 0 and "cost_on_books" in comp
+
+
+def test_key_help_is_one_table_for_the_parser_the_cli_and_the_readme():
+    from pathlib import Path
+
+    from wfm.cli.whatif import KEYS_HELP
+    from wfm.scenario_keys import KEY_HELP
+    from wfm.scenarios.keys import KEYS
+
+    assert list(KEY_HELP) == list(KEYS)
+    assert all(f"{k}={syntax}" in KEYS_HELP for k, (syntax, _) in KEY_HELP.items())
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("What-if scenario keys"):][:1500]
+    assert all(f"`{k}=" in section for k in KEYS), [k for k in KEYS if f"`{k}=" not in section]

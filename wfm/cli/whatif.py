@@ -11,18 +11,15 @@ from rich.table import Table
 
 from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, Problem, Problems
+from wfm.scenario_keys import keys_help
 
 EXAMPLE = ("Example: wfm whatif --config config.toml --history history.csv --agents agents.xlsx --weeks 13 "
            "--scenario base --scenario tariff:volume=1.15 --scenario selfservice:ivr=billing:0.2 "
            "--scenario central:pool=billing+data --scenario grow:volume=1.1,hire=20@2027-03-01,attrition=0.03 "
            "-o whatif.csv --xlsx whatif.xlsx.  Grid: --grid volume=0.9:1.3:0.05 --grid shrinkage=0.1,0.15,0.2")
 
-KEYS_HELP = (
-    "Scenario as NAME:KEY=VALUE,KEY=VALUE (repeat the option for more; 'base' alone is the current plan and is "
-    "always included). Keys: volume=[QUEUE:]FACTOR[@FROM..TO], aht=[QUEUE:]FACTOR[@FROM..TO], "
-    "sl=[QUEUE:]TARGET/SECONDS, shrinkage=SHARE (not placed by the roster), ivr=QUEUE:SHARE, pool=Q1+Q2, "
-    "add=NAME:LIKE[:FACTOR], remove=QUEUE[>INTO], hours=[QUEUE:]HH:MM-HH:MM[/shift|/drop], "
-    "hire=N@DATE[/TRAINWEEKS[+RAMPWEEKS]], attrition=MONTHLY_RATE, training_weeks=W, ramp_weeks=W.")
+KEYS_HELP = ("Scenario as NAME:KEY=VALUE,KEY=VALUE (repeat the option for more; 'base' alone is the current plan "
+             "and is always included). Keys: " + keys_help() + ".")
 
 
 

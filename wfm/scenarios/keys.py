@@ -214,7 +214,6 @@ KEYS: dict[str, tuple[Any, bool]] = {
 }
 GRID_NUMERIC = ("volume", "aht", "shrinkage", "attrition", "training_weeks", "ramp_weeks")
 
-
 def problem_in(source: str, scenario: str, key: str | None, message: str) -> Problem:
     where = f"scenario '{scenario}'" + (f", key '{key}'" if key else "")
     return Problem(source, f"{where}: {message}")

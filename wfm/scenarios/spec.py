@@ -1,24 +1,8 @@
 """What-if scenarios: the frozen `Scenario` and its parsers (command line, TOML file, grids).
 
-Command line: ``NAME:KEY=VALUE,KEY=VALUE`` (a bare ``base`` is the current plan). Keys (repeatable keys
-may be given more than once in one scenario):
-
-| key | value | meaning |
-|---|---|---|
-| volume (rep.) | ``[QUEUE:]FACTOR[@FROM..TO]`` | calls x FACTOR, all queues or one, optionally between two dates |
-| aht (rep.) | ``[QUEUE:]FACTOR[@FROM..TO]`` | handle time x FACTOR |
-| sl (rep.) | ``[QUEUE:]TARGET/SECONDS`` | service target, e.g. ``0.9/15`` = 90% within 15 s |
-| shrinkage | ``SHARE`` | shrinkage the roster does not place (absence, leave, meetings; config [shrinkage]) |
-| ivr (rep.) | ``QUEUE:SHARE[@FROM..TO]`` | share of the queue's calls diverted to self-service |
-| pool (rep.) | ``QUEUE+QUEUE[+...]`` | queues served as one pool (centralisation) |
-| add (rep.) | ``NAME:LIKE[:FACTOR]`` | a new queue with LIKE's targets and FACTOR x LIKE's calls |
-| remove (rep.) | ``QUEUE[>INTO]`` | queue closed; its calls vanish, or move into queue INTO |
-| hours (rep.) | ``[QUEUE:]HH:MM-HH:MM[/shift or /drop]`` | opening hours; calls outside are shifted into the
-  same day's open intervals (default) or dropped |
-| hire (rep.) | ``N@DATE[/TRAIN[+RAMP]]`` | a class of N full-time agents starting on DATE |
-| attrition | ``RATE`` | share of agents leaving per month, compounding |
-| training_weeks | ``WEEKS`` | default training weeks of hires (4) |
-| ramp_weeks | ``WEEKS`` | default weeks to ramp from 0 to full productivity after training (4) |
+Command line: ``NAME:KEY=VALUE,KEY=VALUE`` (a bare ``base`` is the current plan). The keys, their syntax and
+meaning are one table, `wfm.scenario_keys.KEY_HELP` (shown by `wfm whatif --help`); every key but shrinkage,
+attrition, training_weeks and ramp_weeks may be given more than once in one scenario.
 
 Dates are ``YYYY-MM-DD``; ``@FROM`` alone means from that day on, ``@..TO`` up to that day (inclusive).
 Every parse error is an `InputError` naming the scenario, the key and what is wrong; all errors of all
