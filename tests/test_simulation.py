@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from wfm import staffing as S
-from wfm.simulation import Scenario, run, single_queue
+from wfm.simulation import SimulationInput, run, single_queue
 from wfm.simulation.single import ratio_ci
 
 IVL = 900
@@ -56,12 +56,12 @@ def _batch(tot, name, q, warm, batches=20):
     return np.array([g.sum() for g in np.array_split(x, batches)])
 
 
-def _two_queues(agents_each: int, pooled: bool, t: int = 700) -> Scenario:
+def _two_queues(agents_each: int, pooled: bool, t: int = 700) -> SimulationInput:
     n = 2 * agents_each
     assign = np.zeros((n, t), dtype=np.int64)
     assign[agents_each:] = 1
     skills = np.ones((n, 2), dtype=bool) if pooled else np.eye(2, dtype=bool)[assign[:, 0]]
-    return Scenario(interval_s=IVL, rate=np.full((t, 2), 50.0), aht=np.full((t, 2), 180.0), assign=assign,
+    return SimulationInput(interval_s=IVL, rate=np.full((t, 2), 50.0), aht=np.full((t, 2), 180.0), assign=assign,
                     skills=skills, priority=np.ones(2), answer_time_s=np.full(2, 20.0),
                     patience_s=np.full(2, np.nan), queues=["a", "b"], routing="priority")
 

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wfm.simulation import ROUTINGS, Scenario, run
+from wfm.simulation import ROUTINGS, SimulationInput, run
 
 L = 900.0
 
@@ -24,7 +24,7 @@ def scenarios(draw):
     assign = rng.integers(-1, n_q, (n_a, n_t))
     skills = rng.random((n_a, n_q)) < 0.5
     patience = np.where(rng.random(n_q) < 0.5, rng.uniform(20, 300, n_q), np.nan)
-    sc = Scenario(interval_s=L, rate=rate, aht=aht, assign=assign, skills=skills,
+    sc = SimulationInput(interval_s=L, rate=rate, aht=aht, assign=assign, skills=skills,
                   priority=rng.integers(1, 4, n_q).astype(float), answer_time_s=np.full(n_q, 20.0),
                   patience_s=patience, routing=draw(st.sampled_from(ROUTINGS)),
                   speed=rng.uniform(0.5, 1.0, (n_a, n_q)) if draw(st.booleans()) else None)

@@ -7,10 +7,10 @@ abandonment), and a single-queue simulator to validate the Erlang formulas and a
 - `read_roster_data(path)`: the roster workbook's `Data` sheet
 """
 
-from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS, Scenario, run
+from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS, SimulationInput, run
 from wfm.readers.roster import read_roster_data
 from wfm.simulation.roster_sim import RosterSimulation, compare_summary, compare_with_erlang, simulate_roster
 from wfm.simulation.single import single_queue
 
-__all__ = ["HANDLE_DISTRIBUTIONS", "ROUTINGS", "RosterSimulation", "Scenario", "compare_summary",
+__all__ = ["HANDLE_DISTRIBUTIONS", "ROUTINGS", "RosterSimulation", "SimulationInput", "compare_summary",
            "compare_with_erlang", "read_roster_data", "run", "simulate_roster", "single_queue"]

@@ -39,7 +39,7 @@ HANDLE_DISTRIBUTIONS = ("exponential", "lognormal")
 
 
 @dataclass
-class Scenario:
+class SimulationInput:
     """What one replication simulates. Arrays: rate/aht (n_intervals, Q), assign (agents, n_intervals),
     skills (agents, Q) bool, priority/answer_time_s/patience_s (Q,) with NaN patience = never abandons."""
 
@@ -125,7 +125,7 @@ class Totals:
     overrun_s: float = 0.0  # on-call seconds while the agent was not on the phone roster (shift end, break)
 
 
-def draw_calls(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
+def draw_calls(sc: SimulationInput, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
                level: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Arrival times, queues, arrival intervals, handle times and abandonment deadlines, sorted by arrival.
 
@@ -154,7 +154,7 @@ def draw_calls(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponen
     return arrival, q_idx, t_idx, service, deadline
 
 
-def run(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
+def run(sc: SimulationInput, rng: np.random.Generator, *, handle: str = "exponential", cv: float = 1.0,
         level: np.ndarray | None = None, keep_calls: bool = False) -> tuple[Totals, Calls | None]:
     """One replication. Returns per (interval, queue) totals and, with `keep_calls`, the per-call record."""
     sc.validate()
@@ -165,7 +165,7 @@ def run(sc: Scenario, rng: np.random.Generator, *, handle: str = "exponential", 
     return totals, (calls if keep_calls else None)
 
 
-def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndarray,
+def _loop(sc: SimulationInput, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndarray,
           deadline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The event loop: arrivals, call ends and interval boundaries (where agents' assignments change) in time
     order. Returns each call's answer time (-1: never answered), agent and (speed-adjusted) service time."""
@@ -240,7 +240,7 @@ def _loop(sc: Scenario, arrival: np.ndarray, q_idx: np.ndarray, service: np.ndar
     return np.asarray(start, dtype=float), np.asarray(agent_of, dtype=np.int64), np.asarray(svc, dtype=float)
 
 
-def _aggregate(sc: Scenario, calls: Calls) -> Totals:
+def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
     n_t, n_q = sc.n_intervals, sc.n_queues
     L = float(sc.interval_s)
     size = n_t * n_q

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 if TYPE_CHECKING:
-    from wfm.simulation.engine import Scenario
+    from wfm.simulation.engine import SimulationInput
 
 
-def pick_orders(sc: Scenario):
+def pick_orders(sc: SimulationInput):
     """Per (skill set, assigned queue): tuple of groups (tuples of queues) an agent looks at, in order."""
     prio = np.asarray(sc.priority, dtype=float)
     cache: dict[tuple, tuple] = {}
@@ -38,7 +38,7 @@ def pick_orders(sc: Scenario):
     return order
 
 
-def assignment_changes(sc: Scenario) -> tuple[np.ndarray, list[int], list[int]]:
+def assignment_changes(sc: SimulationInput) -> tuple[np.ndarray, list[int], list[int]]:
     """Per boundary k (time k*L), the agents whose assignment changes from column k-1 to k (column -1: all
     off) and their new queue: entries bounds[k]..bounds[k+1] of the two lists."""
     n_a = sc.assign.shape[0]
@@ -65,7 +65,7 @@ class Floor(NamedTuple):
     try_pick: Callable[[int, float], bool]
 
 
-def floor_state(sc: Scenario, arr: list[float], svc: list[float], dl: list[float], start: list[float],
+def floor_state(sc: SimulationInput, arr: list[float], svc: list[float], dl: list[float], start: list[float],
            agent_of: list[int], heap: list[tuple[float, int, int]]) -> Floor:
     n_q = sc.n_queues
     n_a = sc.assign.shape[0]

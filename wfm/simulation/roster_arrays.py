@@ -14,7 +14,7 @@ from scipy import stats
 from wfm.config import Config
 from wfm.errors import InputError, Problem
 from wfm.readers.agents import Agent
-from wfm.simulation.engine import ROUTINGS, Scenario
+from wfm.simulation.engine import ROUTINGS, SimulationInput
 
 
 class ForecastCoverageError(InputError, ValueError):
@@ -44,7 +44,7 @@ class Grid:
 def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
                    agents: Sequence[Agent] | None = None, *, routing: str = "assigned_first",
                    proficiency: bool = False, source: str = "roster",
-                   forecast_source: str = "forecast") -> tuple[Scenario, Grid]:
+                   forecast_source: str = "forecast") -> tuple[SimulationInput, Grid]:
     """The engine's arrays from the roster long table, the forecast, the config and (optional) agents' skills.
 
     The forecast must have a row for every interval of the roster period (every day from the roster's first
@@ -76,7 +76,7 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
     ans_t = np.array([config.queues[q].answer_time_s for q in queues], dtype=float)
     pat = np.array([np.nan if config.queues[q].patience_s is None else config.queues[q].patience_s
                     for q in queues], dtype=float)
-    sc = Scenario(interval_s=float(L), rate=f.rate, aht=f.aht, assign=r.assign, skills=skills, priority=prio,
+    sc = SimulationInput(interval_s=float(L), rate=f.rate, aht=f.aht, assign=r.assign, skills=skills, priority=prio,
                   answer_time_s=ans_t, patience_s=pat, queues=queues, routing=routing,
                   speed=speed if proficiency and (speed != 1.0).any() else None)
     sc.validate()

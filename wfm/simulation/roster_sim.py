@@ -19,7 +19,7 @@ from scipy import stats
 from wfm.config import Config
 from wfm.errors import InputError
 from wfm.readers.agents import Agent
-from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, Scenario, Totals, run
+from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, SimulationInput, Totals, run
 from wfm.simulation.roster_arrays import ForecastCoverageError, Grid, build_scenario
 
 INTERVAL_COLUMNS = ["interval_start", "queue", "calls", "answered", "abandoned", "service_level", "asa_s",
@@ -39,7 +39,7 @@ class RosterSimulation:
     daily: pd.DataFrame
     period: pd.DataFrame
     grid: Grid
-    scenario: Scenario
+    scenario: SimulationInput
     replications: list[Totals]
     routing: str
 
@@ -155,7 +155,7 @@ def _round(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _interval_table(reps: list[Totals], sc: Scenario, grid: Grid) -> pd.DataFrame:
+def _interval_table(reps: list[Totals], sc: SimulationInput, grid: Grid) -> pd.DataFrame:
     m = _metrics(_stack(reps, "calls"), _stack(reps, "answered"), _stack(reps, "answered_in_time"),
                  _stack(reps, "wait_answered_s"), _stack(reps, "busy_s"), _stack(reps, "staffed_s"))
     t_idx, q_idx = np.nonzero(grid.has_forecast)
@@ -168,7 +168,7 @@ def _interval_table(reps: list[Totals], sc: Scenario, grid: Grid) -> pd.DataFram
     return _round(df[INTERVAL_COLUMNS].copy())
 
 
-def summarise(reps: list[Totals], sc: Scenario, grid: Grid) -> tuple[pd.DataFrame, pd.DataFrame]:
+def summarise(reps: list[Totals], sc: SimulationInput, grid: Grid) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per day (calendar date of the arrival interval) and for the whole period, per queue and `all`."""
     names = ["calls", "answered", "answered_in_time", "wait_answered_s", "busy_s", "staffed_s"]
     stacks = {n: _stack(reps, n) for n in names}  # (R, T, Q)

@@ -17,7 +17,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from wfm.simulation.engine import Scenario, run
+from wfm.simulation.engine import SimulationInput, run
 
 
 def ratio_ci(num: np.ndarray, den: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -65,7 +65,7 @@ def single_queue(calls: float, aht_s: float, agents: int, *, interval_s: float, 
         cooldown = max(1, math.ceil(3.0 * max(aht_s, patience_s or 0.0) / interval_s))
     total = warmup + intervals + cooldown
     agents = int(agents)
-    sc = Scenario(
+    sc = SimulationInput(
         interval_s=float(interval_s),
         rate=np.full((total, 1), float(calls)),
         aht=np.full((total, 1), float(aht_s)),
