@@ -143,3 +143,13 @@ def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndar
     if open_minute < close_minute:
         return (minute >= open_minute) & (minute < close_minute)
     return (minute >= open_minute) | (minute < close_minute)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of `day`'s week (weeks run Monday to Sunday, the roster's calendar week)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def next_week_start(day: dt.date) -> dt.date:
+    """The first Monday after `day` (a Monday gives the next one)."""
+    return week_start(day) + dt.timedelta(days=7)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from wfm.calendar import next_week_start
 from wfm.config import Config, parse_config
 from wfm.readers.agents import Agent
 from wfm.sample.agents import sample_agents
@@ -44,8 +45,7 @@ def build_sample(start: dt.date, *, days: int = 7, seed: int = 0, small: bool = 
 
 def next_monday(today: dt.date | None = None) -> dt.date:
     """The Monday after `today` (a roster period usually starts on a Monday)."""
-    today = today or dt.date.today()
-    return today + dt.timedelta(days=7 - today.weekday())
+    return next_week_start(today or dt.date.today())
 
 
 __all__ = ["CENTRE_KINDS", "GeneratedCentre", "SampleHotline", "build_sample", "generated_centre", "next_monday",

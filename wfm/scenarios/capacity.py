@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from wfm.calendar import week_start
 from wfm.scenarios.apply import Workforce
 from wfm.scenarios.evaluate import Plan, weekly_staff
 from wfm.scenarios.scenario import BASE, Hire, Scenario
@@ -41,7 +42,7 @@ def _class_size(plan: Plan, sc: Scenario, weekly: pd.DataFrame, hire_date: dt.da
     one = weekly_staff(plan, Scenario("unit", attrition=sc.attrition, training_weeks=t_weeks, ramp_weeks=r_weeks),
                        Workforce(), extra_hires=[Hire(1, hire_date)])
     unit = dict(zip(one["week_start"], one["fte_available"]))
-    weeks = weekly[weekly["week_start"] >= ready - dt.timedelta(days=ready.weekday())]
+    weeks = weekly[weekly["week_start"] >= week_start(ready)]
     if weeks.empty:  # the horizon ends before the class is ready: size it on the last week at full productivity
         weeks = weekly.tail(1)
         gap = float(weeks["gap_fte"].iloc[0])
@@ -78,7 +79,7 @@ def capacity_summary(results: pd.DataFrame, scenarios: Sequence[Scenario], plan:
         t_days = int(round(7 * sc.training_weeks))
         train = f"{sc.training_weeks:g} weeks' training"
         earliest = plan.start + dt.timedelta(days=t_days)  # a class started on the first day is on the phones
-        addressable = short[short["week_start"] >= earliest - dt.timedelta(days=earliest.weekday())]
+        addressable = short[short["week_start"] >= week_start(earliest)]
         early = (f"short from {first} ({gap0:.1f} FTE) before a class started now could be on the phones "
                  f"({earliest}): cover with overtime")
         row.update(first_short_week=first, short_fte=round(gap0, 3))

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import next_week_start, week_start
 from wfm.errors import InputError, Problem
 from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
 from wfm.scenarios.scenario import Hire, Scenario
@@ -47,11 +48,6 @@ from wfm.staffing import abandon_cap, required_agents_explained, service_level
 COLUMNS = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
 EXTRA = ["days", "calls", "agent_hours", "fte_paid", "gap_fte", "overtime_hours", "cost_on_books"]
 WEEK_START = 0  # Monday: weeks run Monday to Sunday (the roster's calendar week)
-
-
-def next_week_start(day: dt.date) -> dt.date:
-    """The first week start (Monday) after `day`."""
-    return day + dt.timedelta(days=(WEEK_START - day.weekday() - 1) % 7 + 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,7 +154,7 @@ def _week_start_days(starts: pd.Series) -> np.ndarray:
 
 
 def _week_starts(dates: Sequence[dt.date]) -> list[dt.date]:
-    return [d - dt.timedelta(days=d.weekday()) for d in dates]
+    return [week_start(d) for d in dates]
 
 
 def weekly_staff(plan: Plan, sc: Scenario, workforce: Workforce, *, extra_hires: Sequence[Hire] = ()

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import week_start
 from wfm.scenarios.apply import ScenarioError
 from wfm.scenarios.evaluate import COLUMNS, EXTRA, Plan, _queue_fields, _week_start_days, requirements, week_shares
 from wfm.scenarios.scenario import Scenario
@@ -140,11 +141,11 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
                                                scheduled=("scheduled", "sum"), answered=("answered", "sum"),
                                                sl_calls=("sl_calls", "sum"))
     peak = f.groupby(["week_start", "interval_start"])["agents"].sum().groupby(level=0).max()
-    days = pd.Series([d - dt.timedelta(days=d.weekday()) for d in plan.dates]).value_counts()
+    days = pd.Series([week_start(d) for d in plan.dates]).value_counts()
     shares = week_shares(plan.dates, f["interval_start"], f["agents"].to_numpy())
     paid_acts = data["activity"] != "lunch" if not config.breaks.lunch_paid else np.ones(len(data), dtype=bool)
     paid = data[paid_acts]
-    paid_week = [d - dt.timedelta(days=d.weekday()) for d in pd.to_datetime(paid["date"].astype(str)).dt.date]
+    paid_week = [week_start(d) for d in pd.to_datetime(paid["date"].astype(str)).dt.date]
     hours = paid.assign(week_start=paid_week).groupby(["week_start", "agent_id"]).size() * h
     contract = {a.agent_id: a.contract_hours_week for a in people}
     rows = []
