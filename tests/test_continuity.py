@@ -33,6 +33,7 @@ def two_weeks():
     return cfg, agents, req, first, second
 
 
+@pytest.mark.slow
 def test_two_periods_built_with_previous_pass_the_checker_as_one(two_weeks):
     cfg, agents, req, first, second = two_weeks
     assert first.report.ok and second.report.ok

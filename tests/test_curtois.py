@@ -114,6 +114,7 @@ def test_rule_pieces_reject_short_runs_and_forbidden_successions(curtois):
     assert any(s[0] and s[3] for s in sols) and any(s[1] and s[2] for s in sols)
 
 
+@pytest.mark.slow
 @needs_scorer
 def test_large_instance_path_builds_one_employee_at_a_time(curtois, scorer, tmp_path, monkeypatch):
     """Instances too large for the whole model (the held-out 13-24 reach 150 staff x 364 days x 32 shift types)

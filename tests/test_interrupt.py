@@ -57,6 +57,7 @@ def test_run_solver_without_an_interrupt_returns_the_status():
     assert run_solver(solver, m) == cp_model.OPTIMAL and solver.Value(x) == 4
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_wfm_roster_exits_130_and_writes_nothing(tmp_path):
     from wfm.sample import build_sample
     from wfm.staffing import staff

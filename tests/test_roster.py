@@ -253,6 +253,7 @@ def test_random_instances_pass_checker(seed):
     assert rep.ok, [str(v) for v in rep.violations]
 
 
+@pytest.mark.slow
 def test_lp_lower_bound_is_valid(small_roster):
     from wfm.roster.lp_bound import lp_lower_bound
     from wfm.roster.problem import build_instance
@@ -266,6 +267,7 @@ def test_lp_lower_bound_is_valid(small_roster):
     assert 0 <= lp["under_lower_bound_lp"] <= result.report.totals["under"]
 
 
+@pytest.mark.slow
 def test_job_rotation_moves_multi_skilled_agents_between_queues():
     """With rotation.queue_rotation_weeks = 1, agents lean to a different skill each week; coverage holds."""
     from wfm.roster.detail import rotation_focus

@@ -26,6 +26,7 @@ def _grid20() -> list[Scenario]:
     return scs
 
 
+@pytest.mark.slow
 def test_grid_of_20_on_local_cluster_equals_serial():
     distributed = pytest.importorskip("dask.distributed")
     plan = small_plan(fte=30.0)
@@ -143,6 +144,7 @@ def test_cli_without_agents_and_with_start(cli, workspace, monkeypatch):
     assert "what the base plan requires" in out
 
 
+@pytest.mark.slow
 def test_full_depth_rosters_each_scenario():
     """A roster per scenario (CP-SAT, a few seconds each) on the small sample hotline."""
     import dataclasses

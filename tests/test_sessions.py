@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from test_roster import START, make_config
 from wfm.publish.codes import plan_from_code
@@ -116,6 +117,7 @@ def test_no_room_is_a_note_and_the_checker_still_reports():
     assert any("no free working stretch of 60 min left for meeting" in n for n in notes)
 
 
+@pytest.mark.slow
 def test_wfm_check_passes_a_workbook_after_leave_trn_and_a_half_hour_move(tmp_path, cli, monkeypatch):
     """HR types LEAVE over the day of an agent's weekly meeting, TRN over another agent's shift, and moves a
     third agent's early shift 30 minutes later: `wfm check` applies the edits, re-seats the sessions and
