@@ -156,3 +156,34 @@ def test_a_drifting_queue_gets_a_smoothing_candidate():
     row = fc.selection_.set_index("queue").loc["q"]
     assert row["chosen"] in ("model_trend", "ets", "model_ets"), row["reason"]
     assert row[f"wape_{row['chosen']}"] < 0.97 * row["wape_model"]
+
+
+def _office_queue(name: str, start: str, end: str, per_day: float, rng) -> list[tuple]:
+    """Mon-Fri 08-18 hourly calls, closed at weekends, 10% of a normal day on German public holidays."""
+    import holidays
+
+    de = holidays.country_holidays("DE", years=range(2024, 2027))
+    share = np.r_[np.zeros(8), np.ones(10), np.zeros(6)] / 10
+    rows = []
+    for d in pd.date_range(start, end):
+        rate = 0.0 if d.day_of_week >= 5 else per_day * (0.1 if d.date() in de else 1.0)
+        rows += [(d + pd.Timedelta(hours=h), name, c) for h, c in enumerate(rng.poisson(rate * share))]
+    return rows
+
+
+def test_a_holiday_a_queue_never_saw_takes_its_peers_effect():
+    # `short` starts after Easter 2026 and has seen no holiday; `long` has seen every German holiday of 2025
+    # (Labour Day among them) open at 10% of a normal day. Labour Day 2026 (Friday 1 May) in the horizon
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(_office_queue("long", "2025-03-03", "2026-04-26", 200, rng)
+                         + _office_queue("short", "2026-04-08", "2026-04-26", 100, rng),
+                         columns=["interval_start", "queue", "offered"])
+    fc = Forecaster(country="DE", workers=1, horizon_days=14).fit(frame)
+    p = fc.predict("2026-04-27", 7)
+    day = p.assign(day=p["interval_start"].dt.date).groupby(["queue", "day"])["calls"].sum()
+    normal = day["short"][[dt.date(2026, 4, d) for d in (27, 28, 29, 30)]].mean()
+    assert 90 < normal < 115  # 100 a day
+    # 10 calls expected; without its peers' effect it was forecast as a normal Friday (about 107)
+    assert 0.04 * normal < day["short"][dt.date(2026, 5, 1)] < 0.2 * normal
+    assert "official holidays" in " ".join(fc.notes["short"])
+    assert "long" not in fc.notes or not any("taken from" in n for n in fc.notes["long"])

@@ -9,11 +9,15 @@ for the holidays nobody saw, their habit when it has none of its own.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
+from wfm.calendar import day_calendar
+from wfm.forecast import daily
 from wfm.forecast.queue_model import QueueModel
 
 
@@ -49,6 +53,7 @@ def pool_holiday_closures(models: Mapping[str, QueueModel], country_of: Mapping[
     return notes
 
 
+NOTE_ITEMS = 6  # effects named in a queue's note on borrowed holiday effects
 MIN_BETWEEN_SD = 0.1  # queues of one centre differ by at least ~10% in how a holiday moves them
 EFFECT_NAMES = {"hper": "days of holiday periods", "hol": "official holidays", "pre": "eves",
                 "post": "first working days after", "bridge": "bridge days"}
@@ -97,3 +102,50 @@ def _random_effects(est: np.ndarray, var: np.ndarray) -> tuple[float, float]:
     tau2 = max((q_stat - (len(est) - 1)) / denom if denom > 0 else 0.0, MIN_BETWEEN_SD ** 2)
     wr = 1 / (var + tau2)
     return float((wr * est).sum() / wr.sum()), tau2
+
+
+def borrow_holiday_effects(models: Mapping[str, QueueModel], country_of: Mapping[str, str]) -> dict[str, str]:
+    """Give each queue, for every holiday effect its own history holds no open day of (a holiday it has not
+    seen by name, or none at all: official holidays, holiday periods, eves, first days after, bridge days), the
+    mean effect of the queues of its holiday country that have it (queues closed on the same weekdays first),
+    each weighing by its days of support over its noise (in place; run after `pool_holiday_effects`). A holiday
+    the queue has not seen by name gets its own column. `{queue: note}` for the queues that took an effect."""
+    active = {q: m for q, m in models.items() if not m.stopped and m.beta is not None and m.spec is not None}
+    notes: dict[str, list[str]] = {}
+    for queue, model in active.items():
+        country = str(country_of.get(queue))
+        peers = [m for q, m in active.items() if q != queue and str(country_of.get(q)) == country
+                 and m.holiday_effects]
+        peers = [m for m in peers if m.closed_weekdays == model.closed_weekdays] or peers
+        wanted = sorted({f for m in peers for f in m.holiday_effects} - set(model.holiday_effects),
+                        key=lambda f: (f.startswith("hn:"), f))
+        for feature in wanted:
+            have = [m for m in peers if feature in m.holiday_effects]
+            w = np.array([m.holiday_effects[feature][2] / m.noise ** 2 for m in have])
+            value = float(np.dot(w, [m.beta[m.holiday_effects[feature][0]] for m in have]) / w.sum())
+            _set_effect(model, feature, value, country)
+            notes.setdefault(queue, []).append(f"{EFFECT_NAMES.get(feature, feature.split(':', 1)[-1])} "
+                                               f"{np.expm1(value):+.0%}")
+    return {q: f"holiday effects not in its history taken from the other {country_of.get(q)} queues: "
+               + ", ".join(v[:NOTE_ITEMS]) + (f" and {len(v) - NOTE_ITEMS} more" if len(v) > NOTE_ITEMS else "")
+            for q, v in notes.items()}
+
+
+def _set_effect(model: QueueModel, feature: str, value: float, country: str) -> None:
+    """Set `model`'s coefficient of `feature`; a holiday name the queue's features lack gets a column."""
+    names = _feature_names(model.spec, country)
+    if feature not in names:
+        if not feature.startswith("hn:"):
+            return
+        model.spec = replace(model.spec, holiday_names=sorted(model.spec.holiday_names + [feature[3:]]))
+        names = _feature_names(model.spec, country)
+        j = names.index(feature)
+        model.beta = np.insert(model.beta, j, 0.0)
+        model.holiday_effects = {f: (c + (c >= j), b, d, p) for f, (c, b, d, p) in model.holiday_effects.items()}
+    model.beta[names.index(feature)] = value
+
+
+def _feature_names(spec, country: str) -> list[str]:
+    """The names of the daily regression's features under `spec` (`wfm.forecast.daily.design`)."""
+    day = dt.date(2000, 1, 3)
+    return daily.design(day_calendar(day, day, country), spec)[1]
