@@ -10,8 +10,8 @@ import pytest
 
 from wfm.calendar import day_calendar
 from wfm.forecast import Forecaster, daily, ets
-from wfm.forecast.pooling import _random_effects, pool_holiday_effects
-from wfm.forecast.profile import HOLIDAY, day_kinds
+from wfm.forecast.pooling import _random_effects, pool_holiday_effects, pool_weekday_effects
+from wfm.forecast.profile import HOLIDAY, WeeklyStructure, day_kinds
 from wfm.forecast.queue_model import QueueModel
 from wfm.sample.centres import generated_centre
 
@@ -68,6 +68,36 @@ def test_a_holiday_seen_once_in_a_small_queue_takes_mostly_the_centres_effect():
     for i in range(3):  # (-1.005 / 0.001 - 0.99394 / 0.01) / (1000 + 100): each big queue keeps its own
         assert models[f"big{i}"].beta[1] == pytest.approx(-1.00399, abs=1e-4)
     assert set(notes) == {"small"} and "official holidays -18% -> -62%" in notes["small"]
+
+
+def _week_queue(name: str, friday: float, days: float, noise: float, closed=(5, 6)) -> QueueModel:
+    model = QueueModel(name, 30, pd.Timestamp("2026-01-01"), beta=np.array([1.0, friday]), noise=noise,
+                       structure=WeeklyStructure(closed_weekdays=closed))
+    model.weekday_effects = {"wd4": (1, friday, days, 0.0)}
+    return model
+
+
+def test_a_few_noisy_weeks_take_mostly_the_centres_friday():
+    # queues with 100 Fridays at -0.2 (noise 0.1: variance 2 x 0.01 / 100 = 0.0002) and a queue with 5 noisy
+    # Fridays at +0.1 (variance 2 x 0.09 / 5 = 0.036), all closed at weekends
+    models = {f"big{i}": _week_queue(f"big{i}", -0.2, 100.0, 0.1) for i in range(3)}
+    models["small"] = _week_queue("small", 0.1, 5.0, 0.3)
+    models["noweek"] = _week_queue("noweek", 0.0, 5.0, 0.3)
+    models["noweek"].weekday_effects = {}  # no Friday of its own: neither pooled nor counted
+    models["sevenday"] = _week_queue("sevenday", 0.5, 5.0, 0.3, closed=())  # another week: left alone
+    # four queues with a Friday are too few to tell their spread
+    assert pool_weekday_effects(models) == {} and models["small"].beta[1] == 0.1
+    models["big3"] = _week_queue("big3", -0.2, 100.0, 0.1)
+    notes = pool_weekday_effects(models)
+    # by hand: fixed-effect mean -0.199584, Q = 2.497 under 4 degrees of freedom, tau^2 at its floor 0.05^2;
+    # random-effects mean (4 x -0.2 / 0.0027 + 0.1 / 0.0385) / (4 / 0.0027 + 1 / 0.0385) = -0.194831;
+    # the small queue (0.1 / 0.036 - 0.194831 / 0.0025) / (1 / 0.036 + 1 / 0.0025) = -0.175686
+    assert models["small"].beta[1] == pytest.approx(-0.175686, abs=1e-5)
+    # its constant rises by the Friday's fall over its 5 open weekdays: 1 + (0.1 + 0.175686) / 5
+    assert models["small"].beta[0] == pytest.approx(1.055137, abs=1e-5)
+    assert models["big0"].beta[1] == pytest.approx(-0.199617, abs=1e-5)
+    assert models["sevenday"].beta[1] == 0.5
+    assert set(notes) == {"small"} and "Friday +11% -> -16%" in notes["small"]
 
 
 def test_queues_of_other_countries_are_not_pooled():

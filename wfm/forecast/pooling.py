@@ -93,13 +93,13 @@ def pool_holiday_effects(models: Mapping[str, QueueModel], country_of: Mapping[s
             for q, v in moved.items()}
 
 
-def _random_effects(est: np.ndarray, var: np.ndarray) -> tuple[float, float]:
-    """The pooled mean and the between-queue variance (DerSimonian-Laird, floored at `MIN_BETWEEN_SD`^2)."""
+def _random_effects(est: np.ndarray, var: np.ndarray, min_sd: float = MIN_BETWEEN_SD) -> tuple[float, float]:
+    """The pooled mean and the between-queue variance (DerSimonian-Laird, floored at `min_sd`^2)."""
     w = 1 / var
     fixed = float((w * est).sum() / w.sum())
     q_stat = float((w * (est - fixed) ** 2).sum())
     denom = float(w.sum() - (w ** 2).sum() / w.sum())
-    tau2 = max((q_stat - (len(est) - 1)) / denom if denom > 0 else 0.0, MIN_BETWEEN_SD ** 2)
+    tau2 = max((q_stat - (len(est) - 1)) / denom if denom > 0 else 0.0, min_sd ** 2)
     wr = 1 / (var + tau2)
     return float((wr * est).sum() / wr.sum()), tau2
 
@@ -142,6 +142,7 @@ def _set_effect(model: QueueModel, feature: str, value: float, country: str) -> 
         j = names.index(feature)
         model.beta = np.insert(model.beta, j, 0.0)
         model.holiday_effects = {f: (c + (c >= j), b, d, p) for f, (c, b, d, p) in model.holiday_effects.items()}
+        model.weekday_effects = {f: (c + (c >= j), b, d, p) for f, (c, b, d, p) in model.weekday_effects.items()}
     model.beta[names.index(feature)] = value
 
 
@@ -149,3 +150,49 @@ def _feature_names(spec, country: str) -> list[str]:
     """The names of the daily regression's features under `spec` (`wfm.forecast.daily.design`)."""
     day = dt.date(2000, 1, 3)
     return daily.design(day_calendar(day, day, country), spec)[1]
+
+
+WEEKDAY_MIN_SD = 0.05  # queues of one centre that close on the same weekdays differ by at least ~5% on a weekday
+WEEKDAY_MIN_QUEUES = 5  # fewer queues do not tell their spread (a 911 centre's traffic and EMS lines differ)
+
+
+def pool_weekday_effects(models: Mapping[str, QueueModel]) -> dict[str, str]:
+    """Shrink each queue's weekday effects (relative to Monday) toward the mean of the queues that close on the
+    same weekdays (in place), as `pool_holiday_effects` does for holidays: a queue's own estimate weighs by its
+    days of support over its noise (the weekday's and Monday's), the mean by the spread between queues (at least
+    `WEEKDAY_MIN_SD`; with at least `WEEKDAY_MIN_QUEUES` queues). A few weeks of a noisy queue move toward the centre's week; years of history keep their
+    own. The constant moves by the mean change over the open weekdays, so the queue's weekly level stays.
+    `{queue: note}` for the queues whose effect on a weekday moved by more than 10%."""
+    active = {q: m for q, m in models.items() if not m.stopped and m.beta is not None and m.weekday_effects}
+    moved: dict[str, list[str]] = {}
+    for week in sorted({m.closed_weekdays for m in active.values()}):
+        if 0 in week:  # the effects are against Monday
+            continue
+        group = {q: m for q, m in active.items() if m.closed_weekdays == week}
+        shift = {q: [] for q in group}
+        for k in sorted(set(range(1, 7)) - set(week)):
+            have = {q: m for q, m in group.items() if f"wd{k}" in m.weekday_effects}
+            if len(have) < WEEKDAY_MIN_QUEUES:
+                continue
+            raw, var = {}, {}
+            for q, m in have.items():
+                _, b, days, pen = m.weekday_effects[f"wd{k}"]
+                raw[q] = b * (days + pen) / days
+                var[q] = 2 * m.noise ** 2 / days  # the weekday's days and about as many Mondays
+            mean, tau2 = _random_effects(np.array(list(raw.values())), np.array(list(var.values())),
+                                         WEEKDAY_MIN_SD)
+            for q, m in have.items():
+                j = m.weekday_effects[f"wd{k}"][0]
+                post = (raw[q] / var[q] + mean / tau2) / (1 / var[q] + 1 / tau2)
+                if abs(np.expm1(post - m.beta[j])) > 0.1:
+                    moved.setdefault(q, []).append(f"{WEEKDAYS[k]} {np.expm1(m.beta[j]):+.0%} -> {np.expm1(post):+.0%}")
+                shift[q].append(m.beta[j] - post)
+                m.beta[j] = post
+        for q, m in group.items():
+            if shift[q]:
+                m.beta[0] += float(np.sum(shift[q])) / (7 - len(week))
+    return {q: "weekday effects (against Monday) pooled with the queues open on the same days: " + ", ".join(v)
+            for q, v in moved.items()}
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -74,6 +74,7 @@ class QueueModel:
     # the holiday effects as the queue's own history holds them, for pooling across queues (`wfm.forecast.pooling`):
     # feature -> (column, coefficient, days of support, ridge penalty), and the day-to-day noise (log scale)
     holiday_effects: dict[str, tuple[int, float, float, float]] = field(default_factory=dict)
+    weekday_effects: dict[str, tuple[int, float, float, float]] = field(default_factory=dict)  # the same, wd1-wd6
     noise: float = 0.0
 
     # ------------------------------------------------------------------ predict
@@ -314,6 +315,7 @@ def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, setti
     model.beta, model.alpha, model.level = beta, alpha, lev
     model.noise = noise or max(scale, daily.SCALE_FLOOR)
     model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
+    model.weekday_effects = daily.holiday_support(names, beta, X, w, rw, pen, keys=("wd",))
     _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
     return beta, rw, scale, alpha, pen
 
