@@ -188,7 +188,10 @@ def main(argv: list[str] | None = None) -> None:
             f"`benchmarks/eval_centres.py`: each generated centre written as a history CSV and scored by "
             f"`../shared/tools/forecast_eval.py` exactly as the unseen centres are ({args.origins} origins "
             f"{args.step} days apart, 30-minute WAPE summed over queues, pooled over origins; baselines from the "
-            "training part only). Target: wfm / baseline <= 0.85, never above 1.",
+            "training part only). Target: wfm / baseline <= 0.85, never above 1. `+noisy`: the centre redrawn "
+            f"with a day level per queue (log-sd {NOISY_DAY_SD}) and per centre ({NOISY_CENTRE_SD}), "
+            f"{INCIDENT_SHARE:.0%} incident days x{INCIDENT_FACTOR}, burstier intervals and {NOISY_VOLUME:.0%} of "
+            "the calls (the generator's own service desk sits at its noise floor; the issue's real one does not).",
             "", *HEADER, *map(fmt, rows)])
         update_section("centres_eval", body)
 
