@@ -150,7 +150,7 @@ def test_backtest_beats_baselines():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from wfm.forecast.queue_model import interval_bounds  # noqa: E402
+from wfm.forecast.intervals import interval_bounds  # noqa: E402
 
 
 @settings(max_examples=30, deadline=None)

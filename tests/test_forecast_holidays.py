@@ -10,8 +10,8 @@ import pytest
 
 from wfm.calendar import day_calendar
 from wfm.forecast import Forecaster, daily, ets
-from wfm.forecast.pooling import _random_effects, pool_holiday_effects
-from wfm.forecast.profile import HOLIDAY, day_kinds
+from wfm.forecast.pooling import _random_effects, pool_holiday_effects, pool_weekday_effects
+from wfm.forecast.profile import HOLIDAY, WeeklyStructure, day_kinds
 from wfm.forecast.queue_model import QueueModel
 from wfm.sample.centres import generated_centre
 
@@ -68,6 +68,36 @@ def test_a_holiday_seen_once_in_a_small_queue_takes_mostly_the_centres_effect():
     for i in range(3):  # (-1.005 / 0.001 - 0.99394 / 0.01) / (1000 + 100): each big queue keeps its own
         assert models[f"big{i}"].beta[1] == pytest.approx(-1.00399, abs=1e-4)
     assert set(notes) == {"small"} and "official holidays -18% -> -62%" in notes["small"]
+
+
+def _week_queue(name: str, friday: float, days: float, noise: float, closed=(5, 6)) -> QueueModel:
+    model = QueueModel(name, 30, pd.Timestamp("2026-01-01"), beta=np.array([1.0, friday]), noise=noise,
+                       structure=WeeklyStructure(closed_weekdays=closed))
+    model.weekday_effects = {"wd4": (1, friday, days, 0.0)}
+    return model
+
+
+def test_a_few_noisy_weeks_take_mostly_the_centres_friday():
+    # queues with 100 Fridays at -0.2 (noise 0.1: variance 2 x 0.01 / 100 = 0.0002) and a queue with 5 noisy
+    # Fridays at +0.1 (variance 2 x 0.09 / 5 = 0.036), all closed at weekends
+    models = {f"big{i}": _week_queue(f"big{i}", -0.2, 100.0, 0.1) for i in range(3)}
+    models["small"] = _week_queue("small", 0.1, 5.0, 0.3)
+    models["noweek"] = _week_queue("noweek", 0.0, 5.0, 0.3)
+    models["noweek"].weekday_effects = {}  # no Friday of its own: neither pooled nor counted
+    models["sevenday"] = _week_queue("sevenday", 0.5, 5.0, 0.3, closed=())  # another week: left alone
+    # four queues with a Friday are too few to tell their spread
+    assert pool_weekday_effects(models) == {} and models["small"].beta[1] == 0.1
+    models["big3"] = _week_queue("big3", -0.2, 100.0, 0.1)
+    notes = pool_weekday_effects(models)
+    # by hand: fixed-effect mean -0.199584, Q = 2.497 under 4 degrees of freedom, tau^2 at its floor 0.05^2;
+    # random-effects mean (4 x -0.2 / 0.0027 + 0.1 / 0.0385) / (4 / 0.0027 + 1 / 0.0385) = -0.194831;
+    # the small queue (0.1 / 0.036 - 0.194831 / 0.0025) / (1 / 0.036 + 1 / 0.0025) = -0.175686
+    assert models["small"].beta[1] == pytest.approx(-0.175686, abs=1e-5)
+    # its constant rises by the Friday's fall over its 5 open weekdays: 1 + (0.1 + 0.175686) / 5
+    assert models["small"].beta[0] == pytest.approx(1.055137, abs=1e-5)
+    assert models["big0"].beta[1] == pytest.approx(-0.199617, abs=1e-5)
+    assert models["sevenday"].beta[1] == 0.5
+    assert set(notes) == {"small"} and "Friday +11% -> -16%" in notes["small"]
 
 
 def test_queues_of_other_countries_are_not_pooled():
@@ -156,3 +186,34 @@ def test_a_drifting_queue_gets_a_smoothing_candidate():
     row = fc.selection_.set_index("queue").loc["q"]
     assert row["chosen"] in ("model_trend", "ets", "model_ets"), row["reason"]
     assert row[f"wape_{row['chosen']}"] < 0.97 * row["wape_model"]
+
+
+def _office_queue(name: str, start: str, end: str, per_day: float, rng) -> list[tuple]:
+    """Mon-Fri 08-18 hourly calls, closed at weekends, 10% of a normal day on German public holidays."""
+    import holidays
+
+    de = holidays.country_holidays("DE", years=range(2024, 2027))
+    share = np.r_[np.zeros(8), np.ones(10), np.zeros(6)] / 10
+    rows = []
+    for d in pd.date_range(start, end):
+        rate = 0.0 if d.day_of_week >= 5 else per_day * (0.1 if d.date() in de else 1.0)
+        rows += [(d + pd.Timedelta(hours=h), name, c) for h, c in enumerate(rng.poisson(rate * share))]
+    return rows
+
+
+def test_a_holiday_a_queue_never_saw_takes_its_peers_effect():
+    # `short` starts after Easter 2026 and has seen no holiday; `long` has seen every German holiday of 2025
+    # (Labour Day among them) open at 10% of a normal day. Labour Day 2026 (Friday 1 May) in the horizon
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(_office_queue("long", "2025-03-03", "2026-04-26", 200, rng)
+                         + _office_queue("short", "2026-04-08", "2026-04-26", 100, rng),
+                         columns=["interval_start", "queue", "offered"])
+    fc = Forecaster(country="DE", workers=1, horizon_days=14).fit(frame)
+    p = fc.predict("2026-04-27", 7)
+    day = p.assign(day=p["interval_start"].dt.date).groupby(["queue", "day"])["calls"].sum()
+    normal = day["short"][[dt.date(2026, 4, d) for d in (27, 28, 29, 30)]].mean()
+    assert 90 < normal < 115  # 100 a day
+    # 10 calls expected; without its peers' effect it was forecast as a normal Friday (about 107)
+    assert 0.04 * normal < day["short"][dt.date(2026, 5, 1)] < 0.2 * normal
+    assert "official holidays" in " ".join(fc.notes["short"])
+    assert "long" not in fc.notes or not any("taken from" in n for n in fc.notes["long"])

@@ -178,14 +178,16 @@ def day_noise(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, vali
 
 
 def holiday_support(names: list[str], beta: np.ndarray, X: np.ndarray, w: np.ndarray, rw: np.ndarray,
-                    pen: np.ndarray) -> dict[str, tuple[int, float, float, float]]:
-    """Per holiday feature of a fit (`w` day weights, `rw` robustness weights of `robust_ridge`): its column, its
-    coefficient, its days of support in units of the mean day weight (as the penalties are) and its penalty;
-    features no weighted day carries are left out."""
+                    pen: np.ndarray, keys: tuple[str, ...] = tuple(HOLIDAY_PRIOR_SD)
+                    ) -> dict[str, tuple[int, float, float, float]]:
+    """Per holiday feature of a fit (or per feature starting with one of `keys`, e.g. `("wd",)` for the weekday
+    effects; `w` day weights, `rw` robustness weights of `robust_ridge`): its column, its coefficient, its days of
+    support in units of the mean day weight (as the penalties are) and its penalty; features no weighted day
+    carries are left out."""
     mean_w = max(float(w.mean()), 1e-9)
     out = {}
     for j, n in enumerate(names):
-        key = next((k for k in HOLIDAY_PRIOR_SD if n.startswith(k)), None)
+        key = next((k for k in keys if n.startswith(k)), None)
         days = float((w * rw * X[:, j] ** 2).sum()) / mean_w
         if key is not None and days > 0:
             out[n] = (j, float(beta[j]), days, float(pen[j]))

@@ -12,7 +12,8 @@ import pandas as pd
 from wfm.calendar import day_calendar, special_labels
 from wfm.forecast import select
 from wfm.forecast.countries import queue_countries
-from wfm.forecast.pooling import pool_holiday_closures, pool_holiday_effects
+from wfm.forecast.pooling import (borrow_holiday_effects, pool_holiday_closures, pool_holiday_effects,
+                                  pool_weekday_effects)
 from wfm.forecast.prep import QueueGrid, infer_interval_minutes, queue_grid
 from wfm.forecast.queue_model import QueueModel, Settings, fit_queue
 from wfm.parallel import map_tasks
@@ -125,8 +126,11 @@ class Forecaster:
         self.models_ = {m.queue: m for m, _ in results}
         country_of = {q: self._country_of(q) for q in self.models_}
         self.pooling_notes_ = pool_holiday_closures(self.models_, country_of)
-        for q, note in pool_holiday_effects(self.models_, country_of).items():
-            self.pooling_notes_[q] = f"{self.pooling_notes_[q]}; {note}" if q in self.pooling_notes_ else note
+        pooled = (pool_weekday_effects(self.models_), pool_holiday_effects(self.models_, country_of),
+                  borrow_holiday_effects(self.models_, country_of))  # in this order: each changes the models
+        for notes in pooled:
+            for q, note in notes.items():
+                self.pooling_notes_[q] = f"{self.pooling_notes_[q]}; {note}" if q in self.pooling_notes_ else note
         errors = [e for _, e in results if e is not None and len(e)]
         self.selection_errors_ = pd.concat(errors, ignore_index=True) if errors else None
         self.selection_ = None

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from wfm.forecast import daily, ets
 from wfm.forecast.aht import fit_aht
 from wfm.forecast.baselines import mean_rows, naive_rows, rows_mean
 from wfm.forecast.closures import closed_days, learn_closures
+from wfm.forecast.intervals import interval_bounds
 from wfm.forecast.prep import QueueGrid, mark_outages
 from wfm.forecast.profile import HOLIDAY, MAKEUP, WeeklyStructure, day_kinds, estimate_profiles, weekly_structure
 
@@ -74,6 +74,7 @@ class QueueModel:
     # the holiday effects as the queue's own history holds them, for pooling across queues (`wfm.forecast.pooling`):
     # feature -> (column, coefficient, days of support, ridge penalty), and the day-to-day noise (log scale)
     holiday_effects: dict[str, tuple[int, float, float, float]] = field(default_factory=dict)
+    weekday_effects: dict[str, tuple[int, float, float, float]] = field(default_factory=dict)  # the same, wd1-wd6
     noise: float = 0.0
 
     # ------------------------------------------------------------------ predict
@@ -172,33 +173,6 @@ def _plain_days(cal: pd.DataFrame) -> np.ndarray:
     return (cal["special"].astype(str).to_numpy() == "") & (after == "")
 
 
-def interval_bounds(mean: np.ndarray, sigma_day: np.ndarray, phi: float, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Central `level` interval of counts with mean `mean`: negative binomial with variance
-    m + m^2 (phi + exp(sigma^2) - 1) (interval noise and daily-level uncertainty), quantiles interpolated
-    within the integer steps so that small counts are not over-covered."""
-    m = np.maximum(np.asarray(mean, float), 0.0)
-    disp = phi + np.expm1(np.asarray(sigma_day, float) ** 2)
-    disp = np.maximum(disp, 1e-6)
-    n_par = 1.0 / disp
-    p_par = n_par / (n_par + np.maximum(m, 1e-12))
-    a = (1 - level) / 2
-    lo = _interp_ppf(a, n_par, p_par)
-    # where the lower bound reaches zero the interval cannot leave `a` below it: give the upper tail the rest
-    first_in = np.ceil(lo)
-    below = np.where(first_in > 0, stats.nbinom.cdf(first_in - 1, n_par, p_par), 0.0)
-    hi = _interp_ppf(np.minimum(level + below, 1 - 1e-9), n_par, p_par)
-    zero = m <= 1e-9
-    return np.where(zero, 0.0, np.minimum(lo, m)), np.where(zero, 0.0, np.maximum(hi, m))
-
-
-def _interp_ppf(q: float, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    k = stats.nbinom.ppf(q, n, p)
-    f_prev = np.where(k > 0, stats.nbinom.cdf(k - 1, n, p), 0.0)
-    f_k = stats.nbinom.cdf(k, n, p)
-    frac = np.clip((q - f_prev) / np.maximum(f_k - f_prev, 1e-12), 0, 1)
-    return np.maximum(k - 0.5 + frac, 0.0)
-
-
 # ---------------------------------------------------------------------- fit
 def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_end: pd.Timestamp,
               special_labels: list[str]) -> QueueModel:
@@ -206,20 +180,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     model = QueueModel(grid.queue, grid.interval_minutes, grid.days[-1], default_aht_s=settings.default_aht_s)
     raw = grid.calls
     totals_raw = np.nansum(raw, axis=1)
-    positive = np.flatnonzero(totals_raw > 0)
-    if len(positive) == 0:
-        model.stopped = True
-        model.notes.append("no calls in the history")
+    if _stopped(model, grid, totals_raw, history_end, settings.point_only):
         return model
-    last_pos = grid.days[positive[-1]]
-    if (history_end - last_pos).days >= STOP_DAYS:
-        model.stopped = True
-        model.notes.append(f"no calls since {last_pos.date()}: forecast as closed")
-        return model
-    if (history_end - last_pos).days >= QUIET_DAYS and not settings.point_only:
-        model.notes.append(f"no calls since {last_pos.date()} ({(history_end - last_pos).days} days): forecast "
-                           f"at its usual level as if the feed or the queue resumes; remove the queue if it has "
-                           f"closed (after {STOP_DAYS} days without calls it is forecast as closed)")
     kinds = day_kinds(cal)
     period = cal["holiday_period"].to_numpy(bool)
     n_days = raw.shape[0]
@@ -231,17 +193,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     structure = weekly_structure(raw, np.where(period, HOLIDAY, kinds), present, in_data_weeks)
     model.structure = structure
 
-    # 1. a rough expectation per slot to find outages: rolling median total per kind x pooled profile
-    tot = pd.Series(np.where(present, totals_raw, np.nan))
-    typical = tot.groupby(kinds).transform(lambda s: s.rolling(9, center=True, min_periods=1).median())
-    typical = typical.fillna(tot.median()).to_numpy()
-    rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2), structure)
-    # holidays are too irregular in level and shape to call their zeros outages
-    expected = np.where(period[:, None], 0.0, typical[:, None] * rough[kinds])
-    calls = mark_outages(raw, expected)
-    n_out = int((np.isnan(calls) & ~np.isnan(raw)).sum())
-    if n_out:
-        model.notes.append(f"{n_out} intervals of zeros read as outages (not learned)")
+    # 1. zeros where the queue's pattern expects calls: outages, not learned
+    calls = _without_outages(model, raw, totals_raw, kinds, period, present, age)
 
     # 2. profiles from recent complete days (holiday kinds from all days)
     pw = np.where(age < PROFILE_DAYS, 0.5 ** (age / PROFILE_HALF_LIFE), 0.0)
@@ -261,17 +214,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
      model.makeup_closed) = learn_closures(cal, totals_raw, present, in_data_weeks, structure)
     open_day = ~model.closed(cal)
     valid = usable & open_day & (totals > 0)
-    span = n_days
-    spec = daily.DailySpec(
-        t0=grid.days[-1],
-        fourier=settings.fourier if settings.fourier is not None else (YEARLY_HARMONICS if span >= 420 else 0),
-        trend=settings.trend,
-        month_start=span >= 56,
-        holiday_names=sorted({n for n in daily.calendar_flags(cal)["period_name"] if n}),
-        special_labels=list(special_labels),
-        workdays=structure.workdays,
-        quietest=structure.quietest,
-    )
+    spec = _daily_spec(grid, cal, settings, structure, special_labels)
     X, names = daily.design(cal, spec)
     y = np.log1p(np.where(valid, totals, 0.0))
     recency = 0.5 ** (age / settings.half_life_days)
@@ -308,6 +251,60 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     return model
 
 
+def _without_outages(model: QueueModel, raw: np.ndarray, totals_raw: np.ndarray, kinds: np.ndarray,
+                     period: np.ndarray, present: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """`raw` with the intervals read as outages set to NaN (noted on `model`): zeros against a rough expectation
+    per slot, the rolling median total per day kind x a pooled profile."""
+    tot = pd.Series(np.where(present, totals_raw, np.nan))
+    typical = tot.groupby(kinds).transform(lambda s: s.rolling(9, center=True, min_periods=1).median())
+    typical = typical.fillna(tot.median()).to_numpy()
+    rough = estimate_profiles(raw, kinds, np.where(age < 2 * PROFILE_DAYS, 1.0, 0.2), model.structure)
+    # holidays are too irregular in level and shape to call their zeros outages
+    expected = np.where(period[:, None], 0.0, typical[:, None] * rough[kinds])
+    calls = mark_outages(raw, expected)
+    n_out = int((np.isnan(calls) & ~np.isnan(raw)).sum())
+    if n_out:
+        model.notes.append(f"{n_out} intervals of zeros read as outages (not learned)")
+    return calls
+
+
+def _daily_spec(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, structure: WeeklyStructure,
+                special_labels: list[str]) -> daily.DailySpec:
+    """The daily regression's features for this queue's history."""
+    span = len(grid.days)
+    return daily.DailySpec(
+        t0=grid.days[-1],
+        fourier=settings.fourier if settings.fourier is not None else (YEARLY_HARMONICS if span >= 420 else 0),
+        trend=settings.trend,
+        month_start=span >= 56,
+        holiday_names=sorted({n for n in daily.calendar_flags(cal)["period_name"] if n}),
+        special_labels=list(special_labels),
+        workdays=structure.workdays,
+        quietest=structure.quietest,
+    )
+
+
+def _stopped(model: QueueModel, grid: QueueGrid, totals_raw: np.ndarray, history_end: pd.Timestamp,
+             quiet: bool) -> bool:
+    """Whether the queue has no calls, or none in its last `STOP_DAYS` (then forecast as closed); notes why,
+    and notes a queue silent for its last `QUIET_DAYS` (unless `quiet`)."""
+    positive = np.flatnonzero(totals_raw > 0)
+    if len(positive) == 0:
+        model.stopped = True
+        model.notes.append("no calls in the history")
+        return True
+    last_pos = grid.days[positive[-1]]
+    if (history_end - last_pos).days >= STOP_DAYS:
+        model.stopped = True
+        model.notes.append(f"no calls since {last_pos.date()}: forecast as closed")
+        return True
+    if (history_end - last_pos).days >= QUIET_DAYS and not quiet:
+        model.notes.append(f"no calls since {last_pos.date()} ({(history_end - last_pos).days} days): forecast "
+                           f"at its usual level as if the feed or the queue resumes; remove the queue if it has "
+                           f"closed (after {STOP_DAYS} days without calls it is forecast as closed)")
+    return False
+
+
 def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, settings: Settings):
     """The daily-volume regression of `model` (coefficients, level, the faster local level, holiday effects and
     noise for pooling): (beta, robustness weights, residual scale, smoothing rate, penalties)."""
@@ -318,6 +315,7 @@ def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, setti
     model.beta, model.alpha, model.level = beta, alpha, lev
     model.noise = noise or max(scale, daily.SCALE_FLOOR)
     model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
+    model.weekday_effects = daily.holiday_support(names, beta, X, w, rw, pen, keys=("wd",))
     _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
     return beta, rw, scale, alpha, pen
 
