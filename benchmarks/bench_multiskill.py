@@ -58,10 +58,11 @@ def demo_week(limit: float) -> tuple[str, dict]:
     res = build_roster(req, s.agents, cfg, START, 7, time_limit_s=limit)
     roster_s = time.perf_counter() - t0
     sim = simulate_roster(res.data, fc, s.agents, cfg, replications=10, seed=0, absence=cfg.shrinkage.unplaced)
-    iv = sim.intervals
-    hour = pd.to_datetime(iv["interval_start"]).dt.hour
-    day = iv[(hour >= 9) & (hour < 21)]
-    busy = (day["occupancy"] * day["agents"]).sum() / max(day["agents"].sum(), 1)
+    # occupancy as an ACD counts it: handle time over logged-in time, summed over the day's intervals and queues
+    hour = pd.to_datetime(sim.grid.starts).hour
+    day = (hour >= 9) & (hour < 21)
+    busy = (sum(float(t.busy_s[day].sum()) for t in sim.replications)
+            / max(sum(float(t.staffed_s[day].sum()) for t in sim.replications), 1.0))
     work = res.data[res.data["activity"] == "work"]
     on_phone_h = len(work) * cfg.centre.interval_minutes / 60 * (1 - cfg.shrinkage.unplaced)
     lines = [f"Demo week ({START}, 7 days, {len(s.agents)} agents, {len(sets)} sets of queues, roster limit "

@@ -225,3 +225,63 @@ def test_repair_moves_only_the_short_queues_agents_and_weighs_their_short_hours(
 
     latest = max(o.start_min + o.length_min for o in inst.options if not o.template.night)
     assert mean_end(base) < latest and mean_end(moved) > mean_end(base)
+
+
+def _firsts(inst, req, n_agents):
+    from wfm.roster.detail import WORK, DayPlan, _primary_skills, primary_targets
+
+    plans = [DayPlan(i, 0, 0, 0, [WORK] * 4, [None] * 4) for i in range(n_agents)]
+    _primary_skills(inst, plans, primary_targets(inst, req), np.array([1.0, 1.0]), [np.array([True, True])] * n_agents)
+    return sorted(p.queues[0] for p in plans)
+
+
+def test_a_queue_with_little_workload_gets_fewer_first_call_agents_than_its_own_requirement():
+    """Queue b's own requirement is 2 agents but it has (almost) no calls: the agents who answer a first take
+    its few calls. By requirement alone five agents split 3/2 (hand-traced greedy: a, b, a, b, a); with half of
+    each target from the workload (a: 2.55 Erlangs = 3 agents at 85%, b: 0) the targets are 3 and 1, and the
+    split is 4/1 (a, b, a, a, a)."""
+    req = np.array([[3.0] * 4, [2.0] * 4])
+    alone = SimpleNamespace(queues=["a", "b"], workload=None, primary_weight=None)
+    assert _firsts(alone, req, 5) == ["a", "a", "a", "b", "b"]
+    blended = SimpleNamespace(queues=["a", "b"], workload=np.array([[2.55] * 4, [0.0] * 4]), primary_weight=None)
+    assert _firsts(blended, req, 5) == ["a", "a", "a", "a", "b"]
+
+
+def test_a_queue_weighted_up_by_the_simulation_gets_more_first_call_agents():
+    """Targets 3 and 1 split four agents 3/1; weighting b 3x makes the targets 3 and 3: a 2/2 split."""
+    req = np.array([[3.0] * 4, [1.0] * 4])
+    inst = SimpleNamespace(queues=["a", "b"], workload=None, primary_weight=np.array([1.0, 3.0]))
+    assert _firsts(inst, req, 4) == ["a", "a", "b", "b"]
+
+
+def test_balancing_raises_the_short_queues_weight_and_keeps_the_best_round(monkeypatch):
+    """With a simulation that finds b 5 points short until b's weight has gone up (and then every queue met),
+    `balance_primaries` raises b's weight, lowers a's (far above target), stops at the first round with no miss
+    and returns that round's margins."""
+    import wfm.roster.detail as detail
+    import wfm.roster.table as table
+    import wfm.simulation.roster_sim as roster_sim
+    from wfm.roster.verify import balance_primaries
+
+    config = SimpleNamespace(queues={"a": _queue(0.8, answer_rate_target=None, max_abandon_rate=None),
+                                     "b": _queue(0.8, answer_rate_target=None, max_abandon_rate=None)},
+                             shrinkage=SimpleNamespace(unplaced=0.0))
+    inst = SimpleNamespace(queues=["a", "b"], config=config, primary_weight=None)
+    seen = []
+    monkeypatch.setattr(detail, "reassign_primaries", lambda inst, plans: seen.append(inst.primary_weight.copy()))
+    monkeypatch.setattr(table, "long_table", lambda inst, plans: pd.DataFrame({"round": [len(seen)]}))
+
+    def simulate(data, *a, **k):
+        b_sl = 0.75 if seen[-1][1] <= 1.0 else 0.85
+        period = pd.DataFrame({"queue": ["a", "b", "all"], "calls": [100.0, 100.0, 200.0],
+                               "service_level": [0.95, b_sl, 0.9], "service_level_hw": [0.0, 0.0, 0.0],
+                               "abandon_rate": [0.0, 0.0, 0.0], "abandon_rate_hw": [0.0, 0.0, 0.0]})
+        return SimpleNamespace(period=period)
+
+    monkeypatch.setattr(roster_sim, "simulate_roster", simulate)
+    reqs = pd.DataFrame({"interval_start": [], "queue": [], "calls": [], "aht_s": []})
+    data, margins = balance_primaries(inst, [], [], reqs, rounds=4)
+    assert seen[0].tolist() == [1.0, 1.0]
+    assert seen[1][1] > 1.0 > seen[1][0]
+    assert len(seen) == 2 and data["round"].iloc[0] == 2
+    assert margins["b"] == pytest.approx(0.85 - 0.79)

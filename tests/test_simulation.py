@@ -115,3 +115,21 @@ def test_lognormal_handle_times_keep_the_mean_and_lower_the_wait():
                         handle="lognormal", cv=0.5)
     assert abs(logn["occupancy"] - exp_["occupancy"]) < 0.02
     assert logn["asa_s"] < exp_["asa_s"]
+
+
+def test_a_call_running_into_a_break_counts_as_logged_in_handle_time():
+    """One agent on the phone in interval 0 only (900 s), one call answered at 800 s lasting 300 s: 100 s fall in
+    interval 0 and 200 s in interval 1, when the agent is off the plan (its break starts late). Occupancy as an
+    ACD counts it: interval 0 is 100 / 900 busy, interval 1 is 200 / 200 (logged in only to finish the call)."""
+    from wfm.simulation.engine import Calls, _aggregate
+
+    sc = SimulationInput(interval_s=900.0, rate=np.full((2, 1), 1.0), aht=np.full((2, 1), 300.0),
+                         assign=np.array([[0, -1]]), skills=np.ones((1, 1), dtype=bool), priority=np.ones(1),
+                         answer_time_s=np.full(1, 20.0), patience_s=np.full(1, np.nan), queues=["a"])
+    one = np.array([0])
+    calls = Calls(arrival=np.array([800.0]), queue=one, interval=one, service=np.array([300.0]),
+                  deadline=np.array([np.inf]), start=np.array([800.0]), agent=one)
+    tot = _aggregate(sc, calls)
+    assert tot.busy_s[:, 0].tolist() == pytest.approx([100.0, 200.0])
+    assert tot.staffed_s[:, 0].tolist() == pytest.approx([900.0, 200.0])
+    assert tot.overrun_s == pytest.approx(200.0)

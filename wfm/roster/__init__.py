@@ -227,15 +227,21 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
     from wfm.roster.budget import wall_cap
     from wfm.roster.model import Phase1Result
     from wfm.roster.table import long_table
-    from wfm.roster.verify import shortfall
+    from wfm.roster.verify import balance_primaries, shortfall
 
     seconds = limit * 0.9 * CORRECTION_SHARE
     budget = Budget(seconds, time.perf_counter() + min(wall_cap(limit) * CORRECTION_SHARE, wall_left_s))
     req, row_req = inst.req, inst.row_req
     added = np.zeros_like(req)
     result, corrected = p1, []
-    for done in range(CORRECTION_ROUNDS):
+    post_s = POST_S_PER_AGENT_DAY * len(inst.agents) * inst.days  # placing and simulating a roster once
+    for done in range(CORRECTION_ROUNDS + 1):
         if budget.left_s() <= 0 or budget.wall_left() <= 0:
+            break
+        # first the cheap fix: who answers which queue first, the shifts unchanged
+        data, margins = balance_primaries(inst, plans, agents, requirements, seed=seed)
+        budget.spent_s += post_s
+        if done == CORRECTION_ROUNDS or not margins or min(margins.values()) >= 0:
             break
         extra, misses = shortfall(inst, data, agents, requirements, seed=seed)
         if extra is None:
@@ -257,7 +263,7 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
             plans = place(inst, moved)
         finally:
             inst.req, inst.row_req = req, row_req
-        budget.spent_s += POST_S_PER_AGENT_DAY * len(inst.agents) * inst.days  # placing and simulating the repair
+        budget.spent_s += post_s
         result = Phase1Result("REPAIRED", moved)
         data = long_table(inst, plans)
     if result is not p1:

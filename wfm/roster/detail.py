@@ -211,7 +211,7 @@ def assign_queues(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio: n
     agent calls of its other skills); by hand, where the gaps are, in blocks of at least `MIN_BLOCK_MINUTES` (a team
     leader moves people between queues a few times a shift, not every interval)."""
     if inst.pooled:
-        _primary_skills(inst, plans, req, prio, skills)
+        _primary_skills(inst, plans, primary_targets(inst, req), prio, skills)
         return
     H = req.shape[1]
     at: dict[int, list[tuple[int, int]]] = defaultdict(list)  # interval -> (plan index, offset)
@@ -275,6 +275,37 @@ def _primary_skills(inst: Instance, plans: list[DayPlan], req: np.ndarray, prio:
             q = int(qs[int(np.argmax(gap + 1e-3 * prio[qs]))])
         own[q, idx] += 1
         p.queues = [inst.queues[q] if a == WORK else None for a in p.acts]
+
+
+WORKLOAD_SHARE = 0.5  # of a queue's first-call target set by its workload, the rest by its own requirement
+TARGET_OCCUPANCY = 0.85  # turns a workload in Erlangs into agents, in the same units as the requirement
+
+
+def primary_targets(inst: Instance, req: np.ndarray) -> np.ndarray:
+    """(queues, intervals) first-call agents each queue should get under skill routing.
+
+    A queue's own requirement (Erlang staffing of that queue alone) overstates what a small queue needs first-call
+    agents for, since the agents answering the big queues first also hold it, and understates a big queue whose
+    holders answer other queues first; the target is half each queue's requirement, half its share of the
+    workload, times the per-queue weight the simulation sets (`Instance.primary_weight`, see
+    `wfm.roster.verify.balance_primaries`)."""
+    target = req.astype(float)
+    if inst.workload is not None:
+        n = inst.workload.shape[1]
+        target[:, :n] = (1 - WORKLOAD_SHARE) * target[:, :n] + WORKLOAD_SHARE * inst.workload / TARGET_OCCUPANCY
+    if inst.primary_weight is not None:
+        target *= inst.primary_weight[:, None]
+    return target
+
+
+def reassign_primaries(inst: Instance, plans: list[DayPlan]) -> None:
+    """Under skill routing, choose every shift's first-call skill again (after `Instance.primary_weight`
+    changed); breaks, lunch and training stay where they are."""
+    req = np.zeros((len(inst.queues), inst.horizon + inst.per_day))
+    req[:, :inst.horizon] = inst.req
+    prio = np.array([inst.config.queues[q].priority for q in inst.queues], dtype=float)
+    skills = [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
+    _primary_skills(inst, plans, primary_targets(inst, req), prio, skills)
 
 
 MIN_BLOCK_MINUTES = 120  # by hand: an agent stays on a queue at least this long

@@ -81,6 +81,8 @@ class Instance:
     rows: list[tuple[int, ...]] = field(default_factory=list)
     row_req: np.ndarray | None = None
     pooled: bool = False
+    workload: np.ndarray | None = None  # (queues, days * per_day) offered Erlangs, when the requirements give them
+    primary_weight: np.ndarray | None = None  # (queues,) weight of each queue's first-call target (simulation)
     # (rows, intervals) required heads right after the period, in the hours its last night shifts run into: the
     # next period's first night, taken to need what this period's first hours need (see `tail_requirement`)
     tail: np.ndarray | None = None
@@ -135,12 +137,12 @@ def paid_minutes(config: Config, length_min: int) -> int:
 
 
 def requirement_matrix(requirements: pd.DataFrame | None, queues: list[str], start: dt.date, days: int, iv: int,
-                       column: str = "heads") -> np.ndarray:
+                       column: str = "heads", *, exact: bool = False) -> np.ndarray:
     """(queues, days x intervals) required heads of the period from the requirements table (`column`, or
-    `agents` when it is absent); errors name the rows off the config's grid, unknown queues, or a table that
-    misses the period."""
+    `agents` when it is absent; rounded to whole heads unless `exact`); errors name the rows off the config's
+    grid, unknown queues, or a table that misses the period."""
     per_day = 1440 // iv
-    req = np.zeros((len(queues), days * per_day), dtype=np.int64)
+    req = np.zeros((len(queues), days * per_day), dtype=np.float64 if exact else np.int64)
     if requirements is not None and len(requirements):
         if column not in requirements.columns:
             column = "agents"
@@ -161,7 +163,7 @@ def requirement_matrix(requirements: pd.DataFrame | None, queues: list[str], sta
             raise InputError([Problem("requirements", f"queue(s) {', '.join(unknown)} are not in the config")])
         vals = pd.to_numeric(r[column]).fillna(0).to_numpy()
         for i, q, v in zip(idx[inside], qs[inside], vals[inside]):
-            req[qpos[q], i] = max(req[qpos[q], i], int(round(v)))
+            req[qpos[q], i] = max(req[qpos[q], i], v if exact else int(round(v)))
         if not inside.any():
             raise InputError([Problem("requirements", f"no requirement falls in the roster period {start} to "
                                                       f"{start + dt.timedelta(days=days - 1)}")])
@@ -246,6 +248,9 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
                     on_leave=on_leave, credit=credit, closed=closed)
     add_rows(inst, requirements)
+    if requirements is not None and "erlangs" in requirements.columns:
+        inst.workload = requirement_matrix(requirements, queues, start, days, iv, "erlangs", exact=True)
+        inst.workload[:, np.repeat(closed, per_day)] = 0
     inst.tail = tail_requirement(inst)
     if carried is not None and len(carried):
         cover = carry_in(inst, carried)

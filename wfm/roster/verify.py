@@ -19,6 +19,9 @@ from wfm.roster.problem import Instance
 REPLICATIONS = 5
 BLOCK_MINUTES = 60  # hours are judged as a whole: a single interval's simulated figures are too noisy
 MARGIN = 0.01  # a queue is met when the low end of its 95% interval is within a point of the target
+BALANCE_ROUNDS = 4  # simulations at most when re-weighting the first-call skills
+BALANCE_GAIN = 5.0  # a queue 2 points short gets 10% more weight on its first-call target (per round)
+BALANCE_MAX_STEP = 0.2  # at most this much (log) weight change per round
 
 
 def queue_misses(period: pd.DataFrame, config: Config) -> list[str]:
@@ -37,6 +40,62 @@ def queue_misses(period: pd.DataFrame, config: Config) -> list[str]:
         if miss:
             out.append(str(r.queue))
     return out
+
+
+def queue_margins(period: pd.DataFrame, config: Config) -> dict[str, float]:
+    """Per queue with calls, how far its simulated figures are from missing: the low end of the service level
+    over (target - `MARGIN`), or the allowed abandonment (+ `MARGIN`) over the low end of the abandon rate,
+    whichever is tighter; negative = the queue misses (`queue_misses`)."""
+    out = {}
+    for r in period.itertuples(index=False):
+        q = config.queues.get(r.queue)
+        if q is None or not r.calls > 0:
+            continue
+        margin = r.service_level - np.nan_to_num(r.service_level_hw) - (q.sl_target - MARGIN)
+        cap = _abandon_cap(q)
+        if cap is not None:
+            margin = min(margin, cap + MARGIN - (r.abandon_rate - np.nan_to_num(r.abandon_rate_hw)))
+        out[str(r.queue)] = float(margin)
+    return out
+
+
+def balance_primaries(inst: Instance, plans: list, agents: list[Agent], requirements: pd.DataFrame,
+                      *, seed: int = 0, rounds: int = BALANCE_ROUNDS) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Under skill routing, re-weight each queue's share of first-call agents (`Instance.primary_weight`) by
+    simulation: a queue under target gets more agents answering it first, one far above gets fewer, the shifts
+    unchanged. Keeps the best weights found (fewest queues missing, then the largest worst margin) and returns
+    that roster's long table and its queue margins ({} when it cannot be simulated)."""
+    from wfm.roster.detail import reassign_primaries
+    from wfm.roster.table import long_table
+    from wfm.simulation.roster_sim import ForecastCoverageError, simulate_roster
+
+    config = inst.config
+    fc = requirements[["interval_start", "queue", "calls", "aht_s"]]
+    weights = np.ones(len(inst.queues)) if inst.primary_weight is None else inst.primary_weight.copy()
+    best: tuple | None = None
+    for _ in range(rounds):
+        inst.primary_weight = weights.copy()
+        reassign_primaries(inst, plans)
+        data = long_table(inst, plans)
+        try:
+            sim = simulate_roster(data, fc, agents, config, replications=REPLICATIONS, seed=seed,
+                                  absence=config.shrinkage.unplaced)
+        except (ForecastCoverageError, ValueError):
+            return data, {}
+        margins = queue_margins(sim.period[sim.period["queue"] != "all"], config)
+        score = (sum(m < 0 for m in margins.values()), -min(margins.values(), default=0.0))
+        if best is None or score < best[0]:
+            best = (score, weights.copy(), data, margins)
+        if score[0] == 0:
+            break
+        step = np.array([np.clip(-BALANCE_GAIN * margins.get(q, 0.0), -BALANCE_MAX_STEP, BALANCE_MAX_STEP)
+                         for q in inst.queues])
+        weights = weights * np.exp(step)
+    assert best is not None
+    if not np.array_equal(inst.primary_weight, best[1]):
+        inst.primary_weight = best[1]
+        reassign_primaries(inst, plans)
+    return best[2], best[3]
 
 
 def _abandon_cap(q) -> float | None:

@@ -119,8 +119,9 @@ class Totals:
     abandoned: np.ndarray
     wait_answered_s: np.ndarray  # sum of waits of answered calls
     wait_all_s: np.ndarray  # sum of time in queue of all calls (abandoned: until they hung up)
-    busy_s: np.ndarray  # on-call seconds of agents assigned to the queue (any call)
-    staffed_s: np.ndarray  # seconds of agents assigned to the queue
+    busy_s: np.ndarray  # on-call seconds of agents assigned to the queue (any call), and of calls of the queue
+    # finished after the agent went off the phone
+    staffed_s: np.ndarray  # seconds of agents assigned to the queue, and those finishing its calls off the phone
     handled_s: np.ndarray  # on-call seconds spent on the queue's calls, by whoever
     overrun_s: float = 0.0  # on-call seconds while the agent was not on the phone roster (shift end, break)
 
@@ -261,6 +262,7 @@ def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
     busy = np.zeros(size)
     handled = np.zeros(size)
     overrun = 0.0
+    late_s = np.zeros(size)
     a_idx = np.flatnonzero(ans)
     s = calls.start[a_idx]
     e = s + calls.service[a_idx]
@@ -284,13 +286,18 @@ def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
         on = own >= 0
         busy += np.bincount(iv[on] * n_q + own[on], weights=ov[on], minlength=size)
         overrun += float(ov[~on].sum())
+        # a call finished after the agent went off the phone (a break starts late): logged-in handle time, counted
+        # busy and staffed on the call's queue, as an ACD counts occupancy
+        late = ~on & inside
+        busy += np.bincount(iv[late] * n_q + cq_l[late], weights=ov[late], minlength=size)
+        late_s += np.bincount(iv[late] * n_q + cq_l[late], weights=ov[late], minlength=size)
         handled += np.bincount(iv[inside] * n_q + cq_l[inside], weights=ov[inside], minlength=size)
         off += 1
         keep = e > (first + off) * L
         s, e, ag, cq, first = s[keep], e[keep], ag[keep], cq[keep], first[keep]
-    staffed = np.zeros((n_t, n_q))
+    staffed = late_s.reshape(n_t, n_q).copy()
     for q in range(n_q):
-        staffed[:, q] = (assign == q).sum(axis=0) * L
+        staffed[:, q] += (assign == q).sum(axis=0) * L
     return Totals(
         calls=totals_calls,
         answered=answered,
