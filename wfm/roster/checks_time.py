@@ -47,6 +47,19 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
     return out
 
 
+JOINED_DAYS = 28  # the span the period rules are judged on with a previous roster (the model's FRAME_DAYS)
+
+
+def joined_before(prev_shifts, start: dt.date, days: int) -> tuple[dt.date, list[Shift]]:
+    """The first day of the frame the period rules are judged on and the previous roster's shifts inside it:
+    its last `28 - days` days (from its first shift's day when it is shorter) joined to this period."""
+    earliest = start - dt.timedelta(days=max(0, JOINED_DAYS - days))
+    kept = [s for s in prev_shifts if earliest <= s.date < start]
+    if not kept:
+        return start, []
+    return max(earliest, min(s.date for s in prev_shifts)), kept
+
+
 def check_closed(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
     shut, _ = closed_days(config.centre, config.calendar, start, days)
     return [Violation("closed", s.agent_id, s.date, "a shift on a day the centre is closed") for s in shifts
@@ -63,7 +76,9 @@ def check_leave(shifts, absent: dict) -> list[Violation]:
 
 
 def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
-                absent: dict | None = None) -> list[Violation]:
+                absent: dict | None = None, prev_shifts=()) -> list[Violation]:
+    """Contract hours per week (or averaged), and overtime against the monthly cap pro rata over the period and
+    the previous roster's days joined to it (`joined_before`)."""
     r = config.rules
     paid = defaultdict(float)
     extended = defaultdict(float)  # overtime extensions: held against the overtime caps, not the contract's maximum
@@ -75,7 +90,10 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     out = []
     blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
         else _weeks(start, days)
-    cap_ot = r.max_overtime_h_month * 60 * days / 30
+    first, before = joined_before(prev_shifts, start, days)
+    ot_before = _overtime_before(before, agents, config, first, (start - first).days)
+    cap_ot = r.max_overtime_h_month * 60 * (days + (start - first).days) / 30
+    frame = "the period" if first == start else f"the period and the {(start - first).days} days before it"
     for aid, a in agents.items():
         lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
         hi_h = a.max_hours_week if a.max_hours_week is not None else a.contract_hours_week
@@ -93,14 +111,27 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
-        ot = 0.0
+        ot = ot_before.get(aid, 0.0)
         for dates in _weeks(start, days):
             contract = math.floor(a.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
             ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
         if ot > math.floor(cap_ot + 1e-6) + 1e-9:
-            out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in the period; the cap is "
+            out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in {frame}; the cap is "
                                                         f"{_h(math.floor(cap_ot + 1e-6))} "
                                                         f"({r.max_overtime_h_month:g} h a month, pro rata)"))
+    return out
+
+
+def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:
+    """Paid minutes above the weekly contract of the previous roster's joined days, week by week from `first`."""
+    paid: dict[tuple[str, int], float] = defaultdict(float)
+    for s in shifts:
+        paid[s.agent_id, (s.date - first).days // 7] += _paid(s, config)
+    out: dict[str, float] = defaultdict(float)
+    for (aid, w), minutes in paid.items():
+        a = agents.get(aid)
+        if a is not None:
+            out[aid] += max(0.0, minutes - math.floor(a.contract_hours_week * min(7, days - 7 * w) / 7 * 60 + 1e-6))
     return out
 
 
@@ -216,13 +247,15 @@ def check_nights(shifts, config: Config, start: dt.date, days: int) -> list[Viol
     return out
 
 
-def check_weekends(shifts, agents, config: Config, start, days) -> list[Violation]:
-    dates = [start + dt.timedelta(days=i) for i in range(days)]
+def check_weekends(shifts, agents, config: Config, start, days, prev_shifts=()) -> list[Violation]:
+    """Full weekends off per 4 weeks, over the period and the previous roster's days joined to it."""
+    first, before = joined_before(prev_shifts, start, days)
+    dates = [first + dt.timedelta(days=i) for i in range((start - first).days + days)]
     pairs = [(d, d + dt.timedelta(days=1)) for d in dates[:-1] if d.weekday() == 5]
     need = math.floor(config.rules.min_weekends_off_period * len(pairs) / 4 + 1e-9)
     if not need:
         return []
-    worked = _worked(shifts)
+    worked = _worked(list(shifts) + before)
     out = []
     for aid in agents:
         w = worked.get(aid, set())

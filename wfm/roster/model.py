@@ -238,7 +238,8 @@ def placed_under(inst: Instance, assignment: dict[tuple[int, int], int]) -> floa
 
 
 def fairness_terms(inst: Instance, ctx: Context) -> list:
-    """Spread (max - min) of night, per-template and weekend shifts within each team's agents of one contract."""
+    """Spread (max - min) of night, per-template and weekend shifts within each team's agents of one contract,
+    counting those of the previous roster's days joined to the period (`Instance.earlier`)."""
     rot = inst.config.rotation
     model = ctx.model
     groups: dict[tuple[str, float], list[int]] = {}
@@ -251,27 +252,31 @@ def fairness_terms(inst: Instance, ctx: Context) -> list:
     for ais in groups.values():
         if len(ais) < 2:
             continue
-        kinds = []
+        kinds = []  # (agent -> its shift literals of the kind, agent -> such shifts on the previous roster's days)
+        e = inst.earlier
         if rot.fair_shift_types:
             for code in codes:
-                kinds.append(lambda ai, code=code: [v for (a2, d, k), v in _agent_vars(ctx, ai)
-                                                    if inst.options[k].template.code == code])
+                kinds.append((lambda ai, code=code: [v for (a2, d, k), v in _agent_vars(ctx, ai)
+                                                     if inst.options[k].template.code == code],
+                              lambda ai, code=code: e.shifts_by_code.get((inst.agents[ai].agent_id, code), 0)))
         if rot.fair_weekends and wk:
-            kinds.append(lambda ai: [v for (a2, d, k), v in _agent_vars(ctx, ai) if d in wk])
-        for kind in kinds:
+            kinds.append((lambda ai: [v for (a2, d, k), v in _agent_vars(ctx, ai) if d in wk],
+                          lambda ai: e.weekend_shifts.get(inst.agents[ai].agent_id, 0)))
+        top = inst.days + (e.days if e else 0)
+        for kind, before in kinds:
             counts = []
             for ai in ais:
                 vs = kind(ai)
-                c = model.NewIntVar(0, inst.days, f"fair_count_{ai}")
-                model.Add(c == sum(vs))
+                c = model.NewIntVar(0, top, f"fair_count_{ai}")
+                model.Add(c == sum(vs) + (before(ai) if e else 0))  # counters carried from the previous roster
                 counts.append(c)
             if not any(isinstance(c, cp_model.IntVar) for c in counts):
                 continue
-            hi = model.NewIntVar(0, inst.days, "fair_max")
-            lo = model.NewIntVar(0, inst.days, "fair_min")
+            hi = model.NewIntVar(0, top, "fair_max")
+            lo = model.NewIntVar(0, top, "fair_min")
             model.AddMaxEquality(hi, counts)
             model.AddMinEquality(lo, counts)
-            s = model.NewIntVar(0, inst.days, "fair_spread")
+            s = model.NewIntVar(0, top, "fair_spread")
             model.Add(s == hi - lo)
             spreads.append(s)
     return spreads

@@ -17,6 +17,7 @@ from wfm.calendar import closed_days
 from wfm.config import Config, ShiftTemplate
 from wfm.errors import InputError, Problem
 from wfm.readers.agents import Agent
+from wfm.roster.earlier import EarlierPeriod, earlier_period
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Instance:
     # (rows, intervals) required heads right after the period, in the hours its last night shifts run into: the
     # next period's first night, taken to need what this period's first hours need (see `tail_requirement`)
     tail: np.ndarray | None = None
+    earlier: EarlierPeriod | None = None  # the previous roster's last days the period rules are joined to
 
     def coverage_req(self) -> np.ndarray:
         """Required heads per coverage row over the period and the tail after it, each shortfall in one row
@@ -247,6 +249,7 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     on_leave=on_leave, credit=credit, closed=closed)
     add_rows(inst, requirements)
     inst.tail = tail_requirement(inst)
+    inst.earlier = earlier_period(inst.previous, agents, config, start, days, paid_minutes)
     if carried is not None and len(carried):
         cover = carry_in(inst, carried)
         inst.row_req = np.maximum(inst.row_req - cover, 0)

@@ -7,11 +7,13 @@ rule and agent. Nothing here checks a finished roster: that is `wfm.roster.check
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from wfm.roster.earlier import overtime_cap_min, weekends_off_needed_over
 from wfm.roster.problem import Instance, ShiftOption
 
 # plain-words descriptions used in explanations
@@ -82,11 +84,13 @@ class ContractHours(Rule):
 
 
 class Overtime(Rule):
-    """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period)."""
+    """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period, joined
+    to the previous roster's last days when given: `wfm.roster.earlier`)."""
 
     def add(self, ctx) -> None:
         inst = ctx.inst
-        cap = math.floor(inst.config.rules.max_overtime_h_month * 60 * inst.days / 30 + 1e-6)
+        e = getattr(inst, "earlier", None)
+        cap = overtime_cap_min(inst.config, inst.days + (e.days if e else 0))
         for ai, a in enumerate(inst.agents):
             terms = []
             for days in inst.weeks():
@@ -100,7 +104,7 @@ class Overtime(Rule):
                 terms.append(ot)
             if terms:
                 ctx.overtime.extend(terms)
-                ctx.add(sum(terms) <= cap, self.name, ai)
+                ctx.add(sum(terms) <= max(0, cap - (e.overtime_min.get(a.agent_id, 0) if e else 0)), self.name, ai)
 
 
 class PartTime(Rule):
@@ -215,24 +219,35 @@ def weekends(inst: Instance) -> list[tuple[int, int]]:
 
 
 def weekends_off_needed(inst: Instance) -> int:
-    return math.floor(inst.config.rules.min_weekends_off_period * len(weekends(inst)) / 4 + 1e-9)
+    return weekends_off_needed_over(inst.config, len(weekends(inst)))
 
 
 class WeekendsOff(Rule):
+    """Full weekends off per 4 weeks, over the period and the previous roster's last days joined to it."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
-        need = weekends_off_needed(inst)
+        e = getattr(inst, "earlier", None)
+        need = weekends_off_needed(inst) if e is None else \
+            weekends_off_needed_over(inst.config, len(e.weekend_pairs(inst.start, inst.days)))
         if not need:
             return
         m = ctx.model
-        for ai in range(len(inst.agents)):
+        pairs = list(weekends(inst))
+        # a weekend across the boundary: the previous roster's Saturday, this period's first day (a Sunday)
+        across = e is not None and inst.start.weekday() == 6 and e.days > 0
+        for ai, a in enumerate(inst.agents):
             offs = []
-            for sat, sun in weekends(inst):
+            for sat, sun in pairs + ([(None, 0)] if across and inst.start - dt.timedelta(days=1)
+                                     not in e.worked.get(a.agent_id, ()) else []):
                 w = m.NewBoolVar(f"wkoff_{ai}_{sat}")
-                m.Add(ctx.work(ai, sat) + w <= 1)
+                if sat is not None:
+                    m.Add(ctx.work(ai, sat) + w <= 1)
                 m.Add(ctx.work(ai, sun) + w <= 1)
                 offs.append(w)
-            ctx.add(sum(offs) >= need, self.name, ai)
+            before = e.full_weekends_off(a.agent_id, inst.start) if e is not None else 0
+            if need > before:
+                ctx.add(sum(offs) >= need - before, self.name, ai)
 
 
 class SupervisorOnDuty(Rule):
