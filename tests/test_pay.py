@@ -53,3 +53,46 @@ def test_national_day_week_worked_on_its_official_days_has_no_overtime():
     worked = pd.DataFrame({"agent_id": "A1", "date": [dt.date(2026, 9, d) for d in (28, 29, 30)], "hours": 8.0})
     bands = pay_hours(worked, {"A1": 40.0}, start, 7, statutory, rest).set_index("band")["hours"]
     assert dict(bands) == {"normal": pytest.approx(24.0)}
+
+
+def test_under_a_month_cycle_only_hours_above_the_month_are_overtime():
+    """December 2026 as one block (hours averaged over the month): 23 official working days owe 23 x 8 = 184 h.
+    15 x 12 h = 180 h: all normal, though the first week holds 60 h (week by week: 20 h overtime, 8 h of it at 200%
+    on Saturday Dec 5). 17 x 12 h = 204 h: 20 h overtime at 150% from the last days, none at 200%."""
+    start = dt.date(2026, 12, 1)
+    statutory, rest = statutory_days(start, 31, "CN")
+    assert not statutory and len(rest) == 8
+    month = [0, 1, 2, 3, 4, 8, 9, 10, 15, 16, 17, 18, 22, 23, 29]
+
+    def bands(offsets, cycle_months):
+        worked = pd.DataFrame({"agent_id": "A1", "date": [start + dt.timedelta(days=i) for i in offsets],
+                               "hours": 12.0})
+        return dict(pay_hours(worked, {"A1": 40.0}, start, 31, statutory, rest, cycle_months)
+                    .set_index("band")["hours"])
+
+    assert bands(month, 1) == {"normal": pytest.approx(180.0)}
+    weekly = bands(month, 0)
+    assert weekly["overtime_workday"] + weekly["overtime_rest_day"] > 20
+    assert bands(sorted(month + [5, 30]), 1) == {"normal": pytest.approx(184.0), "overtime_workday": pytest.approx(20.0)}
+
+
+def test_a_part_of_a_cycle_owes_no_overtime_before_the_cycle_closes():
+    """December 14-27 under a month cycle does not close December: 14 x 12 h = 168 h, all normal (the rest of
+    the month evens it out); a quarter cycle from Dec 18 to Dec 31 closes Q4: 10 working days owe 80 h, 8 x 12 h =
+    96 h gives 16 h overtime."""
+    from wfm.pay import pay_blocks
+
+    start = dt.date(2026, 12, 14)
+    assert [due for _, due in pay_blocks(start, 14, 1)] == [False]
+    assert [(len(b), due) for b, due in pay_blocks(dt.date(2026, 12, 25), 14, 1)] == [(7, True), (7, False)]
+    statutory, rest = statutory_days(start, 14, "CN")
+    worked = pd.DataFrame({"agent_id": "A1", "date": [start + dt.timedelta(days=i) for i in range(14)],
+                           "hours": 12.0})
+    assert dict(pay_hours(worked, {"A1": 40.0}, start, 14, statutory, rest, 1).set_index("band")["hours"]) == {
+        "normal": pytest.approx(168.0)}
+    q_start = dt.date(2026, 12, 18)
+    statutory, rest = statutory_days(q_start, 14, "CN")
+    worked = pd.DataFrame({"agent_id": "A1", "date": [q_start + dt.timedelta(days=i) for i in range(8)],
+                           "hours": 12.0})
+    got = dict(pay_hours(worked, {"A1": 40.0}, q_start, 14, statutory, rest, 3).set_index("band")["hours"])
+    assert got == {"normal": pytest.approx(80.0), "overtime_workday": pytest.approx(16.0)}

@@ -18,7 +18,8 @@ from wfm.errors import Problems
 
 LANGUAGES = ("en", "zh")
 TRAINING_FREQUENCIES = ("daily", "weekly", "once")
-HOURS_AVERAGING = ("week", "period")
+HOURS_AVERAGING = ("week", "period", "month", "quarter", "year")
+CYCLE_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # 综合计算工时 cycles: hours averaged over calendar months
 SEED_MAX = 2**31 - 1  # OR-Tools' random_seed is a 32-bit int
 TIME_LIMIT_MAX_S = 86400.0  # a roster search of more than a day is a typo
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # calendar dates: beyond these is a typo
@@ -145,6 +146,19 @@ class RulesConfig:
     rest_after_night_h: float = 24.0
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
+    max_shift_h_averaged: float = 12.0  # paid hours a shift may hold under a month/quarter/year cycle
+
+    @property
+    def cycle_months(self) -> int:
+        """Months of the 综合计算工时 cycle (`hours_averaging` month, quarter or year); 0 for week or period."""
+        return CYCLE_MONTHS.get(self.hours_averaging, 0)
+
+    @property
+    def max_shift_paid_h(self) -> float:
+        """Most paid hours in one shift: `max_hours_day` + `max_overtime_h_day`, or `max_shift_h_averaged` when
+        longer under a cycle (12-hour shifts are legal when hours are averaged over a month or more)."""
+        base = self.max_hours_day + self.max_overtime_h_day
+        return max(base, self.max_shift_h_averaged) if self.cycle_months else base
 
 
 @dataclass(frozen=True)
@@ -713,6 +727,7 @@ def _rules(r: _Reader, raw: dict) -> RulesConfig:
         min_weekends_off_period=r.get(raw, w, "min_weekends_off_period", "int", d.min_weekends_off_period,
                                       lo=0, hi=10),
         supervisor_on_duty=r.get(raw, w, "supervisor_on_duty", "bool", d.supervisor_on_duty),
+        max_shift_h_averaged=r.get(raw, w, "max_shift_h_averaged", "float", d.max_shift_h_averaged, lo=1, hi=16),
     )
 
 

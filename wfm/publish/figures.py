@@ -77,7 +77,7 @@ def payroll(roster: pd.DataFrame, agents: list[Agent], config: Config, start: dt
     credit = _paid_days_off(_grid(codes, agents, day_list), agents, config, start, days)
     statutory, rest = _statutory(config, start, days)
     by_date = pay_hours_by_date(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents},
-                                start, days, statutory, rest)
+                                start, days, statutory, rest, config.rules.cycle_months)
     if by_date.empty:
         return pd.DataFrame(columns=["agent_id", "date", *BANDS, "paid_hours"])
     wide = by_date.pivot_table(index=["agent_id", "date"], columns="band", values="hours", aggfunc="sum",
@@ -134,7 +134,7 @@ def roster_pay(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float], ag
 
     statutory, rest = _statutory(config, start, days)
     return pay_hours(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents}, start, days,
-                     statutory, rest)
+                     statutory, rest, config.rules.cycle_months)
 
 
 def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],

@@ -202,7 +202,7 @@ def _boundary_notes(inst) -> list[str]:
 def _longest_paid(config: Config) -> int:
     from wfm.roster.problem import paid_minutes
 
-    cap = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
+    cap = config.rules.max_shift_paid_h * 60
     paid = [paid_minutes(config, t.length_minutes) for t in config.shifts]
     return int(max([p for p in paid if p <= cap + 1e-9], default=0))
 

@@ -132,10 +132,11 @@ def check_breaks(shifts, config: Config) -> list[Violation]:
 
 def check_shift_length(shifts, config: Config) -> list[Violation]:
     r = config.rules
-    cap = (r.max_hours_day + r.max_overtime_h_day) * 60
+    cap = r.max_shift_paid_h * 60
+    which = "max_shift_h_averaged" if cap > (r.max_hours_day + r.max_overtime_h_day) * 60 + 1e-9 \
+        else "max_hours_day + max_overtime_h_day"
     return [Violation("max_shift_length", s.agent_id, s.date,
-                      f"{_h(_paid(s, config))} paid in one shift; at most {_h(cap)} (max_hours_day + "
-                      f"max_overtime_h_day)")
+                      f"{_h(_paid(s, config))} paid in one shift; at most {_h(cap)} ({which})")
             for s in shifts if _paid(s, config) > cap + 1e-9]
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from wfm.calendar import closed_days
 from wfm.config import Config
 from wfm.readers.agents import Agent
+from wfm.roster.checks_cycle import check_cycles
 from wfm.roster.violations import Shift, Violation, _h, _paid, _weeks
 
 
@@ -80,6 +81,8 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     """Contract hours per week (or averaged), and overtime against the monthly cap pro rata over the period and
     the previous roster's days joined to it (`joined_before`)."""
     r = config.rules
+    if r.cycle_months:  # hours averaged over a month, quarter or year
+        return check_cycles(shifts, agents, config, start, days, absent, prev_shifts)
     paid = defaultdict(float)
     extended = defaultdict(float)  # overtime extensions: held against the overtime caps, not the contract's maximum
     for s in shifts:

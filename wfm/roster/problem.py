@@ -173,7 +173,7 @@ def requirement_matrix(requirements: pd.DataFrame | None, queues: list[str], sta
 def shift_options(config: Config) -> list[ShiftOption]:
     """Every (template, start time) the config offers, less those longer than the daily maximum with overtime."""
     options = []
-    max_paid = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
+    max_paid = config.rules.max_shift_paid_h * 60  # 12 h under a 综合计算工时 cycle
     for tpl in config.shifts:
         for s in tpl.start_minutes:
             paid = paid_minutes(config, tpl.length_minutes)
@@ -182,7 +182,8 @@ def shift_options(config: Config) -> list[ShiftOption]:
             options.append(ShiftOption(tpl, s, tpl.length_minutes, paid, tpl.night))
     if not options:
         raise InputError([Problem(config.path, "every shift template is longer than max_hours_day + "
-                                               "max_overtime_h_day allows")])
+                                               "max_overtime_h_day (max_shift_h_averaged under a month, quarter "
+                                               "or year cycle) allows")])
     return options
 
 

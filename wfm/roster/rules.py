@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wfm.roster.cycles import cycle_parts, part_limits
 from wfm.roster.earlier import overtime_cap_min, weekends_off_needed_over
-from wfm.roster.problem import Instance, ShiftOption
+from wfm.roster.problem import Instance, ShiftOption, paid_minutes
 
 # plain-words descriptions used in explanations
 RULE_WORDS = {
@@ -70,8 +71,16 @@ class Rule:
 
 
 class ContractHours(Rule):
+    """Paid hours per week, over the period (`hours_averaging = "period"`) or per cycle part (month, quarter or
+    year: `wfm.roster.cycles`), leave's paid hours counted."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
+        if inst.config.rules.cycle_months:
+            for part, ai, lim, paid in _cycle_terms(ctx):
+                ctx.add(paid >= lim["lo"] - lim["slack"], self.name, ai)
+                ctx.add(paid <= lim["hi"] + lim["slack"], self.name, ai)
+            return
         period = inst.config.rules.hours_averaging == "period"
         blocks = [list(range(inst.days))] if period else inst.weeks()
         for ai, a in enumerate(inst.agents):
@@ -83,12 +92,41 @@ class ContractHours(Rule):
                 ctx.add(expr <= max(0, hi - paid_leave), self.name, ai)
 
 
+def _cycle_terms(ctx):
+    """(part, agent index, its limits, paid minutes of the part with the previous roster's in its cycle) for
+    every cycle part of the period and agent."""
+    inst = ctx.inst
+    for part in cycle_parts(inst.config, inst.start, inst.days, inst.previous, paid_minutes):
+        for ai, a in enumerate(inst.agents):
+            lim = part_limits(inst.config, a, part, leave_credit(inst, ai, part.days))
+            yield part, ai, lim, ctx.paid(ai, list(part.days)) + part.before_paid.get(a.agent_id, 0)
+
+
+class CycleOvertime(Rule):
+    """Under a 综合计算工时 cycle, overtime is only the hours above the cycle's contract (pro rata to the days
+    counted, less the slack of a part that does not close its cycle), within the monthly cap pro rata."""
+
+    def add(self, ctx) -> None:
+        if not ctx.inst.config.rules.cycle_months:
+            return
+        for part, ai, lim, paid in _cycle_terms(ctx):
+            top = lim["hi"] - lim["contract"]
+            if top <= 0:
+                continue
+            ot = ctx.model.NewIntVar(0, top, f"cycle_ot_{ai}_{part.days[0]}")
+            ctx.model.Add(ot >= paid - lim["contract"] - lim["slack"])
+            ctx.overtime.append(ot)
+            ctx.add(ot <= lim["cap"], self.name, ai)
+
+
 class Overtime(Rule):
     """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period, joined
     to the previous roster's last days when given: `wfm.roster.earlier`)."""
 
     def add(self, ctx) -> None:
         inst = ctx.inst
+        if inst.config.rules.cycle_months:
+            return  # CycleOvertime
         e = getattr(inst, "earlier", None)
         cap = overtime_cap_min(inst.config, inst.days + (e.days if e else 0))
         for ai, a in enumerate(inst.agents):
@@ -279,6 +317,7 @@ class SupervisorOnDuty(Rule):
 RULES: list[Rule] = [
     ContractHours("contract_hours"),
     Overtime("overtime"),
+    CycleOvertime("overtime"),
     MaxConsecutiveDays("max_consecutive_days"),
     MinDaysOffWeek("min_days_off_week"),
     MinRest("min_rest"),

@@ -124,7 +124,9 @@ hours_per_week = 40          # standard hours (Chinese labour law: 8 h/day, 40 h
 max_hours_day = 8            # paid hours in a day before overtime
 max_overtime_h_day = 3       # overtime cap per day
 max_overtime_h_month = 36    # overtime cap per month
-hours_averaging = "week"     # "week": contract hours every week; "period": averaged over the roster period (综合计算工时)
+hours_averaging = "week"     # "week": contract hours every week; "period": averaged over the roster period;
+                             # "month", "quarter", "year": 综合计算工时, overtime only above the cycle's total
+# max_shift_h_averaged = 12  # paid hours a shift may hold under a month/quarter/year cycle (12-hour shifts)
 max_consecutive_days = 6     # working days in a row
 min_days_off_week = 2        # days off in every calendar week
 min_rest_h = 12              # rest between the end of one shift and the start of the next
