@@ -109,3 +109,16 @@ def test_the_model_closes_a_month_on_its_contract_with_twelve_hour_shifts():
     joined = build_roster(req, [agent], cfg, start, 14, time_limit_s=2, previous=before)
     paid = joined.data[joined.data["activity"] != "lunch"].shape[0] / 2
     assert joined.report.ok and paid == 60
+
+
+def test_the_summary_counts_overtime_above_the_cycle_only():
+    """The month of `MONTH` (15 shifts of 12 paid hours): 180 h
+    against 23 working days x 8 h = 184 h owed: no overtime under the month cycle; week by week the first week's
+    60 h alone are 20 h over."""
+    from wfm.publish.figures import roster_figures
+
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0, max_hours_week=48.0)
+    cfg = cycle_config()
+    roster = worked(agent, DEC1, MONTH, cfg)
+    assert roster_figures(roster, [agent], cfg, DEC1, 31).totals["overtime_hours"] == 0
+    assert roster_figures(roster, [agent], cycle_config("week"), DEC1, 31).totals["overtime_hours"] >= 20

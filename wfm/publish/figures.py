@@ -42,8 +42,9 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
-    overtime = float(hours.filter(like="overtime_w").sum().sum())
     bands = roster_pay(codes, paid_off, agents, config, start, days)
+    overtime = float(hours.filter(like="overtime_w").sum().sum()) if not config.rules.cycle_months else \
+        float(bands.loc[bands["band"].str.startswith("overtime"), "hours"].sum())  # 综合工时: above the cycle only
     totals = {
         "agents": int((hours["total"] > 0).sum()),
         "paid_hours": paid,
