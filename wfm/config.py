@@ -197,11 +197,21 @@ class CostsConfig:
 LEAVE_TYPES = ("annual", "sick", "personal", "marriage", "maternity", "compensatory")
 
 
+ANNUAL_DAYS = ((1, 5), (10, 10), (20, 15))  # 职工带薪年休假条例 art. 3: years of work -> days of annual leave a year
+
+
 @dataclass(frozen=True)
 class LeaveConfig:
-    """Approved absence: which leave types are unpaid (the others count their paid hours toward the contract)."""
+    """Approved absence: which leave types are unpaid (the others count their paid hours toward the contract),
+    the annual-leave entitlement by years of work, and how many of a team may be on leave the same day."""
 
     unpaid: tuple[str, ...] = ("personal",)
+    annual_days: tuple[tuple[float, int], ...] = ANNUAL_DAYS  # (at least this many years of work, days a year)
+    max_per_team_day: int = 0  # agents of one team on leave the same day; 0 = no cap
+
+    def annual_entitlement(self, service_years: float) -> int:
+        """Days of annual leave a year for `service_years` of work (0 below the first step)."""
+        return max((days for years, days in self.annual_days if service_years >= years), default=0)
 
     def paid(self, kind: str) -> bool:
         return kind not in self.unpaid
@@ -785,16 +795,33 @@ def _costs(r: _Reader, raw: dict) -> CostsConfig:
 
 def _leave(r: _Reader, raw: dict) -> LeaveConfig:
     w = "leave"
-    raw = r.section(raw, w, {"unpaid"})
+    raw = r.section(raw, w, {"unpaid", "annual_days", "max_per_team_day"})
+    cap = r.get(raw, w, "max_per_team_day", "int", 0, lo=0, hi=10000)
+    steps = _annual_days(r, raw, w)
     unpaid = raw.get("unpaid", list(LeaveConfig.unpaid))
     if not isinstance(unpaid, list) or not all(isinstance(k, str) for k in unpaid):
         r.error(f"{w}.unpaid", f"must be a list of leave types ({', '.join(LEAVE_TYPES)})")
-        return LeaveConfig()
+        return LeaveConfig(annual_days=steps, max_per_team_day=cap)
     bad = [k for k in unpaid if k not in LEAVE_TYPES]
     if bad:
         r.error(f"{w}.unpaid", f"unknown leave type(s) {', '.join(map(repr, bad))} (types: {', '.join(LEAVE_TYPES)})")
-        return LeaveConfig()
-    return LeaveConfig(unpaid=tuple(unpaid))
+        return LeaveConfig(annual_days=steps, max_per_team_day=cap)
+    return LeaveConfig(unpaid=tuple(unpaid), annual_days=steps, max_per_team_day=cap)
+
+
+def _annual_days(r: _Reader, raw: dict, w: str) -> tuple[tuple[float, int], ...]:
+    """`annual_days = [[1, 5], [10, 10], [20, 15]]`: years of work -> days of annual leave, steps rising."""
+    value = raw.get("annual_days", [list(step) for step in ANNUAL_DAYS])
+    ok = isinstance(value, list) and all(
+        isinstance(step, list) and len(step) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                          and 0 <= x <= 366 for x in step)
+        and float(step[1]).is_integer() for step in value)
+    steps = [(float(y), int(d)) for y, d in value] if ok else []
+    if not ok or any(a[0] >= b[0] or a[1] > b[1] for a, b in zip(steps, steps[1:])):
+        r.error(f"{w}.annual_days", "must be [years of work, days a year] steps with the years rising and the days "
+                                    "not falling, e.g. [[1, 5], [10, 10], [20, 15]]")
+        return ANNUAL_DAYS
+    return tuple(steps)
 
 
 def _adherence(r: _Reader, raw: dict) -> AdherenceConfig:

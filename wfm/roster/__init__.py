@@ -122,6 +122,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     code_map = codes_by_day(codes)
     report = check(data, agents, config, start=start, days=days, codes=code_map, requirements=requirements,
                    previous=previous)
+    notes += [str(w) for w in report.warnings]  # leave over an entitlement or a team's daily cap
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}

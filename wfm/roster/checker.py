@@ -17,6 +17,7 @@ from wfm.readers.agents import Agent
 from wfm.roster.checks_shift import (check_breaks, check_requests_and_availability, check_shift_length,
                                      check_shift_templates, check_skills, check_supervisor, check_table_refs,
                                      check_training)
+from wfm.roster.checks_leave import check_annual_leave, check_team_leave
 from wfm.roster.checks_time import (absences, check_closed, check_consecutive, check_days_off, check_hours,
                                     check_leave, check_nights, check_part_time, check_rest, check_weekends)
 from wfm.roster.violations import CheckReport, Violation, _text, shifts_from_table
@@ -122,6 +123,7 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_training(shifts, by_id, config, start, days)
     violations += check_supervisor(shifts, by_id, config, start, days)
     report = CheckReport(start, days, violations)
+    report.warnings = check_annual_leave(by_id, config, start, days) + check_team_leave(by_id, config, absent)
     report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed_skills(agents, config),
                                               previous=previous)
     report.totals["shifts"] = len(shifts)

@@ -53,6 +53,7 @@ class CheckReport:
     violations: list[Violation] = field(default_factory=list)
     coverage: pd.DataFrame | None = None  # interval_start, queue, required, scheduled, under, over
     totals: dict = field(default_factory=dict)
+    warnings: list[Violation] = field(default_factory=list)  # not hard rules: leave over an entitlement or cap
 
     @property
     def ok(self) -> bool:

@@ -182,6 +182,8 @@ currency = "CNY"             # shown with costs
 # approved leave comes from the agents table's leave column (2026-12-01..2026-12-03:annual); every type is paid
 # (counts in the paid hours) except these: annual, sick, personal, marriage, maternity, compensatory
 unpaid = ["personal"]        # leave types that are not paid
+annual_days = [[1, 5], [10, 10], [20, 15]]  # years of work (agents' service_years) -> days of annual leave a year
+max_per_team_day = 0         # most of one team on leave the same day (0 = no cap); over it is a warning
 
 [adherence]
 # ACD agent states (wfm adherence --states) -> roster activity: work, break, lunch, training, meeting, coaching,
