@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 
@@ -365,16 +366,25 @@ def test_attrition_lowers_availability():
     assert (worse["fte_available"].to_numpy() < att["fte_available"].to_numpy()).all()
 
 
-def test_agents_table_counts_contracts_trainees_and_not_supervisors():
+def test_agents_table_counts_supervisors_and_trainees_as_the_roster_does():
+    """Issue 15: what-if counts people as the roster does (`wfm.phone_share`). With a supervisor on the phones
+    half the time and a new hire nesting at 0.6 through the first week: 0.5 + 1 + 0.5 + 0.6 = 2.6 FTE in week 1,
+    0.5 + 1 + 0.5 + 1 = 3.0 after (no ramp: the roster puts the new hire on the phones); 3.5 FTE paid."""
     from wfm.readers.agents import Agent
 
     staff = [Agent("S1", "s", "T", {"billing": 1.0}, 40.0, role="supervisor"),
              Agent("A1", "a", "T", {"billing": 1.0}, 40.0), Agent("A2", "b", "T", {"billing": 1.0}, 20.0),
              Agent("A3", "c", "T", {"billing": 1.0}, 40.0, training_until=START + dt.timedelta(days=6))]
-    plan = Plan.from_config(small_config(), small_forecast(28), agents=staff, start=START, days=28)
+    cfg = small_config()
+    cfg = dataclasses.replace(cfg, capacity=dataclasses.replace(cfg.capacity, supervisor_phone_share=0.5,
+                                                                nesting_share=0.6))
+    plan = Plan.from_config(cfg, small_forecast(28), agents=staff, start=START, days=28)
     r = evaluate(plan, Scenario("base", ramp_weeks=0))
-    assert r["fte_available"].tolist() == pytest.approx([1.5, 2.5, 2.5, 2.5])
-    assert r["fte_paid"].tolist() == pytest.approx([2.5] * 4)
+    assert r["fte_available"].tolist() == pytest.approx([2.6, 3.0, 3.0, 3.0])
+    assert r["fte_paid"].tolist() == pytest.approx([3.5] * 4)
+    plain = evaluate(Plan.from_config(small_config(), small_forecast(28), agents=staff, start=START, days=28),
+                     Scenario("base"))
+    assert plain["fte_available"].tolist() == pytest.approx([3.5] * 4)  # default shares: everyone in full
 
 
 def test_capacity_summary_tells_when_to_hire():

@@ -217,6 +217,16 @@ class LeaveConfig:
         return kind not in self.unpaid
 
 
+@dataclass(frozen=True)
+class CapacityConfig:
+    """How much of an on-phone interval goes to calls for the people who are not plain agents: a supervisor's
+    share (the rest is floor support) and a new hire's in nesting (up to `training_until`). The roster, the
+    simulation and what-if all count them by `wfm.phone_share.phone_share`."""
+
+    supervisor_phone_share: float = 1.0
+    nesting_share: float = 1.0
+
+
 ADHERENCE_ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "coaching", "other", "off")
 DEFAULT_STATES = {  # ACD agent states (matched without regard to case) -> roster activity
     **dict.fromkeys(("available", "ready", "idle", "talking", "on call", "inbound", "outbound", "hold", "acw",
@@ -255,6 +265,7 @@ class Config:
     costs: CostsConfig = field(default_factory=CostsConfig)
     leave: LeaveConfig = field(default_factory=LeaveConfig)
     adherence: AdherenceConfig = field(default_factory=AdherenceConfig)
+    capacity: CapacityConfig = field(default_factory=CapacityConfig)
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -454,7 +465,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
     problems = problems if problems is not None else Problems()
     r = _Reader(Path(path), text, problems)
     top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
-                               "rotation", "solver", "costs", "leave", "adherence"})
+                               "rotation", "solver", "costs", "leave", "adherence", "capacity"})
     if "centre" not in top:
         r.error("centre", "the [centre] table is required")
     centre = _centre(r, top.get("centre", {}))
@@ -474,6 +485,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
         costs=_costs(r, top.get("costs", {})),
         leave=_leave(r, top.get("leave", {})),
         adherence=_adherence(r, top.get("adherence", {})),
+        capacity=_capacity(r, top.get("capacity", {})),
     )
     if own:
         problems.raise_if_errors()
@@ -837,3 +849,15 @@ def _adherence(r: _Reader, raw: dict) -> AdherenceConfig:
                                f"{', '.join(ADHERENCE_ACTIVITIES)})")
         return AdherenceConfig()
     return AdherenceConfig({**DEFAULT_STATES, **{k.strip().lower(): v for k, v in given.items()}})
+
+
+def _capacity(r: _Reader, raw: dict) -> CapacityConfig:
+    w = "capacity"
+    raw = r.section(raw, w, {"supervisor_phone_share", "nesting_share"})
+    shares = {k: r.get(raw, w, k, "float", 1.0, lo=0.0, hi=1.0) for k in ("supervisor_phone_share", "nesting_share")}
+    for k, v in shares.items():
+        if v <= 0:
+            r.error(f"{w}.{k}", "must be above 0 (a share of the on-phone time; leave the people off the roster "
+                                "to count them as nothing)")
+            shares[k] = 1.0
+    return CapacityConfig(**shares)

@@ -185,6 +185,11 @@ unpaid = ["personal"]        # leave types that are not paid
 annual_days = [[1, 5], [10, 10], [20, 15]]  # years of work (agents' service_years) -> days of annual leave a year
 max_per_team_day = 0         # most of one team on leave the same day (0 = no cap); over it is a warning
 
+[capacity]
+# how much of an on-phone interval goes to calls (roster, simulation and what-if count them the same way)
+supervisor_phone_share = 1.0 # a supervisor's share on the phones; the rest is floor support (e.g. 0.5)
+nesting_share = 1.0          # a new hire up to training_until (nesting), as a share of a trained agent (e.g. 0.6)
+
 [adherence]
 # ACD agent states (wfm adherence --states) -> roster activity: work, break, lunch, training, meeting, coaching,
 # other (an off-phone state nobody planned) or off (logged out). Common states are known already (Available,

@@ -12,8 +12,9 @@ around it. ``days`` says how many days a week has.
   (`on_phone_hours_per_fte`), times (1 - shrinkage not placed by the roster). Shrinkage is an average over
   the work force, so it is applied to the hours, not rounded up per interval as rostered heads are (per
   interval rounding of heads would add up to one head per queue and interval, mostly at night).
-- ``fte_available`` = the current front-line agents' contract hours / standard hours (supervisors
-  excluded), less attrition, with trainees and hire classes weighted by their ramp-up (0 in training).
+- ``fte_available`` = the current agents' contract hours / standard hours, each counted as the roster counts
+  them (`wfm.phone_share`: a supervisor at the config's phone share, a new hire at the nesting share up to
+  ``training_until``), less attrition, with hire classes weighted by their ramp-up (0 in training).
 - ``peak_agents`` = the largest number of on-phone agents needed at once (all queues summed).
 - ``service_level`` = expected call-weighted share answered within each queue's answer time with the
   available staff (no overtime). Approximation: in each week every interval's required agents are scaled
@@ -119,7 +120,7 @@ class Plan:
         hpw = config.rules.hours_per_week
         wf = None
         if agents is not None:
-            wf = Workforce.from_agents(agents, hpw)
+            wf = Workforce.from_agents(agents, hpw, config)
         elif fte is not None:
             wf = Workforce.flat(fte)
         return cls(

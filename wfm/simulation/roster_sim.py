@@ -18,6 +18,7 @@ from scipy import stats
 
 from wfm.config import Config
 from wfm.errors import InputError, Problem
+from wfm.phone_share import on_calls
 from wfm.readers.agents import Agent
 from wfm.simulation.engine import HANDLE_DISTRIBUTIONS, ROUTINGS, Scenario, Totals, run
 
@@ -109,6 +110,8 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
     apos = {a: i for i, a in enumerate(agent_ids)}
     assign = np.full((len(agent_ids), n_t), -1, dtype=np.int64)
     work = roster["activity"].to_numpy() == "work"
+    if agents is not None:  # supervisors' floor support and nesting new hires: fewer intervals on calls
+        work = work & on_calls(roster, agents, config)
     wq = roster.loc[work, "queue"].astype(str)
     unknown = sorted(set(wq) - set(queues))
     if unknown:
