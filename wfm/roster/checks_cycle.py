@@ -3,8 +3,9 @@ quarter or year), derived on its own from the shifts (the model's is `wfm.roster
 
 Each part of the period in one cycle, with the previous roster's days in that cycle before the period: paid hours
 (leave's excused minutes included) between the minimum and maximum weekly hours pro rata to the days counted, and
-overtime (the hours above the contract pro rata) within the monthly cap pro rata. A part that ends before its
-cycle may be one longest shift (`max_shift_paid_h`) off pro rata either way without it counting as overtime.
+overtime (the hours above the contract pro rata) within the monthly cap pro rata. Paid hours may fall one longest
+shift (`max_shift_paid_h`) short of pro rata; a part that does not count its whole cycle (from its first day, the
+previous roster's days included, to its last) may also be that much above it without it counting as overtime.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def check_cycles(shifts, agents, config: Config, start: dt.date, days: int, abse
         extended[s.agent_id, s.date] += s.overtime
     for key, (_, minutes) in (absent or {}).items():
         paid[key] += minutes
-    slack_full = round(r.max_shift_paid_h * 60)
+    slack = round(r.max_shift_paid_h * 60)
     out = []
     for first, stop, closes in cycle_windows(start, days, months):
         dates = [first + dt.timedelta(days=i) for i in range((stop - first).days)]
@@ -58,7 +59,7 @@ def check_cycles(shifts, agents, config: Config, start: dt.date, days: int, abse
         for s in before:
             before_paid[s.agent_id] += _paid(s, config)
         n = len(dates) + (first - seen).days
-        slack = 0 if closes else slack_full
+        over = 0 if closes and seen == cycle_first else slack  # every hour over is overtime over a whole cycle
         cap = math.floor(r.max_overtime_h_month * 60 * n / 30 + 1e-6)
         what = f"the {r.hours_averaging} from {first}" + (f" (and the {(first - seen).days} days before it)"
                                                           if seen < first else "")
@@ -69,14 +70,14 @@ def check_cycles(shifts, agents, config: Config, start: dt.date, days: int, abse
             hi = math.ceil(hi_h * n / 7 * 60 - 1e-6)
             contract = math.floor(a.contract_hours_week * n / 7 * 60 + 1e-6)
             got = sum(paid[aid, d] for d in dates) + before_paid.get(aid, 0.0)
-            over = sum(extended[aid, d] for d in dates)
+            extension = sum(extended[aid, d] for d in dates)
             if got < lo - slack - 1e-9:
                 out.append(Violation("contract_hours", aid, first, f"{_h(got)} paid in {what}; at least "
                                                                     f"{_h(max(lo - slack, 0))} required"))
-            if got - over > hi + slack + 1e-9:
+            if got - extension > hi + over + 1e-9:
                 out.append(Violation("contract_hours", aid, first, f"{_h(got)} paid in {what}; at most "
-                                                                    f"{_h(hi + slack)} allowed"))
-            ot = max(0.0, got - contract - slack)
+                                                                    f"{_h(hi + over)} allowed"))
+            ot = max(0.0, got - contract - over)
             if ot > cap + 1e-9:
                 out.append(Violation("overtime", aid, first, f"{_h(ot)} overtime in {what} (above its "
                                                              f"{_h(contract)} contract); the cap is {_h(cap)} "

@@ -78,8 +78,8 @@ class ContractHours(Rule):
         inst = ctx.inst
         if inst.config.rules.cycle_months:
             for part, ai, lim, paid in _cycle_terms(ctx):
-                ctx.add(paid >= lim["lo"] - lim["slack"], self.name, ai)
-                ctx.add(paid <= lim["hi"] + lim["slack"], self.name, ai)
+                ctx.add(paid >= lim["lo"] - lim["under"], self.name, ai)
+                ctx.add(paid <= lim["hi"] + lim["over"], self.name, ai)
             return
         period = inst.config.rules.hours_averaging == "period"
         blocks = [list(range(inst.days))] if period else inst.weeks()
@@ -104,7 +104,7 @@ def _cycle_terms(ctx):
 
 class CycleOvertime(Rule):
     """Under a 综合计算工时 cycle, overtime is only the hours above the cycle's contract (pro rata to the days
-    counted, less the slack of a part that does not close its cycle), within the monthly cap pro rata."""
+    counted, less the slack of a part that does not count its whole cycle), within the monthly cap pro rata."""
 
     def add(self, ctx) -> None:
         if not ctx.inst.config.rules.cycle_months:
@@ -114,7 +114,7 @@ class CycleOvertime(Rule):
             if top <= 0:
                 continue
             ot = ctx.model.NewIntVar(0, top, f"cycle_ot_{ai}_{part.days[0]}")
-            ctx.model.Add(ot >= paid - lim["contract"] - lim["slack"])
+            ctx.model.Add(ot >= paid - lim["contract"] - lim["over"])
             ctx.overtime.append(ot)
             ctx.add(ot <= lim["cap"], self.name, ai)
 
