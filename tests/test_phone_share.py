@@ -94,3 +94,21 @@ def test_the_roster_model_counts_a_supervisor_at_its_share():
     cover = need - full
     assert cover > 0 and abs((need - half) - cover / 2) <= 1
     assert nesting == half  # a new hire nesting at 0.5 counts as a supervisor at 0.5
+
+
+def test_the_checker_and_the_coverage_sheet_count_the_same_intervals_as_the_simulation():
+    """The supervisor's 14 on-phone intervals count 7 in the checker's coverage at a 0.5 share, like the
+    simulation; at the default share all 14."""
+    from wfm.publish.figures import roster_figures
+    from wfm.roster.checker import check
+
+    roster = plan_from_code(SUP, DAY, "E0800", shares_config())
+    ts = pd.date_range(pd.Timestamp(DAY), periods=48, freq="30min")
+    req = pd.DataFrame({"interval_start": ts, "queue": "billing", "agents": 1, "heads": 1, "calls": 2.0,
+                        "aht_s": 300.0})
+    half = check(roster, [SUP], shares_config(), start=DAY, days=1, requirements=req)
+    full = check(roster, [SUP], make_config(), start=DAY, days=1, requirements=req)
+    assert (half.totals["scheduled"], full.totals["scheduled"]) == (7, 14)
+    assert half.violations == full.violations
+    sheet = roster_figures(roster, [SUP], shares_config(), DAY, 1, requirements=req).coverage
+    assert int(sheet["scheduled"].sum()) == 7

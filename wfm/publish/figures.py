@@ -162,9 +162,10 @@ def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],
 def _coverage(roster: pd.DataFrame, agents: list[Agent], config: Config, requirements: pd.DataFrame | None,
               start: dt.date, days: int, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """The checker's coverage of the roster period (the same figures as `wfm check --requirements`)."""
-    from wfm.roster.checker import coverage, routed_skills
+    from wfm.roster.checker import coverage, on_calls_only, routed_skills
 
-    both, _ = coverage(roster, requirements, start, days, skills=routed_skills(agents, config), previous=previous)
+    both, _ = coverage(on_calls_only(roster, agents, config), requirements, start, days,
+                       skills=routed_skills(agents, config), previous=on_calls_only(previous, agents, config))
     if requirements is None or requirements.empty:
         both["required"] = np.nan
     both = both[["interval_start", "queue", "required", "scheduled"]].copy()
