@@ -77,6 +77,8 @@ def test_weekly_cap_config():
     assert (both.rules.max_nights_week, both.rules.max_nights_period) == (2, 5)
     plain = parse_config(tomllib.loads(text))
     assert (plain.rules.max_nights_week, plain.rules.max_nights_period) == (0, 3)
+    month = parse_config(tomllib.loads(text.replace("max_nights_period = 3", "max_nights_month = 10")))
+    assert (month.rules.max_nights_month, month.rules.max_nights_period) == (10, NO_NIGHTS_CAP)
 
 
 def test_the_first_night_is_no_more_short_than_the_period(two_weeks):
@@ -170,3 +172,50 @@ def test_two_fortnights_built_with_previous_pass_as_one_28_day_roster():
     joined = check(pd.concat([first.data, second.data], ignore_index=True), agents, cfg, start=START, days=28,
                    requirements=req)
     assert joined.violations == []
+
+
+# --------------------------------------------------------------------------- nights per calendar month
+
+def test_checker_counts_nights_per_calendar_month_with_the_previous_roster():
+    """Cap 4 a month: 3 nights on November 23-27 (previous roster) and 2 on November 30 - December 1 (this
+    roster, from Monday November 30): November holds 3 + 1 = 4, December 1. With 2 more in November's previous
+    roster it holds 6."""
+    cfg = make_config(max_nights_month=4, max_nights_period=NO_NIGHTS_CAP)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    nov30 = dt.date(2026, 11, 30)
+    now = _days(nov30, [0, 1], "N2200", agent, cfg)
+    three = _days(dt.date(2026, 11, 23), [0, 2, 4], "N2200", agent, cfg)
+    rule = "max_nights"
+    assert [v for v in check(now, [agent], cfg, start=nov30, days=7, previous=three).violations
+            if v.rule == rule] == []
+    five = _days(dt.date(2026, 11, 16), [0, 2, 7, 9, 11], "N2200", agent, cfg)
+    found = [v for v in check(now, [agent], cfg, start=nov30, days=7, previous=five).violations if v.rule == rule]
+    assert [(v.date, v.message) for v in found] == [
+        (dt.date(2026, 11, 1), "6 night shifts in 2026-11 (5 on the previous roster); at most 4")]
+
+
+def test_the_model_leaves_no_november_night_after_a_previous_roster_used_them():
+    """Cap 2 a month, nights the only demand: alone the agent works a night on November 30; after a previous
+    roster with 2 November nights, not on November 30, while December 1-6 still take up to 2."""
+    cfg = make_config(max_nights_month=2, max_nights_period=NO_NIGHTS_CAP, supervisor_on_duty=False)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    nov30 = dt.date(2026, 11, 30)
+    ts = pd.date_range(pd.Timestamp(nov30), periods=7 * 48, freq="30min")
+    hour = ts.hour
+    heads = ((hour >= 22) | (hour < 7)).astype(int)
+    req = pd.DataFrame({"interval_start": ts, "queue": "billing", "agents": heads, "heads": heads})
+
+    def nights(result) -> dict:
+        codes = result.data.groupby("date")["interval_start"].min()
+        out: dict[int, int] = {}
+        for day, first in codes.items():
+            if pd.Timestamp(first).hour == 22:
+                month = dt.date.fromisoformat(str(day)[:10]).month
+                out[month] = out.get(month, 0) + 1
+        return out
+
+    alone = build_roster(req, [agent], cfg, nov30, 7, time_limit_s=2)
+    assert alone.report.ok and nights(alone).get(11) == 1 and nights(alone).get(12) == 2
+    before = _days(dt.date(2026, 11, 23), [0, 3], "N2200", agent, cfg)
+    joined = build_roster(req, [agent], cfg, nov30, 7, time_limit_s=2, previous=before)
+    assert joined.report.ok and nights(joined).get(11, 0) == 0 and nights(joined).get(12) == 2

@@ -141,8 +141,9 @@ class RulesConfig:
     max_consecutive_days: int = 6
     min_days_off_week: int = 1
     min_rest_h: float = 12.0
-    max_nights_period: int = 8  # no cap (NO_NIGHTS_CAP) when only max_nights_week is set
+    max_nights_period: int = 8  # no cap (NO_NIGHTS_CAP) when only max_nights_week or max_nights_month is set
     max_nights_week: int = 0  # per 7-day block of the period; 0 = no weekly cap
+    max_nights_month: int = 0  # per calendar month, the previous roster's nights in it counted; 0 = no cap
     rest_after_night_h: float = 24.0
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
@@ -742,9 +743,10 @@ def _rules(r: _Reader, raw: dict) -> RulesConfig:
         min_days_off_week=r.get(raw, w, "min_days_off_week", "int", d.min_days_off_week, lo=0, hi=7),
         min_rest_h=r.get(raw, w, "min_rest_h", "float", d.min_rest_h, lo=0, hi=48),
         max_nights_period=r.get(raw, w, "max_nights_period", "int",
-                                NO_NIGHTS_CAP if raw.get("max_nights_week") and "max_nights_period" not in raw
-                                else d.max_nights_period, lo=0, hi=NO_NIGHTS_CAP),
+                                NO_NIGHTS_CAP if (raw.get("max_nights_week") or raw.get("max_nights_month"))
+                                and "max_nights_period" not in raw else d.max_nights_period, lo=0, hi=NO_NIGHTS_CAP),
         max_nights_week=r.get(raw, w, "max_nights_week", "int", d.max_nights_week, lo=0, hi=7),
+        max_nights_month=r.get(raw, w, "max_nights_month", "int", d.max_nights_month, lo=0, hi=31),
         rest_after_night_h=r.get(raw, w, "rest_after_night_h", "float", d.rest_after_night_h, lo=0, hi=72),
         min_weekends_off_period=r.get(raw, w, "min_weekends_off_period", "int", d.min_weekends_off_period,
                                       lo=0, hi=10),

@@ -126,7 +126,7 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_consecutive(shifts, by_id, config, start, days, prev_shifts)
     violations += check_days_off(shifts, by_id, config, start, days, absent)
     violations += check_rest(shifts, config, prev_shifts)
-    violations += check_nights(shifts, config, start, days)
+    violations += check_nights(shifts, config, start, days, prev_shifts)
     violations += check_part_time(shifts, by_id, config, start, days)
     violations += check_weekends(shifts, by_id, config, start, days, prev_shifts)
     violations += check_requests_and_availability(shifts, by_id, config)

@@ -233,7 +233,8 @@ def _is_night(s: Shift) -> bool:
     return s.end.date() > s.start.date() and s.end.time() != dt.time()
 
 
-def check_nights(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
+def check_nights(shifts, config: Config, start: dt.date, days: int, prev_shifts=()) -> list[Violation]:
+    """Night shifts per period, per 7-day block and per calendar month (the previous roster's in it counted)."""
     cap, week_cap = config.rules.max_nights_period, config.rules.max_nights_week
     n = defaultdict(int)
     per_week = defaultdict(int)
@@ -247,7 +248,26 @@ def check_nights(shifts, config: Config, start: dt.date, days: int) -> list[Viol
         out += [Violation("max_nights", aid, start + dt.timedelta(days=7 * w),
                           f"{c} night shifts in the week from {start + dt.timedelta(days=7 * w)}; at most {week_cap}")
                 for (aid, w), c in sorted(per_week.items()) if c > week_cap]
-    return out
+    return out + _check_nights_month(shifts, config, start, prev_shifts)
+
+
+def _check_nights_month(shifts, config: Config, start: dt.date, prev_shifts) -> list[Violation]:
+    cap = config.rules.max_nights_month
+    if not cap:
+        return []
+    months = {(s.date.year, s.date.month) for s in shifts}
+    per_month: dict[tuple[str, int, int], int] = defaultdict(int)
+    carried: dict[tuple[str, int, int], int] = defaultdict(int)
+    for s in shifts:
+        per_month[s.agent_id, s.date.year, s.date.month] += _is_night(s)
+    for s in prev_shifts:
+        if s.date < start and (s.date.year, s.date.month) in months and _is_night(s):
+            per_month[s.agent_id, s.date.year, s.date.month] += 1
+            carried[s.agent_id, s.date.year, s.date.month] += 1
+    return [Violation("max_nights", aid, dt.date(y, m, 1),
+                      f"{c} night shifts in {y}-{m:02d}" + (f" ({carried[aid, y, m]} on the previous roster)"
+                                                           if carried[aid, y, m] else "") + f"; at most {cap}")
+            for (aid, y, m), c in sorted(per_month.items()) if c > cap]
 
 
 def check_weekends(shifts, agents, config: Config, start, days, prev_shifts=()) -> list[Violation]:
