@@ -96,3 +96,45 @@ def test_a_part_of_a_cycle_owes_no_overtime_before_the_cycle_closes():
                            "hours": 12.0})
     got = dict(pay_hours(worked, {"A1": 40.0}, q_start, 14, statutory, rest, 3).set_index("band")["hours"])
     assert got == {"normal": pytest.approx(80.0), "overtime_workday": pytest.approx(16.0)}
+
+
+def test_night_allowance_and_on_costs_by_hand():
+    """One N2200 shift (22:00-07:00, 1 h unpaid lunch at 02:00-03:00 on the 30-minute grid): 8 paid hours, 7 of
+    them between 22:00 and 06:00 (22:00-02:00 and 03:00-06:00). At 30/h, a 10/h night allowance and 30% on-costs:
+    (8 x 30 + 7 x 10) x 1.3 = 403."""
+    from types import SimpleNamespace
+
+    from test_roster import make_config
+    from wfm.pay import cost as pay_cost
+    from wfm.pay import loaded_wage, night_hours
+    from wfm.publish.codes import plan_from_code
+    from wfm.readers.agents import Agent
+
+    cfg = make_config()
+    shift = plan_from_code(Agent("A1", "a", "T", {"billing": 1.0}, 40.0), dt.date(2026, 12, 7), "N2200", cfg)
+    lunch = pd.to_datetime(shift.loc[shift["activity"] == "lunch", "interval_start"])
+    assert [t.strftime("%H:%M") for t in lunch] == ["02:00", "02:30"]
+    assert night_hours(shift, 30) == 7.0 and night_hours(shift, 30, lunch_paid=True) == 8.0
+    costs = SimpleNamespace(hourly_wage=30.0, overtime_multiplier=1.5, rest_day_multiplier=2.0,
+                            holiday_multiplier=3.0, night_allowance_per_h=10.0, on_cost_share=0.3)
+    bands = pd.DataFrame({"band": ["normal"], "hours": [8.0]})
+    assert pay_cost(bands, costs, night_hours(shift, 30)) == pytest.approx(403.0)
+    assert loaded_wage(costs) == pytest.approx(39.0)
+
+
+def test_the_summary_cost_counts_the_night_allowance_and_on_costs():
+    """The same N2200 shift as the only shift of a week: (8 x 30 + 7 x 10) x 1.3 = 403 in the Summary's cost."""
+    import dataclasses
+
+    from test_roster import make_config
+    from wfm.publish.codes import plan_from_code
+    from wfm.publish.figures import roster_figures
+    from wfm.readers.agents import Agent
+
+    cfg = make_config()
+    cfg = dataclasses.replace(cfg, costs=dataclasses.replace(cfg.costs, hourly_wage=30.0, night_allowance_per_h=10.0,
+                                                             on_cost_share=0.3))
+    agent = Agent("A1", "a", "T", {"billing": 1.0}, 40.0)
+    start = dt.date(2026, 12, 7)
+    figures = roster_figures(plan_from_code(agent, start, "N2200", cfg), [agent], cfg, start, 7)
+    assert figures.totals["cost"] == pytest.approx(403.0)

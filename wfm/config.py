@@ -193,6 +193,8 @@ class CostsConfig:
     currency: str = "CNY"
     rest_day_multiplier: float = 2.0  # work on a rest day beyond the contract (200%)
     holiday_multiplier: float = 3.0  # work on a statutory holiday (300%)
+    night_allowance_per_h: float = 0.0  # 夜班补贴: per paid hour worked between 22:00 and 06:00
+    on_cost_share: float = 0.0  # employer's social insurance and housing fund (五险一金) as a share of pay
 
 
 LEAVE_TYPES = ("annual", "sick", "personal", "marriage", "maternity", "compensatory")
@@ -797,13 +799,15 @@ def _solver(r: _Reader, raw: dict) -> SolverConfig:
 def _costs(r: _Reader, raw: dict) -> CostsConfig:
     w = "costs"
     raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency", "rest_day_multiplier",
-                             "holiday_multiplier"})
+                             "holiday_multiplier", "night_allowance_per_h", "on_cost_share"})
     return CostsConfig(
         hourly_wage=r.get(raw, w, "hourly_wage", "float", 30.0, lo=0.0, hi=1e6),
         overtime_multiplier=r.get(raw, w, "overtime_multiplier", "float", 1.5, lo=1.0, hi=5.0),
         currency=r.get(raw, w, "currency", "str", "CNY"),
         rest_day_multiplier=r.get(raw, w, "rest_day_multiplier", "float", 2.0, lo=1.0, hi=5.0),
         holiday_multiplier=r.get(raw, w, "holiday_multiplier", "float", 3.0, lo=1.0, hi=5.0),
+        night_allowance_per_h=r.get(raw, w, "night_allowance_per_h", "float", 0.0, lo=0.0, hi=1e4),
+        on_cost_share=r.get(raw, w, "on_cost_share", "float", 0.0, lo=0.0, hi=2.0),
     )
 
 

@@ -100,7 +100,30 @@ def rates(costs) -> dict[str, float]:
             "overtime_rest_day": costs.rest_day_multiplier, "statutory_holiday": costs.holiday_multiplier}
 
 
-def cost(bands: pd.DataFrame, costs) -> float:
-    """Cost of the paid hours by band: hours x wage x the band's multiple (`rates`)."""
+def cost(bands: pd.DataFrame, costs, night_hours: float = 0.0) -> float:
+    """Loaded cost of the paid hours: hours x wage x the band's multiple (`rates`), plus the night allowance
+    per night hour, times 1 + the employer's on-costs (`on_cost_share`)."""
     r = rates(costs)
-    return float(sum(h * r[b] * costs.hourly_wage for b, h in zip(bands["band"], bands["hours"])))
+    pay = sum(h * r[b] * costs.hourly_wage for b, h in zip(bands["band"], bands["hours"]))
+    pay += night_hours * getattr(costs, "night_allowance_per_h", 0.0)
+    return float(pay * (1.0 + getattr(costs, "on_cost_share", 0.0)))
+
+
+def loaded_wage(costs) -> float:
+    """The cost of one plain paid hour: the wage with the employer's on-costs (what-if's hourly cost)."""
+    return float(costs.hourly_wage * (1.0 + getattr(costs, "on_cost_share", 0.0)))
+
+
+NIGHT_MINUTES = (22 * 60, 6 * 60)  # the night a night allowance pays for: 22:00 to 06:00
+
+
+def night_hours(roster: pd.DataFrame, interval_minutes: int, lunch_paid: bool = False) -> float:
+    """Paid hours of a roster long table (`interval_start`, `activity`) between 22:00 and 06:00: every
+    interval on duty there, an unpaid lunch excepted."""
+    if roster is None or roster.empty:
+        return 0.0
+    ts = pd.to_datetime(roster["interval_start"])
+    minute = ts.dt.hour * 60 + ts.dt.minute
+    night = (minute >= NIGHT_MINUTES[0]) | (minute < NIGHT_MINUTES[1])
+    paid = roster["activity"].astype(str) != "lunch" if not lunch_paid else pd.Series(True, index=roster.index)
+    return float((night & paid).sum() * interval_minutes / 60)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from wfm.config import Config
 from wfm.pay import cost as pay_cost
+from wfm.pay import night_hours
 from wfm.publish.codes import LEAVE, OFF, shift_codes
 from wfm.readers.agents import Agent
 
@@ -51,7 +52,8 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
         "contract_hours": float(hours["contract"].sum() * weeks),
         "overtime_hours": overtime,
         "fte": paid / (config.rules.hours_per_week * weeks),
-        "cost": pay_cost(bands, config.costs),
+        "cost": pay_cost(bands, config.costs, night_hours(roster, config.centre.interval_minutes,
+                                                          config.breaks.lunch_paid)),
         "pay_bands": bands.groupby("band")["hours"].sum().to_dict() if len(bands) else {},
     }
     return RosterFigures(day_list, codes, grid, hours, coverage, per_queue, totals, _fairness(codes, agents),

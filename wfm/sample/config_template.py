@@ -177,6 +177,8 @@ hourly_wage = 32.0           # paid cost per agent hour
 overtime_multiplier = 1.5    # overtime hours on working days cost this multiple (Labour Law art. 44: 150%)
 rest_day_multiplier = 2.0    # hours beyond the contract worked on a rest day (200%)
 holiday_multiplier = 3.0     # hours worked on a statutory holiday (300%)
+night_allowance_per_h = 0.0  # 夜班补贴 per paid hour worked between 22:00 and 06:00
+on_cost_share = 0.0          # employer's social insurance and housing fund (五险一金) as a share of pay, e.g. 0.3
 currency = "CNY"             # shown with costs
 
 [leave]

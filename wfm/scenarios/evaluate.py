@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import InputError, Problem
+from wfm.pay import loaded_wage
 from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
 from wfm.scenarios.spec import Hire, Scenario
 from wfm.staffing import abandon_cap, required_agents_explained, service_level
@@ -128,7 +129,7 @@ class Plan:
             queues={q: config.queues[q] for q in config.queues if q in set(fc["queue"].unique())},
             interval_s=config.centre.interval_s, start=start, days=days, shrinkage=config.shrinkage.unplaced,
             hours_per_week=hpw, on_phone_hours_per_fte=on_phone_hours_per_fte(config),
-            hourly_wage=config.costs.hourly_wage, overtime_multiplier=config.costs.overtime_multiplier,
+            hourly_wage=loaded_wage(config.costs), overtime_multiplier=config.costs.overtime_multiplier,
             max_overtime_h_week=config.rules.max_overtime_h_month * 12 / 52,
             open_minute=config.centre.open_minute, close_minute=config.centre.close_minute, workforce=wf,
             currency=config.costs.currency, depth=depth, config=config if depth == "full" else None,
