@@ -20,7 +20,7 @@ from wfm.config import Config
 from wfm.errors import WfmError
 from wfm.readers.agents import Agent
 from wfm.roster.checker import CheckReport, check
-from wfm.roster.problem import Instance, PrevShift, build_instance
+from wfm.roster.problem import Instance, PrevShift, build_instance, paid_minutes
 from wfm.roster.requests import requests_as_leave
 
 
@@ -201,8 +201,6 @@ def _boundary_notes(inst) -> list[str]:
 
 
 def _longest_paid(config: Config) -> int:
-    from wfm.roster.problem import paid_minutes
-
     cap = config.rules.max_shift_paid_h * 60
     paid = [paid_minutes(config, t.length_minutes) for t in config.shifts]
     return int(max([p for p in paid if p <= cap + 1e-9], default=0))
@@ -290,6 +288,7 @@ def lower_bound(inst: Instance) -> dict:
     on duty then. Over the period: for every set of queues, the requirement minus the most on-phone time the
     agents with those skills can give within their maximum hours. The bound is the larger of the two.
     """
+    from wfm.roster.cycles import cycle_parts
     from wfm.roster.rules import hours_bounds
 
     Q = len(inst.queues)
@@ -310,9 +309,13 @@ def lower_bound(inst: Instance) -> dict:
         onphone_share[k] = (n - off) / paid if paid else 0
     best_share = max(onphone_share.values())
     cap = np.zeros(len(inst.agents))
+    # under a 综合计算工时 cycle each part of the period may run one longest shift above pro rata
+    above = inst.config.rules.max_shift_paid_h * 60 * len(cycle_parts(inst.config, inst.start, inst.days, {},
+                                                                      paid_minutes)) \
+        if inst.config.rules.cycle_months else 0.0
     for ai, a in enumerate(inst.agents):
         _, hi = hours_bounds(inst, a, 7)
-        cap[ai] = hi / inst.interval * inst.days / 7 * best_share
+        cap[ai] = (hi * inst.days / 7 + above) / inst.interval * best_share
     per_interval = 0
     period = 0.0
     if inst.pooled:
