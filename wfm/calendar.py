@@ -129,3 +129,16 @@ def closed_days(centre, calendar, start: dt.date, days: int) -> tuple[set[dt.dat
             if not weekly and centre.closed_on_holidays and hol:
                 holidays.add(d)
     return closed, holidays
+
+
+def week_blocks(start: dt.date, days: int, first_weekday: int | None = None) -> list[list[int]]:
+    """The period's weeks as day-index blocks: 7 days from `start` when `first_weekday` is None, else calendar
+    weeks starting on that weekday (0 = Monday), the first and last possibly shorter."""
+    if first_weekday is None:
+        return [list(range(w, min(w + 7, days))) for w in range(0, days, 7)]
+    out: list[list[int]] = []
+    for d in range(days):
+        if not out or (start + dt.timedelta(days=d)).weekday() == first_weekday:
+            out.append([])
+        out[-1].append(d)
+    return out

@@ -148,6 +148,12 @@ class RulesConfig:
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
     max_shift_h_averaged: float = 12.0  # paid hours a shift may hold under a month/quarter/year cycle
+    week_start: str = "period"  # weekly rules' weeks: 7 days from the period's first day, or calendar weeks from a weekday
+
+    @property
+    def first_weekday(self) -> int | None:
+        """The weekday (0 = Monday) weekly rules' calendar weeks start on; None for 7-day blocks from the start."""
+        return None if self.week_start == "period" else WEEKDAY_NAMES[self.week_start.strip().lower()]
 
     @property
     def cycle_months(self) -> int:
@@ -754,7 +760,16 @@ def _rules(r: _Reader, raw: dict) -> RulesConfig:
                                       lo=0, hi=10),
         supervisor_on_duty=r.get(raw, w, "supervisor_on_duty", "bool", d.supervisor_on_duty),
         max_shift_h_averaged=r.get(raw, w, "max_shift_h_averaged", "float", d.max_shift_h_averaged, lo=1, hi=16),
+        week_start=_week_start(r, raw, w),
     )
+
+
+def _week_start(r: _Reader, raw: dict, w: str) -> str:
+    value = r.get(raw, w, "week_start", "str", "period")
+    if value != "period" and value.strip().lower() not in WEEKDAY_NAMES:
+        r.error(f"{w}.week_start", f'must be "period" or a weekday name (Mon ... Sun, 周一 ... 周日), not {value!r}')
+        return "period"
+    return value
 
 
 def _training(r: _Reader, raw: list) -> tuple[TrainingActivity, ...]:

@@ -8,7 +8,8 @@
   National Day week, make-up working days included). The week's other paid hours up to that are normal; the hours
   above it are overtime, taken from the week's last days first: at 200% on calendar rest days (weekends that are
   not make-up working days, holidays and the days off moved around them), at 150% otherwise.
-- Weeks are blocks of 7 days from the roster's first day, as the roster's own weekly rules count them.
+- Weeks are the roster's weeks, as its own weekly rules count them: 7 days from the first day, or calendar
+  weeks (`rules.week_start`).
 - Under 综合计算工时 (`cycle_months` 1, 3 or 12: hours averaged over a calendar month, quarter or year) the blocks are
   the period's parts in one cycle and there is no rest-day band: only the hours above what the part owes are
   overtime (150%), and only in a part that closes its cycle (before that they are a balance the rest of the
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from wfm.calendar import day_calendar
+from wfm.calendar import day_calendar, week_blocks
 
 BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
 NOT_STATUTORY = ("day off", "observed", "substituted")
@@ -40,20 +41,23 @@ def statutory_days(start: dt.date, days: int, country: str, extra_holidays: Iter
 
 
 def pay_hours(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], start: dt.date, days: int,
-              statutory: set[dt.date], rest: set[dt.date], cycle_months: int = 0) -> pd.DataFrame:
+              statutory: set[dt.date], rest: set[dt.date], cycle_months: int = 0,
+              first_weekday: int | None = None) -> pd.DataFrame:
     """Paid hours per agent and band. `worked`: `agent_id, date, hours` (paid hours of each shift, by its roster
     day). Returns `agent_id, band, hours` for the bands in `BANDS` with hours > 0."""
-    out = pay_hours_by_date(worked, contract_hours_week, start, days, statutory, rest, cycle_months)
+    out = pay_hours_by_date(worked, contract_hours_week, start, days, statutory, rest, cycle_months, first_weekday)
     out = out.groupby(["agent_id", "band"], as_index=False, sort=True)["hours"].sum()
     return out[out["hours"] > 1e-9].reset_index(drop=True)
 
 
-def pay_blocks(start: dt.date, days: int, cycle_months: int = 0) -> list[tuple[list[dt.date], bool]]:
-    """The blocks overtime is counted over, each with whether its overtime is due: weeks from `start`, or the
-    parts of the period in one cycle of `cycle_months` months (due when the part closes its cycle)."""
+def pay_blocks(start: dt.date, days: int, cycle_months: int = 0,
+               first_weekday: int | None = None) -> list[tuple[list[dt.date], bool]]:
+    """The blocks overtime is counted over, each with whether its overtime is due: the roster's weeks (7 days
+    from `start`, or calendar weeks from `first_weekday`), or the parts of the period in one cycle of
+    `cycle_months` months (due when the part closes its cycle)."""
     dates = [start + dt.timedelta(days=i) for i in range(days)]
     if not cycle_months:
-        return [(dates[w:w + 7], True) for w in range(0, days, 7)]
+        return [([dates[i] for i in block], True) for block in week_blocks(start, days, first_weekday)]
 
     def cycle(d: dt.date) -> tuple[int, int]:
         return d.year, (d.month - 1) // cycle_months
@@ -68,12 +72,13 @@ def pay_blocks(start: dt.date, days: int, cycle_months: int = 0) -> list[tuple[l
 
 
 def pay_hours_by_date(worked: pd.DataFrame, contract_hours_week: Mapping[str, float], start: dt.date, days: int,
-                      statutory: set[dt.date], rest: set[dt.date], cycle_months: int = 0) -> pd.DataFrame:
+                      statutory: set[dt.date], rest: set[dt.date], cycle_months: int = 0,
+                      first_weekday: int | None = None) -> pd.DataFrame:
     """Paid hours per agent, day and band, as `pay_hours` counts them (a block's overtime on its last days):
     `agent_id, date, band, hours`, hours > 0, sorted by agent and date."""
     rows = []
     by_agent = {aid: g for aid, g in worked.groupby("agent_id", sort=True)}
-    blocks = pay_blocks(start, days, cycle_months)
+    blocks = pay_blocks(start, days, cycle_months, first_weekday)
     for aid, g in by_agent.items():
         per_day = g.groupby("date")["hours"].sum()
         contract = float(contract_hours_week.get(aid, 40.0))

@@ -80,7 +80,8 @@ def payroll(roster: pd.DataFrame, agents: list[Agent], config: Config, start: dt
     credit = _paid_days_off(_grid(codes, agents, day_list), agents, config, start, days)
     statutory, rest = _statutory(config, start, days)
     by_date = pay_hours_by_date(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents},
-                                start, days, statutory, rest, config.rules.cycle_months)
+                                start, days, statutory, rest, config.rules.cycle_months,
+                                config.rules.first_weekday)
     if by_date.empty:
         return pd.DataFrame(columns=["agent_id", "date", *BANDS, "paid_hours"])
     wide = by_date.pivot_table(index=["agent_id", "date"], columns="band", values="hours", aggfunc="sum",
@@ -108,14 +109,14 @@ def _paid_days_off(grid: pd.DataFrame, agents: list[Agent], config: Config, star
                    days: int) -> dict[tuple[str, dt.date], float]:
     """(agent, date) -> paid hours of a day away from the phones: paid leave (marked LEAVE on `grid`) and the
     holidays the centre closes for; at most the week's contract per week."""
-    from wfm.calendar import closed_days
+    from wfm.calendar import closed_days, week_blocks
 
     _, shut_holidays = closed_days(config.centre, config.calendar, start, days)
     out: dict[tuple[str, dt.date], float] = {}
     for a in agents:
-        for w in range(0, days, 7):
-            left = a.contract_hours_week * min(7, days - w) / 7
-            for d in grid.columns[w:w + 7]:
+        for block in week_blocks(start, days, config.rules.first_weekday):
+            left = a.contract_hours_week * len(block) / 7
+            for d in (grid.columns[i] for i in block):
                 kind = a.leave_on(d)
                 if grid.loc[a.agent_id, d] not in (OFF, LEAVE) or (kind is None and d not in shut_holidays):
                     continue
@@ -137,7 +138,7 @@ def roster_pay(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float], ag
 
     statutory, rest = _statutory(config, start, days)
     return pay_hours(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents}, start, days,
-                     statutory, rest, config.rules.cycle_months)
+                     statutory, rest, config.rules.cycle_months, config.rules.first_weekday)
 
 
 def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],

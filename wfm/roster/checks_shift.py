@@ -180,7 +180,7 @@ def check_training(shifts, agents, config: Config, start, days) -> list[Violatio
                 return a.training_until is not None and d <= a.training_until
             return a.team == tr.who
 
-        blocks = {"weekly": _weeks(start, days), "once": [[start + dt.timedelta(days=i) for i in range(days)]]}
+        blocks = {"weekly": _weeks(start, days, config.rules.first_weekday), "once": [[start + dt.timedelta(days=i) for i in range(days)]]}
         for freq, groups in blocks.items():
             for dates in groups:
                 dset = set(dates)

@@ -12,7 +12,7 @@ from wfm.calendar import closed_days
 from wfm.config import Config
 from wfm.readers.agents import Agent
 from wfm.roster.checks_cycle import check_cycles
-from wfm.roster.violations import Shift, Violation, _h, _paid, _weeks
+from wfm.roster.violations import Shift, Violation, _h, _paid, _week_of, _weeks
 
 
 def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int,
@@ -38,7 +38,7 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
             out[aid, d] = ("leave" if word == "LEAVE" else "training day", day)
     # a week away excuses at most the week's contract (leave over would-be rest days adds nothing)
     for aid, a in agents.items():
-        for dates in _weeks(start, days):
+        for dates in _weeks(start, days, config.rules.first_weekday):
             left = a.contract_hours_week * 60 * len(dates) / 7
             for d in dates:
                 if (aid, d) in out:
@@ -92,7 +92,7 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
         paid[key] += minutes
     out = []
     blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
-        else _weeks(start, days)
+        else _weeks(start, days, r.first_weekday)
     first, before = joined_before(prev_shifts, start, days)
     ot_before = _overtime_before(before, agents, config, first, (start - first).days)
     cap_ot = r.max_overtime_h_month * 60 * (days + (start - first).days) / 30
@@ -115,7 +115,7 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
         ot = ot_before.get(aid, 0.0)
-        for dates in _weeks(start, days):
+        for dates in _weeks(start, days, r.first_weekday):
             contract = math.floor(a.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
             ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
         if ot > math.floor(cap_ot + 1e-6) + 1e-9:
@@ -127,14 +127,16 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
 
 def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:
     """Paid minutes above the weekly contract of the previous roster's joined days, week by week from `first`."""
+    weeks = _weeks(first, days, config.rules.first_weekday)
+    week_of = {d: w for w, dates in enumerate(weeks) for d in dates}
     paid: dict[tuple[str, int], float] = defaultdict(float)
     for s in shifts:
-        paid[s.agent_id, (s.date - first).days // 7] += _paid(s, config)
+        paid[s.agent_id, week_of[s.date]] += _paid(s, config)
     out: dict[str, float] = defaultdict(float)
     for (aid, w), minutes in paid.items():
         a = agents.get(aid)
         if a is not None:
-            out[aid] += max(0.0, minutes - math.floor(a.contract_hours_week * min(7, days - 7 * w) / 7 * 60 + 1e-6))
+            out[aid] += max(0.0, minutes - math.floor(a.contract_hours_week * len(weeks[w]) / 7 * 60 + 1e-6))
     return out
 
 
@@ -147,21 +149,20 @@ def _worked(shifts) -> dict[str, set[dt.date]]:
 
 def check_part_time(shifts, agents, config: Config, start: dt.date, days: int) -> list[Violation]:
     """Part-time (非全日制) contracts: at most 24 h a week and 4 h a day on average over the days worked, in
-    each 7-day block from the first day (Labour Contract Law art. 68)."""
+    each week weekly rules count (Labour Contract Law art. 68)."""
     week_cap, day_cap = 24 * 60, 4 * 60
-    paid: dict[tuple[str, int], float] = defaultdict(float)
-    worked: dict[tuple[str, int], set] = defaultdict(set)
+    week_of = _week_of(start, days, config.rules.first_weekday)
+    paid: dict[tuple[str, dt.date], float] = defaultdict(float)
+    worked: dict[tuple[str, dt.date], set] = defaultdict(set)
     for s in shifts:
         a = agents.get(s.agent_id)
-        if a is None or getattr(a, "contract_type", "full_time") != "part_time":
+        if a is None or getattr(a, "contract_type", "full_time") != "part_time" or s.date not in week_of:
             continue
-        w = (s.date - start).days // 7
-        paid[s.agent_id, w] += _paid(s, config)
-        worked[s.agent_id, w].add(s.date)
+        paid[s.agent_id, week_of[s.date]] += _paid(s, config)
+        worked[s.agent_id, week_of[s.date]].add(s.date)
     out = []
-    for (aid, w), minutes in sorted(paid.items()):
-        first = start + dt.timedelta(days=7 * w)
-        n = len(worked[aid, w])
+    for (aid, first), minutes in sorted(paid.items()):
+        n = len(worked[aid, first])
         if minutes > week_cap + 1e-6:
             out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid in the week from {first}; a "
                                                           "part-time contract allows at most 24 h"))
@@ -196,7 +197,7 @@ def check_days_off(shifts, agents, config: Config, start, days, absent: dict | N
     absent = absent or {}
     out = []
     for aid in agents:
-        for dates in _weeks(start, days):
+        for dates in _weeks(start, days, config.rules.first_weekday):
             away = sum(1 for d in dates if (aid, d) in absent)
             off = sum(1 for d in dates if d not in worked.get(aid, set()) and (aid, d) not in absent)
             want = min(max(0, need - (7 - len(dates))), len(dates) - away)
@@ -234,20 +235,20 @@ def _is_night(s: Shift) -> bool:
 
 
 def check_nights(shifts, config: Config, start: dt.date, days: int, prev_shifts=()) -> list[Violation]:
-    """Night shifts per period, per 7-day block and per calendar month (the previous roster's in it counted)."""
+    """Night shifts per period, per week and per calendar month (the previous roster's in it counted)."""
     cap, week_cap = config.rules.max_nights_period, config.rules.max_nights_week
     n = defaultdict(int)
     per_week = defaultdict(int)
+    week_of = _week_of(start, days, config.rules.first_weekday)
     for s in shifts:
         night = _is_night(s)
         n[s.agent_id] += night
-        per_week[s.agent_id, (s.date - start).days // 7] += night
+        per_week[s.agent_id, week_of.get(s.date, s.date)] += night
     out = [Violation("max_nights", aid, None, f"{c} night shifts in the period; at most {cap}")
            for aid, c in n.items() if c > cap]
     if week_cap:
-        out += [Violation("max_nights", aid, start + dt.timedelta(days=7 * w),
-                          f"{c} night shifts in the week from {start + dt.timedelta(days=7 * w)}; at most {week_cap}")
-                for (aid, w), c in sorted(per_week.items()) if c > week_cap]
+        out += [Violation("max_nights", aid, first, f"{c} night shifts in the week from {first}; at most {week_cap}")
+                for (aid, first), c in sorted(per_week.items()) if c > week_cap]
     return out + _check_nights_month(shifts, config, start, prev_shifts)
 
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from wfm.calendar import week_blocks
 from wfm.config import Config
 from wfm.readers.agents import Agent
 
@@ -68,8 +69,10 @@ def earlier_period(previous: dict, agents: list[Agent], config: Config, start: d
     weekend: dict[str, int] = defaultdict(int)
     by_code: dict[tuple[str, str], int] = defaultdict(int)
     worked: dict[str, set] = defaultdict(set)
+    weeks = week_blocks(first, days, config.rules.first_weekday)
+    week_of = {d: w for w, block in enumerate(weeks) for d in block}
     for aid, p in shifts:
-        paid[aid, (p.date - first).days // 7] += paid_minutes(config, p.length_min)
+        paid[aid, week_of[(p.date - first).days]] += paid_minutes(config, p.length_min)
         weekend[aid] += p.date.weekday() >= 5
         worked[aid].add(p.date)
         tpl = next((t for t in config.shifts if p.start_min in t.start_minutes and t.length_minutes == p.length_min),
@@ -79,7 +82,7 @@ def earlier_period(previous: dict, agents: list[Agent], config: Config, start: d
     contract = {a.agent_id: a.contract_hours_week for a in agents}
     overtime: dict[str, int] = defaultdict(int)
     for (aid, w), minutes in paid.items():
-        n = min(7, days - 7 * w)
+        n = len(weeks[w])
         owed = math.floor(contract.get(aid, 0.0) * n / 7 * 60 + 1e-6)
         overtime[aid] += max(0, minutes - owed)
     return EarlierPeriod(first, days, dict(overtime), dict(weekend), dict(by_code),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from wfm.calendar import closed_days
+from wfm.calendar import closed_days, week_blocks
 from wfm.config import Config, ShiftTemplate
 from wfm.errors import InputError, Problem
 from wfm.readers.agents import Agent
@@ -102,8 +102,9 @@ class Instance:
         return self.start + dt.timedelta(days=d)
 
     def weeks(self) -> list[list[int]]:
-        """Period weeks: blocks of 7 days from the start (the last may be shorter)."""
-        return [list(range(w, min(w + 7, self.days))) for w in range(0, self.days, 7)]
+        """Period weeks: blocks of 7 days from the start (the last may be shorter), or calendar weeks from the
+        config's `rules.week_start` (the first and last may be shorter)."""
+        return week_blocks(self.start, self.days, self.config.rules.first_weekday)
 
     def duties(self, opt: ShiftOption) -> Duties:
         return shift_duties(self.config, opt.length_min)
@@ -244,7 +245,7 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     opts.append(k)
             rows.append(opts)
         allowed.append(rows)
-    _cap_credit(credit, agents, days)
+    _cap_credit(credit, agents, week_blocks(start, days, config.rules.first_weekday))
     req[:, np.repeat(closed, per_day)] = 0  # nothing is required on a closed day
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
                     on_leave=on_leave, credit=credit, closed=closed)
@@ -299,13 +300,13 @@ def carry_in(inst: Instance, carried: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _cap_credit(credit: np.ndarray, agents: list[Agent], days: int) -> None:
+def _cap_credit(credit: np.ndarray, agents: list[Agent], weeks: list[list[int]]) -> None:
     """A week of leave excuses at most the week's contract: leave on the days that would have been rest days
-    excuses nothing more (blocks of 7 days from the start, as the weekly rules count)."""
+    excuses nothing more (the weeks the weekly rules count)."""
     for ai, a in enumerate(agents):
-        for w in range(0, days, 7):
-            left = round(a.contract_hours_week * 60 * min(7, days - w) / 7)
-            for d in range(w, min(days, w + 7)):
+        for block in weeks:
+            left = round(a.contract_hours_week * 60 * len(block) / 7)
+            for d in block:
                 credit[ai, d] = min(int(credit[ai, d]), left)
                 left -= int(credit[ai, d])
 

@@ -228,7 +228,7 @@ class MinRest(Rule):
 
 class MaxNights(Rule):
     """At most `max_nights_period` night shifts per agent in the period, `max_nights_week` (when set) in each
-    7-day block from the first day and `max_nights_month` (when set) in each calendar month, the previous
+    week and `max_nights_month` (when set) in each calendar month, the previous
     roster's nights in that month counted, so that consecutive periods join up."""
 
     def add(self, ctx) -> None:
@@ -243,8 +243,8 @@ class MaxNights(Rule):
             every = nights(range(inst.days))
             if len(every) > cap:
                 ctx.add(sum(every) <= cap, self.name, ai)
-            for w in range(0, inst.days, 7) if week_cap else ():
-                week = nights(range(w, min(w + 7, inst.days)))
+            for days in inst.weeks() if week_cap else ():
+                week = nights(days)
                 if len(week) > week_cap:
                     ctx.add(sum(week) <= week_cap, self.name, ai)
             for month, days in _months(inst).items() if month_cap else ():
