@@ -142,3 +142,21 @@ def week_blocks(start: dt.date, days: int, first_weekday: int | None = None) -> 
             out.append([])
         out[-1].append(d)
     return out
+
+
+def open_at(starts, centre) -> "np.ndarray":
+    """Whether the centre is open at each interval start (timestamps): within its weekday's hours
+    (`CentreConfig.hours_on`). Closed days (`closed_days`) are not looked at here."""
+    import numpy as np
+
+    ts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
+    days = ts.dt.date.to_numpy()
+    out = np.ones(len(ts), dtype=bool)
+    for day in set(days):
+        lo, hi = centre.hours_on(day)
+        if lo == 0 and hi >= 1440:
+            continue
+        on = days == day
+        out[on] = (minute[on] >= lo) & (minute[on] < hi)
+    return out

@@ -37,10 +37,15 @@ class CentreConfig:
     queue_assignment: str = "routing"  # routing: the ACD routes by skill; by_hand: team leaders assign queues
     closed_weekdays: tuple[int, ...] = ()  # 0 = Monday; a make-up working day on one of them is open
     closed_on_holidays: bool = False  # closed on the calendar's holidays (and the days off moved around them)
+    weekday_hours: dict[int, tuple[int, int]] = field(default_factory=dict)  # weekday -> (open, close) minutes
 
     @property
     def interval_s(self) -> int:
         return self.interval_minutes * 60
+
+    def hours_on(self, day: dt.date) -> tuple[int, int]:
+        """Opening and closing minute on `day`: its weekday's own hours, else `open`/`close`."""
+        return self.weekday_hours.get(day.weekday(), (self.open_minute, self.close_minute))
 
     @property
     def always_open(self) -> bool:
@@ -148,7 +153,7 @@ class RulesConfig:
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
     max_shift_h_averaged: float = 12.0  # paid hours a shift may hold under a month/quarter/year cycle
-    week_start: str = "period"  # weekly rules' weeks: 7 days from the period's first day, or calendar weeks from a weekday
+    week_start: str = "period"  # weekly rules' weeks: 7 days from the first day, or calendar weeks from a weekday
 
     @property
     def first_weekday(self) -> int | None:
@@ -504,7 +509,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
 def _centre(r: _Reader, raw: dict) -> CentreConfig:
     w = "centre"
     raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language",
-                            "queue_assignment", "closed_weekdays", "closed_on_holidays"})
+                            "queue_assignment", "closed_weekdays", "closed_on_holidays", "weekday_hours"})
     interval = r.get(raw, w, "interval_minutes", "int", 15, required=True)
     if interval not in (5, 10, 15, 20, 30, 60):
         r.error(f"{w}.interval_minutes", f"must be one of 5, 10, 15, 20, 30, 60, not {interval}")
@@ -539,7 +544,30 @@ def _centre(r: _Reader, raw: dict) -> CentreConfig:
         queue_assignment=r.get(raw, w, "queue_assignment", "str", "routing", choices=QUEUE_ASSIGNMENTS),
         closed_weekdays=_weekdays(r, raw, w, "closed_weekdays"),
         closed_on_holidays=r.get(raw, w, "closed_on_holidays", "bool", False),
+        weekday_hours=_weekday_hours(r, raw, w, interval),
     )
+
+
+def _weekday_hours(r: _Reader, raw: dict, where: str, interval: int) -> dict[int, tuple[int, int]]:
+    """`weekday_hours = { Sat = "09:00-13:00" }`: a weekday's own opening hours (the others keep open/close)."""
+    key = f"{where}.weekday_hours"
+    value = raw.get("weekday_hours", {})
+    if not isinstance(value, dict):
+        r.error(key, 'must be a table of weekday = "HH:MM-HH:MM", e.g. { Sat = "09:00-13:00" }')
+        return {}
+    out: dict[int, tuple[int, int]] = {}
+    for name, text in value.items():
+        day = WEEKDAY_NAMES.get(str(name).strip().lower())
+        parts = text.split("-") if isinstance(text, str) else []
+        times = [parse_clock(t, allow_24=True) for t in parts] if len(parts) == 2 else []
+        if day is None:
+            r.error(key, f"{name!r} is not a weekday name (Mon ... Sun, or 周一 ... 周日)")
+        elif len(times) != 2 or None in times or times[1] <= times[0] or any(t % interval for t in times):
+            r.error(key, f'{name} = {text!r} must be "HH:MM-HH:MM" on the {interval}-minute grid, closing after '
+                         'opening (close the day with closed_weekdays)')
+        else:
+            out[day] = (times[0], times[1])
+    return out
 
 
 WEEKDAY_NAMES = {name: i for i, names in enumerate(

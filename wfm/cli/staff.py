@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
 
+from wfm.calendar import open_at
 from wfm.cli.app import app, console, err_console, output_path
 from wfm.errors import InputError, Problem
-
-
-def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
-    """True for intervals starting while the centre is open (closing after midnight wraps)."""
-    ts = pd.to_datetime(starts)
-    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
-    if open_minute == 0 and close_minute >= 1440:
-        return np.ones(minute.size, dtype=bool)
-    if open_minute < close_minute:
-        return (minute >= open_minute) & (minute < close_minute)
-    return (minute >= open_minute) | (minute < close_minute)
 
 
 def close_requirements(req: pd.DataFrame, cfg) -> pd.DataFrame:
@@ -34,7 +23,7 @@ def close_requirements(req: pd.DataFrame, cfg) -> pd.DataFrame:
         return req
     first = ts.min().date()
     shut, _ = closed_days(cfg.centre, cfg.calendar, first, (ts.max().date() - first).days + 1)
-    closed = ts.dt.date.isin(shut).to_numpy() | ~open_mask(ts, cfg.centre.open_minute, cfg.centre.close_minute)
+    closed = ts.dt.date.isin(shut).to_numpy() | ~open_at(ts, cfg.centre)
     if not closed.any():
         return req
     out = req.copy()
@@ -116,7 +105,7 @@ def staff(
     days = (last - first).days + 1
     path = output_path(out, Path("forecasts") / f"requirements_{first.isoformat()}_{days}d.csv", force)
     skills_path = output_path(path.with_name(f"{path.stem}_skills.csv"), path, force) if agents else None
-    mask = open_mask(fc["interval_start"], cfg.centre.open_minute, cfg.centre.close_minute)
+    mask = open_at(fc["interval_start"], cfg.centre)
     try:
         req = compute(fc, cfg.queues, interval_s=interval_s, shrinkage=cfg.shrinkage.unplaced, open_mask=mask)
     except StaffingError as exc:

@@ -157,8 +157,8 @@ def check_requests_and_availability(shifts, agents, config: Config) -> list[Viol
         if a.available_to is not None and end_m > a.available_to:
             out.append(Violation("availability", s.agent_id, s.date, f"ends {_hm(end_m % 1440)}, after the agent's "
                                                                       f"availability to {_hm(a.available_to)}"))
-        if not (c.open_minute == 0 and c.close_minute == 1440) and (start_m < c.open_minute or
-                                                                     end_m > c.close_minute):
+        opening, closing = c.hours_on(s.date)
+        if not (opening == 0 and closing == 1440) and (start_m < opening or end_m > closing):
             out.append(Violation("opening_hours", s.agent_id, s.date, "the shift runs outside the centre's opening "
                                                                        "hours"))
     return out
@@ -231,8 +231,11 @@ def check_supervisor(shifts, agents, config: Config, start, days) -> list[Violat
                 x += step
     out = []
     shut, _ = closed_days(c, config.calendar, start, days)
-    missing = sorted(x for x in coverable if c.open_minute <= x.hour * 60 + x.minute < c.close_minute
-                     and x not in on and x.date() not in shut)
+    def is_open(x: dt.datetime) -> bool:
+        opening, closing = c.hours_on(x.date())
+        return opening <= x.hour * 60 + x.minute < closing
+
+    missing = sorted(x for x in coverable if is_open(x) and x not in on and x.date() not in shut)
     # report each uncovered stretch once
     run_start = prev = None
     for x in missing + [None]:

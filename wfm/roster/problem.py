@@ -233,6 +233,7 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
         off |= shut
         for d in range(days):
             date = start + dt.timedelta(days=d)
+            opening, closing = c.hours_on(date)
             opts = []
             if date not in off:
                 for k, o in enumerate(options):
@@ -240,7 +241,7 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     hi = a.available_to if a.available_to is not None else 10 ** 6
                     if o.start_min < lo or o.end_min > hi:
                         continue
-                    if not c.always_open and (o.start_min < c.open_minute or o.end_min > c.close_minute):
+                    if not (opening == 0 and closing >= 1440) and (o.start_min < opening or o.end_min > closing):
                         continue
                     opts.append(k)
             rows.append(opts)
@@ -387,6 +388,9 @@ def coverable_mask(inst: Instance) -> np.ndarray:
 
 
 def open_mask(inst: Instance) -> np.ndarray:
+    """Intervals of the horizon inside the opening hours of their day (`CentreConfig.hours_on`)."""
     c = inst.config.centre
     minute = (np.arange(inst.horizon) % inst.per_day) * inst.interval
-    return (minute >= c.open_minute) & (minute < c.close_minute)
+    day = np.arange(inst.horizon) // inst.per_day
+    hours = np.array([c.hours_on(inst.date(d)) for d in range(inst.days)]).reshape(-1, 2)
+    return (minute >= hours[day, 0]) & (minute < hours[day, 1])

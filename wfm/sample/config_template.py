@@ -56,6 +56,7 @@ language = "en"              # language of the roster workbook: "en" or "zh"
 queue_assignment = "routing"  # "routing" (default) or "by_hand", as explained above
 closed_weekdays = []         # weekdays the centre is closed, e.g. ["Sat", "Sun"] (a make-up working day is open)
 closed_on_holidays = false   # closed on public holidays and the days off moved around them (a paid day, not owed)
+weekday_hours = {{}}           # a weekday's own opening hours, e.g. {{ Sat = "09:00-13:00" }} (others: open/close)
 
 [calendar]
 extra_holidays = []          # dates treated as holidays in addition to the country's, e.g. ["2026-12-31"]
