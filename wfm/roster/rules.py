@@ -228,14 +228,14 @@ class MinRest(Rule):
 
 class MaxNights(Rule):
     """At most `max_nights_period` night shifts per agent in the period, `max_nights_week` (when set) in each
-    week and `max_nights_month` (when set) in each calendar month, the previous
-    roster's nights in that month counted, so that consecutive periods join up."""
+    week and `max_nights_month` (when set) in each calendar month, the previous roster's nights in that month
+    counted, so that consecutive periods join up."""
 
     def add(self, ctx) -> None:
         inst = ctx.inst
         cap = inst.config.rules.max_nights_period
         week_cap = inst.config.rules.max_nights_week
-        month_cap = inst.config.rules.max_nights_month
+        month_cap = getattr(inst.config.rules, "max_nights_month", 0)
         for ai in range(len(inst.agents)):
             def nights(days):
                 return [ctx.x[ai, d, k] for d in days for k in inst.allowed[ai][d] if inst.options[k].night]
