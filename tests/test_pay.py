@@ -106,7 +106,7 @@ def test_night_allowance_and_on_costs_by_hand():
 
     from test_roster import make_config
     from wfm.pay import cost as pay_cost
-    from wfm.pay import loaded_wage, night_hours
+    from wfm.pay import hours_cost, night_hours
     from wfm.publish.codes import plan_from_code
     from wfm.readers.agents import Agent
 
@@ -119,7 +119,8 @@ def test_night_allowance_and_on_costs_by_hand():
                             holiday_multiplier=3.0, night_allowance_per_h=10.0, on_cost_share=0.3)
     bands = pd.DataFrame({"band": ["normal"], "hours": [8.0]})
     assert pay_cost(bands, costs, night_hours(shift, 30)) == pytest.approx(403.0)
-    assert loaded_wage(costs) == pytest.approx(39.0)
+    assert hours_cost(8.0, 0.0, 7.0, costs) == pytest.approx(403.0)  # what-if's pricing, the same function
+    assert hours_cost(0.0, 2.0, 0.0, costs) == pytest.approx(2 * 30 * 1.5 * 1.3)
 
 
 def test_the_summary_cost_counts_the_night_allowance_and_on_costs():

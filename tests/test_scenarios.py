@@ -496,3 +496,28 @@ def test_diversion_pooling_and_a_lower_target_cost_less_than_base():
     comp = comparison(res).set_index("scenario")
     assert (comp.loc[["ivr", "pool", "lower"], "cost_vs_base"] < 0).all()
     assert comp.loc["up", "cost_vs_base"] > 0 and "cost_on_books" in comp
+
+
+def test_whatif_cost_is_priced_by_the_pay_function():
+    """Issue 15: what-if prices hours as the Summary does (`wfm.pay.cost`). 30% on-costs multiply both costs by
+    1.3; a night allowance of 10/h adds 10 x the paid hours x the requirement's share of agent-hours between
+    22:00 and 06:00 (before on-costs)."""
+    from wfm.scenarios.evaluate import requirements
+
+    cfg = small_config()
+    plain = evaluate(Plan.from_config(cfg, small_forecast(14), fte=40.0, start=START, days=14), Scenario("base"))
+    loaded = dataclasses.replace(cfg, costs=dataclasses.replace(cfg.costs, on_cost_share=0.3))
+    with_on = evaluate(Plan.from_config(loaded, small_forecast(14), fte=40.0, start=START, days=14), Scenario("base"))
+    assert with_on["cost"].to_numpy() == pytest.approx(plain["cost"].to_numpy() * 1.3, rel=1e-6)
+    assert with_on["cost_on_books"].to_numpy() == pytest.approx(plain["cost_on_books"].to_numpy() * 1.3, rel=1e-6)
+    nights = dataclasses.replace(cfg, costs=dataclasses.replace(cfg.costs, night_allowance_per_h=10.0))
+    plan = Plan.from_config(nights, small_forecast(14), fte=40.0, start=START, days=14)
+    got = evaluate(plan, Scenario("base"))
+    f, _, _ = requirements(plan, Scenario("base"))
+    hour = pd.to_datetime(f["interval_start"]).dt.hour
+    week = pd.to_datetime(f["interval_start"]).dt.to_period("W-SUN")
+    share = (f["agents"].where((hour >= 22) | (hour < 6), 0).groupby(week).sum() / f["agents"].groupby(week).sum())
+    paid = plain["cost"].to_numpy() / cfg.costs.hourly_wage
+    assert share.to_numpy().max() > 0
+    assert got["cost"].to_numpy() == pytest.approx(plain["cost"].to_numpy() + 10.0 * paid * share.to_numpy(),
+                                                   rel=1e-6)

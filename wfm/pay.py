@@ -114,9 +114,18 @@ def cost(bands: pd.DataFrame, costs, night_hours: float = 0.0) -> float:
     return float(pay * (1.0 + getattr(costs, "on_cost_share", 0.0)))
 
 
-def loaded_wage(costs) -> float:
-    """The cost of one plain paid hour: the wage with the employer's on-costs (what-if's hourly cost)."""
-    return float(costs.hourly_wage * (1.0 + getattr(costs, "on_cost_share", 0.0)))
+def hours_cost(normal_h: float, overtime_h: float, night_h: float, costs) -> float:
+    """`cost` of paid hours not split by day (what-if's staff): `normal_h` at the wage, `overtime_h` at the
+    working-day overtime rate, the night allowance on `night_h`, with on-costs."""
+    bands = pd.DataFrame({"band": ["normal", "overtime_workday"], "hours": [float(normal_h), float(overtime_h)]})
+    return cost(bands, costs, float(night_h))
+
+
+def is_night(starts) -> "pd.Series":
+    """Whether each interval start falls between 22:00 and 06:00 (the night of the night allowance)."""
+    ts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+    minute = ts.dt.hour * 60 + ts.dt.minute
+    return (minute >= NIGHT_MINUTES[0]) | (minute < NIGHT_MINUTES[1])
 
 
 NIGHT_MINUTES = (22 * 60, 6 * 60)  # the night a night allowance pays for: 22:00 to 06:00
@@ -127,8 +136,6 @@ def night_hours(roster: pd.DataFrame, interval_minutes: int, lunch_paid: bool = 
     interval on duty there, an unpaid lunch excepted."""
     if roster is None or roster.empty:
         return 0.0
-    ts = pd.to_datetime(roster["interval_start"])
-    minute = ts.dt.hour * 60 + ts.dt.minute
-    night = (minute >= NIGHT_MINUTES[0]) | (minute < NIGHT_MINUTES[1])
-    paid = roster["activity"].astype(str) != "lunch" if not lunch_paid else pd.Series(True, index=roster.index)
+    night = is_night(roster["interval_start"]).to_numpy()
+    paid = (roster["activity"].astype(str) != "lunch").to_numpy() if not lunch_paid else True
     return float((night & paid).sum() * interval_minutes / 60)
