@@ -9,7 +9,7 @@ e works shift type t on day d) and every labour rule of the benchmark goes throu
 
   hotline rule classes, driven through a thin adapter (`_RuleContext`): `ContractHours` (min/max total minutes,
   averaged over the period), `MaxConsecutiveDays`, `WeekendsOff` (max weekends worked = weekends off needed);
-  general functions of rules.py: `max_shifts_of_kind`, `forbidden_successions` (shift rotation),
+  general functions of wfm/roster/pieces.py: `max_shifts_of_kind`, `forbidden_successions` (shift rotation),
   `min_run_length` (min consecutive shifts and min consecutive days off, open at the horizon's edges),
   `soft_requests`, `soft_cover`. Required days off are handled as the hotline does requested days off: the
   person simply has no shift option that day.
@@ -48,7 +48,7 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wfm.roster import rules
+from wfm.roster import pieces, rules
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "curtois"
@@ -242,19 +242,19 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
                            {"min_weekends_off_period": (n_weekends - k) * 4 / n_weekends})
         rules.WeekendsOff("weekends_off").add(ctx)
 
-    # general rule functions of rules.py
+    # general rule functions (wfm.roster.pieces)
     ctx = _RuleContext(m, work, paid, list(range(E)), D, {})
     for e, s in staff.items():
         for t in p.shifts:
-            rules.max_shifts_of_kind(ctx, [lit(e, d, t) for d in range(D)], s.max_shifts[t], "max_shifts", e)
+            pieces.max_shifts_of_kind(ctx, [lit(e, d, t) for d in range(D)], s.max_shifts[t], "max_shifts", e)
         for d in range(D - 1):
             if (e, d) in fixed and (e, d + 1) in fixed:
                 continue
             today = {t: lit(e, d, t) for t in p.shifts}
             tomorrow = {t: lit(e, d + 1, t) for t in p.shifts}
-            rules.forbidden_successions(ctx, today, tomorrow, p.forbidden_next, "shift_rotation", e)
-        rules.min_run_length(ctx, work[e], s.min_consecutive, "min_consecutive_shifts", e, value=1)
-        rules.min_run_length(ctx, work[e], s.min_consecutive_off, "min_consecutive_days_off", e, value=0)
+            pieces.forbidden_successions(ctx, today, tomorrow, p.forbidden_next, "shift_rotation", e)
+        pieces.min_run_length(ctx, work[e], s.min_consecutive, "min_consecutive_shifts", e, value=1)
+        pieces.min_run_length(ctx, work[e], s.min_consecutive_off, "min_consecutive_days_off", e, value=0)
 
     # soft terms, exactly the benchmark's objective (constant terms of fixed cells left out)
     def free_cell(emp, d):
@@ -262,7 +262,7 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
 
     on = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.on_requests if free_cell(emp, d)]
     off = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.off_requests if free_cell(emp, d)]
-    terms = [rules.soft_requests(on, off)]
+    terms = [pieces.soft_requests(on, off)]
     on_slot: dict[tuple[int, str], list] = {}
     for (e, d, t), v in x.items():
         on_slot.setdefault((d, t), []).append(v)
@@ -276,7 +276,7 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
             base = cover_penalty(n, r, wu, wo)
             terms.append(base + (cover_penalty(n + 1, r, wu, wo) - base) * free[0] if free else base)
             continue
-        pen, _, _ = rules.soft_cover(m, sum(on), r, wu, wo, E, f"cover_{d}_{t}")
+        pen, _, _ = pieces.soft_cover(m, sum(on), r, wu, wo, E, f"cover_{d}_{t}")
         terms.append(pen)
     obj = sum(terms)
     m.Minimize(obj)

@@ -111,3 +111,52 @@ def test_roster_warns_about_a_queue_nobody_holds_and_missing_supervisors():
     result = build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=3)
     assert any("no agent holds vip" in n for n in result.notes)
     assert any("no supervisor" in n for n in result.notes)
+
+
+# --------------------------------------------------------------------------- opening hours per weekday
+
+def test_weekday_hours_are_read_by_name_and_checked():
+    text = CONFIG.format(iv=30).replace("[centre]", '[centre]\nweekday_hours = { Sat = "10:00-15:00", "周日" = '
+                                                    '"09:30-24:00" }', 1)
+    cfg = parse_config(tomllib.loads(text))
+    assert cfg.centre.weekday_hours == {5: (600, 900), 6: (570, 1440)}
+    assert cfg.centre.hours_on(dt.date(2026, 12, 12)) == (600, 900)  # a Saturday
+    assert cfg.centre.hours_on(dt.date(2026, 12, 11)) == (0, 1440)  # a Friday: open / close
+    for bad in ('{ Sat = "15:00-10:00" }', '{ Sab = "10:00-15:00" }', '{ Sat = "10:15-15:00" }'):
+        with pytest.raises(Exception) as exc:
+            parse_config(tomllib.loads(CONFIG.format(iv=30).replace("[centre]", f"[centre]\nweekday_hours = {bad}", 1)))
+        assert "centre.weekday_hours" in str(exc.value)
+
+
+def test_staffing_needs_nobody_outside_a_weekday_s_own_hours():
+    import pandas as pd
+
+    from wfm.cli.staff import close_requirements
+
+    cfg = _closed_config(open_minute=8 * 60, close_minute=20 * 60, weekday_hours={5: (10 * 60, 15 * 60)})
+    ts = pd.to_datetime(["2026-12-11 19:30", "2026-12-12 09:30", "2026-12-12 10:00", "2026-12-12 15:00"])
+    req = pd.DataFrame({"interval_start": ts, "queue": "billing", "agents": 5, "heads": 6, "binding": "service_level"})
+    out = close_requirements(req, cfg)
+    assert out["agents"].tolist() == [5, 0, 5, 0]  # Friday 19:30 open; Saturday only 10:00-15:00
+
+
+def test_a_short_saturday_gets_only_shifts_inside_its_hours():
+    """Open 07:00-23:00, Saturday 07:00-16:00, closed Sunday: on Saturday only E0700 (07:00-16:00) and P1000
+    (10:00-15:00) fit, and the checker flags an E0800 (to 17:00) typed there."""
+    import pandas as pd
+
+    from wfm.publish.codes import plan_from_code
+
+    cfg = _closed_config(open_minute=7 * 60, close_minute=23 * 60, weekday_hours={5: (7 * 60, 16 * 60)},
+                         closed_weekdays=(6,))
+    agents = [dataclasses.replace(a, days_off_requested=(), available_from=None, available_to=None)
+              for a in make_agents()]
+    result = build_roster(make_requirements(cfg), agents, cfg, START, 7, time_limit_s=4)
+    assert result.report.ok, [str(v) for v in result.report.violations]
+    sat = START + dt.timedelta(days=5)
+    on_sat = result.data[result.data["date"].astype(str) == sat.isoformat()]
+    starts = pd.to_datetime(on_sat["interval_start"])
+    assert len(on_sat) and starts.min().hour >= 7 and (starts.max() + pd.Timedelta(minutes=30)).hour <= 16
+    edited = pd.concat([result.data, plan_from_code(agents[6], sat, "E0800", cfg)], ignore_index=True)
+    found = [v for v in check(edited, agents, cfg, start=START, days=7).violations if v.rule == "opening_hours"]
+    assert [(v.agent_id, v.date) for v in found] == [(agents[6].agent_id, sat)]

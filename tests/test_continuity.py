@@ -81,6 +81,8 @@ def test_weekly_cap_config():
     assert (both.rules.max_nights_week, both.rules.max_nights_period) == (2, 5)
     plain = parse_config(tomllib.loads(text))
     assert (plain.rules.max_nights_week, plain.rules.max_nights_period) == (0, 3)
+    month = parse_config(tomllib.loads(text.replace("max_nights_period = 3", "max_nights_month = 10")))
+    assert (month.rules.max_nights_month, month.rules.max_nights_period) == (10, NO_NIGHTS_CAP)
 
 
 def test_the_first_night_is_no_more_short_than_the_period(two_weeks):
@@ -92,3 +94,132 @@ def test_the_first_night_is_no_more_short_than_the_period(two_weeks):
     assert night["required"].sum() > 0
     share = night["under"].sum() / night["required"].sum()
     assert share <= second.report.totals["under_pct"] / 100
+
+
+# --------------------------------------------------------------------------- period rules joined (wfm.roster.earlier)
+
+FORTNIGHT2 = START + dt.timedelta(days=14)
+
+
+def _days(first: dt.date, offsets, code: str, agent: Agent, cfg) -> pd.DataFrame:
+    return pd.concat([plan_from_code(agent, first + dt.timedelta(days=i), code, cfg) for i in offsets],
+                     ignore_index=True)
+
+
+def test_checker_joins_weekends_off_to_the_previous_fortnight():
+    """1 full weekend off per 4 weeks: a fortnight alone needs none (2 weekends), but after a fortnight that
+    worked both weekends, the next one must give one (hand-made: Sat/Sun are offsets 5, 6, 12, 13)."""
+    cfg = make_config(min_weekends_off_period=1)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    weekends_on = [0, 1, 2, 5, 6, 7, 8, 9, 12, 13]  # 5 days a week, both weekends worked
+    weekend_off = [0, 1, 2, 3, 4, 7, 8, 9, 12, 13]  # the first weekend off
+    before = _days(START, weekends_on, "E0800", agent, cfg)
+    worked_all = _days(FORTNIGHT2, weekends_on, "E0800", agent, cfg)
+    rule = "weekends_off"
+    alone = check(worked_all, [agent], cfg, start=FORTNIGHT2, days=14).violations
+    assert [v for v in alone if v.rule == rule] == []
+    joined = [v for v in check(worked_all, [agent], cfg, start=FORTNIGHT2, days=14, previous=before).violations
+              if v.rule == rule]
+    assert [v.message for v in joined] == ["0 full weekend(s) off; at least 1 in 4 weekends"]
+    one_off = _days(FORTNIGHT2, weekend_off, "E0800", agent, cfg)
+    assert [v for v in check(one_off, [agent], cfg, start=FORTNIGHT2, days=14, previous=before).violations
+            if v.rule == rule] == []
+
+
+def test_checker_joins_monthly_overtime_to_the_previous_fortnight():
+    """36 h a month pro rata: 16.8 h in 14 days, 33.6 h in 28. Shifts extended by 2 h (10 h paid, lunch unpaid):
+    10 in the previous fortnight are 20 h over 2 x 40 h; 8 in this one (and two plain 8 h days) are 16 h over."""
+    cfg = make_config()
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    five = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]
+    before = _days(START, five, "E0700+2", agent, cfg)
+    now = pd.concat([_days(FORTNIGHT2, five[:8], "E0700+2", agent, cfg),
+                     _days(FORTNIGHT2, five[8:], "E0800", agent, cfg)], ignore_index=True)
+    alone = [v for v in check(now, [agent], cfg, start=FORTNIGHT2, days=14).violations if v.rule == "overtime"]
+    assert alone == []  # 16 h <= 16.8 h
+    joined = [v.message for v in check(now, [agent], cfg, start=FORTNIGHT2, days=14, previous=before).violations
+              if v.rule == "overtime"]
+    assert joined == ["36 h overtime in the period and the 14 days before it; the cap is 33.6 h "
+                      "(36 h a month, pro rata)"]
+
+
+def test_the_model_gives_a_weekend_off_the_previous_fortnight_did_not():
+    """One agent, calls only at weekends: alone, the fortnight is worked on both weekends; after a fortnight that
+    worked both, the model gives one full weekend off."""
+    cfg = make_config(min_weekends_off_period=1, supervisor_on_duty=False)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    req = make_requirements(cfg, days=28)
+    weekend = pd.to_datetime(req["interval_start"]).dt.day_of_week >= 5
+    req.loc[~weekend, [c for c in ("heads", "agents") if c in req]] = 0
+    before = _days(START, [0, 1, 2, 5, 6, 7, 8, 9, 12, 13], "E0800", agent, cfg)
+
+    def full_weekends_off(result) -> int:
+        dates = set(pd.to_datetime(result.data["date"]).dt.date)
+        sats = [FORTNIGHT2 + dt.timedelta(days=i) for i in (5, 12)]
+        return sum(sat not in dates and sat + dt.timedelta(days=1) not in dates for sat in sats)
+
+    alone = build_roster(req, [agent], cfg, FORTNIGHT2, 14, time_limit_s=2)
+    assert full_weekends_off(alone) == 0
+    joined = build_roster(req, [agent], cfg, FORTNIGHT2, 14, time_limit_s=2, previous=before)
+    assert joined.report.ok and full_weekends_off(joined) == 1
+
+
+def test_two_fortnights_built_with_previous_pass_as_one_28_day_roster():
+    """Issue 15's target: rest, consecutive days, monthly overtime and weekends off hold over the 28 days (without
+    the join the second fortnight gives no weekend off to agents who worked both of the first)."""
+    cfg = make_config(max_nights_week=2, max_nights_period=NO_NIGHTS_CAP, supervisor_on_duty=False)
+    agents = make_agents(16, days=28)
+    req = make_requirements(cfg, days=28, scale=1.5)
+    first = build_roster(req, agents, cfg, START, 14, time_limit_s=4)
+    second = build_roster(req, agents, cfg, FORTNIGHT2, 14, time_limit_s=4, previous=first.data)
+    assert first.report.ok and second.report.ok
+    joined = check(pd.concat([first.data, second.data], ignore_index=True), agents, cfg, start=START, days=28,
+                   requirements=req)
+    assert joined.violations == []
+
+
+# --------------------------------------------------------------------------- nights per calendar month
+
+def test_checker_counts_nights_per_calendar_month_with_the_previous_roster():
+    """Cap 4 a month: 3 nights on November 23-27 (previous roster) and 2 on November 30 - December 1 (this
+    roster, from Monday November 30): November holds 3 + 1 = 4, December 1. With 2 more in November's previous
+    roster it holds 6."""
+    cfg = make_config(max_nights_month=4, max_nights_period=NO_NIGHTS_CAP)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    nov30 = dt.date(2026, 11, 30)
+    now = _days(nov30, [0, 1], "N2200", agent, cfg)
+    three = _days(dt.date(2026, 11, 23), [0, 2, 4], "N2200", agent, cfg)
+    rule = "max_nights"
+    assert [v for v in check(now, [agent], cfg, start=nov30, days=7, previous=three).violations
+            if v.rule == rule] == []
+    five = _days(dt.date(2026, 11, 16), [0, 2, 7, 9, 11], "N2200", agent, cfg)
+    found = [v for v in check(now, [agent], cfg, start=nov30, days=7, previous=five).violations if v.rule == rule]
+    assert [(v.date, v.message) for v in found] == [
+        (dt.date(2026, 11, 1), "6 night shifts in 2026-11 (5 on the previous roster); at most 4")]
+
+
+def test_the_model_leaves_no_november_night_after_a_previous_roster_used_them():
+    """Cap 2 a month, nights the only demand: alone the agent works a night on November 30; after a previous
+    roster with 2 November nights, not on November 30, while December 1-6 still take up to 2."""
+    cfg = make_config(max_nights_month=2, max_nights_period=NO_NIGHTS_CAP, supervisor_on_duty=False)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    nov30 = dt.date(2026, 11, 30)
+    ts = pd.date_range(pd.Timestamp(nov30), periods=7 * 48, freq="30min")
+    hour = ts.hour
+    heads = ((hour >= 22) | (hour < 7)).astype(int)
+    req = pd.DataFrame({"interval_start": ts, "queue": "billing", "agents": heads, "heads": heads})
+
+    def nights(result) -> dict:
+        codes = result.data.groupby("date")["interval_start"].min()
+        out: dict[int, int] = {}
+        for day, first in codes.items():
+            if pd.Timestamp(first).hour == 22:
+                month = dt.date.fromisoformat(str(day)[:10]).month
+                out[month] = out.get(month, 0) + 1
+        return out
+
+    alone = build_roster(req, [agent], cfg, nov30, 7, time_limit_s=2)
+    assert alone.report.ok and nights(alone).get(11) == 1 and nights(alone).get(12) == 2
+    before = _days(dt.date(2026, 11, 23), [0, 3], "N2200", agent, cfg)
+    joined = build_roster(req, [agent], cfg, nov30, 7, time_limit_s=2, previous=before)
+    assert joined.report.ok and nights(joined).get(11, 0) == 0 and nights(joined).get(12) == 2

@@ -65,7 +65,7 @@ def test_rule_pieces_reject_short_runs_and_forbidden_successions(curtois):
     """The new general rule functions on a tiny model: every roster they allow has the intended shape."""
     from ortools.sat.python import cp_model
 
-    from wfm.roster import rules
+    from wfm.roster import pieces
 
     class Ctx:
         def __init__(self, m):
@@ -100,15 +100,15 @@ def test_rule_pieces_reject_short_runs_and_forbidden_successions(curtois):
                 start = None
         return res
 
-    sols = all_solutions(lambda c, w: rules.min_run_length(c, w, 3, "r", 0, value=1))
+    sols = all_solutions(lambda c, w: pieces.min_run_length(c, w, 3, "r", 0, value=1))
     expected = [s for s in __import__("itertools").product((0, 1), repeat=6)
                 if all(n >= 3 or st == 0 or st + n == 6 for st, n in runs(s, 1))]
     assert sorted(sols) == sorted(expected)
-    sols = all_solutions(lambda c, w: rules.min_run_length(c, w, 2, "r", 0, value=0))
+    sols = all_solutions(lambda c, w: pieces.min_run_length(c, w, 2, "r", 0, value=0))
     expected = [s for s in __import__("itertools").product((0, 1), repeat=6)
                 if all(n >= 2 or st == 0 or st + n == 6 for st, n in runs(s, 0))]
     assert sorted(sols) == sorted(expected)
-    sols = all_solutions(lambda c, w: rules.forbidden_successions(
+    sols = all_solutions(lambda c, w: pieces.forbidden_successions(
         c, {"L": w[0], "E": w[1]}, {"E": w[2], "L": w[3]}, {"L": {"E"}}, "r", 0))
     assert sols and all(not (s[0] and s[2]) for s in sols)
     assert any(s[0] and s[3] for s in sols) and any(s[1] and s[2] for s in sols)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 
@@ -366,16 +367,25 @@ def test_attrition_lowers_availability():
     assert (worse["fte_available"].to_numpy() < att["fte_available"].to_numpy()).all()
 
 
-def test_agents_table_counts_contracts_trainees_and_not_supervisors():
+def test_agents_table_counts_supervisors_and_trainees_as_the_roster_does():
+    """Issue 15: what-if counts people as the roster does (`wfm.phone_share`). With a supervisor on the phones
+    half the time and a new hire nesting at 0.6 through the first week: 0.5 + 1 + 0.5 + 0.6 = 2.6 FTE in week 1,
+    0.5 + 1 + 0.5 + 1 = 3.0 after (no ramp: the roster puts the new hire on the phones); 3.5 FTE paid."""
     from wfm.readers.agents import Agent
 
     staff = [Agent("S1", "s", "T", {"billing": 1.0}, 40.0, role="supervisor"),
              Agent("A1", "a", "T", {"billing": 1.0}, 40.0), Agent("A2", "b", "T", {"billing": 1.0}, 20.0),
              Agent("A3", "c", "T", {"billing": 1.0}, 40.0, training_until=START + dt.timedelta(days=6))]
-    plan = Plan.from_config(small_config(), small_forecast(28), agents=staff, start=START, days=28)
+    cfg = small_config()
+    cfg = dataclasses.replace(cfg, capacity=dataclasses.replace(cfg.capacity, supervisor_phone_share=0.5,
+                                                                nesting_share=0.6))
+    plan = Plan.from_config(cfg, small_forecast(28), agents=staff, start=START, days=28)
     r = evaluate(plan, Scenario("base", ramp_weeks=0))
-    assert r["fte_available"].tolist() == pytest.approx([1.5, 2.5, 2.5, 2.5])
-    assert r["fte_paid"].tolist() == pytest.approx([2.5] * 4)
+    assert r["fte_available"].tolist() == pytest.approx([2.6, 3.0, 3.0, 3.0])
+    assert r["fte_paid"].tolist() == pytest.approx([3.5] * 4)
+    plain = evaluate(Plan.from_config(small_config(), small_forecast(28), agents=staff, start=START, days=28),
+                     Scenario("base"))
+    assert plain["fte_available"].tolist() == pytest.approx([3.5] * 4)  # default shares: everyone in full
 
 
 def test_capacity_summary_tells_when_to_hire():
@@ -501,3 +511,28 @@ def test_key_help_is_one_table_for_the_parser_the_cli_and_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("What-if scenario keys"):][:1500]
     assert all(f"`{k}=" in section for k in KEYS), [k for k in KEYS if f"`{k}=" not in section]
+
+
+def test_whatif_cost_is_priced_by_the_pay_function():
+    """Issue 15: what-if prices hours as the Summary does (`wfm.pay.cost`). 30% on-costs multiply both costs by
+    1.3; a night allowance of 10/h adds 10 x the paid hours x the requirement's share of agent-hours between
+    22:00 and 06:00 (before on-costs)."""
+    from wfm.scenarios.evaluate import requirements
+
+    cfg = small_config()
+    plain = evaluate(Plan.from_config(cfg, small_forecast(14), fte=40.0, start=START, days=14), Scenario("base"))
+    loaded = dataclasses.replace(cfg, costs=dataclasses.replace(cfg.costs, on_cost_share=0.3))
+    with_on = evaluate(Plan.from_config(loaded, small_forecast(14), fte=40.0, start=START, days=14), Scenario("base"))
+    assert with_on["cost"].to_numpy() == pytest.approx(plain["cost"].to_numpy() * 1.3, rel=1e-6)
+    assert with_on["cost_on_books"].to_numpy() == pytest.approx(plain["cost_on_books"].to_numpy() * 1.3, rel=1e-6)
+    nights = dataclasses.replace(cfg, costs=dataclasses.replace(cfg.costs, night_allowance_per_h=10.0))
+    plan = Plan.from_config(nights, small_forecast(14), fte=40.0, start=START, days=14)
+    got = evaluate(plan, Scenario("base"))
+    f, _, _ = requirements(plan, Scenario("base"))
+    hour = pd.to_datetime(f["interval_start"]).dt.hour
+    week = pd.to_datetime(f["interval_start"]).dt.to_period("W-SUN")
+    share = (f["agents"].where((hour >= 22) | (hour < 6), 0).groupby(week).sum() / f["agents"].groupby(week).sum())
+    paid = plain["cost"].to_numpy() / cfg.costs.hourly_wage
+    assert share.to_numpy().max() > 0
+    assert got["cost"].to_numpy() == pytest.approx(plain["cost"].to_numpy() + 10.0 * paid * share.to_numpy(),
+                                                   rel=1e-6)

@@ -153,3 +153,34 @@ def week_start(day: dt.date) -> dt.date:
 def next_week_start(day: dt.date) -> dt.date:
     """The first Monday after `day` (a Monday gives the next one)."""
     return week_start(day) + dt.timedelta(days=7)
+
+
+def week_blocks(start: dt.date, days: int, first_weekday: int | None = None) -> list[list[int]]:
+    """The period's weeks as day-index blocks: 7 days from `start` when `first_weekday` is None, else calendar
+    weeks starting on that weekday (0 = Monday), the first and last possibly shorter."""
+    if first_weekday is None:
+        return [list(range(w, min(w + 7, days))) for w in range(0, days, 7)]
+    out: list[list[int]] = []
+    for d in range(days):
+        if not out or (start + dt.timedelta(days=d)).weekday() == first_weekday:
+            out.append([])
+        out[-1].append(d)
+    return out
+
+
+def open_at(starts, centre) -> "np.ndarray":
+    """Whether the centre is open at each interval start (timestamps): within its weekday's hours
+    (`CentreConfig.hours_on`). Closed days (`closed_days`) are not looked at here."""
+    import numpy as np
+
+    ts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
+    days = ts.dt.date.to_numpy()
+    out = np.ones(len(ts), dtype=bool)
+    for day in set(days):
+        lo, hi = centre.hours_on(day)
+        if lo == 0 and hi >= 1440:
+            continue
+        on = days == day
+        out[on] = (minute[on] >= lo) & (minute[on] < hi)
+    return out

@@ -18,7 +18,8 @@ from wfm.errors import Problems
 
 LANGUAGES = ("en", "zh")
 TRAINING_FREQUENCIES = ("daily", "weekly", "once")
-HOURS_AVERAGING = ("week", "period")
+HOURS_AVERAGING = ("week", "period", "month", "quarter", "year")
+CYCLE_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # 综合计算工时 cycles: hours averaged over calendar months
 SEED_MAX = 2**31 - 1  # OR-Tools' random_seed is a 32-bit int
 TIME_LIMIT_MAX_S = 86400.0  # a roster search of more than a day is a typo
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # calendar dates: beyond these is a typo
@@ -36,10 +37,15 @@ class CentreConfig:
     queue_assignment: str = "routing"  # routing: the ACD routes by skill; by_hand: team leaders assign queues
     closed_weekdays: tuple[int, ...] = ()  # 0 = Monday; a make-up working day on one of them is open
     closed_on_holidays: bool = False  # closed on the calendar's holidays (and the days off moved around them)
+    weekday_hours: dict[int, tuple[int, int]] = field(default_factory=dict)  # weekday -> (open, close) minutes
 
     @property
     def interval_s(self) -> int:
         return self.interval_minutes * 60
+
+    def hours_on(self, day: dt.date) -> tuple[int, int]:
+        """Opening and closing minute on `day`: its weekday's own hours, else `open`/`close`."""
+        return self.weekday_hours.get(day.weekday(), (self.open_minute, self.close_minute))
 
     @property
     def always_open(self) -> bool:
@@ -140,11 +146,31 @@ class RulesConfig:
     max_consecutive_days: int = 6
     min_days_off_week: int = 1
     min_rest_h: float = 12.0
-    max_nights_period: int = 8  # no cap (NO_NIGHTS_CAP) when only max_nights_week is set
+    max_nights_period: int = 8  # no cap (NO_NIGHTS_CAP) when only max_nights_week or max_nights_month is set
     max_nights_week: int = 0  # per 7-day block of the period; 0 = no weekly cap
+    max_nights_month: int = 0  # per calendar month, the previous roster's nights in it counted; 0 = no cap
     rest_after_night_h: float = 24.0
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
+    max_shift_h_averaged: float = 12.0  # paid hours a shift may hold under a month/quarter/year cycle
+    week_start: str = "period"  # weekly rules' weeks: 7 days from the first day, or calendar weeks from a weekday
+
+    @property
+    def first_weekday(self) -> int | None:
+        """The weekday (0 = Monday) weekly rules' calendar weeks start on; None for 7-day blocks from the start."""
+        return None if self.week_start == "period" else WEEKDAY_NAMES[self.week_start.strip().lower()]
+
+    @property
+    def cycle_months(self) -> int:
+        """Months of the 综合计算工时 cycle (`hours_averaging` month, quarter or year); 0 for week or period."""
+        return CYCLE_MONTHS.get(self.hours_averaging, 0)
+
+    @property
+    def max_shift_paid_h(self) -> float:
+        """Most paid hours in one shift: `max_hours_day` + `max_overtime_h_day`, or `max_shift_h_averaged` when
+        longer under a cycle (12-hour shifts are legal when hours are averaged over a month or more)."""
+        base = self.max_hours_day + self.max_overtime_h_day
+        return max(base, self.max_shift_h_averaged) if self.cycle_months else base
 
 
 @dataclass(frozen=True)
@@ -178,19 +204,41 @@ class CostsConfig:
     currency: str = "CNY"
     rest_day_multiplier: float = 2.0  # work on a rest day beyond the contract (200%)
     holiday_multiplier: float = 3.0  # work on a statutory holiday (300%)
+    night_allowance_per_h: float = 0.0  # 夜班补贴: per paid hour worked between 22:00 and 06:00
+    on_cost_share: float = 0.0  # employer's social insurance and housing fund (五险一金) as a share of pay
 
 
 LEAVE_TYPES = ("annual", "sick", "personal", "marriage", "maternity", "compensatory")
 
 
+ANNUAL_DAYS = ((1, 5), (10, 10), (20, 15))  # 职工带薪年休假条例 art. 3: years of work -> days of annual leave a year
+
+
 @dataclass(frozen=True)
 class LeaveConfig:
-    """Approved absence: which leave types are unpaid (the others count their paid hours toward the contract)."""
+    """Approved absence: which leave types are unpaid (the others count their paid hours toward the contract),
+    the annual-leave entitlement by years of work, and how many of a team may be on leave the same day."""
 
     unpaid: tuple[str, ...] = ("personal",)
+    annual_days: tuple[tuple[float, int], ...] = ANNUAL_DAYS  # (at least this many years of work, days a year)
+    max_per_team_day: int = 0  # agents of one team on leave the same day; 0 = no cap
+
+    def annual_entitlement(self, service_years: float) -> int:
+        """Days of annual leave a year for `service_years` of work (0 below the first step)."""
+        return max((days for years, days in self.annual_days if service_years >= years), default=0)
 
     def paid(self, kind: str) -> bool:
         return kind not in self.unpaid
+
+
+@dataclass(frozen=True)
+class CapacityConfig:
+    """How much of an on-phone interval goes to calls for the people who are not plain agents: a supervisor's
+    share (the rest is floor support) and a new hire's in nesting (up to `training_until`). The roster, the
+    simulation and what-if all count them by `wfm.phone_share.phone_share`."""
+
+    supervisor_phone_share: float = 1.0
+    nesting_share: float = 1.0
 
 
 ADHERENCE_ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "coaching", "other", "off")
@@ -231,6 +279,7 @@ class Config:
     costs: CostsConfig = field(default_factory=CostsConfig)
     leave: LeaveConfig = field(default_factory=LeaveConfig)
     adherence: AdherenceConfig = field(default_factory=AdherenceConfig)
+    capacity: CapacityConfig = field(default_factory=CapacityConfig)
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -430,7 +479,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
     problems = problems if problems is not None else Problems()
     r = _Reader(Path(path), text, problems)
     top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
-                               "rotation", "solver", "costs", "leave", "adherence"})
+                               "rotation", "solver", "costs", "leave", "adherence", "capacity"})
     if "centre" not in top:
         r.error("centre", "the [centre] table is required")
     centre = _centre(r, top.get("centre", {}))
@@ -450,6 +499,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
         costs=_costs(r, top.get("costs", {})),
         leave=_leave(r, top.get("leave", {})),
         adherence=_adherence(r, top.get("adherence", {})),
+        capacity=_capacity(r, top.get("capacity", {})),
     )
     if own:
         problems.raise_if_errors()
@@ -459,7 +509,7 @@ def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
 def _centre(r: _Reader, raw: dict) -> CentreConfig:
     w = "centre"
     raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language",
-                            "queue_assignment", "closed_weekdays", "closed_on_holidays"})
+                            "queue_assignment", "closed_weekdays", "closed_on_holidays", "weekday_hours"})
     interval = r.get(raw, w, "interval_minutes", "int", 15, required=True)
     if interval not in (5, 10, 15, 20, 30, 60):
         r.error(f"{w}.interval_minutes", f"must be one of 5, 10, 15, 20, 30, 60, not {interval}")
@@ -494,7 +544,30 @@ def _centre(r: _Reader, raw: dict) -> CentreConfig:
         queue_assignment=r.get(raw, w, "queue_assignment", "str", "routing", choices=QUEUE_ASSIGNMENTS),
         closed_weekdays=_weekdays(r, raw, w, "closed_weekdays"),
         closed_on_holidays=r.get(raw, w, "closed_on_holidays", "bool", False),
+        weekday_hours=_weekday_hours(r, raw, w, interval),
     )
+
+
+def _weekday_hours(r: _Reader, raw: dict, where: str, interval: int) -> dict[int, tuple[int, int]]:
+    """`weekday_hours = { Sat = "09:00-13:00" }`: a weekday's own opening hours (the others keep open/close)."""
+    key = f"{where}.weekday_hours"
+    value = raw.get("weekday_hours", {})
+    if not isinstance(value, dict):
+        r.error(key, 'must be a table of weekday = "HH:MM-HH:MM", e.g. { Sat = "09:00-13:00" }')
+        return {}
+    out: dict[int, tuple[int, int]] = {}
+    for name, text in value.items():
+        day = WEEKDAY_NAMES.get(str(name).strip().lower())
+        parts = text.split("-") if isinstance(text, str) else []
+        times = [parse_clock(t, allow_24=True) for t in parts] if len(parts) == 2 else []
+        if day is None:
+            r.error(key, f"{name!r} is not a weekday name (Mon ... Sun, or 周一 ... 周日)")
+        elif len(times) != 2 or None in times or times[1] <= times[0] or any(t % interval for t in times):
+            r.error(key, f'{name} = {text!r} must be "HH:MM-HH:MM" on the {interval}-minute grid, closing after '
+                         'opening (close the day with closed_weekdays)')
+        else:
+            out[day] = (times[0], times[1])
+    return out
 
 
 WEEKDAY_NAMES = {name: i for i, names in enumerate(
@@ -706,14 +779,25 @@ def _rules(r: _Reader, raw: dict) -> RulesConfig:
         min_days_off_week=r.get(raw, w, "min_days_off_week", "int", d.min_days_off_week, lo=0, hi=7),
         min_rest_h=r.get(raw, w, "min_rest_h", "float", d.min_rest_h, lo=0, hi=48),
         max_nights_period=r.get(raw, w, "max_nights_period", "int",
-                                NO_NIGHTS_CAP if raw.get("max_nights_week") and "max_nights_period" not in raw
-                                else d.max_nights_period, lo=0, hi=NO_NIGHTS_CAP),
+                                NO_NIGHTS_CAP if (raw.get("max_nights_week") or raw.get("max_nights_month"))
+                                and "max_nights_period" not in raw else d.max_nights_period, lo=0, hi=NO_NIGHTS_CAP),
         max_nights_week=r.get(raw, w, "max_nights_week", "int", d.max_nights_week, lo=0, hi=7),
+        max_nights_month=r.get(raw, w, "max_nights_month", "int", d.max_nights_month, lo=0, hi=31),
         rest_after_night_h=r.get(raw, w, "rest_after_night_h", "float", d.rest_after_night_h, lo=0, hi=72),
         min_weekends_off_period=r.get(raw, w, "min_weekends_off_period", "int", d.min_weekends_off_period,
                                       lo=0, hi=10),
         supervisor_on_duty=r.get(raw, w, "supervisor_on_duty", "bool", d.supervisor_on_duty),
+        max_shift_h_averaged=r.get(raw, w, "max_shift_h_averaged", "float", d.max_shift_h_averaged, lo=1, hi=16),
+        week_start=_week_start(r, raw, w),
     )
+
+
+def _week_start(r: _Reader, raw: dict, w: str) -> str:
+    value = r.get(raw, w, "week_start", "str", "period")
+    if value != "period" and value.strip().lower() not in WEEKDAY_NAMES:
+        r.error(f"{w}.week_start", f'must be "period" or a weekday name (Mon ... Sun, 周一 ... 周日), not {value!r}')
+        return "period"
+    return value
 
 
 def _training(r: _Reader, raw: list) -> tuple[TrainingActivity, ...]:
@@ -758,28 +842,47 @@ def _solver(r: _Reader, raw: dict) -> SolverConfig:
 def _costs(r: _Reader, raw: dict) -> CostsConfig:
     w = "costs"
     raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency", "rest_day_multiplier",
-                             "holiday_multiplier"})
+                             "holiday_multiplier", "night_allowance_per_h", "on_cost_share"})
     return CostsConfig(
         hourly_wage=r.get(raw, w, "hourly_wage", "float", 30.0, lo=0.0, hi=1e6),
         overtime_multiplier=r.get(raw, w, "overtime_multiplier", "float", 1.5, lo=1.0, hi=5.0),
         currency=r.get(raw, w, "currency", "str", "CNY"),
         rest_day_multiplier=r.get(raw, w, "rest_day_multiplier", "float", 2.0, lo=1.0, hi=5.0),
         holiday_multiplier=r.get(raw, w, "holiday_multiplier", "float", 3.0, lo=1.0, hi=5.0),
+        night_allowance_per_h=r.get(raw, w, "night_allowance_per_h", "float", 0.0, lo=0.0, hi=1e4),
+        on_cost_share=r.get(raw, w, "on_cost_share", "float", 0.0, lo=0.0, hi=2.0),
     )
 
 
 def _leave(r: _Reader, raw: dict) -> LeaveConfig:
     w = "leave"
-    raw = r.section(raw, w, {"unpaid"})
+    raw = r.section(raw, w, {"unpaid", "annual_days", "max_per_team_day"})
+    cap = r.get(raw, w, "max_per_team_day", "int", 0, lo=0, hi=10000)
+    steps = _annual_days(r, raw, w)
     unpaid = raw.get("unpaid", list(LeaveConfig.unpaid))
     if not isinstance(unpaid, list) or not all(isinstance(k, str) for k in unpaid):
         r.error(f"{w}.unpaid", f"must be a list of leave types ({', '.join(LEAVE_TYPES)})")
-        return LeaveConfig()
+        return LeaveConfig(annual_days=steps, max_per_team_day=cap)
     bad = [k for k in unpaid if k not in LEAVE_TYPES]
     if bad:
         r.error(f"{w}.unpaid", f"unknown leave type(s) {', '.join(map(repr, bad))} (types: {', '.join(LEAVE_TYPES)})")
-        return LeaveConfig()
-    return LeaveConfig(unpaid=tuple(unpaid))
+        return LeaveConfig(annual_days=steps, max_per_team_day=cap)
+    return LeaveConfig(unpaid=tuple(unpaid), annual_days=steps, max_per_team_day=cap)
+
+
+def _annual_days(r: _Reader, raw: dict, w: str) -> tuple[tuple[float, int], ...]:
+    """`annual_days = [[1, 5], [10, 10], [20, 15]]`: years of work -> days of annual leave, steps rising."""
+    value = raw.get("annual_days", [list(step) for step in ANNUAL_DAYS])
+    ok = isinstance(value, list) and all(
+        isinstance(step, list) and len(step) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                          and 0 <= x <= 366 for x in step)
+        and float(step[1]).is_integer() for step in value)
+    steps = [(float(y), int(d)) for y, d in value] if ok else []
+    if not ok or any(a[0] >= b[0] or a[1] > b[1] for a, b in zip(steps, steps[1:])):
+        r.error(f"{w}.annual_days", "must be [years of work, days a year] steps with the years rising and the days "
+                                    "not falling, e.g. [[1, 5], [10, 10], [20, 15]]")
+        return ANNUAL_DAYS
+    return tuple(steps)
 
 
 def _adherence(r: _Reader, raw: dict) -> AdherenceConfig:
@@ -795,3 +898,15 @@ def _adherence(r: _Reader, raw: dict) -> AdherenceConfig:
                                f"{', '.join(ADHERENCE_ACTIVITIES)})")
         return AdherenceConfig()
     return AdherenceConfig({**DEFAULT_STATES, **{k.strip().lower(): v for k, v in given.items()}})
+
+
+def _capacity(r: _Reader, raw: dict) -> CapacityConfig:
+    w = "capacity"
+    raw = r.section(raw, w, {"supervisor_phone_share", "nesting_share"})
+    shares = {k: r.get(raw, w, k, "float", 1.0, lo=0.0, hi=1.0) for k in ("supervisor_phone_share", "nesting_share")}
+    for k, v in shares.items():
+        if v <= 0:
+            r.error(f"{w}.{k}", "must be above 0 (a share of the on-phone time; leave the people off the roster "
+                                "to count them as nothing)")
+            shares[k] = 1.0
+    return CapacityConfig(**shares)

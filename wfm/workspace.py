@@ -33,6 +33,11 @@ AGENT_COLUMNS_HELP = [
                           "2026-12-01..2026-12-03:annual;2026-12-10:sick (types annual, sick, personal, marriage, "
                           "maternity, compensatory; annual when omitted). No shift that day, shown as LEAVE; a day "
                           "excuses a fifth of the weekly contract and is not a rest day."),
+    ("contract_type", "optional", "full_time (default) or part_time (非全日制: at most 4 h a day on average, "
+                                  "24 h a week)."),
+    ("service_years", "optional", "Cumulative years of work (累计工作年限): the annual-leave entitlement by the "
+                                  "config's [leave] annual_days (5/10/15 days at 1/10/20 years)."),
+    ("annual_leave_taken", "optional", "Days of annual leave already taken this year and not listed in leave."),
 ]
 
 

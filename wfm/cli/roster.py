@@ -217,6 +217,8 @@ def check(
             console.print(f"  {e.agent_id} {e.date}: {e.was} -> {e.now}", highlight=False)
     for v in rep.violations:
         console.print(str(v), markup=False, highlight=False, style="red")
+    for w in rep.warnings:  # leave over an entitlement or a team's daily cap: HR's to settle, not a rule broken
+        err_console.print(f"warning: {w}", style="yellow", markup=False, highlight=False)
     console.print(f"{rep.totals.get('shifts', 0)} shifts from {rep.start} over {rep.days} days; "
                   f"{len(rep.violations)} hard-rule violation(s)"
                   + (": " + ", ".join(f"{k} {n}" for k, n in sorted(rep.by_rule().items())) if rep.violations else ""))

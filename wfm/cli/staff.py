@@ -8,6 +8,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from wfm.calendar import open_at
 from wfm.cli.app import app, console, err_console, output_path
 from wfm.errors import InputError, Problem
 
@@ -15,14 +16,14 @@ from wfm.errors import InputError, Problem
 def close_requirements(req: pd.DataFrame, cfg) -> pd.DataFrame:
     """No agents while the centre is closed (`[centre] closed_weekdays`, `closed_on_holidays`, opening hours):
     calls forecast then cannot be answered by a roster; `binding` says `closed`."""
-    from wfm.calendar import closed_days, open_mask
+    from wfm.calendar import closed_days
 
     ts = pd.to_datetime(req["interval_start"])
     if ts.empty:
         return req
     first = ts.min().date()
     shut, _ = closed_days(cfg.centre, cfg.calendar, first, (ts.max().date() - first).days + 1)
-    closed = ts.dt.date.isin(shut).to_numpy() | ~open_mask(ts, cfg.centre.open_minute, cfg.centre.close_minute)
+    closed = ts.dt.date.isin(shut).to_numpy() | ~open_at(ts, cfg.centre)
     if not closed.any():
         return req
     out = req.copy()
@@ -90,7 +91,6 @@ def staff(
     """Required on-phone agents and rostered heads per interval and queue (Erlang C, or Erlang A for queues
     with a patience), with a per-day and per-week summary: peak agents, agent-hours, FTE."""
     from wfm.atomic import write_csv
-    from wfm.calendar import open_mask
     from wfm.config import load_config
     from wfm.readers import read_forecast
     from wfm.staffing import StaffingError, staff as compute, summarise
@@ -103,7 +103,7 @@ def staff(
     days = (last - first).days + 1
     path = output_path(out, Path("forecasts") / f"requirements_{first.isoformat()}_{days}d.csv", force)
     skills_path = output_path(path.with_name(f"{path.stem}_skills.csv"), path, force) if agents else None
-    mask = open_mask(fc["interval_start"], cfg.centre.open_minute, cfg.centre.close_minute)
+    mask = open_at(fc["interval_start"], cfg.centre)
     try:
         req = compute(fc, cfg.queues, interval_s=interval_s, shrinkage=cfg.shrinkage.unplaced, open_mask=mask)
     except StaffingError as exc:

@@ -266,8 +266,9 @@ def _notes(cfg, plan, source: str, depth: str, *, no_staff: bool) -> list[str]:
               "absence (see wfm.scenarios.full)." if depth == "full" else
               "Expected service level: with the available staff (no overtime), deployed in the shape of the "
               "requirement (see wfm.scenarios.evaluate)."),
-             f"Cost: the required FTE's paid hours x {cfg.costs.hourly_wage:g} {cfg.costs.currency}. Cost on "
-             f"books (cost_on_books): the staff employed, paid hours x {cfg.costs.hourly_wage:g}, plus overtime x "
+             f"Cost: the required FTE's paid hours x {cfg.costs.hourly_wage:g} {cfg.costs.currency}, priced as the "
+             f"roster's Summary prices them (night allowance, on-costs: wfm.pay.cost). Cost on books "
+             f"(cost_on_books): the staff employed, paid hours x {cfg.costs.hourly_wage:g}, plus overtime x "
              f"{cfg.costs.overtime_multiplier:g} to close shortfalls within the monthly overtime cap.",
              "Weeks run Monday to Sunday; a partial week (days < 7) is weighted by its share of a whole week's "
              "workload, not scaled up to 7 days."]

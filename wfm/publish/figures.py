@@ -10,6 +10,7 @@ import pandas as pd
 
 from wfm.config import Config
 from wfm.pay import cost as pay_cost
+from wfm.pay import night_hours
 from wfm.publish.codes import LEAVE, OFF, shift_codes
 from wfm.readers.agents import Agent
 
@@ -42,15 +43,17 @@ def roster_figures(roster: pd.DataFrame, agents: list[Agent], config: Config, st
     per_queue = _per_queue(coverage, config, requirements, roster, agents)
     weeks = max(days / 7, 1 / 7)
     paid = float(hours["total"].sum())
-    overtime = float(hours.filter(like="overtime_w").sum().sum())
     bands = roster_pay(codes, paid_off, agents, config, start, days)
+    overtime = float(hours.filter(like="overtime_w").sum().sum()) if not config.rules.cycle_months else \
+        float(bands.loc[bands["band"].str.startswith("overtime"), "hours"].sum())  # 综合工时: above the cycle only
     totals = {
         "agents": int((hours["total"] > 0).sum()),
         "paid_hours": paid,
         "contract_hours": float(hours["contract"].sum() * weeks),
         "overtime_hours": overtime,
         "fte": paid / (config.rules.hours_per_week * weeks),
-        "cost": pay_cost(bands, config.costs),
+        "cost": pay_cost(bands, config.costs, night_hours(roster, config.centre.interval_minutes,
+                                                          config.breaks.lunch_paid)),
         "pay_bands": bands.groupby("band")["hours"].sum().to_dict() if len(bands) else {},
     }
     return RosterFigures(day_list, codes, grid, hours, coverage, per_queue, totals, _fairness(codes, agents),
@@ -77,7 +80,8 @@ def payroll(roster: pd.DataFrame, agents: list[Agent], config: Config, start: dt
     credit = _paid_days_off(_grid(codes, agents, day_list), agents, config, start, days)
     statutory, rest = _statutory(config, start, days)
     by_date = pay_hours_by_date(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents},
-                                start, days, statutory, rest)
+                                start, days, statutory, rest, config.rules.cycle_months,
+                                config.rules.first_weekday)
     if by_date.empty:
         return pd.DataFrame(columns=["agent_id", "date", *BANDS, "paid_hours"])
     wide = by_date.pivot_table(index=["agent_id", "date"], columns="band", values="hours", aggfunc="sum",
@@ -105,14 +109,14 @@ def _paid_days_off(grid: pd.DataFrame, agents: list[Agent], config: Config, star
                    days: int) -> dict[tuple[str, dt.date], float]:
     """(agent, date) -> paid hours of a day away from the phones: paid leave (marked LEAVE on `grid`) and the
     holidays the centre closes for; at most the week's contract per week."""
-    from wfm.calendar import closed_days
+    from wfm.calendar import closed_days, week_blocks
 
     _, shut_holidays = closed_days(config.centre, config.calendar, start, days)
     out: dict[tuple[str, dt.date], float] = {}
     for a in agents:
-        for w in range(0, days, 7):
-            left = a.contract_hours_week * min(7, days - w) / 7
-            for d in grid.columns[w:w + 7]:
+        for block in week_blocks(start, days, config.rules.first_weekday):
+            left = a.contract_hours_week * len(block) / 7
+            for d in (grid.columns[i] for i in block):
                 kind = a.leave_on(d)
                 if grid.loc[a.agent_id, d] not in (OFF, LEAVE) or (kind is None and d not in shut_holidays):
                     continue
@@ -134,7 +138,7 @@ def roster_pay(codes: pd.DataFrame, credit: dict[tuple[str, dt.date], float], ag
 
     statutory, rest = _statutory(config, start, days)
     return pay_hours(_worked(codes, credit), {a.agent_id: a.contract_hours_week for a in agents}, start, days,
-                     statutory, rest)
+                     statutory, rest, config.rules.cycle_months, config.rules.first_weekday)
 
 
 def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],
@@ -161,9 +165,10 @@ def _hours(codes: pd.DataFrame, agents: list[Agent], days: list[dt.date],
 def _coverage(roster: pd.DataFrame, agents: list[Agent], config: Config, requirements: pd.DataFrame | None,
               start: dt.date, days: int, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """The checker's coverage of the roster period (the same figures as `wfm check --requirements`)."""
-    from wfm.roster.checker import coverage, routed_skills
+    from wfm.roster.checker import coverage, on_calls_only, routed_skills
 
-    both, _ = coverage(roster, requirements, start, days, skills=routed_skills(agents, config), previous=previous)
+    both, _ = coverage(on_calls_only(roster, agents, config), requirements, start, days,
+                       skills=routed_skills(agents, config), previous=on_calls_only(previous, agents, config))
     if requirements is None or requirements.empty:
         both["required"] = np.nan
     both = both[["interval_start", "queue", "required", "scheduled"]].copy()

@@ -89,7 +89,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "explain_overtime_hours": ("Paid hours above the contract, week by week", "逐周超出合同工时的计薪工时"),
     "explain_fte": ("Paid hours divided by a full-time week ({h:g} h) over the period",
                     "计薪工时除以本期全职工时（每周 {h:g} 小时）"),
-    "explain_cost": ("Paid hours times the hourly cost of each pay band", "各计薪档工时乘以对应时薪"),
+    "explain_cost": ("Paid hours times the hourly cost of each pay band, plus the night allowance, with the "
+                     "employer's on-costs", "各计薪档工时乘以对应时薪，加夜班补贴，含单位社保公积金"),
     "explain_pay_bands": ("Chinese labour law pay bands of the paid hours", "按劳动法计薪档划分的工时"),
     "explain_preferences": ("Shifts of people who stated a shift preference: how many are of a preferred type, "
                             "of all their shifts", "填写了班次偏好的人：所排班次中符合偏好的班次数 / 其全部班次数"),

@@ -15,14 +15,15 @@ from wfm.readers.tables import normalise_columns, read_table
 
 REQUIRED = ["agent_id", "name", "team", "skills", "contract_hours_week"]
 OPTIONAL = ["role", "min_hours_week", "max_hours_week", "available_from", "available_to", "days_off_requested",
-            "shift_preference", "training_until", "leave", "contract_type"]
+            "shift_preference", "training_until", "leave", "contract_type", "service_years", "annual_leave_taken"]
 CONTRACT_TYPES = {"full_time": "full_time", "part_time": "part_time", "全日制": "full_time", "非全日制": "part_time"}
 PART_TIME_DAY_H = 4.0  # 非全日制用工 (Labour Contract Law art. 68): at most 4 h a day on average ...
 PART_TIME_WEEK_H = 24.0  # ... and 24 h a week
 ROLES = ("agent", "supervisor")
 ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "姓名": "name", "班组": "team", "组别": "team",
            "技能": "skills", "技能组": "skills", "合同工时": "contract_hours_week", "周工时": "contract_hours_week",
-           "角色": "role", "岗位": "role", "用工形式": "contract_type", "合同类型": "contract_type"}
+           "角色": "role", "岗位": "role", "用工形式": "contract_type", "合同类型": "contract_type",
+           "工龄": "service_years", "累计工作年限": "service_years", "已休年假": "annual_leave_taken"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Agent:
     training_until: dt.date | None = None  # a new hire: only trained queues until then
     leave: tuple[tuple[dt.date, str], ...] = ()  # approved absence: (date, type), e.g. (2026-12-01, "annual")
     contract_type: str = "full_time"  # or "part_time" (非全日制: at most 4 h a day on average, 24 h a week)
+    service_years: float | None = None  # cumulative years of work (累计工作年限): sets the annual-leave entitlement
+    annual_leave_taken: float = 0.0  # days of annual leave taken this year that the `leave` column does not list
 
     @property
     def is_part_time(self) -> bool:
@@ -273,10 +276,13 @@ def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
     except ValueError as exc:
         problems.error(path, str(exc), row=row, column="leave")
     kind = _contract_type(rec, row, path, problems, contract, hi)
+    service = _number(rec, "service_years", row, path, problems, lo=0, hi=70, required=False)
+    taken = _number(rec, "annual_leave_taken", row, path, problems, lo=0, hi=366, required=False)
     if len(problems.errors) > n_before:
         return None
     return Agent(agent_id, name, team, skills, float(contract), role, lo, hi, times.get("available_from"),
-                 times.get("available_to"), tuple(days_off), pref, training_until, tuple(leave), kind)
+                 times.get("available_to"), tuple(days_off), pref, training_until, tuple(leave), kind, service,
+                 float(taken or 0.0))
 
 
 def _contract_type(rec, row, path, problems, contract: float | None, hi: float | None) -> str:
@@ -310,6 +316,7 @@ def agents_frame(agents: list[Agent]) -> pd.DataFrame:
             "training_until": a.training_until.isoformat() if a.training_until else None,
             "leave": ";".join(f"{d.isoformat()}:{kind}" for d, kind in a.leave),
             "contract_type": a.contract_type,
+            "service_years": a.service_years, "annual_leave_taken": a.annual_leave_taken or None,
         })
     return pd.DataFrame(rows, columns=REQUIRED + OPTIONAL)
 

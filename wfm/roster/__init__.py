@@ -20,7 +20,7 @@ from wfm.config import Config
 from wfm.errors import WfmError
 from wfm.readers.agents import Agent
 from wfm.roster.checker import CheckReport, check
-from wfm.roster.problem import Instance, PrevShift, build_instance
+from wfm.roster.problem import Instance, PrevShift, build_instance, paid_minutes
 from wfm.roster.requests import requests_as_leave
 
 
@@ -122,6 +122,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     code_map = codes_by_day(codes)
     report = check(data, agents, config, start=start, days=days, codes=code_map, requirements=requirements,
                    previous=previous)
+    notes += [str(w) for w in report.warnings]  # leave over an entitlement or a team's daily cap
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
@@ -200,9 +201,7 @@ def _boundary_notes(inst) -> list[str]:
 
 
 def _longest_paid(config: Config) -> int:
-    from wfm.roster.problem import paid_minutes
-
-    cap = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
+    cap = config.rules.max_shift_paid_h * 60
     paid = [paid_minutes(config, t.length_minutes) for t in config.shifts]
     return int(max([p for p in paid if p <= cap + 1e-9], default=0))
 
@@ -295,6 +294,7 @@ def lower_bound(inst: Instance) -> dict:
     on duty then. Over the period: for every set of queues, the requirement minus the most on-phone time the
     agents with those skills can give within their maximum hours. The bound is the larger of the two.
     """
+    from wfm.roster.cycles import cycle_parts
     from wfm.roster.rules import hours_bounds
 
     Q = len(inst.queues)
@@ -315,9 +315,13 @@ def lower_bound(inst: Instance) -> dict:
         onphone_share[k] = (n - off) / paid if paid else 0
     best_share = max(onphone_share.values())
     cap = np.zeros(len(inst.agents))
+    # under a 综合计算工时 cycle each part of the period may run one longest shift above pro rata
+    above = inst.config.rules.max_shift_paid_h * 60 * len(cycle_parts(inst.config, inst.start, inst.days, {},
+                                                                      paid_minutes)) \
+        if inst.config.rules.cycle_months else 0.0
     for ai, a in enumerate(inst.agents):
         _, hi = hours_bounds(inst, a, 7)
-        cap[ai] = hi / inst.interval * inst.days / 7 * best_share
+        cap[ai] = (hi * inst.days / 7 + above) / inst.interval * best_share
     per_interval = 0
     period = 0.0
     if inst.pooled:

@@ -13,10 +13,12 @@ import datetime as dt
 import pandas as pd
 
 from wfm.config import Config
+from wfm.phone_share import on_calls
 from wfm.readers.agents import Agent
 from wfm.roster.checks_shift import (check_breaks, check_requests_and_availability, check_shift_length,
                                      check_shift_templates, check_skills, check_supervisor, check_table_refs,
                                      check_training)
+from wfm.roster.checks_leave import check_annual_leave, check_team_leave
 from wfm.roster.checks_time import (absences, check_closed, check_consecutive, check_days_off, check_hours,
                                     check_leave, check_nights, check_part_time, check_rest, check_weekends)
 from wfm.roster.violations import CheckReport, Violation, _text, shifts_from_table
@@ -28,6 +30,15 @@ def routed_skills(agents: list[Agent], config: Config) -> dict[str, list[str]] |
     if config.centre.queue_assignment != "routing":
         return None
     return {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents}
+
+
+def on_calls_only(data: pd.DataFrame, agents: list[Agent], config: Config) -> pd.DataFrame:
+    """The long table less the `work` intervals supervisors and nesting new hires spend off calls (by
+    `wfm.phone_share`, as the simulation and what-if count them): what `coverage` counts as on the phones."""
+    if data is None or data.empty:
+        return data
+    off = (data["activity"].astype(str) == "work").to_numpy() & ~on_calls(data, agents, config)
+    return data[~off] if off.any() else data
 
 
 def coverage(data: pd.DataFrame, requirements: pd.DataFrame | None, start: dt.date, days: int,
@@ -111,18 +122,20 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     absent = absences(by_id, config, start, days, codes)
     violations += check_closed(shifts, config, start, days)
     violations += check_leave(shifts, absent)
-    violations += check_hours(shifts, by_id, config, start, days, absent)
+    violations += check_hours(shifts, by_id, config, start, days, absent, prev_shifts)
     violations += check_consecutive(shifts, by_id, config, start, days, prev_shifts)
     violations += check_days_off(shifts, by_id, config, start, days, absent)
     violations += check_rest(shifts, config, prev_shifts)
-    violations += check_nights(shifts, config, start, days)
+    violations += check_nights(shifts, config, start, days, prev_shifts)
     violations += check_part_time(shifts, by_id, config, start, days)
-    violations += check_weekends(shifts, by_id, config, start, days)
+    violations += check_weekends(shifts, by_id, config, start, days, prev_shifts)
     violations += check_requests_and_availability(shifts, by_id, config)
     violations += check_training(shifts, by_id, config, start, days)
     violations += check_supervisor(shifts, by_id, config, start, days)
     report = CheckReport(start, days, violations)
-    report.coverage, report.totals = coverage(data, requirements, start, days, skills=routed_skills(agents, config),
-                                              previous=previous)
+    report.warnings = check_annual_leave(by_id, config, start, days) + check_team_leave(by_id, config, absent)
+    report.coverage, report.totals = coverage(on_calls_only(data, agents, config), requirements, start, days,
+                                              skills=routed_skills(agents, config),
+                                              previous=on_calls_only(previous, agents, config))
     report.totals["shifts"] = len(shifts)
     return report

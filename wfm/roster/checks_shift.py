@@ -132,10 +132,11 @@ def check_breaks(shifts, config: Config) -> list[Violation]:
 
 def check_shift_length(shifts, config: Config) -> list[Violation]:
     r = config.rules
-    cap = (r.max_hours_day + r.max_overtime_h_day) * 60
+    cap = r.max_shift_paid_h * 60
+    which = "max_shift_h_averaged" if cap > (r.max_hours_day + r.max_overtime_h_day) * 60 + 1e-9 \
+        else "max_hours_day + max_overtime_h_day"
     return [Violation("max_shift_length", s.agent_id, s.date,
-                      f"{_h(_paid(s, config))} paid in one shift; at most {_h(cap)} (max_hours_day + "
-                      f"max_overtime_h_day)")
+                      f"{_h(_paid(s, config))} paid in one shift; at most {_h(cap)} ({which})")
             for s in shifts if _paid(s, config) > cap + 1e-9]
 
 
@@ -156,8 +157,8 @@ def check_requests_and_availability(shifts, agents, config: Config) -> list[Viol
         if a.available_to is not None and end_m > a.available_to:
             out.append(Violation("availability", s.agent_id, s.date, f"ends {_hm(end_m % 1440)}, after the agent's "
                                                                       f"availability to {_hm(a.available_to)}"))
-        if not (c.open_minute == 0 and c.close_minute == 1440) and (start_m < c.open_minute or
-                                                                     end_m > c.close_minute):
+        opening, closing = c.hours_on(s.date)
+        if not (opening == 0 and closing == 1440) and (start_m < opening or end_m > closing):
             out.append(Violation("opening_hours", s.agent_id, s.date, "the shift runs outside the centre's opening "
                                                                        "hours"))
     return out
@@ -179,7 +180,7 @@ def check_training(shifts, agents, config: Config, start, days) -> list[Violatio
                 return a.training_until is not None and d <= a.training_until
             return a.team == tr.who
 
-        blocks = {"weekly": _weeks(start, days), "once": [[start + dt.timedelta(days=i) for i in range(days)]]}
+        blocks = {"weekly": _weeks(start, days, config.rules.first_weekday), "once": [[start + dt.timedelta(days=i) for i in range(days)]]}
         for freq, groups in blocks.items():
             for dates in groups:
                 dset = set(dates)
@@ -230,8 +231,11 @@ def check_supervisor(shifts, agents, config: Config, start, days) -> list[Violat
                 x += step
     out = []
     shut, _ = closed_days(c, config.calendar, start, days)
-    missing = sorted(x for x in coverable if c.open_minute <= x.hour * 60 + x.minute < c.close_minute
-                     and x not in on and x.date() not in shut)
+    def is_open(x: dt.datetime) -> bool:
+        opening, closing = c.hours_on(x.date())
+        return opening <= x.hour * 60 + x.minute < closing
+
+    missing = sorted(x for x in coverable if is_open(x) and x not in on and x.date() not in shut)
     # report each uncovered stretch once
     run_start = prev = None
     for x in missing + [None]:

@@ -11,7 +11,8 @@ from collections import defaultdict
 from wfm.calendar import closed_days
 from wfm.config import Config
 from wfm.readers.agents import Agent
-from wfm.roster.violations import Shift, Violation, _h, _paid, _weeks
+from wfm.roster.checks_cycle import check_cycles
+from wfm.roster.violations import Shift, Violation, _h, _paid, _week_of, _weeks
 
 
 def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int,
@@ -37,7 +38,7 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
             out[aid, d] = ("leave" if word == "LEAVE" else "training day", day)
     # a week away excuses at most the week's contract (leave over would-be rest days adds nothing)
     for aid, a in agents.items():
-        for dates in _weeks(start, days):
+        for dates in _weeks(start, days, config.rules.first_weekday):
             left = a.contract_hours_week * 60 * len(dates) / 7
             for d in dates:
                 if (aid, d) in out:
@@ -45,6 +46,19 @@ def absences(agents: dict[str, Agent], config: Config, start: dt.date, days: int
                     out[aid, d] = (what, min(minutes, left))
                     left -= out[aid, d][1]
     return out
+
+
+JOINED_DAYS = 28  # the span the period rules are judged on with a previous roster (the model's FRAME_DAYS)
+
+
+def joined_before(prev_shifts, start: dt.date, days: int) -> tuple[dt.date, list[Shift]]:
+    """The first day of the frame the period rules are judged on and the previous roster's shifts inside it:
+    its last `28 - days` days (from its first shift's day when it is shorter) joined to this period."""
+    earliest = start - dt.timedelta(days=max(0, JOINED_DAYS - days))
+    kept = [s for s in prev_shifts if earliest <= s.date < start]
+    if not kept:
+        return start, []
+    return max(earliest, min(s.date for s in prev_shifts)), kept
 
 
 def check_closed(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
@@ -63,8 +77,12 @@ def check_leave(shifts, absent: dict) -> list[Violation]:
 
 
 def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
-                absent: dict | None = None) -> list[Violation]:
+                absent: dict | None = None, prev_shifts=()) -> list[Violation]:
+    """Contract hours per week (or averaged), and overtime against the monthly cap pro rata over the period and
+    the previous roster's days joined to it (`joined_before`)."""
     r = config.rules
+    if r.cycle_months:  # hours averaged over a month, quarter or year
+        return check_cycles(shifts, agents, config, start, days, absent, prev_shifts)
     paid = defaultdict(float)
     extended = defaultdict(float)  # overtime extensions: held against the overtime caps, not the contract's maximum
     for s in shifts:
@@ -74,8 +92,11 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
         paid[key] += minutes
     out = []
     blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
-        else _weeks(start, days)
-    cap_ot = r.max_overtime_h_month * 60 * days / 30
+        else _weeks(start, days, r.first_weekday)
+    first, before = joined_before(prev_shifts, start, days)
+    ot_before = _overtime_before(before, agents, config, first, (start - first).days)
+    cap_ot = r.max_overtime_h_month * 60 * (days + (start - first).days) / 30
+    frame = "the period" if first == start else f"the period and the {(start - first).days} days before it"
     for aid, a in agents.items():
         lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
         hi_h = a.max_hours_week if a.max_hours_week is not None else a.contract_hours_week
@@ -93,14 +114,29 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
-        ot = 0.0
-        for dates in _weeks(start, days):
+        ot = ot_before.get(aid, 0.0)
+        for dates in _weeks(start, days, r.first_weekday):
             contract = math.floor(a.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
             ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
         if ot > math.floor(cap_ot + 1e-6) + 1e-9:
-            out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in the period; the cap is "
+            out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in {frame}; the cap is "
                                                         f"{_h(math.floor(cap_ot + 1e-6))} "
                                                         f"({r.max_overtime_h_month:g} h a month, pro rata)"))
+    return out
+
+
+def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:
+    """Paid minutes above the weekly contract of the previous roster's joined days, week by week from `first`."""
+    weeks = _weeks(first, days, config.rules.first_weekday)
+    week_of = {d: w for w, dates in enumerate(weeks) for d in dates}
+    paid: dict[tuple[str, int], float] = defaultdict(float)
+    for s in shifts:
+        paid[s.agent_id, week_of[s.date]] += _paid(s, config)
+    out: dict[str, float] = defaultdict(float)
+    for (aid, w), minutes in paid.items():
+        a = agents.get(aid)
+        if a is not None:
+            out[aid] += max(0.0, minutes - math.floor(a.contract_hours_week * len(weeks[w]) / 7 * 60 + 1e-6))
     return out
 
 
@@ -113,21 +149,20 @@ def _worked(shifts) -> dict[str, set[dt.date]]:
 
 def check_part_time(shifts, agents, config: Config, start: dt.date, days: int) -> list[Violation]:
     """Part-time (非全日制) contracts: at most 24 h a week and 4 h a day on average over the days worked, in
-    each 7-day block from the first day (Labour Contract Law art. 68)."""
+    each week weekly rules count (Labour Contract Law art. 68)."""
     week_cap, day_cap = 24 * 60, 4 * 60
-    paid: dict[tuple[str, int], float] = defaultdict(float)
-    worked: dict[tuple[str, int], set] = defaultdict(set)
+    week_of = _week_of(start, days, config.rules.first_weekday)
+    paid: dict[tuple[str, dt.date], float] = defaultdict(float)
+    worked: dict[tuple[str, dt.date], set] = defaultdict(set)
     for s in shifts:
         a = agents.get(s.agent_id)
-        if a is None or getattr(a, "contract_type", "full_time") != "part_time":
+        if a is None or getattr(a, "contract_type", "full_time") != "part_time" or s.date not in week_of:
             continue
-        w = (s.date - start).days // 7
-        paid[s.agent_id, w] += _paid(s, config)
-        worked[s.agent_id, w].add(s.date)
+        paid[s.agent_id, week_of[s.date]] += _paid(s, config)
+        worked[s.agent_id, week_of[s.date]].add(s.date)
     out = []
-    for (aid, w), minutes in sorted(paid.items()):
-        first = start + dt.timedelta(days=7 * w)
-        n = len(worked[aid, w])
+    for (aid, first), minutes in sorted(paid.items()):
+        n = len(worked[aid, first])
         if minutes > week_cap + 1e-6:
             out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid in the week from {first}; a "
                                                           "part-time contract allows at most 24 h"))
@@ -162,7 +197,7 @@ def check_days_off(shifts, agents, config: Config, start, days, absent: dict | N
     absent = absent or {}
     out = []
     for aid in agents:
-        for dates in _weeks(start, days):
+        for dates in _weeks(start, days, config.rules.first_weekday):
             away = sum(1 for d in dates if (aid, d) in absent)
             off = sum(1 for d in dates if d not in worked.get(aid, set()) and (aid, d) not in absent)
             want = min(max(0, need - (7 - len(dates))), len(dates) - away)
@@ -199,30 +234,52 @@ def _is_night(s: Shift) -> bool:
     return s.end.date() > s.start.date() and s.end.time() != dt.time()
 
 
-def check_nights(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
+def check_nights(shifts, config: Config, start: dt.date, days: int, prev_shifts=()) -> list[Violation]:
+    """Night shifts per period, per week and per calendar month (the previous roster's in it counted)."""
     cap, week_cap = config.rules.max_nights_period, config.rules.max_nights_week
     n = defaultdict(int)
     per_week = defaultdict(int)
+    week_of = _week_of(start, days, config.rules.first_weekday)
     for s in shifts:
         night = _is_night(s)
         n[s.agent_id] += night
-        per_week[s.agent_id, (s.date - start).days // 7] += night
+        per_week[s.agent_id, week_of.get(s.date, s.date)] += night
     out = [Violation("max_nights", aid, None, f"{c} night shifts in the period; at most {cap}")
            for aid, c in n.items() if c > cap]
     if week_cap:
-        out += [Violation("max_nights", aid, start + dt.timedelta(days=7 * w),
-                          f"{c} night shifts in the week from {start + dt.timedelta(days=7 * w)}; at most {week_cap}")
-                for (aid, w), c in sorted(per_week.items()) if c > week_cap]
-    return out
+        out += [Violation("max_nights", aid, first, f"{c} night shifts in the week from {first}; at most {week_cap}")
+                for (aid, first), c in sorted(per_week.items()) if c > week_cap]
+    return out + _check_nights_month(shifts, config, start, prev_shifts)
 
 
-def check_weekends(shifts, agents, config: Config, start, days) -> list[Violation]:
-    dates = [start + dt.timedelta(days=i) for i in range(days)]
+def _check_nights_month(shifts, config: Config, start: dt.date, prev_shifts) -> list[Violation]:
+    cap = config.rules.max_nights_month
+    if not cap:
+        return []
+    months = {(s.date.year, s.date.month) for s in shifts}
+    per_month: dict[tuple[str, int, int], int] = defaultdict(int)
+    carried: dict[tuple[str, int, int], int] = defaultdict(int)
+    for s in shifts:
+        per_month[s.agent_id, s.date.year, s.date.month] += _is_night(s)
+    for s in prev_shifts:
+        if s.date < start and (s.date.year, s.date.month) in months and _is_night(s):
+            per_month[s.agent_id, s.date.year, s.date.month] += 1
+            carried[s.agent_id, s.date.year, s.date.month] += 1
+    return [Violation("max_nights", aid, dt.date(y, m, 1),
+                      f"{c} night shifts in {y}-{m:02d}" + (f" ({carried[aid, y, m]} on the previous roster)"
+                                                           if carried[aid, y, m] else "") + f"; at most {cap}")
+            for (aid, y, m), c in sorted(per_month.items()) if c > cap]
+
+
+def check_weekends(shifts, agents, config: Config, start, days, prev_shifts=()) -> list[Violation]:
+    """Full weekends off per 4 weeks, over the period and the previous roster's days joined to it."""
+    first, before = joined_before(prev_shifts, start, days)
+    dates = [first + dt.timedelta(days=i) for i in range((start - first).days + days)]
     pairs = [(d, d + dt.timedelta(days=1)) for d in dates[:-1] if d.weekday() == 5]
     need = math.floor(config.rules.min_weekends_off_period * len(pairs) / 4 + 1e-9)
     if not need:
         return []
-    worked = _worked(shifts)
+    worked = _worked(list(shifts) + before)
     out = []
     for aid in agents:
         w = worked.get(aid, set())

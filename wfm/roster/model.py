@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from wfm.phone_share import phone_share
 from wfm.roster.budget import (BUILD_S_PER_VAR, DTIME_PER_S, LNS_DTIME_PER_WORKER_S, LNS_SIZE_VARS, Budget, Progress,
                                run_solver, wall_cap)
 from wfm.roster.context import Context, on_phone_profile, skill_classes
@@ -86,17 +87,17 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
     for ai, c in enumerate(cls_of):
         members.setdefault(c, []).append(ai)
     profiles = {k: np.rint(on_phone_profile(inst, k) * SCALE).astype(int) for k in range(len(inst.options))}
+    # supervisors' and nesting new hires' on-phone time counts at their share (`wfm.phone_share`)
+    shares = [[phone_share(a, inst.date(d), inst.config) for d in range(D)] for a in inst.agents]
     cap_terms: dict[tuple[int, int], list] = {}
     for c, ais in members.items():
         for d in range(D):
             ks = sorted({k for ai in ais for k in inst.allowed[ai][d]})
             for k in ks:
-                xs = [ctx.x[ai, d, k] for ai in ais if (ai, d, k) in ctx.x]
-                if len(xs) == 1:
-                    n = xs[0]
-                else:
-                    n = model.NewIntVar(0, len(xs), f"n_{c}_{d}_{k}")
-                    model.Add(n == sum(xs))
+                by_share: dict[float, list] = {}
+                for ai in ais:
+                    if (ai, d, k) in ctx.x:
+                        by_share.setdefault(shares[ai][d], []).append(ctx.x[ai, d, k])
                 o = inst.options[k]
                 s = d * inst.per_day + o.start_min // inst.interval
                 per_block: dict[int, int] = {}
@@ -106,8 +107,15 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
                         break
                     if w:
                         per_block[t // g] = per_block.get(t // g, 0) + int(w)
-                for b, w in per_block.items():
-                    cap_terms.setdefault((c, b), []).append((w, n, len(xs)))
+                for share, xs in sorted(by_share.items(), reverse=True):
+                    if len(xs) == 1:
+                        n = xs[0]
+                    else:
+                        name = f"n_{c}_{d}_{k}" + ("" if share == 1.0 else f"_{share:g}")
+                        n = model.NewIntVar(0, len(xs), name)
+                        model.Add(n == sum(xs))
+                    for b, ws in scaled_blocks(per_block, share).items():
+                        cap_terms.setdefault((c, b), []).append((ws, n, len(xs)))
     prio = [inst.config.queues[q].priority for q in inst.queues]
     if inst.pooled:
         pens, shorts, total_req = pooled_coverage(inst, model, need, classes, cap_terms, nb, g, prio)
@@ -128,6 +136,21 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
     model.Minimize(sum(pens) + paid_units + OVERTIME_WEIGHT * ot - PREFERENCE_BONUS * sum(pref_terms)
                    + FAIRNESS_WEIGHT * sum(spread))
     return Built(model, ctx, short_total, total_req)
+
+
+def scaled_blocks(per_block: dict[int, int], share: float) -> dict[int, int]:
+    """A shift's capacity per time block times `share`, in whole units, rounded on the running total so that the
+    shift's total is its total times `share` to within one unit."""
+    if share == 1.0:
+        return per_block
+    out, done, total = {}, 0, 0
+    for b in sorted(per_block):
+        total += per_block[b]
+        w = int(total * share + 0.5) - done
+        done += w
+        if w:
+            out[b] = w
+    return out
 
 
 def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed: int = 0,
@@ -238,7 +261,8 @@ def placed_under(inst: Instance, assignment: dict[tuple[int, int], int]) -> floa
 
 
 def fairness_terms(inst: Instance, ctx: Context) -> list:
-    """Spread (max - min) of night, per-template and weekend shifts within each team's agents of one contract."""
+    """Spread (max - min) of night, per-template and weekend shifts within each team's agents of one contract,
+    counting those of the previous roster's days joined to the period (`Instance.earlier`)."""
     rot = inst.config.rotation
     model = ctx.model
     groups: dict[tuple[str, float], list[int]] = {}
@@ -251,27 +275,31 @@ def fairness_terms(inst: Instance, ctx: Context) -> list:
     for ais in groups.values():
         if len(ais) < 2:
             continue
-        kinds = []
+        kinds = []  # (agent -> its shift literals of the kind, agent -> such shifts on the previous roster's days)
+        e = inst.earlier
         if rot.fair_shift_types:
             for code in codes:
-                kinds.append(lambda ai, code=code: [v for (a2, d, k), v in _agent_vars(ctx, ai)
-                                                    if inst.options[k].template.code == code])
+                kinds.append((lambda ai, code=code: [v for (a2, d, k), v in _agent_vars(ctx, ai)
+                                                     if inst.options[k].template.code == code],
+                              lambda ai, code=code: e.shifts_by_code.get((inst.agents[ai].agent_id, code), 0)))
         if rot.fair_weekends and wk:
-            kinds.append(lambda ai: [v for (a2, d, k), v in _agent_vars(ctx, ai) if d in wk])
-        for kind in kinds:
+            kinds.append((lambda ai: [v for (a2, d, k), v in _agent_vars(ctx, ai) if d in wk],
+                          lambda ai: e.weekend_shifts.get(inst.agents[ai].agent_id, 0)))
+        top = inst.days + (e.days if e else 0)
+        for kind, before in kinds:
             counts = []
             for ai in ais:
                 vs = kind(ai)
-                c = model.NewIntVar(0, inst.days, f"fair_count_{ai}")
-                model.Add(c == sum(vs))
+                c = model.NewIntVar(0, top, f"fair_count_{ai}")
+                model.Add(c == sum(vs) + (before(ai) if e else 0))  # counters carried from the previous roster
                 counts.append(c)
             if not any(isinstance(c, cp_model.IntVar) for c in counts):
                 continue
-            hi = model.NewIntVar(0, inst.days, "fair_max")
-            lo = model.NewIntVar(0, inst.days, "fair_min")
+            hi = model.NewIntVar(0, top, "fair_max")
+            lo = model.NewIntVar(0, top, "fair_min")
             model.AddMaxEquality(hi, counts)
             model.AddMinEquality(lo, counts)
-            s = model.NewIntVar(0, inst.days, "fair_spread")
+            s = model.NewIntVar(0, top, "fair_spread")
             model.Add(s == hi - lo)
             spreads.append(s)
     return spreads

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from wfm.calendar import closed_days
+from wfm.calendar import closed_days, week_blocks
 from wfm.config import Config, ShiftTemplate
 from wfm.errors import InputError, Problem
 from wfm.readers.agents import Agent
+from wfm.roster.earlier import EarlierPeriod, earlier_period
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Instance:
     # (rows, intervals) required heads right after the period, in the hours its last night shifts run into: the
     # next period's first night, taken to need what this period's first hours need (see `tail_requirement`)
     tail: np.ndarray | None = None
+    earlier: EarlierPeriod | None = None  # the previous roster's last days the period rules are joined to
 
     def coverage_req(self) -> np.ndarray:
         """Required heads per coverage row over the period and the tail after it, each shortfall in one row
@@ -102,8 +104,9 @@ class Instance:
         return self.start + dt.timedelta(days=d)
 
     def weeks(self) -> list[list[int]]:
-        """Period weeks: blocks of 7 days from the start (the last may be shorter)."""
-        return [list(range(w, min(w + 7, self.days))) for w in range(0, self.days, 7)]
+        """Period weeks: blocks of 7 days from the start (the last may be shorter), or calendar weeks from the
+        config's `rules.week_start` (the first and last may be shorter)."""
+        return week_blocks(self.start, self.days, self.config.rules.first_weekday)
 
     def duties(self, opt: ShiftOption) -> Duties:
         return shift_duties(self.config, opt.length_min)
@@ -173,7 +176,7 @@ def requirement_matrix(requirements: pd.DataFrame | None, queues: list[str], sta
 def shift_options(config: Config) -> list[ShiftOption]:
     """Every (template, start time) the config offers, less those longer than the daily maximum with overtime."""
     options = []
-    max_paid = (config.rules.max_hours_day + config.rules.max_overtime_h_day) * 60
+    max_paid = config.rules.max_shift_paid_h * 60  # 12 h under a 综合计算工时 cycle
     for tpl in config.shifts:
         for s in tpl.start_minutes:
             paid = paid_minutes(config, tpl.length_minutes)
@@ -182,7 +185,8 @@ def shift_options(config: Config) -> list[ShiftOption]:
             options.append(ShiftOption(tpl, s, tpl.length_minutes, paid, tpl.night))
     if not options:
         raise InputError([Problem(config.path, "every shift template is longer than max_hours_day + "
-                                               "max_overtime_h_day allows")])
+                                               "max_overtime_h_day (max_shift_h_averaged under a month, quarter "
+                                               "or year cycle) allows")])
     return options
 
 
@@ -231,6 +235,7 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
         off |= shut
         for d in range(days):
             date = start + dt.timedelta(days=d)
+            opening, closing = c.hours_on(date)
             opts = []
             if date not in off:
                 for k, o in enumerate(options):
@@ -238,12 +243,12 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
                     hi = a.available_to if a.available_to is not None else 10 ** 6
                     if o.start_min < lo or o.end_min > hi:
                         continue
-                    if not c.always_open and (o.start_min < c.open_minute or o.end_min > c.close_minute):
+                    if not (opening == 0 and closing >= 1440) and (o.start_min < opening or o.end_min > closing):
                         continue
                     opts.append(k)
             rows.append(opts)
         allowed.append(rows)
-    _cap_credit(credit, agents, days)
+    _cap_credit(credit, agents, week_blocks(start, days, config.rules.first_weekday))
     req[:, np.repeat(closed, per_day)] = 0  # nothing is required on a closed day
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
                     on_leave=on_leave, credit=credit, closed=closed)
@@ -252,6 +257,7 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
         inst.workload = requirement_matrix(requirements, queues, start, days, iv, "erlangs", exact=True)
         inst.workload[:, np.repeat(closed, per_day)] = 0
     inst.tail = tail_requirement(inst)
+    inst.earlier = earlier_period(inst.previous, agents, config, start, days, paid_minutes)
     if carried is not None and len(carried):
         cover = carry_in(inst, carried)
         inst.row_req = np.maximum(inst.row_req - cover, 0)
@@ -300,13 +306,13 @@ def carry_in(inst: Instance, carried: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _cap_credit(credit: np.ndarray, agents: list[Agent], days: int) -> None:
+def _cap_credit(credit: np.ndarray, agents: list[Agent], weeks: list[list[int]]) -> None:
     """A week of leave excuses at most the week's contract: leave on the days that would have been rest days
-    excuses nothing more (blocks of 7 days from the start, as the weekly rules count)."""
+    excuses nothing more (the weeks the weekly rules count)."""
     for ai, a in enumerate(agents):
-        for w in range(0, days, 7):
-            left = round(a.contract_hours_week * 60 * min(7, days - w) / 7)
-            for d in range(w, min(days, w + 7)):
+        for block in weeks:
+            left = round(a.contract_hours_week * 60 * len(block) / 7)
+            for d in block:
                 credit[ai, d] = min(int(credit[ai, d]), left)
                 left -= int(credit[ai, d])
 
@@ -387,6 +393,9 @@ def coverable_mask(inst: Instance) -> np.ndarray:
 
 
 def open_mask(inst: Instance) -> np.ndarray:
+    """Intervals of the horizon inside the opening hours of their day (`CentreConfig.hours_on`)."""
     c = inst.config.centre
     minute = (np.arange(inst.horizon) % inst.per_day) * inst.interval
-    return (minute >= c.open_minute) & (minute < c.close_minute)
+    day = np.arange(inst.horizon) // inst.per_day
+    hours = np.array([c.hours_on(inst.date(d)) for d in range(inst.days)]).reshape(-1, 2)
+    return (minute >= hours[day, 0]) & (minute < hours[day, 1])

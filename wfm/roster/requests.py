@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 
-from wfm.calendar import closed_days
+from wfm.calendar import closed_days, week_blocks
 from wfm.config import Config
 from wfm.readers.agents import Agent
 
@@ -31,8 +31,10 @@ def requests_as_leave(agents: list[Agent], config: Config, start: dt.date, days:
         leave = {d for d, _ in a.leave}
         lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
         added: list[dt.date] = []
-        for w in range(0, days - days % 7, 7):  # whole weeks only: a partial week's hours are pro rata
-            dates = [start + dt.timedelta(days=w + i) for i in range(7)]
+        for block in week_blocks(start, days, config.rules.first_weekday):
+            if len(block) < 7:
+                continue  # whole weeks only: a partial week's hours are pro rata
+            dates = [start + dt.timedelta(days=i) for i in block]
             wanted = sorted((d for d in dates if d in asked and d not in shut and d not in leave), reverse=True)
             given: list[dt.date] = []
             while wanted and not _fits(dates, leave | set(given), shut, set(wanted), lo_h, max_paid_min,

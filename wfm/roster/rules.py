@@ -7,12 +7,15 @@ rule and agent. Nothing here checks a finished roster: that is `wfm.roster.check
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from wfm.roster.problem import Instance, ShiftOption
+from wfm.roster.cycles import cycle_parts, part_limits
+from wfm.roster.earlier import overtime_cap_min, weekends_off_needed_over
+from wfm.roster.problem import Instance, ShiftOption, paid_minutes
 
 # plain-words descriptions used in explanations
 RULE_WORDS = {
@@ -21,7 +24,7 @@ RULE_WORDS = {
     "max_consecutive_days": "maximum consecutive working days",
     "min_days_off_week": "minimum days off per week",
     "min_rest": "minimum rest between shifts (and rest after night shifts)",
-    "max_nights": "maximum night shifts in the period and per week",
+    "max_nights": "maximum night shifts in the period, per week and per month",
     "part_time": "part-time (非全日制) limits: 24 h a week, 4 h a day on average",
     "weekends_off": "full weekends off per 4 weeks",
     "supervisor_on_duty": "at least one supervisor on duty while the centre is open",
@@ -68,8 +71,16 @@ class Rule:
 
 
 class ContractHours(Rule):
+    """Paid hours per week, over the period (`hours_averaging = "period"`) or per cycle part (month, quarter or
+    year: `wfm.roster.cycles`), leave's paid hours counted."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
+        if getattr(inst.config.rules, "cycle_months", 0):
+            for part, ai, lim, paid in _cycle_terms(ctx):
+                ctx.add(paid >= lim["lo"] - lim["under"], self.name, ai)
+                ctx.add(paid <= lim["hi"] + lim["over"], self.name, ai)
+            return
         period = inst.config.rules.hours_averaging == "period"
         blocks = [list(range(inst.days))] if period else inst.weeks()
         for ai, a in enumerate(inst.agents):
@@ -81,12 +92,43 @@ class ContractHours(Rule):
                 ctx.add(expr <= max(0, hi - paid_leave), self.name, ai)
 
 
+def _cycle_terms(ctx):
+    """(part, agent index, its limits, paid minutes of the part with the previous roster's in its cycle) for
+    every cycle part of the period and agent."""
+    inst = ctx.inst
+    for part in cycle_parts(inst.config, inst.start, inst.days, inst.previous, paid_minutes):
+        for ai, a in enumerate(inst.agents):
+            lim = part_limits(inst.config, a, part, leave_credit(inst, ai, part.days))
+            yield part, ai, lim, ctx.paid(ai, list(part.days)) + part.before_paid.get(a.agent_id, 0)
+
+
+class CycleOvertime(Rule):
+    """Under a 综合计算工时 cycle, overtime is only the hours above the cycle's contract (pro rata to the days
+    counted, less the slack of a part that does not count its whole cycle), within the monthly cap pro rata."""
+
+    def add(self, ctx) -> None:
+        if not getattr(ctx.inst.config.rules, "cycle_months", 0):
+            return
+        for part, ai, lim, paid in _cycle_terms(ctx):
+            top = lim["hi"] - lim["contract"]
+            if top <= 0:
+                continue
+            ot = ctx.model.NewIntVar(0, top, f"cycle_ot_{ai}_{part.days[0]}")
+            ctx.model.Add(ot >= paid - lim["contract"] - lim["over"])
+            ctx.overtime.append(ot)
+            ctx.add(ot <= lim["cap"], self.name, ai)
+
+
 class Overtime(Rule):
-    """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period)."""
+    """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period, joined
+    to the previous roster's last days when given: `wfm.roster.earlier`)."""
 
     def add(self, ctx) -> None:
         inst = ctx.inst
-        cap = math.floor(inst.config.rules.max_overtime_h_month * 60 * inst.days / 30 + 1e-6)
+        if getattr(inst.config.rules, "cycle_months", 0):
+            return  # CycleOvertime
+        e = getattr(inst, "earlier", None)
+        cap = overtime_cap_min(inst.config, inst.days + (e.days if e else 0))
         for ai, a in enumerate(inst.agents):
             terms = []
             for days in inst.weeks():
@@ -100,7 +142,7 @@ class Overtime(Rule):
                 terms.append(ot)
             if terms:
                 ctx.overtime.extend(terms)
-                ctx.add(sum(terms) <= cap, self.name, ai)
+                ctx.add(sum(terms) <= max(0, cap - (e.overtime_min.get(a.agent_id, 0) if e else 0)), self.name, ai)
 
 
 class PartTime(Rule):
@@ -185,13 +227,15 @@ class MinRest(Rule):
 
 
 class MaxNights(Rule):
-    """At most `max_nights_period` night shifts per agent in the period and `max_nights_week` (when set) in
-    each 7-day block from the first day, so that consecutive periods join up."""
+    """At most `max_nights_period` night shifts per agent in the period, `max_nights_week` (when set) in each
+    week and `max_nights_month` (when set) in each calendar month, the previous roster's nights in that month
+    counted, so that consecutive periods join up."""
 
     def add(self, ctx) -> None:
         inst = ctx.inst
         cap = inst.config.rules.max_nights_period
         week_cap = inst.config.rules.max_nights_week
+        month_cap = getattr(inst.config.rules, "max_nights_month", 0)
         for ai in range(len(inst.agents)):
             def nights(days):
                 return [ctx.x[ai, d, k] for d in days for k in inst.allowed[ai][d] if inst.options[k].night]
@@ -199,10 +243,24 @@ class MaxNights(Rule):
             every = nights(range(inst.days))
             if len(every) > cap:
                 ctx.add(sum(every) <= cap, self.name, ai)
-            for w in range(0, inst.days, 7) if week_cap else ():
-                week = nights(range(w, min(w + 7, inst.days)))
+            for days in inst.weeks() if week_cap else ():
+                week = nights(days)
                 if len(week) > week_cap:
                     ctx.add(sum(week) <= week_cap, self.name, ai)
+            for month, days in _months(inst).items() if month_cap else ():
+                before = sum(1 for p in inst.previous.get(inst.agents[ai].agent_id, ())
+                             if p.night and p.date < inst.start and (p.date.year, p.date.month) == month)
+                these = nights(days)
+                if len(these) > month_cap - before:
+                    ctx.add(sum(these) <= max(0, month_cap - before), self.name, ai)
+
+
+def _months(inst: Instance) -> dict[tuple[int, int], list[int]]:
+    """(year, month) -> the period's day indices in that calendar month."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for d in range(inst.days):
+        out.setdefault((inst.date(d).year, inst.date(d).month), []).append(d)
+    return out
 
 
 def weekends(inst: Instance) -> list[tuple[int, int]]:
@@ -215,24 +273,35 @@ def weekends(inst: Instance) -> list[tuple[int, int]]:
 
 
 def weekends_off_needed(inst: Instance) -> int:
-    return math.floor(inst.config.rules.min_weekends_off_period * len(weekends(inst)) / 4 + 1e-9)
+    return weekends_off_needed_over(inst.config, len(weekends(inst)))
 
 
 class WeekendsOff(Rule):
+    """Full weekends off per 4 weeks, over the period and the previous roster's last days joined to it."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
-        need = weekends_off_needed(inst)
+        e = getattr(inst, "earlier", None)
+        need = weekends_off_needed(inst) if e is None else \
+            weekends_off_needed_over(inst.config, len(e.weekend_pairs(inst.start, inst.days)))
         if not need:
             return
         m = ctx.model
-        for ai in range(len(inst.agents)):
+        pairs = list(weekends(inst))
+        # a weekend across the boundary: the previous roster's Saturday, this period's first day (a Sunday)
+        across = e is not None and inst.start.weekday() == 6 and e.days > 0
+        for ai, a in enumerate(inst.agents):
             offs = []
-            for sat, sun in weekends(inst):
+            for sat, sun in pairs + ([(None, 0)] if across and inst.start - dt.timedelta(days=1)
+                                     not in e.worked.get(a.agent_id, ()) else []):
                 w = m.NewBoolVar(f"wkoff_{ai}_{sat}")
-                m.Add(ctx.work(ai, sat) + w <= 1)
+                if sat is not None:
+                    m.Add(ctx.work(ai, sat) + w <= 1)
                 m.Add(ctx.work(ai, sun) + w <= 1)
                 offs.append(w)
-            ctx.add(sum(offs) >= need, self.name, ai)
+            before = e.full_weekends_off(a.agent_id, inst.start) if e is not None else 0
+            if need > before:
+                ctx.add(sum(offs) >= need - before, self.name, ai)
 
 
 class SupervisorOnDuty(Rule):
@@ -264,6 +333,7 @@ class SupervisorOnDuty(Rule):
 RULES: list[Rule] = [
     ContractHours("contract_hours"),
     Overtime("overtime"),
+    CycleOvertime("overtime"),
     MaxConsecutiveDays("max_consecutive_days"),
     MinDaysOffWeek("min_days_off_week"),
     MinRest("min_rest"),
@@ -272,79 +342,3 @@ RULES: list[Rule] = [
     WeekendsOff("weekends_off"),
     SupervisorOnDuty("supervisor_on_duty"),
 ]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# General, parameterised pieces over per-day literals. They need no hotline config: a model passes the literals
-# (work[d] = "works on day d", or the literal of one shift kind on day d) and the limit, per person. Each adds its
-# constraints through `ctx.add(constraint, rule, person)` like the classes above, so explain mode still applies.
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def max_shifts_of_kind(ctx, lits: list, cap: int, rule: str, ai) -> None:
-    """At most `cap` of the given shift literals are worked (max night shifts, max shifts of one type...)."""
-    if cap <= 0:
-        for v in lits:
-            ctx.add(v == 0, rule, ai)
-    elif len(lits) > cap:
-        ctx.add(sum(lits) <= cap, rule, ai)
-
-
-def forbidden_successions(ctx, today: dict, tomorrow: dict, forbidden: dict, rule: str, ai) -> None:
-    """Shift rotation / minimum rest as forbidden pairs: no shift in `forbidden[k]` the day after shift k.
-
-    `today` and `tomorrow` map a shift kind to its literal on two consecutive days (kinds the person cannot work
-    that day are absent); at most one shift a day, so one constraint per first shift forbids all its followers.
-    """
-    for k, v in today.items():
-        clash = [tomorrow[k2] for k2 in forbidden.get(k, ()) if k2 in tomorrow]
-        if clash:
-            ctx.add(v + sum(clash) <= 1, rule, ai)
-
-
-def min_run_length(ctx, work: list, min_len: int, rule: str, ai, *, value: int = 1,
-                   open_edges: bool = True) -> None:
-    """No maximal run of consecutive days with work[d] == value shorter than `min_len` days.
-
-    value=1: minimum consecutive working days (a block of shifts); value=0: minimum consecutive days off.
-    With open_edges a run touching the first or last day is exempt (it may continue outside the period);
-    otherwise the days outside count as the opposite value. Forbids each short pattern
-    (other, value x L, other) as a clause. `work` items are 0/1 literals or constants.
-    """
-    n = len(work)
-
-    def is_(d: int, val: int):  # literal-valued expression "work[d] == val"
-        return work[d] if val else 1 - work[d]
-
-    for length in range(1, min_len):
-        for s in range(0, n - length + 1):
-            e = s + length  # run is days s..e-1
-            if open_edges and (s == 0 or e == n):
-                continue
-            terms = [is_(d, 1 - value) for d in range(s, e)]  # some day inside is not `value`
-            if s > 0:
-                terms.append(is_(s - 1, value))  # or the run continues to the left
-            if e < n:
-                terms.append(is_(e, value))  # or to the right
-            ctx.add(sum(terms) >= 1, rule, ai)
-
-
-def soft_requests(on: list[tuple[object, int]], off: list[tuple[object, int]]):
-    """Penalty of shift requests: weight if a wanted shift literal is 0 (on) or an unwanted one is 1 (off).
-
-    Items are (literal or constant 0 when the shift cannot be worked at all, weight). Returns a linear expression.
-    """
-    return sum(w * (1 - v) for v, w in on) + sum(w * v for v, w in off)
-
-
-def soft_cover(model, assigned, requirement: int, w_under: int, w_over: int, max_assigned: int,
-               name: str = "cover"):
-    """Under- and over-staffing of one cover slot as penalised slack: returns (penalty expression, under, over).
-
-    assigned - requirement == over - under; the minimiser sets at most one of the two positive.
-    """
-    ub = max(requirement, 0)
-    under = model.NewIntVar(0, ub, f"{name}_under")
-    over = model.NewIntVar(0, max(max_assigned - requirement, 0), f"{name}_over")
-    model.Add(assigned - requirement == over - under)
-    return w_under * under + w_over * over, under, over

@@ -19,6 +19,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import week_blocks
 from wfm.config import Config, TrainingActivity
 from wfm.readers.agents import Agent
 from wfm.roster.checker import activity_runs
@@ -86,7 +87,7 @@ def reseat_sessions(before: pd.DataFrame, after: pd.DataFrame, edits: pd.DataFra
     """The edited roster with each touched week's sessions complete again, and a note per session placed.
 
     `before` is the roster as written, `after` with the edits applied (edited days rebuilt without sessions),
-    `edits` has agent_id, date, was, now. Weeks are the roster's 7-day blocks from `start`, as the checker
+    `edits` has agent_id, date, was, now. Weeks are the roster's weeks (`rules.week_start`), as the checker
     counts them. A session that finds no free working stretch in the week is left out with a note (the
     checker then reports the week)."""
     if edits is None or edits.empty:
@@ -94,7 +95,9 @@ def reseat_sessions(before: pd.DataFrame, after: pd.DataFrame, edits: pd.DataFra
     out = after.copy()
     out["date"] = pd.to_datetime(out["date"]).dt.date
     old = before.assign(date=pd.to_datetime(before["date"]).dt.date)
-    week_of = {start + dt.timedelta(days=i): i // 7 for i in range(days)}
+    week_of = {start + dt.timedelta(days=i): w for w, block in enumerate(week_blocks(start, days,
+                                                                                   config.rules.first_weekday))
+               for i in block}
     touched: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
     for r in edits.itertuples(index=False):
         d = pd.Timestamp(r.date).date()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from wfm.calendar import week_blocks
 from wfm.config import Config
 
 
@@ -53,6 +54,7 @@ class CheckReport:
     violations: list[Violation] = field(default_factory=list)
     coverage: pd.DataFrame | None = None  # interval_start, queue, required, scheduled, under, over
     totals: dict = field(default_factory=dict)
+    warnings: list[Violation] = field(default_factory=list)  # not hard rules: leave over an entitlement or cap
 
     @property
     def ok(self) -> bool:
@@ -155,6 +157,11 @@ def _paid(s: Shift, config: Config) -> float:
     return (len(s.acts) - unpaid) * iv
 
 
-def _weeks(start: dt.date, days: int) -> list[list[dt.date]]:
-    dates = [start + dt.timedelta(days=i) for i in range(days)]
-    return [dates[i:i + 7] for i in range(0, days, 7)]
+def _weeks(start: dt.date, days: int, first_weekday: int | None = None) -> list[list[dt.date]]:
+    """The weeks weekly rules count: 7 days from `start`, or calendar weeks from `first_weekday` (0 = Monday)."""
+    return [[start + dt.timedelta(days=i) for i in block] for block in week_blocks(start, days, first_weekday)]
+
+
+def _week_of(start: dt.date, days: int, first_weekday: int | None = None) -> dict[dt.date, dt.date]:
+    """Each day of the period -> the first day of its week (as `_weeks` cuts them)."""
+    return {d: dates[0] for dates in _weeks(start, days, first_weekday) for d in dates}

@@ -56,6 +56,7 @@ language = "en"              # language of the roster workbook: "en" or "zh"
 queue_assignment = "routing"  # "routing" (default) or "by_hand", as explained above
 closed_weekdays = []         # weekdays the centre is closed, e.g. ["Sat", "Sun"] (a make-up working day is open)
 closed_on_holidays = false   # closed on public holidays and the days off moved around them (a paid day, not owed)
+weekday_hours = {{}}           # a weekday's own opening hours, e.g. {{ Sat = "09:00-13:00" }} (others: open/close)
 
 [calendar]
 extra_holidays = []          # dates treated as holidays in addition to the country's, e.g. ["2026-12-31"]
@@ -124,12 +125,17 @@ hours_per_week = 40          # standard hours (Chinese labour law: 8 h/day, 40 h
 max_hours_day = 8            # paid hours in a day before overtime
 max_overtime_h_day = 3       # overtime cap per day
 max_overtime_h_month = 36    # overtime cap per month
-hours_averaging = "week"     # "week": contract hours every week; "period": averaged over the roster period (综合计算工时)
+hours_averaging = "week"     # "week": contract hours every week; "period": averaged over the roster period;
+                             # "month", "quarter", "year": 综合计算工时, overtime only above the cycle's total
+# max_shift_h_averaged = 12  # paid hours a shift may hold under a month/quarter/year cycle (12-hour shifts)
+# week_start = "Mon"         # weekly rules on calendar weeks from this weekday (default "period": 7-day blocks
+                             # from the roster's first day)
 max_consecutive_days = 6     # working days in a row
 min_days_off_week = 2        # days off in every calendar week
 min_rest_h = 12              # rest between the end of one shift and the start of the next
 max_nights_week = 4          # night shifts per agent in each week of the period (consecutive periods join up)
-# max_nights_period = 8      # or a cap per roster period (default 8; no period cap when max_nights_week is set)
+# max_nights_month = 16      # or per calendar month (the previous roster's nights in the month counted)
+# max_nights_period = 8      # or a cap per roster period (default 8; no period cap when a week/month cap is set)
 rest_after_night_h = 24      # rest after the last night shift of a run
 min_weekends_off_period = 1  # full weekends (Saturday and Sunday) off per 4 weeks
 supervisor_on_duty = true    # at least one supervisor on duty whenever the centre is open
@@ -174,12 +180,21 @@ hourly_wage = 32.0           # paid cost per agent hour
 overtime_multiplier = 1.5    # overtime hours on working days cost this multiple (Labour Law art. 44: 150%)
 rest_day_multiplier = 2.0    # hours beyond the contract worked on a rest day (200%)
 holiday_multiplier = 3.0     # hours worked on a statutory holiday (300%)
+night_allowance_per_h = 0.0  # 夜班补贴 per paid hour worked between 22:00 and 06:00
+on_cost_share = 0.0          # employer's social insurance and housing fund (五险一金) as a share of pay, e.g. 0.3
 currency = "CNY"             # shown with costs
 
 [leave]
 # approved leave comes from the agents table's leave column (2026-12-01..2026-12-03:annual); every type is paid
 # (counts in the paid hours) except these: annual, sick, personal, marriage, maternity, compensatory
 unpaid = ["personal"]        # leave types that are not paid
+annual_days = [[1, 5], [10, 10], [20, 15]]  # years of work (agents' service_years) -> days of annual leave a year
+max_per_team_day = 0         # most of one team on leave the same day (0 = no cap); over it is a warning
+
+[capacity]
+# how much of an on-phone interval goes to calls (roster, simulation and what-if count them the same way)
+supervisor_phone_share = 1.0 # a supervisor's share on the phones; the rest is floor support (e.g. 0.5)
+nesting_share = 1.0          # a new hire up to training_until (nesting), as a share of a trained agent (e.g. 0.6)
 
 [adherence]
 # ACD agent states (wfm adherence --states) -> roster activity: work, break, lunch, training, meeting, coaching,

@@ -17,8 +17,9 @@ AHT, IVR diversion, opening hours, service targets (by queue, or all), pools, se
 - staff: hires count nothing during training, then productivity rises linearly from 0 to 1 over the ramp
   weeks (day by day); they are paid from their start day. Attrition of r per month multiplies the staff by
   (1 - r) ** months (continuous compounding by day, 1 month = 365.25/12 days), for current staff from the
-  plan's start and for each class from its start day. Current agents with a ``training_until`` date count
-  nothing until it and then ramp like hires.
+  plan's start and for each class from its start day. Current agents count as the roster counts them
+  (`wfm.phone_share`): supervisors at ``[capacity] supervisor_phone_share``, new hires at ``nesting_share`` up
+  to their ``training_until`` date and fully after it (no ramp: the roster puts them on the phones).
 """
 
 from __future__ import annotations
@@ -224,7 +225,8 @@ def apply_scenario(forecast: pd.DataFrame, queues: Mapping[str, Any], shrinkage:
 
 @dataclass(frozen=True)
 class Workforce:
-    """The current staff in FTE: per agent, contract FTE and the first productive day (None: productive now).
+    """The current staff in FTE: per agent, contract FTE, the day nesting ends (None: none), the share of the
+    phones given before that day (`nesting`) and from it on (`share`).
 
     Or, with no agents table, `by_week`: FTE per week start (Monday), e.g. what the base plan requires.
     """
@@ -232,23 +234,28 @@ class Workforce:
     fte: tuple[float, ...] = ()
     ready: tuple[dt.date | None, ...] = ()
     by_week: tuple[tuple[dt.date, float], ...] = ()
+    nesting: tuple[float, ...] = ()
+    share: tuple[float, ...] = ()
 
     @classmethod
-    def from_agents(cls, agents: Iterable[Any], hours_per_week: float) -> "Workforce":
-        """Front-line agents (supervisors excluded): contract hours / standard hours; trainees from the day
-        after `training_until`."""
-        fte, ready = [], []
+    def from_agents(cls, agents: Iterable[Any], hours_per_week: float, config: Any = None) -> "Workforce":
+        """Everyone on the agents table, counted as the roster counts them (`wfm.phone_share`): contract hours /
+        standard hours, times a supervisor's phone share, and a new hire's nesting share up to
+        `training_until`."""
+        from wfm.phone_share import phone_share
+
+        fte, ready, nesting, share = [], [], [], []
         for a in agents:
-            if getattr(a, "role", "agent") == "supervisor":
-                continue
             fte.append(float(a.contract_hours_week) / hours_per_week)
             tu = getattr(a, "training_until", None)
             ready.append(tu + dt.timedelta(days=1) if tu else None)
-        return cls(tuple(fte), tuple(ready))
+            nesting.append(phone_share(a, tu, config) if tu else 1.0)
+            share.append(phone_share(a, tu + dt.timedelta(days=1) if tu else dt.date.max, config))
+        return cls(tuple(fte), tuple(ready), (), tuple(nesting), tuple(share))
 
     @classmethod
     def flat(cls, fte: float) -> "Workforce":
-        return cls((float(fte),), (None,))
+        return cls((float(fte),), (None,), (), (1.0,), (1.0,))
 
     @property
     def total_fte(self) -> float:
@@ -297,10 +304,14 @@ def staff_daily(days: Sequence[dt.date], workforce: Workforce, sc: Scenario, sta
     elif workforce.fte:
         fte = np.asarray(workforce.fte, dtype=float)
         ready = np.array([_ordinal(r, -10**6) for r in workforce.ready], dtype=float)
-        # group agents by first productive day: a handful of distinct dates
+        n = len(fte)
+        nesting = np.asarray(workforce.nesting or (1.0,) * n, dtype=float)
+        share = np.asarray(workforce.share or (1.0,) * n, dtype=float)
+        # as the roster counts them: the nesting share until the day after training, the steady share from it
         productive = np.zeros(ords.size)
-        for r in np.unique(ready):
-            productive += fte[ready == r].sum() * ramp(ords - r, sc.ramp_weeks)
+        for r in np.unique(ready):  # a handful of distinct dates
+            mine = ready == r
+            productive += np.where(ords < r, (fte * nesting)[mine].sum(), (fte * share)[mine].sum())
         productive *= surv
         paid = fte.sum() * surv
     else:

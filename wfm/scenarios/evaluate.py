@@ -12,8 +12,9 @@ around it. ``days`` says how many days a week has.
   (`on_phone_hours_per_fte`), times (1 - shrinkage not placed by the roster). Shrinkage is an average over
   the work force, so it is applied to the hours, not rounded up per interval as rostered heads are (per
   interval rounding of heads would add up to one head per queue and interval, mostly at night).
-- ``fte_available`` = the current front-line agents' contract hours / standard hours (supervisors
-  excluded), less attrition, with trainees and hire classes weighted by their ramp-up (0 in training).
+- ``fte_available`` = the current agents' contract hours / standard hours, each counted as the roster counts
+  them (`wfm.phone_share`: a supervisor at the config's phone share, a new hire at the nesting share up to
+  ``training_until``), less attrition, with hire classes weighted by their ramp-up (0 in training).
 - ``peak_agents`` = the largest number of on-phone agents needed at once (all queues summed).
 - ``service_level`` = expected call-weighted share answered within each queue's answer time with the
   available staff (no overtime). Approximation: in each week every interval's required agents are scaled
@@ -21,12 +22,14 @@ around it. ``days`` says how many days a week has.
   available staff is assumed deployed in the same shape as the requirement (a perfect roster) and shared
   freely between queues. A real roster (full depth) and the simulation show what that hides.
 - ``cost`` = the cost of the required FTE: the paid hours that give the required on-phone hours
-  (``fte_required`` x standard weekly hours x the week's workload share) x hourly wage. It falls with IVR
-  diversion, pooling or a lower target, and rises with volume.
+  (``fte_required`` x standard weekly hours x the week's workload share) priced as the roster's Summary prices
+  them (`wfm.pay.cost`: the wage, the night allowance on the requirement's share of hours between 22:00 and
+  06:00, the employer's on-costs). It falls with IVR diversion, pooling or a lower target, and rises with volume.
 - ``cost_on_books`` (last column) = the cost of the staff on the books: paid hours (contract hours of
-  everyone employed, trainees included, for the days of the week) x hourly wage, plus the overtime needed
+  everyone employed, trainees included, for the days of the week) at the wage, plus the overtime needed
   to close a shortfall, capped at the monthly overtime limit (max_overtime_h_month x 12/52 hours per
-  productive FTE a week), x wage x overtime multiplier. ``overtime_hours`` is reported alongside.
+  productive FTE a week), at the overtime multiple, priced by `wfm.pay.cost` the same way.
+  ``overtime_hours`` is reported alongside.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -41,6 +45,7 @@ import pandas as pd
 
 from wfm.calendar import next_week_start, week_start
 from wfm.errors import InputError, Problem
+from wfm.pay import hours_cost, is_night
 from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
 from wfm.scenarios.scenario import Hire, Scenario
 from wfm.staffing import abandon_cap, required_agents_explained, service_level
@@ -72,6 +77,7 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     depth: str = "fast"  # "full": a roster per scenario (needs config and agents)
     config: Any = None  # the `wfm.config.Config`, for full depth
+    costs: Any = None  # the config's `[costs]` (`wfm.pay.cost`); None: the wage and overtime multiple above
     agents: tuple[Any, ...] = ()  # the agents, for full depth
     roster_time_limit_s: float | None = None  # full depth: solver time limit per roster (None: the config's)
 
@@ -115,7 +121,7 @@ class Plan:
         hpw = config.rules.hours_per_week
         wf = None
         if agents is not None:
-            wf = Workforce.from_agents(agents, hpw)
+            wf = Workforce.from_agents(agents, hpw, config)
         elif fte is not None:
             wf = Workforce.flat(fte)
         return cls(
@@ -124,6 +130,7 @@ class Plan:
             interval_s=config.centre.interval_s, start=start, days=days, shrinkage=config.shrinkage.unplaced,
             hours_per_week=hpw, on_phone_hours_per_fte=on_phone_hours_per_fte(config),
             hourly_wage=config.costs.hourly_wage, overtime_multiplier=config.costs.overtime_multiplier,
+            costs=config.costs,
             max_overtime_h_week=config.rules.max_overtime_h_month * 12 / 52,
             open_minute=config.centre.open_minute, close_minute=config.centre.close_minute, workforce=wf,
             currency=config.costs.currency, depth=depth, config=config if depth == "full" else None,
@@ -155,6 +162,14 @@ def _week_start_days(starts: pd.Series) -> np.ndarray:
 
 def _week_starts(dates: Sequence[dt.date]) -> list[dt.date]:
     return [week_start(d) for d in dates]
+
+
+def plan_costs(plan: Plan) -> Any:
+    """The costs `wfm.pay.cost` prices hours with: the config's, or the plan's wage and overtime multiple."""
+    if plan.costs is not None:
+        return plan.costs
+    return SimpleNamespace(hourly_wage=plan.hourly_wage, overtime_multiplier=plan.overtime_multiplier,
+                           rest_day_multiplier=2.0, holiday_multiplier=3.0)
 
 
 def weekly_staff(plan: Plan, sc: Scenario, workforce: Workforce, *, extra_hires: Sequence[Hire] = ()
@@ -262,9 +277,15 @@ def evaluate(plan: Plan, sc: Scenario) -> pd.DataFrame:
                     avail * plan.max_overtime_h_week * week_frac)
     w["overtime_hours"] = ot
     # the required FTE's paid hours: on-phone hours needed / on-phone share of paid hours
-    w["cost"] = req * share * plan.hours_per_week * plan.hourly_wage
-    w["cost_on_books"] = (w["fte_paid"].to_numpy() * plan.hours_per_week * week_frac * plan.hourly_wage
-                          + ot * plan.hourly_wage * plan.overtime_multiplier)
+    # paid hours at night: the requirement's share of agent-hours between 22:00 and 06:00
+    night_ah = np.bincount(wk, weights=agents * is_night(f["interval_start"]).to_numpy(), minlength=n) * h
+    ah = w["agent_hours"].to_numpy()
+    night = np.divide(night_ah, ah, out=np.zeros(n), where=ah > 0)
+    costs = plan_costs(plan)
+    paid_req = req * share * plan.hours_per_week
+    books = w["fte_paid"].to_numpy() * plan.hours_per_week * week_frac
+    w["cost"] = [hours_cost(p, 0.0, p * s, costs) for p, s in zip(paid_req, night)]
+    w["cost_on_books"] = [hours_cost(b, o, (b + o) * s, costs) for b, o, s in zip(books, ot, night)]
     w["scenario"] = sc.name
     w["peak_agents"] = w["peak_agents"].astype("int64")
     w["days"] = w["days"].astype("int64")

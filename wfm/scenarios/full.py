@@ -36,8 +36,10 @@ import numpy as np
 import pandas as pd
 
 from wfm.calendar import week_start
+from wfm.pay import hours_cost, is_night, night_hours
 from wfm.scenarios.apply import ScenarioError
-from wfm.scenarios.evaluate import COLUMNS, EXTRA, Plan, _queue_fields, _week_start_days, requirements, week_shares
+from wfm.scenarios.evaluate import (COLUMNS, EXTRA, Plan, _queue_fields, _week_start_days, plan_costs, requirements,
+                                    week_shares)
 from wfm.scenarios.scenario import Scenario
 from wfm.staffing import service_level, staff
 
@@ -148,8 +150,17 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
     paid_week = [week_start(d) for d in pd.to_datetime(paid["date"].astype(str)).dt.date]
     hours = paid.assign(week_start=paid_week).groupby(["week_start", "agent_id"]).size() * h
     contract = {a.agent_id: a.contract_hours_week for a in people}
+    # night hours, as the Summary prices them: the requirement's share (cost) and the roster's own (on books)
+    f["_night"] = f["agents"].to_numpy() * is_night(f["interval_start"]).to_numpy()
+    by_week = f.groupby("week_start")[["_night", "agents"]].sum()
+    night_share = (by_week["_night"] / by_week["agents"].where(by_week["agents"] > 0)).fillna(0.0).to_dict()
+    night_week = {wk: night_hours(rows_w, cfg.centre.interval_minutes, cfg.breaks.lunch_paid)
+                  for wk, rows_w in data.assign(_w=[d - dt.timedelta(days=d.weekday()) for d in
+                                                    pd.to_datetime(data["date"].astype(str)).dt.date]).groupby("_w")}
+    costs = plan_costs(plan)
     rows = []
     for w, r in g.iterrows():
+        paid_req = r["agents"] * h / per_fte * plan.hours_per_week
         scale = shares.get(w, 0.0) or days[w] / 7.0  # a week with no workload: by its days
         hw = hours.xs(w, level=0) if w in hours.index.get_level_values(0) else pd.Series(dtype=float)
         over = float(sum(max(0.0, v - contract.get(aid, plan.hours_per_week) * scale) for aid, v in hw.items()))
@@ -160,13 +171,12 @@ def evaluate_full(plan: Plan, sc: Scenario) -> pd.DataFrame:
             "fte_available": round(r["scheduled"] * h / plan.on_phone_hours_per_fte / scale, 3),
             "peak_agents": int(peak[w]),
             "service_level": round(r["answered"] / r["sl_calls"], 4) if r["sl_calls"] > 0 else np.nan,
-            "cost": round(r["agents"] * h / per_fte * plan.hours_per_week * plan.hourly_wage, 2),
+            "cost": round(hours_cost(paid_req, 0.0, paid_req * night_share.get(w, 0.0), costs), 2),
             "days": int(days[w]), "calls": round(r["calls"], 1), "agent_hours": round(r["agents"] * h, 2),
             "fte_paid": round(total / plan.hours_per_week / scale, 3),
             "gap_fte": round((r["agents"] * h / per_fte - r["scheduled"] * h / plan.on_phone_hours_per_fte) / scale, 3),
             "overtime_hours": round(over, 1),
-            "cost_on_books": round((total - over) * plan.hourly_wage
-                                   + over * plan.hourly_wage * plan.overtime_multiplier, 2),
+            "cost_on_books": round(hours_cost(total - over, over, night_week.get(w, 0.0), costs), 2),
         })
     return pd.DataFrame(rows, columns=COLUMNS + EXTRA)
 

@@ -13,6 +13,7 @@ from scipy import stats
 
 from wfm.config import Config
 from wfm.errors import InputError, Problem
+from wfm.phone_share import on_calls
 from wfm.readers.agents import Agent
 from wfm.simulation.engine import ROUTINGS, SimulationInput
 
@@ -61,7 +62,7 @@ def build_scenario(roster: pd.DataFrame, forecast: pd.DataFrame, config: Config,
         raise InputError(f"routing must be one of {', '.join(ROUTINGS)}, not {routing!r}")
     queues = list(config.queues)
     notes: list[str] = []
-    r = _roster_arrays(roster, config, source)
+    r = _roster_arrays(roster, config, source, agents)
     skills, speed = _skills(r, agents, queues, notes)
     f = _forecast_arrays(forecast, config, r, forecast_source, notes)
     served = sorted({int(i) for i in r.assign[r.assign >= 0]})
@@ -102,7 +103,8 @@ class _RosterArrays:
     cols: np.ndarray  # grid index of each worked interval
 
 
-def _roster_arrays(roster: pd.DataFrame, config: Config, source: str) -> _RosterArrays:
+def _roster_arrays(roster: pd.DataFrame, config: Config, source: str,
+                   agents: Sequence[Agent] | None = None) -> _RosterArrays:
     queues = list(config.queues)
     qpos = {q: i for i, q in enumerate(queues)}
     step = pd.Timedelta(seconds=int(config.centre.interval_s))
@@ -121,6 +123,8 @@ def _roster_arrays(roster: pd.DataFrame, config: Config, source: str) -> _Roster
     apos = {a: i for i, a in enumerate(agent_ids)}
     assign = np.full((len(agent_ids), n_t), -1, dtype=np.int64)
     work = roster["activity"].to_numpy() == "work"
+    if agents is not None:  # supervisors' floor support and nesting new hires: fewer intervals on calls
+        work = work & on_calls(roster, agents, config)
     wq = roster.loc[work, "queue"].astype(str)
     unknown = sorted(set(wq) - set(queues))
     if unknown:
