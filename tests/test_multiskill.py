@@ -280,7 +280,7 @@ def test_balancing_raises_the_short_queues_weight_and_keeps_the_best_round(monke
 
     monkeypatch.setattr(roster_sim, "simulate_roster", simulate)
     reqs = pd.DataFrame({"interval_start": [], "queue": [], "calls": [], "aht_s": []})
-    data, margins = balance_primaries(inst, [], [], reqs, rounds=4)
+    data, margins, _ = balance_primaries(inst, [], [], reqs, rounds=4)
     assert seen[0].tolist() == [1.0, 1.0]
     assert seen[1][1] > 1.0 > seen[1][0]
     assert len(seen) == 2 and data["round"].iloc[0] == 2

@@ -238,11 +238,14 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
         if budget.left_s() <= 0 or budget.wall_left() <= 0:
             break
         # first the cheap fix: who answers which queue first, the shifts unchanged
-        data, margins = balance_primaries(inst, plans, agents, requirements, seed=seed)
+        data, margins, sim = balance_primaries(inst, plans, agents, requirements, seed=seed,
+                                               deadline=time.perf_counter() + budget.wall_left())
         budget.spent_s += post_s
+        if budget.wall_left() <= 0:
+            budget.capped.append("first-call balancing")
         if done == CORRECTION_ROUNDS or not margins or min(margins.values()) >= 0:
             break
-        extra, misses = shortfall(inst, data, agents, requirements, seed=seed)
+        extra, misses = shortfall(inst, data, agents, requirements, seed=seed, sim=sim)
         if extra is None:
             break
         corrected += [q for q in misses if q not in corrected]

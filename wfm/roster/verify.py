@@ -9,6 +9,8 @@ measures that, hour by hour.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 
@@ -60,32 +62,32 @@ def queue_margins(period: pd.DataFrame, config: Config) -> dict[str, float]:
 
 
 def balance_primaries(inst: Instance, plans: list, agents: list[Agent], requirements: pd.DataFrame,
-                      *, seed: int = 0, rounds: int = BALANCE_ROUNDS) -> tuple[pd.DataFrame, dict[str, float]]:
+                      *, seed: int = 0, rounds: int = BALANCE_ROUNDS,
+                      deadline: float | None = None) -> tuple[pd.DataFrame, dict[str, float], object]:
     """Under skill routing, re-weight each queue's share of first-call agents (`Instance.primary_weight`) by
     simulation: a queue under target gets more agents answering it first, one far above gets fewer, the shifts
     unchanged. Keeps the best weights found (fewest queues missing, then the largest worst margin) and returns
-    that roster's long table and its queue margins ({} when it cannot be simulated)."""
+    that roster's long table, its queue margins ({} when it cannot be simulated) and its simulation. No new
+    round starts after `deadline` (a `time.perf_counter()` value)."""
     from wfm.roster.detail import reassign_primaries
     from wfm.roster.table import long_table
-    from wfm.simulation.roster_sim import ForecastCoverageError, simulate_roster
 
     config = inst.config
-    fc = requirements[["interval_start", "queue", "calls", "aht_s"]]
     weights = np.ones(len(inst.queues)) if inst.primary_weight is None else inst.primary_weight.copy()
     best: tuple | None = None
-    for _ in range(rounds):
+    for r in range(rounds):
+        if r and deadline is not None and time.perf_counter() > deadline:
+            break
         inst.primary_weight = weights.copy()
         reassign_primaries(inst, plans)
         data = long_table(inst, plans)
-        try:
-            sim = simulate_roster(data, fc, agents, config, replications=REPLICATIONS, seed=seed,
-                                  absence=config.shrinkage.unplaced)
-        except (ForecastCoverageError, ValueError):
-            return data, {}
+        sim = _simulate(data, agents, requirements, config, seed)
+        if sim is None:
+            return data, {}, None
         margins = queue_margins(sim.period[sim.period["queue"] != "all"], config)
         score = (sum(m < 0 for m in margins.values()), -min(margins.values(), default=0.0))
         if best is None or score < best[0]:
-            best = (score, weights.copy(), data, margins)
+            best = (score, weights.copy(), data, margins, sim)
         if score[0] == 0:
             break
         step = np.array([np.clip(-BALANCE_GAIN * margins.get(q, 0.0), -BALANCE_MAX_STEP, BALANCE_MAX_STEP)
@@ -95,7 +97,20 @@ def balance_primaries(inst: Instance, plans: list, agents: list[Agent], requirem
     if not np.array_equal(inst.primary_weight, best[1]):
         inst.primary_weight = best[1]
         reassign_primaries(inst, plans)
-    return best[2], best[3]
+    return best[2], best[3], best[4]
+
+
+def _simulate(data: pd.DataFrame, agents: list[Agent], requirements: pd.DataFrame, config: Config, seed: int):
+    """The roster simulated against the requirements' calls, absences at the unplaced shrinkage (None when the
+    requirements do not cover it)."""
+    from wfm.simulation.roster_sim import ForecastCoverageError, simulate_roster
+
+    fc = requirements[["interval_start", "queue", "calls", "aht_s"]]
+    try:
+        return simulate_roster(data, fc, agents, config, replications=REPLICATIONS, seed=seed,
+                               absence=config.shrinkage.unplaced)
+    except (ForecastCoverageError, ValueError):
+        return None
 
 
 def _abandon_cap(q) -> float | None:
@@ -106,18 +121,15 @@ def _abandon_cap(q) -> float | None:
 
 
 def shortfall(inst: Instance, data: pd.DataFrame, agents: list[Agent], requirements: pd.DataFrame,
-              *, seed: int = 0) -> tuple[np.ndarray | None, list[str]]:
+              *, seed: int = 0, sim=None) -> tuple[np.ndarray | None, list[str]]:
     """Extra heads per (queue, interval) for the queues the simulated roster leaves under target, and their
-    names; (None, []) when every queue is met or the requirements cannot be simulated."""
-    from wfm.simulation.roster_sim import ForecastCoverageError, simulate_roster
-
+    names; (None, []) when every queue is met or the requirements cannot be simulated. `sim`: the roster's
+    simulation when it is already at hand."""
     config = inst.config
-    fc = requirements[["interval_start", "queue", "calls", "aht_s"]]
-    try:
-        sim = simulate_roster(data, fc, agents, config, replications=REPLICATIONS, seed=seed,
-                              absence=config.shrinkage.unplaced)
-    except (ForecastCoverageError, ValueError):
-        return None, []
+    if sim is None:
+        sim = _simulate(data, agents, requirements, config, seed)
+        if sim is None:
+            return None, []
     misses = queue_misses(sim.period[sim.period["queue"] != "all"], config)
     if not misses:
         return None, []
