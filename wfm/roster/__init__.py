@@ -237,9 +237,14 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
     for done in range(CORRECTION_ROUNDS + 1):
         if budget.left_s() <= 0 or budget.wall_left() <= 0:
             break
-        # first the cheap fix: who answers which queue first, the shifts unchanged
-        data, margins, sim = balance_primaries(inst, plans, agents, requirements, seed=seed,
-                                               deadline=time.perf_counter() + budget.wall_left())
+        # first the cheap fix: who answers which queue first, the shifts unchanged (the short hours found so far
+        # count in the first-call targets too)
+        inst.req = req + added
+        try:
+            data, margins, sim = balance_primaries(inst, plans, agents, requirements, seed=seed,
+                                                   deadline=time.perf_counter() + budget.wall_left())
+        finally:
+            inst.req = req
         budget.spent_s += post_s
         if budget.wall_left() <= 0:
             budget.capped.append("first-call balancing")
