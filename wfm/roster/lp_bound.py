@@ -48,23 +48,57 @@ def lp_lower_bound(inst: Instance, *, time_limit_s: float = 120.0) -> dict:
     return out
 
 
+class _SparseLP:
+    """An LP built column by column and row by row (rows are `<=`), solved with HiGHS."""
+
+    def __init__(self) -> None:
+        self.cost: list[float] = []
+        self.ub: list[float] = []
+        self.r_i: list[int] = []
+        self.r_j: list[int] = []
+        self.r_v: list[float] = []
+        self.b_ub: list[float] = []
+
+    @property
+    def ncol(self) -> int:
+        return len(self.cost)
+
+    def col(self, cost: float, ub: float) -> int:
+        self.cost.append(cost)
+        self.ub.append(ub)
+        return len(self.cost) - 1
+
+    def row(self, cols, coefs, rhs) -> None:
+        r = len(self.b_ub)
+        self.r_i.extend([r] * len(cols))
+        self.r_j.extend(cols)
+        self.r_v.extend(coefs)
+        self.b_ub.append(float(rhs))
+
+    def maximise(self, time_limit_s: float):
+        """(-min cost, "optimal", size), or (None, the solver's message, size)."""
+        import scipy.sparse as sp
+        from scipy.optimize import linprog
+
+        size = (len(self.b_ub), self.ncol)
+        if not self.ncol:
+            return 0.0, "optimal", (0, 0)
+        A_ub = sp.csr_matrix((self.r_v, (self.r_i, self.r_j)), shape=size)
+        res = linprog(np.array(self.cost), A_ub=A_ub, b_ub=np.array(self.b_ub),
+                      bounds=np.column_stack([np.zeros(self.ncol), self.ub]), method="highs-ipm",
+                      options={"time_limit": float(time_limit_s)})
+        if res.status != 0:
+            return None, str(res.message), size
+        return -float(res.fun), "optimal", size
+
+
 def _lp_block(inst: Instance, days: list[int], time_limit_s: float):
     """Most requirement the shifts starting on `days` can cover (LP), or None with the solver's status."""
-    import scipy.sparse as sp
-    from scipy.optimize import linprog
-
-    from wfm.roster.rules import hours_bounds, leave_credit
-
-    H = inst.horizon
-    req = inst.req
     classes: dict[tuple, list[int]] = {}
     for ai, a in enumerate(inst.agents):
         opts = frozenset(k for d in days for k in inst.allowed[ai][d])
         key = (tuple(qi for qi, q in enumerate(inst.queues) if q in a.skills), tuple(sorted(opts)))
         classes.setdefault(key, []).append(ai)
-    period = inst.config.rules.hours_averaging == "period"
-    need_off = inst.config.rules.min_days_off_week
-    nights_cap = inst.config.rules.max_nights_period
     daily_tr = sum(math.ceil(t.minutes / inst.interval) for t in inst.config.training
                    if t.frequency == "daily" and t.who == "all")
     onphone = []
@@ -72,79 +106,61 @@ def _lp_block(inst: Instance, days: list[int], time_limit_s: float):
         du = inst.duties(o)
         n = o.length_min // inst.interval
         onphone.append(max(0, n - du.lunch - du.breaks * du.break_len - daily_tr))
-    ncol = 0
-    cost: list[float] = []
-    ub: list[float] = []
-    r_i: list[int] = []
-    r_j: list[int] = []
-    r_v: list[float] = []
-    b_ub: list[float] = []
-
-    def add_row(cols, coefs, rhs) -> None:
-        r = len(b_ub)
-        r_i.extend([r] * len(cols))
-        r_j.extend(cols)
-        r_v.extend(coefs)
-        b_ub.append(float(rhs))
-
+    lp = _SparseLP()
     cover_cols: dict[tuple[int, int], list[int]] = {}  # (q, t) -> z columns
     for (qs, opts), ais in classes.items():
-        ycol: dict[tuple[int, int], int] = {}
-        for d in days:
-            avail = sum(1 for ai in ais if inst.allowed[ai][d])
-            if not avail:
-                continue
-            for k in opts:
-                ycol[d, k] = ncol
-                ncol += 1
-                cost.append(0.0)
-                ub.append(float(avail))
-            add_row([ycol[d, k] for k in opts], [1.0] * len(opts), avail)
-        cols = list(ycol.values())
-        if not cols:
-            continue
-        coefs = [inst.options[k].paid_min / 60 for (d, k) in ycol]
-        lo = sum(max(0, hours_bounds(inst, inst.agents[ai], len(days))[0] - leave_credit(inst, ai, days))
-                 for ai in ais)
-        hi = sum(max(0, hours_bounds(inst, inst.agents[ai], len(days))[1] - leave_credit(inst, ai, days))
-                 for ai in ais)
-        add_row(cols, coefs, hi / 60)  # hours
-        add_row(cols, [-c for c in coefs], -lo / 60)
-        off = 0 if period else max(0, need_off - (7 - len(days)))
-        if off:
-            add_row(cols, [1.0] * len(cols), len(ais) * (len(days) - off))
-        nights = [c for (d, k), c in ycol.items() if inst.options[k].night]
-        if nights:
-            add_row(nights, [1.0] * len(nights), len(ais) * nights_cap)
-        present: dict[int, list[int]] = {}
-        for (d, k), c in ycol.items():
-            o = inst.options[k]
-            s = d * inst.per_day + o.start_min // inst.interval
-            for t in range(s, min(H, s + o.length_min // inst.interval)):
-                present.setdefault(t, []).append(c)
-        zcols = []
-        for t, ys in present.items():
-            zs = []
-            for qi in qs:
-                if req[qi, t] > 0:
-                    zs.append(ncol)
-                    cover_cols.setdefault((qi, t), []).append(ncol)
-                    ncol += 1
-                    cost.append(-1.0)
-                    ub.append(float(req[qi, t]))
-            if zs:
-                add_row(zs + ys, [1.0] * len(zs) + [-1.0] * len(ys), 0.0)
-                zcols.extend(zs)
-        if zcols:
-            add_row(zcols + cols, [1.0] * len(zcols) + [-float(onphone[k]) for (d, k) in ycol], 0.0)
+        _class_rows(lp, inst, days, qs, opts, ais, onphone, cover_cols)
     for (qi, t), zs in cover_cols.items():
         if len(zs) > 1:
-            add_row(zs, [1.0] * len(zs), req[qi, t])
-    if not ncol:
-        return 0.0, "optimal", (0, 0)
-    A_ub = sp.csr_matrix((r_v, (r_i, r_j)), shape=(len(b_ub), ncol))
-    res = linprog(np.array(cost), A_ub=A_ub, b_ub=np.array(b_ub), bounds=np.column_stack([np.zeros(ncol), ub]),
-                  method="highs-ipm", options={"time_limit": float(time_limit_s)})
-    if res.status != 0:
-        return None, str(res.message), (len(b_ub), ncol)
-    return -float(res.fun), "optimal", (len(b_ub), ncol)
+            lp.row(zs, [1.0] * len(zs), inst.req[qi, t])
+    return lp.maximise(time_limit_s)
+
+
+def _class_rows(lp: _SparseLP, inst: Instance, days: list[int], qs: tuple, opts: tuple, ais: list[int],
+                onphone: list[int], cover_cols: dict[tuple[int, int], list[int]]) -> None:
+    """One class of alike agents (same skills, same shift options): how many take each shift (y), their hours,
+    days off and nights, and the requirement they cover per queue and interval (z, at most their on-phone time)."""
+    from wfm.roster.rules import hours_bounds, leave_credit
+
+    rules = inst.config.rules
+    ycol: dict[tuple[int, int], int] = {}
+    for d in days:
+        avail = sum(1 for ai in ais if inst.allowed[ai][d])
+        if not avail:
+            continue
+        for k in opts:
+            ycol[d, k] = lp.col(0.0, float(avail))
+        lp.row([ycol[d, k] for k in opts], [1.0] * len(opts), avail)
+    cols = list(ycol.values())
+    if not cols:
+        return
+    coefs = [inst.options[k].paid_min / 60 for (d, k) in ycol]
+    bounds = [hours_bounds(inst, inst.agents[ai], len(days)) for ai in ais]
+    lo = sum(max(0, b[0] - leave_credit(inst, ai, days)) for ai, b in zip(ais, bounds))
+    hi = sum(max(0, b[1] - leave_credit(inst, ai, days)) for ai, b in zip(ais, bounds))
+    lp.row(cols, coefs, hi / 60)  # hours
+    lp.row(cols, [-c for c in coefs], -lo / 60)
+    off = 0 if rules.hours_averaging == "period" else max(0, rules.min_days_off_week - (7 - len(days)))
+    if off:
+        lp.row(cols, [1.0] * len(cols), len(ais) * (len(days) - off))
+    nights = [c for (d, k), c in ycol.items() if inst.options[k].night]
+    if nights:
+        lp.row(nights, [1.0] * len(nights), len(ais) * rules.max_nights_period)
+    present: dict[int, list[int]] = {}
+    for (d, k), c in ycol.items():
+        o = inst.options[k]
+        s = d * inst.per_day + o.start_min // inst.interval
+        for t in range(s, min(inst.horizon, s + o.length_min // inst.interval)):
+            present.setdefault(t, []).append(c)
+    zcols = []
+    for t, ys in present.items():
+        zs = []
+        for qi in qs:
+            if inst.req[qi, t] > 0:
+                zs.append(lp.col(-1.0, float(inst.req[qi, t])))
+                cover_cols.setdefault((qi, t), []).append(zs[-1])
+        if zs:
+            lp.row(zs + ys, [1.0] * len(zs) + [-1.0] * len(ys), 0.0)
+            zcols.extend(zs)
+    if zcols:
+        lp.row(zcols + cols, [1.0] * len(zcols) + [-float(onphone[k]) for (d, k) in ycol], 0.0)
