@@ -133,6 +133,13 @@ def closed_days(centre, calendar, start: dt.date, days: int) -> tuple[set[dt.dat
     return closed, holidays
 
 
+def clock(minutes: int, sep: str = ":", *, wrap: bool = False) -> str:
+    """Minutes after midnight as HH:MM (`sep` between hours and minutes: "" for shift codes such as D0930);
+    `wrap` folds 24:00 and later back into the day (a shift starting 24:30 reads 00:30)."""
+    hours = minutes // 60 % 24 if wrap else minutes // 60
+    return f"{hours:02d}{sep}{minutes % 60:02d}"
+
+
 def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
     """True for intervals starting while the centre is open (closing after midnight wraps; 0-1440 is always
     open)."""

@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from wfm.calendar import clock
 from wfm.cli.app import app, console, err_console, output_path
 from wfm.errors import InputError, Problem
 
@@ -110,7 +111,7 @@ def intraday(
         raise InputError([Problem(str(roster), f"the roster covers {start} to {start + dt.timedelta(days=days - 1)}, "
                                                f"not {today}")])
     fc = _forecast(forecast, today, cfg)
-    path = output_path(out, Path("rosters") / f"intraday_{today.isoformat()}_{minute // 60:02d}{minute % 60:02d}.xlsx",
+    path = output_path(out, Path("rosters") / f"intraday_{today.isoformat()}_{clock(minute, '')}.xlsx",
                        force)
 
     before = check(data, ags, cfg, start=start, days=days, codes=book.codes)

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from wfm.calendar import clock
 from wfm.config import Config, ShiftTemplate, extended_template
 from wfm.readers.agents import Agent
 from wfm.readers.roster import COLUMNS
@@ -68,7 +69,7 @@ def shift_codes(roster: pd.DataFrame, config: Config) -> pd.DataFrame:
             code = TRAINING_DAY
         else:
             letter = t.code if t else extra[0].code if extra else "X"
-            code = f"{letter}{start_min // 60 % 24:02d}{start_min % 60:02d}" + (
+            code = letter + clock(start_min, "", wrap=True) + (
                 f"+{extra[1] / 60:g}" if extra else "")
         rows.append((agent_id, day, code, first, end, (length - lunch_min) / 60, bool(t and t.night)))
     return pd.DataFrame(rows, columns=["agent_id", "date", "code", "start", "end", "paid_h", "night"])

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.atomic import write_atomic
-from wfm.calendar import day_calendar
+from wfm.calendar import clock, day_calendar
 from wfm.config import Config
 from wfm.publish.codes import LEAVE, OFF, ROSTER_COLUMNS, TRAINING_DAY, normalise_roster
 from wfm.publish.figures import RosterFigures, roster_figures
@@ -198,7 +198,7 @@ def _week_breaks(ws: Worksheet, widths: list[float], n_fixed: int, n_days: int) 
 
 def _code_dropdown(ws: Worksheet, config: Config, cells: str, lang: str) -> None:
     """A list of the valid shift codes on the day cells (Excel and LibreOffice show it as a dropdown)."""
-    codes = [OFF, LEAVE, TRAINING_DAY] + [f"{t.code}{m // 60:02d}{m % 60:02d}" for t in config.shifts
+    codes = [OFF, LEAVE, TRAINING_DAY] + [t.code + clock(m, "") for t in config.shifts
                                            for m in sorted(t.start_minutes)]
     formula = '"' + ",".join(codes) + '"'
     if len(formula) > 255:  # Excel's limit for an inline list: accept any text, `wfm check` still checks it
@@ -210,7 +210,7 @@ def _code_dropdown(ws: Worksheet, config: Config, cells: str, lang: str) -> None
 
 
 def _clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+    return clock(minutes, wrap=True)
 
 
 def _legend(ws: Worksheet, s: Styler, config: Config, mark: dict[str, str], lang: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wfm.calendar import clock
 from wfm.config import Config, parse_clock
 from wfm.errors import Problems
 from wfm.readers.tables import normalise_columns, read_table
@@ -322,4 +323,4 @@ def agents_frame(agents: list[Agent]) -> pd.DataFrame:
 
 
 def _clock(m: int | None) -> str | None:
-    return None if m is None else f"{m // 60:02d}:{m % 60:02d}"
+    return None if m is None else clock(m)

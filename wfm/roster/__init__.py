@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import clock
 from wfm.config import Config
 from wfm.errors import WfmError
 from wfm.readers.agents import Agent
@@ -193,9 +194,9 @@ def _boundary_notes(inst) -> list[str]:
     if not hole.any():
         return []
     t = np.flatnonzero(hole)
-    clock = [f"{(i * inst.interval) // 60:02d}:{(i * inst.interval) % 60:02d}" for i in (t[0], t[-1] + 1)]
+    hours = [clock(i * inst.interval) for i in (t[0], t[-1] + 1)]
     need = int(inst.req[:, first_day][:, hole].sum())
-    return [f"{inst.start} {clock[0]}-{clock[1]}: {need} agent-intervals are required before any shift of this "
+    return [f"{inst.start} {hours[0]}-{hours[1]}: {need} agent-intervals are required before any shift of this "
             "period starts; the previous period's night shifts cover them: pass --previous with its roster so "
             "they count (without it they show as under-staffed)"]
 

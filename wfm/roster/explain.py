@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from wfm.calendar import clock
 from wfm.roster.budget import DTIME_PER_S, run_solver, wall_cap
 from wfm.roster.context import Context
 from wfm.roster.problem import Instance, sub_instance
@@ -18,7 +19,7 @@ from wfm.roster.rules import RULE_WORDS, RULES, hours_bounds, leave_credit
 
 
 def _clock(m):
-    return "-" if m is None else f"{m // 60:02d}:{m % 60:02d}"
+    return "-" if m is None else clock(m)
 
 
 PERSON_S = 0.05  # reference seconds of CP-SAT per person checked alone

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from wfm.calendar import closed_days, week_blocks
+from wfm.calendar import clock, closed_days, week_blocks
 from wfm.config import Config, ShiftTemplate
 from wfm.errors import InputError, Problem
 from wfm.readers.agents import Agent
@@ -32,7 +32,7 @@ class ShiftOption:
 
     @property
     def code(self) -> str:
-        return f"{self.template.code}{self.start_min // 60:02d}{self.start_min % 60:02d}"
+        return self.template.code + clock(self.start_min, "")
 
     @property
     def end_min(self) -> int:
@@ -141,9 +141,8 @@ def paid_minutes(config: Config, length_min: int) -> int:
 
 def requirement_matrix(requirements: pd.DataFrame | None, queues: list[str], start: dt.date, days: int, iv: int,
                        column: str = "heads", *, exact: bool = False) -> np.ndarray:
-    """(queues, days x intervals) required heads of the period from the requirements table (`column`, or
-    `agents` when it is absent; rounded to whole heads unless `exact`); errors name the rows off the config's
-    grid, unknown queues, or a table that misses the period."""
+    """(queues, days x intervals) required heads from the requirements table (`column`, else `agents`; whole
+    heads unless `exact`); errors name rows off the grid, unknown queues, or a table that misses the period."""
     per_day = 1440 // iv
     req = np.zeros((len(queues), days * per_day), dtype=np.float64 if exact else np.int64)
     if requirements is not None and len(requirements):
@@ -253,9 +252,9 @@ def build_instance(requirements: pd.DataFrame, agents: list[Agent], config: Conf
     inst = Instance(config, agents, start, days, iv, per_day, queues, req, options, allowed, previous or {},
                     on_leave=on_leave, credit=credit, closed=closed)
     add_rows(inst, requirements)
-    if requirements is not None and "erlangs" in requirements.columns:
-        inst.workload = requirement_matrix(requirements, queues, start, days, iv, "erlangs", exact=True)
-        inst.workload[:, np.repeat(closed, per_day)] = 0
+    if requirements is not None and "erlangs" in requirements.columns:  # closed days' calls go unanswered
+        erl = requirement_matrix(requirements, queues, start, days, iv, "erlangs", exact=True)
+        inst.workload = erl * ~closed.repeat(per_day)
     inst.tail = tail_requirement(inst)
     inst.earlier = earlier_period(inst.previous, agents, config, start, days, paid_minutes)
     if carried is not None and len(carried):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wfm.calendar import week_blocks
+from wfm.calendar import clock, week_blocks
 from wfm.config import Config
 
 
@@ -68,8 +68,7 @@ class CheckReport:
 
 
 def _hm(minutes: float) -> str:
-    m = int(round(minutes))
-    return f"{m // 60:02d}:{m % 60:02d}"
+    return clock(int(round(minutes)))
 
 
 def _h(minutes: float) -> str:
