@@ -11,7 +11,7 @@ from wfm.config.sections_centre import read_calendar, read_centre, read_queues
 from wfm.config.sections_work import (read_adherence, read_breaks, read_capacity, read_costs, read_leave,
                                       read_rotation, read_rules, read_shifts, read_shrinkage, read_solver,
                                       read_training)
-from wfm.config.values import Reader
+from wfm.config.values import Reader, Table
 from wfm.errors import Problems
 
 MAX_CONFIG_BYTES = 4 * 2**20  # a commented config of a large centre is under 100 KB
@@ -64,7 +64,7 @@ def load_config_lenient(path: str | Path) -> tuple[Config | None, Problems]:
     return parse_config(raw, path=path, text=text, problems=problems), problems
 
 
-def parse_config(raw: dict, *, path: str | Path = "config.toml", text: str = "",
+def parse_config(raw: Table, *, path: str | Path = "config.toml", text: str = "",
                  problems: Problems | None = None) -> Config:
     """Validate an already-parsed TOML mapping; problems go to `problems` (raised if not given)."""
     own = problems is None

@@ -8,12 +8,12 @@ import zoneinfo
 
 from wfm.config.schema import (DATE_MAX, DATE_MIN, LANGUAGES, WEEKDAY_NAMES, CalendarConfig, CentreConfig,
                                QueueConfig)
-from wfm.config.values import Reader, as_date, parse_clock, short_repr
+from wfm.config.values import Reader, Table, as_date, parse_clock, short_repr
 
 QUEUE_ASSIGNMENTS = ("routing", "by_hand")
 
 
-def read_centre(r: Reader, raw: dict) -> CentreConfig:
+def read_centre(r: Reader, raw: Table) -> CentreConfig:
     w = "centre"
     raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language",
                             "queue_assignment", "closed_weekdays", "closed_on_holidays", "weekday_hours"})
@@ -55,7 +55,7 @@ def read_centre(r: Reader, raw: dict) -> CentreConfig:
     )
 
 
-def _weekday_hours(r: Reader, raw: dict, where: str, interval: int) -> dict[int, tuple[int, int]]:
+def _weekday_hours(r: Reader, raw: Table, where: str, interval: int) -> dict[int, tuple[int, int]]:
     """`weekday_hours = { Sat = "09:00-13:00" }`: a weekday's own opening hours (the others keep open/close)."""
     key = f"{where}.weekday_hours"
     value = raw.get("weekday_hours", {})
@@ -66,10 +66,11 @@ def _weekday_hours(r: Reader, raw: dict, where: str, interval: int) -> dict[int,
     for name, text in value.items():
         day = WEEKDAY_NAMES.get(str(name).strip().lower())
         parts = text.split("-") if isinstance(text, str) else []
-        times = [parse_clock(t, allow_24=True) for t in parts] if len(parts) == 2 else []
+        clock = [parse_clock(t, allow_24=True) for t in parts] if len(parts) == 2 else []
+        times = [t for t in clock if t is not None]  # two times only when both parts are times
         if day is None:
             r.error(key, f"{name!r} is not a weekday name (Mon ... Sun, or 周一 ... 周日)")
-        elif len(times) != 2 or None in times or times[1] <= times[0] or any(t % interval for t in times):
+        elif len(times) != 2 or times[1] <= times[0] or any(t % interval for t in times):
             r.error(key, f'{name} = {text!r} must be "HH:MM-HH:MM" on the {interval}-minute grid, closing after '
                          'opening (close the day with closed_weekdays)')
         else:
@@ -77,7 +78,7 @@ def _weekday_hours(r: Reader, raw: dict, where: str, interval: int) -> dict[int,
     return out
 
 
-def _weekdays(r: Reader, raw: dict, where: str, key: str) -> tuple[int, ...]:
+def _weekdays(r: Reader, raw: Table, where: str, key: str) -> tuple[int, ...]:
     """A list of weekday names (`["Sat", "Sun"]`, `["周六", "周日"]`) as weekday numbers (0 = Monday)."""
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -96,7 +97,7 @@ def _weekdays(r: Reader, raw: dict, where: str, key: str) -> tuple[int, ...]:
     return tuple(sorted(set(out)))
 
 
-def read_calendar(r: Reader, raw: dict) -> CalendarConfig:
+def read_calendar(r: Reader, raw: Table) -> CalendarConfig:
     w = "calendar"
     raw = r.section(raw, w, {"extra_holidays", "extra_workdays", "special_days"})
     special_raw = raw.get("special_days", {})
@@ -119,7 +120,7 @@ QUEUE_KEYS = {"label", "sl_target", "answer_time_s", "asa_target_s", "max_occupa
               "min_agents", "default_aht_s", "answer_rate_target", "max_abandon_rate", "acd_names"}
 
 
-def read_queues(r: Reader, raw: dict) -> dict[str, QueueConfig]:
+def read_queues(r: Reader, raw: Table) -> dict[str, QueueConfig]:
     if not isinstance(raw, dict) or not raw:
         r.error("queues", "at least one [queues.NAME] table is required")
         return {}
@@ -155,7 +156,7 @@ def read_queues(r: Reader, raw: dict) -> dict[str, QueueConfig]:
     return queues
 
 
-def _acd_names(r: Reader, q: dict, w: str) -> tuple[str, ...]:
+def _acd_names(r: Reader, q: Table, w: str) -> tuple[str, ...]:
     values = q.get("acd_names", [])
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
         r.error(f"{w}.acd_names", "must be a list of non-empty names, e.g. [\"话费查询\", \"账单\"]")
@@ -173,7 +174,7 @@ def _check_acd_names(r: Reader, queues: dict[str, QueueConfig]) -> None:
                 r.error(f"queues.{name}.acd_names", f"'{n}' is also an ACD name of queue {other}")
 
 
-def _abandonment_targets(r: Reader, q: dict, w: str, *, has_patience: bool) -> tuple[float | None, float | None]:
+def _abandonment_targets(r: Reader, q: Table, w: str, *, has_patience: bool) -> tuple[float | None, float | None]:
     """A queue's `answer_rate_target` in (0, 1) and `max_abandon_rate` in (0, 1): shares of offered calls
     answered and abandoned. Both need `patience_s`: only Erlang A models callers hanging up."""
     art = r.get(q, w, "answer_rate_target", "float", None, lo=0.0, hi=1.0)

@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from wfm.config.schema import (ADHERENCE_ACTIVITIES, ANNUAL_DAYS, DEFAULT_STATES, HOURS_AVERAGING, LEAVE_TYPES,
                                NO_NIGHTS_CAP, SEED_MAX, TIME_LIMIT_MAX_S, TRAINING_FREQUENCIES, WEEKDAY_NAMES,
                                AdherenceConfig, BreaksConfig, CapacityConfig, CostsConfig, LeaveConfig,
                                RotationConfig, RulesConfig, ShiftTemplate, ShrinkageConfig, SolverConfig,
                                TrainingActivity)
-from wfm.config.values import Reader, parse_clock
+from wfm.config.values import Reader, Table, parse_clock
 
 
-def read_shrinkage(r: Reader, raw: dict) -> ShrinkageConfig:
+def read_shrinkage(r: Reader, raw: Table) -> ShrinkageConfig:
     w = "shrinkage"
     raw = r.section(raw, w, {"absence", "leave", "meetings", "other"})
     s = ShrinkageConfig(**{k: r.get(raw, w, k, "float", 0.0, lo=0.0, hi=0.9)
@@ -23,7 +24,7 @@ def read_shrinkage(r: Reader, raw: dict) -> ShrinkageConfig:
     return s
 
 
-def read_shifts(r: Reader, raw: list, interval: int) -> tuple[ShiftTemplate, ...]:
+def read_shifts(r: Reader, raw: list[Any], interval: int) -> tuple[ShiftTemplate, ...]:
     if not isinstance(raw, list):
         r.error("shifts", "must be an array of tables: [[shifts]]")
         return ()
@@ -58,7 +59,7 @@ def read_shifts(r: Reader, raw: list, interval: int) -> tuple[ShiftTemplate, ...
     return tuple(out)
 
 
-def read_breaks(r: Reader, raw: dict) -> BreaksConfig:
+def read_breaks(r: Reader, raw: Table) -> BreaksConfig:
     w = "breaks"
     raw = r.section(raw, w, {"break_minutes", "breaks_per_shift", "lunch_minutes", "lunch_paid",
                              "lunch_if_shift_over_h", "lunch_window_h", "min_work_between_breaks_h"})
@@ -80,7 +81,7 @@ def read_breaks(r: Reader, raw: dict) -> BreaksConfig:
     )
 
 
-def read_rules(r: Reader, raw: dict) -> RulesConfig:
+def read_rules(r: Reader, raw: Table) -> RulesConfig:
     w = "rules"
     d = RulesConfig()
     raw = r.section(raw, w, set(RulesConfig.__dataclass_fields__))
@@ -107,15 +108,15 @@ def read_rules(r: Reader, raw: dict) -> RulesConfig:
     )
 
 
-def _week_start(r: Reader, raw: dict, w: str) -> str:
-    value = r.get(raw, w, "week_start", "str", "period")
+def _week_start(r: Reader, raw: Table, w: str) -> str:
+    value: str = r.get(raw, w, "week_start", "str", "period")
     if value != "period" and value.strip().lower() not in WEEKDAY_NAMES:
         r.error(f"{w}.week_start", f'must be "period" or a weekday name (Mon ... Sun, 周一 ... 周日), not {value!r}')
         return "period"
     return value
 
 
-def read_training(r: Reader, raw: list) -> tuple[TrainingActivity, ...]:
+def read_training(r: Reader, raw: list[Any]) -> tuple[TrainingActivity, ...]:
     if not isinstance(raw, list):
         r.error("training", "must be an array of tables: [[training]]")
         return ()
@@ -134,7 +135,7 @@ def read_training(r: Reader, raw: list) -> tuple[TrainingActivity, ...]:
     return tuple(out)
 
 
-def read_rotation(r: Reader, raw: dict) -> RotationConfig:
+def read_rotation(r: Reader, raw: Table) -> RotationConfig:
     w = "rotation"
     raw = r.section(raw, w, {"fair_shift_types", "fair_weekends", "queue_rotation_weeks"})
     return RotationConfig(
@@ -144,7 +145,7 @@ def read_rotation(r: Reader, raw: dict) -> RotationConfig:
     )
 
 
-def read_solver(r: Reader, raw: dict) -> SolverConfig:
+def read_solver(r: Reader, raw: Table) -> SolverConfig:
     w = "solver"
     raw = r.section(raw, w, {"time_limit_s", "workers", "seed"})
     return SolverConfig(
@@ -154,7 +155,7 @@ def read_solver(r: Reader, raw: dict) -> SolverConfig:
     )
 
 
-def read_costs(r: Reader, raw: dict) -> CostsConfig:
+def read_costs(r: Reader, raw: Table) -> CostsConfig:
     w = "costs"
     raw = r.section(raw, w, {"hourly_wage", "overtime_multiplier", "currency", "rest_day_multiplier",
                              "holiday_multiplier", "night_allowance_per_h", "on_cost_share"})
@@ -169,7 +170,7 @@ def read_costs(r: Reader, raw: dict) -> CostsConfig:
     )
 
 
-def read_leave(r: Reader, raw: dict) -> LeaveConfig:
+def read_leave(r: Reader, raw: Table) -> LeaveConfig:
     w = "leave"
     raw = r.section(raw, w, {"unpaid", "annual_days", "max_per_team_day"})
     cap = r.get(raw, w, "max_per_team_day", "int", 0, lo=0, hi=10000)
@@ -185,7 +186,7 @@ def read_leave(r: Reader, raw: dict) -> LeaveConfig:
     return LeaveConfig(unpaid=tuple(unpaid), annual_days=steps, max_per_team_day=cap)
 
 
-def _annual_days(r: Reader, raw: dict, w: str) -> tuple[tuple[float, int], ...]:
+def _annual_days(r: Reader, raw: Table, w: str) -> tuple[tuple[float, int], ...]:
     """`annual_days = [[1, 5], [10, 10], [20, 15]]`: years of work -> days of annual leave, steps rising."""
     value = raw.get("annual_days", [list(step) for step in ANNUAL_DAYS])
     ok = isinstance(value, list) and all(
@@ -200,7 +201,7 @@ def _annual_days(r: Reader, raw: dict, w: str) -> tuple[tuple[float, int], ...]:
     return tuple(steps)
 
 
-def read_adherence(r: Reader, raw: dict) -> AdherenceConfig:
+def read_adherence(r: Reader, raw: Table) -> AdherenceConfig:
     w = "adherence"
     raw = r.section(raw, w, {"states"})
     given = raw.get("states", {})
@@ -215,7 +216,7 @@ def read_adherence(r: Reader, raw: dict) -> AdherenceConfig:
     return AdherenceConfig({**DEFAULT_STATES, **{k.strip().lower(): v for k, v in given.items()}})
 
 
-def read_capacity(r: Reader, raw: dict) -> CapacityConfig:
+def read_capacity(r: Reader, raw: Table) -> CapacityConfig:
     w = "capacity"
     raw = r.section(raw, w, {"supervisor_phone_share", "nesting_share"})
     shares = {k: r.get(raw, w, k, "float", 1.0, lo=0.0, hi=1.0) for k in ("supervisor_phone_share", "nesting_share")}

@@ -12,6 +12,8 @@ from typing import Any
 from wfm.config.schema import DATE_MAX, DATE_MIN
 from wfm.errors import Problems
 
+Table = dict[str, Any]  # a TOML table as tomllib reads it
+
 
 class Reader:
     """Reads typed values out of the raw TOML, recording problems with the line of each key."""
@@ -24,7 +26,7 @@ class Reader:
     def error(self, where: str, message: str) -> None:
         self.problems.error(self.path, f"{where}: {message}", row=self.lines.get(where), column=where)
 
-    def section(self, raw: dict, where: str, allowed: set[str]) -> dict:
+    def section(self, raw: Table, where: str, allowed: set[str]) -> Table:
         if not isinstance(raw, dict):
             self.error(where, "must be a table")
             return {}
@@ -32,7 +34,7 @@ class Reader:
             self.error(f"{where}.{key}" if where else key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
         return raw
 
-    def get(self, raw: dict, where: str, key: str, kind: str, default: Any, *, lo: float | None = None,
+    def get(self, raw: Table, where: str, key: str, kind: str, default: Any, *, lo: float | None = None,
             hi: float | None = None, choices: tuple[str, ...] | None = None, required: bool = False) -> Any:
         name = f"{where}.{key}" if where else key
         if key not in raw:
@@ -65,7 +67,7 @@ class Reader:
             return default
         return value
 
-    def clock(self, raw: dict, where: str, key: str, default: int, *, allow_24: bool = False) -> int:
+    def clock(self, raw: Table, where: str, key: str, default: int, *, allow_24: bool = False) -> int:
         text = self.get(raw, where, key, "str", None)
         if text is None:
             return default
@@ -75,7 +77,7 @@ class Reader:
             return default
         return minutes
 
-    def dates(self, raw: dict, where: str, key: str) -> tuple[dt.date, ...]:
+    def dates(self, raw: Table, where: str, key: str) -> tuple[dt.date, ...]:
         values = raw.get(key, [])
         if not isinstance(values, list):
             self.error(f"{where}.{key}", "must be a list of dates")
