@@ -103,7 +103,8 @@ def _score_queue(fold, start, queue, train, test, days, score_minutes, opts, del
     forecasts["weekday_mean4"] = weekday_mean(train, start, days, interval_minutes=im)
     actual = _actual_grid(test, queue, im, start, days)
     actual_aht = _actual_grid(test, queue, im, start, days, "aht_s") if "aht_s" in test.columns else None
-    scale = metrics.seasonal_scale(_aggregate(_train_series(train, queue, im), im, score_minutes), 7 * 1440 // score_minutes)
+    scale = metrics.seasonal_scale(_aggregate(_train_series(train, queue, im), im, score_minutes),
+                                   7 * 1440 // score_minutes)
     rows = []
     for method, f in forecasts.items():
         f = f[f["queue"] == queue]
@@ -123,7 +124,8 @@ def _score_queue(fold, start, queue, train, test, days, score_minutes, opts, del
             "coverage": metrics.coverage(a_n[live], lo[live], hi[live]),
             "actual": float(a_s.sum()), "abs_error": float(np.abs(a_s - f_s).sum()), "error": float((f_s - a_s).sum()),
             "n": int(len(a_s)),
-            "aht_wape": aht_err / workload if workload > 0 else np.nan, "aht_abs_error": aht_err, "workload_s": workload,
+            "aht_wape": aht_err / workload if workload > 0 else np.nan, "aht_abs_error": aht_err,
+            "workload_s": workload,
         })
     return pd.DataFrame(rows)
 

@@ -16,7 +16,6 @@ def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed, *, seen=No
     closed holidays, and make-up days when those were closed. A holiday not in `seen` is closed when
     `default_closed`."""
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
-    period = cal["holiday_period"].to_numpy(bool)
     makeup = cal["is_makeup_workday"].to_numpy(bool)
     names = daily.calendar_flags(cal)["period_name"].to_numpy()
     day_off = holiday_days_off(cal)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from wfm.calendar import NO_COUNTRY, UnknownCountryError, country_holidays
@@ -51,18 +50,22 @@ def queue_countries(history: pd.DataFrame, centre: str) -> dict[str, tuple[str, 
             continue
         closed = (totals.fillna(0.0) < OBSERVED_SHARE * usual)
         years = sorted({d.year for d in days})
-
-        def score(country: str) -> tuple[int, int, int]:
-            if country.upper() == NO_COUNTRY:
-                return 0, 0, 0
-            hol = [d for d in country_holidays(country, years) if pd.Timestamp(d) in workdays]
-            shut = sum(bool(closed[pd.Timestamp(d)]) for d in hol)
-            return shut - (len(hol) - shut), shut, len(hol)
-
-        base, _, _ = score(centre)
-        best = max(candidates, key=lambda c: score(c)[0])
-        s, shut, n = score(best)
+        fit = {c: _holiday_fit(c, closed, workdays, years) for c in (centre, *candidates)}
+        base = fit[centre][0]
+        best = max(candidates, key=lambda c: fit[c][0])
+        s, shut, n = fit[best]
         if s > base and shut >= 1:
             out[str(queue)] = (best, f"closed or nearly on {shut} of {n} {best} holidays in its history; the "
                                      f"{centre.upper()} calendar fits it less well")
     return out
+
+
+def _holiday_fit(country: str, closed: pd.Series, workdays: pd.DatetimeIndex, years: list[int]
+                 ) -> tuple[int, int, int]:
+    """How well `country`'s weekday holidays in the history match its closed days: (holidays closed less
+    holidays open, holidays closed, weekday holidays); zeros for no country."""
+    if country.upper() == NO_COUNTRY:
+        return 0, 0, 0
+    hol = [d for d in country_holidays(country, years) if pd.Timestamp(d) in workdays]
+    shut = sum(bool(closed[pd.Timestamp(d)]) for d in hol)
+    return shut - (len(hol) - shut), shut, len(hol)

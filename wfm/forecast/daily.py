@@ -1,11 +1,11 @@
 """The daily-volume model: robust, recency-weighted ridge regression of log daily calls on calendar effects,
 plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
 
-Effects: weekday (a make-up working day counts as an average workday-like weekday, a public holiday, on a
-working day or the calendar's weekend, as the queue's quietest weekday), holiday periods with a deviation per
-named holiday, the official holiday itself, the last workday before and the first after a holiday period, bridge days, make-up working days, the
-user's special days (one effect per label on the day, four for the four weeks after it), month-start days (bill
-dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
+Effects: weekday (a make-up working day counts as an average workday-like weekday, a public holiday, on a working
+day or the calendar's weekend, as the queue's quietest weekday), holiday periods with a deviation per named holiday,
+the official holiday itself, the last workday before and the first after a holiday period, bridge days, make-up
+working days, the user's special days (one effect per label on the day, four for the four weeks after it),
+month-start days (bill dates), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
 data support it. The holiday effects (period, official holiday, per-name deviation, eve, first day after, bridge
 day) are shrunk as a normal prior on their size would: the penalty is the day-to-day noise variance over the prior

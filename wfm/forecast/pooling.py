@@ -157,11 +157,12 @@ WEEKDAY_MIN_QUEUES = 5  # fewer queues do not tell their spread (a 911 centre's 
 
 
 def pool_weekday_effects(models: Mapping[str, QueueModel]) -> dict[str, str]:
-    """Shrink each queue's weekday effects (relative to Monday) toward the mean of the queues that close on the
-    same weekdays (in place), as `pool_holiday_effects` does for holidays: a queue's own estimate weighs by its
-    days of support over its noise (the weekday's and Monday's), the mean by the spread between queues (at least
-    `WEEKDAY_MIN_SD`; with at least `WEEKDAY_MIN_QUEUES` queues). A few weeks of a noisy queue move toward the centre's week; years of history keep their
-    own. The constant moves by the mean change over the open weekdays, so the queue's weekly level stays.
+    """Shrink each queue's weekday effects (relative to Monday) toward the mean of the queues that close on the same
+    weekdays (in place), as `pool_holiday_effects` does for holidays: a queue's own estimate weighs by its days of
+    support over its noise (the weekday's and Monday's), the mean by the spread between queues (at least
+    `WEEKDAY_MIN_SD`; with at least `WEEKDAY_MIN_QUEUES` queues). A few weeks of a noisy queue move toward the
+    centre's week; years of history keep their own. The constant moves by the mean change over the open weekdays, so
+    the queue's weekly level stays.
     `{queue: note}` for the queues whose effect on a weekday moved by more than 10%."""
     active = {q: m for q, m in models.items() if not m.stopped and m.beta is not None and m.weekday_effects}
     moved: dict[str, list[str]] = {}

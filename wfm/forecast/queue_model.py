@@ -246,8 +246,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     model.phi = _dispersion(calls, kinds, age)
     # 7. AHT per slot (workday / rest day)
     if grid.aht is not None and np.isfinite(grid.aht).any():
-        model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool), grid.interval_minutes,
-                                                settings.default_aht_s)
+        model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool),
+                                                grid.interval_minutes, settings.default_aht_s)
     return model
 
 

@@ -1,18 +1,17 @@
 """Model selection per queue by rolling-origin backtest on the last weeks of the history.
 
-Candidates (`CANDIDATES`): the calendar model (`model`), the same with a faster local level (`model_local`,
-for series that shift with events the calendar does not know), the same with a damped-trend level and ETS on
-the daily totals (`model_trend`, `ets`: statsmodels, `wfm.forecast.ets`), an equal blend of `model` and `ets`
-(`model_ets`), the recent same-weekday mean made aware of
-closures and holidays (`recent`: days the model calls special take the model's forecast), an equal blend of
-`model` and `recent` (`blend`), one of `model` and the plain mean of 4 weekdays (`model_mean4`: a forecast
-combination that hedges the model against a shift the recent weeks show), and the two naive baselines exactly as `wfm backtest` scores them. Each is
-scored by WAPE at the scoring period over `folds` origins a week apart, the last one leaving the horizon
-at the end of the history. A queue keeps `model` unless another candidate beats it by `SWITCH_MARGIN` over
-all folds and on most folds one by one (events the calendar does not know make single folds noisy); what it
-keeps is never worse than the better baseline over all folds (else the candidate best over all folds is
-taken). Queues with few calls in the folds are chosen for together, as one group, so that Poisson noise in
-one small queue does not pick its model.
+Candidates (`CANDIDATES`): the calendar model (`model`), the same with a faster local level (`model_local`, for
+series that shift with events the calendar does not know), the same with a damped-trend level and ETS on the daily
+totals (`model_trend`, `ets`: statsmodels, `wfm.forecast.ets`), an equal blend of `model` and `ets` (`model_ets`),
+the recent same-weekday mean made aware of closures and holidays (`recent`: days the model calls special take the
+model's forecast), an equal blend of `model` and `recent` (`blend`), one of `model` and the plain mean of 4 weekdays
+(`model_mean4`: a forecast combination that hedges the model against a shift the recent weeks show), and the two
+naive baselines exactly as `wfm backtest` scores them. Each is scored by WAPE at the scoring period over `folds`
+origins a week apart, the last one leaving the horizon at the end of the history. A queue keeps `model` unless
+another candidate beats it by `SWITCH_MARGIN` over all folds and on most folds one by one (events the calendar does
+not know make single folds noisy); what it keeps is never worse than the better baseline over all folds (else the
+candidate best over all folds is taken). Queues with few calls in the folds are chosen for together, as one group,
+so that Poisson noise in one small queue does not pick its model.
 """
 
 from __future__ import annotations
@@ -144,4 +143,5 @@ def accuracy_table(errors: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFram
     order = {m: i for i, m in enumerate(("wfm",) + CANDIDATES)}
     out["_q"] = out["queue"].eq("ALL")
     out["_m"] = out["method"].map(order)
-    return out.sort_values(["_q", "queue", "_m"]).drop(columns=["_q", "_m", "abs_error", "actual"]).reset_index(drop=True)
+    out = out.sort_values(["_q", "queue", "_m"])
+    return out.drop(columns=["_q", "_m", "abs_error", "actual"]).reset_index(drop=True)

@@ -37,8 +37,12 @@ QUEUES = (
 
 def config_text(queues: tuple[QueueSpec, ...] = QUEUES, *, name: str = "Sample provincial hotline 10086",
                 time_limit_s: float = 60.0) -> str:
-    """The TOML text of a centre config with every key commented."""
-    queue_tables = "\n".join(_queue_table(q) for q in queues)
+    """The TOML text of a centre config with every key commented: the tables in the order a scheduler reads them."""
+    return "".join((_centre(name), _CALENDAR, _queues(queues), _SHRINKAGE, _SHIFTS, _BREAKS, _RULES, _TRAINING,
+                    _ROTATION, _solver(time_limit_s), _COSTS, _LEAVE, _CAPACITY, _ADHERENCE))
+
+
+def _centre(name: str) -> str:
     return f'''# wfm centre configuration. Every key is optional unless marked (required).
 # Times are the centre's local wall-clock time; durations in seconds (_s), minutes or hours (_h) as named.
 
@@ -58,14 +62,54 @@ closed_weekdays = []         # weekdays the centre is closed, e.g. ["Sat", "Sun"
 closed_on_holidays = false   # closed on public holidays and the days off moved around them (a paid day, not owed)
 weekday_hours = {{}}           # a weekday's own opening hours, e.g. {{ Sat = "09:00-13:00" }} (others: open/close)
 
+'''
+
+
+def _queues(queues: tuple[QueueSpec, ...]) -> str:
+    tables = "\n".join(_queue_table(q) for q in queues)
+    return f'''# One table per queue (skill). sl_target of calls answered within answer_time_s is the service target.
+{tables}
+'''
+
+
+def _queue_table(q: QueueSpec) -> str:
+    answer_rate = (f"answer_rate_target = {q.answer_rate_target:g}" if q.answer_rate_target is not None
+                   else "# answer_rate_target = 0.92").ljust(29)
+    return f'''[queues.{q.name}]
+label = "{q.label}"  # name shown on reports
+sl_target = {q.sl_target:g}            # (required) share of calls answered within answer_time_s
+answer_time_s = {q.answer_time_s}          # (required) seconds
+# asa_target_s = 30          # optional: also keep the average speed of answer at or below this
+max_occupancy = {q.max_occupancy:g}        # cap on the share of time agents are busy
+patience_s = {q.patience_s}            # mean caller patience; set = staff with Erlang A (abandonment), omit = Erlang C
+{answer_rate}# share of offered calls an agent answers (人工接通率); needs patience_s
+# max_abandon_rate = 0.08    # optional: cap on the share of offered calls abandoned; needs patience_s
+priority = {q.priority}                 # routing priority, higher first; weights under-staffing in the roster
+min_agents = 1               # floor of agents while calls are expected
+default_aht_s = {q.aht_s:g}          # handle time used when the history has no aht_s
+# acd_names = ["{q.label}"]   # the queue's names in ACD exports (技能组), read as this queue
+'''
+
+
+def _solver(time_limit_s: float) -> str:
+    return f'''[solver]
+time_limit_s = {time_limit_s:g}          # roster search time limit; the best roster found so far is kept
+workers = 2                  # search threads
+seed = 0                     # fixed seed: the same inputs give the same roster
+
+'''
+
+
+_CALENDAR = '''\
 [calendar]
 extra_holidays = []          # dates treated as holidays in addition to the country's, e.g. ["2026-12-31"]
 extra_workdays = []          # dates treated as working days, e.g. a make-up Saturday not yet in the calendar
 # special days with their own forecast effect (bill dates, campaigns, planned outages): "YYYY-MM-DD" = "label"
-special_days = {{}}
+special_days = {}
 
-# One table per queue (skill). sl_target of calls answered within answer_time_s is the service target.
-{queue_tables}
+'''
+
+_SHRINKAGE = '''\
 [shrinkage]
 # Shares of paid time lost to what the roster does NOT place itself. Breaks, lunch and training are placed by
 # the roster and are not counted here again. heads = ceil(agents / (1 - sum of these)).
@@ -74,6 +118,9 @@ leave = 0.05                 # annual leave
 meetings = 0.02              # team meetings not in the roster
 other = 0.0                  # anything else
 
+'''
+
+_SHIFTS = '''\
 # Shift templates: a one-letter code (used in shift codes such as E0700), allowed start times, and the
 # elapsed length in hours including an unpaid lunch. Night shifts are followed by the rest_after_night_h rule.
 [[shifts]]
@@ -111,6 +158,9 @@ start_times = ["10:00", "11:00", "17:00", "18:00"]
 length_h = 5
 night = false
 
+'''
+
+_BREAKS = '''\
 [breaks]
 break_minutes = 15           # length of each short break
 breaks_per_shift = 2         # short breaks in a full shift (one in shifts of 6 h or less)
@@ -120,6 +170,9 @@ lunch_if_shift_over_h = 6    # shifts longer than this many hours get a lunch
 lunch_window_h = [3, 5.5]    # lunch starts between these hours after the shift start
 min_work_between_breaks_h = 1.0  # least work between two breaks, and before the first
 
+'''
+
+_RULES = '''\
 [rules]
 hours_per_week = 40          # standard hours (Chinese labour law: 8 h/day, 40 h/week)
 max_hours_day = 8            # paid hours in a day before overtime
@@ -140,6 +193,9 @@ rest_after_night_h = 24      # rest after the last night shift of a run
 min_weekends_off_period = 1  # full weekends (Saturday and Sunday) off per 4 weeks
 supervisor_on_duty = true    # at least one supervisor on duty whenever the centre is open
 
+'''
+
+_TRAINING = '''\
 # Off-phone activities the roster places in low-volume intervals.
 [[training]]
 name = "daily learning (每日一学)"
@@ -165,16 +221,17 @@ who = "new_hires"
 group = true
 activity = "training"
 
+'''
+
+_ROTATION = '''\
 [rotation]
 fair_shift_types = true      # share early/late/night shifts fairly within each team
 fair_weekends = true         # share weekend work fairly within each team
 queue_rotation_weeks = 0     # rotate agents' primary queue every N weeks (0 = off)
 
-[solver]
-time_limit_s = {time_limit_s:g}          # roster search time limit; the best roster found so far is kept
-workers = 2                  # search threads
-seed = 0                     # fixed seed: the same inputs give the same roster
+'''
 
+_COSTS = '''\
 [costs]
 hourly_wage = 32.0           # paid cost per agent hour
 overtime_multiplier = 1.5    # overtime hours on working days cost this multiple (Labour Law art. 44: 150%)
@@ -184,6 +241,9 @@ night_allowance_per_h = 0.0  # 夜班补贴 per paid hour worked between 22:00 a
 on_cost_share = 0.0          # employer's social insurance and housing fund (五险一金) as a share of pay, e.g. 0.3
 currency = "CNY"             # shown with costs
 
+'''
+
+_LEAVE = '''\
 [leave]
 # approved leave comes from the agents table's leave column (2026-12-01..2026-12-03:annual); every type is paid
 # (counts in the paid hours) except these: annual, sick, personal, marriage, maternity, compensatory
@@ -191,33 +251,20 @@ unpaid = ["personal"]        # leave types that are not paid
 annual_days = [[1, 5], [10, 10], [20, 15]]  # years of work (agents' service_years) -> days of annual leave a year
 max_per_team_day = 0         # most of one team on leave the same day (0 = no cap); over it is a warning
 
+'''
+
+_CAPACITY = '''\
 [capacity]
 # how much of an on-phone interval goes to calls (roster, simulation and what-if count them the same way)
 supervisor_phone_share = 1.0 # a supervisor's share on the phones; the rest is floor support (e.g. 0.5)
 nesting_share = 1.0          # a new hire up to training_until (nesting), as a share of a trained agent (e.g. 0.6)
 
+'''
+
+_ADHERENCE = '''\
 [adherence]
 # ACD agent states (wfm adherence --states) -> roster activity: work, break, lunch, training, meeting, coaching,
 # other (an off-phone state nobody planned) or off (logged out). Common states are known already (Available,
 # Talking, ACW, Break, Lunch, Not Ready, Logged Out, 示闲, 通话, 小休, 示忙, 签出, ...); add your ACD's own here.
-states = {{}}                  # e.g. {{ "Aux 3" = "training", "Aux 7" = "meeting" }}
-'''
-
-
-def _queue_table(q: QueueSpec) -> str:
-    answer_rate = (f"answer_rate_target = {q.answer_rate_target:g}" if q.answer_rate_target is not None
-                   else "# answer_rate_target = 0.92").ljust(29)
-    return f'''[queues.{q.name}]
-label = "{q.label}"  # name shown on reports
-sl_target = {q.sl_target:g}            # (required) share of calls answered within answer_time_s
-answer_time_s = {q.answer_time_s}          # (required) seconds
-# asa_target_s = 30          # optional: also keep the average speed of answer at or below this
-max_occupancy = {q.max_occupancy:g}        # cap on the share of time agents are busy
-patience_s = {q.patience_s}            # mean caller patience; set = staff with Erlang A (abandonment), omit = Erlang C
-{answer_rate}# share of offered calls an agent answers (人工接通率); needs patience_s
-# max_abandon_rate = 0.08    # optional: cap on the share of offered calls abandoned; needs patience_s
-priority = {q.priority}                 # routing priority, higher first; weights under-staffing in the roster
-min_agents = 1               # floor of agents while calls are expected
-default_aht_s = {q.aht_s:g}          # handle time used when the history has no aht_s
-# acd_names = ["{q.label}"]   # the queue's names in ACD exports (技能组), read as this queue
+states = {}                  # e.g. { "Aux 3" = "training", "Aux 7" = "meeting" }
 '''
