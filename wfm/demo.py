@@ -57,12 +57,7 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
     history = read_history(result.paths["history"], queues=set(config.queues), timezone=config.centre.timezone)
 
     with console.status("Forecasting calls and handle time per queue..."):
-        cal = config.calendar
-        forecaster = Forecaster(
-            config.centre.country, cal.special_days, cal.extra_holidays, cal.extra_workdays,
-            interval_minutes=config.centre.interval_minutes,
-            default_aht_s={q: c.default_aht_s for q, c in config.queues.items()},
-        ).fit(history.frame)
+        forecaster = Forecaster.from_config(config).fit(history.frame)
         forecast = forecaster.predict(start, days)
     result.paths["forecast"] = write_csv(_iso(forecast), forecast_path, force=True)
     console.print(f"Forecast: {forecast['calls'].sum():,.0f} calls over {days} days")

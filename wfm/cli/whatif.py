@@ -61,12 +61,8 @@ def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int
     start = start or next_week_start(last)  # whole weeks: a history ending on a Friday starts on the Monday
     if start <= last:
         raise InputError([Problem("--start", f"{start} is not after the end of the history ({last})")])
-    cal = cfg.calendar
     with _progress("forecasting") as progress:
-        fc = Forecaster(cfg.centre.country, cal.special_days, cal.extra_holidays, cal.extra_workdays,
-                        interval_minutes=cfg.centre.interval_minutes,
-                        default_aht_s={q: c.default_aht_s for q, c in cfg.queues.items()},
-                        progress=progress).fit(hist.frame)
+        fc = Forecaster.from_config(cfg, progress=progress).fit(hist.frame)
     return fc.predict(start, 7 * weeks), start
 
 

@@ -98,6 +98,15 @@ class Forecaster:
             return float(self.default_aht_s.get(queue, 300.0))
         return float(self.default_aht_s)
 
+    @classmethod
+    def from_config(cls, config, **options) -> "Forecaster":
+        """The forecaster a centre's config describes: its holiday country and calendar, its interval and each
+        queue's default handle time; `options` as for the constructor."""
+        cal = config.calendar
+        return cls(config.centre.country, cal.special_days, cal.extra_holidays, cal.extra_workdays,
+                   interval_minutes=config.centre.interval_minutes,
+                   default_aht_s={q: c.default_aht_s for q, c in config.queues.items()}, **options)
+
     def fit(self, history: pd.DataFrame) -> "Forecaster":
         """Fit every queue of `history` (columns `interval_start, queue, offered`, optional `aht_s`)."""
         missing = {"interval_start", "queue", "offered"} - set(history.columns)

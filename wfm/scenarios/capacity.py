@@ -117,11 +117,7 @@ def capacity_view(history: pd.DataFrame, config: Any, *, start: dt.date, weeks: 
     from wfm.forecast import Forecaster
     from wfm.scenarios.run import run_scenarios
 
-    cal = config.calendar
-    fc = Forecaster(config.centre.country, cal.special_days, cal.extra_holidays, cal.extra_workdays,
-                    interval_minutes=config.centre.interval_minutes,
-                    default_aht_s={q: c.default_aht_s for q, c in config.queues.items()},
-                    scheduler=scheduler, workers=workers).fit(history)
+    fc = Forecaster.from_config(config, scheduler=scheduler, workers=workers).fit(history)
     forecast = fc.predict(start, 7 * weeks)
     plan = Plan.from_config(config, forecast, agents=agents, fte=fte, start=start, weeks=weeks)
     weekly, failures = run_scenarios(scenarios, plan, scheduler=scheduler, workers=workers, progress=progress)
