@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import test_forecast_synth as synth
-from wfm.forecast import FORECAST_COLUMNS, Forecaster, backtest, seasonal_naive, summarize, weekday_mean
+from wfm.forecast import FORECAST_COLUMNS, Forecaster, backtest, seasonal_naive, summarise, weekday_mean
 
 D = dt.date
 
@@ -139,7 +139,7 @@ def test_backtest_beats_baselines():
     hist = synth.history(D(2025, 3, 1), D(2025, 10, 12), seed=11)  # the folds cover National Day
     res = backtest(hist, horizon_days=14, folds=2, country="CN", workers=1)
     assert set(res["method"]) == {"wfm", "seasonal_naive", "weekday_mean4"} and res["fold"].nunique() == 2
-    s = summarize(res).set_index(["queue", "method"])
+    s = summarise(res).set_index(["queue", "method"])
     wfm = s.loc[("ALL", "wfm"), "wape"]
     best = min(s.loc[("ALL", "seasonal_naive"), "wape"], s.loc[("ALL", "weekday_mean4"), "wape"])
     assert wfm < 0.85 * best
@@ -180,7 +180,7 @@ def test_aht_follows_time_of_day_weekends_and_a_recent_drift():
 def test_backtest_scores_aht_against_the_baselines():
     hist = synth.history(D(2025, 6, 1), D(2025, 12, 31), seed=6, aht_drift_start=D(2025, 10, 1))
     res = backtest(hist, horizon_days=14, folds=2, country="US", workers=1)
-    s = summarize(res).set_index(["queue", "method"])["aht_wape"]
+    s = summarise(res).set_index(["queue", "method"])["aht_wape"]
     assert s[("ALL", "wfm")] < min(s[("ALL", "seasonal_naive")], s[("ALL", "weekday_mean4")])
     # workload-weighted: the sum of calls x |AHT error| over calls x AHT, at most the noise of a few calls' mean
     assert 0.0 < s[("ALL", "wfm")] < 0.3

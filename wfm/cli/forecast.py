@@ -262,7 +262,7 @@ def backtest(
     """Rolling-origin accuracy per queue and overall (WAPE, MASE, bias, interval coverage) against
     seasonal-naive (same interval last week) and the mean of the last 4 same weekdays."""
     from wfm.forecast import backtest as run_backtest
-    from wfm.forecast import summarize
+    from wfm.forecast import summarise
 
     check_scheduler_address(scheduler)
     path = output_path(out, Path("forecasts") / f"backtest_{days}d.csv", force)
@@ -273,7 +273,7 @@ def backtest(
                                    progress=progress, **opts)
     except ValueError as exc:
         raise InputError([Problem(str(history), str(exc))]) from None
-    summary = summarize(results)
+    summary = summarise(results)
     table = Table(title=f"Backtest: {folds} origins x {days} days, scored per 30 minutes ({opts['country']} holidays)")
     with_aht = summary["aht_wape"].notna().any()
     columns = ["queue", "method", "WAPE", "MASE", "bias", "80% coverage"] + (["AHT WAPE"] if with_aht else [])

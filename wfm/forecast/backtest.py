@@ -43,7 +43,7 @@ def backtest(
     progress: Callable[[int, int], object] | None = None,
     selection_folds: int = 4,
 ) -> pd.DataFrame:
-    """One row per fold, queue and method (`RESULT_COLUMNS`); see `summarize` for per-queue and overall.
+    """One row per fold, queue and method (`RESULT_COLUMNS`); see `summarise` for per-queue and overall.
 
     `wfm` is the whole procedure as `wfm forecast` runs it, model choice included (`selection_folds` origins
     inside each fold's training part), so its score is out of sample.
@@ -177,7 +177,7 @@ def _aggregate(flat: np.ndarray, im: int, score_minutes: int) -> np.ndarray:
     return flat[:n].reshape(-1, k).sum(axis=1)
 
 
-def summarize(results: pd.DataFrame) -> pd.DataFrame:
+def summarise(results: pd.DataFrame) -> pd.DataFrame:
     """Per queue and method, plus queue `ALL`: pooled WAPE, bias and AHT WAPE, mean MASE and coverage over folds."""
     def agg(g: pd.DataFrame) -> pd.Series:
         return pd.Series({

@@ -19,7 +19,7 @@ ACCURACY_COLUMNS = ["queue", "method", "wape", "mase", "bias", "coverage", "aht_
 
 def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, path: str | Path,
                         accuracy: pd.DataFrame | None = None, accuracy_title: str = "") -> None:
-    """Sheet `Forecast` (the CSV's columns), `Accuracy` (the model's backtest, `summarize` rows, when given) and
+    """Sheet `Forecast` (the CSV's columns), `Accuracy` (the model's backtest, `summarise` rows, when given) and
     one sheet per queue: hourly calls, history then forecast, charted."""
     wb = Workbook()
     ws = wb.active
