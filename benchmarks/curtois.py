@@ -31,15 +31,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
-import random
 import re
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,7 +45,7 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wfm.roster import rules
+from wfm.roster import lns, rules
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "curtois"
@@ -301,22 +298,7 @@ def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
     return val
 
 
-# ----------------------------------------------------------------------------- search
-
-
-def _params(time_limit: float, workers: int, seed: int, lp: bool = True) -> cp_model.CpSolver:
-    s = cp_model.CpSolver()
-    s.parameters.max_time_in_seconds = max(0.05, time_limit)
-    s.parameters.num_workers = workers
-    s.parameters.random_seed = seed
-    # the LP relaxation of this model is tight (its bound is within a few % of the optimum); level 2 puts the
-    # rules' constraints into it, which proves LNS sub-problems fast and guides the search
-    if lp and workers == 1:
-        s.parameters.linearization_level = 2
-    elif lp:  # keep an LP-heavy worker in the portfolio (the default 2-worker one has none)
-        s.parameters.subsolvers.extend(["max_lp", "quick_restart"])
-    s.parameters.log_search_progress = bool(os.environ.get("CURTOIS_LOG"))
-    return s
+# ----------------------------------------------------------------------------- search (wfm.roster.lns)
 
 
 @dataclass
@@ -329,9 +311,14 @@ class Result:
     lns_rounds: int = 0
     history: list[tuple[float, int]] = field(default_factory=list)
     note: str = ""  # why there is no roster
+    phases: dict[str, float] = field(default_factory=dict)
 
 
-FULL_MODEL_MAX_CELLS = 200_000  # (employee, day, shift type) options above which the whole model is not built
+# (employee, day, shift type) options above which the first roster is built employee by employee rather than by
+# CP-SAT on the whole model: above it building the model alone takes seconds to minutes, the root LP does not
+# finish in the first phase's share (bound 6 on Instance12 at 60 s) and its first solutions are poor (25,896 on a
+# synthetic of Instance13's size, against 2,900 from the construction)
+FULL_MODEL_MAX_CELLS = 6_000
 
 
 def options(p: CurtoisProblem) -> int:
@@ -343,167 +330,56 @@ class Infeasible(Exception):
     """An employee whose own rules cannot all hold (the benchmark's hard constraints are per employee)."""
 
 
-def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, log=lambda *a: 0) -> dict[tuple[int, int], str]:
-    """A first roster one employee at a time: each employee's whole horizon solved with everyone else fixed
-    (hard rules are per employee, so every step keeps the roster feasible; cover and requests are the
-    objective), the most constrained employees first. Raises `Infeasible` naming the employee whose rules
-    clash."""
+class Cells:
+    """The benchmark as a `wfm.roster.lns.CellProblem`: the search engine's view of it."""
+
+    def __init__(self, p: CurtoisProblem):
+        self.p = p
+        self.n_staff, self.n_days, self.shifts = len(p.staff), p.days, p.shifts
+
+    def build(self, fixed):
+        return build(self.p, fixed)
+
+    def objective(self, roster) -> int:
+        return objective(self.p, roster)
+
+    def can_work(self, e: int, d: int, t: str) -> bool:
+        return self.p.can_work(e, d, t)
+
+    def bad_slots(self, roster) -> list[tuple[int, str]]:
+        count: dict[tuple[int, str], int] = {}
+        for (e, d), t in roster.items():
+            count[d, t] = count.get((d, t), 0) + 1
+        return [(d, t) for (d, t), (r, wu, wo) in self.p.cover.items()
+                if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
+
+
+def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, workers: int = 2) -> dict[tuple[int, int], str]:
+    """A first roster one employee at a time (`wfm.roster.lns.construct`); raises `Infeasible` naming the employee
+    whose rules clash."""
+    try:
+        return lns.construct(Cells(p), time_limit, workers=workers, seed=seed)
+    except lns.EmployeeInfeasible as exc:
+        e, _, why = str(exc).partition(": ")
+        raise Infeasible(f"employee {p.staff[int(e)].id}: {why} (max/min minutes, runs, days off, weekends)") from exc
+
+
+def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1, verbose: bool = False) -> Result:
+    """The engine on the benchmark: CP-SAT on the whole model first when it is small, else the construction;
+    then LNS with neighbourhoods sized to the instance."""
     t0 = time.perf_counter()
-    E, D = len(p.staff), p.days
-    count = {e: sum(p.can_work(e, d, t) for d in range(D) for t in p.shifts) for e in range(E)}
-    order = sorted(range(E), key=lambda e: (count[e], e))
-    cur: dict[tuple[int, int], str] = {}
-    for i, e in enumerate(order):
-        # at least 1.2 s each: CP-SAT's presolve of a year-long employee model alone takes ~0.4 s, and with the LP
-        # (linearization level 2) its first solution is much closer to the employee's best than without it
-        per = max(1.2, (time_limit - (time.perf_counter() - t0)) / (E - i))
-        cells = {(e, d) for d in range(D)}
-        for attempt in range(3):
-            st, _, cand = _lns_step(p, cur, cells, per * (1 + 2 * attempt), seed + e)
-            if cand is not None or st == "INFEASIBLE":
-                break
-        if cand is None:
-            why = "its rules cannot all hold" if st == "INFEASIBLE" else "no roster found for them in time"
-            raise Infeasible(f"employee {p.staff[e].id}: {why} (max/min minutes, runs, days off, weekends)")
-        cur = cand
-    log(f"construction: {E} employees in {time.perf_counter() - t0:.1f} s, obj={objective(p, cur)}")
-    return cur
-
-
-def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1,
-          first_share: float = 0.2, sub_limit: float = 3.0, verbose: bool = False) -> Result:
-    t0 = time.perf_counter()
-    left = lambda: time_limit - (time.perf_counter() - t0)
-    log = (lambda *a: print(f"[{time.perf_counter() - t0:6.1f}s]", *a, flush=True)) if verbose else (lambda *a: 0)
-
-    # 1. the whole model for a first solution (on small instances, the proof of optimality); on large ones, or
-    # when it finds nothing in its share of the time, a roster built one employee at a time
-    cur, bound, status = None, None, cp_model.UNKNOWN
-    if options(p) <= FULL_MODEL_MAX_CELLS:
-        b = build(p)
-        solver = _params(max(1.0, left() * first_share), workers, seed, lp=workers >= 2)
-        status = solver.Solve(b.model)
-        if status == cp_model.INFEASIBLE:
-            return Result({}, None, None, False, time.perf_counter() - t0, note="CP-SAT proved the rules infeasible")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            cur = {(e, d): t for (e, d, t), v in b.x.items() if solver.Value(v)}
-            bound = solver.BestObjectiveBound()
-        log(f"full model: {solver.StatusName(status)}" + (f" obj={objective(p, cur)} bound={bound:.0f}" if cur else ""))
-        del b
-    if cur is None:
-        try:
-            cur = construct(p, max(1.0, left() * 0.5), seed, log)
-        except Infeasible as exc:
-            return Result({}, None, None, False, time.perf_counter() - t0, note=str(exc))
-        bound = 0.0
-    best = objective(p, cur)
-    hist = [(time.perf_counter() - t0, best)]
-    if status == cp_model.OPTIMAL:
-        return Result(cur, best, bound, True, time.perf_counter() - t0, 0, hist)
-
-    # 2. LNS: free a group of employees and/or a window of days, fix the rest to the incumbent
-    rng = random.Random(seed)
-    E, D = len(p.staff), p.days
-    size = {"staff": max(2, min(E, 4)), "cover": max(2, min(E, 4)), "days": min(D, 7), "mixed": max(2, min(E, 8))}
-    rounds = 0
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    while left() > 0.5:
-        # one sub-problem per core, each a single LP-heavy CP-SAT worker (faster proofs than a 2-worker solve)
-        steps = []
-        for _ in range(max(1, workers)):
-            rounds += 1
-            kind = rng.choice(("staff", "cover", "cover", "days", "mixed"))
-            steps.append((kind, _neighbourhood(p, rng, kind, size[kind], cur), seed + rounds))
-        limit = min(left(), sub_limit)
-        futures = [pool.submit(_lns_step, p, cur, cells, limit, sd) for _, cells, sd in steps]
-        for (kind, _, _), fut in zip(steps, futures):
-            st, wall, cand = fut.result()
-            val = objective(p, cand) if cand is not None else None
-            if val is not None and val <= best:
-                if val < best:
-                    hist.append((time.perf_counter() - t0, val))
-                cur, best = cand, val  # the other step's candidate is judged on its own objective
-            log(f"  round {rounds} {kind} size={size[kind]} {st} {wall:.2f}s best={best}")
-            # adapt the neighbourhood: grow when the sub-problem is proved quickly, shrink when it times out
-            if st == "OPTIMAL" and wall < sub_limit / 3:
-                size[kind] = min(E if kind != "days" else D, size[kind] + 1)
-            elif st != "OPTIMAL":
-                size[kind] = max(2 if kind != "days" else 3, size[kind] - 1)
-        if best <= math.ceil(bound - 1e-6):
-            break
-    pool.shutdown()
-    return Result(cur, best, bound, best <= math.ceil(bound - 1e-6), time.perf_counter() - t0, rounds, hist)
-
-
-LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
-WINDOW_DAYS = 28
-
-
-def _window(rng: random.Random, D: int, length: int, around: int | None = None) -> range:
-    length = min(D, length)
-    if around is None:
-        first = rng.randrange(0, max(1, D - length + 1))
-    else:
-        first = min(max(0, around - rng.randrange(0, length)), D - length)
-    return range(first, first + length)
-
-
-def _neighbourhood(p: CurtoisProblem, rng: random.Random, kind: str, n: int, cur) -> set[tuple[int, int]]:
-    """The free cells (employee, day) of one LNS step. On long horizons the employee neighbourhoods free a
-    window of days (around the badly covered day for `cover`), so a step stays small enough to solve."""
-    E, D = len(p.staff), p.days
-    emps, days = range(E), range(D)
-    long = D > LONG_HORIZON
-    if kind == "staff":
-        emps = set(rng.sample(range(E), min(n, E)))
-        if long:
-            days = _window(rng, D, WINDOW_DAYS)
-    elif kind == "cover":
-        picked, day = _pick_cover_staff(p, rng, n, cur)
-        emps = set(picked)
-        if long:
-            days = _window(rng, D, WINDOW_DAYS, day)
-    elif kind == "days":
-        days = _window(rng, D, n)
-    else:
-        picked, day = _pick_cover_staff(p, rng, n, cur)
-        emps = set(picked)
-        days = _window(rng, D, max(7, min(D // 2, WINDOW_DAYS if long else D)), day if long else None)
-    return {(e, d) for e in emps for d in days}
-
-
-def _lns_step(p: CurtoisProblem, cur, cells, limit: float, seed: int, lp: bool = True):
-    """Re-solve the free cells with everything else fixed to the incumbent: (status, seconds, roster or None)."""
-    fixed = {(e, d): cur.get((e, d)) for e in range(len(p.staff)) for d in range(p.days) if (e, d) not in cells}
-    sub = build(p, fixed)
-    for (e, d, t), v in sub.x.items():
-        sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
-    solver = _params(limit, 1, seed, lp=lp)
-    st = solver.Solve(sub.model)
-    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver.StatusName(st), solver.WallTime(), None
-    cand = {k: t for k, t in cur.items() if k in fixed}
-    cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
-    return solver.StatusName(st), solver.WallTime(), cand
-
-
-def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> tuple[list[int], int | None]:
-    """Employees around a cover slot that is under- or over-staffed (those who could work it, those on it),
-    and its day (None when every slot is met)."""
-    E = len(p.staff)
-    count: dict[tuple[int, str], int] = {}
-    for (e, d), t in cur.items():
-        count[d, t] = count.get((d, t), 0) + 1
-    bad = [(d, t) for (d, t), (r, wu, wo) in p.cover.items()
-           if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
-    if not bad:
-        return rng.sample(range(E), min(n, E)), None
-    d, t = rng.choice(bad)
-    near = [e for e in range(E) if p.can_work(e, d, t) or cur.get((e, d)) == t]
-    rng.shuffle(near)
-    rest = [e for e in range(E) if e not in set(near[:n])]
-    rng.shuffle(rest)
-    return (near[: max(1, n - n // 4)] + rest)[:min(n, E)], d
+    log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
+    settings = lns.Settings.for_size(len(p.staff), p.days, len(p.shifts))
+    r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=options(p) <= FULL_MODEL_MAX_CELLS,
+                  settings=settings, log=log)
+    note = r.note
+    if note.startswith("employee "):
+        e, _, why = note[len("employee "):].partition(": ")
+        note = f"employee {p.staff[int(e)].id}: {why}"
+    log(f"phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in r.phases.items())
+        + f"; {r.progress.steps} LNS steps, {r.progress.merged} improvements merged while another step ran")
+    return Result(r.roster, r.objective, r.bound, r.optimal, r.seconds, r.progress.steps, r.progress.history,
+                  note, r.phases)
 
 
 # ----------------------------------------------------------------------------- output, scoring, table
@@ -570,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(p, r.roster, args.out)
         val, feas, line = score(args.instances[0], args.out)
         print(f"{p.name}: objective={r.objective} ({'optimal' if r.optimal else 'best found'}, "
-              f"bound {r.bound:.0f}, {r.seconds:.1f} s, {r.lns_rounds} LNS rounds); scorer: {line}")
+              f"bound {'-' if r.bound is None else f'{r.bound:.0f}'}, {r.seconds:.1f} s, {r.lns_rounds} LNS rounds); scorer: {line}")
         if val is not None and (val != r.objective or not feas):
             print("ERROR: the scorer disagrees with the model", file=sys.stderr)
             return 1
