@@ -14,16 +14,14 @@ e works shift type t on day d) and every labour rule of the benchmark goes throu
   `soft_requests`, `soft_cover`. Required days off are handled as the hotline does requested days off: the
   person simply has no shift option that day.
 
-Search: CP-SAT on the whole model for a first solution (and the proof on small instances); on instances with
-more than FULL_MODEL_MAX_CELLS (employee, day, shift type) options (the held-out Instance13-24 reach 150 staff x
-364 days x 32 types, several GB as one model), or when the whole model finds nothing in its share of the time,
-a first roster built one employee at a time (the hard rules are all per employee, so each step stays feasible;
-an employee whose own rules clash is named). Then large neighbourhood search: repeatedly free a group of
-employees (random, or those around an under/over-covered slot), or a window of days, or both; build the model of just those cells (everything else is a constant taken from the
-incumbent) and re-solve it with the incumbent as the hint, one single-worker sub-solve per core at a time. The LP
-relaxation of this model is tight (CP-SAT's LP bound is within ~0.5% of the optimum on Instance7 and 11), so the
-sub-solves use linearization level 2. Every solution written is checked with the independent scorer
-../shared/tools/curtois_eval.py when it is present.
+Search: `wfm.roster.lns` (the engine; this script only adapts the benchmark to its `CellProblem`, class
+`Cells`). On instances of at most FULL_MODEL_MAX_CELLS (employee, day, shift type) options, CP-SAT on the whole
+model gives the first roster (and the proof on small instances); on larger ones, or when the whole model finds
+nothing in its share, a roster built one employee at a time (the hard rules are all per employee, so each step
+stays feasible; an employee whose own rules clash is named). Then large neighbourhood search over groups of
+employees (random, or those around an under/over-covered slot), windows of days, or both, each step re-solved
+by a single-worker CP-SAT with everything else fixed to the incumbent, one step per core at a time. Every
+solution written is checked with the independent scorer ../shared/tools/curtois_eval.py when it is present.
 """
 
 from __future__ import annotations
@@ -315,10 +313,11 @@ class Result:
 
 
 # (employee, day, shift type) options above which the first roster is built employee by employee rather than by
-# CP-SAT on the whole model: above it building the model alone takes seconds to minutes, the root LP does not
-# finish in the first phase's share (bound 6 on Instance12 at 60 s) and its first solutions are poor (25,896 on a
-# synthetic of Instance13's size, against 2,900 from the construction)
-FULL_MODEL_MAX_CELLS = 6_000
+# CP-SAT on the whole model. At 120 s on synthetics of the held-out sizes: 33k options (Instance13's size), the
+# whole model took 24 s for a first roster of 25,896 and ended at 2,636, the construction took 3 s (7,445) and
+# ended at 527; but at 6.7k and 9.4k options (Instance15 and 19's sizes) the whole model's start ended better
+# (117 against 139, 810 against 1,070).
+FULL_MODEL_MAX_CELLS = 12_000
 
 
 def options(p: CurtoisProblem) -> int:
@@ -423,6 +422,12 @@ def _instance_key(path: Path) -> int:
     return int(mt.group(1)) if mt else 0
 
 
+def write_table(runs: dict) -> None:
+    from benchmarks.curtois_table import write_section
+
+    write_section(runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("instances", nargs="*", type=Path, help="InstanceN.txt (default: all in ../shared/data/curtois)")
@@ -467,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
                "best_known": known.get(p.name), "objective": r.objective, "bound": r.bound,
                "optimal": r.optimal, "seconds": round(r.seconds, 1), "rounds": r.lns_rounds,
                "load": [round(load0, 1), round(load1, 1)], "date": time.strftime("%Y-%m-%d %H:%M"),
-               "history": r.history, "check": "no solution"}
+               "history": r.history, "check": "no solution",
+               "phases": {k: round(v, 1) for k, v in r.phases.items()}}
         if r.objective is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 sol = Path(tmp) / "sol.csv"
@@ -479,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         gap = 100.0 * (r.objective - bk) / bk if bk and r.objective is not None else None
         print(f"{p.name}: best known {bk}, ours {r.objective}" + (f" (gap {gap:.2f}%)" if gap is not None else "")
               + f", LP bound {r.bound}, {r.seconds:.1f} s, {r.lns_rounds} LNS steps, scorer {row['check']}, "
-                f"load {load0:.1f}->{load1:.1f}", flush=True)
+                f"load {load0:.1f}->{load1:.1f}, phases {row['phases']}", flush=True)
         runs[f"{p.name}@{args.time_limit:g}"] = row
         if not args.no_table:
             RUNS.parent.mkdir(parents=True, exist_ok=True)
@@ -487,76 +493,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_table:
         write_table(runs)
     return 0
-
-
-def write_table(runs: dict) -> None:
-    """The RESULTS.md section from every recorded run (latest per instance and time limit)."""
-    from benchmarks.results import update_section
-
-    rows = sorted(runs.values(), key=lambda r: (r["time_limit"], _instance_key(Path(r["instance"]))))
-    lines = [
-        "## Curtois & Qu shift scheduling (`benchmarks/curtois.py`)",
-        "",
-        ("Instances and best known (optimal) values from `../shared/data/curtois/`. CP-SAT (OR-Tools 9.15), "
-         "2 cores: a solve of the whole model (2 workers, one of them LP-heavy), then LNS, two single-worker "
-         "sub-solves at a time, each freeing a group of employees (random, or those around an under/over-covered "
-         "slot), a window of days, or both, with everything else fixed to the incumbent. Every objective is "
-         "re-scored by the independent `../shared/tools/curtois_eval.py` (column *scorer*: feasible and equal). "
-         "The machine's 2 cores were shared with other work: *load* is the 1-minute load average at the start "
-         "and end of each instance (2.0 = both cores busy), so times are wall-clock under that load. Seed 1. "
-         "*(opt)*: CP-SAT proved the value optimal. Target: within 2% of best known at 600 s."),
-        "",
-        "| instance | time limit | best known | ours | gap | bound (first phase) | scorer | LNS steps | load | date |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---|---|",
-    ]
-    for r in rows:
-        bk, ours = r["best_known"], r["objective"]
-        gap = f"{100.0 * (ours - bk) / bk:.2f}%" if bk and ours is not None else "n/a"
-        opt = " (opt)" if r["optimal"] else ""
-        bound = f"{r['bound']:.0f}" if r["bound"] is not None else "-"
-        lines.append(f"| {r['instance']} | {r['time_limit']:g} s | {bk if bk is not None else 'n/a'} | "
-                     f"{ours if ours is not None else '-'}{opt} | {gap} | {bound} | {r['check']} | {r['rounds']} | "
-                     f"{r['load'][0]}→{r['load'][1]} | {r['date']} |")
-    update_section("curtois", "\n".join(lines) + "\n\n" + NOTES)
-
-
-NOTES = """Why plain CP-SAT is far off on the larger instances, and what this does about it:
-
-- The LP relaxation of the model is tight (on Instance7 CP-SAT's LP bound reaches 1043-1046 against the optimum
-  1056; on Instance11 3434 against 3443), but CP-SAT's default 2-worker portfolio runs no LP-heavy worker: its bound
-  stays near 0 (29 on Instance7 after 30 s) and nothing guides the search. Putting `max_lp` in the 2-worker
-  portfolio proves Instance2 and 3 optimal in about 2 s; the LNS sub-solves use linearization level 2.
-- On 40-60 staff (Instance10-12) even the root LP takes longer than the first phase (the *bound* column is the
-  first phase's bound, near 0 there), and CP-SAT's first solutions are poor (about 11,000-12,000 on Instance12,
-  optimum 4,040). Generic LNS improves them slowly; the structured LNS here (groups of employees who could
-  fill an under/over-covered slot, day windows) with two single-worker sub-solves in parallel gets Instance10 and
-  11 within 0.2% in 60 s. Instance12 (10 shift types) is the one still far off at 60 s.
-
-Instances larger than these (the held-out Instance13-24 reach 150 staff x 364 days x 32 shift types):
-
-- Not tested on the real ones (held out). On synthetic instances of their sizes (`benchmarks/curtois_synth.py
-  --like 24`, parameters like Instance1-12), building the whole model took 4.6 GB and found no solution in its
-  share of 300 s. Above 200,000 (employee, day, shift type) options the search now starts from a roster built
-  one employee at a time (the hard rules are all per employee, so each step keeps the roster feasible; an
-  employee whose rules clash is named), and on horizons over 8 weeks LNS frees 28-day windows. The
-  Instance24-size synthetic then gets a feasible roster confirmed by the scorer: 57,808 after the construction
-  (half the budget), 31,593 at 600 s, under 0.5 GB (the construction without the LP in each employee's solve
-  reached only 119k, and 79k at 600 s). There is no best known value for those sizes to compare against.
-
-Rule pieces (`wfm/roster/rules.py`):
-
-- shared with the hotline roster, the same classes the hotline model runs, driven through a thin adapter
-  (`_RuleContext` in `benchmarks/curtois.py`, a stand-in for the hotline instance carrying each employee's
-  parameters): `ContractHours` (MinTotalMinutes / MaxTotalMinutes as hours averaged over the period),
-  `MaxConsecutiveDays` (MaxConsecutiveShifts), `WeekendsOff` (MaxWeekends worked = weekends off needed).
-  Required days off are handled as the hotline handles requested days off, by offering no shift that day.
-- new general functions added to rules.py (the hotline model does not call them yet): `max_shifts_of_kind`
-  (MaxShifts per type; the hotline's max nights is a special case), `forbidden_successions` (shift rotation as
-  forbidden day-to-day pairs; the hotline's `MinRest` derives such pairs from shift times), `min_run_length`
-  (min consecutive shifts and min consecutive days off, open at the horizon's edges), `soft_requests` (shift
-  on/off requests), `soft_cover` (weighted under/over cover slack). The objective is exactly the README's;
-  `objective()` in the script recomputes it and the scorer confirms it.
-"""
 
 
 if __name__ == "__main__":
