@@ -368,7 +368,7 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     then LNS with neighbourhoods sized to the instance."""
     t0 = time.perf_counter()
     log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
-    settings = lns.Settings.for_size(len(p.staff), p.days, len(p.shifts))
+    settings = lns.Settings.for_size(len(p.staff), p.days)
     r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=options(p) <= FULL_MODEL_MAX_CELLS,
                   settings=settings, log=log)
     note = r.note

@@ -118,8 +118,8 @@ def test_neighbourhoods_free_the_cells_they_promise():
 
 
 def test_settings_scale_with_the_instance():
-    small = lns.Settings.for_size(20, 28, 3)
-    large = lns.Settings.for_size(120, 28, 18)
-    year = lns.Settings.for_size(150, 364, 32)
+    small = lns.Settings.for_size(20, 28)
+    large = lns.Settings.for_size(120, 28)
+    year = lns.Settings.for_size(150, 364)
     assert small.window is None and year.window == lns.WINDOW_DAYS
     assert large.days_size < small.days_size  # a day window frees every employee: fewer days on large staffs

@@ -68,7 +68,7 @@ class Settings:
     kinds: tuple[str, ...] = ("staff", "cover", "cover", "days", "mixed")
 
     @staticmethod
-    def for_size(n_staff: int, n_days: int, n_shifts: int) -> Settings:
+    def for_size(n_staff: int, n_days: int) -> Settings:
         """Neighbourhoods of a few hundred to a few thousand variables: a single-worker sub-solve proves them
         in about a second. Day windows over every employee grow with the staff, so on large staffs they are
         shortened and drawn less often."""
@@ -135,7 +135,7 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     t0 = time.perf_counter()
     E, D = problem.n_staff, problem.n_days
     order = list(order if order is not None else range(E))
-    todo = [[e] for e in order]
+    todo = list(order)
     cur: Roster = {}
     # seconds for a first row without the LP: ~0.5 s for a year-long employee with 3,600 options (presolve
     # ~0.4 s). With the LP CP-SAT proves a long row in about 2.5x that and finds a much better one (cover 15
@@ -144,19 +144,16 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     options = sum(problem.can_work(e, d, t) for e in order for d in range(D) for t in problem.shifts) / max(1, E)
     floor = 0.1 + options / 7000
 
-    def rows(group: list[int], snapshot: Roster, per: float, lp: bool):
-        cells = {(e, d) for e in group for d in range(D)}
+    def row(e: int, snapshot: Roster, per: float, lp: bool) -> Roster:
+        cells = {(e, d) for d in range(D)}
         for attempt in range(3):
-            st, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + group[0], lp)
+            st, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + e, lp)
             if cand is not None:
-                return group, st, {k: t for k, t in cand.items() if k in cells}
+                return {k: t for k, t in cand.items() if k in cells}
             if st == "INFEASIBLE":
                 break
-        if len(group) > 1:  # name the employee: the group fails only if one of them fails alone
-            for e in group:
-                rows([e], snapshot, per, lp)
         why = "its rules cannot all hold" if st == "INFEASIBLE" else "no roster found for them in time"
-        raise EmployeeInfeasible(f"{group[0]}: {why}")
+        raise EmployeeInfeasible(f"{e}: {why}")
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         running = set()
@@ -165,10 +162,10 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
                 left = budget - (time.perf_counter() - t0)
                 per = left * max(1, workers) / (len(todo) + len(running) + 1)
                 lp = D > LONG_HORIZON and left > 0
-                running.add(pool.submit(rows, todo.pop(0), dict(cur), max(per, 2.5 * floor if lp else floor), lp))
+                running.add(pool.submit(row, todo.pop(0), dict(cur), max(per, 2.5 * floor if lp else floor), lp))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
-                cur.update(fut.result()[2])
+                cur.update(fut.result())
     log(f"construction: {E} employees in {time.perf_counter() - t0:.1f} s, "
         f"obj={problem.objective(cur)}")
     return cur
