@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -190,14 +191,21 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
     x: dict[tuple[int, int, str], cp_model.IntVar] = {}
     const: dict[tuple[int, int, str], int] = {}
     work, paid = [], []
-    active = [e for e in range(E) if any((e, d) not in fixed for d in range(D))]
+    n_fixed = Counter(e for e, _ in fixed)
+    active = [e for e in range(E) if n_fixed[e] < D]
+    for (e, d), t in fixed.items():  # the cover's constants
+        if t is not None:
+            const[e, d, t] = 1
+    is_active = set(active)
     for e in range(E):
         row, prow = [], []
+        if e not in is_active:  # no rule is posted for a wholly fixed employee: skip building their rows
+            work.append(row)
+            paid.append(prow)
+            continue
         for d in range(D):
             if (e, d) in fixed:
                 t = fixed[e, d]
-                if t is not None:
-                    const[e, d, t] = 1
                 row.append(1 if t is not None else 0)
                 prow.append([(p.minutes[t], 1)] if t is not None else [])
                 continue
