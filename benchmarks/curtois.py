@@ -14,16 +14,14 @@ e works shift type t on day d) and every labour rule of the benchmark goes throu
   `soft_requests`, `soft_cover`. Required days off are handled as the hotline does requested days off: the
   person simply has no shift option that day.
 
-Search: CP-SAT on the whole model for a first solution (and the proof on small instances); on instances with
-more than FULL_MODEL_MAX_CELLS (employee, day, shift type) options (the held-out Instance13-24 reach 150 staff x
-364 days x 32 types, several GB as one model), or when the whole model finds nothing in its share of the time,
-a first roster built one employee at a time (the hard rules are all per employee, so each step stays feasible;
-an employee whose own rules clash is named). Then large neighbourhood search: repeatedly free a group of
-employees (random, or those around an under/over-covered slot), or a window of days, or both; build the model of just those cells (everything else is a constant taken from the
-incumbent) and re-solve it with the incumbent as the hint, one single-worker sub-solve per core at a time. The LP
-relaxation of this model is tight (CP-SAT's LP bound is within ~0.5% of the optimum on Instance7 and 11), so the
-sub-solves use linearization level 2. Every solution written is checked with the independent scorer
-../shared/tools/curtois_eval.py when it is present.
+Search: `wfm.roster.lns` (the engine; this script only adapts the benchmark to its `CellProblem`, class
+`Cells`). On instances of at most FULL_MODEL_MAX_CELLS (employee, day, shift type) options, CP-SAT on the whole
+model gives the first roster (and the proof on small instances); on larger ones, or when the whole model finds
+nothing in its share, a roster built one employee at a time (the hard rules are all per employee, so each step
+stays feasible; an employee whose own rules clash is named). Then large neighbourhood search over groups of
+employees (random, or those around an under/over-covered slot), windows of days, or both, each step re-solved
+by a single-worker CP-SAT with everything else fixed to the incumbent, one step per core at a time. Every
+solution written is checked with the independent scorer ../shared/tools/curtois_eval.py when it is present.
 """
 
 from __future__ import annotations
@@ -31,15 +29,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
-import random
 import re
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,7 +44,7 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wfm.roster import pieces, rules
+from wfm.roster import lns, pieces, rules
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "curtois"
@@ -120,7 +116,9 @@ def parse(path: Path) -> CurtoisProblem:
     days_off = {s.id: set() for s in staff}
     for row in sections.get("SECTION_DAYS_OFF", []):
         days_off[row[0]].update(int(d) for d in row[1:] if d)
-    req = lambda name: [(r[0], int(r[1]), r[2], int(r[3])) for r in sections.get(name, [])]
+    def req(name):
+        return [(r[0], int(r[1]), r[2], int(r[3])) for r in sections.get(name, [])]
+
     cover = {(int(r[0]), r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in sections["SECTION_COVER"]}
     p = CurtoisProblem(Path(path).stem, days, shifts, minutes, forbidden, staff, days_off,
                        req("SECTION_SHIFT_ON_REQUESTS"), req("SECTION_SHIFT_OFF_REQUESTS"), cover)
@@ -195,14 +193,21 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
     x: dict[tuple[int, int, str], cp_model.IntVar] = {}
     const: dict[tuple[int, int, str], int] = {}
     work, paid = [], []
-    active = [e for e in range(E) if any((e, d) not in fixed for d in range(D))]
+    n_fixed = Counter(e for e, _ in fixed)
+    active = [e for e in range(E) if n_fixed[e] < D]
+    for (e, d), t in fixed.items():  # the cover's constants
+        if t is not None:
+            const[e, d, t] = 1
+    is_active = set(active)
     for e in range(E):
         row, prow = [], []
+        if e not in is_active:  # no rule is posted for a wholly fixed employee: skip building their rows
+            work.append(row)
+            paid.append(prow)
+            continue
         for d in range(D):
             if (e, d) in fixed:
                 t = fixed[e, d]
-                if t is not None:
-                    const[e, d, t] = 1
                 row.append(1 if t is not None else 0)
                 prow.append([(p.minutes[t], 1)] if t is not None else [])
                 continue
@@ -215,7 +220,9 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
             prow.append([(p.minutes[t], x[e, d, t]) for t in ts])
         work.append(row)
         paid.append(prow)
-    lit = lambda e, d, t: x[e, d, t] if (e, d, t) in x else const.get((e, d, t), 0)
+    def lit(e, d, t):
+        return x[e, d, t] if (e, d, t) in x else const.get((e, d, t), 0)
+
     staff = {e: p.staff[e] for e in active}
 
     def groups(key) -> dict:
@@ -264,9 +271,9 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
     off = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.off_requests if free_cell(emp, d)]
     terms = [pieces.soft_requests(on, off)]
     on_slot: dict[tuple[int, str], list] = {}
-    for (e, d, t), v in x.items():
+    for (_e, d, t), v in x.items():
         on_slot.setdefault((d, t), []).append(v)
-    for (e, d, t), v in const.items():
+    for (_e, d, t), v in const.items():
         on_slot.setdefault((d, t), []).append(v)
     for (d, t), (r, wu, wo) in sorted(p.cover.items()):
         on = on_slot.get((d, t), [])
@@ -293,7 +300,7 @@ def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
     val = sum(w for emp, d, t, w in p.on_requests if roster.get((p.staff_index[emp], d)) != t)
     val += sum(w for emp, d, t, w in p.off_requests if roster.get((p.staff_index[emp], d)) == t)
     count: dict[tuple[int, str], int] = {}
-    for (e, d), t in roster.items():
+    for (_e, d), t in roster.items():
         count[d, t] = count.get((d, t), 0) + 1
     for (d, t), (r, wu, wo) in p.cover.items():
         n = count.get((d, t), 0)
@@ -301,22 +308,7 @@ def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
     return val
 
 
-# ----------------------------------------------------------------------------- search
-
-
-def _params(time_limit: float, workers: int, seed: int, lp: bool = True) -> cp_model.CpSolver:
-    s = cp_model.CpSolver()
-    s.parameters.max_time_in_seconds = max(0.05, time_limit)
-    s.parameters.num_workers = workers
-    s.parameters.random_seed = seed
-    # the LP relaxation of this model is tight (its bound is within a few % of the optimum); level 2 puts the
-    # rules' constraints into it, which proves LNS sub-problems fast and guides the search
-    if lp and workers == 1:
-        s.parameters.linearization_level = 2
-    elif lp:  # keep an LP-heavy worker in the portfolio (the default 2-worker one has none)
-        s.parameters.subsolvers.extend(["max_lp", "quick_restart"])
-    s.parameters.log_search_progress = bool(os.environ.get("CURTOIS_LOG"))
-    return s
+# ----------------------------------------------------------------------------- search (wfm.roster.lns)
 
 
 @dataclass
@@ -329,9 +321,15 @@ class Result:
     lns_rounds: int = 0
     history: list[tuple[float, int]] = field(default_factory=list)
     note: str = ""  # why there is no roster
+    phases: dict[str, float] = field(default_factory=dict)
 
 
-FULL_MODEL_MAX_CELLS = 200_000  # (employee, day, shift type) options above which the whole model is not built
+# (employee, day, shift type) options above which the first roster is built employee by employee rather than by
+# CP-SAT on the whole model. At 120 s on synthetics of the held-out sizes: 33k options (Instance13's size), the
+# whole model took 24 s for a first roster of 25,896 and ended at 2,636, the construction took 3 s (7,445) and
+# ended at 527; but at 6.7k and 9.4k options (Instance15 and 19's sizes) the whole model's start ended better
+# (117 against 139, 810 against 1,070).
+FULL_MODEL_MAX_CELLS = 12_000
 
 
 def options(p: CurtoisProblem) -> int:
@@ -343,167 +341,56 @@ class Infeasible(Exception):
     """An employee whose own rules cannot all hold (the benchmark's hard constraints are per employee)."""
 
 
-def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, log=lambda *a: 0) -> dict[tuple[int, int], str]:
-    """A first roster one employee at a time: each employee's whole horizon solved with everyone else fixed
-    (hard rules are per employee, so every step keeps the roster feasible; cover and requests are the
-    objective), the most constrained employees first. Raises `Infeasible` naming the employee whose rules
-    clash."""
+class Cells:
+    """The benchmark as a `wfm.roster.lns.CellProblem`: the search engine's view of it."""
+
+    def __init__(self, p: CurtoisProblem):
+        self.p = p
+        self.n_staff, self.n_days, self.shifts = len(p.staff), p.days, p.shifts
+
+    def build(self, fixed):
+        return build(self.p, fixed)
+
+    def objective(self, roster) -> int:
+        return objective(self.p, roster)
+
+    def can_work(self, e: int, d: int, t: str) -> bool:
+        return self.p.can_work(e, d, t)
+
+    def bad_slots(self, roster) -> list[tuple[int, str]]:
+        count: dict[tuple[int, str], int] = {}
+        for (_e, d), t in roster.items():
+            count[d, t] = count.get((d, t), 0) + 1
+        return [(d, t) for (d, t), (r, wu, wo) in self.p.cover.items()
+                if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
+
+
+def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, workers: int = 2) -> dict[tuple[int, int], str]:
+    """A first roster one employee at a time (`wfm.roster.lns.construct`); raises `Infeasible` naming the employee
+    whose rules clash."""
+    try:
+        return lns.construct(Cells(p), time_limit, workers=workers, seed=seed)
+    except lns.EmployeeInfeasible as exc:
+        e, _, why = str(exc).partition(": ")
+        raise Infeasible(f"employee {p.staff[int(e)].id}: {why} (max/min minutes, runs, days off, weekends)") from exc
+
+
+def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1, verbose: bool = False) -> Result:
+    """The engine on the benchmark: CP-SAT on the whole model first when it is small, else the construction;
+    then LNS with neighbourhoods sized to the instance."""
     t0 = time.perf_counter()
-    E, D = len(p.staff), p.days
-    count = {e: sum(p.can_work(e, d, t) for d in range(D) for t in p.shifts) for e in range(E)}
-    order = sorted(range(E), key=lambda e: (count[e], e))
-    cur: dict[tuple[int, int], str] = {}
-    for i, e in enumerate(order):
-        # at least 1.2 s each: CP-SAT's presolve of a year-long employee model alone takes ~0.4 s, and with the LP
-        # (linearization level 2) its first solution is much closer to the employee's best than without it
-        per = max(1.2, (time_limit - (time.perf_counter() - t0)) / (E - i))
-        cells = {(e, d) for d in range(D)}
-        for attempt in range(3):
-            st, _, cand = _lns_step(p, cur, cells, per * (1 + 2 * attempt), seed + e)
-            if cand is not None or st == "INFEASIBLE":
-                break
-        if cand is None:
-            why = "its rules cannot all hold" if st == "INFEASIBLE" else "no roster found for them in time"
-            raise Infeasible(f"employee {p.staff[e].id}: {why} (max/min minutes, runs, days off, weekends)")
-        cur = cand
-    log(f"construction: {E} employees in {time.perf_counter() - t0:.1f} s, obj={objective(p, cur)}")
-    return cur
-
-
-def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1,
-          first_share: float = 0.2, sub_limit: float = 3.0, verbose: bool = False) -> Result:
-    t0 = time.perf_counter()
-    left = lambda: time_limit - (time.perf_counter() - t0)
-    log = (lambda *a: print(f"[{time.perf_counter() - t0:6.1f}s]", *a, flush=True)) if verbose else (lambda *a: 0)
-
-    # 1. the whole model for a first solution (on small instances, the proof of optimality); on large ones, or
-    # when it finds nothing in its share of the time, a roster built one employee at a time
-    cur, bound, status = None, None, cp_model.UNKNOWN
-    if options(p) <= FULL_MODEL_MAX_CELLS:
-        b = build(p)
-        solver = _params(max(1.0, left() * first_share), workers, seed, lp=workers >= 2)
-        status = solver.Solve(b.model)
-        if status == cp_model.INFEASIBLE:
-            return Result({}, None, None, False, time.perf_counter() - t0, note="CP-SAT proved the rules infeasible")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            cur = {(e, d): t for (e, d, t), v in b.x.items() if solver.Value(v)}
-            bound = solver.BestObjectiveBound()
-        log(f"full model: {solver.StatusName(status)}" + (f" obj={objective(p, cur)} bound={bound:.0f}" if cur else ""))
-        del b
-    if cur is None:
-        try:
-            cur = construct(p, max(1.0, left() * 0.5), seed, log)
-        except Infeasible as exc:
-            return Result({}, None, None, False, time.perf_counter() - t0, note=str(exc))
-        bound = 0.0
-    best = objective(p, cur)
-    hist = [(time.perf_counter() - t0, best)]
-    if status == cp_model.OPTIMAL:
-        return Result(cur, best, bound, True, time.perf_counter() - t0, 0, hist)
-
-    # 2. LNS: free a group of employees and/or a window of days, fix the rest to the incumbent
-    rng = random.Random(seed)
-    E, D = len(p.staff), p.days
-    size = {"staff": max(2, min(E, 4)), "cover": max(2, min(E, 4)), "days": min(D, 7), "mixed": max(2, min(E, 8))}
-    rounds = 0
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    while left() > 0.5:
-        # one sub-problem per core, each a single LP-heavy CP-SAT worker (faster proofs than a 2-worker solve)
-        steps = []
-        for _ in range(max(1, workers)):
-            rounds += 1
-            kind = rng.choice(("staff", "cover", "cover", "days", "mixed"))
-            steps.append((kind, _neighbourhood(p, rng, kind, size[kind], cur), seed + rounds))
-        limit = min(left(), sub_limit)
-        futures = [pool.submit(_lns_step, p, cur, cells, limit, sd) for _, cells, sd in steps]
-        for (kind, _, _), fut in zip(steps, futures):
-            st, wall, cand = fut.result()
-            val = objective(p, cand) if cand is not None else None
-            if val is not None and val <= best:
-                if val < best:
-                    hist.append((time.perf_counter() - t0, val))
-                cur, best = cand, val  # the other step's candidate is judged on its own objective
-            log(f"  round {rounds} {kind} size={size[kind]} {st} {wall:.2f}s best={best}")
-            # adapt the neighbourhood: grow when the sub-problem is proved quickly, shrink when it times out
-            if st == "OPTIMAL" and wall < sub_limit / 3:
-                size[kind] = min(E if kind != "days" else D, size[kind] + 1)
-            elif st != "OPTIMAL":
-                size[kind] = max(2 if kind != "days" else 3, size[kind] - 1)
-        if best <= math.ceil(bound - 1e-6):
-            break
-    pool.shutdown()
-    return Result(cur, best, bound, best <= math.ceil(bound - 1e-6), time.perf_counter() - t0, rounds, hist)
-
-
-LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
-WINDOW_DAYS = 28
-
-
-def _window(rng: random.Random, D: int, length: int, around: int | None = None) -> range:
-    length = min(D, length)
-    if around is None:
-        first = rng.randrange(0, max(1, D - length + 1))
-    else:
-        first = min(max(0, around - rng.randrange(0, length)), D - length)
-    return range(first, first + length)
-
-
-def _neighbourhood(p: CurtoisProblem, rng: random.Random, kind: str, n: int, cur) -> set[tuple[int, int]]:
-    """The free cells (employee, day) of one LNS step. On long horizons the employee neighbourhoods free a
-    window of days (around the badly covered day for `cover`), so a step stays small enough to solve."""
-    E, D = len(p.staff), p.days
-    emps, days = range(E), range(D)
-    long = D > LONG_HORIZON
-    if kind == "staff":
-        emps = set(rng.sample(range(E), min(n, E)))
-        if long:
-            days = _window(rng, D, WINDOW_DAYS)
-    elif kind == "cover":
-        picked, day = _pick_cover_staff(p, rng, n, cur)
-        emps = set(picked)
-        if long:
-            days = _window(rng, D, WINDOW_DAYS, day)
-    elif kind == "days":
-        days = _window(rng, D, n)
-    else:
-        picked, day = _pick_cover_staff(p, rng, n, cur)
-        emps = set(picked)
-        days = _window(rng, D, max(7, min(D // 2, WINDOW_DAYS if long else D)), day if long else None)
-    return {(e, d) for e in emps for d in days}
-
-
-def _lns_step(p: CurtoisProblem, cur, cells, limit: float, seed: int, lp: bool = True):
-    """Re-solve the free cells with everything else fixed to the incumbent: (status, seconds, roster or None)."""
-    fixed = {(e, d): cur.get((e, d)) for e in range(len(p.staff)) for d in range(p.days) if (e, d) not in cells}
-    sub = build(p, fixed)
-    for (e, d, t), v in sub.x.items():
-        sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
-    solver = _params(limit, 1, seed, lp=lp)
-    st = solver.Solve(sub.model)
-    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver.StatusName(st), solver.WallTime(), None
-    cand = {k: t for k, t in cur.items() if k in fixed}
-    cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
-    return solver.StatusName(st), solver.WallTime(), cand
-
-
-def _pick_cover_staff(p: CurtoisProblem, rng: random.Random, n: int, cur) -> tuple[list[int], int | None]:
-    """Employees around a cover slot that is under- or over-staffed (those who could work it, those on it),
-    and its day (None when every slot is met)."""
-    E = len(p.staff)
-    count: dict[tuple[int, str], int] = {}
-    for (e, d), t in cur.items():
-        count[d, t] = count.get((d, t), 0) + 1
-    bad = [(d, t) for (d, t), (r, wu, wo) in p.cover.items()
-           if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
-    if not bad:
-        return rng.sample(range(E), min(n, E)), None
-    d, t = rng.choice(bad)
-    near = [e for e in range(E) if p.can_work(e, d, t) or cur.get((e, d)) == t]
-    rng.shuffle(near)
-    rest = [e for e in range(E) if e not in set(near[:n])]
-    rng.shuffle(rest)
-    return (near[: max(1, n - n // 4)] + rest)[:min(n, E)], d
+    log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
+    settings = lns.Settings.for_size(len(p.staff), p.days)
+    r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=options(p) <= FULL_MODEL_MAX_CELLS,
+                  settings=settings, log=log)
+    note = r.note
+    if note.startswith("employee "):
+        e, _, why = note[len("employee "):].partition(": ")
+        note = f"employee {p.staff[int(e)].id}: {why}"
+    log("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in r.phases.items())
+        + f"; {r.progress.steps} LNS steps, {r.progress.merged} improvements merged while another step ran")
+    return Result(r.roster, r.objective, r.bound, r.optimal, r.seconds, r.progress.steps, r.progress.history,
+                  note, r.phases)
 
 
 # ----------------------------------------------------------------------------- output, scoring, table
@@ -547,6 +434,12 @@ def _instance_key(path: Path) -> int:
     return int(mt.group(1)) if mt else 0
 
 
+def write_table(runs: dict) -> None:
+    from benchmarks.curtois_table import write_section
+
+    write_section(runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("instances", nargs="*", type=Path, help="InstanceN.txt (default: all in ../shared/data/curtois)")
@@ -570,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(p, r.roster, args.out)
         val, feas, line = score(args.instances[0], args.out)
         print(f"{p.name}: objective={r.objective} ({'optimal' if r.optimal else 'best found'}, "
-              f"bound {r.bound:.0f}, {r.seconds:.1f} s, {r.lns_rounds} LNS rounds); scorer: {line}")
+              f"bound {'-' if r.bound is None else f'{r.bound:.0f}'}, {r.seconds:.1f} s, {r.lns_rounds} LNS rounds); scorer: {line}")
         if val is not None and (val != r.objective or not feas):
             print("ERROR: the scorer disagrees with the model", file=sys.stderr)
             return 1
@@ -591,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
                "best_known": known.get(p.name), "objective": r.objective, "bound": r.bound,
                "optimal": r.optimal, "seconds": round(r.seconds, 1), "rounds": r.lns_rounds,
                "load": [round(load0, 1), round(load1, 1)], "date": time.strftime("%Y-%m-%d %H:%M"),
-               "history": r.history, "check": "no solution"}
+               "history": r.history, "check": "no solution",
+               "phases": {k: round(v, 1) for k, v in r.phases.items()}}
         if r.objective is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 sol = Path(tmp) / "sol.csv"
@@ -603,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
         gap = 100.0 * (r.objective - bk) / bk if bk and r.objective is not None else None
         print(f"{p.name}: best known {bk}, ours {r.objective}" + (f" (gap {gap:.2f}%)" if gap is not None else "")
               + f", LP bound {r.bound}, {r.seconds:.1f} s, {r.lns_rounds} LNS steps, scorer {row['check']}, "
-                f"load {load0:.1f}->{load1:.1f}", flush=True)
+                f"load {load0:.1f}->{load1:.1f}, phases {row['phases']}", flush=True)
         runs[f"{p.name}@{args.time_limit:g}"] = row
         if not args.no_table:
             RUNS.parent.mkdir(parents=True, exist_ok=True)
@@ -611,76 +505,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_table:
         write_table(runs)
     return 0
-
-
-def write_table(runs: dict) -> None:
-    """The RESULTS.md section from every recorded run (latest per instance and time limit)."""
-    from benchmarks.results import update_section
-
-    rows = sorted(runs.values(), key=lambda r: (r["time_limit"], _instance_key(Path(r["instance"]))))
-    lines = [
-        "## Curtois & Qu shift scheduling (`benchmarks/curtois.py`)",
-        "",
-        ("Instances and best known (optimal) values from `../shared/data/curtois/`. CP-SAT (OR-Tools 9.15), "
-         "2 cores: a solve of the whole model (2 workers, one of them LP-heavy), then LNS, two single-worker "
-         "sub-solves at a time, each freeing a group of employees (random, or those around an under/over-covered "
-         "slot), a window of days, or both, with everything else fixed to the incumbent. Every objective is "
-         "re-scored by the independent `../shared/tools/curtois_eval.py` (column *scorer*: feasible and equal). "
-         "The machine's 2 cores were shared with other work: *load* is the 1-minute load average at the start "
-         "and end of each instance (2.0 = both cores busy), so times are wall-clock under that load. Seed 1. "
-         "*(opt)*: CP-SAT proved the value optimal. Target: within 2% of best known at 600 s."),
-        "",
-        "| instance | time limit | best known | ours | gap | bound (first phase) | scorer | LNS steps | load | date |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---|---|",
-    ]
-    for r in rows:
-        bk, ours = r["best_known"], r["objective"]
-        gap = f"{100.0 * (ours - bk) / bk:.2f}%" if bk and ours is not None else "n/a"
-        opt = " (opt)" if r["optimal"] else ""
-        bound = f"{r['bound']:.0f}" if r["bound"] is not None else "-"
-        lines.append(f"| {r['instance']} | {r['time_limit']:g} s | {bk if bk is not None else 'n/a'} | "
-                     f"{ours if ours is not None else '-'}{opt} | {gap} | {bound} | {r['check']} | {r['rounds']} | "
-                     f"{r['load'][0]}→{r['load'][1]} | {r['date']} |")
-    update_section("curtois", "\n".join(lines) + "\n\n" + NOTES)
-
-
-NOTES = """Why plain CP-SAT is far off on the larger instances, and what this does about it:
-
-- The LP relaxation of the model is tight (on Instance7 CP-SAT's LP bound reaches 1043-1046 against the optimum
-  1056; on Instance11 3434 against 3443), but CP-SAT's default 2-worker portfolio runs no LP-heavy worker: its bound
-  stays near 0 (29 on Instance7 after 30 s) and nothing guides the search. Putting `max_lp` in the 2-worker
-  portfolio proves Instance2 and 3 optimal in about 2 s; the LNS sub-solves use linearization level 2.
-- On 40-60 staff (Instance10-12) even the root LP takes longer than the first phase (the *bound* column is the
-  first phase's bound, near 0 there), and CP-SAT's first solutions are poor (about 11,000-12,000 on Instance12,
-  optimum 4,040). Generic LNS improves them slowly; the structured LNS here (groups of employees who could
-  fill an under/over-covered slot, day windows) with two single-worker sub-solves in parallel gets Instance10 and
-  11 within 0.2% in 60 s. Instance12 (10 shift types) is the one still far off at 60 s.
-
-Instances larger than these (the held-out Instance13-24 reach 150 staff x 364 days x 32 shift types):
-
-- Not tested on the real ones (held out). On synthetic instances of their sizes (`benchmarks/curtois_synth.py
-  --like 24`, parameters like Instance1-12), building the whole model took 4.6 GB and found no solution in its
-  share of 300 s. Above 200,000 (employee, day, shift type) options the search now starts from a roster built
-  one employee at a time (the hard rules are all per employee, so each step keeps the roster feasible; an
-  employee whose rules clash is named), and on horizons over 8 weeks LNS frees 28-day windows. The
-  Instance24-size synthetic then gets a feasible roster confirmed by the scorer: 57,808 after the construction
-  (half the budget), 31,593 at 600 s, under 0.5 GB (the construction without the LP in each employee's solve
-  reached only 119k, and 79k at 600 s). There is no best known value for those sizes to compare against.
-
-Rule pieces (`wfm/roster/rules.py`):
-
-- shared with the hotline roster, the same classes the hotline model runs, driven through a thin adapter
-  (`_RuleContext` in `benchmarks/curtois.py`, a stand-in for the hotline instance carrying each employee's
-  parameters): `ContractHours` (MinTotalMinutes / MaxTotalMinutes as hours averaged over the period),
-  `MaxConsecutiveDays` (MaxConsecutiveShifts), `WeekendsOff` (MaxWeekends worked = weekends off needed).
-  Required days off are handled as the hotline handles requested days off, by offering no shift that day.
-- new general functions added to rules.py (the hotline model does not call them yet): `max_shifts_of_kind`
-  (MaxShifts per type; the hotline's max nights is a special case), `forbidden_successions` (shift rotation as
-  forbidden day-to-day pairs; the hotline's `MinRest` derives such pairs from shift times), `min_run_length`
-  (min consecutive shifts and min consecutive days off, open at the horizon's edges), `soft_requests` (shift
-  on/off requests), `soft_cover` (weighted under/over cover slack). The objective is exactly the README's;
-  `objective()` in the script recomputes it and the scorer confirms it.
-"""
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def check_breaks(shifts, config: Config) -> list[Violation]:
         if len(breaks) != want_breaks:
             out.append(Violation("breaks", s.agent_id, s.date, f"{len(breaks)} short break(s); the config asks "
                                                                 f"for {want_breaks}"))
-        for _, i, n in breaks:
+        for _, _i, n in breaks:
             if n != break_len:
                 out.append(Violation("breaks", s.agent_id, s.date, f"a break lasts {n * iv} min, not "
                                                                     f"{break_len * iv}"))
@@ -180,7 +180,8 @@ def check_training(shifts, agents, config: Config, start, days) -> list[Violatio
                 return a.training_until is not None and d <= a.training_until
             return a.team == tr.who
 
-        blocks = {"weekly": _weeks(start, days, config.rules.first_weekday), "once": [[start + dt.timedelta(days=i) for i in range(days)]]}
+        blocks = {"weekly": _weeks(start, days, config.rules.first_weekday),
+                  "once": [[start + dt.timedelta(days=i) for i in range(days)]]}
         for freq, groups in blocks.items():
             for dates in groups:
                 dset = set(dates)

@@ -155,7 +155,7 @@ def place(inst: Instance, assignment: dict[tuple[int, int], int], *, sweeps: int
     # ---- breaks and lunch
     chosen: dict[int, np.ndarray] = {}
     order = sorted(range(len(plans)), key=lambda i: (plans[i].start, plans[i].agent))
-    for sweep in range(sweeps):
+    for _sweep in range(sweeps):
         for i in order:
             p = plans[i]
             if i in chosen:

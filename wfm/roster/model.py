@@ -127,7 +127,7 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
     # ---- soft terms: paid time (cost), overtime, preferences, fairness
     paid_units = sum(inst.options[k].paid_min // inst.interval * v for (ai, d, k), v in ctx.x.items())
     pref_terms = []
-    for (ai, d, k), v in ctx.x.items():
+    for (ai, _d, k), v in ctx.x.items():
         pref = inst.agents[ai].shift_preference
         if pref and inst.options[k].template.code in pref.split(";"):
             pref_terms.append(v)

@@ -77,7 +77,7 @@ class ContractHours(Rule):
     def add(self, ctx) -> None:
         inst = ctx.inst
         if getattr(inst.config.rules, "cycle_months", 0):
-            for part, ai, lim, paid in _cycle_terms(ctx):
+            for _part, ai, lim, paid in _cycle_terms(ctx):
                 ctx.add(paid >= lim["lo"] - lim["under"], self.name, ai)
                 ctx.add(paid <= lim["hi"] + lim["over"], self.name, ai)
             return
@@ -326,7 +326,7 @@ class SupervisorOnDuty(Rule):
                     for t in range(s, min(inst.horizon, s + o.length_min // inst.interval)):
                         if t in cover:
                             cover[t].append(ctx.x[ai, d, k])
-        for t, vs in cover.items():
+        for _t, vs in cover.items():
             ctx.add(sum(vs) >= 1, self.name, None)
 
 

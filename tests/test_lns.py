@@ -1,0 +1,125 @@
+"""The roster search engine (`wfm.roster.lns`) on a tiny hand-made cell problem, without the Curtois reader."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from ortools.sat.python import cp_model
+
+from wfm.roster import lns
+
+# 3 employees x 4 days, shifts A and B; each employee works exactly `days_worked[e]` days; employee 2 cannot
+# work B. Cover: one A every day, one B on days 0 and 1; under-cover costs 10, over-cover 1.
+COVER = {(d, "A"): 1 for d in range(4)} | {(d, "B"): 1 for d in range(2)}
+
+
+class Toy:
+    n_staff, n_days, shifts = 3, 4, ["A", "B"]
+
+    def __init__(self, days_worked=(2, 2, 2)):
+        self.days_worked = days_worked
+
+    def can_work(self, e, d, t):
+        return not (e == 2 and t == "B")
+
+    def build(self, fixed):
+        m = cp_model.CpModel()
+        x, on = {}, {k: [] for k in COVER}
+        for e in range(self.n_staff):
+            row = []
+            for d in range(self.n_days):
+                if (e, d) in fixed:
+                    t = fixed[e, d]
+                    row.append(int(t is not None))
+                    if t is not None:
+                        on.setdefault((d, t), []).append(1)
+                    continue
+                ts = [t for t in self.shifts if self.can_work(e, d, t)]
+                for t in ts:
+                    x[e, d, t] = m.NewBoolVar(f"x{e}{d}{t}")
+                    on.setdefault((d, t), []).append(x[e, d, t])
+                m.Add(sum(x[e, d, t] for t in ts) <= 1)
+                row.extend(x[e, d, t] for t in ts)
+            if any((e, d) not in fixed for d in range(self.n_days)):  # a wholly fixed row is not re-checked
+                m.Add(sum(row) == self.days_worked[e])
+        pens = []
+        for (d, t), vs in on.items():
+            need = COVER.get((d, t), 0)
+            under, over = m.NewIntVar(0, 3, ""), m.NewIntVar(0, 3, "")
+            m.Add(sum(vs) - need == over - under)
+            pens.append(10 * under + over)
+        m.Minimize(sum(pens))
+        return lns.SubModel(m, x)
+
+    def objective(self, roster):
+        count = {}
+        for (_e, d), t in roster.items():
+            count[d, t] = count.get((d, t), 0) + 1
+        keys = set(COVER) | set(count)
+        return sum(10 * max(0, COVER.get(k, 0) - count.get(k, 0)) + max(0, count.get(k, 0) - COVER.get(k, 0))
+                   for k in keys)
+
+    def bad_slots(self, roster):
+        count = {}
+        for (_e, d), t in roster.items():
+            count[d, t] = count.get((d, t), 0) + 1
+        return [k for k in set(COVER) | set(count) if count.get(k, 0) != COVER.get(k, 0)]
+
+
+def _rows_hold(toy, roster):
+    for e in range(toy.n_staff):
+        days = [d for (f, d) in roster if f == e]
+        assert len(days) == toy.days_worked[e]
+    assert all(toy.can_work(e, d, t) for (e, d), t in roster.items())
+
+
+def test_construction_keeps_every_row_feasible_and_lns_reaches_the_optimum():
+    toy = Toy()
+    first = lns.construct(toy, 5.0, workers=2, seed=1)
+    _rows_hold(toy, first)
+    # six shifts for six cover slots, and employee 2 fits the A-only days 2-3: every slot exactly met, 0
+    roster, value, progress = lns.improve(toy, first, 5.0, workers=2, seed=1, bound=0)
+    _rows_hold(toy, roster)
+    assert value == toy.objective(roster) == 0
+    assert progress.history[-1][1] == 0
+
+
+def test_solve_from_the_construction_and_from_the_whole_model():
+    toy = Toy()
+    for whole in (False, True):
+        r = lns.solve(toy, 2.0, workers=2, seed=1, whole_model=whole)
+        _rows_hold(toy, r.roster)
+        assert r.objective == 0
+    assert r.optimal and r.bound == 0  # the whole model proves 0 at once
+
+
+def test_an_employee_whose_rule_cannot_hold_is_named():
+    toy = Toy(days_worked=(2, 5, 2))  # five days out of four
+    with pytest.raises(lns.EmployeeInfeasible, match="^1: its rules cannot all hold"):
+        lns.construct(toy, 5.0, workers=2, seed=1)
+    r = lns.solve(toy, 2.0, workers=1, seed=1, whole_model=False)
+    assert r.objective is None and r.note.startswith("employee 1:")
+
+
+def test_neighbourhoods_free_the_cells_they_promise():
+    toy = Toy()
+    cur = {(0, 0): "B", (0, 1): "B", (1, 0): "A", (1, 1): "A", (2, 2): "A", (2, 2 + 1): "A"}
+    rng = random.Random(3)
+    staff = lns.neighbourhood(toy, rng, "staff", 2, cur, window=None)
+    assert len({e for e, _ in staff}) == 2 and len(staff) == 8  # two whole rows
+    days = lns.neighbourhood(toy, rng, "days", 2, cur, window=None)
+    assert len({d for _, d in days}) == 2 and len(days) == 6  # two consecutive days for all three
+    assert max(d for _, d in days) - min(d for _, d in days) == 1
+    windowed = lns.neighbourhood(toy, rng, "staff", 1, cur, window=2)
+    assert len(windowed) == 2
+    # every slot met: "cover" falls back to random employees
+    assert toy.bad_slots(cur) == [] and len(lns.neighbourhood(toy, rng, "cover", 1, cur, window=None)) == 4
+
+
+def test_settings_scale_with_the_instance():
+    small = lns.Settings.for_size(20, 28)
+    large = lns.Settings.for_size(120, 28)
+    year = lns.Settings.for_size(150, 364)
+    assert small.window is None and year.window == lns.WINDOW_DAYS
+    assert large.days_size < small.days_size  # a day window frees every employee: fewer days on large staffs

@@ -1,0 +1,342 @@
+"""Search engine for rosters whose hard rules are all per employee: construction one employee at a time, then
+large neighbourhood search (LNS) over groups of employees and windows of days, with CP-SAT sub-solves.
+
+A problem is anything that meets `CellProblem`: employees x days, at most one shift a day, every hard rule about
+one employee's own row (hours, runs, days off, successions), and a soft objective (cover, requests) that links the
+rows. Because the hard rules are per employee, any roster whose rows each hold the rules holds them all: so the
+construction can solve employees in parallel against a snapshot of the others, and two LNS steps over disjoint
+sets of employees can be merged. The model of a step is built by the problem (`build(fixed)`: every cell in
+`fixed` a constant, the others variables) so the engine knows nothing of the rules.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ortools.sat.python import cp_model
+
+Cell = tuple[int, int]  # (employee, day)
+Roster = dict[Cell, str]  # worked cells only: (employee, day) -> shift
+
+
+@dataclass
+class SubModel:
+    """A model built by a `CellProblem`: `x[e, d, t]` is the variable of each free cell's shift options."""
+
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, str], cp_model.IntVar]
+
+
+class CellProblem(Protocol):
+    n_staff: int
+    n_days: int
+    shifts: list[str]
+
+    def build(self, fixed: dict[Cell, str | None]) -> SubModel:
+        """The model with the cells in `fixed` as constants (their shift, None = off). The rules of an employee
+        whose cells are all fixed must be left out: the construction fixes the rows not built yet to off."""
+
+    def objective(self, roster: Roster) -> int:
+        """The objective of a whole roster."""
+
+    def bad_slots(self, roster: Roster) -> list[tuple[int, str]]:
+        """(day, shift) slots whose cover is penalised in `roster` (under or over)."""
+
+    def can_work(self, e: int, d: int, t: str) -> bool:
+        """Whether employee e may work shift t on day d at all."""
+
+
+class EmployeeInfeasible(Exception):
+    """An employee whose own rules cannot all hold (or for whom no row was found in time)."""
+
+
+@dataclass
+class Settings:
+    """The search's knobs, sized to the instance by `Settings.for_size`."""
+
+    sub_limit: float = 3.0  # seconds of one LNS sub-solve
+    staff_size: int = 4  # employees freed by an employee neighbourhood (adapted during the search)
+    mixed_size: int = 8
+    days_size: int = 7  # days freed (for every employee) by a day-window neighbourhood
+    window: int | None = None  # on long horizons employee neighbourhoods free this many days, not the horizon
+    kinds: tuple[str, ...] = ("staff", "cover", "cover", "days", "mixed")
+
+    @staticmethod
+    def for_size(n_staff: int, n_days: int) -> Settings:
+        """Neighbourhoods of a few hundred to a few thousand variables: a single-worker sub-solve proves them
+        in about a second. Day windows over every employee grow with the staff, so on large staffs they are
+        shortened and drawn less often."""
+        long = n_days > LONG_HORIZON
+        days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
+        kinds = ("staff", "cover", "cover", "days", "mixed") if n_staff <= 60 else \
+            ("staff", "cover", "cover", "cover", "mixed", "days")
+        return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
+                        days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds)
+
+
+LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
+WINDOW_DAYS = 28
+
+
+@dataclass
+class Progress:
+    """What the search did: objective after each improvement (seconds from its start, value) and step count."""
+
+    history: list[tuple[float, int]] = field(default_factory=list)
+    steps: int = 0
+    merged: int = 0
+
+
+def sub_solver(limit: float, workers: int, seed: int, lp: bool = True) -> cp_model.CpSolver:
+    """CP-SAT set up for this kind of model. Its LP relaxation is tight, so single-worker solves use
+    linearization level 2, and a multi-worker solve gets an LP-heavy worker into its portfolio."""
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = max(0.05, limit)
+    s.parameters.num_workers = workers
+    s.parameters.random_seed = seed
+    if lp and workers == 1:
+        s.parameters.linearization_level = 2
+    elif lp:
+        s.parameters.subsolvers.extend(["max_lp", "quick_restart"])
+    return s
+
+
+def resolve(problem: CellProblem, cur: Roster, cells: set[Cell], limit: float, seed: int, lp: bool = True):
+    """Re-solve the free `cells` with every other cell fixed to `cur`, hinted with `cur`:
+    (status name, seconds, candidate roster or None)."""
+    fixed = {(e, d): cur.get((e, d)) for e in range(problem.n_staff) for d in range(problem.n_days)
+             if (e, d) not in cells}
+    sub = problem.build(fixed)
+    for (e, d, t), v in sub.x.items():
+        sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
+    solver = sub_solver(limit, 1, seed, lp=lp)
+    st = solver.Solve(sub.model)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver.StatusName(st), solver.WallTime(), None
+    cand = {k: t for k, t in cur.items() if k not in cells}
+    cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
+    return solver.StatusName(st), solver.WallTime(), cand
+
+
+def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: int = 1,
+              order: list[int] | None = None, log: Callable[[str], object] = lambda s: 0) -> Roster:
+    """A first roster one employee at a time, each employee's whole row solved to optimality (usually) against
+    the rows already built (cover and requests are the objective), `workers` employees at once, each against the
+    roster as it stood when its solve started (rows are independent under the hard rules, so every merge stays
+    feasible). One employee a step: a group of 4 solved together is rarely proved within its share and gave a
+    2.5x worse first roster on a synthetic of Instance13's size. Raises `EmployeeInfeasible` naming the
+    employee index whose rules clash."""
+    t0 = time.perf_counter()
+    E, D = problem.n_staff, problem.n_days
+    order = list(order if order is not None else range(E))
+    todo = list(order)
+    cur: Roster = {}
+    # seconds for a first row without the LP: ~0.5 s for a year-long employee with 3,600 options (presolve
+    # ~0.4 s). With the LP CP-SAT proves a long row in about 2.5x that and finds a much better one (cover 15
+    # units better on a synthetic of Instance23's size), so long horizons use it while within the budget; past
+    # it the rest go without (the roster must be complete before the LNS). Short rows are proved fast without.
+    options = sum(problem.can_work(e, d, t) for e in order for d in range(D) for t in problem.shifts) / max(1, E)
+    floor = 0.1 + options / 7000
+
+    def row(e: int, snapshot: Roster, per: float, lp: bool) -> Roster:
+        cells = {(e, d) for d in range(D)}
+        for attempt in range(3):
+            st, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + e, lp)
+            if cand is not None:
+                return {k: t for k, t in cand.items() if k in cells}
+            if st == "INFEASIBLE":
+                break
+        why = "its rules cannot all hold" if st == "INFEASIBLE" else "no roster found for them in time"
+        raise EmployeeInfeasible(f"{e}: {why}")
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        running = set()
+        while todo or running:
+            while todo and len(running) < max(1, workers):
+                left = budget - (time.perf_counter() - t0)
+                per = left * max(1, workers) / (len(todo) + len(running) + 1)
+                lp = D > LONG_HORIZON and left > 0
+                running.add(pool.submit(row, todo.pop(0), dict(cur), max(per, 2.5 * floor if lp else floor), lp))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                cur.update(fut.result())
+    log(f"construction: {E} employees in {time.perf_counter() - t0:.1f} s, "
+        f"obj={problem.objective(cur)}")
+    return cur
+
+
+def _window(rng: random.Random, D: int, length: int, around: int | None = None) -> range:
+    length = min(D, length)
+    if around is None:
+        first = rng.randrange(0, max(1, D - length + 1))
+    else:
+        first = min(max(0, around - rng.randrange(0, length)), D - length)
+    return range(first, first + length)
+
+
+def _cover_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
+    """Employees around a badly covered slot (those who could work it, those on it), and its day (None when
+    every slot is met: then random employees)."""
+    E = problem.n_staff
+    bad = problem.bad_slots(cur)
+    if not bad:
+        return rng.sample(range(E), min(n, E)), None
+    d, t = rng.choice(bad)
+    near = [e for e in range(E) if problem.can_work(e, d, t) or cur.get((e, d)) == t]
+    rng.shuffle(near)
+    chosen = set(near[: max(1, n - n // 4)])
+    rest = [e for e in range(E) if e not in chosen]
+    rng.shuffle(rest)
+    return (sorted(chosen) + rest)[:min(n, E)], d
+
+
+def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, cur: Roster,
+                  window: int | None) -> set[Cell]:
+    """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover"),
+    `n` whole days for everyone ("days"), or both ("mixed"). With `window`, employee neighbourhoods free that
+    many days (around the bad slot for "cover"), not the whole horizon."""
+    E, D = problem.n_staff, problem.n_days
+    emps, days = range(E), range(D)
+    if kind == "staff":
+        emps = rng.sample(range(E), min(n, E))
+        if window:
+            days = _window(rng, D, window)
+    elif kind == "cover":
+        emps, day = _cover_staff(problem, rng, n, cur)
+        if window:
+            days = _window(rng, D, window, day)
+    elif kind == "days":
+        days = _window(rng, D, n)
+    else:
+        emps, day = _cover_staff(problem, rng, n, cur)
+        days = _window(rng, D, max(7, min(D // 2, window or D)), day if window else None)
+    return {(e, d) for e in emps for d in days}
+
+
+def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int = 2, seed: int = 1,
+            settings: Settings | None = None, bound: float | None = None,
+            log: Callable[[str], object] = lambda s: 0) -> tuple[Roster, int, Progress]:
+    """LNS from `cur` for `seconds`: `workers` single-worker sub-solves run at once, each started from the
+    incumbent as it stands; a finished step's free cells are merged into the incumbent when none of its
+    employees changed meanwhile (the merged rows are then each a feasible row) and kept when the whole
+    objective does not get worse. Neighbourhoods grow when proved fast and shrink when they time out.
+    Returns (roster, objective, progress); stops early at `bound`."""
+    s = settings or Settings()
+    t0 = time.perf_counter()
+
+    def left() -> float:
+        return seconds - (time.perf_counter() - t0)
+    rng = random.Random(seed)
+    E, D = problem.n_staff, problem.n_days
+    size = {"staff": s.staff_size, "cover": s.staff_size, "days": s.days_size, "mixed": s.mixed_size}
+    best = problem.objective(cur)
+    prog = Progress([(0.0, best)])
+    version = [0] * E
+
+    def at_bound() -> bool:
+        return bound is not None and best <= bound
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        running: dict = {}
+        while True:
+            while left() > 0.3 and len(running) < max(1, workers) and not at_bound():
+                kind = rng.choice(s.kinds)
+                cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window)
+                emps = {e for e, _ in cells}
+                prog.steps += 1
+                fut = pool.submit(resolve, problem, cur, cells, min(left(), s.sub_limit), seed + prog.steps)
+                running[fut] = (kind, cells, {e: version[e] for e in emps})
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                kind, cells, seen = running.pop(fut)
+                st, wall, cand = fut.result()
+                if cand is not None and all(version[e] == v for e, v in seen.items()):
+                    merged = {k: t for k, t in cur.items() if k not in cells}
+                    merged.update({k: t for k, t in cand.items() if k in cells})
+                    val = problem.objective(merged)
+                    if val <= best:
+                        for e in {k[0] for k in cells if cur.get(k) != merged.get(k)}:
+                            version[e] += 1
+                        if val < best:
+                            prog.history.append((time.perf_counter() - t0, val))
+                            prog.merged += len(running) > 0
+                        cur, best = merged, val
+                elif cand is not None and problem.objective(cand) < best:  # its employees changed meanwhile:
+                    cur, best = cand, problem.objective(cand)  # still better on its own, it replaces the incumbent
+                    version = [v + 1 for v in version]
+                    prog.history.append((time.perf_counter() - t0, best))
+                log(f"  step {kind} size={size[kind]} {st} {wall:.2f}s best={best}")
+                if st == "OPTIMAL" and wall < s.sub_limit / 3:
+                    size[kind] = min(E if kind != "days" else D, size[kind] + 1)
+                elif st != "OPTIMAL":
+                    size[kind] = max(2 if kind != "days" else 1, size[kind] - 1)
+    return cur, best, prog
+
+
+@dataclass
+class SearchResult:
+    roster: Roster
+    objective: int | None
+    bound: float | None  # the whole-model solve's bound (None when it did not run)
+    optimal: bool
+    seconds: float
+    progress: Progress = field(default_factory=Progress)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent per phase
+    note: str = ""  # why there is no roster
+
+
+def solve(problem: CellProblem, time_limit: float, *, workers: int = 2, seed: int = 1, whole_model: bool = True,
+          whole_share: float = 0.2, construct_share: float = 0.3, settings: Settings | None = None,
+          log: Callable[[str], object] = lambda s: 0) -> SearchResult:
+    """First roster, then LNS until `time_limit`. With `whole_model` the first roster comes from CP-SAT on the
+    whole model (which also proves small instances optimal); without it, or when that finds nothing, from
+    `construct`. Pass whole_model=False when building the whole model would eat the budget."""
+    t0 = time.perf_counter()
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - t0)
+    phases: dict[str, float] = {}
+    cur, bound, status = None, None, cp_model.UNKNOWN
+    if whole_model:
+        built = problem.build({})
+        solver = sub_solver(max(1.0, left() * whole_share), workers, seed, lp=workers >= 2)
+        status = solver.Solve(built.model)
+        if status == cp_model.INFEASIBLE:
+            return SearchResult({}, None, None, False, time.perf_counter() - t0,
+                                note="CP-SAT proved the rules infeasible")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            cur = {(e, d): t for (e, d, t), v in built.x.items() if solver.Value(v)}
+            bound = solver.BestObjectiveBound()
+        phases["whole model"] = time.perf_counter() - t0
+        log(f"whole model: {solver.StatusName(status)} in {phases['whole model']:.1f} s"
+            + (f" obj={problem.objective(cur)} bound={bound:.0f}" if cur is not None else ""))
+    if cur is None:
+        t1 = time.perf_counter()
+        def options(e: int) -> int:
+            return sum(problem.can_work(e, d, t) for d in range(problem.n_days) for t in problem.shifts)
+
+        order = sorted(range(problem.n_staff), key=lambda e: (options(e), e))  # most constrained first
+        try:
+            cur = construct(problem, max(1.0, left() * construct_share), workers=workers, seed=seed, order=order,
+                            log=log)
+        except EmployeeInfeasible as exc:
+            return SearchResult({}, None, None, False, time.perf_counter() - t0, note=f"employee {exc}")
+        phases["construction"] = time.perf_counter() - t1
+    if status == cp_model.OPTIMAL:
+        best = problem.objective(cur)
+        return SearchResult(cur, best, bound, True, time.perf_counter() - t0, Progress([(0.0, best)]), phases)
+    t1 = time.perf_counter()
+    target = None if bound is None else math.ceil(bound - 1e-6)  # the objective is an integer
+    cur, best, prog = improve(problem, cur, left(), workers=workers, seed=seed, settings=settings, bound=target,
+                              log=log)
+    phases["lns"] = time.perf_counter() - t1
+    prog.history = [(h + t1 - t0, v) for h, v in prog.history]
+    optimal = target is not None and best <= target
+    return SearchResult(cur, best, bound, optimal, time.perf_counter() - t0, prog, phases)
