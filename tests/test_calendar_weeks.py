@@ -34,7 +34,7 @@ def test_week_blocks_and_config():
     assert week_blocks(WED, 14) == [list(range(7)), list(range(7, 14))]
     assert [len(b) for b, _ in pay_blocks(WED, 14, 0, 0)] == [5, 7, 2]
     cfg = parse_config(tomllib.loads(CONFIG.format(iv=30).replace("[rules]", '[rules]\nweek_start = "周一"')))
-    assert cfg.rules.first_weekday == 0 and make_config().rules.first_weekday is None
+    assert cfg.rules.first_weekday == 0 and make_config().rules.first_weekday == 0  # calendar weeks by default
     with pytest.raises(InputError) as exc:
         parse_config(tomllib.loads(CONFIG.format(iv=30).replace("[rules]", '[rules]\nweek_start = "Monday1"')))
     assert "rules.week_start" in str(exc.value)
@@ -52,7 +52,8 @@ def test_checker_counts_days_off_and_hours_per_calendar_week():
                        ignore_index=True)
     weekly = ("contract_hours", "min_days_off_week", "max_consecutive_days", "overtime")  # no sessions placed here
     assert [v for v in check(roster, [agent], cfg, start=WED, days=14).violations if v.rule in weekly] == []
-    blocks = [(v.rule, v.message) for v in check(roster, [agent], make_config(), start=WED, days=14).violations
+    by_blocks = make_config(week_start="period")  # 7-day blocks from Wednesday December 2
+    blocks = [(v.rule, v.message) for v in check(roster, [agent], by_blocks, start=WED, days=14).violations
               if v.rule in weekly]
     assert blocks == [("contract_hours", "48 h paid in the week from 2026-12-02; at most 40 h allowed"),
                       ("min_days_off_week", "1 day(s) off in the week from 2026-12-02; at least 2 required")]

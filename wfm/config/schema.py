@@ -143,7 +143,7 @@ class RulesConfig:
     min_weekends_off_period: int = 1
     supervisor_on_duty: bool = True
     max_shift_h_averaged: float = 12.0  # paid hours a shift may hold under a month/quarter/year cycle
-    week_start: str = "period"  # weekly rules' weeks: 7 days from the first day, or calendar weeks from a weekday
+    week_start: str = "Mon"  # weekly rules' weeks: calendar weeks from a weekday, or "period" (7-day blocks)
 
     @property
     def first_weekday(self) -> int | None:

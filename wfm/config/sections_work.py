@@ -109,7 +109,7 @@ def read_rules(r: Reader, raw: Table) -> RulesConfig:
 
 
 def _week_start(r: Reader, raw: Table, w: str) -> str:
-    value: str = r.get(raw, w, "week_start", "str", "period")
+    value: str = r.get(raw, w, "week_start", "str", "Mon")
     if value != "period" and value.strip().lower() not in WEEKDAY_NAMES:
         r.error(f"{w}.week_start", f'must be "period" or a weekday name (Mon ... Sun, 周一 ... 周日), not {value!r}')
         return "period"

@@ -181,8 +181,8 @@ max_overtime_h_month = 36    # overtime cap per month
 hours_averaging = "week"     # "week": contract hours every week; "period": averaged over the roster period;
                              # "month", "quarter", "year": 综合计算工时, overtime only above the cycle's total
 # max_shift_h_averaged = 12  # paid hours a shift may hold under a month/quarter/year cycle (12-hour shifts)
-# week_start = "Mon"         # weekly rules on calendar weeks from this weekday (default "period": 7-day blocks
-                             # from the roster's first day)
+# week_start = "Mon"         # weekly rules on calendar weeks from this weekday (the default), or "period": 7-day
+                             # blocks from the roster's first day
 max_consecutive_days = 6     # working days in a row
 min_days_off_week = 2        # days off in every calendar week
 min_rest_h = 12              # rest between the end of one shift and the start of the next
