@@ -22,6 +22,18 @@ class Context:
         self.overtime: list = []
         self._paid_unit = inst.interval
 
+    def choose_shifts(self, *, named: bool = False) -> None:
+        """One variable per agent, day and shift option allowed (`x`), at most one shift a day; `named` gives
+        the variables readable names (x_agent_day_option), for a model that is to be read."""
+        inst, model = self.inst, self.model
+        for ai in range(len(inst.agents)):
+            for d in range(inst.days):
+                ks = inst.allowed[ai][d]
+                for k in ks:
+                    self.x[ai, d, k] = model.NewBoolVar(f"x_{ai}_{d}_{k}" if named else "")
+                if len(ks) > 1:
+                    model.AddAtMostOne(self.x[ai, d, k] for k in ks)
+
     def lit(self, rule: str, ai: int | None):
         key = (rule, ai)
         if key not in self.assumptions:

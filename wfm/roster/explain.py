@@ -32,12 +32,7 @@ def _alone(inst: Instance, ai: int) -> tuple[int, list[str]]:
     sub = sub_instance(inst, [ai])
     model = cp_model.CpModel()
     ctx = Context(sub, model, explain=True)
-    for d in range(sub.days):
-        ks = sub.allowed[0][d]
-        for k in ks:
-            ctx.x[0, d, k] = model.NewBoolVar("")
-        if len(ks) > 1:
-            model.AddAtMostOne(ctx.x[0, d, k] for k in ks)
+    ctx.choose_shifts()
     for rule in RULES:
         if rule.name != "supervisor_on_duty":
             rule.add(ctx)
@@ -108,13 +103,7 @@ def explain(inst: Instance, *, time_limit_s: float = 20.0, workers: int = 2) -> 
         return lines + ["Relax one of these (config [rules] or the agents table) and run again."]
     model = cp_model.CpModel()
     ctx = Context(inst, model, explain=True)
-    for ai in range(len(inst.agents)):
-        for d in range(inst.days):
-            ks = inst.allowed[ai][d]
-            for k in ks:
-                ctx.x[ai, d, k] = model.NewBoolVar("")
-            if len(ks) > 1:
-                model.AddAtMostOne(ctx.x[ai, d, k] for k in ks)
+    ctx.choose_shifts()
     for rule in RULES:
         rule.add(ctx)
     lits = list(ctx.assumptions.items())

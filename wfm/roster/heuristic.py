@@ -102,13 +102,7 @@ class Greedy:
         sub = sub_instance(inst, ais)
         model = cp_model.CpModel()
         ctx = Context(sub, model)
-        for si in range(len(ais)):
-            for d in range(inst.days):
-                ks = sub.allowed[si][d]
-                for k in ks:
-                    ctx.x[si, d, k] = model.NewBoolVar("")
-                if len(ks) > 1:
-                    model.AddAtMostOne(ctx.x[si, d, k] for k in ks)
+        ctx.choose_shifts()
         for rule in RULES:
             rule.add(ctx)
         obj = []

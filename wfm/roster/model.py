@@ -61,14 +61,8 @@ class Built:
 def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: bool = True) -> Built:
     model = cp_model.CpModel()
     ctx = Context(inst, model)
-    A, D = len(inst.agents), inst.days
-    for ai in range(A):
-        for d in range(D):
-            ks = inst.allowed[ai][d]
-            for k in ks:
-                ctx.x[ai, d, k] = model.NewBoolVar(f"x_{ai}_{d}_{k}")
-            if len(ks) > 1:
-                model.AddAtMostOne(ctx.x[ai, d, k] for k in ks)
+    D = inst.days
+    ctx.choose_shifts(named=True)
     for rule in RULES:
         rule.add(ctx)
     if not coverage:
