@@ -127,11 +127,8 @@ def _shift_load(inst: Instance, k: int, d: int, demand: np.ndarray) -> float:
 def place(inst: Instance, assignment: dict[tuple[int, int], int], *, sweeps: int = 2) -> list[DayPlan]:
     """Breaks, lunch, training and queues for every shift in `assignment`."""
     Q = len(inst.queues)
-    H = inst.horizon + inst.per_day  # room for shifts running past the end
-    req = np.zeros((Q, H))
-    req[:, :inst.horizon] = inst.req
-    prio = np.array([inst.config.queues[q].priority for q in inst.queues], dtype=float)
-    skills = [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
+    req, prio, skills = _queue_arrays(inst)
+    H = req.shape[1]
     plans: list[DayPlan] = []
     for (ai, d), k in sorted(assignment.items()):
         o = inst.options[k]
@@ -301,11 +298,18 @@ def primary_targets(inst: Instance, req: np.ndarray) -> np.ndarray:
 def reassign_primaries(inst: Instance, plans: list[DayPlan]) -> None:
     """Under skill routing, choose every shift's first-call skill again (after `Instance.primary_weight`
     changed); breaks, lunch and training stay where they are."""
+    req, prio, skills = _queue_arrays(inst)
+    _primary_skills(inst, plans, primary_targets(inst, req), prio, skills)
+
+
+def _queue_arrays(inst: Instance) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The requirement per queue over the horizon and a day beyond it (room for shifts running past the end),
+    each queue's routing priority, and each agent's skills as a mask over the queues."""
     req = np.zeros((len(inst.queues), inst.horizon + inst.per_day))
     req[:, :inst.horizon] = inst.req
     prio = np.array([inst.config.queues[q].priority for q in inst.queues], dtype=float)
     skills = [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
-    _primary_skills(inst, plans, primary_targets(inst, req), prio, skills)
+    return req, prio, skills
 
 
 MIN_BLOCK_MINUTES = 120  # by hand: an agent stays on a queue at least this long

@@ -29,19 +29,7 @@ BALANCE_MAX_STEP = 0.2  # at most this much (log) weight change per round
 def queue_misses(period: pd.DataFrame, config: Config) -> list[str]:
     """Queues whose simulated service level or answer rate (low end of the 95% interval) is more than a point
     under target."""
-    out = []
-    for r in period.itertuples(index=False):
-        q = config.queues.get(r.queue)
-        if q is None or not r.calls > 0:
-            continue
-        sl_lo = r.service_level - np.nan_to_num(r.service_level_hw)
-        miss = sl_lo < q.sl_target - MARGIN
-        cap = _abandon_cap(q)
-        if cap is not None:
-            miss |= r.abandon_rate - np.nan_to_num(r.abandon_rate_hw) > cap + MARGIN
-        if miss:
-            out.append(str(r.queue))
-    return out
+    return [q for q, margin in queue_margins(period, config).items() if margin < 0]
 
 
 def queue_margins(period: pd.DataFrame, config: Config) -> dict[str, float]:

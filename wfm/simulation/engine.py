@@ -289,12 +289,12 @@ def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
         # a call finished after the agent went off the phone (a break starts late): logged-in handle time, counted
         # busy and staffed on the call's queue, as an ACD counts occupancy
         late = ~on & inside
-        busy += np.bincount(iv[late] * n_q + cq_l[late], weights=ov[late], minlength=size)
         late_s += np.bincount(iv[late] * n_q + cq_l[late], weights=ov[late], minlength=size)
         handled += np.bincount(iv[inside] * n_q + cq_l[inside], weights=ov[inside], minlength=size)
         off += 1
         keep = e > (first + off) * L
         s, e, ag, cq, first = s[keep], e[keep], ag[keep], cq[keep], first[keep]
+    busy += late_s
     staffed = late_s.reshape(n_t, n_q).copy()
     for q in range(n_q):
         staffed[:, q] += (assign == q).sum(axis=0) * L
