@@ -109,3 +109,22 @@ def _holiday_days() -> pd.DatetimeIndex:
 
     cal = day_calendar(dt.date(2024, 11, 1), END, "CN")
     return pd.DatetimeIndex(pd.to_datetime(cal.loc[cal["holiday_period"], "date"]))
+
+
+def test_cross_training_goes_to_the_queues_held_by_fewest_heads_per_fte():
+    import numpy as np
+
+    from wfm.sample.agents import SECONDARY, _extra_skills
+
+    rng = np.random.default_rng(0)
+    fte = {"billing": 40.0, "faults": 20.0, "data": 10.0, "complaints": 10.0}
+    # billing is held by 80 heads (2 per FTE), faults by 10 (0.5 per FTE): an agent of the data desk, whose
+    # extra skills may be billing or faults, is trained on faults far more often
+    held = {"billing": 80.0, "faults": 10.0, "data": 10.0, "complaints": 10.0}
+    assert set(SECONDARY["data"]) == {"billing", "faults"}
+    picks = [_extra_skills("data", 1, fte, held, rng)[0] for _ in range(2000)]
+    share = picks.count("faults") / len(picks)
+    # weights 20/11 : 40/81, so faults about 0.79 of the picks
+    assert 0.75 < share < 0.83
+    assert sorted(_extra_skills("data", 2, fte, held, rng)) == ["billing", "faults"]
+    assert _extra_skills("data", 0, fte, held, rng) == []

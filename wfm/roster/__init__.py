@@ -227,13 +227,15 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
     from wfm.roster.budget import wall_cap
     from wfm.roster.model import Phase1Result
     from wfm.roster.table import long_table
-    from wfm.roster.verify import balance_primaries, shortfall
+    from wfm.roster.verify import BALANCE_SAFETY, balance_primaries, shortfall
 
     seconds = limit * 0.9 * CORRECTION_SHARE
     budget = Budget(seconds, time.perf_counter() + min(wall_cap(limit) * CORRECTION_SHARE, wall_left_s))
     req, row_req = inst.req, inst.row_req
     added = np.zeros_like(req)
     result, corrected = p1, []
+    best: tuple | None = None  # (queues short, result, plans, data, first-call weights) of the best simulated
+    judged = None  # the last roster simulated
     post_s = POST_S_PER_AGENT_DAY * len(inst.agents) * inst.days  # placing and simulating a roster once
     for done in range(CORRECTION_ROUNDS + 1):
         if budget.left_s() <= 0 or budget.wall_left() <= 0:
@@ -249,12 +251,20 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
         budget.spent_s += post_s
         if budget.wall_left() <= 0:
             budget.capped.append("first-call balancing")
-        if done == CORRECTION_ROUNDS or not margins or min(margins.values()) >= 0:
+        judged = result
+        if margins:
+            # a repair can leave more queues short than before it (another queue pays for the one it helps): the
+            # roster simulated with the fewest queues short is kept, the later one on a tie
+            n_short = sum(m < 0 for m in margins.values())
+            weights = None if inst.primary_weight is None else inst.primary_weight.copy()
+            if best is None or n_short <= best[0]:
+                best = (n_short, result, plans, data, weights)
+        if done == CORRECTION_ROUNDS or not margins or min(margins.values()) >= BALANCE_SAFETY:
             break
-        extra, misses = shortfall(inst, data, agents, requirements, seed=seed, sim=sim)
+        extra, misses = shortfall(inst, data, agents, requirements, seed=seed, sim=sim, safety=BALANCE_SAFETY)
         if extra is None:
             break
-        corrected += [q for q in misses if q not in corrected]
+        corrected += [q for q in misses if margins.get(q, 0.0) < 0 and q not in corrected]
         added += extra
         inst.req = req + added
         inst.row_req = row_req.copy()
@@ -274,9 +284,11 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
         budget.spent_s += post_s
         result = Phase1Result("REPAIRED", moved)
         data = long_table(inst, plans)
-    if result is not p1:
-        result.dtime = p1.dtime + budget.dtime
-        result.wall_capped = list(p1.wall_capped) + list(budget.capped)
+    if best is not None and best[1] is not result and judged is result:
+        _, result, plans, data, inst.primary_weight = best  # (a last repair the budget left unsimulated stays)
+    if result is not p1 or corrected:  # the repairs' time counts even when the first roster stays the best
+        dtime, capped = p1.dtime + budget.dtime, list(p1.wall_capped) + list(budget.capped)
+        result.dtime, result.wall_capped = dtime, capped
     return result, plans, data, corrected
 
 

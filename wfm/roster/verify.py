@@ -24,6 +24,9 @@ MARGIN = 0.01  # a queue is met when the low end of its 95% interval is within a
 BALANCE_ROUNDS = 4  # simulations at most when re-weighting the first-call skills
 BALANCE_GAIN = 5.0  # a queue 2 points short gets 10% more weight on its first-call target (per round)
 BALANCE_MAX_STEP = 0.2  # at most this much (log) weight change per round
+# balancing goes on (within its rounds) until every queue clears its target by this much: a queue met by a hair in
+# the balancing's simulation is as likely as not to miss in another draw of the same calls
+BALANCE_SAFETY = 0.015
 
 
 def queue_misses(period: pd.DataFrame, config: Config) -> list[str]:
@@ -54,9 +57,10 @@ def balance_primaries(inst: Instance, plans: list, agents: list[Agent], requirem
                       deadline: float | None = None) -> tuple[pd.DataFrame, dict[str, float], object]:
     """Under skill routing, re-weight each queue's share of first-call agents (`Instance.primary_weight`) by
     simulation: a queue under target gets more agents answering it first, one far above gets fewer, the shifts
-    unchanged. Keeps the best weights found (fewest queues missing, then the largest worst margin) and returns
-    that roster's long table, its queue margins ({} when it cannot be simulated) and its simulation. No new
-    round starts after `deadline` (a `time.perf_counter()` value)."""
+    unchanged, until every queue clears its target by `BALANCE_SAFETY`. Keeps the best weights found (fewest
+    queues missing, then the largest worst margin) and returns that roster's long table, its queue margins ({}
+    when it cannot be simulated) and its simulation. No new round starts after `deadline` (a
+    `time.perf_counter()` value)."""
     from wfm.roster.detail import reassign_primaries
     from wfm.roster.table import long_table
 
@@ -76,7 +80,7 @@ def balance_primaries(inst: Instance, plans: list, agents: list[Agent], requirem
         score = (sum(m < 0 for m in margins.values()), -min(margins.values(), default=0.0))
         if best is None or score < best[0]:
             best = (score, weights.copy(), data, margins, sim)
-        if score[0] == 0:
+        if min(margins.values(), default=0.0) >= BALANCE_SAFETY:
             break
         step = np.array([np.clip(-BALANCE_GAIN * margins.get(q, 0.0), -BALANCE_MAX_STEP, BALANCE_MAX_STEP)
                          for q in inst.queues])
@@ -109,16 +113,17 @@ def _abandon_cap(q) -> float | None:
 
 
 def shortfall(inst: Instance, data: pd.DataFrame, agents: list[Agent], requirements: pd.DataFrame,
-              *, seed: int = 0, sim=None) -> tuple[np.ndarray | None, list[str]]:
-    """Extra heads per (queue, interval) for the queues the simulated roster leaves under target, and their
-    names; (None, []) when every queue is met or the requirements cannot be simulated. `sim`: the roster's
-    simulation when it is already at hand."""
+              *, seed: int = 0, sim=None, safety: float = 0.0) -> tuple[np.ndarray | None, list[str]]:
+    """Extra heads per (queue, interval) for the queues the simulated roster leaves under target (or within
+    `safety` of missing it, see `queue_margins`), and their names; (None, []) when every queue is met or the
+    requirements cannot be simulated. `sim`: the roster's simulation when it is already at hand."""
     config = inst.config
     if sim is None:
         sim = _simulate(data, agents, requirements, config, seed)
         if sim is None:
             return None, []
-    misses = queue_misses(sim.period[sim.period["queue"] != "all"], config)
+    margins = queue_margins(sim.period[sim.period["queue"] != "all"], config)
+    misses = [q for q, m in margins.items() if m < safety]
     if not misses:
         return None, []
     iv = sim.intervals[sim.intervals["queue"].isin(misses)].copy()
