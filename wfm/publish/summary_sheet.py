@@ -21,9 +21,10 @@ BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
 
 def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.date, days: int,
                   violations: pd.DataFrame | None, simulated_sl: dict[str, float] | None, lang: str,
-                  reproducible: bool = True) -> None:
+                  reproducible: bool = True, score=None) -> None:
     """Write the Summary sheet (printed fitted to the width of an A4 landscape page); `reproducible` False
-    (the wall clock, not the budget, ended the roster search) adds a line saying so."""
+    (the wall clock, not the budget, ended the roster search) adds a line saying so; `score` (the checker's
+    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms after the rule check."""
     from wfm.publish.workbook import sheet_header
 
     s = Styler(ws)
@@ -71,6 +72,23 @@ def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.dat
             ws.append([s.cell(r.team), s.cell(int(r.nights_spread)), s.cell(int(r.weekend_spread))])
         ws.append([])
     _rule_check(ws, s, violations, lang)
+    if score is not None and score.lines:
+        ws.append([])
+        _score(ws, s, score, lang)
+
+
+def _score(ws: Worksheet, s: Styler, score, lang: str) -> None:
+    """The objective's soft terms on the roster: term, points, amount (with the term's detail)."""
+    ws.append([s.cell(text("score", lang), bold=True)])
+    _note(ws, s, text("explain_score", lang))
+    ws.append([s.cell(text(k, lang), bold=True, fill=HEADER_FILL) for k in ("score_term", "score_points",
+                                                                              "score_amount")])
+    for line in score.lines:
+        amount = f"{line.amount:,.2f}".rstrip("0").rstrip(".") + " " + text(f"unit_{line.name}", lang)
+        ws.append([s.cell(text(f"term_{line.name}", lang)), s.cell(round(line.points), number_format="#,##0"),
+                   s.cell(amount + (f" ({line.detail})" if line.detail else ""))])
+    ws.append([s.cell(text("score_total", lang), bold=True),
+               s.cell(round(score.total), bold=True, number_format="#,##0")])
 
 
 def _service(ws: Worksheet, s: Styler, f: RosterFigures, config: Config, simulated_sl: dict[str, float] | None,
