@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from wfm.roster.stats import RosterStats
 
 
-
 @app.command(epilog="Example: wfm roster --requirements forecasts/requirements_2026-12-07_7d.csv "
                     "--agents agents.xlsx --config config.toml --start 2026-12-07 --days 7 --time-limit 60")
 def roster(
@@ -241,5 +240,7 @@ def check(
             before = run(book.original).totals
             console.print(f"Coverage change from the hand edits: under-staffed {before['under']} -> {t['under']}, "
                           f"over-staffed {before['over']} -> {t['over']} agent-intervals")
+    if rep.score is not None and rep.score.lines:
+        console.print("Objective by term (points): " + rep.score.summary(), markup=False, highlight=False)
     if rep.violations:
         raise typer.Exit(1)

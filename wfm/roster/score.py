@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -65,7 +66,7 @@ class ScoreBreakdown:
 
 def score_breakdown(shifts: list[Shift], agents: dict[str, Agent], config: Config, start: dt.date, days: int, *,
                     absent: dict | None = None, coverage: pd.DataFrame | None = None,
-                    previous: list[Shift] = ()) -> ScoreBreakdown:
+                    previous: Sequence[Shift] = ()) -> ScoreBreakdown:
     """The soft terms of a checked roster: `shifts` with their templates matched (`checker.check`), `absent` the
     checker's days away, `coverage` its required/scheduled table (under-staffing is measured only with one),
     `previous` the previous roster's shifts in the frame the period rules join (fairness counts them)."""
@@ -132,7 +133,7 @@ def _fairness(shifts, agents, config, start, days, absent, coverage, previous):
 
 
 def fairness_spread(shifts: list[Shift], agents: dict[str, Agent], config: Config, start: dt.date, days: int,
-                    previous: list[Shift] = ()) -> dict[str, int]:
+                    previous: Sequence[Shift] = ()) -> dict[str, int]:
     """Kind of shift (template code, `weekend`) -> its spread (most minus fewest) summed over the fairness groups:
     a team's agents of one weekly contract, supervisors apart, groups of two or more."""
     rot = config.rotation
