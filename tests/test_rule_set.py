@@ -229,3 +229,25 @@ def test_model_under_staffing_with_no_shift_at_all():
     req = make_requirements(cfg)
     prio = req["queue"].map({q: cfg.queues[q].priority for q in cfg.queues})
     assert solver.ObjectiveValue() == 110 * float((req["heads"] * prio).sum())
+
+
+def test_supervisor_on_duty_in_the_model_and_the_checker():
+    cfg = make_config()  # open all day: E 07-16, L 14-23 and N 22-07 every day leave no open hour without one
+    sups = [dataclasses.replace(FT, agent_id=f"S{i}", name=f"Sup {i}", role="supervisor") for i in range(3)]
+    good = {**week(days(0, 6), sups[0]), **week(days(0, 6, "L1400"), sups[1]), **week(days(0, 6, "N2200"), sups[2])}
+    bad = {k: v for k, v in good.items() if k != ("S2", 3)}  # no night supervisor from Thursday 22:00
+    assert model_accepts(cfg, sups, good, "supervisor_on_duty")
+    assert not model_accepts(cfg, sups, bad, "supervisor_on_duty")
+    assert not checker_flags(cfg, sups, good, "supervisor_on_duty")
+    assert checker_flags(cfg, sups, bad, "supervisor_on_duty")
+
+
+def test_part_time_in_the_model_and_the_checker():
+    base = make_config()  # P shifts of 4 h: 5 of them are 20 h at 4 h a day; 6 are 24 h; 4 h P + 3 E is 28 h
+    cfg = dataclasses.replace(base, shifts=tuple(dataclasses.replace(s, length_minutes=240) if s.code == "P" else s
+                                                 for s in base.shifts))
+    pt = dataclasses.replace(FT, agent_id="P1", contract_hours_week=20.0, min_hours_week=16.0, max_hours_week=24.0,
+                             contract_type="part_time")
+    good, bad = week(days(0, 4, "P1000"), pt), week({0: "P1000", **days(1, 3)}, pt)
+    assert model_accepts(cfg, [pt], good, "part_time") and not model_accepts(cfg, [pt], bad, "part_time")
+    assert not checker_flags(cfg, [pt], good, "part_time") and checker_flags(cfg, [pt], bad, "part_time")
