@@ -221,6 +221,14 @@ def test_score_breakdown_in_the_summary_sheet_and_the_terminal(small_roster, tmp
     first = rows.index(["Objective by term (points)"])
     table = {r[0]: r[1] for r in rows[first + 1:] if len(r) >= 2}
     assert table["Paid time"] == paid_intervals and table["Total"] == round(score.total)
+    zh = dataclasses.replace(cfg, centre=dataclasses.replace(cfg.centre, language="zh"))
+    path = write_roster(tmp_path / "zh.xlsx", result.data, agents, zh, start=START, days=7, requirements=req,
+                        report=result.report)
+    rows = [[c for c in r if c is not None] for r in openpyxl.load_workbook(path, read_only=True)["汇总"]
+            .iter_rows(values_only=True)]
+    table = {r[0]: r[1:] for r in rows[rows.index(["目标分项（分）"]) + 1:] if len(r) >= 2}
+    short, required = result.report.totals["under"], result.report.totals["required"]
+    assert table["缺员"] == [round(score.points("under_staffing")), f"缺员 {short:,} 人次（需求 {required:,} 人次）"]
     with console.capture() as cap:
         print_summary(result.stats, result.report)
     shown = " ".join(cap.get().split())

@@ -84,9 +84,14 @@ def _score(ws: Worksheet, s: Styler, score, lang: str) -> None:
     ws.append([s.cell(text(k, lang), bold=True, fill=HEADER_FILL) for k in ("score_term", "score_points",
                                                                               "score_amount")])
     for line in score.lines:
-        amount = f"{line.amount:,.2f}".rstrip("0").rstrip(".") + " " + text(f"unit_{line.name}", lang)
+        amount = text(f"amount_{line.name}", lang, amount=_number(line.amount),
+                      of=_number(line.of) if line.of is not None else "")
+        if line.parts:  # fairness: the spread of each kind of shift
+            amount += (" (" if lang != "zh" else "（") + ", ".join(
+                f"{text(kind, lang) if kind == 'weekend' else kind} {n}" for kind, n in line.parts) + \
+                (")" if lang != "zh" else "）")
         ws.append([s.cell(text(f"term_{line.name}", lang)), s.cell(round(line.points), number_format="#,##0"),
-                   s.cell(amount + (f" ({line.detail})" if line.detail else ""))])
+                   s.cell(amount)])
     ws.append([s.cell(text("score_total", lang), bold=True),
                s.cell(round(score.total), bold=True, number_format="#,##0")])
 
@@ -123,6 +128,11 @@ def _service(ws: Worksheet, s: Styler, f: RosterFigures, config: Config, simulat
     else:
         note = text("sl_source_sim_by_hand", lang, n=SIM_REPLICATIONS, seed=config.solver.seed)
     _note(ws, s, note)
+
+
+def _number(value: float) -> str:
+    """1,234 or 1,234.5: thousands separated, no trailing zeros."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _note(ws: Worksheet, s: Styler, note: str) -> None:

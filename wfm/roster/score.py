@@ -34,7 +34,9 @@ class ScoreLine:
     amount: float
     unit: str
     points: float
-    detail: str = ""
+    detail: str = ""  # in English, for the terminal
+    of: float | None = None  # the amount out of which (required agent-intervals, shifts with a preference)
+    parts: tuple[tuple[str, int], ...] = ()  # fairness: (kind of shift, spread) with a spread
 
     def __str__(self) -> str:
         amount = f"{self.amount:,.2f}".rstrip("0").rstrip(".")
@@ -75,17 +77,18 @@ def score_breakdown(shifts: list[Shift], agents: dict[str, Agent], config: Confi
         measured = MEASURES[term.name](shifts, agents, config, start, days, absent, coverage, previous)
         if measured is None:
             continue
-        quantity, amount, unit, detail = measured  # the quantity in the term's unit, the amount shown in `unit`s
+        # the quantity in the term's unit, then the amount shown in `unit`s and what the sheet needs to word it
+        quantity, amount, unit, detail, of, parts = measured
         points = _under_points(term, coverage, config) if term is UNDER_STAFFING else term.weight * quantity
-        out.lines.append(ScoreLine(term.name, term.words, amount, unit, float(points), detail))
+        out.lines.append(ScoreLine(term.name, term.words, amount, unit, float(points), detail, of, parts))
     return out
 
 
 def _under_staffing(shifts, agents, config, start, days, absent, coverage, previous):
     if coverage is None or coverage.empty or int(coverage["required"].sum()) == 0:
         return None
-    short = int(coverage["under"].sum())
-    return short * SCALE, short, "agent-intervals short", f"of {int(coverage['required'].sum()):,} required"
+    short, required = int(coverage["under"].sum()), int(coverage["required"].sum())
+    return short * SCALE, short, "agent-intervals short", f"of {required:,} required", required, ()
 
 
 def _under_points(term: SoftTerm, coverage: pd.DataFrame, config: Config) -> float:
@@ -107,12 +110,12 @@ def _under_points(term: SoftTerm, coverage: pd.DataFrame, config: Config) -> flo
 
 def _paid_time(shifts, agents, config, start, days, absent, coverage, previous):
     minutes = sum(_paid(s, config) for s in shifts)
-    return minutes / config.centre.interval_minutes, minutes / 60, "h", ""
+    return minutes / config.centre.interval_minutes, minutes / 60, "h", "", None, ()
 
 
 def _overtime(shifts, agents, config, start, days, absent, coverage, previous):
     minutes = sum(overtime_minutes(shifts, agents, config, start, days, absent).values())
-    return minutes, minutes / 60, "h", ""
+    return minutes, minutes / 60, "h", "", None, ()
 
 
 def _preferences(shifts, agents, config, start, days, absent, coverage, previous):
@@ -123,13 +126,14 @@ def _preferences(shifts, agents, config, start, days, absent, coverage, previous
             continue
         asked += 1
         met += s.template is not None and getattr(s.template, "code", None) in a.shift_preference.split(";")
-    return met, met, "shifts on a preferred template", f"of {asked} with a preference"
+    return met, met, "shifts on a preferred template", f"of {asked} with a preference", asked, ()
 
 
 def _fairness(shifts, agents, config, start, days, absent, coverage, previous):
     spread = fairness_spread(shifts, agents, config, start, days, previous)
     total = sum(spread.values())
-    return total, total, "shifts of spread", ", ".join(f"{kind} {n}" for kind, n in spread.items() if n)
+    parts = tuple((kind, n) for kind, n in spread.items() if n)
+    return total, total, "shifts of spread", ", ".join(f"{kind} {n}" for kind, n in parts), None, parts
 
 
 def fairness_spread(shifts: list[Shift], agents: dict[str, Agent], config: Config, start: dt.date, days: int,
@@ -163,6 +167,6 @@ def fairness_spread(shifts: list[Shift], agents: dict[str, Agent], config: Confi
 
 
 # the checker's measure of each soft term, by the term's name (`SOFT_TERMS`): (quantity in the term's unit, the
-# amount shown, its unit, detail), or None when the roster's inputs do not allow it
+# amount shown, its unit, detail, out of what, parts), or None when the roster's inputs do not allow it
 MEASURES = {UNDER_STAFFING.name: _under_staffing, PAID_TIME.name: _paid_time, OVERTIME.name: _overtime,
             PREFERENCE.name: _preferences, FAIRNESS.name: _fairness}
