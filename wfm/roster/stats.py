@@ -58,8 +58,9 @@ class RosterStats:
 _FIELDS = frozenset(f.name for f in dataclasses.fields(RosterStats))
 
 
-def reproducibility_note(stats: RosterStats) -> str | None:
-    """Plain words for a search the wall clock ended before its deterministic budget (None when it did not)."""
+def reproducibility_note(stats: RosterStats | dict[str, Any]) -> str | None:
+    """Plain words for a search the wall clock ended before its deterministic budget (None when it did not);
+    `stats` may also be the plain dict of the same keys."""
     if stats.get("reproducible", True):
         return None
     stages = ", ".join(stats.get("wall_capped") or []) or "the search"
