@@ -196,6 +196,45 @@ def test_workbook_round_trip_and_check_cli(small_roster, tmp_path, cli):
     assert rep.totals["under"] == result.report.totals["under"]
 
 
+def test_score_breakdown_in_the_summary_sheet_and_the_terminal(small_roster, tmp_path):
+    """The checker's per-term score of the built roster agrees with figures counted here from the long table and
+    the stats, ends the Summary sheet and is printed by the terminal summary."""
+    import openpyxl
+
+    from wfm.cli.app import console
+    from wfm.cli.roster import print_summary
+
+    cfg, agents, req, result = small_roster
+    score = result.report.score
+    assert [line.name for line in score.lines] == ["under_staffing", "paid_time", "overtime", "preferences",
+                                                   "fairness"]
+    paid_intervals = int((result.data["activity"] != "lunch").sum())  # lunch is unpaid in this config
+    assert score.points("paid_time") == paid_intervals
+    assert score.line("preferences").amount == result.stats.preferences_met
+    assert score.points("preferences") == -8 * result.stats.preferences_met
+    assert score.line("under_staffing").amount == result.report.totals["under"]
+    assert score.total == sum(line.points for line in score.lines)
+    path = write_roster(tmp_path / "r.xlsx", result.data, agents, cfg, start=START, days=7, requirements=req,
+                        report=result.report)
+    rows = [[c for c in r if c is not None] for r in openpyxl.load_workbook(path, read_only=True)["Summary"]
+            .iter_rows(values_only=True)]
+    first = rows.index(["Objective by term (points)"])
+    table = {r[0]: r[1] for r in rows[first + 1:] if len(r) >= 2}
+    assert table["Paid time"] == paid_intervals and table["Total"] == round(score.total)
+    zh = dataclasses.replace(cfg, centre=dataclasses.replace(cfg.centre, language="zh"))
+    path = write_roster(tmp_path / "zh.xlsx", result.data, agents, zh, start=START, days=7, requirements=req,
+                        report=result.report)
+    rows = [[c for c in r if c is not None] for r in openpyxl.load_workbook(path, read_only=True)["汇总"]
+            .iter_rows(values_only=True)]
+    table = {r[0]: r[1:] for r in rows[rows.index(["目标分项（分）"]) + 1:] if len(r) >= 2}
+    short, required = result.report.totals["under"], result.report.totals["required"]
+    assert table["缺员"] == [round(score.points("under_staffing")), f"缺员 {short:,} 人次（需求 {required:,} 人次）"]
+    with console.capture() as cap:
+        print_summary(result.stats, result.report)
+    shown = " ".join(cap.get().split())
+    assert all(str(line) in shown for line in score.lines) and f"{score.total:,.0f} in all" in shown
+
+
 def test_night_shift_keeps_its_start_date(small_roster):
     _, _, _, result = small_roster
     d = result.data

@@ -6,11 +6,14 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from wfm.cli.app import app, console, err_console, output_path, parse_date
 
+if TYPE_CHECKING:
+    from wfm.roster.stats import RosterStats
 
 
 @app.command(epilog="Example: wfm roster --requirements forecasts/requirements_2026-12-07_7d.csv "
@@ -90,7 +93,7 @@ def roster(
     for note in result.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     write_roster(path, result.data, result.agents, cfg, start=first, days=days, requirements=req, report=rep,
-                 force=force, previous=prev, reproducible=bool(result.stats.get("reproducible", True)))
+                 force=force, previous=prev, reproducible=result.stats.reproducible)
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
 
@@ -154,25 +157,32 @@ def _progress_printer():
     return show
 
 
-def print_summary(stats: dict, rep) -> None:
+def print_summary(stats: RosterStats, rep) -> None:
+    """The terminal summary of a roster build: size, coverage against the bound, the objective's terms (the
+    independent checker's score breakdown), the search."""
     t = rep.totals
-    console.print(f"Roster: {stats['agents']} agents, {stats['shifts']} shifts; hard-rule violations: "
+    console.print(f"Roster: {stats.agents} agents, {stats.shifts} shifts; hard-rule violations: "
                   f"{len(rep.violations)}")
     console.print(f"Coverage: under-staffed {t['under_pct']:.1f}% of required agent-intervals "
-                  f"(lower bound {stats['under_lower_bound_pct']:.1f}%, gap {stats['under_gap_pct']:.1f} points), "
+                  f"(lower bound {stats.under_lower_bound_pct:.1f}%, gap {stats.under_gap_pct:.1f} points), "
                   f"over-staffed {t['over_pct']:.1f}%")
-    console.print(f"Preferences met: {stats['preferences_met']} of {stats['preferences_total']} shifts; "
+    console.print(f"Preferences met: {stats.preferences_met} of {stats.preferences_total} shifts; "
                   f"largest spread within a team: " + ", ".join(f"{k} {v}" for k, v in
-                                                                stats['max_spread_in_team'].items()))
-    console.print(f"Solver: {stats['phase1_status']} in {stats['phase1_s']:.1f} s, {stats['solutions']} "
+                                                                stats.max_spread_in_team.items()))
+    if rep.score is not None and rep.score.lines:
+        console.print(f"Score by term (points; 1 point = one paid interval of one agent): "
+                      f"{rep.score.total:,.0f} in all", highlight=False)
+        for line in rep.score.lines:
+            console.print(f"  {line}", markup=False, highlight=False)
+    console.print(f"Solver: {stats.phase1_status} in {stats.phase1_s:.1f} s, {stats.solutions} "
                   f"improving solution(s)")
     from wfm.roster import reproducibility_note
 
     note = reproducibility_note(stats)
     if note:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
-    if stats.get("corrected_queues"):
-        console.print("Simulated before writing: " + ", ".join(stats["corrected_queues"]) + " missed target; "
+    if stats.corrected_queues:
+        console.print("Simulated before writing: " + ", ".join(stats.corrected_queues) + " missed target; "
                       "searched again with more heads in the hours they fell short (the Summary sheet has the "
                       "simulated service level of the roster written)", highlight=False)
 
@@ -230,5 +240,7 @@ def check(
             before = run(book.original).totals
             console.print(f"Coverage change from the hand edits: under-staffed {before['under']} -> {t['under']}, "
                           f"over-staffed {before['over']} -> {t['over']} agent-intervals")
+    if rep.score is not None and rep.score.lines:
+        console.print("Objective by term (points): " + rep.score.summary(), markup=False, highlight=False)
     if rep.violations:
         raise typer.Exit(1)

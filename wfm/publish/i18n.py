@@ -149,6 +149,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "weekend_spread": ("Weekend days worked spread", "周末班极差"),
     "rule_check": ("Rule check", "规则检查"),
     "rules_ok": ("All hard rules hold", "全部硬性规则满足"),
+    "score": ("Objective by term (points)", "目标分项（分）"),
+    "explain_score": ("What the roster search weighs, measured on this roster by the checker: 1 point is the cost of "
+                      "one agent paid for one interval; the search makes the total as small as it can (a negative "
+                      "term is a gain).",
+                      "排班求解所权衡的各项，由检查程序在本排班上计量：1 分 = 一名员工一个时段的工时成本；"
+                      "求解使总分尽量小（负分为收益）。"),
+    "score_term": ("Term", "分项"), "score_points": ("Points", "分"), "score_amount": ("Amount", "数量"),
+    "score_total": ("Total", "合计"),
+    "term_under_staffing": ("Under-staffing", "缺员"), "term_paid_time": ("Paid time", "计薪工时"),
+    "term_overtime": ("Overtime", "加班"), "term_preferences": ("Shift preferences", "班次偏好"),
+    "term_fairness": ("Fairness", "公平性"),
+    "amount_under_staffing": ("{amount} agent-intervals short of {of} required",
+                              "缺员 {amount} 人次（需求 {of} 人次）"),
+    "amount_paid_time": ("{amount} h paid", "计薪 {amount} 小时"),
+    "amount_overtime": ("{amount} h", "{amount} 小时"),
+    "amount_preferences": ("{amount} of {of} shifts with a preference", "{of} 个有偏好的班次中满足 {amount} 个"),
+    "amount_fairness": ("{amount} shifts of spread", "极差合计 {amount} 个班次"),
     "violations": ("{n} violation(s)", "{n} 项违规"),
     "rule": ("Rule", "规则"),
     "message": ("What is wrong", "问题"),

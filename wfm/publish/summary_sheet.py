@@ -21,9 +21,10 @@ BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
 
 def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.date, days: int,
                   violations: pd.DataFrame | None, simulated_sl: dict[str, float] | None, lang: str,
-                  reproducible: bool = True) -> None:
+                  reproducible: bool = True, score=None) -> None:
     """Write the Summary sheet (printed fitted to the width of an A4 landscape page); `reproducible` False
-    (the wall clock, not the budget, ended the roster search) adds a line saying so."""
+    (the wall clock, not the budget, ended the roster search) adds a line saying so; `score` (the checker's
+    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms after the rule check."""
     from wfm.publish.workbook import sheet_header
 
     s = Styler(ws)
@@ -71,6 +72,28 @@ def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.dat
             ws.append([s.cell(r.team), s.cell(int(r.nights_spread)), s.cell(int(r.weekend_spread))])
         ws.append([])
     _rule_check(ws, s, violations, lang)
+    if score is not None and score.lines:
+        ws.append([])
+        _score(ws, s, score, lang)
+
+
+def _score(ws: Worksheet, s: Styler, score, lang: str) -> None:
+    """The objective's soft terms on the roster: term, points, amount (with the term's detail)."""
+    ws.append([s.cell(text("score", lang), bold=True)])
+    _note(ws, s, text("explain_score", lang))
+    ws.append([s.cell(text(k, lang), bold=True, fill=HEADER_FILL) for k in ("score_term", "score_points",
+                                                                              "score_amount")])
+    for line in score.lines:
+        amount = text(f"amount_{line.name}", lang, amount=_number(line.amount),
+                      of=_number(line.of) if line.of is not None else "")
+        if line.parts:  # fairness: the spread of each kind of shift
+            amount += (" (" if lang != "zh" else "（") + ", ".join(
+                f"{text(kind, lang) if kind == 'weekend' else kind} {n}" for kind, n in line.parts) + \
+                (")" if lang != "zh" else "）")
+        ws.append([s.cell(text(f"term_{line.name}", lang)), s.cell(round(line.points), number_format="#,##0"),
+                   s.cell(amount)])
+    ws.append([s.cell(text("score_total", lang), bold=True),
+               s.cell(round(score.total), bold=True, number_format="#,##0")])
 
 
 def _service(ws: Worksheet, s: Styler, f: RosterFigures, config: Config, simulated_sl: dict[str, float] | None,
@@ -105,6 +128,11 @@ def _service(ws: Worksheet, s: Styler, f: RosterFigures, config: Config, simulat
     else:
         note = text("sl_source_sim_by_hand", lang, n=SIM_REPLICATIONS, seed=config.solver.seed)
     _note(ws, s, note)
+
+
+def _number(value: float) -> str:
+    """1,234 or 1,234.5: thousands separated, no trailing zeros."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _note(ws: Worksheet, s: Styler, note: str) -> None:

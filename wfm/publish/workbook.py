@@ -37,12 +37,14 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
                           start: dt.date, days: int, requirements: pd.DataFrame | None = None,
                           violations: pd.DataFrame | None = None, simulated_sl: dict[str, float] | None = None,
                           extra_sheets: Sequence[tuple[str, pd.DataFrame]] = (), force: bool = False,
-                          previous: pd.DataFrame | None = None, reproducible: bool = True) -> Path:
+                          previous: pd.DataFrame | None = None, reproducible: bool = True,
+                          score: object = None) -> Path:
     """Write the workbook atomically. `roster` is the long table (`agent_id, date, interval_start, activity,
     queue`); `violations` (columns `rule, agent_id, date, message`) is the checker's result, if run;
     `extra_sheets` (title, table) are written after the Data sheet (e.g. the intraday change list); `previous`
     the previous roster's long table (its night shifts count in this period's first hours); `reproducible` False
-    puts the roster search's "not reproducible on this run" on the Summary sheet."""
+    puts the roster search's "not reproducible on this run" on the Summary sheet; `score` (the checker's
+    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms to it."""
     from wfm.publish.coverage_sheet import coverage_sheet
     from wfm.publish.detail_sheet import detail_sheet
     from wfm.publish.summary_sheet import summary_sheet
@@ -61,7 +63,7 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
         detail_sheet(wb.create_sheet(text("sheet_detail", lang)), roster, ordered, config, figures, lang)
         coverage_sheet(wb.create_sheet(text("sheet_coverage", lang)), figures, config, lang)
         summary_sheet(wb.create_sheet(text("sheet_summary", lang)), figures, config, start, days, violations,
-                      simulated_sl, lang, reproducible)
+                      simulated_sl, lang, reproducible, score)
         _data_sheet(wb.create_sheet("Data"), roster)
         for title, table in extra_sheets:
             _table_sheet(wb.create_sheet(title), table)

@@ -23,6 +23,7 @@ from wfm.readers.agents import Agent
 from wfm.roster.checker import CheckReport, check
 from wfm.roster.problem import Instance, PrevShift, build_instance, paid_minutes
 from wfm.roster.requests import requests_as_leave
+from wfm.roster.stats import RosterStats, reproducibility_note
 
 
 class RosterInfeasible(WfmError):
@@ -41,7 +42,7 @@ class RosterResult:
     codes: pd.DataFrame  # agent rows x day columns of shift codes
     assignment: dict[tuple[str, dt.date], str]
     report: CheckReport
-    stats: dict = field(default_factory=dict)
+    stats: RosterStats
     agents: list[Agent] = field(default_factory=list)  # as rostered (requests the contract cannot absorb as leave)
     notes: list[str] = field(default_factory=list)
 
@@ -71,7 +72,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     budgets (seconds on the reference machine, see `wfm.roster.budget.Budget`), so it is only roughly the wall time.
     The wall clock only caps the search (at `wall_cap(limit)` seconds, and so that the whole call ends within
     `wall_s` seconds when given: the searches leave room for placement, the check and the simulation);
-    `stats["reproducible"]` is False (and `stats["wall_capped"]` names the stages) when a cap, not the budget,
+    `stats.reproducible` is False (and `stats.wall_capped` names the stages) when a cap, not the budget,
     ended a search.
     """
     from wfm.roster.detail import place
@@ -148,41 +149,21 @@ def _coverage_notes(requirements: pd.DataFrame | None, agents: list[Agent], conf
 
 
 def _stats(inst: Instance, p1, report: CheckReport, times: tuple[float, float, float], agents: list[Agent],
-           corrected: list[str]) -> dict:
+           corrected: list[str]) -> RosterStats:
     """The build's figures: search status and times, reproducibility, the lower bound and its gap, soft terms."""
     t0, t1, t2 = times
-    stats = {
-        "phase1_status": p1.status,
-        "phase1_s": round(t1 - t0, 2),
-        "detail_s": round(t2 - t1, 2),
-        "check_s": round(time.perf_counter() - t2, 2),
-        "objective": p1.objective,
-        "objective_bound": p1.bound,
-        "solutions": p1.solutions,
-        "deterministic_time": round(p1.dtime, 3),
-        "wall_capped": p1.wall_capped,
-        "reproducible": not p1.wall_capped,
-        "expected_under_pct": None if p1.expected_short is None else 100 * p1.expected_short,
-        "agents": len(agents),
-        "shifts": len(p1.assignment),
-        "corrected_queues": corrected,
-    }
-    stats.update(lower_bound(inst))
-    stats.update(soft_summary(inst, p1.assignment))
-    lb = stats["under_lower_bound"]
-    stats["under_gap_pct"] = 100.0 * (report.totals["under"] - lb) / report.totals["required"] \
+    stats = RosterStats(
+        phase1_status=p1.status, phase1_s=round(t1 - t0, 2), detail_s=round(t2 - t1, 2),
+        check_s=round(time.perf_counter() - t2, 2), objective=p1.objective, objective_bound=p1.bound,
+        solutions=p1.solutions, deterministic_time=round(p1.dtime, 3), wall_capped=p1.wall_capped,
+        reproducible=not p1.wall_capped,
+        expected_under_pct=None if p1.expected_short is None else 100 * p1.expected_short,
+        agents=len(agents), shifts=len(p1.assignment), corrected_queues=corrected, **lower_bound(inst),
+        **soft_summary(inst, p1.assignment))
+    lb = stats.under_lower_bound
+    stats.under_gap_pct = 100.0 * (report.totals["under"] - lb) / report.totals["required"] \
         if report.totals["required"] else 0.0
     return stats
-
-
-def reproducibility_note(stats: dict) -> str | None:
-    """Plain words for a search the wall clock ended before its deterministic budget (None when it did not)."""
-    if stats.get("reproducible", True):
-        return None
-    stages = ", ".join(stats.get("wall_capped") or []) or "the search"
-    return (f"not reproducible on this run: the machine was too busy to spend the search budget before the time "
-            f"cap ({stages}), so the same inputs may give another roster; run it again on a quieter machine for "
-            "a result that repeats")
 
 
 def _boundary_notes(inst) -> list[str]:
@@ -398,4 +379,5 @@ def check_workbook(path, agents: list[Agent], config: Config, *, requirements: p
                  requirements=requirements, previous=previous)
 
 
-__all__ = ["RosterInfeasible", "RosterResult", "build_roster", "check_workbook", "lower_bound"]
+__all__ = ["RosterInfeasible", "RosterResult", "RosterStats", "build_roster", "check_workbook", "lower_bound",
+           "reproducibility_note"]

@@ -2,8 +2,10 @@
 
 It shares no code with the model that builds rosters: shifts, hours, breaks and nights are re-derived here from
 the long table (`agent_id, date, interval_start, activity, queue`), the optional shift codes, the config and
-the agents. One function per rule, each returning `Violation`s in plain words; `coverage` compares the
-scheduled on-phone agents with the requirements.
+the agents. One function per rule, each returning `Violation`s in plain words (the rule names are `CHECKED`, each
+verifying a hard rule of `wfm.roster.rules.RULES` or the table itself); `coverage` compares the scheduled
+on-phone agents with the requirements, and the report's `score` measures the objective's soft terms
+(`wfm.roster.score`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,18 @@ from wfm.roster.checks_shift import (check_breaks, check_requests_and_availabili
                                      check_training)
 from wfm.roster.checks_leave import check_annual_leave, check_team_leave
 from wfm.roster.checks_time import (absences, check_closed, check_consecutive, check_days_off, check_hours,
-                                    check_leave, check_nights, check_part_time, check_rest, check_weekends)
+                                    check_leave, check_nights, check_part_time, check_rest, check_weekends,
+                                    joined_before)
+from wfm.roster.score import score_breakdown
 from wfm.roster.violations import CheckReport, Violation, _text, shifts_from_table
 from wfm.roster.violations import Shift, activity_runs  # noqa: F401 - re-exported: the checker's public types
+
+
+# every rule name the checker reports: the hard rules' `checks`, then the table's own structure
+CHECKED = ("contract_hours", "overtime", "max_consecutive_days", "min_days_off_week", "min_rest", "max_nights",
+           "part_time", "weekends_off", "supervisor_on_duty", "availability", "days_off_requests", "leave", "closed",
+           "shift_template", "max_shift_length", "opening_hours", "breaks", "training", "skills", "queue",
+           "table", "overlap", "unknown_agent", "shift_code")
 
 
 def routed_skills(agents: list[Agent], config: Config) -> dict[str, list[str]] | None:
@@ -138,4 +149,6 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
                                               skills=routed_skills(agents, config),
                                               previous=on_calls_only(previous, agents, config))
     report.totals["shifts"] = len(shifts)
+    report.score = score_breakdown(shifts, by_id, config, start, days, absent=absent, coverage=report.coverage,
+                                   previous=joined_before(prev_shifts, start, days)[1])
     return report

@@ -40,6 +40,37 @@ def check_cycles(shifts, agents, config: Config, start: dt.date, days: int, abse
                  prev_shifts=()) -> list[Violation]:
     """Contract hours and overtime of every agent in each cycle part of the period."""
     r = config.rules
+    slack = round(r.max_shift_paid_h * 60)
+    out = []
+    for part in _cycle_parts(shifts, agents, config, start, days, absent, prev_shifts):
+        first, what, got, extension = part["first"], part["what"], part["got"], part["extension"]
+        lo, hi, over, cap = part["lo"], part["hi"], part["over"], part["cap"]
+        aid = part["agent_id"]
+        if got < lo - slack - 1e-9:
+            out.append(Violation("contract_hours", aid, first, f"{_h(got)} paid in {what}; at least "
+                                                                f"{_h(max(lo - slack, 0))} required"))
+        if got - extension > hi + over + 1e-9:
+            out.append(Violation("contract_hours", aid, first, f"{_h(got)} paid in {what}; at most "
+                                                                f"{_h(hi + over)} allowed"))
+        if part["overtime"] > cap + 1e-9:
+            out.append(Violation("overtime", aid, first, f"{_h(part['overtime'])} overtime in {what} (above its "
+                                                         f"{_h(part['contract'])} contract); the cap is {_h(cap)} "
+                                                         f"({r.max_overtime_h_month:g} h a month, pro rata)"))
+    return out
+
+
+def cycle_overtime(shifts, agents, config: Config, start: dt.date, days: int, absent: dict | None = None,
+                   prev_shifts=()) -> dict[str, float]:
+    """Overtime minutes per agent over the period's cycle parts (the hours above each part's contract)."""
+    out: dict[str, float] = defaultdict(float)
+    for part in _cycle_parts(shifts, agents, config, start, days, absent, prev_shifts):
+        out[part["agent_id"]] += part["overtime"]
+    return dict(out)
+
+
+def _cycle_parts(shifts, agents, config: Config, start: dt.date, days: int, absent: dict | None, prev_shifts):
+    """Each agent's paid minutes, limits and overtime in each cycle part of the period, as a dict."""
+    r = config.rules
     months = r.cycle_months
     paid: dict[tuple[str, dt.date], float] = defaultdict(float)
     extended: dict[tuple[str, dt.date], float] = defaultdict(float)
@@ -49,7 +80,6 @@ def check_cycles(shifts, agents, config: Config, start: dt.date, days: int, abse
     for key, (_, minutes) in (absent or {}).items():
         paid[key] += minutes
     slack = round(r.max_shift_paid_h * 60)
-    out = []
     for first, stop, closes in cycle_windows(start, days, months):
         dates = [first + dt.timedelta(days=i) for i in range((stop - first).days)]
         cycle_first = dt.date(first.year, (first.month - 1) // months * months + 1, 1)
@@ -66,20 +96,9 @@ def check_cycles(shifts, agents, config: Config, start: dt.date, days: int, abse
         for aid, a in agents.items():
             lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
             hi_h = a.max_hours_week if a.max_hours_week is not None else a.contract_hours_week
-            lo = math.floor(lo_h * n / 7 * 60 + 1e-6)
-            hi = math.ceil(hi_h * n / 7 * 60 - 1e-6)
             contract = math.floor(a.contract_hours_week * n / 7 * 60 + 1e-6)
             got = sum(paid[aid, d] for d in dates) + before_paid.get(aid, 0.0)
-            extension = sum(extended[aid, d] for d in dates)
-            if got < lo - slack - 1e-9:
-                out.append(Violation("contract_hours", aid, first, f"{_h(got)} paid in {what}; at least "
-                                                                    f"{_h(max(lo - slack, 0))} required"))
-            if got - extension > hi + over + 1e-9:
-                out.append(Violation("contract_hours", aid, first, f"{_h(got)} paid in {what}; at most "
-                                                                    f"{_h(hi + over)} allowed"))
-            ot = max(0.0, got - contract - over)
-            if ot > cap + 1e-9:
-                out.append(Violation("overtime", aid, first, f"{_h(ot)} overtime in {what} (above its "
-                                                             f"{_h(contract)} contract); the cap is {_h(cap)} "
-                                                             f"({r.max_overtime_h_month:g} h a month, pro rata)"))
-    return out
+            yield {"agent_id": aid, "first": first, "what": what, "got": got,
+                   "extension": sum(extended[aid, d] for d in dates),
+                   "lo": math.floor(lo_h * n / 7 * 60 + 1e-6), "hi": math.ceil(hi_h * n / 7 * 60 - 1e-6),
+                   "contract": contract, "over": over, "cap": cap, "overtime": max(0.0, got - contract - over)}

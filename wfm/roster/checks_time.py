@@ -11,7 +11,7 @@ from collections import defaultdict
 from wfm.calendar import closed_days
 from wfm.config import Config
 from wfm.readers.agents import Agent
-from wfm.roster.checks_cycle import check_cycles
+from wfm.roster.checks_cycle import check_cycles, cycle_overtime
 from wfm.roster.violations import Shift, Violation, _h, _paid, _week_of, _weeks
 
 
@@ -114,15 +114,36 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
-        ot = ot_before.get(aid, 0.0)
-        for dates in _weeks(start, days, r.first_weekday):
-            contract = math.floor(a.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
-            ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
+        ot = _weeks_overtime(paid, aid, a, _weeks(start, days, r.first_weekday), ot_before.get(aid, 0.0))
         if ot > math.floor(cap_ot + 1e-6) + 1e-9:
             out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in {frame}; the cap is "
                                                         f"{_h(math.floor(cap_ot + 1e-6))} "
                                                         f"({r.max_overtime_h_month:g} h a month, pro rata)"))
     return out
+
+
+def _weeks_overtime(paid, aid: str, agent: Agent, weeks: list[list[dt.date]], before: float = 0.0) -> float:
+    """`before` plus the paid minutes (`paid[aid, date]`) above the contract in each week."""
+    ot = before
+    for dates in weeks:
+        contract = math.floor(agent.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
+        ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
+    return ot
+
+
+def overtime_minutes(shifts, agents: dict[str, Agent], config: Config, start: dt.date, days: int,
+                     absent: dict | None = None, prev_shifts=()) -> dict[str, float]:
+    """Each agent's overtime minutes in the period: the paid minutes (leave's excused minutes counted) above the
+    contract week by week, or above each cycle part's contract under 综合计算工时 (`checks_cycle`)."""
+    if config.rules.cycle_months:
+        return cycle_overtime(shifts, agents, config, start, days, absent, prev_shifts)
+    paid: dict[tuple[str, dt.date], float] = defaultdict(float)
+    for s in shifts:
+        paid[s.agent_id, s.date] += _paid(s, config)
+    for key, (_, minutes) in (absent or {}).items():
+        paid[key] += minutes
+    weeks = _weeks(start, days, config.rules.first_weekday)
+    return {aid: _weeks_overtime(paid, aid, a, weeks) for aid, a in agents.items()}
 
 
 def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:

@@ -11,20 +11,15 @@ from ortools.sat.python import cp_model
 from wfm.roster.problem import Instance
 
 SCALE = 4  # capacity in quarters of an agent-interval
-SLOPES = (10, 20, 40)  # penalty per unit of shortfall: up to 25%, 25-50%, above 50% of the requirement
-BREAKPOINTS = (0.25, 0.5)
-# The objective's other terms, in the same unit (one paid interval of one agent = 1): a shift of the agent's
-# preferred template earns PREFERENCE_BONUS, an interval of overtime costs OVERTIME_WEIGHT (on top of its pay),
-# one shift of spread within a team's fairness group costs FAIRNESS_WEIGHT.
-PREFERENCE_BONUS = 8
-OVERTIME_WEIGHT = 2
-FAIRNESS_WEIGHT = 30
 
 
-def penalty(model: cp_model.CpModel, u, R: int, weight: int, name: str):
-    """Convex piecewise-linear penalty of a shortfall u out of a requirement R (slopes rise at 25% and 50%)."""
-    c1, c2 = math.floor(BREAKPOINTS[0] * R), math.floor(BREAKPOINTS[1] * R)
-    s1, s2, s3 = (s * weight for s in SLOPES)
+def penalty(model: cp_model.CpModel, u, R: int, weight: int, name: str, slopes: tuple[int, int, int],
+            breakpoints: tuple[float, float]):
+    """Convex piecewise-linear penalty of a shortfall u out of a requirement R: `slopes` points per unit short
+    (times `weight`, the queue's priority), rising at the `breakpoints` shares of R (the under-staffing term of
+    `wfm.roster.objective`)."""
+    c1, c2 = math.floor(breakpoints[0] * R), math.floor(breakpoints[1] * R)
+    s1, s2, s3 = (s * weight for s in slopes)
     pen = model.NewIntVar(0, s3 * R, name)
     model.Add(pen >= s1 * u)
     model.Add(pen >= s2 * u - (s2 - s1) * c1)
@@ -33,7 +28,7 @@ def penalty(model: cp_model.CpModel, u, R: int, weight: int, name: str):
 
 
 def pooled_coverage(inst: Instance, model: cp_model.CpModel, need: np.ndarray, classes, cap_terms, nb: int, g: int,
-                     prio):
+                    prio, slopes: tuple[int, int, int], breakpoints: tuple[float, float]):
     """Skill routing: every on-phone agent counts in each coverage row holding one of its skills."""
     req_b = np.zeros((len(inst.rows), nb), dtype=np.int64)
     for b in range(nb):
@@ -58,12 +53,12 @@ def pooled_coverage(inst: Instance, model: cp_model.CpModel, need: np.ndarray, c
             have = [capv[c, b] for c in capable if (c, b) in capv]
             model.Add(u >= R - sum(have)) if have else model.Add(u == R)
             shorts.append(u)
-            pens.append(penalty(model, u, R, weight, f"pen_{label}_{b}"))
+            pens.append(penalty(model, u, R, weight, f"pen_{label}_{b}", slopes, breakpoints))
     return pens, shorts, int(req_b.sum())
 
 
 def queue_coverage(inst: Instance, model: cp_model.CpModel, need: np.ndarray, classes, cap_terms, nb: int, g: int,
-                    prio):
+                   prio, slopes: tuple[int, int, int], breakpoints: tuple[float, float]):
     """Queues assigned by hand: each class's capacity is split over its queues by integer flows."""
     req_b = np.zeros((len(inst.queues), nb), dtype=np.int64)
     for b in range(nb):
@@ -94,5 +89,5 @@ def queue_coverage(inst: Instance, model: cp_model.CpModel, need: np.ndarray, cl
             u = model.NewIntVar(0, R, f"u_{qi}_{b}")
             model.Add(u == R - sum(zq.get(qi, [])))
             shorts.append(u)
-            pens.append(penalty(model, u, R, prio[qi], f"pen_{qi}_{b}"))
+            pens.append(penalty(model, u, R, prio[qi], f"pen_{qi}_{b}", slopes, breakpoints))
     return pens, shorts, int(req_b.sum())

@@ -3,7 +3,9 @@
 Each agent's week(s) is a tiny CP-SAT model holding only that agent's rules (the same rule pieces as the full
 model) whose objective is the marginal coverage its shifts add to the residual demand; supervisors are solved
 together first because the supervisor-on-duty rule ties them. Sweeps: build, then re-optimise each agent
-against everyone else. The result hints the full model (and is a complete roster on its own).
+against everyone else. The result hints the full model (and is a complete roster on its own). The sub-models
+weigh coverage, paid time and preferences by the objective's own terms (`wfm.roster.objective`); overtime and
+fairness are left to the full model.
 
 Deterministic: every sub-model runs under CP-SAT's deterministic time, and the sweeps stop by a work estimate
 (model sizes and deterministic time, see `SUB_S_PER_ITEM`), never by the clock.
@@ -18,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from wfm.roster.budget import DTIME_PER_S, Budget, run_solver, wall_cap
 from wfm.roster.context import Context, on_phone_profile
-from wfm.roster.coverage import BREAKPOINTS, PREFERENCE_BONUS, SLOPES
+from wfm.roster.objective import PAID_TIME, PREFERENCE, UNDER_STAFFING
 from wfm.roster.problem import Instance, row_mask, sub_instance
 from wfm.roster.rules import RULES
 
@@ -55,7 +57,8 @@ class Greedy:
         resid = self.req - self.cov
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(self.req > 0, resid / np.maximum(self.req, 1e-9), 0.0)
-        slope = np.where(ratio > BREAKPOINTS[1], SLOPES[2], np.where(ratio > BREAKPOINTS[0], SLOPES[1], SLOPES[0]))
+        (b1, b2), (s1, s2, s3) = UNDER_STAFFING.breakpoints, UNDER_STAFFING.slopes
+        slope = np.where(ratio > b2, s3, np.where(ratio > b1, s2, s1))
         gain = np.where(resid > 0, slope * np.minimum(resid, 1.0), -1.0) * self.prio[:, None]
         if self.boost is not None:
             n = min(gain.shape[1], self.boost.shape[1])
@@ -114,8 +117,8 @@ class Greedy:
                     v = float(np.dot(val[s:e], self.prof[k][:e - s]))
                     pref = inst.agents[ai].shift_preference
                     if pref and inst.options[k].template.code in pref.split(";"):
-                        v += PREFERENCE_BONUS
-                    v -= inst.options[k].paid_min / inst.interval
+                        v -= PREFERENCE.weight  # the objective's terms, in its points
+                    v -= PAID_TIME.weight * inst.options[k].paid_min / inst.interval
                     obj.append((int(round(v * 10)), ctx.x[si, d, k]))
         model.Maximize(sum(c * x for c, x in obj))
         proto = model.Proto()

@@ -5,7 +5,8 @@ Decision: bool x[a,d,k] per agent, day and allowed shift option. Coverage is mod
 class's expected on-phone capacity in a block (shift intervals weighted by an on-phone profile that allows for
 breaks, lunch and daily training) is split over the class's queues by integer flows z[c,q,b]; the shortfall
 per queue and block is penalised by a convex piecewise-linear function of its ratio to the requirement,
-weighted by queue priority. Labour rules come from `wfm.roster.rules`.
+weighted by queue priority. Labour rules come from `wfm.roster.rules`, the objective's named soft terms (and
+their weights, in points) from `wfm.roster.objective`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from wfm.phone_share import phone_share
 from wfm.roster.budget import (BUILD_S_PER_VAR, DTIME_PER_S, LNS_DTIME_PER_WORKER_S, LNS_SIZE_VARS, Budget, Progress,
                                run_solver, wall_cap)
 from wfm.roster.context import Context, on_phone_profile, skill_classes
-from wfm.roster.coverage import (FAIRNESS_WEIGHT, OVERTIME_WEIGHT, PREFERENCE_BONUS, SCALE, pooled_coverage,
-                                 queue_coverage)
+from wfm.roster.coverage import SCALE
+from wfm.roster.objective import CoverInputs, objective
 from wfm.roster.problem import Instance
 from wfm.roster.rules import RULES
 
@@ -110,26 +111,10 @@ def build_model(inst: Instance, *, block_minutes: int | None = None, coverage: b
                         model.Add(n == sum(xs))
                     for b, ws in scaled_blocks(per_block, share).items():
                         cap_terms.setdefault((c, b), []).append((ws, n, len(xs)))
-    prio = [inst.config.queues[q].priority for q in inst.queues]
-    if inst.pooled:
-        pens, shorts, total_req = pooled_coverage(inst, model, need, classes, cap_terms, nb, g, prio)
-    else:
-        pens, shorts, total_req = queue_coverage(inst, model, need, classes, cap_terms, nb, g, prio)
-    short_total = model.NewIntVar(0, max(total_req, 0), "short_total")
-    model.Add(short_total == sum(shorts))
-
-    # ---- soft terms: paid time (cost), overtime, preferences, fairness
-    paid_units = sum(inst.options[k].paid_min // inst.interval * v for (ai, d, k), v in ctx.x.items())
-    pref_terms = []
-    for (ai, _d, k), v in ctx.x.items():
-        pref = inst.agents[ai].shift_preference
-        if pref and inst.options[k].template.code in pref.split(";"):
-            pref_terms.append(v)
-    ot = sum(ctx.overtime) if ctx.overtime else 0
-    spread = fairness_terms(inst, ctx)
-    model.Minimize(sum(pens) + paid_units + OVERTIME_WEIGHT * ot - PREFERENCE_BONUS * sum(pref_terms)
-                   + FAIRNESS_WEIGHT * sum(spread))
-    return Built(model, ctx, short_total, total_req)
+    cover = CoverInputs(need, classes, cap_terms, nb, g, [inst.config.queues[q].priority for q in inst.queues])
+    model.Minimize(objective(ctx, cover))
+    assert cover.short_total is not None  # set by the under-staffing term
+    return Built(model, ctx, cover.short_total, cover.total_req)
 
 
 def scaled_blocks(per_block: dict[int, int], share: float) -> dict[int, int]:
@@ -253,54 +238,3 @@ def placed_under(inst: Instance, assignment: dict[tuple[int, int], int]) -> floa
     short = np.clip(inst.req - sched[:, :inst.horizon], 0, None)
     return float(short.sum() + 1e-3 * (prio[:, None] * short).sum())
 
-
-def fairness_terms(inst: Instance, ctx: Context) -> list:
-    """Spread (max - min) of night, per-template and weekend shifts within each team's agents of one contract,
-    counting those of the previous roster's days joined to the period (`Instance.earlier`)."""
-    rot = inst.config.rotation
-    model = ctx.model
-    groups: dict[tuple[str, float], list[int]] = {}
-    for ai, a in enumerate(inst.agents):
-        if not a.is_supervisor:
-            groups.setdefault((a.team, a.contract_hours_week), []).append(ai)
-    codes = sorted({o.template.code for o in inst.options})
-    wk = {d for d in range(inst.days) if inst.date(d).weekday() >= 5}
-    spreads = []
-    for ais in groups.values():
-        if len(ais) < 2:
-            continue
-        kinds = []  # (agent -> its shift literals of the kind, agent -> such shifts on the previous roster's days)
-        e = inst.earlier
-        if rot.fair_shift_types:
-            for code in codes:
-                kinds.append((lambda ai, code=code: [v for (a2, d, k), v in _agent_vars(ctx, ai)
-                                                     if inst.options[k].template.code == code],
-                              lambda ai, code=code: e.shifts_by_code.get((inst.agents[ai].agent_id, code), 0)))
-        if rot.fair_weekends and wk:
-            kinds.append((lambda ai: [v for (a2, d, k), v in _agent_vars(ctx, ai) if d in wk],
-                          lambda ai: e.weekend_shifts.get(inst.agents[ai].agent_id, 0)))
-        top = inst.days + (e.days if e else 0)
-        for kind, before in kinds:
-            counts = []
-            for ai in ais:
-                vs = kind(ai)
-                c = model.NewIntVar(0, top, f"fair_count_{ai}")
-                model.Add(c == sum(vs) + (before(ai) if e else 0))  # counters carried from the previous roster
-                counts.append(c)
-            if not any(isinstance(c, cp_model.IntVar) for c in counts):
-                continue
-            hi = model.NewIntVar(0, top, "fair_max")
-            lo = model.NewIntVar(0, top, "fair_min")
-            model.AddMaxEquality(hi, counts)
-            model.AddMinEquality(lo, counts)
-            s = model.NewIntVar(0, top, "fair_spread")
-            model.Add(s == hi - lo)
-            spreads.append(s)
-    return spreads
-
-
-def _agent_vars(ctx: Context, ai: int):
-    inst = ctx.inst
-    for d in range(inst.days):
-        for k in inst.allowed[ai][d]:
-            yield (ai, d, k), ctx.x[ai, d, k]

@@ -88,7 +88,7 @@ def repair_roster(requirements: pd.DataFrame, agents: list[Agent], config: Confi
         changes = ["every published shift still holds: nothing to re-plan"]
     p1 = Phase1Result("REPAIRED", moved)  # no CP-SAT search ran
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, [])
-    stats["repaired_agents"] = sorted(ids)
+    stats.repaired_agents = sorted(ids)
     assignment_out = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code for (ai, d), k in moved.items()}
     return RosterResult(data, table, assignment_out, report, stats, agents,
                         changes + [str(w) for w in report.warnings])  # leave over an entitlement or team cap

@@ -1,8 +1,13 @@
-"""The labour rules as named pieces of the CP-SAT shift-assignment model.
+"""The hard rules, each a named object registered once in `RULES`: its name, plain words (what explanations
+say), the checker's rules that verify it on a finished roster (`checks`, by the name `wfm.roster.checker`
+reports), and `add`, its constraints in the CP-SAT shift-assignment model.
 
 Each rule adds its constraints to the model through `ctx.add(constraint, rule, agent)`, which (when the
 model is built to explain an infeasibility) makes the constraint conditional on an assumption literal per
-rule and agent. Nothing here checks a finished roster: that is `wfm.roster.checker`, written separately.
+rule and agent. Rules held by the shift options offered (`Instance.allowed`) or by placing a shift's breaks
+and queues (`wfm.roster.detail`) add nothing here but are registered all the same, so that every rule the
+checker verifies is named once. Nothing here checks a finished roster: that is `wfm.roster.checker`, written
+separately.
 """
 
 from __future__ import annotations
@@ -16,21 +21,6 @@ import numpy as np
 from wfm.roster.cycles import cycle_parts, part_limits
 from wfm.roster.earlier import overtime_cap_min, weekends_off_needed_over
 from wfm.roster.problem import Instance, ShiftOption, paid_minutes
-
-# plain-words descriptions used in explanations
-RULE_WORDS = {
-    "contract_hours": "contract hours (min/max hours per week or averaged over the period)",
-    "overtime": "overtime cap per month",
-    "max_consecutive_days": "maximum consecutive working days",
-    "min_days_off_week": "minimum days off per week",
-    "min_rest": "minimum rest between shifts (and rest after night shifts)",
-    "max_nights": "maximum night shifts in the period, per week and per month",
-    "part_time": "part-time (非全日制) limits: 24 h a week, 4 h a day on average",
-    "weekends_off": "full weekends off per 4 weeks",
-    "supervisor_on_duty": "at least one supervisor on duty while the centre is open",
-    "availability": "availability window and requested days off",
-}
-
 
 def hours_bounds(inst: Instance, agent, ndays: int) -> tuple[int, int]:
     """Paid minutes allowed over `ndays` days (a full week = 7) for `agent`."""
@@ -62,12 +52,26 @@ def rest_needed_min(inst: Instance, first: ShiftOption, second_night: bool) -> f
     return need
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rule:
-    name: str
+    """A hard rule: `name` (as explanations and `ctx.add` name it), `words` (plain words for the user), `checks`
+    (the checker's rule names that verify it)."""
 
-    def add(self, ctx) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    name: str
+    words: str = ""
+    checks: tuple[str, ...] = ()
+
+    def add(self, ctx) -> None:
+        """Add the rule's constraints to the model of `ctx` (nothing for a rule held elsewhere)."""
+
+
+class HeldByOptions(Rule):
+    """Held by the shift options each agent is offered on each day (`Instance.allowed`: availability window,
+    requested days off, approved leave, closed days, the shift templates): the model has no other choice."""
+
+
+class HeldByPlacement(Rule):
+    """Held when each shift's breaks, lunch, training and queues are placed (`wfm.roster.detail`)."""
 
 
 class ContractHours(Rule):
@@ -163,6 +167,8 @@ class PartTime(Rule):
 
 
 class MaxConsecutiveDays(Rule):
+    """No more than `max_consecutive_days` working days in a row, the previous roster's last days counted."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
         n = inst.config.rules.max_consecutive_days
@@ -177,6 +183,8 @@ class MaxConsecutiveDays(Rule):
 
 
 class MinDaysOffWeek(Rule):
+    """At least `min_days_off_week` days off in every week (leave days are not rest days)."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
         need = inst.config.rules.min_days_off_week
@@ -305,6 +313,8 @@ class WeekendsOff(Rule):
 
 
 class SupervisorOnDuty(Rule):
+    """At least one supervisor on shift in every interval the centre is open and a shift can cover."""
+
     def add(self, ctx) -> None:
         inst = ctx.inst
         if not inst.config.rules.supervisor_on_duty:
@@ -331,14 +341,26 @@ class SupervisorOnDuty(Rule):
 
 
 RULES: list[Rule] = [
-    ContractHours("contract_hours"),
-    Overtime("overtime"),
-    CycleOvertime("overtime"),
-    MaxConsecutiveDays("max_consecutive_days"),
-    MinDaysOffWeek("min_days_off_week"),
-    MinRest("min_rest"),
-    MaxNights("max_nights"),
-    PartTime("part_time"),
-    WeekendsOff("weekends_off"),
-    SupervisorOnDuty("supervisor_on_duty"),
+    ContractHours("contract_hours", "contract hours (min/max hours per week or averaged over the period)",
+                  ("contract_hours",)),
+    Overtime("overtime", "overtime cap per month", ("overtime",)),
+    CycleOvertime("overtime", "overtime cap per month", ("overtime",)),
+    MaxConsecutiveDays("max_consecutive_days", "maximum consecutive working days", ("max_consecutive_days",)),
+    MinDaysOffWeek("min_days_off_week", "minimum days off per week", ("min_days_off_week",)),
+    MinRest("min_rest", "minimum rest between shifts (and rest after night shifts)", ("min_rest",)),
+    MaxNights("max_nights", "maximum night shifts in the period, per week and per month", ("max_nights",)),
+    PartTime("part_time", "part-time (非全日制) limits: 24 h a week, 4 h a day on average", ("part_time",)),
+    WeekendsOff("weekends_off", "full weekends off per 4 weeks", ("weekends_off",)),
+    SupervisorOnDuty("supervisor_on_duty", "at least one supervisor on duty while the centre is open",
+                     ("supervisor_on_duty",)),
+    HeldByOptions("availability", "availability window and requested days off", ("availability", "days_off_requests")),
+    HeldByOptions("leave", "approved leave and the days the centre is closed", ("leave", "closed")),
+    HeldByOptions("shift_templates", "shifts of the config's templates, within the opening hours and the longest "
+                  "paid shift", ("shift_template", "max_shift_length", "opening_hours")),
+    HeldByPlacement("breaks", "breaks and lunch within each shift", ("breaks",)),
+    HeldByPlacement("training", "training sessions as the config schedules them", ("training",)),
+    HeldByPlacement("skills", "each on-phone interval on one of the agent's queues", ("skills", "queue")),
 ]
+
+# plain-words descriptions (explanations), one per rule name
+RULE_WORDS: dict[str, str] = {rule.name: rule.words for rule in RULES}

@@ -7,13 +7,15 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from wfm.calendar import clock, week_blocks
 from wfm.config import Config
 
-
+if TYPE_CHECKING:
+    from wfm.roster.score import ScoreBreakdown
 
 ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "coaching")
 OFF_WORDS = ("OFF", "LEAVE", "TRN", "")
@@ -55,6 +57,7 @@ class CheckReport:
     coverage: pd.DataFrame | None = None  # interval_start, queue, required, scheduled, under, over
     totals: dict = field(default_factory=dict)
     warnings: list[Violation] = field(default_factory=list)  # not hard rules: leave over an entitlement or cap
+    score: ScoreBreakdown | None = None  # the objective's soft terms measured on the roster (`wfm.roster.score`)
 
     @property
     def ok(self) -> bool:

@@ -33,8 +33,8 @@ def write_roster(path: str | Path, data: pd.DataFrame, agents: list[Agent], conf
                  previous: pd.DataFrame | None = None, reproducible: bool = True) -> Path:
     """Write the full roster workbook (Roster, Detail, Coverage, Summary, Data, then any `extra_sheets`)
     atomically; `previous` is the previous roster's long table, whose night shifts count in this period's first
-    hours."""
+    hours. The Summary sheet ends with the report's score breakdown (the objective's terms)."""
     return write_roster_workbook(path, data, agents, config, start=start, days=days, requirements=requirements,
                                  violations=violations_frame(report) if report is not None else None,
                                  extra_sheets=extra_sheets, force=force, previous=previous,
-                                 reproducible=reproducible)
+                                 reproducible=reproducible, score=report.score if report is not None else None)
