@@ -200,6 +200,11 @@ class RulesConfig:
         return None if self.week_start == "period" else WEEKDAY_NAMES[self.week_start.strip().lower()]
 
     @property
+    def max_overtime_h_week(self) -> float:
+        """The monthly overtime cap as a weekly average (12 months over 52 weeks)."""
+        return self.max_overtime_h_month * 12 / 52
+
+    @property
     def cycle_months(self) -> int:
         """Months of the 综合计算工时 cycle (`hours_averaging` month, quarter or year); 0 for week or period."""
         return CYCLE_MONTHS.get(self.hours_averaging, 0)

@@ -1,0 +1,90 @@
+"""Commented TOML text of config tables, generated from the keys' declarations (`wfm.config.fields`): each key's
+default (or a given value), its comment, and the notes above it. `wfm.sample.config_template` lays out the file
+`wfm init` and the demo write with it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import MISSING, dataclass, field
+from typing import Any
+
+from wfm.config.fields import Spec, spec, specs
+
+COMMENT_COLUMN = 29  # a key's comment starts here; a longer `key = value` is followed by two spaces
+
+
+def toml_value(value: Any, kind: str | None = None, *, decimals: bool = False) -> str:
+    """`value` as TOML text: clock minutes as "HH:MM", floats as 2 (or 2.0 with `decimals`), lists, tables."""
+    if kind in ("clock", "clock24"):
+        return f'"{value // 60:02d}:{value % 60:02d}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float):
+        return repr(value) if decimals else f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v, decimals=decimals) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{k} = {toml_value(v, decimals=decimals)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    raise TypeError(f"no TOML text for {value!r}")
+
+
+def key_lines(s: Spec, value: Any = MISSING, *, left_out: bool = False, gap: int | None = None,
+              decimals: bool = False, comment: bool = True) -> list[str]:
+    """The lines of one key: its notes, `key = value` (commented out when `left_out`) and its comment, at
+    `COMMENT_COLUMN` or `gap` spaces after the value. The value is the declared default (or example, for a key
+    left out) unless given."""
+    if value is MISSING:
+        value = s.example if left_out and s.example is not None else s.default
+    text = f"{'# ' if left_out else ''}{s.key} = {toml_value(value, s.kind, decimals=decimals)}"
+    lines = [f"# {n}" for n in s.note.splitlines()] if comment else []
+    docs = s.doc.splitlines() if comment else []
+    if not docs:
+        return lines + [text]
+    if gap is not None:
+        text += " " * gap
+    else:
+        text = text.ljust(COMMENT_COLUMN) if len(text) < COMMENT_COLUMN else text + "  "
+    return lines + [f"{text}# {docs[0]}"] + [" " * COMMENT_COLUMN + f"# {d}" for d in docs[1:]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """How a config table is written: its header, the schema class declaring its keys, comment text above and
+    below the header, the keys shown first in this order (the rest follow as declared), the keys shown commented out,
+    values that differ from the defaults, keys whose floats keep their decimals, and comment gaps by key."""
+
+    header: str
+    cls: type
+    above: str = ""
+    below: str = ""
+    order: Sequence[str] = ()
+    left_out: Sequence[str] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)
+    decimals: Sequence[str] | bool = False
+    gaps: Mapping[str, int] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The table's lines, each ending in a newline."""
+        names = list(self.order) + [s.name for s in specs(self.cls) if s.name not in self.order]
+        lines = [f"# {line}" if line else "" for line in self.above.splitlines()] + [self.header]
+        lines += [f"# {line}" for line in self.below.splitlines()]
+        for name in names:
+            decimals = self.decimals if isinstance(self.decimals, bool) else name in self.decimals
+            lines += key_lines(spec(self.cls, name), self.values.get(name, MISSING), left_out=name in self.left_out,
+                               gap=self.gaps.get(name), decimals=decimals)
+        return "".join(f"{line}\n" for line in lines)
+
+
+def array_text(header: str, cls: type, entries: Sequence[Mapping[str, Any]], *, above: str = "") -> str:
+    """An array of tables (`[[shifts]]`): the entries' keys in the order given, the first entry commented."""
+    out = [f"# {line}" for line in above.splitlines()]
+    for i, entry in enumerate(entries):
+        out += ([""] if i else []) + [header]
+        for name, value in entry.items():
+            out += key_lines(spec(cls, name), value, comment=i == 0)
+    return "".join(f"{line}\n" for line in out)
