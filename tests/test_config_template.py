@@ -125,3 +125,17 @@ def test_not_finite_numbers_are_rejected_for_every_number_key(value):
         with pytest.raises(InputError) as exc:
             schema.parse_config(tomllib.loads(bad), text=bad)
         assert "must be a finite number" in str(exc.value) or "must be a whole number" in str(exc.value), key
+
+
+def test_the_readme_key_reference_is_generated_from_the_schema():
+    from pathlib import Path
+
+    from wfm.config.schema import TABLES
+    from wfm.config.template import REFERENCE_END, REFERENCE_START, reference_markdown
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split(REFERENCE_START)[1].split(REFERENCE_END)[0]
+    assert section == "\n" + reference_markdown(TABLES), "run: python -m wfm.config.template"
+    assert "| `rules.hours_per_week` | `40` | 1 to 84 | standard hours" in section
+    assert "| `queues.NAME.sl_target` | (required) | 0 to 1 |" in section
+    assert section.count("\n| `") == sum(len(dataclasses.fields(c)) for c in TABLES.values()) - 1  # not queue name

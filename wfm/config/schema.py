@@ -342,3 +342,10 @@ WEEKDAY_NAMES = {name: i for i, names in enumerate(
     (("mon", "monday", "周一", "星期一"), ("tue", "tuesday", "周二", "星期二"), ("wed", "wednesday", "周三", "星期三"),
      ("thu", "thursday", "周四", "星期四"), ("fri", "friday", "周五", "星期五"), ("sat", "saturday", "周六", "星期六"),
      ("sun", "sunday", "周日", "星期日", "周天", "星期天"))) for name in names}
+
+# The config file's tables and the class declaring each one's keys ([[shifts]] and [[training]] are arrays).
+TABLES: dict[str, type] = {
+    "centre": CentreConfig, "calendar": CalendarConfig, "queues.NAME": QueueConfig, "shrinkage": ShrinkageConfig,
+    "shifts": ShiftTemplate, "breaks": BreaksConfig, "rules": RulesConfig, "training": TrainingActivity,
+    "rotation": RotationConfig, "solver": SolverConfig, "costs": CostsConfig, "leave": LeaveConfig,
+    "adherence": AdherenceConfig, "capacity": CapacityConfig}

@@ -88,3 +88,56 @@ def array_text(header: str, cls: type, entries: Sequence[Mapping[str, Any]], *, 
         for name, value in entry.items():
             out += key_lines(spec(cls, name), value, comment=i == 0)
     return "".join(f"{line}\n" for line in out)
+
+
+def _default_text(s: Spec) -> str:
+    if s.required:
+        return "(required)"
+    if s.default is None or s.default == "":
+        return "not set"
+    if isinstance(s.default, Mapping) and len(s.default) > 3:
+        return f"{len(s.default)} built-in entries"
+    return f"`{toml_value(s.default, s.kind)}`"
+
+
+def _accepted_text(s: Spec) -> str:
+    if s.choices:
+        return ", ".join(f"`{c}`" for c in s.choices)
+    if s.lo is not None and s.hi is not None:
+        return f"{s.lo:g} to {s.hi:g}"
+    return {"clock": "HH:MM", "clock24": "HH:MM, 24:00", "bool": "true, false"}.get(s.kind or "", "")
+
+
+def reference_markdown(tables: Mapping[str, type]) -> str:
+    """Every key of `tables` (TOML table name -> schema class) as Markdown rows: key, default, accepted values and
+    what it does, all from the declarations. The README's key reference is this text."""
+    rows = ["| key | default | accepts | what |", "|---|---|---|---|"]
+    for table, cls in tables.items():
+        for s in specs(cls):
+            what = (s.note or s.doc).replace("\n", " ")  # a note explains the key in full
+            rows.append(f"| `{table}.{s.key}` | {_default_text(s)} | {_accepted_text(s)} | "
+                        f"{what.replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
+
+
+REFERENCE_START, REFERENCE_END = "<!-- config-keys:start -->", "<!-- config-keys:end -->"
+
+
+def update_readme(path: str = "README.md") -> bool:
+    """Rewrite the README's key reference (between the config-keys markers) from the schema; True if it changed."""
+    from pathlib import Path
+
+    from wfm.config.schema import TABLES
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(REFERENCE_START)
+    _, _, tail = rest.partition(REFERENCE_END)
+    new = f"{head}{REFERENCE_START}\n{reference_markdown(TABLES)}{REFERENCE_END}{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # python -m wfm.config.template: the README's key reference from the schema
+    print("README.md updated" if update_readme() else "README.md already up to date")
