@@ -82,3 +82,16 @@ def test_requirements_name_the_config_when_a_queue_is_not_in_it(tmp_path):
 def test_iso_times_writes_the_csv_timestamps():
     out = iso_times(_forecast([MONDAY], [9]))
     assert out["interval_start"].tolist() == ["2026-12-07T09:00:00"]
+
+
+def test_agent_and_the_fte_formula_live_in_the_domain_and_keep_their_old_homes():
+    import wfm.agents as domain
+    from wfm.readers import Agent as from_readers_package
+    from wfm.readers.agents import PART_TIME_WEEK_H, Agent
+    from wfm.sample.agents import on_phone_hours_per_fte
+
+    assert Agent is domain.Agent is from_readers_package and PART_TIME_WEEK_H == 24.0
+    assert on_phone_hours_per_fte is domain.on_phone_hours_per_fte
+    cfg = parse_config(tomllib.loads(CONFIG))
+    # 40 h / 8 h = 5 shifts a week, each with 2 breaks of 15 min: 2.5 h off the phones; no training, unpaid lunch
+    assert domain.on_phone_hours_per_fte(cfg) == 37.5

@@ -96,7 +96,7 @@ class Plan:
 
         Raises `InputError` when the forecast does not cover the period or names queues the config lacks.
         """
-        from wfm.sample.agents import on_phone_hours_per_fte
+        from wfm.agents import on_phone_hours_per_fte
 
         fc = forecast.copy()
         fc["interval_start"] = pd.to_datetime(fc["interval_start"])
