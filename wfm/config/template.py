@@ -16,7 +16,9 @@ COMMENT_COLUMN = 29  # a key's comment starts here; a longer `key = value` is fo
 def toml_value(value: Any, kind: str | None = None, *, decimals: bool = False) -> str:
     """`value` as TOML text: clock minutes as "HH:MM", floats as 2 (or 2.0 with `decimals`), lists, tables."""
     if kind in ("clock", "clock24"):
-        return f'"{value // 60:02d}:{value % 60:02d}"'
+        from wfm.calendar import clock  # lazy: the config package loads without pandas and the holiday tables
+
+        return f'"{clock(value)}"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
