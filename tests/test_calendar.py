@@ -50,3 +50,13 @@ def test_other_countries_and_unknown():
     assert not cal["is_makeup_workday"].any()
     with pytest.raises(UnknownCountryError):
         day_calendar(D(2026, 1, 1), D(2026, 1, 2), "XX")
+
+
+def test_time_span_reads_wall_clock_times():
+    import datetime as dt
+
+    from wfm.calendar import time_span
+
+    start = dt.datetime(2026, 12, 7, 9, 0)
+    assert time_span(start, start + dt.timedelta(minutes=90)) == "09:00-10:30"
+    assert time_span(start.replace(hour=22), start.replace(hour=22) + dt.timedelta(hours=9)) == "22:00-07:00"

@@ -140,6 +140,11 @@ def clock(minutes: int, sep: str = ":", *, wrap: bool = False) -> str:
     return f"{hours:02d}{sep}{minutes % 60:02d}"
 
 
+def time_span(start: dt.datetime, end: dt.datetime) -> str:
+    """Two timestamps as a wall-clock span "09:00-10:30" (`end` exclusive: an interval's or a shift's end)."""
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
 def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
     """True for intervals starting while the centre is open (closing after midnight wraps; 0-1440 is always
     open)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from wfm.cli.app import app, console, err_console, output_path
+from wfm.pipeline import default_output
 from wfm.cli.intraday import frame_table
 from wfm.errors import InputError, Problem
 
@@ -46,7 +47,7 @@ def adherence(
         raise InputError([Problem(str(states), "the agent-state file has no rows")])
     first = min(book.roster["date"])
     days = book.days or (max(book.roster["date"]) - first).days + 1
-    path = output_path(out, Path("rosters") / f"adherence_{(book.start or first).isoformat()}_{days}d.xlsx", force)
+    path = output_path(out, default_output("adherence", book.start or first, days), force)
     result = measure(book.roster, log, ags, cfg.centre.interval_minutes)
     console.print(frame_table("Adherence per team", result.teams, PERCENT))
     console.print(frame_table("Adherence per day", result.days.assign(date=result.days["date"].astype(str)), PERCENT))

@@ -13,6 +13,7 @@ from wfm.atomic import OutputError, csv_writer, write_csv, write_group
 from wfm.parallel import check_scheduler_address
 from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, OutputExistsError, Problem
+from wfm.pipeline import default_output, iso_times
 
 MAX_GAP_DAYS = 3 * 366  # a forecast more than three years after its history is a typo, not a plan
 
@@ -96,7 +97,7 @@ def forecast(
 
     first = parse_date(start, "--start")
     check_scheduler_address(scheduler)
-    path = output_path(out, Path("forecasts") / f"forecast_{first.isoformat()}_{days}d.csv", force)
+    path = output_path(out, default_output("forecast", first, days), force)
     xlsx_path = _check_xlsx_path(path, xlsx, force)
     hist, cfg, opts = _inputs(history, config, country, special_days)
     frame = hist.frame
@@ -178,7 +179,7 @@ def _write_forecast(path: Path, xlsx_path: Path, xlsx: bool, result, frame, accu
     in between leaves the earlier CSV alone, and the next run finishes the group. Returns the files written."""
     from wfm.forecast.excel import write_forecast_xlsx
 
-    out_frame = result.assign(interval_start=result["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    out_frame = iso_times(result)
     if xlsx:
         pair = [(path, csv_writer(out_frame)),
                 (xlsx_path, lambda p: write_forecast_xlsx(result, frame, p, accuracy=accuracy,
@@ -265,7 +266,7 @@ def backtest(
     from wfm.forecast import summarise
 
     check_scheduler_address(scheduler)
-    path = output_path(out, Path("forecasts") / f"backtest_{days}d.csv", force)
+    path = output_path(out, default_output("backtest", days=days), force)
     hist, _, opts = _inputs(history, config, country, special_days)
     try:
         with _progress("backtesting") as progress:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from wfm.calendar import clock
 from wfm.cli.app import app, console, err_console, output_path
+from wfm.pipeline import default_output
 from wfm.errors import InputError, Problem
 
 FORECAST_NAME = re.compile(r"forecast_(\d{4}-\d{2}-\d{2})_(\d+)d\.csv$")
@@ -111,8 +112,7 @@ def intraday(
         raise InputError([Problem(str(roster), f"the roster covers {start} to {start + dt.timedelta(days=days - 1)}, "
                                                f"not {today}")])
     fc = _forecast(forecast, today, cfg)
-    path = output_path(out, Path("rosters") / f"intraday_{today.isoformat()}_{clock(minute, '')}.xlsx",
-                       force)
+    path = output_path(out, default_output("intraday", today, tag=clock(minute, "")), force)
 
     before = check(data, ags, cfg, start=start, days=days, codes=book.codes)
     rf = reforecast(fc, seen, cutoff, settings=ReforecastSettings(prior_cv=prior_cv))

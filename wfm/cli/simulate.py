@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from wfm.cli.app import app, console, err_console, output_path
+from wfm.pipeline import default_output, iso_times
 from wfm.errors import InputError, Problem
 
 
@@ -122,7 +123,7 @@ def simulate(
     fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
     first = pd.to_datetime(long["date"]).min().date()
     days = (pd.to_datetime(long["date"]).max().date() - first).days + 1
-    path = output_path(out, Path("forecasts") / f"simulation_{first.isoformat()}_{days}d.csv", force)
+    path = output_path(out, default_output("simulation", first, days), force)
     summary_path = output_path(path.with_name(f"{path.stem}_summary.csv"), path, force)
 
     baseline = own_only and routing != "assigned_only"
@@ -203,13 +204,11 @@ def _write(sim, path: Path, summary_path: Path, force: bool) -> int:
     """The per-interval CSV and the per-day and period summary; returns the rows written to the first."""
     from wfm.atomic import write_csv
 
-    out_df = sim.intervals.copy()
-    out_df["interval_start"] = pd.to_datetime(out_df["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S")
-    write_csv(out_df, path, force=force)
+    write_csv(iso_times(sim.intervals), path, force=force)
     period = sim.period.drop(columns=["start", "days"]).assign(date="period")
     both = pd.concat([sim.daily.assign(date=sim.daily["date"].astype(str)), period], ignore_index=True)
     write_csv(both[["date", *[c for c in both.columns if c != "date"]]], summary_path, force=force)
-    return len(out_df)
+    return len(sim.intervals)
 
 
 def _print_comparison(sim, own, cfg, replications: int, routing: str, baseline: bool) -> pd.DataFrame:

@@ -8,28 +8,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from wfm.calendar import open_at
 from wfm.cli.app import app, console, err_console, output_path
-from wfm.errors import InputError, Problem
+from wfm.pipeline import close_requirements, default_output, iso_times, requirements
 
-
-def close_requirements(req: pd.DataFrame, cfg) -> pd.DataFrame:
-    """No agents while the centre is closed (`[centre] closed_weekdays`, `closed_on_holidays`, opening hours):
-    calls forecast then cannot be answered by a roster; `binding` says `closed`."""
-    from wfm.calendar import closed_days
-
-    ts = pd.to_datetime(req["interval_start"])
-    if ts.empty:
-        return req
-    first = ts.min().date()
-    shut, _ = closed_days(cfg.centre, cfg.calendar, first, (ts.max().date() - first).days + 1)
-    closed = ts.dt.date.isin(shut).to_numpy() | ~open_at(ts, cfg.centre)
-    if not closed.any():
-        return req
-    out = req.copy()
-    out.loc[closed, ["agents", "heads"]] = 0
-    out.loc[closed, "binding"] = "closed"
-    return out
+__all__ = ["close_requirements", "staff"]  # close_requirements: moved to wfm.pipeline, importable from here too
 
 
 def _summary_table(title: str, df: pd.DataFrame, key: str) -> Table:
@@ -93,7 +75,7 @@ def staff(
     from wfm.atomic import write_csv
     from wfm.config import load_config
     from wfm.readers import read_forecast
-    from wfm.staffing import StaffingError, staff as compute, summarise
+    from wfm.staffing import summarise
 
     cfg = load_config(config)
     fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)  # not empty
@@ -101,20 +83,13 @@ def staff(
     starts = pd.to_datetime(fc["interval_start"])
     first, last = starts.min().date(), starts.max().date()
     days = (last - first).days + 1
-    path = output_path(out, Path("forecasts") / f"requirements_{first.isoformat()}_{days}d.csv", force)
+    path = output_path(out, default_output("requirements", first, days), force)
     skills_path = output_path(path.with_name(f"{path.stem}_skills.csv"), path, force) if agents else None
-    mask = open_at(fc["interval_start"], cfg.centre)
-    try:
-        req = compute(fc, cfg.queues, interval_s=interval_s, shrinkage=cfg.shrinkage.unplaced, open_mask=mask)
-    except StaffingError as exc:
-        raise InputError([Problem(str(config), str(exc))]) from None
-    req = close_requirements(req, cfg)
+    req = requirements(fc, cfg, source=config)
     req = req.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
     if not req["abandon_rate"].notna().any():
         req = req.drop(columns="abandon_rate")
-    out_df = req.copy()
-    out_df["interval_start"] = pd.to_datetime(out_df["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S")
-    write_csv(out_df, path, force=force)
+    write_csv(iso_times(req), path, force=force)
 
     daily, weekly = summarise(req, interval_s=interval_s, hours_per_fte=cfg.rules.hours_per_week)
     if daily["date"].nunique() > 7:
@@ -151,7 +126,7 @@ def _skill_groups(req: pd.DataFrame, agents_path: Path, cfg, path: Path, *, forc
                           "left out of the skill-set figures", style="yellow", markup=False, highlight=False)
     groups = skill_group_requirements(pooled, [pool_name(h) for h in held if h])
     hours = agent_hours(req, pooled, groups, cfg.queues, interval_s=cfg.centre.interval_s)
-    out = groups.assign(interval_start=pd.to_datetime(groups["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    out = iso_times(groups)
     write_csv(out, path, force=force)
     base = hours["per_queue"] or 1.0
     table = Table(title="On-phone agent-hours of the period")

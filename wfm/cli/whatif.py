@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from wfm.cli.app import app, console, err_console, output_path, parse_date
+from wfm.pipeline import default_output, fit_forecaster
 from wfm.errors import InputError, Problem, Problems
 from wfm.scenario_keys import keys_help
 
@@ -48,7 +49,6 @@ def _scenarios(specs: list[str], files: list[Path], grids: list[str]):
 def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int):
     from wfm.cli.forecast import _progress
     from wfm.config import acd_name_map
-    from wfm.forecast import Forecaster
     from wfm.readers import read_history
 
     hist = read_history(history, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
@@ -62,7 +62,7 @@ def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int
     if start <= last:
         raise InputError([Problem("--start", f"{start} is not after the end of the history ({last})")])
     with _progress("forecasting") as progress:
-        fc = Forecaster.from_config(cfg, progress=progress).fit(hist.frame)
+        fc = fit_forecaster(cfg, hist.frame, progress=progress)
     return fc.predict(start, 7 * weeks), start
 
 
@@ -195,7 +195,7 @@ def whatif(
     problems = validate_against(scenarios, plan.queues)
     problems.raise_if_errors()
 
-    path = output_path(out, Path("forecasts") / f"whatif_{plan.start.isoformat()}_{n_weeks}w.csv", force)
+    path = output_path(out, default_output("whatif", plan.start, weeks=n_weeks), force)
     if xlsx is not None:
         output_path(xlsx, xlsx, force)
     with _progress(f"{len(scenarios)} scenarios") as progress:

@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from wfm.config.schema import Config
+from wfm.config.schema import TABLES, Config
 from wfm.config.sections_centre import read_calendar, read_centre, read_queues
 from wfm.config.sections_work import (read_adherence, read_breaks, read_capacity, read_costs, read_leave,
                                       read_rotation, read_rules, read_shifts, read_shrinkage, read_solver,
@@ -70,8 +70,7 @@ def parse_config(raw: Table, *, path: str | Path = "config.toml", text: str = ""
     own = problems is None
     problems = problems if problems is not None else Problems()
     r = Reader(Path(path), text, problems)
-    top = r.section(raw, "", {"centre", "calendar", "queues", "shrinkage", "shifts", "breaks", "rules", "training",
-                               "rotation", "solver", "costs", "leave", "adherence", "capacity"})
+    top = r.section(raw, "", {name.split(".")[0] for name in TABLES})
     if "centre" not in top:
         r.error("centre", "the [centre] table is required")
     centre = read_centre(r, top.get("centre", {}))

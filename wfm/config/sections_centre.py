@@ -6,34 +6,34 @@ import datetime as dt
 import re
 import zoneinfo
 
-from wfm.config.schema import (DATE_MAX, DATE_MIN, LANGUAGES, WEEKDAY_NAMES, CalendarConfig, CentreConfig,
-                               QueueConfig)
+from wfm.config.fields import keys, spec
+from wfm.config.schema import (DATE_MAX, DATE_MIN, INTERVALS, QUEUE_ASSIGNMENTS, WEEKDAY_NAMES, CalendarConfig,
+                               CentreConfig, QueueConfig)
 from wfm.config.values import Reader, Table, as_date, parse_clock, short_repr
 
-QUEUE_ASSIGNMENTS = ("routing", "by_hand")
+__all__ = ["QUEUE_ASSIGNMENTS", "QUEUE_KEYS", "read_calendar", "read_centre", "read_queues"]
 
 
 def read_centre(r: Reader, raw: Table) -> CentreConfig:
     w = "centre"
-    raw = r.section(raw, w, {"name", "interval_minutes", "open", "close", "timezone", "country", "language",
-                            "queue_assignment", "closed_weekdays", "closed_on_holidays", "weekday_hours"})
-    interval = r.get(raw, w, "interval_minutes", "int", 15, required=True)
-    if interval not in (5, 10, 15, 20, 30, 60):
-        r.error(f"{w}.interval_minutes", f"must be one of 5, 10, 15, 20, 30, 60, not {interval}")
-        interval = 15
-    open_m = r.clock(raw, w, "open", 0)
-    close_m = r.clock(raw, w, "close", 1440, allow_24=True)
+    raw = r.section(raw, w, keys(CentreConfig))
+    interval = r.value(raw, w, CentreConfig, "interval_minutes")
+    if interval not in INTERVALS:
+        r.error(f"{w}.interval_minutes", f"must be one of {', '.join(map(str, INTERVALS))}, not {interval}")
+        interval = spec(CentreConfig, "interval_minutes").default
+    open_m = r.value(raw, w, CentreConfig, "open_minute")
+    close_m = r.value(raw, w, CentreConfig, "close_minute")
     if close_m <= open_m:
         r.error(f"{w}.close", "must be after open (use close = \"24:00\" for midnight)")
     for key, m in (("open", open_m), ("close", close_m)):
         if m % interval:
             r.error(f"{w}.{key}", f"must fall on the {interval}-minute interval grid")
-    tz = r.get(raw, w, "timezone", "str", "Asia/Shanghai")
+    tz = r.value(raw, w, CentreConfig, "timezone")
     try:
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         r.error(f"{w}.timezone", f"unknown time zone {tz!r} (use an IANA name such as Asia/Shanghai)")
-    country = r.get(raw, w, "country", "str", "CN")
+    country = r.value(raw, w, CentreConfig, "country")
     from wfm.calendar import UnknownCountryError, country_holidays
 
     try:
@@ -41,16 +41,16 @@ def read_centre(r: Reader, raw: Table) -> CentreConfig:
     except UnknownCountryError as exc:
         r.error(f"{w}.country", str(exc))
     return CentreConfig(
-        name=r.get(raw, w, "name", "str", "Contact centre"),
+        name=r.value(raw, w, CentreConfig, "name"),
         interval_minutes=interval,
         open_minute=open_m,
         close_minute=close_m,
         timezone=tz,
         country=country.upper(),
-        language=r.get(raw, w, "language", "str", "en", choices=LANGUAGES),
-        queue_assignment=r.get(raw, w, "queue_assignment", "str", "routing", choices=QUEUE_ASSIGNMENTS),
+        language=r.value(raw, w, CentreConfig, "language"),
+        queue_assignment=r.value(raw, w, CentreConfig, "queue_assignment"),
         closed_weekdays=_weekdays(r, raw, w, "closed_weekdays"),
-        closed_on_holidays=r.get(raw, w, "closed_on_holidays", "bool", False),
+        closed_on_holidays=r.value(raw, w, CentreConfig, "closed_on_holidays"),
         weekday_hours=_weekday_hours(r, raw, w, interval),
     )
 
@@ -99,7 +99,7 @@ def _weekdays(r: Reader, raw: Table, where: str, key: str) -> tuple[int, ...]:
 
 def read_calendar(r: Reader, raw: Table) -> CalendarConfig:
     w = "calendar"
-    raw = r.section(raw, w, {"extra_holidays", "extra_workdays", "special_days"})
+    raw = r.section(raw, w, keys(CalendarConfig))
     special_raw = raw.get("special_days", {})
     special: dict[dt.date, str] = {}
     if not isinstance(special_raw, dict):
@@ -116,8 +116,7 @@ def read_calendar(r: Reader, raw: Table) -> CalendarConfig:
     return CalendarConfig(r.dates(raw, w, "extra_holidays"), r.dates(raw, w, "extra_workdays"), special)
 
 
-QUEUE_KEYS = {"label", "sl_target", "answer_time_s", "asa_target_s", "max_occupancy", "patience_s", "priority",
-              "min_agents", "default_aht_s", "answer_rate_target", "max_abandon_rate", "acd_names"}
+QUEUE_KEYS = keys(QueueConfig)
 
 
 def read_queues(r: Reader, raw: Table) -> dict[str, QueueConfig]:
@@ -130,24 +129,24 @@ def read_queues(r: Reader, raw: Table) -> dict[str, QueueConfig]:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             r.error(w, "queue names are lower_snake_case (letters, digits, _)")
         q = r.section(q, w, QUEUE_KEYS)
-        sl = r.get(q, w, "sl_target", "float", 0.8, lo=0.0, hi=1.0, required=True)
-        t = r.get(q, w, "answer_time_s", "float", 20.0, lo=0.0, hi=3600.0, required=True)
+        sl = r.value(q, w, QueueConfig, "sl_target")
+        t = r.value(q, w, QueueConfig, "answer_time_s")
         if sl >= 1.0:
             r.error(f"{w}.sl_target", "a service level of 100% can never be met with random arrivals; "
                                       "use a target below 1, e.g. 0.95")
-        patience = r.get(q, w, "patience_s", "float", None, lo=1.0, hi=7200.0)
+        patience = r.value(q, w, QueueConfig, "patience_s")
         answer_rate, abandon = _abandonment_targets(r, q, w, has_patience="patience_s" in q)
         queues[name] = QueueConfig(
             name=name,
-            label=r.get(q, w, "label", "str", name),
+            label=r.value(q, w, QueueConfig, "label", default=name),
             sl_target=sl,
             answer_time_s=t,
-            asa_target_s=r.get(q, w, "asa_target_s", "float", None, lo=0.0, hi=3600.0),
-            max_occupancy=r.get(q, w, "max_occupancy", "float", None, lo=0.05, hi=1.0),
+            asa_target_s=r.value(q, w, QueueConfig, "asa_target_s"),
+            max_occupancy=r.value(q, w, QueueConfig, "max_occupancy"),
             patience_s=patience,
-            priority=r.get(q, w, "priority", "int", 1, lo=1, hi=100),
-            min_agents=r.get(q, w, "min_agents", "int", 0, lo=0, hi=1000),
-            default_aht_s=r.get(q, w, "default_aht_s", "float", 300.0, lo=1.0, hi=7200.0),
+            priority=r.value(q, w, QueueConfig, "priority"),
+            min_agents=r.value(q, w, QueueConfig, "min_agents"),
+            default_aht_s=r.value(q, w, QueueConfig, "default_aht_s"),
             answer_rate_target=answer_rate,
             max_abandon_rate=abandon,
             acd_names=_acd_names(r, q, w),
@@ -177,7 +176,7 @@ def _check_acd_names(r: Reader, queues: dict[str, QueueConfig]) -> None:
 def _abandonment_targets(r: Reader, q: Table, w: str, *, has_patience: bool) -> tuple[float | None, float | None]:
     """A queue's `answer_rate_target` in (0, 1) and `max_abandon_rate` in (0, 1): shares of offered calls
     answered and abandoned. Both need `patience_s`: only Erlang A models callers hanging up."""
-    art = r.get(q, w, "answer_rate_target", "float", None, lo=0.0, hi=1.0)
+    art = r.value(q, w, QueueConfig, "answer_rate_target")
     if art is not None and art <= 0.0:
         r.error(f"{w}.answer_rate_target", f"must be above 0 and below 1 (e.g. 0.95), not {short_repr(art)}")
         art = None
@@ -185,7 +184,7 @@ def _abandonment_targets(r: Reader, q: Table, w: str, *, has_patience: bool) -> 
         r.error(f"{w}.answer_rate_target", "an answer rate of 100% can never be met when callers have a patience "
                                            "(some always hang up); use a target below 1, e.g. 0.95")
         art = None
-    mab = r.get(q, w, "max_abandon_rate", "float", None, lo=0.0, hi=1.0)
+    mab = r.value(q, w, QueueConfig, "max_abandon_rate")
     if mab is not None and mab >= 1.0:
         r.error(f"{w}.max_abandon_rate", f"must be above 0 and below 1 (e.g. 0.05), not {short_repr(mab)}")
         mab = None

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import MISSING
 from pathlib import Path
 from typing import Any
 
+from wfm.config.fields import spec, specs
 from wfm.config.schema import DATE_MAX, DATE_MIN
 from wfm.errors import Problems
 
@@ -66,6 +68,22 @@ class Reader:
             self.error(name, f"must be one of {', '.join(choices)}, not {value!r}")
             return default
         return value
+
+    def value(self, raw: Table, where: str, cls: type, name: str, default: Any = MISSING) -> Any:
+        """The value of the key declared by field `name` of `cls` (`wfm.config.fields.setting`), checked against
+        its declaration; its declared default (or `default`) when absent or bad."""
+        s = spec(cls, name)
+        fallback = s.default if default is MISSING else default
+        if s.kind in ("clock", "clock24"):
+            return self.clock(raw, where, s.key, fallback, allow_24=s.kind == "clock24")
+        assert s.kind is not None, f"{cls.__name__}.{name} is read by its own reader"
+        return self.get(raw, where, s.key, s.kind, fallback, lo=s.lo, hi=s.hi, choices=s.choices,
+                        required=s.required)
+
+    def values(self, raw: Table, where: str, cls: type, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Every key `cls` declares with a plain kind (not those in `skip`), by field name, in declaration order."""
+        return {s.name: self.value(raw, where, cls, s.name) for s in specs(cls)
+                if s.kind is not None and s.name not in skip}
 
     def clock(self, raw: Table, where: str, key: str, default: int, *, allow_24: bool = False) -> int:
         text = self.get(raw, where, key, "str", None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import time_span
 from wfm.config import Config
 from wfm.intraday.floor import Day, Floor
 from wfm.readers.agents import Agent
@@ -177,8 +178,8 @@ def _violations(rows: pd.DataFrame, agent: Agent, config: Config, period: tuple[
 def _describe(o: _Offer, step: pd.Timedelta, queues: list[str]) -> tuple:
     d = o.day
     hours = len(o.stamps) * step.total_seconds() / 3600
-    was = f"{d.stamps[0]:%H:%M}-{d.stamps[-1] + step:%H:%M}"
+    was = time_span(d.stamps[0], d.stamps[-1] + step)
     first, last = (o.stamps[0], d.stamps[-1] + step) if o.early else (d.stamps[0], o.stamps[-1] + step)
-    return (d.agent_id, "overtime offer", f"{o.stamps[0]:%H:%M}", was, f"{first:%H:%M}-{last:%H:%M}",
+    return (d.agent_id, "overtime offer", f"{o.stamps[0]:%H:%M}", was, time_span(first, last),
             f"+{hours:g} h overtime ({'called in early' if o.early else 'staying late'}) on {queues[o.queue]}, worth "
             f"{o.gross:.0f} calls answered in time")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wfm.calendar import time_span
 from wfm.config import Config
 from wfm.readers.agents import Agent
 from wfm.roster.checker import Shift, activity_runs, check_breaks
@@ -222,7 +223,7 @@ def _describe(d: Day, acts: list[str], qs: list[str | None], supply: np.ndarray,
     out = []
     hm = lambda j: d.stamps[j].strftime("%H:%M")  # noqa: E731
     step = d.stamps[1] - d.stamps[0] if len(d.stamps) > 1 else pd.Timedelta(0)
-    span = lambda j, n: f"{hm(j)}-{(d.stamps[j + n - 1] + step).strftime('%H:%M')}"  # noqa: E731
+    span = lambda j, n: time_span(d.stamps[j], d.stamps[j + n - 1] + step)  # noqa: E731
     was_blocks, now_blocks = activity_runs(acts, OFF_PHONE), activity_runs(d.acts, OFF_PHONE)
     for kind in OFF_PHONE:
         a = [(j, n) for k, j, n in was_blocks if k == kind]

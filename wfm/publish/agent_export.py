@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from wfm.atomic import csv_writer, text_writer, write_group
+from wfm.calendar import time_span
 from wfm.config import Config
 from wfm.publish.codes import shift_codes
 from wfm.readers.agents import Agent
@@ -32,7 +33,7 @@ def agent_schedule(roster: pd.DataFrame, agent_id: str, config: Config) -> pd.Da
             if prev_end is not None and ts == prev_end and act == prev_act:
                 spans[-1] = spans[-1].rsplit("-", 1)[0] + f"-{ts + step:%H:%M}"
             else:
-                spans.append(f"{act} {ts:%H:%M}-{ts + step:%H:%M}")
+                spans.append(f"{act} {time_span(ts, ts + step)}")
             prev_end, prev_act = ts + step, act
         off_phone.append("; ".join(spans))
     out = codes[["date", "code", "start", "end", "paid_h"]].copy()

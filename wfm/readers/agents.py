@@ -1,70 +1,31 @@
-"""The agents table: one row per agent with skills, contract and requests."""
+"""The agents table: one row per agent with skills, contract and requests. The `Agent` it reads into (and the
+contract limits) are the domain's, in `wfm.agents`; importable from here too."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from wfm.agents import PART_TIME_DAY_H, PART_TIME_WEEK_H, ROLES, Agent
 from wfm.calendar import clock
 from wfm.config import Config, parse_clock
 from wfm.errors import Problems
 from wfm.readers.tables import normalise_columns, read_table
 
+__all__ = ["PART_TIME_DAY_H", "PART_TIME_WEEK_H", "ROLES", "Agent", "agents_frame", "parse_leave", "parse_skills",
+           "read_agents"]
+
 REQUIRED = ["agent_id", "name", "team", "skills", "contract_hours_week"]
 OPTIONAL = ["role", "min_hours_week", "max_hours_week", "available_from", "available_to", "days_off_requested",
             "shift_preference", "training_until", "leave", "contract_type", "service_years", "annual_leave_taken"]
 CONTRACT_TYPES = {"full_time": "full_time", "part_time": "part_time", "全日制": "full_time", "非全日制": "part_time"}
-PART_TIME_DAY_H = 4.0  # 非全日制用工 (Labour Contract Law art. 68): at most 4 h a day on average ...
-PART_TIME_WEEK_H = 24.0  # ... and 24 h a week
-ROLES = ("agent", "supervisor")
 ALIASES = {"工号": "agent_id", "员工编号": "agent_id", "姓名": "name", "班组": "team", "组别": "team",
            "技能": "skills", "技能组": "skills", "合同工时": "contract_hours_week", "周工时": "contract_hours_week",
            "角色": "role", "岗位": "role", "用工形式": "contract_type", "合同类型": "contract_type",
            "工龄": "service_years", "累计工作年限": "service_years", "已休年假": "annual_leave_taken"}
-
-
-@dataclass(frozen=True)
-class Agent:
-    """One agent, validated. `skills` maps queue -> proficiency in (0, 1]."""
-
-    agent_id: str
-    name: str
-    team: str
-    skills: dict[str, float]
-    contract_hours_week: float
-    role: str = "agent"
-    min_hours_week: float | None = None
-    max_hours_week: float | None = None
-    available_from: int | None = None  # minutes after midnight
-    available_to: int | None = None
-    days_off_requested: tuple[dt.date, ...] = ()
-    shift_preference: str = ""  # shift template codes the agent prefers, e.g. "E" or "E;L"
-    training_until: dt.date | None = None  # a new hire: only trained queues until then
-    leave: tuple[tuple[dt.date, str], ...] = ()  # approved absence: (date, type), e.g. (2026-12-01, "annual")
-    contract_type: str = "full_time"  # or "part_time" (非全日制: at most 4 h a day on average, 24 h a week)
-    service_years: float | None = None  # cumulative years of work (累计工作年限): sets the annual-leave entitlement
-    annual_leave_taken: float = 0.0  # days of annual leave taken this year that the `leave` column does not list
-
-    @property
-    def is_part_time(self) -> bool:
-        return self.contract_type == "part_time"
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == "supervisor"
-
-    def leave_on(self, date: dt.date) -> str | None:
-        """The leave type of `date`, or None when the agent is not on leave that day."""
-        return next((kind for d, kind in self.leave if d == date), None)
-
-    @property
-    def paid_day_minutes(self) -> int:
-        """Paid minutes a day of paid leave counts for: a fifth of the weekly contract."""
-        return round(self.contract_hours_week * 60 / 5)
 
 
 MAX_LEAVE_DAYS = 366

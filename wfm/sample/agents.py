@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Config
-from wfm.readers.agents import Agent
+from wfm.agents import Agent, on_phone_hours_per_fte  # on_phone_hours_per_fte: importable from here too
 
 FIRST_NAMES = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英 丹 玲 萍 鹏 华 红 玉兰 飞".split()
 GIVEN_FIRST = "志 建 国 晓 海 文 春 小 金 永 德 立 子 俊 嘉 思 雨 欣 宇 浩".split()
@@ -75,19 +75,6 @@ def pooling_factor(requirements: pd.DataFrame, config: Config, skill_sets: list[
     groups = skill_group_requirements(pooled, [pool_name(q for q in queues if q in s) for s in skill_sets])
     total = float(requirements["agents"].sum())
     return float(groups["agents"].sum()) / total if total else 1.0
-
-
-def on_phone_hours_per_fte(config: Config) -> float:
-    """On-phone hours a full-time agent gives in a week once breaks and training placed by the roster are out."""
-    shifts_per_week = config.rules.hours_per_week / config.rules.max_hours_day
-    breaks_h = shifts_per_week * config.breaks.breaks_per_shift * config.breaks.break_minutes / 60
-    if config.breaks.lunch_paid:
-        breaks_h += shifts_per_week * config.breaks.lunch_minutes / 60
-    training_h = 0.0
-    for t in config.training:
-        if t.who == "all":
-            training_h += t.minutes / 60 * (shifts_per_week if t.frequency == "daily" else 1.0)
-    return config.rules.hours_per_week - breaks_h - training_h
 
 
 def sample_agents(history: pd.DataFrame, config: Config, *, start: dt.date, days: int = 7, seed: int = 0,

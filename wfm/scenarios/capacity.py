@@ -114,10 +114,10 @@ def capacity_view(history: pd.DataFrame, config: Any, *, start: dt.date, weeks: 
                   progress: Callable[[int, int], Any] | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Forecast `weeks` (6 to 12 months: 26-52) from `start`, run the scenarios; (weekly, summary, failures)."""
-    from wfm.forecast import Forecaster
+    from wfm.pipeline import fit_forecaster
     from wfm.scenarios.run import run_scenarios
 
-    fc = Forecaster.from_config(config, scheduler=scheduler, workers=workers).fit(history)
+    fc = fit_forecaster(config, history, scheduler=scheduler, workers=workers)
     forecast = fc.predict(start, 7 * weeks)
     plan = Plan.from_config(config, forecast, agents=agents, fte=fte, start=start, weeks=weeks)
     weekly, failures = run_scenarios(scenarios, plan, scheduler=scheduler, workers=workers, progress=progress)

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.calendar import next_week_start, week_start
+from wfm.config.schema import CentreConfig, CostsConfig, RulesConfig
 from wfm.errors import InputError, Problem
 from wfm.pay import hours_cost, is_night
 from wfm.scenarios.apply import Workforce, apply_scenario, staff_daily
@@ -53,6 +54,7 @@ from wfm.staffing import abandon_cap, required_agents_explained, service_level
 COLUMNS = ["scenario", "week_start", "fte_required", "fte_available", "peak_agents", "service_level", "cost"]
 EXTRA = ["days", "calls", "agent_hours", "fte_paid", "gap_fte", "overtime_hours", "cost_on_books"]
 WEEK_START = 0  # Monday: weeks run Monday to Sunday (the roster's calendar week)
+_RULES, _COSTS, _CENTRE = RulesConfig(), CostsConfig(), CentreConfig()  # the config's defaults
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,15 +67,15 @@ class Plan:
     start: dt.date
     days: int
     shrinkage: float = 0.0
-    hours_per_week: float = 40.0
-    on_phone_hours_per_fte: float = 40.0
-    hourly_wage: float = 30.0
-    overtime_multiplier: float = 1.5
-    max_overtime_h_week: float = 36.0 * 12 / 52
-    open_minute: int = 0
-    close_minute: int = 1440
+    hours_per_week: float = _RULES.hours_per_week
+    on_phone_hours_per_fte: float = _RULES.hours_per_week  # no breaks or training placed
+    hourly_wage: float = _COSTS.hourly_wage
+    overtime_multiplier: float = _COSTS.overtime_multiplier
+    max_overtime_h_week: float = _RULES.max_overtime_h_week
+    open_minute: int = _CENTRE.open_minute
+    close_minute: int = _CENTRE.close_minute
     workforce: Workforce | None = None  # None: the staff the base plan requires
-    currency: str = "CNY"
+    currency: str = _COSTS.currency
     notes: tuple[str, ...] = field(default=())
     depth: str = "fast"  # "full": a roster per scenario (needs config and agents)
     config: Any = None  # the `wfm.config.Config`, for full depth
@@ -94,7 +96,7 @@ class Plan:
 
         Raises `InputError` when the forecast does not cover the period or names queues the config lacks.
         """
-        from wfm.sample.agents import on_phone_hours_per_fte
+        from wfm.agents import on_phone_hours_per_fte
 
         fc = forecast.copy()
         fc["interval_start"] = pd.to_datetime(fc["interval_start"])
@@ -131,7 +133,7 @@ class Plan:
             hours_per_week=hpw, on_phone_hours_per_fte=on_phone_hours_per_fte(config),
             hourly_wage=config.costs.hourly_wage, overtime_multiplier=config.costs.overtime_multiplier,
             costs=config.costs,
-            max_overtime_h_week=config.rules.max_overtime_h_month * 12 / 52,
+            max_overtime_h_week=config.rules.max_overtime_h_week,
             open_minute=config.centre.open_minute, close_minute=config.centre.close_minute, workforce=wf,
             currency=config.costs.currency, depth=depth, config=config if depth == "full" else None,
             agents=tuple(agents or ()) if depth == "full" else (), roster_time_limit_s=roster_time_limit_s)

@@ -10,6 +10,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wfm.config.schema import CostsConfig
 from wfm.safe_text import write_cell
 
 MAX_SERIES = 12  # lines per chart; a grid of 100 scenarios is in the tables, the charts show the first 12
@@ -60,7 +61,7 @@ def _wide_sheet(wb: Workbook, title: str, weekly: pd.DataFrame, value: str, y_ti
 
 
 def write_whatif_xlsx(weekly: pd.DataFrame, comparison: pd.DataFrame, failures: pd.DataFrame, path: str | Path,
-                      *, currency: str = "CNY", notes: list[str] | None = None) -> None:
+                      *, currency: str = CostsConfig().currency, notes: list[str] | None = None) -> None:
     """Sheets: Comparison (a row per scenario), Weekly (the CSV table), FTE required, Service level, Cost
     (a column per scenario with a line chart each), Failures (when any scenario failed)."""
     wb = Workbook()
