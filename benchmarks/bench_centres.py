@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from results import update_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
-from wfm.forecast import backtest, summarize  # noqa: E402
+from wfm.forecast import backtest, summarise  # noqa: E402
 from wfm.sample.centres import CENTRE_KINDS, GeneratedCentre, generated_centre  # noqa: E402
 
 METHODS = ("wfm", "seasonal_naive", "weekday_mean4")
@@ -76,7 +76,7 @@ def score(centre: GeneratedCentre, horizon: int, folds: int) -> dict:
             raise
         return {"horizon": horizon, "note": str(exc)}
     seconds = time.perf_counter() - t0
-    overall = summarize(results).query("queue == 'ALL'").set_index("method")["wape"]
+    overall = summarise(results).query("queue == 'ALL'").set_index("method")["wape"]
     row = {"horizon": horizon, "folds": int(results["fold"].nunique()), "seconds": seconds,
            **{m: float(overall.get(m, float("nan"))) for m in METHODS}}
     row["oracle"] = oracle_wape(centre, results, horizon, max(SCORE_MIN, centre.interval_minutes))

@@ -9,6 +9,9 @@ import pandas as pd
 from wfm.forecast import daily
 from wfm.forecast.profile import WeeklyStructure
 
+STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down
+QUIET_DAYS = 7  # a queue silent for its last week gets a note
+
 
 def closed_days(cal, closed_weekdays, closed_holidays, makeup_closed, *, seen=None, default_closed=False
                 ) -> np.ndarray:
@@ -54,3 +57,23 @@ def learn_closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStr
     mk = makeup & in_data_weeks
     makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
     return tuple(closed_h), tuple(seen), default_closed, makeup_closed
+
+
+def stopped(model, days: pd.DatetimeIndex, totals_raw: np.ndarray, history_end: pd.Timestamp, quiet: bool) -> bool:
+    """Whether the queue has no calls, or none in its last `STOP_DAYS` (then forecast as closed); notes why,
+    and notes a queue silent for its last `QUIET_DAYS` (unless `quiet`)."""
+    positive = np.flatnonzero(totals_raw > 0)
+    if len(positive) == 0:
+        model.stopped = True
+        model.notes.append("no calls in the history")
+        return True
+    last_pos = days[positive[-1]]
+    if (history_end - last_pos).days >= STOP_DAYS:
+        model.stopped = True
+        model.notes.append(f"no calls since {last_pos.date()}: forecast as closed")
+        return True
+    if (history_end - last_pos).days >= QUIET_DAYS and not quiet:
+        model.notes.append(f"no calls since {last_pos.date()} ({(history_end - last_pos).days} days): forecast "
+                           f"at its usual level as if the feed or the queue resumes; remove the queue if it has "
+                           f"closed (after {STOP_DAYS} days without calls it is forecast as closed)")
+    return False

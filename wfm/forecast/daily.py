@@ -1,5 +1,6 @@
 """The daily-volume model: robust, recency-weighted ridge regression of log daily calls on calendar effects,
-plus a local level (exponential smoothing of the residuals, its rate chosen by multi-step error).
+plus a local level (exponential smoothing of the residuals that fades back by a daily decay; rate and decay chosen
+by multi-step error on residuals out of sample, `choose_level`, `ahead_residuals`).
 
 Effects: weekday (a make-up working day counts as an average workday-like weekday, a public holiday, on a working
 day or the calendar's weekend, as the queue's quietest weekday), holiday periods with a deviation per named holiday,
@@ -22,11 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wfm.forecast.annual import Anomaly
+
 YEAR_DAYS = 365.25
 SCALE_FLOOR = 0.05
 # ridge penalties, in pseudo-days of weight pulling a coefficient to zero
 PENALTY = {"wd": 0.5, "hper": 1.0, "hol": 2.0, "hn": 3.0, "pre": 3.0, "post": 3.0, "bridge": 3.0, "makeup": 4.0,
-           "spa": 2.0, "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0}
+           "spa": 2.0, "sp": 1.0, "dom": 6.0, "fy": 8.0, "trend": 20.0, "yr": 2.0}
 
 
 def holiday_label(name: str) -> str:
@@ -49,6 +52,7 @@ class DailySpec:
     special_labels: list[str] = field(default_factory=list)
     workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # workday-like weekdays, learned per queue
     quietest: int = 6  # the weekday a holiday on a working day behaves like, learned per queue
+    annual: Anomaly | None = None  # the same weeks a year earlier (`wfm.forecast.annual`), with 2+ years
 
 
 def calendar_flags(cal: pd.DataFrame) -> pd.DataFrame:
@@ -135,6 +139,9 @@ def design(cal: pd.DataFrame, spec: DailySpec) -> tuple[np.ndarray, list[str]]:
         cols[f"fy_c{k}"] = np.cos(2 * np.pi * k * dates.dt.day_of_year.to_numpy() / YEAR_DAYS)
     if spec.trend:
         cols["trend"] = t
+    if spec.annual is not None:  # last: the pooling inserts holiday columns by name before it
+        plain = ~period & ~makeup & (cal["special"].astype(str).to_numpy() == "")
+        cols["yr"] = spec.annual.lagged(dates) * plain
     names = list(cols)
     return np.column_stack([cols[c] for c in names]), names
 
@@ -245,22 +252,63 @@ def smooth_level(resid: np.ndarray, valid: np.ndarray, alpha: float) -> np.ndarr
     return level
 
 
+DECAYS = np.array([1.0, 0.97, 0.93, 0.85])  # daily persistence of the level (1: a flat level, as smoothed)
+DECAY_MARGIN = 0.01  # a fading level is chosen only when it beats the best flat one by 1% of its error
+
+
 def choose_alpha(resid: np.ndarray, valid: np.ndarray, horizon: int = 28, window: int = 182) -> float:
-    """The smoothing rate whose level best predicts residuals 1..`horizon` days ahead over the last `window` days."""
+    """The smoothing rate whose flat level best predicts residuals 1..`horizon` days ahead over the last `window`
+    days."""
+    return choose_level(resid, valid, horizon, window, decays=(1.0,))[0]
+
+
+def choose_level(resid: np.ndarray, valid: np.ndarray, horizon: int = 28, window: int = 182,
+                 decays=DECAYS) -> tuple[float, float]:
+    """The smoothing rate and the daily decay of the level (`decay ** h` of it is left h days ahead) that best
+    predict residuals 1..`horizon` days ahead from weekly origins over the last `window` days. A decay under 1
+    is a level that follows a shift the calendar does not explain (a mailing, a campaign, an incident) and then
+    fades back, at the rate the queue's own past shifts faded; it has to beat the best flat level by
+    `DECAY_MARGIN`."""
     n = len(resid)
     if valid.sum() < 42:
-        return 0.1
-    best, best_err = 0.1, np.inf
+        return 0.1, 1.0
+    best, best_err = (0.1, 1.0), np.inf
     start = max(0, n - window - horizon)
+    steps = np.arange(1, horizon + 1)
     for a in ALPHAS:
         lev = smooth_level(resid, valid, a)
-        errs = []
-        for origin in range(start, n - 7, 7):
-            ahead = slice(origin + 1, min(n, origin + 1 + horizon))
-            ok = valid[ahead]
-            if ok.any():
-                errs.append(np.abs(resid[ahead][ok] - lev[origin]).mean())
-        err = float(np.mean(errs)) if errs else np.inf
-        if err < best_err - 1e-9:
-            best, best_err = a, err
-    return float(best)
+        for phi in (decays if a > 0 else (1.0,)):
+            errs = []
+            for origin in range(start, n - 7, 7):
+                ahead = slice(origin + 1, min(n, origin + 1 + horizon))
+                ok = valid[ahead]
+                if ok.any():
+                    path = lev[origin] * phi ** steps[: ok.size]
+                    errs.append(np.abs(resid[ahead][ok] - path[ok]).mean())
+            err = float(np.mean(errs)) if errs else np.inf
+            if phi < 1:  # the fading level must earn its keep: on white noise it wins by chance by up to ~0.3%
+                err /= 1 - DECAY_MARGIN
+            if err < best_err - 1e-9:
+                best, best_err = (float(a), float(phi)), err
+    return best
+
+
+LEVEL_REFIT_DAYS = 28  # the residuals the level's rates are chosen on come from fits this many days apart
+LEVEL_MIN_FIT_DAYS = 182  # ... each on at least half a year (else the in-sample residuals stay)
+
+
+def ahead_residuals(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, protect: np.ndarray | None,
+                    resid: np.ndarray, window: int = 182 + 28) -> np.ndarray:
+    """`resid` with its last `window` days replaced by residuals out of sample: each block of
+    `LEVEL_REFIT_DAYS` days predicted by a fit on the days before it. In-sample residuals understate how long
+    a shift lasts (the yearly terms and the other effects absorb part of it), and so the level's persistence."""
+    n = len(y)
+    out = resid.copy()
+    for start in range(max(n - window, 0), n, LEVEL_REFIT_DAYS):
+        if start < LEVEL_MIN_FIT_DAYS:  # a fit on a few weeks predicts worse than any level can mend
+            continue
+        beta = robust_ridge(X[:start], y[:start], w[:start], pen,
+                            protect=protect[:start] if protect is not None else None)[0]
+        block = slice(start, min(n, start + LEVEL_REFIT_DAYS))
+        out[block] = y[block] - X[block] @ beta
+    return out

@@ -143,3 +143,22 @@ def _shrink(s: np.ndarray, parent: np.ndarray, pseudo: float = SHRINK_CALLS) -> 
     if n + pseudo <= 0:
         return parent
     return (s + pseudo * parent) / (n + pseudo)
+
+
+def dispersion(calls: np.ndarray, kinds: np.ndarray, age: np.ndarray, profile_days: int, half_life: float) -> float:
+    """Interval-level overdispersion (negative-binomial phi, 0..1): the last 28 days against profiles from the
+    `profile_days` before them (half-life `half_life` days)."""
+    recent = age < 28
+    before = np.where((age >= 28) & (age < 28 + profile_days), 0.5 ** ((age - 28) / half_life), 0.0)
+    if (before > 0).sum() < 14:
+        return 0.0
+    prof = estimate_profiles(calls, kinds, before)
+    x = calls[recent]
+    complete = np.isfinite(x).all(axis=1)
+    if complete.sum() < 7:
+        return 0.0
+    x = x[complete]
+    m = x.sum(axis=1, keepdims=True) * prof[kinds[recent][complete]]
+    num = ((x - m) ** 2 - m).sum()
+    den = (m ** 2).sum()
+    return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 0.0

@@ -4,25 +4,24 @@ AHT per slot, and prediction intervals from the model's own rolling-origin error
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from wfm.forecast import daily, ets
+from wfm.forecast import annual, daily, ets
 from wfm.forecast.aht import fit_aht
 from wfm.forecast.baselines import mean_rows, naive_rows, rows_mean
-from wfm.forecast.closures import closed_days, learn_closures
+from wfm.forecast.closures import closed_days, learn_closures, stopped
 from wfm.forecast.intervals import interval_bounds
 from wfm.forecast.prep import QueueGrid, mark_outages
-from wfm.forecast.profile import HOLIDAY, MAKEUP, WeeklyStructure, day_kinds, estimate_profiles, weekly_structure
+from wfm.forecast.profile import (HOLIDAY, MAKEUP, WeeklyStructure, day_kinds, dispersion, estimate_profiles,
+                                  weekly_structure)
 
 PROFILE_DAYS = 182  # intraday profiles from the last 26 weeks (holiday profiles from all history)
 PROFILE_HALF_LIFE = 56.0
 ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
 ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
-STOP_DAYS = 28  # a queue with no calls in its last 28 days of history is taken as closed down
-QUIET_DAYS = 7  # a queue silent for its last week gets a note
 YEARLY_HARMONICS = 4  # Fourier pairs of the yearly pattern (with at least 420 days of history)
 RECENT_DAYS = 70  # days of history kept for the recent-weeks and naive candidates
 LOCAL_ALPHA = 0.2  # the smoothing rate of the `model_local` candidate's level
@@ -51,6 +50,7 @@ class QueueModel:
     beta: np.ndarray | None = None
     level: float = 0.0
     alpha: float = 0.0
+    decay: float = 1.0  # the level's daily persistence: `level * decay ** h` is left h days ahead
     log_bias: float = 0.0
     sigma: np.ndarray = field(default_factory=lambda: np.full(len(ERROR_BUCKETS), 0.1))
     phi: float = 0.0
@@ -114,7 +114,7 @@ class QueueModel:
             pick = naive_rows if candidate == "seasonal_naive" else mean_rows
             return rows_mean(self.recent_raw, pick(self.recent_raw, days, target))
         ahead = (target - self.last_day).days.to_numpy()
-        level = self.level
+        level = self.level * self.decay ** ahead
         if candidate == "model_local":
             level = self.local_level
         elif candidate == "model_trend" and self.trend_state is not None:
@@ -122,25 +122,36 @@ class QueueModel:
         model = self._model_calls(cal, level)
         if candidate in ("model", "model_local", "model_trend"):
             return model
+        # last year's events in these weeks (`wfm.forecast.annual`) are the model's knowledge, as its holidays are
+        annual_factor = self._annual_factor(cal)[:, None]
         if candidate == "model_mean4":
-            return 0.5 * (model + rows_mean(self.recent_raw, mean_rows(self.recent_raw, days, target)))
+            return 0.5 * (model + annual_factor * rows_mean(self.recent_raw, mean_rows(self.recent_raw, days, target)))
         ordinary = (day_kinds(cal) < HOLIDAY) & _plain_days(cal) & ~cal["holiday_period"].to_numpy(bool) \
             & ~self.closed(cal)
         if candidate in ("ets", "model_ets"):
             if self.ets_state is None:
                 return model
             total = np.maximum(np.expm1(self.ets_state.path(ahead)), 0.0)
-            smoothed = np.where(ordinary[:, None], total[:, None] * self.profiles[day_kinds(cal)], model)
+            smoothed = np.where(ordinary[:, None], annual_factor * total[:, None] * self.profiles[day_kinds(cal)],
+                                model)
             return smoothed if candidate == "ets" else 0.5 * (model + smoothed)
         used = mean_rows(self.recent_clean, days, target)
         recent = rows_mean(self.recent_clean, used)
         keep = ordinary & np.array([len(u) > 0 for u in used])
-        recent = np.where(keep[:, None], recent, model)
+        recent = np.where(keep[:, None], annual_factor * recent, model)
         if candidate == "recent":
             return recent
         if candidate == "blend":
             return 0.5 * (model + recent)
         raise ValueError(f"unknown forecast candidate {candidate!r}")
+
+    def _annual_factor(self, cal: pd.DataFrame) -> np.ndarray:
+        """The annual recurrence's factor on each day of `cal` (1 where the model has none)."""
+        if self.spec is None or self.spec.annual is None or self.beta is None:
+            return np.ones(len(cal))
+        X, names = daily.design(cal, self.spec)
+        j = names.index("yr")
+        return np.exp(X[:, j] * self.beta[j])
 
     def _model_calls(self, cal: pd.DataFrame, level: float | np.ndarray) -> np.ndarray:
         X, _ = daily.design(cal, self.spec)
@@ -180,7 +191,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     model = QueueModel(grid.queue, grid.interval_minutes, grid.days[-1], default_aht_s=settings.default_aht_s)
     raw = grid.calls
     totals_raw = np.nansum(raw, axis=1)
-    if _stopped(model, grid, totals_raw, history_end, settings.point_only):
+    if stopped(model, grid.days, totals_raw, history_end, settings.point_only):
         return model
     kinds = day_kinds(cal)
     period = cal["holiday_period"].to_numpy(bool)
@@ -226,6 +237,9 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
                | (cal["special"].astype(str).to_numpy() != ""))
     model.spec = spec
     beta, rw, scale, alpha, pen = _fit_volume(model, X, names, y, w, valid, totals, protect, settings)
+    if n_days >= annual.MIN_DAYS:
+        X, names, (beta, rw, scale, alpha, pen) = _with_annual(model, cal, X, names, y, w, valid, totals, protect,
+                                                               settings, (beta, rw, scale, alpha, pen))
     keep = slice(max(0, n_days - RECENT_DAYS), n_days)
     ordinary = (kinds < HOLIDAY) & ~period & _plain_days(cal) & open_day
     model.recent_raw = raw[keep].copy()
@@ -241,9 +255,9 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     if settings.point_only:
         return model
     # 5. daily error scale per horizon bucket, from internal rolling origins
-    model.sigma = _error_scales(X, y, w, pen, valid, alpha, scale, protect)
+    model.sigma = _error_scales(X, y, w, pen, valid, (alpha, model.decay), scale, protect)
     # 6. interval-level dispersion: the last 28 days against profiles from before them
-    model.phi = _dispersion(calls, kinds, age)
+    model.phi = dispersion(calls, kinds, age, PROFILE_DAYS, PROFILE_HALF_LIFE)
     # 7. AHT per slot (workday / rest day)
     if grid.aht is not None and np.isfinite(grid.aht).any():
         model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool),
@@ -284,35 +298,14 @@ def _daily_spec(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, structur
     )
 
 
-def _stopped(model: QueueModel, grid: QueueGrid, totals_raw: np.ndarray, history_end: pd.Timestamp,
-             quiet: bool) -> bool:
-    """Whether the queue has no calls, or none in its last `STOP_DAYS` (then forecast as closed); notes why,
-    and notes a queue silent for its last `QUIET_DAYS` (unless `quiet`)."""
-    positive = np.flatnonzero(totals_raw > 0)
-    if len(positive) == 0:
-        model.stopped = True
-        model.notes.append("no calls in the history")
-        return True
-    last_pos = grid.days[positive[-1]]
-    if (history_end - last_pos).days >= STOP_DAYS:
-        model.stopped = True
-        model.notes.append(f"no calls since {last_pos.date()}: forecast as closed")
-        return True
-    if (history_end - last_pos).days >= QUIET_DAYS and not quiet:
-        model.notes.append(f"no calls since {last_pos.date()} ({(history_end - last_pos).days} days): forecast "
-                           f"at its usual level as if the feed or the queue resumes; remove the queue if it has "
-                           f"closed (after {STOP_DAYS} days without calls it is forecast as closed)")
-    return False
-
-
 def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, settings: Settings):
     """The daily-volume regression of `model` (coefficients, level, the faster local level, holiday effects and
     noise for pooling): (beta, robustness weights, residual scale, smoothing rate, penalties)."""
     # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
     noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect)
     pen = daily.penalties(names, noise)
-    beta, rw, scale, alpha, lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
-    model.beta, model.alpha, model.level = beta, alpha, lev
+    beta, rw, scale, (alpha, decay), lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
+    model.beta, model.alpha, model.decay, model.level = beta, alpha, decay, lev
     model.noise = noise or max(scale, daily.SCALE_FLOOR)
     model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
     model.weekday_effects = daily.holiday_support(names, beta, X, w, rw, pen, keys=("wd",))
@@ -320,18 +313,41 @@ def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, setti
     return beta, rw, scale, alpha, pen
 
 
+def _with_annual(model: QueueModel, cal, X, names, y, w, valid, totals, protect, settings: Settings, fit):
+    """The daily model with the annual recurrence feature (`wfm.forecast.annual`) when its coefficient comes out
+    positive: (X, names, the `_fit_volume` result); else the fit without it, as it was."""
+    # unclipped: the days of last year's event are outliers to a model without it
+    spec = replace(model.spec, annual=annual.anomaly(y - X @ fit[0], valid & ~protect, cal["date"].iloc[0]))
+    X2, names2 = daily.design(cal, spec)
+    # the days a year after a clear anomaly are what the recurrence is learned from: never outliers
+    protect = protect | (np.abs(X2[:, names2.index("yr")]) > 2 * model.noise)
+    trial = daily.robust_ridge(X2, y, w, daily.penalties(names2, model.noise), protect=protect)[0]
+    if not trial[names2.index("yr")] > 0:
+        return X, names, fit
+    model.spec = spec
+    return X2, names2, _fit_volume(model, X2, names2, y, w, valid, totals, protect, settings)
+
+
 def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None, protect=None):
+    """The robust ridge fit and its local level: (beta, robustness weights, scale, (alpha, decay), level);
+    `alpha` given: that smoothing rate with a flat level (decay 1), else both chosen (`daily.choose_level`)."""
     beta, rw, scale = fitted if fitted is not None else daily.robust_ridge(X, y, w, pen, protect=protect)
     r = y - X @ beta
     ok = valid & (rw > 0)
     r = np.clip(r, -2.5 * scale, 2.5 * scale)
     if alpha is None:
-        alpha = daily.choose_alpha(r, ok)
+        ahead = np.clip(daily.ahead_residuals(X, y, w, pen, protect, r), -2.5 * scale, 2.5 * scale)
+        alpha, decay = daily.choose_level(ahead, ok)
+    else:
+        decay = 1.0
     lev = daily.smooth_level(r, ok, alpha)
-    return beta, rw, scale, alpha, float(lev[-1])
+    return beta, rw, scale, (alpha, decay), float(lev[-1])
 
 
-def _error_scales(X, y, w, pen, valid, alpha, scale, protect) -> np.ndarray:
+def _error_scales(X, y, w, pen, valid, rates, scale, protect) -> np.ndarray:
+    """The daily error scale per horizon bucket, from fits at internal origins with the level's `rates`
+    (alpha, decay)."""
+    alpha, decay = rates
     n = len(y)
     H = ERROR_BUCKETS[-1]
     errs: list[list[float]] = [[] for _ in ERROR_BUCKETS]
@@ -344,7 +360,7 @@ def _error_scales(X, y, w, pen, valid, alpha, scale, protect) -> np.ndarray:
         for h in range(1, H + 1):
             i = origin + h - 1
             if i < n and valid[i]:
-                e = y[i] - (X[i] @ beta + lev)
+                e = y[i] - (X[i] @ beta + lev * decay ** h)
                 errs[int(np.searchsorted(ERROR_BUCKETS, h))].append(e)
     out = []
     floor = max(scale, 0.02)
@@ -361,20 +377,3 @@ def _error_scales(X, y, w, pen, valid, alpha, scale, protect) -> np.ndarray:
         return np.full(len(ERROR_BUCKETS), max(2 * floor, 0.1))
     out = pd.Series(out).ffill().bfill().to_numpy()
     return np.maximum.accumulate(out)
-
-
-def _dispersion(calls, kinds, age) -> float:
-    recent = age < 28
-    before = np.where((age >= 28) & (age < 28 + PROFILE_DAYS), 0.5 ** ((age - 28) / PROFILE_HALF_LIFE), 0.0)
-    if (before > 0).sum() < 14:
-        return 0.0
-    prof = estimate_profiles(calls, kinds, before)
-    x = calls[recent]
-    complete = np.isfinite(x).all(axis=1)
-    if complete.sum() < 7:
-        return 0.0
-    x = x[complete]
-    m = x.sum(axis=1, keepdims=True) * prof[kinds[recent][complete]]
-    num = ((x - m) ** 2 - m).sum()
-    den = (m ** 2).sum()
-    return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 0.0
