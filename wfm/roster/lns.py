@@ -145,16 +145,18 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     todo = list(order)
     cur: Roster = {}
     # seconds for a first row without the LP: ~0.5 s for a year-long employee with 3,600 options (presolve
-    # ~0.4 s). With the LP CP-SAT proves a long row in about 2.5x that and finds a much better one (cover 15
-    # units better on a synthetic of Instance23's size), so long horizons use it while within the budget; past
-    # it the rest go without (the roster must be complete before the LNS). Short rows are proved fast without.
+    # ~0.4 s). Long horizons always use the LP: it finds a much better row (cover 15 units better on a synthetic
+    # of Instance23's size), and some rows only with it: a 26-week employee of a synthetic of Instance20's size
+    # (runs of 2-5, 13 of 26 weekends, 13 days off) is proved in 0.2 CPU-s with it and not even solved in
+    # 5.9 CPU-s without, so under load the construction gave up there. Short rows are proved fast without, and
+    # retried with it.
     options = sum(problem.can_work(e, d, t) for e in order for d in range(D) for t in problem.shifts) / max(1, E)
     floor = 0.1 + options / 7000
 
     def row(e: int, snapshot: Roster, per: float, lp: bool) -> Roster:
         cells = {(e, d) for d in range(D)}
         for attempt in range(3):
-            st, _, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + e, lp)
+            st, _, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + e, lp or attempt > 0)
             if cand is not None:
                 return {k: t for k, t in cand.items() if k in cells}
             if st == "INFEASIBLE":
@@ -168,7 +170,7 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
             while todo and len(running) < max(1, workers):
                 left = budget - (time.perf_counter() - t0)
                 per = left * max(1, workers) / (len(todo) + len(running) + 1)
-                lp = D > LONG_HORIZON and left > 0
+                lp = D > LONG_HORIZON
                 running.add(pool.submit(row, todo.pop(0), dict(cur), max(per, 2.5 * floor if lp else floor), lp))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
