@@ -83,6 +83,7 @@ class Settings:
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds)
 
 
+ROW_LAST_TRY = 60.0  # seconds of a construction row's last try (under load 12 a year-long row can need 10 s)
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
 
@@ -155,8 +156,9 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
 
     def row(e: int, snapshot: Roster, per: float, lp: bool) -> Roster:
         cells = {(e, d) for d in range(D)}
-        for attempt in range(3):
-            st, _, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + e, lp or attempt > 0)
+        for attempt in range(3):  # the last try is not cut short by a busy machine: a row must be found
+            limit = per * 3**attempt if attempt < 2 else max(per * 9, ROW_LAST_TRY)
+            st, _, _, cand = resolve(problem, snapshot, cells, limit, seed + e, lp or attempt > 0)
             if cand is not None:
                 return {k: t for k, t in cand.items() if k in cells}
             if st == "INFEASIBLE":
