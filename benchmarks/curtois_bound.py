@@ -112,15 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("instances", nargs="+", type=Path)
     ap.add_argument("--mip", type=float, default=0.0, help="also run HiGHS's MIP for this many seconds")
     ap.add_argument("--lp-method", default="highs", choices=["highs", "highs-ds", "highs-ipm"])
+    ap.add_argument("--cache", type=Path, default=BOUNDS, help=f"the JSON to record bounds in (default {BOUNDS})")
     args = ap.parse_args(argv)
-    known = json.loads(BOUNDS.read_text()) if BOUNDS.exists() else {}
+    cache = args.cache
+    known = json.loads(cache.read_text()) if cache.exists() else {}
     for path in args.instances:
         row = bounds(path, args.mip, args.lp_method)
         print(json.dumps(row), flush=True)
         old = known.get(row["instance"], {})
         known[row["instance"]] = {**(old if old.get("sha256") == row["sha256"] else {}), **row}
-        BOUNDS.parent.mkdir(parents=True, exist_ok=True)
-        BOUNDS.write_text(json.dumps(known, indent=1))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(known, indent=1))
     return 0
 
 
