@@ -9,12 +9,13 @@ Calibration (figures of Instance1-12, measured by `python benchmarks/curtois_syn
 - capacity: the staff's summed maximum minutes over the summed cover demand (requirement x shift length) is
   0.99-1.11, median 1.00; their minimum minutes 0.74-0.97 of demand. Here: demand = max capacity / U(0.99, 1.03).
 - cover: every slot under-cover weight 100, over-cover 1; requirement about the same on weekdays and weekends
-  (weekday/weekend means 10.2/10.4 on Instance5, 36.1/35.6 on Instance12), never 0 in 1-12.
-- what the objective is made of (solutions within 1% of the best known, 15 s runs): under-cover 97-99%, requests
-  1-3%; 0.4-6.1 points per staff-day (best knowns of 13-24: 0.4-3.2). The under-cover comes from the weekends: with
+  (people needed a day, weekdays/weekends: 10.2/10.4 on Instance5, 36.1/35.6 on Instance12), never 0 in 1-12.
+- what the objective is made of (our 15 s rosters of Instance1-7, 0-26% above the best known): under-cover
+  93-99%, requests and over-cover 1-7%; best knowns of 1-12 are 0.4-6.1 points per staff-day (of 13-24: 0.4-3.2). The under-cover comes from the weekends: with
   at most half the weekends each, fewer people can work a weekend day than the demand asks.
 - requests: shift-on 0.14-0.26 per staff-day, shift-off 0.045-0.11, weights 1-3, in runs of consecutive days
-  for the same shift; required days off 1 per person per 14 days, often two days together.
+  for the same shift (here U(0.12, 0.22) and U(0.04, 0.09) per person, which the runs bring to 0.17-0.22 and
+  0.067-0.087); required days off 1 per person per 14 days, often two days together.
 - shift types: 480 minutes (a 600-minute night on 9 and 10), grouped early / day / late / night; a type may not
   be followed by one of an earlier group. Each person works 40-100% of the day types; a night type is open to a
   minority, sometimes capped at about one a week.
