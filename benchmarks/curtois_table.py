@@ -197,8 +197,11 @@ What changed in the engine (`wfm/roster/lns.py`) this round, and what it did:
   neighbourhood (one draw in six or seven) frees the employee of a request the roster does not grant with
   others who work or could work that day. Side by side at 120 s (table above) these are within the noise of
   single runs at load 10-16: better on 13 (-8.4%), 17 (-16.8%), 18 (-1.3%), worse on 14 (+7.8%), 15 (+4.3%), 16
-  (+1.4%), 19 (+3.3%). At 60 s on the real instances, side by side: better on all four spot checks (Instance5
-  1,546 -> 1,431, 8 3,074 -> 2,981, 10 6,309 -> 6,090, 12 12,650 -> 11,202; load 10.5-14.4).
+  (+1.4%), 19 (+3.3%). A second pair at lower load (2.2-6.2, 07:35-07:40, not in the tables): Synth13 6,181
+  before, 7,067 after (+14%; gap to the bound 146% and 182%), Synth14 2,303 and 2,299 (21% above the bound). At
+  60 s on the real instances, side by side: better on all four spot checks (Instance5 1,546 -> 1,431, 8 3,074
+  -> 2,981, 10 6,309 -> 6,090, 12 12,650 -> 11,202; load 10.5-14.4). So no measured gain on the synthetics;
+  the real spot checks are the only evidence for the change, and single runs at this load are noisy.
 - Construction on horizons over 8 weeks: every row is solved with CP-SAT's LP (before: only while within the
   construction's budget), a row not found in time is retried with it, and the last try gets at least 60 s.
   A 26-week row of Synth20 (runs of 2-5, 13 of 26 weekends, 13 days off) is proved in 0.2 CPU-s with the LP and
