@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import re
@@ -357,12 +358,15 @@ class Cells:
     def can_work(self, e: int, d: int, t: str) -> bool:
         return self.p.can_work(e, d, t)
 
-    def bad_slots(self, roster) -> list[tuple[int, str]]:
-        count: dict[tuple[int, str], int] = {}
-        for (_e, d), t in roster.items():
-            count[d, t] = count.get((d, t), 0) + 1
-        return [(d, t) for (d, t), (r, wu, wo) in self.p.cover.items()
-                if (count.get((d, t), 0) < r and wu) or (count.get((d, t), 0) > r and wo)]
+    def bad_slots(self, roster) -> list[tuple[int, str, int]]:
+        count = Counter((d, t) for (_e, d), t in roster.items())
+        pens = ((d, t, cover_penalty(count[d, t], r, wu, wo)) for (d, t), (r, wu, wo) in self.p.cover.items())
+        return [slot for slot in pens if slot[2]]
+
+    def missed_requests(self, roster) -> list[tuple[int, int, int]]:
+        idx = self.p.staff_index
+        return ([(idx[emp], d, w) for emp, d, t, w in self.p.on_requests if roster.get((idx[emp], d)) != t]
+                + [(idx[emp], d, w) for emp, d, t, w in self.p.off_requests if roster.get((idx[emp], d)) == t])
 
 
 def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, workers: int = 2) -> dict[tuple[int, int], str]:
@@ -485,7 +489,8 @@ def main(argv: list[str] | None = None) -> int:
                "optimal": r.optimal, "seconds": round(r.seconds, 1), "rounds": r.lns_rounds,
                "load": [round(load0, 1), round(load1, 1)], "date": time.strftime("%Y-%m-%d %H:%M"),
                "history": r.history, "check": "no solution",
-               "phases": {k: round(v, 1) for k, v in r.phases.items()}}
+               "phases": {k: round(v, 1) for k, v in r.phases.items()},
+               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16]}
         if r.objective is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 sol = Path(tmp) / "sol.csv"

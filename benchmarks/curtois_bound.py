@@ -13,6 +13,7 @@ the optimum by however loose the bound is.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -26,7 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import curtois  # noqa: E402
 
-BOUNDS = curtois.REPO / "benchmarks" / "_work" / "curtois_bounds.json"  # recorded bounds (git-ignored)
+# recorded bounds, committed (computing them takes minutes): instance name -> bounds and the instance text's
+# sha256, so a bound of an instance the generator no longer makes is not used
+BOUNDS = curtois.REPO / "benchmarks" / "curtois_bounds.json"
+
+
+def text_hash(path: Path) -> str:
+    """The first 16 hex digits of the sha256 of an instance file (as in the data README)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def linear_program(proto) -> tuple:
@@ -66,16 +74,16 @@ def linear_program(proto) -> tuple:
     return c, offset, a, lo, hi, var_lo, var_hi
 
 
-def bounds(path: Path, mip_seconds: float = 0.0) -> dict:
+def bounds(path: Path, mip_seconds: float = 0.0, lp_method: str = "highs") -> dict:
     """The LP bound (and with mip_seconds the MIP dual bound and best MIP value) of one instance."""
     p = curtois.parse(path)
     t0 = time.perf_counter()
     built = curtois.build(p)
     c, offset, a, lo, hi, vlo, vhi = linear_program(built.model.Proto())
-    out = {"instance": p.name, "variables": len(c), "constraints": a.shape[0],
+    out = {"instance": p.name, "sha256": text_hash(path), "variables": len(c), "constraints": a.shape[0],
            "build_s": round(time.perf_counter() - t0, 1)}
     t1 = time.perf_counter()
-    lp = linprog(c, bounds=np.column_stack([vlo, vhi]), method="highs", **_as_ub(a, lo, hi))
+    lp = linprog(c, bounds=np.column_stack([vlo, vhi]), method=lp_method, **_as_ub(a, lo, hi))
     out["lp_bound"] = round(lp.fun + offset, 2) if lp.status == 0 else None
     out["lp_s"] = round(time.perf_counter() - t1, 1)
     if mip_seconds > 0:
@@ -103,14 +111,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("instances", nargs="+", type=Path)
     ap.add_argument("--mip", type=float, default=0.0, help="also run HiGHS's MIP for this many seconds")
+    ap.add_argument("--lp-method", default="highs", choices=["highs", "highs-ds", "highs-ipm"])
+    ap.add_argument("--cache", type=Path, default=BOUNDS, help=f"the JSON to record bounds in (default {BOUNDS})")
     args = ap.parse_args(argv)
-    known = json.loads(BOUNDS.read_text()) if BOUNDS.exists() else {}
+    cache = args.cache
+    known = json.loads(cache.read_text()) if cache.exists() else {}
     for path in args.instances:
-        row = bounds(path, args.mip)
+        row = bounds(path, args.mip, args.lp_method)
         print(json.dumps(row), flush=True)
-        known[row["instance"]] = {**known.get(row["instance"], {}), **row}
-        BOUNDS.parent.mkdir(parents=True, exist_ok=True)
-        BOUNDS.write_text(json.dumps(known, indent=1))
+        old = known.get(row["instance"], {})
+        known[row["instance"]] = {**(old if old.get("sha256") == row["sha256"] else {}), **row}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(known, indent=1))
     return 0
 
 

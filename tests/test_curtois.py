@@ -151,3 +151,22 @@ def test_an_employee_whose_rules_clash_is_named(curtois, tmp_path):
     p = curtois.parse(path)
     with pytest.raises(curtois.Infeasible, match=f"employee {f[0]}"):
         curtois.construct(p, time_limit=10.0)
+
+
+def test_synthetic_instances_match_the_real_ones_capacity_and_weights(curtois, tmp_path):
+    """Calibrated on Instance1-12 (max minutes / cover demand 0.99-1.11, under 100 / over 1, 1 required day off
+    a fortnight): a generated instance has about as much staff capacity as cover, and every employee's own rules
+    can hold (the construction finds a row for each)."""
+    from benchmarks.curtois_synth import generate
+
+    path = tmp_path / "synth.txt"
+    path.write_text(generate(days=28, staff=30, shifts=5, seed=4))
+    p = curtois.parse(path)
+    demand = sum(r * p.minutes[t] for (_d, t), (r, _u, _o) in p.cover.items())
+    capacity = sum(s.max_minutes for s in p.staff)
+    assert 0.95 <= capacity / demand <= 1.08  # U(0.99, 1.03) before rounding the requirements
+    assert {(u, o) for (_r, u, o) in p.cover.values()} == {(100, 1)}
+    assert sum(map(len, p.days_off.values())) >= 2 * 30  # at least 28 // 14 days off each
+    assert 0.10 <= len(p.on_requests) / (30 * 28) <= 0.30 and 0.02 <= len(p.off_requests) / (30 * 28) <= 0.12
+    roster = curtois.construct(p, time_limit=20.0, seed=1)
+    assert {e for e, _ in roster} == set(range(30))  # every employee got a row that holds their rules

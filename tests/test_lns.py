@@ -64,7 +64,11 @@ class Toy:
         count = {}
         for (_e, d), t in roster.items():
             count[d, t] = count.get((d, t), 0) + 1
-        return [k for k in set(COVER) | set(count) if count.get(k, 0) != COVER.get(k, 0)]
+        return [(d, t, 10 * max(0, COVER.get((d, t), 0) - n) + max(0, n - COVER.get((d, t), 0)))
+                for (d, t) in set(COVER) | set(count) if (n := count.get((d, t), 0)) != COVER.get((d, t), 0)]
+
+    def missed_requests(self, roster):
+        return []
 
 
 def _rows_hold(toy, roster):
@@ -123,3 +127,30 @@ def test_settings_scale_with_the_instance():
     year = lns.Settings.for_size(150, 364)
     assert small.window is None and year.window == lns.WINDOW_DAYS
     assert large.days_size < small.days_size  # a day window frees every employee: fewer days on large staffs
+
+
+def test_cover_neighbourhood_goes_where_the_penalty_is():
+    """Slots are drawn in proportion to their penalty: day 3 short of its A (10) against day 0's one extra A (1),
+    so about 10 draws in 11 centre on day 3, and the free employees include one who is off that day."""
+    toy = Toy()
+    cur = {(0, 0): "A", (1, 0): "B", (2, 0): "A", (0, 1): "A", (1, 1): "B", (2, 2): "A"}
+    assert sorted(toy.bad_slots(cur)) == [(0, "A", 1), (3, "A", 10)]  # two A on day 0, none on day 3
+    rng = random.Random(5)
+    days = [lns._cover_staff(toy, rng, 2, cur)[1] for _ in range(400)]
+    assert 0.85 <= days.count(3) / 400 <= 0.96  # 10/11 expected
+    emps, day = lns._cover_staff(toy, random.Random(1), 1, cur)
+    assert day == 3 and all((e, 3) not in cur for e in emps)  # nobody works day 3: whoever is freed is off
+
+
+class ToyRequests(Toy):
+    def missed_requests(self, roster):
+        return [(1, 2, 3)] if roster.get((1, 2)) != "A" else []  # employee 1 asked for A on day 2, weight 3
+
+
+def test_request_neighbourhood_frees_the_employee_who_asked():
+    toy = ToyRequests()
+    cur = {(0, 0): "A", (0, 1): "B"}
+    cells = lns.neighbourhood(toy, random.Random(2), "request", 2, cur, window=None)
+    assert {e for e, _ in cells} >= {1} and len({e for e, _ in cells}) == 2
+    granted = cur | {(1, 2): "A"}  # no request missed: falls back to the cover neighbourhood
+    assert len({e for e, _ in lns.neighbourhood(toy, random.Random(2), "request", 2, granted, window=None)}) == 2

@@ -45,8 +45,11 @@ class CellProblem(Protocol):
     def objective(self, roster: Roster) -> int:
         """The objective of a whole roster."""
 
-    def bad_slots(self, roster: Roster) -> list[tuple[int, str]]:
-        """(day, shift) slots whose cover is penalised in `roster` (under or over)."""
+    def bad_slots(self, roster: Roster) -> list[tuple[int, str, int]]:
+        """(day, shift, penalty) of the slots whose cover is penalised in `roster` (under or over)."""
+
+    def missed_requests(self, roster: Roster) -> list[tuple[int, int, int]]:
+        """(employee, day, penalty) of the soft requests about one cell that `roster` does not grant."""
 
     def can_work(self, e: int, d: int, t: str) -> bool:
         """Whether employee e may work shift t on day d at all."""
@@ -74,12 +77,13 @@ class Settings:
         shortened and drawn less often."""
         long = n_days > LONG_HORIZON
         days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
-        kinds = ("staff", "cover", "cover", "days", "mixed") if n_staff <= 60 else \
-            ("staff", "cover", "cover", "cover", "mixed", "days")
+        kinds = ("staff", "cover", "cover", "request", "days", "mixed") if n_staff <= 60 else \
+            ("staff", "cover", "cover", "cover", "request", "mixed", "days")
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds)
 
 
+ROW_LAST_TRY = 60.0  # seconds of a construction row's last try (under load 12 a year-long row can need 10 s)
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
 
@@ -107,21 +111,25 @@ def sub_solver(limit: float, workers: int, seed: int, lp: bool = True) -> cp_mod
     return s
 
 
-def resolve(problem: CellProblem, cur: Roster, cells: set[Cell], limit: float, seed: int, lp: bool = True):
-    """Re-solve the free `cells` with every other cell fixed to `cur`, hinted with `cur`:
-    (status name, seconds, candidate roster or None)."""
+def resolve(problem: CellProblem, cur: Roster, cells: set[Cell], limit: float, seed: int, lp: bool = True,
+            work: float | None = None):
+    """Re-solve the free `cells` with every other cell fixed to `cur`, hinted with `cur`, for at most `limit`
+    seconds and `work` units of CP-SAT's deterministic time: (status name, seconds, deterministic time,
+    candidate roster or None)."""
     fixed = {(e, d): cur.get((e, d)) for e in range(problem.n_staff) for d in range(problem.n_days)
              if (e, d) not in cells}
     sub = problem.build(fixed)
     for (e, d, t), v in sub.x.items():
         sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
     solver = sub_solver(limit, 1, seed, lp=lp)
+    if work is not None:
+        solver.parameters.max_deterministic_time = work
     st = solver.Solve(sub.model)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver.StatusName(st), solver.WallTime(), None
+        return solver.StatusName(st), solver.WallTime(), solver.deterministic_time, None
     cand = {k: t for k, t in cur.items() if k not in cells}
     cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
-    return solver.StatusName(st), solver.WallTime(), cand
+    return solver.StatusName(st), solver.WallTime(), solver.deterministic_time, cand
 
 
 def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: int = 1,
@@ -138,16 +146,19 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     todo = list(order)
     cur: Roster = {}
     # seconds for a first row without the LP: ~0.5 s for a year-long employee with 3,600 options (presolve
-    # ~0.4 s). With the LP CP-SAT proves a long row in about 2.5x that and finds a much better one (cover 15
-    # units better on a synthetic of Instance23's size), so long horizons use it while within the budget; past
-    # it the rest go without (the roster must be complete before the LNS). Short rows are proved fast without.
+    # ~0.4 s). Long horizons always use the LP: it finds a much better row (cover 15 units better on a synthetic
+    # of Instance23's size), and some rows only with it: a 26-week employee of a synthetic of Instance20's size
+    # (runs of 2-5, 13 of 26 weekends, 13 days off) is proved in 0.2 CPU-s with it and not even solved in
+    # 5.9 CPU-s without, so under load the construction gave up there. Short rows are proved fast without, and
+    # retried with it.
     options = sum(problem.can_work(e, d, t) for e in order for d in range(D) for t in problem.shifts) / max(1, E)
     floor = 0.1 + options / 7000
 
     def row(e: int, snapshot: Roster, per: float, lp: bool) -> Roster:
         cells = {(e, d) for d in range(D)}
-        for attempt in range(3):
-            st, _, cand = resolve(problem, snapshot, cells, per * 3**attempt, seed + e, lp)
+        for attempt in range(3):  # the last try is not cut short by a busy machine: a row must be found
+            limit = per * 3**attempt if attempt < 2 else max(per * 9, ROW_LAST_TRY)
+            st, _, _, cand = resolve(problem, snapshot, cells, limit, seed + e, lp or attempt > 0)
             if cand is not None:
                 return {k: t for k, t in cand.items() if k in cells}
             if st == "INFEASIBLE":
@@ -161,7 +172,7 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
             while todo and len(running) < max(1, workers):
                 left = budget - (time.perf_counter() - t0)
                 per = left * max(1, workers) / (len(todo) + len(running) + 1)
-                lp = D > LONG_HORIZON and left > 0
+                lp = D > LONG_HORIZON
                 running.add(pool.submit(row, todo.pop(0), dict(cur), max(per, 2.5 * floor if lp else floor), lp))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -181,24 +192,51 @@ def _window(rng: random.Random, D: int, length: int, around: int | None = None) 
 
 
 def _cover_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
-    """Employees around a badly covered slot (those who could work it, those on it), and its day (None when
-    every slot is met: then random employees)."""
+    """Employees around a badly covered slot, drawn in proportion to its penalty (an under-covered slot weighs a
+    hundred over-covered ones on Curtois), and its day (None when every slot is met: then random employees).
+    Under-covered: those off that day who could work it (to take it, each dropping a shift elsewhere) and those
+    working another shift that day who could (to switch); over-covered: those on it. A quarter are others."""
     E = problem.n_staff
     bad = problem.bad_slots(cur)
     if not bad:
         return rng.sample(range(E), min(n, E)), None
-    d, t = rng.choice(bad)
-    near = [e for e in range(E) if problem.can_work(e, d, t) or cur.get((e, d)) == t]
+    d, t, _ = rng.choices(bad, weights=[max(1, w) for *_, w in bad])[0]
+    on = [e for e in range(E) if cur.get((e, d)) == t]
+    able = [e for e in range(E) if cur.get((e, d)) != t and problem.can_work(e, d, t)]
+    off = [e for e in able if (e, d) not in cur]
+    if rng.random() < 0.5 and off:  # fill it: mostly people who are off that day
+        near = off if len(off) >= n else off + able
+    else:
+        near = on + able
+    return _with_others(rng, near, n, E), d
+
+
+def _with_others(rng: random.Random, near: list[int], n: int, E: int) -> list[int]:
+    """n employees: up to three quarters from `near`, the rest (or more, when near is short) from the others."""
+    near = list(near)
     rng.shuffle(near)
     chosen = set(near[: max(1, n - n // 4)])
     rest = [e for e in range(E) if e not in chosen]
     rng.shuffle(rest)
-    return (sorted(chosen) + rest)[:min(n, E)], d
+    return sorted(chosen) + rest[: max(0, n - len(chosen))]
+
+
+def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
+    """The employee of a request `cur` does not grant (drawn in proportion to its weight) with others who work
+    or could work that day, so they can swap; and its day (None when every request is granted)."""
+    missed = problem.missed_requests(cur)
+    if not missed:
+        return _cover_staff(problem, rng, n, cur)
+    e0, d, _ = rng.choices(missed, weights=[max(1, w) for *_, w in missed])[0]
+    near = [e for e in range(problem.n_staff) if e != e0 and (cur.get((e, d)) is not None
+                                                             or any(problem.can_work(e, d, t) for t in problem.shifts))]
+    return sorted({e0, *_with_others(rng, near, n - 1, problem.n_staff)}), d
 
 
 def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, cur: Roster,
                   window: int | None) -> set[Cell]:
-    """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover"),
+    """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover";
+    around a request not granted: "request"),
     `n` whole days for everyone ("days"), or both ("mixed"). With `window`, employee neighbourhoods free that
     many days (around the bad slot for "cover"), not the whole horizon."""
     E, D = problem.n_staff, problem.n_days
@@ -207,8 +245,8 @@ def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, c
         emps = rng.sample(range(E), min(n, E))
         if window:
             days = _window(rng, D, window)
-    elif kind == "cover":
-        emps, day = _cover_staff(problem, rng, n, cur)
+    elif kind in ("cover", "request"):
+        emps, day = (_cover_staff if kind == "cover" else _request_staff)(problem, rng, n, cur)
         if window:
             days = _window(rng, D, window, day)
     elif kind == "days":
@@ -234,7 +272,8 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
         return seconds - (time.perf_counter() - t0)
     rng = random.Random(seed)
     E, D = problem.n_staff, problem.n_days
-    size = {"staff": s.staff_size, "cover": s.staff_size, "days": s.days_size, "mixed": s.mixed_size}
+    size = {"staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
+            "mixed": s.mixed_size}
     best = problem.objective(cur)
     prog = Progress([(0.0, best)])
     version = [0] * E
@@ -256,7 +295,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
                 kind, cells, seen = running.pop(fut)
-                st, wall, cand = fut.result()
+                st, wall, work, cand = fut.result()
                 if cand is not None and all(version[e] == v for e, v in seen.items()):
                     merged = {k: t for k, t in cur.items() if k not in cells}
                     merged.update({k: t for k, t in cand.items() if k in cells})
