@@ -19,8 +19,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.phone_share import phone_share
-from wfm.roster.budget import (BUILD_S_PER_VAR, DTIME_PER_S, LNS_DTIME_PER_WORKER_S, LNS_SIZE_VARS, Budget, Progress,
-                               run_solver, wall_cap)
+from wfm.roster.budget import BUILD_S_PER_VAR, DTIME_PER_S, Budget, Progress, lns_rate, run_solver, wall_cap
 from wfm.roster.context import Context, on_phone_profile, skill_classes
 from wfm.roster.coverage import (FAIRNESS_WEIGHT, OVERTIME_WEIGHT, PREFERENCE_BONUS, SCALE, pooled_coverage,
                                  queue_coverage)
@@ -158,13 +157,17 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     """
     t0 = time.perf_counter()
     budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
-    full = build_model(inst, block_minutes=block_minutes)
-    budget.spent_s += len(full.ctx.x) * BUILD_S_PER_VAR
-    rate = LNS_DTIME_PER_WORKER_S * max(1, workers) / (1 + len(full.model.Proto().variables) / LNS_SIZE_VARS)
+    n_x = sum(len(ks) for per_day in inst.allowed for ks in per_day)  # the model's shift variables
+    budget.spent_s += n_x * BUILD_S_PER_VAR
     share = CONSTRUCTION_SHARE
-    improve = budget.left_s() * (1 - share) * rate >= LNS_MIN_DTIME_PER_VAR * len(full.model.Proto().variables)
+    def fits(n_vars: int) -> bool:  # CP-SAT returns a first solution of the improvement within its budget
+        return budget.left_s() * (1 - share) * lns_rate(workers, n_vars) >= LNS_MIN_DTIME_PER_VAR * n_vars
+
+    # the model has at least its shift variables: when even those do not fit it is not built (memory, issue 19)
+    full = build_model(inst, block_minutes=block_minutes) if fits(n_x) else None
+    improve = full is not None and fits(len(full.model.Proto().variables))
     if not improve:  # too large a model for this budget: CP-SAT would not return a first solution
-        share = 1.0
+        share, full = 1.0, None
     if hint is None:
         from wfm.roster.heuristic import construct
 
@@ -201,6 +204,8 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     else:
         for (ai, d, k), v in full.ctx.x.items():
             full.model.AddHint(v, 1 if hint.get((ai, d)) == k else 0)
+    del fixed  # a full copy of the model: not held through the improvement search
+    rate = lns_rate(workers, len(full.model.Proto().variables))
     solver = budget.solver(max(1.0, budget.left_s()) * rate, workers, seed, lns=True)
     cb = Progress(full.short_total, full.total_req, progress, t0)
     status = run_solver(solver, full.model, cb)
