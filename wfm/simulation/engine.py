@@ -242,44 +242,46 @@ def _loop(sc: SimulationInput, arrival: np.ndarray, q_idx: np.ndarray, service: 
     return np.array(start, dtype=float), np.array(agent_of, dtype=np.int64), np.array(svc, dtype=float)
 
 
-def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
+def _call_sums(sc: SimulationInput, calls: Calls) -> tuple[np.ndarray, ...]:
+    """Per (interval, queue): calls, answered, answered in time, wait of the answered, time in queue of all (a
+    function of its own, so that its per-call arrays are freed before the agent-time split)."""
     n_t, n_q = sc.n_intervals, sc.n_queues
-    L = float(sc.interval_s)
-    size = n_t * n_q
     cell = calls.interval * n_q + calls.queue
     ans = calls.answered
     wait = np.where(ans, calls.start - calls.arrival, 0.0)
     in_time = ans & (wait <= np.asarray(sc.answer_time_s, dtype=float)[calls.queue] + 1e-9)
     # time in queue of callers who hung up: until their deadline (or, never answered, the end of the horizon)
-    end = n_t * L
+    end = n_t * float(sc.interval_s)
     gave_up = np.where(ans, 0.0, np.minimum(calls.deadline, np.maximum(end, calls.arrival)) - calls.arrival)
 
     def count(w=None):
-        return np.bincount(cell, weights=w, minlength=size).reshape(n_t, n_q)
+        return np.bincount(cell, weights=w, minlength=n_t * n_q).reshape(n_t, n_q)
 
-    totals_calls = count()
-    answered = count(ans.astype(float))
-    # the per-call sums first, so that their per-call arrays are freed before the agent-time split below
-    answered_in_time, wait_answered, wait_all = count(in_time.astype(float)), count(wait), count(wait + gave_up)
-    del wait, gave_up, in_time
+    return count(), count(ans.astype(float)), count(in_time.astype(float)), count(wait), count(wait + gave_up)
+
+
+def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
+    n_t, n_q = sc.n_intervals, sc.n_queues
+    L = float(sc.interval_s)
+    size = n_t * n_q
+    totals_calls, answered, answered_in_time, wait_answered, wait_all = _call_sums(sc, calls)
     # agent time, split over the intervals it is spent in
     busy = np.zeros(size)
     handled = np.zeros(size)
     overrun = 0.0
     late_s = np.zeros(size)
-    a_idx = np.flatnonzero(ans)
+    a_idx = np.flatnonzero(calls.answered)
     s = calls.start[a_idx]
     e = s + calls.service[a_idx]
     ag = calls.agent[a_idx]
     cq = calls.queue[a_idx]
+    del a_idx
     first = np.floor(s / L).astype(np.int64)
     assign = np.asarray(sc.assign)
     off = 0
-    while a_idx.size:
+    while s.size:
         iv = first + off
-        lo = np.maximum(s, iv * L)
-        hi = np.minimum(e, (iv + 1) * L)
-        ov = hi - lo
+        ov = np.minimum(e, (iv + 1) * L) - np.maximum(s, iv * L)
         live = ov > 0
         if not live.any():
             break
