@@ -27,6 +27,12 @@ WALL_CAP = 1.25  # wall-clock safety cap, as a multiple of the time limit (a tim
 WALL_CAP_MIN_S = 60.0  # ... and at least this (short limits on a loaded machine)
 
 
+def lns_rate(workers: int, n_vars: int) -> float:
+    """Deterministic time per reference second of the phase-1 improvement search on a model of `n_vars`
+    variables with `workers` workers (it falls with the model's size)."""
+    return LNS_DTIME_PER_WORKER_S * max(1, workers) / (1 + n_vars / LNS_SIZE_VARS)
+
+
 def wall_cap(time_limit_s: float) -> float:
     """Seconds after which a search of `time_limit_s` (reference seconds) is cut short whatever its budget."""
     return max(WALL_CAP_MIN_S, WALL_CAP * time_limit_s)

@@ -20,8 +20,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.phone_share import phone_share
-from wfm.roster.budget import (BUILD_S_PER_VAR, DTIME_PER_S, LNS_DTIME_PER_WORKER_S, LNS_SIZE_VARS, Budget, Progress,
-                               run_solver, wall_cap)
+from wfm.roster.budget import BUILD_S_PER_VAR, DTIME_PER_S, Budget, Progress, lns_rate, run_solver, wall_cap
 from wfm.roster.context import Context, on_phone_profile, skill_classes
 from wfm.roster.coverage import SCALE
 from wfm.roster.objective import CoverInputs, objective
@@ -143,13 +142,9 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     """
     t0 = time.perf_counter()
     budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
-    full = build_model(inst, block_minutes=block_minutes)
-    budget.spent_s += len(full.ctx.x) * BUILD_S_PER_VAR
-    rate = LNS_DTIME_PER_WORKER_S * max(1, workers) / (1 + len(full.model.Proto().variables) / LNS_SIZE_VARS)
-    share = CONSTRUCTION_SHARE
-    improve = budget.left_s() * (1 - share) * rate >= LNS_MIN_DTIME_PER_VAR * len(full.model.Proto().variables)
-    if not improve:  # too large a model for this budget: CP-SAT would not return a first solution
-        share = 1.0
+    full = _improvement_model(inst, budget, workers, block_minutes)
+    improve = full is not None
+    share = CONSTRUCTION_SHARE if improve else 1.0
     if hint is None:
         from wfm.roster.heuristic import construct
 
@@ -186,6 +181,8 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     else:
         for (ai, d, k), v in full.ctx.x.items():
             full.model.AddHint(v, 1 if hint.get((ai, d)) == k else 0)
+    del fixed  # a full copy of the model: not held through the improvement search
+    rate = lns_rate(workers, len(full.model.Proto().variables))
     solver = budget.solver(max(1.0, budget.left_s()) * rate, workers, seed, lns=True)
     cb = Progress(full.short_total, full.total_req, progress, t0)
     status = run_solver(solver, full.model, cb)
@@ -212,6 +209,23 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     result.dtime = budget.dtime
     result.wall_capped = list(budget.capped)
     return result
+
+
+def _improvement_model(inst: Instance, budget: Budget, workers: int, block_minutes: int | None) -> Built | None:
+    """The full model if CP-SAT's improvement of the construction fits the budget left (returns a first solution),
+    else None: too large a model for this budget. Not even built when its shift variables alone (a lower bound
+    on its size) do not fit: it would be held for nothing (about 300 MB at 600 agents x 4 weeks, issue 19)."""
+    n_x = sum(len(ks) for per_day in inst.allowed for ks in per_day)  # the model's shift variables
+    budget.spent_s += n_x * BUILD_S_PER_VAR
+
+    def fits(n_vars: int) -> bool:
+        rate = lns_rate(workers, n_vars)
+        return budget.left_s() * (1 - CONSTRUCTION_SHARE) * rate >= LNS_MIN_DTIME_PER_VAR * n_vars
+
+    if not fits(n_x):
+        return None
+    full = build_model(inst, block_minutes=block_minutes)
+    return full if fits(len(full.model.Proto().variables)) else None
 
 
 def placed_under(inst: Instance, assignment: dict[tuple[int, int], int]) -> float:

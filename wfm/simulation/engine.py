@@ -28,6 +28,7 @@ numpy afterwards: about 200,000 calls of a 150-agent, 6-queue roster in well und
 from __future__ import annotations
 
 import heapq
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -173,15 +174,15 @@ def _loop(sc: SimulationInput, arrival: np.ndarray, q_idx: np.ndarray, service: 
     n_t = sc.n_intervals
     L = float(sc.interval_s)
     INF = float("inf")
-    arr = arrival.tolist()
-    cq = q_idx.tolist()
-    svc = service.tolist()
+    # per-call values in typed arrays (8 bytes a call each, a Python list of floats takes 32): the same doubles
+    arr, svc, dl = (array("d", np.ascontiguousarray(v, dtype=float).tobytes()) for v in (arrival, service, deadline))
+    cq = q_idx.tolist()  # small ints: Python shares them
     n = len(arr)
-    start = [-1.0] * n
-    agent_of = [-1] * n
+    start = array("d", [-1.0]) * n
+    agent_of = array("q", [-1]) * n
     heap: list[tuple[float, int, int]] = []  # (end time, agent, call)
     push, pop = heapq.heappush, heapq.heappop
-    floor = floor_state(sc, arr, svc, deadline.tolist(), start, agent_of, heap)
+    floor = floor_state(sc, arr, svc, dl, start, agent_of, heap)
     avail, busy, speed = floor.avail, floor.busy, floor.speed
     idle_own, idle_any, waiting = floor.idle_own, floor.idle_any, floor.waiting
     make_idle, unidle, try_pick = floor.make_idle, floor.unidle, floor.try_pick
@@ -238,44 +239,49 @@ def _loop(sc: SimulationInput, arrival: np.ndarray, q_idx: np.ndarray, service: 
                 push(heap, (ta + svc[c], a, c))
             else:
                 waiting[q].append(c)
-    return np.asarray(start, dtype=float), np.asarray(agent_of, dtype=np.int64), np.asarray(svc, dtype=float)
+    return np.array(start, dtype=float), np.array(agent_of, dtype=np.int64), np.array(svc, dtype=float)
+
+
+def _call_sums(sc: SimulationInput, calls: Calls) -> tuple[np.ndarray, ...]:
+    """Per (interval, queue): calls, answered, answered in time, wait of the answered, time in queue of all (a
+    function of its own, so that its per-call arrays are freed before the agent-time split)."""
+    n_t, n_q = sc.n_intervals, sc.n_queues
+    cell = calls.interval * n_q + calls.queue
+    ans = calls.answered
+    wait = np.where(ans, calls.start - calls.arrival, 0.0)
+    in_time = ans & (wait <= np.asarray(sc.answer_time_s, dtype=float)[calls.queue] + 1e-9)
+    # time in queue of callers who hung up: until their deadline (or, never answered, the end of the horizon)
+    end = n_t * float(sc.interval_s)
+    gave_up = np.where(ans, 0.0, np.minimum(calls.deadline, np.maximum(end, calls.arrival)) - calls.arrival)
+
+    def count(w=None):
+        return np.bincount(cell, weights=w, minlength=n_t * n_q).reshape(n_t, n_q)
+
+    return count(), count(ans.astype(float)), count(in_time.astype(float)), count(wait), count(wait + gave_up)
 
 
 def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
     n_t, n_q = sc.n_intervals, sc.n_queues
     L = float(sc.interval_s)
     size = n_t * n_q
-    cell = calls.interval * n_q + calls.queue
-    ans = calls.answered
-    wait = np.where(ans, calls.start - calls.arrival, 0.0)
-    in_time = ans & (wait <= np.asarray(sc.answer_time_s, dtype=float)[calls.queue] + 1e-9)
-    # time in queue of callers who hung up: until their deadline (or, never answered, the end of the horizon)
-    end = n_t * L
-    gave_up = np.where(ans, 0.0, np.minimum(calls.deadline, np.maximum(end, calls.arrival)) - calls.arrival)
-
-    def count(w=None):
-        return np.bincount(cell, weights=w, minlength=size).reshape(n_t, n_q)
-
-    totals_calls = count()
-    answered = count(ans.astype(float))
+    totals_calls, answered, answered_in_time, wait_answered, wait_all = _call_sums(sc, calls)
     # agent time, split over the intervals it is spent in
     busy = np.zeros(size)
     handled = np.zeros(size)
     overrun = 0.0
     late_s = np.zeros(size)
-    a_idx = np.flatnonzero(ans)
+    a_idx = np.flatnonzero(calls.answered)
     s = calls.start[a_idx]
     e = s + calls.service[a_idx]
     ag = calls.agent[a_idx]
     cq = calls.queue[a_idx]
+    del a_idx
     first = np.floor(s / L).astype(np.int64)
     assign = np.asarray(sc.assign)
     off = 0
-    while a_idx.size:
+    while s.size:
         iv = first + off
-        lo = np.maximum(s, iv * L)
-        hi = np.minimum(e, (iv + 1) * L)
-        ov = hi - lo
+        ov = np.minimum(e, (iv + 1) * L) - np.maximum(s, iv * L)
         live = ov > 0
         if not live.any():
             break
@@ -301,10 +307,10 @@ def _aggregate(sc: SimulationInput, calls: Calls) -> Totals:
     return Totals(
         calls=totals_calls,
         answered=answered,
-        answered_in_time=count(in_time.astype(float)),
+        answered_in_time=answered_in_time,
         abandoned=totals_calls - answered,
-        wait_answered_s=count(wait),
-        wait_all_s=count(wait + gave_up),
+        wait_answered_s=wait_answered,
+        wait_all_s=wait_all,
         busy_s=busy.reshape(n_t, n_q),
         staffed_s=staffed,
         handled_s=handled.reshape(n_t, n_q),
