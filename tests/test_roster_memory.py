@@ -39,3 +39,14 @@ def test_the_full_model_is_built_once_and_searched_when_it_fits(monkeypatch):
     result = model.solve_phase1(inst, time_limit_s=3.0, workers=1, seed=0)
     assert built == [{"block_minutes": None}]
     assert len(result.assignment) > 0
+
+
+def test_no_full_model_is_searched_above_the_memory_cap_whatever_the_budget(monkeypatch):
+    cfg = make_config()
+    inst = build_instance(make_requirements(cfg), make_agents(16), cfg, START, 7)
+    built = _counting_builds(monkeypatch)
+    # the same budget as above builds and searches the model; with a cap below its shift variables it is not built
+    monkeypatch.setattr(model, "MAX_SEARCH_VARS", 10)
+    result = model.solve_phase1(inst, time_limit_s=3.0, workers=1, seed=0)
+    assert built == []
+    assert result.status == "HEURISTIC" and len(result.assignment) > 0

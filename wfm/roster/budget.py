@@ -23,6 +23,10 @@ DTIME_PER_S = 0.5  # single-worker CP-SAT (heuristic sub-models, hint completion
 LNS_DTIME_PER_WORKER_S = 0.074
 LNS_SIZE_VARS = 16_300
 BUILD_S_PER_VAR = 6e-5  # building the full model, its hint and loading them into CP-SAT: seconds per shift variable
+# CP-SAT's presolve and search of the full model take about 4 KB a variable (1.28 GB at 600 agents x 4 weeks,
+# 297,575 variables): above this many the improvement search is not run and the construction stands, so that a
+# roster stays under 1 GB whatever the time limit (issue 19); the sample's 4-week model has about 94,000
+MAX_SEARCH_VARS = 150_000
 WALL_CAP = 1.25  # wall-clock safety cap, as a multiple of the time limit (a time limit is a promise) ...
 WALL_CAP_MIN_S = 60.0  # ... and at least this (short limits on a loaded machine)
 

@@ -20,7 +20,8 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.phone_share import phone_share
-from wfm.roster.budget import BUILD_S_PER_VAR, DTIME_PER_S, Budget, Progress, lns_rate, run_solver, wall_cap
+from wfm.roster.budget import (BUILD_S_PER_VAR, DTIME_PER_S, MAX_SEARCH_VARS, Budget, Progress, lns_rate, run_solver,
+                               wall_cap)
 from wfm.roster.context import Context, on_phone_profile, skill_classes
 from wfm.roster.coverage import SCALE
 from wfm.roster.objective import CoverInputs, objective
@@ -214,11 +215,14 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
 def _improvement_model(inst: Instance, budget: Budget, workers: int, block_minutes: int | None) -> Built | None:
     """The full model if CP-SAT's improvement of the construction fits the budget left (returns a first solution),
     else None: too large a model for this budget. Not even built when its shift variables alone (a lower bound
-    on its size) do not fit: it would be held for nothing (about 300 MB at 600 agents x 4 weeks, issue 19)."""
+    on its size) do not fit: it would be held for nothing (about 300 MB at 600 agents x 4 weeks, issue 19), nor
+    searched above `MAX_SEARCH_VARS` variables, whatever the budget."""
     n_x = sum(len(ks) for per_day in inst.allowed for ks in per_day)  # the model's shift variables
     budget.spent_s += n_x * BUILD_S_PER_VAR
 
     def fits(n_vars: int) -> bool:
+        if n_vars > MAX_SEARCH_VARS:  # its search alone would take the process over 1 GB
+            return False
         rate = lns_rate(workers, n_vars)
         return budget.left_s() * (1 - CONSTRUCTION_SHARE) * rate >= LNS_MIN_DTIME_PER_VAR * n_vars
 
