@@ -251,3 +251,39 @@ def test_part_time_in_the_model_and_the_checker():
     good, bad = week(days(0, 4, "P1000"), pt), week({0: "P1000", **days(1, 3)}, pt)
     assert model_accepts(cfg, [pt], good, "part_time") and not model_accepts(cfg, [pt], bad, "part_time")
     assert not checker_flags(cfg, [pt], good, "part_time") and checker_flags(cfg, [pt], bad, "part_time")
+
+
+@pytest.mark.parametrize("n_days,worked,overtime_min", [
+    (3, 3, 0),  # 40 h x 3/7 = 17.1 h pro rata; three 8-hour shifts are within a day's hours above it
+    (1, 1, 0),  # a one-day roster: one shift, no overtime (pro rata alone would call 2.3 h of it overtime)
+    (6, 6, 8 * 60),  # 34.3 h pro rata + 8 h is above the week's 40 h: 48 h is 8 h over the week's contract
+    (7, 6, 8 * 60),  # a whole week: pro rata only
+])
+def test_a_week_the_period_cuts_may_run_a_days_hours_above_pro_rata(n_days, worked, overtime_min):
+    """The rest of a week the period's edge cuts belongs to another roster: its overtime starts a day's hours
+    (8) above pro rata, never above the full week's contract, in the model and in the checker alike."""
+    cfg = make_config(max_overtime_h_month=72)  # a cap the 6-day case's 8 h stays under (pro rata 14.4 h)
+    assert START.weekday() == 0 and cfg.rules.first_weekday == 0  # the period starts a calendar week
+    shifts = week(days(0, worked - 1), FLEX)
+    inst = _instance(cfg, [FLEX], n_days)
+    model = cp_model.CpModel()
+    ctx = Context(inst, model)
+    ctx.choose_shifts()
+    next(r for r in RULES if r.name == "overtime").add(ctx)
+    for (_, d, k), v in ctx.x.items():
+        model.Add(v == int(shifts.get((FLEX.agent_id, d)) == inst.options[k].code))
+    model.Minimize(sum(ctx.overtime) if ctx.overtime else 0)
+    solver = cp_model.CpSolver()
+    assert solver.Solve(model) == cp_model.OPTIMAL
+    assert solver.ObjectiveValue() == overtime_min
+    rep = checker.check(hand_roster(cfg, [FLEX], shifts), [FLEX], cfg, start=START, days=n_days)
+    assert rep.score.points("overtime") == 2 * overtime_min
+
+
+def test_a_long_day_in_a_cut_week_is_still_overtime_in_the_checker():
+    """A one-day roster: pro rata 5.7 h plus a day's 8 h lets an 8-hour shift pass, but a shift lengthened by
+    2 h (E0700+2: 10 paid hours) has 2 h past the day's 8, overtime under the 8 h/day rule."""
+    cfg = make_config(max_overtime_h_month=72)
+    rep = checker.check(hand_roster(cfg, [FLEX], {(FLEX.agent_id, 0): "E0700+2"}), [FLEX], cfg, start=START,
+                        days=1)
+    assert rep.score.points("overtime") == 2 * 120

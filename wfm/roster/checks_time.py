@@ -88,6 +88,7 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     for s in shifts:
         paid[s.agent_id, s.date] += _paid(s, config)
         extended[s.agent_id, s.date] += s.overtime
+    on_shift = defaultdict(float, paid)
     for key, (_, minutes) in (absent or {}).items():
         paid[key] += minutes
     out = []
@@ -114,7 +115,8 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
-        ot = _weeks_overtime(paid, aid, a, _weeks(start, days, r.first_weekday), ot_before.get(aid, 0.0))
+        ot = _weeks_overtime(paid, aid, a, _weeks(start, days, r.first_weekday), r.max_hours_day,
+                             ot_before.get(aid, 0.0), on_shift)
         if ot > math.floor(cap_ot + 1e-6) + 1e-9:
             out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in {frame}; the cap is "
                                                         f"{_h(math.floor(cap_ot + 1e-6))} "
@@ -122,13 +124,28 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     return out
 
 
-def _weeks_overtime(paid, aid: str, agent: Agent, weeks: list[list[dt.date]], before: float = 0.0) -> float:
-    """`before` plus the paid minutes (`paid[aid, date]`) above the contract in each week."""
+def _weeks_overtime(paid, aid: str, agent: Agent, weeks: list[list[dt.date]], day_h: float,
+                    before: float = 0.0, worked=None) -> float:
+    """`before` plus the paid minutes (`paid[aid, date]`) above the contract in each week (`_contract_min`); in a
+    week the period's edge cuts, at least the shifts' minutes (`worked[aid, date]`, default `paid`) past `day_h`
+    hours a day worked."""
+    worked = paid if worked is None else worked
     ot = before
     for dates in weeks:
-        contract = math.floor(agent.contract_hours_week * len(dates) / 7 * 60 + 1e-6)
-        ot += max(0.0, sum(paid[aid, d] for d in dates) - contract)
+        week_ot = sum(paid[aid, d] for d in dates) - _contract_min(agent.contract_hours_week, len(dates), day_h)
+        if len(dates) % 7:
+            shifts = [worked[aid, d] for d in dates if worked[aid, d] > 0]
+            week_ot = max(week_ot, sum(shifts) - day_h * 60 * len(shifts))
+        ot += max(0.0, week_ot)
     return ot
+
+
+def _contract_min(week_h: float, ndays: int, day_h: float) -> float:
+    """The contract's minutes in a week of `ndays` days of the period, above which hours are overtime: pro rata, or,
+    in a week the period's edge cuts, up to a day's hours (`day_h`) more, never above a full week's."""
+    if ndays % 7 == 0:
+        return math.floor(week_h * ndays / 7 * 60 + 1e-6)
+    return math.floor(min(week_h * 60, week_h * ndays / 7 * 60 + day_h * 60) + 1e-6)
 
 
 def overtime_minutes(shifts, agents: dict[str, Agent], config: Config, start: dt.date, days: int,
@@ -140,10 +157,12 @@ def overtime_minutes(shifts, agents: dict[str, Agent], config: Config, start: dt
     paid: dict[tuple[str, dt.date], float] = defaultdict(float)
     for s in shifts:
         paid[s.agent_id, s.date] += _paid(s, config)
+    on_shift = defaultdict(float, paid)
     for key, (_, minutes) in (absent or {}).items():
         paid[key] += minutes
     weeks = _weeks(start, days, config.rules.first_weekday)
-    return {aid: _weeks_overtime(paid, aid, a, weeks) for aid, a in agents.items()}
+    return {aid: _weeks_overtime(paid, aid, a, weeks, config.rules.max_hours_day, worked=on_shift)
+            for aid, a in agents.items()}
 
 
 def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:

@@ -133,20 +133,38 @@ class Overtime(Rule):
             return  # CycleOvertime
         e = getattr(inst, "earlier", None)
         cap = overtime_cap_min(inst.config, inst.days + (e.days if e else 0))
+        day_min = round(inst.config.rules.max_hours_day * 60)
         for ai, a in enumerate(inst.agents):
             terms = []
             for days in inst.weeks():
                 paid_leave = leave_credit(inst, ai, days)
-                contract = max(0, math.floor(a.contract_hours_week * len(days) / 7 * 60 + 1e-6) - paid_leave)
+                contract = max(0, _overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
+                               - paid_leave)
                 hi = max(0, hours_bounds(inst, a, len(days))[1] - paid_leave)
-                if hi <= contract:
+                # a cut week's allowance above pro rata is no licence for long days: hours past a day's
+                # (`max_hours_day`) on the days worked stay overtime
+                daily = len(days) % 7 != 0 and any(inst.options[k].paid_min > day_min
+                                                   for d in days for k in inst.allowed[ai][d])
+                if hi <= contract and not daily:
                     continue
-                ot = ctx.model.NewIntVar(0, hi - contract, f"ot_{ai}_{days[0]}")
+                ot = ctx.model.NewIntVar(0, max(hi - contract, hi if daily else 0), f"ot_{ai}_{days[0]}")
                 ctx.model.Add(ot >= ctx.paid(ai, days) - contract)
+                if daily:
+                    ctx.model.Add(ot >= ctx.paid(ai, days) - day_min * sum(ctx.work(ai, d) for d in days))
                 terms.append(ot)
             if terms:
                 ctx.overtime.extend(terms)
                 ctx.add(sum(terms) <= max(0, cap - (e.overtime_min.get(a.agent_id, 0) if e else 0)), self.name, ai)
+
+
+def _overtime_from(contract_h_week: float, ndays: int, max_hours_day: float) -> int:
+    """Paid minutes of a week above which its hours are overtime: the contract pro rata; a week the period's edge
+    cuts (the rest of it is another roster's) may run a day's hours above pro rata, as its contract hours may,
+    up to the full week's contract (its days worked past `max_hours_day` stay overtime: `Overtime`)."""
+    pro = contract_h_week * ndays / 7 * 60
+    if ndays % 7:
+        pro = min(contract_h_week * 60, pro + max_hours_day * 60)
+    return math.floor(pro + 1e-6)
 
 
 class PartTime(Rule):
