@@ -1,4 +1,4 @@
-"""Shared test helpers: running the CLI in-process and finding ../shared/data."""
+"""Shared test helpers: running the CLI in-process, finding ../shared/data, the small roster built once."""
 
 from __future__ import annotations
 
@@ -42,3 +42,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent (it sits beside the repository in CI)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def small_roster():
+    """The small centre of `test_roster` (its config, agents and requirements) rostered for one week, built once
+    per session: `(config, agents, requirements, RosterResult)`. Tests copy what they change."""
+    from test_roster import START, make_agents, make_config, make_requirements
+    from wfm.roster import build_roster
+
+    cfg = make_config()
+    agents = make_agents()
+    req = make_requirements(cfg)
+    return cfg, agents, req, build_roster(req, agents, cfg, START, 7, time_limit_s=4)

@@ -8,18 +8,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from test_roster import START, make_agents, make_config, make_requirements
-from wfm.roster import build_roster
+from test_roster import START
 from wfm.roster.checker import check
 from wfm.roster.workbook import write_roster
 
 
 @pytest.fixture(scope="module")
-def base():
-    cfg = make_config()
-    agents = make_agents()
-    req = make_requirements(cfg)
-    result = build_roster(req, agents, cfg, START, 7, time_limit_s=4)
+def base(small_roster):
+    cfg, agents, req, result = small_roster  # conftest.py: built once per session
     assert result.report.ok
     codes = {(r["agent_id"], dt.date.fromisoformat(c)): r[c] for _, r in result.codes.iterrows()
              for c in result.codes.columns[3:]}

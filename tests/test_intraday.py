@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_roster import CONFIG, START, make_agents, make_config, make_requirements
+from test_roster import CONFIG, START, make_config
 from wfm.intraday import ReforecastSettings, ReplanSettings, credibility_ratio, reforecast, replan
 from wfm.publish.codes import plan_from_code
 from wfm.readers.agents import Agent
-from wfm.roster import build_roster
 from wfm.roster.checker import check, check_breaks, shifts_from_table
 
 DAY = pd.Timestamp("2026-12-08")
@@ -266,11 +265,8 @@ def test_overtime_pays_its_cost_once_when_the_news_tips_it():
 
 
 @pytest.fixture(scope="module")
-def week():
-    cfg = make_config()
-    agents = make_agents()
-    req = make_requirements(cfg)
-    result = build_roster(req, agents, cfg, START, 7, time_limit_s=4)
+def week(small_roster):
+    cfg, agents, req, result = small_roster  # conftest.py: built once per session
     assert result.report.ok
     return cfg, agents, req, result
 

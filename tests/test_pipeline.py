@@ -1,5 +1,5 @@
 """`wfm.pipeline`: the default output names of every command, and the requirements stage the demo and
-`wfm staff` share (closed days and hours staffed with nobody)."""
+`wfm staff` share (closed days and hours staffed with nobody), and the roster stages `wfm roster` and the demo share."""
 
 from __future__ import annotations
 
@@ -95,3 +95,46 @@ def test_agent_and_the_fte_formula_live_in_the_domain_and_keep_their_old_homes()
     cfg = parse_config(tomllib.loads(CONFIG))
     # 40 h / 8 h = 5 shifts a week, each with 2 breaks of 15 min: 2.5 h off the phones; no training, unpaid lunch
     assert domain.on_phone_hours_per_fte(cfg) == 37.5
+
+
+def _roster_files(tmp_path: Path, small_roster) -> tuple[Path, Path, Path]:
+    """The small roster's config, agents and requirements written as `wfm roster` reads them."""
+    from test_roster import CONFIG as ROSTER_CONFIG
+    from wfm.readers.agents import agents_frame
+
+    _, agents, req, _ = small_roster
+    (tmp_path / "config.toml").write_text(ROSTER_CONFIG.format(iv=30), encoding="utf-8")
+    agents_frame(agents).to_csv(tmp_path / "agents.csv", index=False)
+    iso_times(req).to_csv(tmp_path / "req.csv", index=False)
+    return tmp_path / "req.csv", tmp_path / "agents.csv", tmp_path / "config.toml"
+
+
+def test_roster_inputs_add_the_hr_leave_and_name_a_requirements_file_of_another_period(tmp_path, small_roster):
+    from wfm.pipeline import read_roster_inputs
+
+    req, agents, config = _roster_files(tmp_path, small_roster)
+    who = small_roster[1][3].agent_id
+    (tmp_path / "leave.csv").write_text(f"agent_id,start,end,type\n{who},2026-12-08,2026-12-09,annual\n",
+                                        encoding="utf-8")
+    inputs = read_roster_inputs(req, agents, config, MONDAY, 7, leave=tmp_path / "leave.csv")
+    added = {(dt.date(2026, 12, 8), "annual"), (dt.date(2026, 12, 9), "annual")}
+    assert not added & set(small_roster[1][3].leave)  # not there before
+    assert added <= {a.agent_id: set(a.leave) for a in inputs.agents}[who]
+    assert len(inputs.requirements) == len(small_roster[2])
+    with pytest.raises(InputError) as exc:
+        read_roster_inputs(req, agents, config, dt.date(2027, 1, 4), 7)
+    assert "req.csv" in str(exc.value)
+
+
+def test_write_workbook_writes_what_the_independent_checker_reads_back(tmp_path, small_roster):
+    from wfm.pipeline import write_workbook
+    from wfm.roster import check_workbook
+    from wfm.roster.workbook import read_roster_workbook
+
+    cfg, agents, req, result = small_roster
+    path = write_workbook(tmp_path / "r.xlsx", result, cfg, MONDAY, 7, req)
+    book = read_roster_workbook(path, agents, cfg)
+    assert (book.start, book.days) == (MONDAY, 7) and book.edits.empty
+    rep = check_workbook(path, agents, cfg, requirements=req)
+    assert rep.ok, [str(v) for v in rep.violations]
+    assert rep.totals["shifts"] == result.report.totals["shifts"] > 0

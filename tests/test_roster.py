@@ -146,15 +146,6 @@ def make_requirements(cfg, days: int = 7, scale: float = 1.0, seed: int = 0) -> 
     return pd.concat(rows, ignore_index=True)
 
 
-@pytest.fixture(scope="module")
-def small_roster():
-    cfg = make_config()
-    agents = make_agents()
-    req = make_requirements(cfg)
-    result = build_roster(req, agents, cfg, START, 7, time_limit_s=4)
-    return cfg, agents, req, result
-
-
 def test_small_roster_passes_checker(small_roster):
     cfg, agents, req, result = small_roster
     assert result.report.ok, [str(v) for v in result.report.violations]

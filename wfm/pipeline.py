@@ -117,10 +117,72 @@ def close_requirements(req: "pd.DataFrame", cfg: "Config") -> "pd.DataFrame":
 
 
 @dataclass
+class RosterInputs:
+    """What a roster is planned from: the config, the agents (HR leave added) and the requirements."""
+
+    config: "Config"
+    agents: "list[Agent]"
+    requirements: "pd.DataFrame"
+
+
+def read_roster_inputs(requirements: Path, agents: Path, config: Path, start: dt.date, days: int, *,
+                       leave: Path | None = None) -> RosterInputs:
+    """Read the config, the agents (at most `WFM_MAX_AGENT_DAYS` agent-days; the HR leave export `leave` added to
+    their leave) and the requirements, which must cover part of the period (raises `InputError`)."""
+    from wfm.config import load_config
+    from wfm.readers import read_agents
+    from wfm.readers.forecast import check_covers_period, read_requirements
+    from wfm.roster import check_roster_size
+
+    cfg = load_config(config)
+    people = read_agents(agents, cfg)
+    check_roster_size(len(people), days, agents)
+    if leave is not None:
+        from wfm.readers.leave import read_leave
+
+        people = read_leave(leave, people)
+    req = read_requirements(requirements, queues=set(cfg.queues))
+    check_covers_period(req, requirements, start, days)
+    return RosterInputs(cfg, people, req)
+
+
+def repair_workbook(path: Path, requirements: "pd.DataFrame", agents: "list[Agent]", config: "Config",
+                    start: dt.date, days: int, *, time_limit_s: float,
+                    previous: "pd.DataFrame | None" = None) -> tuple[Any, list[str]]:
+    """The published roster workbook at `path` re-planned where it no longer holds (`wfm.roster.repair`): the
+    `wfm.roster.RosterResult` (its notes: the workbook's reading notes) and one line per changed day. The
+    workbook must roster this period (`InputError`)."""
+    from wfm.errors import InputError, Problem
+    from wfm.roster.repair import repair_roster
+    from wfm.roster.workbook import read_roster_workbook
+
+    book = read_roster_workbook(path, agents, config)
+    if book.start is not None and (book.start != start or book.days != days):
+        raise InputError([Problem(str(path), f"the workbook rosters {book.start} for {book.days} days, not "
+                                             f"--start {start} --days {days}")])
+    result = repair_roster(requirements, agents, config, book, start, days, time_limit_s=time_limit_s,
+                           previous=previous)
+    changed, result.notes = list(result.notes), list(book.notes)
+    return result, changed
+
+
+def write_workbook(path: Path, roster: Any, config: "Config", start: dt.date, days: int,
+                   requirements: "pd.DataFrame", *, previous: "pd.DataFrame | None" = None,
+                   force: bool = False) -> Path:
+    """Write a built roster (`wfm.roster.RosterResult`) as the HR workbook, atomically (`force`: overwrite);
+    `previous` is the last period's long table, whose night shifts count in the first hours."""
+    from wfm.roster.workbook import write_roster
+
+    return write_roster(path, roster.data, roster.agents, config, start=start, days=days, requirements=requirements,
+                        report=roster.report, force=force, previous=previous,
+                        reproducible=bool(roster.stats.get("reproducible", True)))
+
+
+@dataclass
 class RosterRun:
     """A roster built, written as the HR workbook and checked by the independent checker."""
 
-    roster: Any  # `wfm.roster.Roster`
+    roster: Any  # `wfm.roster.RosterResult`
     path: Path
     report: Any  # `wfm.roster.CheckReport` of the written workbook
 
@@ -128,12 +190,9 @@ class RosterRun:
 def roster_workbook(requirements: "pd.DataFrame", agents: "list[Agent]", config: "Config", start: dt.date,
                     days: int, path: Path, *, time_limit_s: float | None = None, force: bool = False) -> RosterRun:
     """Roster the period (raises `wfm.roster.RosterInfeasible` when no roster meets the hard rules), write the
-    workbook to `path` and check it."""
+    workbook to `path` (`write_workbook`) and check the written file."""
     from wfm.roster import build_roster, check_workbook
-    from wfm.roster.workbook import write_roster
 
     roster = build_roster(requirements, agents, config, start, days, time_limit_s=time_limit_s)
-    written = write_roster(path, roster.data, roster.agents, config, start=start, days=days,
-                           requirements=requirements, report=roster.report, force=force,
-                           reproducible=bool(roster.stats.get("reproducible", True)))
+    written = write_workbook(path, roster, config, start, days, requirements, force=force)
     return RosterRun(roster, written, check_workbook(written, agents, config, requirements=requirements))

@@ -47,38 +47,27 @@ def roster(
     Exit 0: a roster meeting every hard rule was written; 1: no roster meets the hard rules (explained);
     2: bad input.
     """
-    from wfm.config import load_config
-    from wfm.demo import default_name
-    from wfm.readers import read_agents
-    from wfm.readers.forecast import check_covers_period, read_requirements
+    from wfm.pipeline import default_output, read_roster_inputs, repair_workbook, write_workbook
     from wfm.readers.roster import read_roster_data
-    from wfm.roster import RosterInfeasible, build_roster, check_roster_size
-    from wfm.roster.budget import WALL_CAP
-    from wfm.roster.workbook import write_roster
+    from wfm.roster import RosterInfeasible, build_roster
 
     t_start = _started()
     first = parse_date(start, "--start")
     check_roster_options(first, days, time_limit)
-    cfg = load_config(config)
-    people = read_agents(agents, cfg)
-    check_roster_size(len(people), days, agents)
-    if leave is not None:
-        from wfm.readers.leave import read_leave
-
-        people = read_leave(leave, people)
-    req = read_requirements(requirements, queues=set(cfg.queues))
-    check_covers_period(req, requirements, first, days)
-    path = output_path(out, Path("rosters") / default_name("roster", first, days, ".xlsx"), force)
+    inputs = read_roster_inputs(requirements, agents, config, first, days, leave=leave)
+    cfg, people, req = inputs.config, inputs.agents, inputs.requirements
+    path = output_path(out, default_output("roster", first, days), force)
     prev = read_roster_data(previous) if previous else None
     try:
-        # the whole command within 1.25 x the limit: the search leaves room for writing the workbook
         limit = time_limit if time_limit is not None else cfg.solver.time_limit_s
-        wall_s = WALL_CAP * limit - (time.perf_counter() - t_start) - WRITE_S_PER_AGENT_DAY * len(people) * days
         if repair is not None:
-            result = _repair(repair, req, people, cfg, first, days, limit, prev)
+            result, changed = repair_workbook(repair, req, people, cfg, first, days, time_limit_s=limit,
+                                              previous=prev)
+            for line in changed:
+                console.print(f"changed: {line}", markup=False, highlight=False)
         else:
             result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
-                                  progress=_progress_printer(), wall_s=wall_s)
+                                  progress=_progress_printer(), wall_s=_wall_s(limit, t_start, len(people), days))
     except RosterInfeasible as exc:
         err_console.print("No roster meets the hard rules:", style="red")
         for line in exc.lines:
@@ -92,27 +81,17 @@ def roster(
         raise typer.Exit(1)
     for note in result.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
-    write_roster(path, result.data, result.agents, cfg, start=first, days=days, requirements=req, report=rep,
-                 force=force, previous=prev, reproducible=result.stats.reproducible)
+    write_workbook(path, result, cfg, first, days, req, previous=prev, force=force)
     print_summary(result.stats, rep)
     console.print(f"Roster written to {path}")
 
 
-def _repair(path: Path, req, people, cfg, first, days: int, limit: float, prev):
-    """`--repair`: the published workbook re-planned where it no longer holds, each changed day on the terminal."""
-    from wfm.errors import InputError, Problem
-    from wfm.roster.repair import repair_roster
-    from wfm.roster.workbook import read_roster_workbook
+def _wall_s(limit: float, t_start: float, n_agents: int, days: int) -> float:
+    """Wall seconds the search may take so that the whole command ends within `WALL_CAP` x the limit, leaving
+    room for writing the workbook."""
+    from wfm.roster.budget import WALL_CAP
 
-    book = read_roster_workbook(path, people, cfg)
-    if book.start is not None and (book.start != first or book.days != days):
-        raise InputError([Problem(str(path), f"the workbook rosters {book.start} for {book.days} days, not "
-                                             f"--start {first} --days {days}")])
-    result = repair_roster(req, people, cfg, book, first, days, time_limit_s=limit, previous=prev)
-    for line in result.notes:
-        console.print(f"changed: {line}", markup=False, highlight=False)
-    result.notes = list(book.notes)
-    return result
+    return WALL_CAP * limit - (time.perf_counter() - t_start) - WRITE_S_PER_AGENT_DAY * n_agents * days
 
 
 def check_roster_options(first, days: int, time_limit: float | None) -> None:
