@@ -204,3 +204,26 @@ def test_hand_edit_in_excel_is_checked(base, inputs, cli):
     assert "changed by hand" in out and aid in out
     assert "Coverage change from the hand edits" in out
     assert "days_off" in out or "consecutive" in out
+
+
+def test_over_staffing_under_routing_counts_each_agent_once_against_one_pool():
+    """Two agents holding all three queues, on shift on a day with no calls: one pool of every queue needs nobody,
+    so every on-phone interval of each is over-staffing, once (the per-queue view counts each agent 3 times)."""
+    from test_roster import make_config
+
+    from wfm.publish.codes import plan_from_code
+    from wfm.readers.agents import Agent
+    from wfm.roster.checker import coverage, routed_over, routed_skills
+
+    cfg = make_config()
+    assert cfg.centre.queue_assignment == "routing"
+    agents = [Agent(f"A{i}", f"A {i}", "T1", {q: 1.0 for q in cfg.queues}, 40.0) for i in (1, 2)]
+    data = pd.concat([plan_from_code(a, START, "E0700", cfg) for a in agents], ignore_index=True)
+    ts = pd.date_range(pd.Timestamp(START), periods=48, freq="30min")
+    req = pd.DataFrame([(t, q, 0.0, 300.0, 0) for t in ts for q in cfg.queues],
+                       columns=["interval_start", "queue", "calls", "aht_s", "agents"])
+    on_phone = int((data["activity"] == "work").sum())
+    assert routed_over(data, req, cfg, START, 1) == on_phone
+    _, totals = coverage(data, req.assign(heads=0), START, 1, skills=routed_skills(agents, cfg))
+    assert totals["over"] == 3 * on_phone  # the queues' view: each agent in each of its 3 queues
+    assert routed_over(data, req.drop(columns=["calls"]), cfg, START, 1) is None  # nothing to pool

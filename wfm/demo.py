@@ -108,7 +108,8 @@ def _roster_stage(result: DemoResult, out: Path, requirements, agents, config, s
     t = report.totals
     console.print(f"Roster: {roster.stats['shifts']} shifts; checker: {len(report.violations)} hard-rule "
                   f"violation(s); under-staffed {t['under_pct']:.1f}% and over-staffed {t['over_pct']:.1f}% of "
-                  f"required agent-intervals (lower bound {roster.stats['under_lower_bound_pct']:.1f}%)")
+                  f"required agent-intervals{t.get('over_basis', '')} (lower bound "
+                  f"{roster.stats['under_lower_bound_pct']:.1f}%)")
     from wfm.roster import reproducibility_note
 
     if reproducibility_note(roster.stats):

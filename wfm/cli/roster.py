@@ -144,7 +144,7 @@ def print_summary(stats: RosterStats, rep) -> None:
                   f"{len(rep.violations)}")
     console.print(f"Coverage: under-staffed {t['under_pct']:.1f}% of required agent-intervals "
                   f"(lower bound {stats.under_lower_bound_pct:.1f}%, gap {stats.under_gap_pct:.1f} points), "
-                  f"over-staffed {t['over_pct']:.1f}%")
+                  f"over-staffed {t['over_pct']:.1f}%{t.get('over_basis', '')}")
     console.print(f"Preferences met: {stats.preferences_met} of {stats.preferences_total} shifts; "
                   f"largest spread within a team: " + ", ".join(f"{k} {v}" for k, v in
                                                                 stats.max_spread_in_team.items()))
@@ -214,7 +214,8 @@ def check(
     if req is not None:
         t = rep.totals
         console.print(f"Coverage: required {t['required']} agent-intervals, under-staffed {t['under']} "
-                      f"({t['under_pct']:.1f}%), over-staffed {t['over']} ({t['over_pct']:.1f}%)")
+                      f"({t['under_pct']:.1f}%), over-staffed {t['over']} ({t['over_pct']:.1f}%)"
+                      f"{t.get('over_basis', '')}")
         if not book.edits.empty:
             before = run(book.original).totals
             console.print(f"Coverage change from the hand edits: under-staffed {before['under']} -> {t['under']}, "

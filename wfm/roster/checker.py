@@ -43,6 +43,38 @@ def routed_skills(agents: list[Agent], config: Config) -> dict[str, list[str]] |
     return {a.agent_id: [q for q in a.skills if q in config.queues] for a in agents}
 
 
+def routed_over(data: pd.DataFrame, requirements: pd.DataFrame | None, config: Config, start: dt.date,
+                days: int) -> int | None:
+    """Over-staffing of a floor whose calls are routed by skill: per interval, the agents on the phone (each
+    once) beyond what one pool holding every queue would need (`wfm.multiskill`, Erlang on the requirements'
+    calls and handle times), summed. The queues' own surpluses count an agent in every queue it holds. None when
+    the requirements carry no calls to pool."""
+    from wfm.multiskill import pooled_requirements
+
+    cols = {"interval_start", "queue", "calls", "aht_s", "agents"}
+    if requirements is None or requirements.empty or not cols <= set(requirements.columns):
+        return None
+    begin, end = pd.Timestamp(start), pd.Timestamp(start) + pd.Timedelta(days=days)
+    req = requirements[[c for c in requirements.columns if c in cols]].copy()
+    req["interval_start"] = pd.to_datetime(req["interval_start"])
+    req = req[(req["interval_start"] >= begin) & (req["interval_start"] < end)
+              & req["queue"].astype(str).isin(list(config.queues))]
+    if req.empty:
+        return None
+    pool = pooled_requirements(req, config.queues, [tuple(config.queues)], interval_s=config.centre.interval_s,
+                               shrinkage=config.shrinkage.unplaced)
+    pool = pool[pool["queues"].str.count(r"\+") == len(config.queues) - 1].set_index("interval_start")["heads"]
+    work = data[data["activity"].astype(str) == "work"] if data is not None and len(data) else data
+    if work is None or work.empty:
+        return 0
+    ts = pd.to_datetime(work["interval_start"].map(_text), format="mixed")
+    inside = ((ts >= begin) & (ts < end)).to_numpy()
+    heads = pd.Series(work["agent_id"].map(_text).to_numpy()[inside], index=ts[inside].to_numpy())
+    on_phone = heads.groupby(level=0).nunique()
+    grid = on_phone.index.union(pool.index)
+    return int((on_phone.reindex(grid, fill_value=0) - pool.reindex(grid, fill_value=0)).clip(lower=0).sum())
+
+
 def on_calls_only(data: pd.DataFrame, agents: list[Agent], config: Config) -> pd.DataFrame:
     """The long table less the `work` intervals supervisors and nesting new hires spend off calls (by
     `wfm.phone_share`, as the simulation and what-if count them): what `coverage` counts as on the phones."""
@@ -148,6 +180,13 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     report.coverage, report.totals = coverage(on_calls_only(data, agents, config), requirements, start, days,
                                               skills=routed_skills(agents, config),
                                               previous=on_calls_only(previous, agents, config))
+    if config.centre.queue_assignment == "routing":
+        pool_over = routed_over(on_calls_only(data, agents, config), requirements, config, start, days)
+        if pool_over is not None:
+            report.totals["over"] = pool_over
+            report.totals["over_basis"] = " (each agent once, against one pool's need)"
+            total = report.totals["required"]
+            report.totals["over_pct"] = 100.0 * pool_over / total if total else 0.0
     report.totals["shifts"] = len(shifts)
     report.score = score_breakdown(shifts, by_id, config, start, days, absent=absent, coverage=report.coverage,
                                    previous=joined_before(prev_shifts, start, days)[1])
