@@ -35,18 +35,25 @@ from benchmarks.results import update_section  # noqa: E402
 START = dt.date(2026, 11, 30)
 
 
-def demo_week(limit: float) -> tuple[str, dict]:
+def demo_inputs():
+    """The demo week's sample hotline, its forecast and its per-queue requirements."""
     from wfm.forecast import Forecaster
-    from wfm.multiskill import agent_hours, pool_name, pooled_requirements, queue_sets, skill_group_requirements
-    from wfm.roster import build_roster
     from wfm.sample import build_sample
-    from wfm.simulation.roster_sim import simulate_roster
     from wfm.staffing import staff
 
     s = build_sample(START, days=7)
-    cfg = s.config
     fc = Forecaster().fit(s.history).predict(START, 7)
-    req = staff(fc, cfg.queues, interval_s=cfg.centre.interval_s, shrinkage=cfg.shrinkage.unplaced)
+    req = staff(fc, s.config.queues, interval_s=s.config.centre.interval_s, shrinkage=s.config.shrinkage.unplaced)
+    return s, fc, req
+
+
+def demo_week(limit: float, inputs) -> tuple[str, dict]:
+    from wfm.multiskill import agent_hours, pool_name, pooled_requirements, queue_sets, skill_group_requirements
+    from wfm.roster import build_roster
+    from wfm.simulation.roster_sim import simulate_roster
+
+    s, fc, req = inputs
+    cfg = s.config
     queues = list(cfg.queues)
     held = [[q for q in queues if q in a.skills] for a in s.agents]
     t0 = time.perf_counter()
@@ -98,19 +105,14 @@ def demo_week(limit: float) -> tuple[str, dict]:
     return "\n".join(lines), {"met": met_all, "occupancy": busy, **hours}
 
 
-def by_hand_switches(limit: float) -> str:
+def by_hand_switches(limit: float, inputs) -> str:
     """Queue switches per agent-shift in the Detail sheet when team leaders assign queues by hand."""
     import dataclasses
 
-    from wfm.forecast import Forecaster
     from wfm.roster import build_roster
-    from wfm.sample import build_sample
-    from wfm.staffing import staff
 
-    s = build_sample(START, days=7)
+    s, _, req = inputs
     cfg = dataclasses.replace(s.config, centre=dataclasses.replace(s.config.centre, queue_assignment="by_hand"))
-    fc = Forecaster().fit(s.history).predict(START, 7)
-    req = staff(fc, cfg.queues, interval_s=cfg.centre.interval_s, shrinkage=cfg.shrinkage.unplaced)
     res = build_roster(req, s.agents, cfg, START, 7, time_limit_s=limit)
     work = res.data[res.data["activity"] == "work"].sort_values(["agent_id", "interval_start"])
     switches = np.array([int((g["queue"].to_numpy()[1:] != g["queue"].to_numpy()[:-1]).sum())
@@ -169,9 +171,10 @@ def main() -> None:
     args = ap.parse_args()
     scale = scale_case()
     print(scale)
-    demo, _ = demo_week(args.time_limit)
+    inputs = demo_inputs()
+    demo, _ = demo_week(args.time_limit, inputs)
     print(demo)
-    by_hand = by_hand_switches(args.time_limit)
+    by_hand = by_hand_switches(args.time_limit, inputs)
     print(by_hand)
     if not args.no_write:
         update_section("Multi-skill staffing", demo + "\n\n" + by_hand + "\n\n" + scale + "\n")

@@ -64,9 +64,9 @@ def routed_over(data: pd.DataFrame, requirements: pd.DataFrame | None, config: C
     pool = pooled_requirements(req, config.queues, [tuple(config.queues)], interval_s=config.centre.interval_s,
                                shrinkage=config.shrinkage.unplaced)
     pool = pool[pool["queues"].str.count(r"\+") == len(config.queues) - 1].set_index("interval_start")["heads"]
-    work = data[data["activity"].astype(str) == "work"] if data is not None and len(data) else data
-    if work is None or work.empty:
+    if data is None or data.empty:
         return 0
+    work = data[data["activity"].astype(str) == "work"]
     ts = pd.to_datetime(work["interval_start"].map(_text), format="mixed")
     inside = ((ts >= begin) & (ts < end)).to_numpy()
     heads = pd.Series(work["agent_id"].map(_text).to_numpy()[inside], index=ts[inside].to_numpy())
@@ -177,11 +177,11 @@ def check(data: pd.DataFrame, agents: list[Agent], config: Config, *, start: dt.
     violations += check_supervisor(shifts, by_id, config, start, days)
     report = CheckReport(start, days, violations)
     report.warnings = check_annual_leave(by_id, config, start, days) + check_team_leave(by_id, config, absent)
-    report.coverage, report.totals = coverage(on_calls_only(data, agents, config), requirements, start, days,
-                                              skills=routed_skills(agents, config),
+    on_phones, skills = on_calls_only(data, agents, config), routed_skills(agents, config)
+    report.coverage, report.totals = coverage(on_phones, requirements, start, days, skills=skills,
                                               previous=on_calls_only(previous, agents, config))
-    if config.centre.queue_assignment == "routing":
-        pool_over = routed_over(on_calls_only(data, agents, config), requirements, config, start, days)
+    if skills is not None:
+        pool_over = routed_over(on_phones, requirements, config, start, days)
         if pool_over is not None:
             report.totals["over"] = pool_over
             report.totals["over_basis"] = " (each agent once, against one pool's need)"

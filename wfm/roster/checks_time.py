@@ -83,14 +83,10 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     r = config.rules
     if r.cycle_months:  # hours averaged over a month, quarter or year
         return check_cycles(shifts, agents, config, start, days, absent, prev_shifts)
-    paid = defaultdict(float)
+    paid, on_shift = _day_minutes(shifts, config, absent)
     extended = defaultdict(float)  # overtime extensions: held against the overtime caps, not the contract's maximum
     for s in shifts:
-        paid[s.agent_id, s.date] += _paid(s, config)
         extended[s.agent_id, s.date] += s.overtime
-    on_shift = defaultdict(float, paid)
-    for key, (_, minutes) in (absent or {}).items():
-        paid[key] += minutes
     out = []
     blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
         else _weeks(start, days, r.first_weekday)
@@ -115,8 +111,8 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
                                                                        f"{_h(hi)} allowed"))
-        ot = _weeks_overtime(paid, aid, a, _weeks(start, days, r.first_weekday), r.max_hours_day,
-                             ot_before.get(aid, 0.0), on_shift)
+        ot = ot_before.get(aid, 0.0) + _weeks_overtime(paid, on_shift, aid, a, _weeks(start, days, r.first_weekday),
+                                                       r.max_hours_day)
         if ot > math.floor(cap_ot + 1e-6) + 1e-9:
             out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in {frame}; the cap is "
                                                         f"{_h(math.floor(cap_ot + 1e-6))} "
@@ -124,18 +120,26 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     return out
 
 
-def _weeks_overtime(paid, aid: str, agent: Agent, weeks: list[list[dt.date]], day_h: float,
-                    before: float = 0.0, worked=None) -> float:
-    """`before` plus the paid minutes (`paid[aid, date]`) above the contract in each week (`_contract_min`); in a
-    week the period's edge cuts, at least the shifts' minutes (`worked[aid, date]`, default `paid`) past `day_h`
-    hours a day worked."""
-    worked = paid if worked is None else worked
-    ot = before
+def _day_minutes(shifts, config: Config, absent: dict | None) -> tuple[defaultdict, defaultdict]:
+    """Paid minutes per (agent, date): with leave's excused minutes (`absent`) counted, and on shift alone."""
+    on_shift: defaultdict = defaultdict(float)
+    for s in shifts:
+        on_shift[s.agent_id, s.date] += _paid(s, config)
+    paid = defaultdict(float, on_shift)
+    for key, (_, minutes) in (absent or {}).items():
+        paid[key] += minutes
+    return paid, on_shift
+
+
+def _weeks_overtime(paid, on_shift, aid: str, agent: Agent, weeks: list[list[dt.date]], day_h: float) -> float:
+    """The paid minutes (`paid[aid, date]`) above the contract in each week (`_contract_min`); in a week the
+    period's edge cuts, at least the shifts' minutes (`on_shift[aid, date]`) past `day_h` hours a day worked."""
+    ot = 0.0
     for dates in weeks:
         week_ot = sum(paid[aid, d] for d in dates) - _contract_min(agent.contract_hours_week, len(dates), day_h)
         if len(dates) % 7:
-            shifts = [worked[aid, d] for d in dates if worked[aid, d] > 0]
-            week_ot = max(week_ot, sum(shifts) - day_h * 60 * len(shifts))
+            worked = [on_shift[aid, d] for d in dates if on_shift[aid, d] > 0]
+            week_ot = max(week_ot, sum(worked) - day_h * 60 * len(worked))
         ot += max(0.0, week_ot)
     return ot
 
@@ -154,14 +158,9 @@ def overtime_minutes(shifts, agents: dict[str, Agent], config: Config, start: dt
     contract week by week, or above each cycle part's contract under 综合计算工时 (`checks_cycle`)."""
     if config.rules.cycle_months:
         return cycle_overtime(shifts, agents, config, start, days, absent, prev_shifts)
-    paid: dict[tuple[str, dt.date], float] = defaultdict(float)
-    for s in shifts:
-        paid[s.agent_id, s.date] += _paid(s, config)
-    on_shift = defaultdict(float, paid)
-    for key, (_, minutes) in (absent or {}).items():
-        paid[key] += minutes
+    paid, on_shift = _day_minutes(shifts, config, absent)
     weeks = _weeks(start, days, config.rules.first_weekday)
-    return {aid: _weeks_overtime(paid, aid, a, weeks, config.rules.max_hours_day, worked=on_shift)
+    return {aid: _weeks_overtime(paid, on_shift, aid, a, weeks, config.rules.max_hours_day)
             for aid, a in agents.items()}
 
 
