@@ -355,9 +355,12 @@ def heads(agents: Any, shrinkage: Any) -> np.ndarray:
     _check((n < 0) | (n != np.round(n)), "agents must be whole numbers >= 0")
     s = _arr("shrinkage", shrinkage)
     _check((s < 0) | (s >= 1), "shrinkage must be in [0, 1)")
-    if s.ndim == 0:
-        keep = Fraction(1) - Fraction(repr(float(s))).limit_denominator(10**9)
-        num, den = keep.numerator, keep.denominator
-        out = -((-n.astype(np.int64) * den) // num)
-        return out
-    return np.ceil(np.round(n / (1.0 - s), 9)).astype(np.int64)
+    # in whole numbers per distinct shrinkage (a roster has few): float division rounds 74,361 / (1 - 0.93) up to
+    # 1,062,301, one head too many
+    n_b, s_b = np.broadcast_arrays(n.astype(np.int64), s)
+    out = np.empty(n_b.shape, dtype=np.int64)
+    for value in np.unique(s_b):
+        keep = Fraction(1) - Fraction(repr(float(value))).limit_denominator(10**9)
+        at = s_b == value
+        out[at] = -((-n_b[at] * keep.denominator) // keep.numerator)
+    return out if out.ndim else out[()]
