@@ -104,3 +104,14 @@ def test_excel_error_values_are_errors_in_csv_and_xlsx(tmp_path, config):
     wb.save(tmp_path / "agents.xlsx")
     msgs = errors(tmp_path / "agents.xlsx", config)  # an xlsx error cell reads as empty (as pandas reads it)
     assert any("row 2, column 'team'" in m and "missing team" in m for m in msgs)
+
+
+def test_shift_preference_separators_read_as_one_form(tmp_path, config):
+    # the model and the score split on ";" alone: "e, l", "E，L" and "E L" must reach them as "E;L"
+    agents = read_agents(write(tmp_path, [
+        'A1,a,T01,billing,40,agent,,,,"e, l"',
+        "A2,b,T01,billing,40,agent,,,,E，L",
+        "A3,c,T01,billing,40,agent,,,,E L;E",
+        "A4,d,T01,billing,40,agent,,,,D",
+    ]), config)
+    assert [a.shift_preference for a in agents] == ["E;L", "E;L", "E;L", "D"]

@@ -221,9 +221,11 @@ def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
                                column="days_off_requested")
             else:
                 days_off.append(d)
-    pref = _cell(rec, "shift_preference").upper().replace(" ", "")
+    # one canonical form, "E;L": the model, the score and the Summary split on ";" alone
+    pref_codes = [c for c in re.split(r"[;,，；\s]+", _cell(rec, "shift_preference").upper()) if c]
+    pref = ";".join(dict.fromkeys(pref_codes))
     if pref and shift_codes is not None:
-        for code in filter(None, re.split(r"[;,]", pref)):
+        for code in dict.fromkeys(pref_codes):
             if code not in shift_codes:
                 problems.error(path, f"shift_preference {code!r} is not a shift code in the config "
                                      f"({', '.join(sorted(shift_codes))})", row=row, column="shift_preference")
