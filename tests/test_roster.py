@@ -323,3 +323,30 @@ def test_job_rotation_moves_multi_skilled_agents_between_queues():
 
     assert focus_share(on, cfg) > focus_share(off, cfg) + 0.05  # measured: 0.47 -> 0.57 on this short-staffed case
     assert on.report.totals["under"] <= off.report.totals["under"] * 1.1 + 5
+
+
+def test_sessions_too_many_for_one_short_shift_move_to_another_day():
+    """A new hire on three 5-hour shifts: the 240-min group class and the team meeting both fall on the team's day,
+    which cannot hold them with the daily session and the break (8 + 2 + 1 + 1 > 10 half-hours); the plan moves
+    one of them to another day, so every minute is placed and the checker finds no training short."""
+    from wfm.roster.detail import place
+    from wfm.roster.problem import build_instance
+    from wfm.roster.table import long_table
+
+    text = CONFIG.format(iv=30).replace('minutes = 120\nfrequency = "weekly"',
+                                        'minutes = 240\ngroup = true\nfrequency = "weekly"')
+    cfg = parse_config(tomllib.loads(text))
+    assert cfg.training[2].minutes == 240 and cfg.training[2].group
+    days = 3
+    agents = [Agent("A000", "New", "T1", {"billing": 1.0}, 40.0, training_until=START + dt.timedelta(days=6)),
+              Agent("A001", "Old", "T1", {"billing": 1.0}, 40.0)]
+    inst = build_instance(make_requirements(cfg, days=days), agents, cfg, START, days)
+    p = next(k for k, o in enumerate(inst.options) if o.template.code == "P" and o.start_min == 10 * 60)
+    assignment = {(ai, d): p for ai in range(2) for d in range(days)}
+    data = long_table(inst, place(inst, assignment))
+    new = data[data["agent_id"] == "A000"]
+    # by hand: 30 min of daily learning a day (15 rounded up to the interval) + 240 class = 330; meeting 60
+    assert (new["activity"] == "training").sum() * 30 == 3 * 30 + 240
+    assert (new["activity"] == "meeting").sum() * 30 == 60
+    report = check(data, agents, cfg, start=START, days=days)
+    assert not [v for v in report.violations if v.rule == "training"]

@@ -80,6 +80,7 @@ def training_plan(inst: Instance, assignment: dict[tuple[int, int], int]) -> dic
     for (ai, d) in sorted(assignment):
         work_days[ai].append(d)
     demand = inst.req.sum(axis=0)
+    movable: dict[tuple[int, int], list[tuple[tuple, list[int]]]] = defaultdict(list)
     for ai, a in enumerate(inst.agents):
         days = work_days.get(ai, [])
         for tr in inst.config.training:
@@ -104,12 +105,40 @@ def training_plan(inst: Instance, assignment: dict[tuple[int, int], int]) -> dic
                     continue
                 if tr.group:
                     key = (tr.name, a.team, wi)
-                    plan[ai, _team_day(inst, assignment, a.team, block, cand, eligible)].append(
-                        (tr.activity, n, key))
+                    d = _team_day(inst, assignment, a.team, block, cand, eligible)
                 else:
+                    key = None
                     d = min(cand, key=lambda d: (_shift_load(inst, assignment[ai, d], d, demand), d))
-                    plan[ai, d].append((tr.activity, n, None))
+                plan[ai, d].append((tr.activity, n, key))
+                movable[ai, d].append(((tr.activity, n, key), cand))
+    _relieve_full_shifts(inst, assignment, plan, movable)
     return plan
+
+
+def _spare(inst: Instance, assignment: dict[tuple[int, int], int], ai: int, d: int, items: list) -> int:
+    """Intervals of the shift left free once its lunch, breaks and `items` are in."""
+    o = inst.options[assignment[ai, d]]
+    du = inst.duties(o)
+    return o.length_min // inst.interval - du.lunch - du.break_len * du.breaks - sum(it[1] for it in items)
+
+
+def _relieve_full_shifts(inst: Instance, assignment: dict[tuple[int, int], int], plan: dict, movable: dict) -> None:
+    """Move weekly and once-per-period sessions off a shift too short to hold all its sessions (a new hire's
+    long class and the team meeting on one short shift) to the agent's working day of the same week (or period)
+    with the most room: a group session then meets apart from its team rather than go short."""
+    for (ai, d), items in sorted(plan.items()):
+        over = -_spare(inst, assignment, ai, d, items)
+        # the agent's own sessions move before the team's, the longest first
+        for item, cand in sorted(movable.get((ai, d), []), key=lambda m: (m[0][2] is not None, -m[0][1])):
+            if over <= 0:
+                break
+            room = {c: _spare(inst, assignment, ai, c, plan[ai, c]) for c in cand if c != d}
+            best = max(room, key=lambda c: (room[c], -c), default=None)
+            if best is None or room[best] < item[1]:
+                continue
+            items.remove(item)
+            plan[ai, best].append((item[0], item[1], None))
+            over -= item[1]
 
 
 def _team_day(inst, assignment, team, block, cand, eligible) -> int:
