@@ -287,3 +287,23 @@ def test_a_long_day_in_a_cut_week_is_still_overtime_in_the_checker():
     rep = checker.check(hand_roster(cfg, [FLEX], {(FLEX.agent_id, 0): "E0700+2"}), [FLEX], cfg, start=START,
                         days=1)
     assert rep.score.points("overtime") == 2 * 120
+
+
+def test_training_needs_room_in_the_weeks_shifts():
+    """A new hire owes a 240-min class and the 60-min meeting in a week worked (8 + 2 half-hours). A 5-hour shift
+    holds 8 after its break and the daily session (10 - 1 - 1), a 9-hour one 13 (18 - 2 lunch - 2 breaks - 1): one
+    short shift is too small, one long shift or two short ones hold them."""
+    import tomllib
+
+    from test_roster import CONFIG
+    from wfm.config import parse_config
+
+    cfg = parse_config(tomllib.loads(CONFIG.format(iv=30).replace("minutes = 120", "minutes = 240")))
+    new = dataclasses.replace(FT, agent_id="N1", name="New 1", min_hours_week=0.0,
+                              training_until=START + dt.timedelta(days=6))
+    assert model_accepts(cfg, [new], week({0: "E0700"}, new), "training")
+    assert model_accepts(cfg, [new], week({0: "P1000", 2: "P1000"}, new), "training")
+    assert not model_accepts(cfg, [new], week({0: "P1000"}, new), "training")
+    assert model_accepts(cfg, [new], {}, "training")  # no shift, nothing owed
+    old = dataclasses.replace(new, agent_id="O1", training_until=None)  # owes the meeting only: 2 of 8
+    assert model_accepts(cfg, [old], week({0: "P1000"}, old), "training")

@@ -20,6 +20,7 @@ import numpy as np
 
 from wfm.config import Config
 from wfm.roster.problem import Duties, Instance
+from wfm.roster.session_room import attends
 
 WORK, BREAK, LUNCH = "work", "break", "lunch"
 MAX_LAYOUTS = 20000
@@ -87,11 +88,7 @@ def training_plan(inst: Instance, assignment: dict[tuple[int, int], int]) -> dic
             n = math.ceil(tr.minutes / inst.interval)
 
             def eligible(d, tr=tr, a=a):
-                if tr.who == "all":
-                    return True
-                if tr.who == "new_hires":
-                    return inst.new_hire_on(a, d)
-                return a.team == tr.who
+                return attends(inst, tr, a, d)
 
             if tr.frequency == "daily":
                 for d in days:

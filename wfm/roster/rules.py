@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from wfm.roster.cycles import cycle_parts, part_limits
 from wfm.roster.earlier import overtime_cap_min, weekends_off_needed_over
 from wfm.roster.problem import Instance, ShiftOption, paid_minutes
+from wfm.roster.rule_base import HeldByOptions, HeldByPlacement, Rule
+from wfm.roster.session_room import SessionRoom
 
 def hours_bounds(inst: Instance, agent, ndays: int) -> tuple[int, int]:
     """Paid minutes allowed over `ndays` days (a full week = 7) for `agent`."""
@@ -50,28 +51,6 @@ def rest_needed_min(inst: Instance, first: ShiftOption, second_night: bool) -> f
     if first.night and not second_night:
         need = max(need, r.rest_after_night_h * 60)
     return need
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A hard rule: `name` (as explanations and `ctx.add` name it), `words` (plain words for the user), `checks`
-    (the checker's rule names that verify it)."""
-
-    name: str
-    words: str = ""
-    checks: tuple[str, ...] = ()
-
-    def add(self, ctx) -> None:
-        """Add the rule's constraints to the model of `ctx` (nothing for a rule held elsewhere)."""
-
-
-class HeldByOptions(Rule):
-    """Held by the shift options each agent is offered on each day (`Instance.allowed`: availability window,
-    requested days off, approved leave, closed days, the shift templates): the model has no other choice."""
-
-
-class HeldByPlacement(Rule):
-    """Held when each shift's breaks, lunch, training and queues are placed (`wfm.roster.detail`)."""
 
 
 class ContractHours(Rule):
@@ -376,7 +355,8 @@ RULES: list[Rule] = [
     HeldByOptions("shift_templates", "shifts of the config's templates, within the opening hours and the longest "
                   "paid shift", ("shift_template", "max_shift_length", "opening_hours")),
     HeldByPlacement("breaks", "breaks and lunch within each shift", ("breaks",)),
-    HeldByPlacement("training", "training sessions as the config schedules them", ("training",)),
+    SessionRoom("training", "training sessions as the config schedules them (weekly ones need room in the "
+                "week's shifts)", ("training",)),
     HeldByPlacement("skills", "each on-phone interval on one of the agent's queues", ("skills", "queue")),
 ]
 
