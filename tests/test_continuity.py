@@ -223,3 +223,30 @@ def test_the_model_leaves_no_november_night_after_a_previous_roster_used_them():
     before = _days(dt.date(2026, 11, 23), [0, 3], "N2200", agent, cfg)
     joined = build_roster(req, [agent], cfg, nov30, 7, time_limit_s=2, previous=before)
     assert joined.report.ok and nights(joined).get(11, 0) == 0 and nights(joined).get(12) == 2
+
+
+def test_weeks_the_joined_frame_cuts_count_overtime_like_the_periods_edge():
+    """A 10-day period from Wednesday joins the 18 days before it, from a Saturday: the frame's first week is
+    Sat-Sun and its last Mon-Tue (two full weeks between), cut weeks of 2 days (40 h x 2/7 = 11.4 h pro rata).
+    Two 8-hour days in each are no overtime (pro rata alone said 4.6 h a week); a 10-hour day is 2 h (a day's
+    8 h). Model and checker."""
+    from wfm.roster import previous_shifts
+    from wfm.roster.checks_time import _overtime_before, joined_before
+    from wfm.roster.earlier import earlier_period
+    from wfm.roster.problem import paid_minutes
+    from wfm.roster.violations import shifts_from_table
+
+    cfg = make_config()
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    start, days = dt.date(2026, 12, 23), 10  # a Wednesday
+    sat = start - dt.timedelta(days=18)
+    assert sat.weekday() == 5
+    full_weeks = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13]  # Mon-Fri of the two full weeks between
+    for long_sat, expected_min in ((False, 0), (True, 120)):
+        before = pd.concat([plan_from_code(agent, sat, "E0700+2" if long_sat else "E0800", cfg),
+                            _days(sat, [1, *full_weeks, 16, 17], "E0800", agent, cfg)], ignore_index=True)
+        model = earlier_period(previous_shifts(before, cfg), [agent], cfg, start, days, paid_minutes)
+        assert model.first == sat and model.overtime_min.get("A1", 0) == expected_min
+        first, shifts = joined_before(shifts_from_table(before, cfg.centre.interval_minutes, []), start, days)
+        assert first == sat
+        assert _overtime_before(shifts, {"A1": agent}, cfg, first, (start - first).days).get("A1", 0) == expected_min

@@ -165,18 +165,12 @@ def overtime_minutes(shifts, agents: dict[str, Agent], config: Config, start: dt
 
 
 def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:
-    """Paid minutes above the weekly contract of the previous roster's joined days, week by week from `first`."""
+    """Paid minutes above the weekly contract of the previous roster's joined days, week by week from `first`
+    (a week the joined frame's edge cuts as one the period's edge cuts: `_weeks_overtime`)."""
     weeks = _weeks(first, days, config.rules.first_weekday)
-    week_of = {d: w for w, dates in enumerate(weeks) for d in dates}
-    paid: dict[tuple[str, int], float] = defaultdict(float)
-    for s in shifts:
-        paid[s.agent_id, week_of[s.date]] += _paid(s, config)
-    out: dict[str, float] = defaultdict(float)
-    for (aid, w), minutes in paid.items():
-        a = agents.get(aid)
-        if a is not None:
-            out[aid] += max(0.0, minutes - math.floor(a.contract_hours_week * len(weeks[w]) / 7 * 60 + 1e-6))
-    return out
+    paid, on_shift = _day_minutes(shifts, config, None)
+    return {aid: _weeks_overtime(paid, on_shift, aid, agents[aid], weeks, config.rules.max_hours_day)
+            for aid in sorted({s.agent_id for s in shifts}) if aid in agents}
 
 
 def _worked(shifts) -> dict[str, set[dt.date]]:

@@ -66,6 +66,7 @@ def earlier_period(previous: dict, agents: list[Agent], config: Config, start: d
     first = max(earliest, min(p.date for ps in previous.values() for p in ps))
     days = (start - first).days
     paid: dict[tuple[str, int], int] = defaultdict(int)
+    worked_in: dict[tuple[str, int], int] = defaultdict(int)  # shifts per (agent, week)
     weekend: dict[str, int] = defaultdict(int)
     by_code: dict[tuple[str, str], int] = defaultdict(int)
     worked: dict[str, set] = defaultdict(set)
@@ -73,6 +74,7 @@ def earlier_period(previous: dict, agents: list[Agent], config: Config, start: d
     week_of = {d: w for w, block in enumerate(weeks) for d in block}
     for aid, p in shifts:
         paid[aid, week_of[(p.date - first).days]] += paid_minutes(config, p.length_min)
+        worked_in[aid, week_of[(p.date - first).days]] += 1
         weekend[aid] += p.date.weekday() >= 5
         worked[aid].add(p.date)
         tpl = next((t for t in config.shifts if p.start_min in t.start_minutes and t.length_minutes == p.length_min),
@@ -80,13 +82,26 @@ def earlier_period(previous: dict, agents: list[Agent], config: Config, start: d
         if tpl is not None:
             by_code[aid, tpl.code] += 1
     contract = {a.agent_id: a.contract_hours_week for a in agents}
+    day_min = config.rules.max_hours_day * 60
     overtime: dict[str, int] = defaultdict(int)
     for (aid, w), minutes in paid.items():
         n = len(weeks[w])
-        owed = math.floor(contract.get(aid, 0.0) * n / 7 * 60 + 1e-6)
-        overtime[aid] += max(0, minutes - owed)
+        over = minutes - overtime_from(contract.get(aid, 0.0), n, config.rules.max_hours_day)
+        if n % 7:  # a week cut by the joined frame's edge: a day's hours past max_hours_day stay overtime
+            over = max(over, minutes - math.floor(day_min * worked_in[aid, w] + 1e-6))
+        overtime[aid] += max(0, over)
     return EarlierPeriod(first, days, dict(overtime), dict(weekend), dict(by_code),
                          {aid: frozenset(ds) for aid, ds in worked.items()})
+
+
+def overtime_from(contract_h_week: float, ndays: int, max_hours_day: float) -> int:
+    """Paid minutes of a week above which its hours are overtime: the contract pro rata; a week the period's edge
+    cuts (the rest of it is another roster's) may run a day's hours above pro rata, as its contract hours may,
+    up to the full week's contract (its days worked past `max_hours_day` stay overtime: `Overtime`)."""
+    pro = contract_h_week * ndays / 7 * 60
+    if ndays % 7:
+        pro = min(contract_h_week * 60, pro + max_hours_day * 60)
+    return math.floor(pro + 1e-6)
 
 
 def overtime_cap_min(config: Config, days: int) -> int:

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from wfm.roster.cycles import cycle_parts, part_limits
-from wfm.roster.earlier import overtime_cap_min, weekends_off_needed_over
+from wfm.roster.earlier import overtime_cap_min, overtime_from, weekends_off_needed_over
 from wfm.roster.problem import Instance, ShiftOption, paid_minutes
 from wfm.roster.rule_base import HeldByOptions, HeldByPlacement, Rule
 from wfm.roster.session_room import SessionRoom
@@ -117,7 +117,7 @@ class Overtime(Rule):
             terms = []
             for days in inst.weeks():
                 paid_leave = leave_credit(inst, ai, days)
-                contract = max(0, _overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
+                contract = max(0, overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
                                - paid_leave)
                 hi = max(0, hours_bounds(inst, a, len(days))[1] - paid_leave)
                 # a cut week's allowance above pro rata is no licence for long days: hours past a day's
@@ -134,16 +134,6 @@ class Overtime(Rule):
             if terms:
                 ctx.overtime.extend(terms)
                 ctx.add(sum(terms) <= max(0, cap - (e.overtime_min.get(a.agent_id, 0) if e else 0)), self.name, ai)
-
-
-def _overtime_from(contract_h_week: float, ndays: int, max_hours_day: float) -> int:
-    """Paid minutes of a week above which its hours are overtime: the contract pro rata; a week the period's edge
-    cuts (the rest of it is another roster's) may run a day's hours above pro rata, as its contract hours may,
-    up to the full week's contract (its days worked past `max_hours_day` stay overtime: `Overtime`)."""
-    pro = contract_h_week * ndays / 7 * 60
-    if ndays % 7:
-        pro = min(contract_h_week * 60, pro + max_hours_day * 60)
-    return math.floor(pro + 1e-6)
 
 
 class PartTime(Rule):
