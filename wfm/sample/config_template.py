@@ -131,7 +131,8 @@ _COSTS = Table("[costs]", CostsConfig, values={"hourly_wage": 32.0}, decimals=Tr
 
 _LEAVE = Table("[leave]", LeaveConfig,
                below="approved leave comes from the agents table's leave column (2026-12-01..2026-12-03:annual); "
-                     "every type is paid\n(counts in the paid hours) except these: " + ", ".join(LEAVE_TYPES))
+                     "every type is paid\n(counts in the paid hours) unless listed in unpaid; types: "
+                     + ", ".join(LEAVE_TYPES))
 
 _CAPACITY = Table("[capacity]", CapacityConfig, decimals=True,
                   below="how much of an on-phone interval goes to calls (roster, simulation and what-if count them "
