@@ -11,7 +11,7 @@ from rich.console import Console
 from wfm.atomic import check_writable, write_csv
 from wfm.errors import OutputExistsError
 from wfm.pipeline import (default_output, fit_forecaster, iso_times, output_name, read_workspace, requirements,
-                          roster_workbook)
+                          requirements_file_rows, roster_workbook)
 
 
 @dataclass
@@ -59,7 +59,7 @@ def run_demo(out: str | Path, *, start: dt.date, days: int = 7, seed: int = 0, f
     console.print(f"Forecast: {forecast['calls'].sum():,.0f} calls over {days} days")
 
     req = requirements(forecast, config)
-    result.paths["requirements"] = write_csv(iso_times(req), requirements_path, force=True)
+    result.paths["requirements"] = write_csv(iso_times(requirements_file_rows(req)), requirements_path, force=True)
     _, weekly = summarise(req, interval_s=config.centre.interval_s, hours_per_fte=config.rules.hours_per_week)
     console.print(f"Staffing: peak {int(req.groupby('interval_start')['agents'].sum().max())} agents "
                   f"on the phone; {len(agents)} agents on the books")

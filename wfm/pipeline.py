@@ -95,6 +95,15 @@ def requirements(forecast: "pd.DataFrame", config: "Config", *, source: str | Pa
     return close_requirements(req, config)
 
 
+def requirements_file_rows(req: "pd.DataFrame") -> "pd.DataFrame":
+    """The requirements in the order and columns every command writes them: interval first, then queue; no
+    `abandon_rate` column when no queue has one (Erlang C)."""
+    req = req.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
+    if "abandon_rate" in req and not req["abandon_rate"].notna().any():
+        req = req.drop(columns="abandon_rate")
+    return req
+
+
 def close_requirements(req: "pd.DataFrame", cfg: "Config") -> "pd.DataFrame":
     """No agents while the centre is closed (`[centre] closed_weekdays`, `closed_on_holidays`, opening hours):
     calls forecast then cannot be answered by a roster; `binding` says `closed`."""

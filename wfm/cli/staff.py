@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from wfm.cli.app import app, console, err_console, output_path
-from wfm.pipeline import close_requirements, default_output, iso_times, requirements
+from wfm.pipeline import close_requirements, default_output, iso_times, requirements, requirements_file_rows
 
 __all__ = ["close_requirements", "staff"]  # close_requirements: moved to wfm.pipeline, importable from here too
 
@@ -85,10 +85,7 @@ def staff(
     days = (last - first).days + 1
     path = output_path(out, default_output("requirements", first, days), force)
     skills_path = output_path(path.with_name(f"{path.stem}_skills.csv"), path, force) if agents else None
-    req = requirements(fc, cfg, source=config)
-    req = req.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
-    if not req["abandon_rate"].notna().any():
-        req = req.drop(columns="abandon_rate")
+    req = requirements_file_rows(requirements(fc, cfg, source=config))
     write_csv(iso_times(req), path, force=force)
 
     daily, weekly = summarise(req, interval_s=interval_s, hours_per_fte=cfg.rules.hours_per_week)
