@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import copy
 from numbers import Number
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,9 +41,9 @@ class Styler:
     def __init__(self, ws: WriteOnlyWorksheet | Worksheet, size: float = BODY_PT):
         self.ws = ws
         self.size = size
-        self._styles: dict[tuple, StyleArray] = {}
+        self._styles: dict[tuple[object, ...], StyleArray] = {}
 
-    def cell(self, value, *, fill: str | None = None, bold: bool = False, center: bool = False,
+    def cell(self, value: object, *, fill: str | None = None, bold: bool = False, center: bool = False,
              border: bool = False, number_format: str | None = None, font_colour: str | None = None,
              size: float | None = None, wrap: bool = False) -> WriteOnlyCell:
         c = WriteOnlyCell(self.ws)
@@ -65,12 +66,12 @@ class Styler:
         self._styles[key] = copy(c._style)
         return set_cell(c, value)
 
-    def header(self, value, **style) -> WriteOnlyCell:
+    def header(self, value: object, **style: Any) -> WriteOnlyCell:
         """A header cell: bold on the house fill (`style` as for `cell`, e.g. `center=True`)."""
         return self.cell(value, bold=True, fill=HEADER_FILL, **style)
 
 
-def cell_value(value):
+def cell_value(value: object) -> object:
     """A table value as a cell holds it: missing (None, NaN, NaT) is an empty cell, a pandas time a datetime."""
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
@@ -110,7 +111,7 @@ def write_table(ws: Worksheet | WriteOnlyWorksheet, columns: Sequence[object], r
     return r + 1
 
 
-def _formattable(value) -> bool:
+def _formattable(value: object) -> bool:
     """A number or a time (a number format means nothing to text, a truth value or an empty cell)."""
     return isinstance(value, (Number, dt.date, dt.time, dt.timedelta)) and not isinstance(value, (bool, np.bool_))
 
