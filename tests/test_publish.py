@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 from wfm.errors import InputError, OutputExistsError
 from wfm.publish import plan_from_code, write_roster_workbook
 from wfm.publish.agent_export import export_agent_schedules
-from wfm.publish.readback import read_roster_workbook
+from wfm.publish.readback import read_roster, read_roster_workbook
 from wfm.sample import build_sample
 
 START = dt.date(2026, 11, 30)
@@ -186,6 +187,29 @@ def test_hand_edit_round_trip(tmp_path, workbook, sample, roster):
     assert (day1["activity"] == "lunch").sum() == 4 and (day1["activity"] == "break").sum() == 2
     assert mine[mine["date"] == START + dt.timedelta(days=2)].empty
     assert len(back.edits) >= 1 and (back.edits["now"] == "L1400").any()
+
+
+def test_read_roster_is_the_one_entry(tmp_path, workbook, sample):
+    """With the agents, the workbook as it stands (HR's edit applied); without, the Data sheet as written; with
+    the config only, the Data sheet checked against its queues."""
+    edited = tmp_path / "edited.xlsx"
+    shutil.copy(workbook, edited)
+    wb = load_workbook(edited)
+    ws = wb["Roster"]
+    target = next(r for r in ws.iter_rows(min_row=4) if r[0].value and r[6].value not in (None, "OFF"))
+    target[6].value = "OFF"
+    wb.save(edited)
+    aid, day = str(target[0].value), START
+    as_is = read_roster(edited, sample.config, sample.agents)
+    written = read_roster(edited)
+    assert as_is.edits["now"].tolist() == ["OFF"] and written.edits.empty and written.start is None
+    on_day = lambda r: r[(r["agent_id"] == aid) & (r["date"] == pd.Timestamp(day))]  # noqa: E731
+    assert on_day(as_is.roster).empty and not on_day(written.roster).empty
+    assert len(read_roster(edited, sample.config).roster) == len(written.roster)
+    narrow = dataclasses.replace(sample.config, queues={q: v for q, v in sample.config.queues.items()
+                                                        if q != "billing"})
+    with pytest.raises(InputError, match="queue 'billing' is not in the config"):
+        read_roster(edited, narrow)
 
 
 def test_bad_hand_edit_names_the_cell(tmp_path, workbook, sample):

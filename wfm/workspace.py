@@ -6,13 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from wfm.atomic import OutputError, csv_writer, text_writer, write_atomic, write_group
 from wfm.readers.agents import agents_frame
-from wfm.safe_text import append_row
 from wfm.sample import SampleHotline
+from wfm.xlsx_table import write_table
 
 AGENT_COLUMNS_HELP = [
     ("agent_id", "required", "Unique id of the agent (工号)."),
@@ -53,24 +51,10 @@ def agents_xlsx_writer(agents_table) -> Callable[[Path], None]:
         wb = Workbook()
         ws = wb.active
         ws.title = "Agents"
-        ws.append(list(agents_table.columns))
-        for row in agents_table.itertuples(index=False):
-            append_row(ws, [None if v is None or v != v else v for v in row])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        for i, col in enumerate(agents_table.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = max(12, len(col) + 2)
-        ws.freeze_panes = "B2"
-        ws.auto_filter.ref = ws.dimensions
-        help_ws = wb.create_sheet("Columns")
-        help_ws.append(["column", "required?", "meaning"])
-        for row in AGENT_COLUMNS_HELP:
-            help_ws.append(list(row))
-        for cell in help_ws[1]:
-            cell.font = Font(bold=True)
-        help_ws.column_dimensions["A"].width = 22
-        help_ws.column_dimensions["C"].width = 90
+        write_table(ws, agents_table.columns, agents_table.itertuples(index=False), freeze="B2", autofilter=True,
+                    widths=lambda col: max(12, len(col) + 2))
+        write_table(wb.create_sheet("Columns"), ["column", "required?", "meaning"], AGENT_COLUMNS_HELP,
+                    widths={"A": 22, "C": 90})
         wb.save(tmp)
 
     return build

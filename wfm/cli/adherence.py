@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from wfm.cli.app import app, console, err_console, output_path
+from wfm.cli.app import app, console, output_path, read_roster_book
 from wfm.pipeline import default_output
 from wfm.cli.intraday import frame_table
 from wfm.errors import InputError, Problem
@@ -32,16 +32,13 @@ def adherence(
     workbook (sheets Agents, Teams, Days, Shifts, Out of adherence)."""
     from wfm.adherence import adherence as measure
     from wfm.config import load_config
-    from wfm.publish.readback import read_roster_workbook
     from wfm.publish.workbook import write_tables_workbook
     from wfm.readers import read_agents
     from wfm.readers.states import read_states
 
     cfg = load_config(config)
     ags = read_agents(agents, cfg)
-    book = read_roster_workbook(roster, ags, cfg)
-    for note in book.notes:
-        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    book = read_roster_book(roster, cfg, ags)
     log = read_states(states, cfg.adherence.states, {a.agent_id for a in ags})
     if log.empty:
         raise InputError([Problem(str(states), "the agent-state file has no rows")])

@@ -57,6 +57,16 @@ def print_problems(problems: list[Problem]) -> None:
         err_console.print(str(p), style=style, markup=False, highlight=False, soft_wrap=True)
 
 
+def read_roster_book(path: Path, config=None, agents=None):
+    """`wfm.publish.readback.read_roster` with its notes (e.g. a Roster sheet it could not read) printed."""
+    from wfm.publish.readback import read_roster
+
+    book = read_roster(path, config, agents)
+    for note in book.notes:
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    return book
+
+
 def parse_date(text: str, option: str) -> dt.date:
     """A YYYY-MM-DD option value; bad input names the option (exit 2)."""
     try:

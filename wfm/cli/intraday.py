@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from wfm.calendar import clock
-from wfm.cli.app import app, console, err_console, output_path
+from wfm.cli.app import app, console, err_console, output_path, read_roster_book
 from wfm.pipeline import default_output
 from wfm.errors import InputError, Problem
 
@@ -91,7 +91,6 @@ def intraday(
     from wfm.config import load_config
     from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
     from wfm.publish.codes import shift_codes
-    from wfm.publish.readback import read_roster_workbook
     from wfm.readers import read_agents, read_history
     from wfm.roster.checker import check
     from wfm.roster.workbook import write_roster
@@ -102,9 +101,7 @@ def intraday(
     seen = read_history(actuals, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
                         timezone=cfg.centre.timezone).frame
     today, cutoff = _today(seen, day, actuals, now, minute)
-    book = read_roster_workbook(roster, ags, cfg)
-    for note in book.notes:
-        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    book = read_roster_book(roster, cfg, ags)
     data = book.roster
     start = book.start or min(data["date"])
     days = book.days or (max(data["date"]) - start).days + 1

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wfm.cli.app import app, console, err_console, output_path, parse_date
+from wfm.cli.app import app, console, err_console, output_path, parse_date, read_roster_book
 
 if TYPE_CHECKING:
     from wfm.roster.stats import RosterStats
@@ -48,7 +48,6 @@ def roster(
     2: bad input.
     """
     from wfm.pipeline import default_output, read_roster_inputs, repair_workbook, write_workbook
-    from wfm.readers.roster import read_roster_data
     from wfm.roster import RosterInfeasible, build_roster
 
     t_start = _started()
@@ -57,7 +56,7 @@ def roster(
     inputs = read_roster_inputs(requirements, agents, config, first, days, leave=leave)
     cfg, people, req = inputs.config, inputs.agents, inputs.requirements
     path = output_path(out, default_output("roster", first, days), force)
-    prev = read_roster_data(previous) if previous else None
+    prev = read_roster_book(previous).roster if previous else None
     try:
         limit = time_limit if time_limit is not None else cfg.solver.time_limit_s
         if repair is not None:
@@ -182,17 +181,13 @@ def check(
     from wfm.config import load_config
     from wfm.readers import read_agents
     from wfm.readers.forecast import read_requirements
-    from wfm.readers.roster import read_roster_data
     from wfm.roster.checker import check as check_roster
-    from wfm.roster.workbook import read_roster_workbook
 
     cfg = load_config(config)
     people = read_agents(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
-    prev = read_roster_data(previous) if previous else None
-    book = read_roster_workbook(roster_file, people, cfg)
-    for note in book.notes:
-        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    prev = read_roster_book(previous).roster if previous else None
+    book = read_roster_book(roster_file, cfg, people)
 
     def run(table):
         return check_roster(table, people, cfg, start=book.start, days=book.days, codes=book.codes,

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wfm.cli.app import app, console, err_console, output_path
+from wfm.cli.app import app, console, err_console, output_path, read_roster_book
 from wfm.pipeline import default_output, iso_times
 from wfm.errors import InputError, Problem
 
@@ -172,15 +172,7 @@ def _check_absence_routing(absence: float, routing: str) -> None:
 def _read_roster(roster: Path, ags, cfg) -> pd.DataFrame:
     """The roster long table: with the agents, the workbook as it stands (HR's hand edits on the Roster sheet
     applied); otherwise its Data sheet or CSV as written."""
-    from wfm.publish.readback import read_roster_workbook
-    from wfm.readers.roster import read_roster_data
-
-    if ags is not None and roster.suffix.lower() == ".xlsx":
-        book = read_roster_workbook(roster, ags, cfg)
-        for note in book.notes:
-            err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
-        return book.roster
-    return read_roster_data(roster, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes)
+    return read_roster_book(roster, cfg, ags if roster.suffix.lower() == ".xlsx" else None).roster
 
 
 def _run(long: pd.DataFrame, fc: pd.DataFrame, ags, cfg, routing: str, baseline: bool, opts: dict):

@@ -10,6 +10,7 @@ from openpyxl.chart import LineChart, Reference
 
 from wfm.forecast.select import LABELS
 from wfm.safe_text import append_row, clean_text, sheet_title
+from wfm.xlsx_table import write_table
 
 HISTORY_DAYS = 14  # days of history shown before the forecast in each chart
 
@@ -24,12 +25,7 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
     wb = Workbook()
     ws = wb.active
     ws.title = "Forecast"
-    cols = list(forecast.columns)
-    append_row(ws, cols)
-    for row in forecast.itertuples(index=False):
-        append_row(ws, [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
-    ws.freeze_panes = "A2"
-    ws.column_dimensions["A"].width = 20
+    write_table(ws, forecast.columns, forecast.itertuples(index=False), freeze="A2", widths={"A": 20})
     if accuracy is not None:
         _accuracy_sheet(wb.create_sheet("Accuracy"), accuracy, accuracy_title)
     start = pd.to_datetime(forecast["interval_start"]).min()
@@ -45,10 +41,8 @@ def write_forecast_xlsx(forecast: pd.DataFrame, history: pd.DataFrame | None, pa
             if mask.any():
                 hist = h.loc[mask, "offered"].set_axis(ts[mask]).astype(float).resample("1h").sum()
         index = hist.index.union(fc.index)
-        sheet.append(["hour", "history", "forecast"])
-        for t in index:
-            sheet.append([t.to_pydatetime(), _value(hist, t), _value(fc, t)])
-        sheet.column_dimensions["A"].width = 20
+        write_table(sheet, ["hour", "history", "forecast"], ([t, _value(hist, t), _value(fc, t)] for t in index),
+                    widths={"A": 20})
         n = len(index)
         chart = LineChart()
         chart.title = f"{clean_text(str(queue))}: calls per hour, history vs forecast"
@@ -67,18 +61,9 @@ def _accuracy_sheet(ws, accuracy: pd.DataFrame, title: str) -> None:
     ws.append(["WAPE = sum |actual - forecast| / sum actual. Method 'wfm' is the forecast delivered: per queue the "
                "candidate in 'chosen'. Candidates: " + ", ".join(f"{k} ({v})" for k, v in LABELS.items())
                + "; seasonal_naive and weekday_mean4 are the naive baselines."])
-    ws.append([])
     cols = [c for c in ACCURACY_COLUMNS if c in accuracy.columns]
-    ws.append(cols)
-    for row in accuracy[cols].itertuples(index=False):
-        append_row(ws, [None if isinstance(v, float) and v != v else v for v in row])
-    for r in ws.iter_rows(min_row=5, min_col=3, max_col=len(cols)):
-        for cell in r:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.0%" if cols[cell.column - 1] != "mase" else "0.00"
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 16
-    ws.freeze_panes = "A5"
+    write_table(ws, cols, accuracy[cols].itertuples(index=False), row=4, freeze="A5", widths={"A": 16, "B": 16},
+                formats={c: "0.00" if c == "mase" else "0.0%" for c in cols[2:]})
 
 
 def _value(series: pd.Series, t) -> float | None:

@@ -55,12 +55,11 @@ def coverage_sheet(ws: Worksheet, f: RosterFigures, config: Config, lang: str) -
     ws.print_area = f"{left}1:{right}{chart_rows + 1}"
     head1 = [s.cell(None, fill=HEADER_FILL), s.cell(None, fill=HEADER_FILL)]
     for _, label in groups:  # a group's name runs over its three short headings
-        head1 += [s.cell(label, bold=True, fill=HEADER_FILL)] + [s.cell(None, fill=HEADER_FILL)] * 2
+        head1 += [s.header(label)] + [s.cell(None, fill=HEADER_FILL)] * 2
     head1 += [None, s.cell(text("coverage_note", lang), size=9)]
     ws.append(head1)
-    ws.append([s.cell(text("interval", lang), bold=True, fill=HEADER_FILL),
-               s.cell(text("weekday", lang), bold=True, fill=HEADER_FILL)]
-              + [s.cell(text(k, lang), bold=True, fill=HEADER_FILL, center=True)
+    ws.append([s.header(text("interval", lang)), s.header(text("weekday", lang))]
+              + [s.header(text(k, lang), center=True)
                  for _ in groups for k in ("req_short", "sched_short", "gap")])
 
     def col(kind: str, q: str) -> pd.Series:
@@ -78,7 +77,7 @@ def coverage_sheet(ws: Worksheet, f: RosterFigures, config: Config, lang: str) -
             row += [s.cell(r, number_format="0"), s.cell(c, number_format="0"), s.cell(c - r, number_format="0")]
         ws.append(row)
     last = len(stamps) + 2
-    red, blue = PatternFill("solid", fgColor="F8CBAD"), PatternFill("solid", fgColor="DDEBF7")
+    red, blue = PatternFill("solid", fgColor="F8CBAD"), PatternFill("solid", fgColor=HEADER_FILL)
     for i in range(len(groups)):
         letter = get_column_letter(5 + 3 * i)
         ws.conditional_formatting.add(f"{letter}3:{letter}{last}",

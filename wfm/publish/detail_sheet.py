@@ -123,7 +123,7 @@ def _clock_labels(first: pd.Timestamp, n: int, iv: int, day: pd.Timestamp, every
 
 def _time_row(s: Styler, heading: str, labels: list[str | None]) -> list:
     """The block heading and the clock labels (a label runs over the hour's empty cells after it)."""
-    return [s.cell(heading, bold=True, fill=HEADER_FILL, size=9), s.cell(None, fill=HEADER_FILL),
+    return [s.header(heading, size=9), s.cell(None, fill=HEADER_FILL),
             s.cell(None, fill=HEADER_FILL)] + [s.cell(label, fill=HEADER_FILL) for label in labels]
 
 

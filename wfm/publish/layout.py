@@ -16,7 +16,6 @@ A4, A3 = 9, 8  # openpyxl / SpreadsheetML paper size codes
 PAPER_MM = {A4: (210.0, 297.0), A3: (297.0, 420.0)}
 MARGIN_IN = {"left": 0.3, "right": 0.3, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}
 MIN_PRINT_PT = 8.0  # smallest legible text on paper
-BODY_PT = 10.0  # the font of the printed sheets' cells
 SMALL_PT = 8.0  # notes and the machine-read date row
 
 

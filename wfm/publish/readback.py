@@ -38,6 +38,20 @@ class RosterWorkbook:
     notes: list[str] = field(default_factory=list)
 
 
+def read_roster(path: str | Path, config: Config | None = None, agents: list[Agent] | None = None
+                ) -> RosterWorkbook:
+    """The one reader of a roster: a workbook written by `wfm roster` (or a CSV of its long table).
+
+    With `agents` (and `config`), a workbook is read as it stands: HR's shift codes on the Roster sheet applied
+    (`read_roster_workbook`). Without them, the `Data` sheet (or CSV) as written; `config` then checks its queues
+    and interval grid. Raises `InputError` naming file, sheet, row and column."""
+    if agents is not None and config is not None:
+        return read_roster_workbook(path, agents, config)
+    roster = read_roster_data(path, queues=set(config.queues) if config else None,
+                              interval_minutes=config.centre.interval_minutes if config else None)
+    return RosterWorkbook(roster, roster)
+
+
 def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) -> RosterWorkbook:
     """Read the `Data` sheet and apply the Roster sheet's shift codes where HR changed them.
 

@@ -12,7 +12,7 @@ from wfm.config import Config
 from wfm.publish.figures import SIM_REPLICATIONS, RosterFigures
 from wfm.publish.i18n import queue_label, text
 from wfm.publish.layout import A4, print_setup, wrap_text
-from wfm.publish.style import HEADER_FILL, Styler
+from wfm.publish.style import Styler
 
 NOTE_WIDTH = 130  # display characters of a 9-pt note line across columns A to I
 EXPLAIN_WIDTH = 95  # of an explanation beside a figure, columns C to I
@@ -54,7 +54,7 @@ def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.dat
         for line in wrap_text(text("not_reproducible", lang), EXPLAIN_WIDTH + 30):
             ws.append([s.cell(line, bold=True)])
         ws.append([])
-    ws.append([None, None, s.cell(text("what_it_means", lang), bold=True, fill=HEADER_FILL)])
+    ws.append([None, None, s.header(text("what_it_means", lang))])
     for key, value, why in rows:
         lines = wrap_text(text(why, lang, h=config.rules.hours_per_week), EXPLAIN_WIDTH) if why else [None]
         ws.append([s.cell(text(key, lang), bold=True), s.cell(value), s.cell(lines[0], size=9)])
@@ -66,7 +66,7 @@ def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.dat
     if f.fairness is not None and not f.fairness.empty:
         ws.append([s.cell(text("fairness", lang), bold=True)])
         _note(ws, s, text("explain_spread", lang))
-        ws.append([s.cell(text(k, lang), bold=True, fill=HEADER_FILL)
+        ws.append([s.header(text(k, lang))
                    for k in ("team", "nights_spread", "weekend_spread")])
         for r in f.fairness.itertuples(index=False):
             ws.append([s.cell(r.team), s.cell(int(r.nights_spread)), s.cell(int(r.weekend_spread))])
@@ -81,8 +81,7 @@ def _score(ws: Worksheet, s: Styler, score, lang: str) -> None:
     """The objective's soft terms on the roster: term, points, amount (with the term's detail)."""
     ws.append([s.cell(text("score", lang), bold=True)])
     _note(ws, s, text("explain_score", lang))
-    ws.append([s.cell(text(k, lang), bold=True, fill=HEADER_FILL) for k in ("score_term", "score_points",
-                                                                              "score_amount")])
+    ws.append([s.header(text(k, lang)) for k in ("score_term", "score_points", "score_amount")])
     for line in score.lines:
         amount = text(f"amount_{line.name}", lang, amount=_number(line.amount),
                       of=_number(line.of) if line.of is not None else "")
@@ -107,7 +106,7 @@ def _service(ws: Worksheet, s: Styler, f: RosterFigures, config: Config, simulat
     if simulated_sl:
         head.append(text("simulated_sl", lang))
     _note(ws, s, text("explain_coverage", lang, iv=config.centre.interval_minutes))
-    ws.append([s.cell(h, bold=True, fill=HEADER_FILL, wrap=True) for h in head])
+    ws.append([s.header(h, wrap=True) for h in head])
 
     def pct(v: float) -> object:
         return s.cell(None if pd.isna(v) else round(float(v), 4), number_format="0.0%")
@@ -149,7 +148,7 @@ def _rule_check(ws: Worksheet, s: Styler, violations: pd.DataFrame | None, lang:
         ws.append([s.cell(text("rules_ok", lang), fill="C6EFCE")])
     else:
         ws.append([s.cell(text("violations", lang, n=len(violations)), fill="FFC7CE")])
-        ws.append([s.cell(h, bold=True, fill=HEADER_FILL) for h in
+        ws.append([s.header(h) for h in
                    (text("rule", lang), text("agent_id", lang), text("date", lang), text("message", lang))])
         for v in violations.itertuples(index=False):
             ws.append([s.cell(str(v.rule)), s.cell(str(v.agent_id)), s.cell(str(v.date)), s.cell(str(v.message))])

@@ -7,32 +7,18 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from wfm.config.schema import CostsConfig
 from wfm.safe_text import write_cell
+from wfm.xlsx_table import write_table
 
 MAX_SERIES = 12  # lines per chart; a grid of 100 scenarios is in the tables, the charts show the first 12
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _table(ws, df: pd.DataFrame, *, row: int = 1, formats: dict[str, str] | None = None) -> None:
-    formats = formats or {}
-    for j, col in enumerate(df.columns, start=1):
-        c = write_cell(ws, row, j, str(col))  # scenario names (columns of the wide sheets) are text
-        c.font = Font(bold=True)
-        c.fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(j)].width = max(12, min(60, len(str(col)) + 4))
-    for i, rec in enumerate(df.itertuples(index=False), start=row + 1):
-        for j, v in enumerate(rec, start=1):
-            if v is None or (isinstance(v, float) and v != v):
-                v = None
-            cell = write_cell(ws, i, j, v)
-            fmt = formats.get(df.columns[j - 1])
-            if fmt:
-                cell.number_format = fmt
-    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+def _table(ws, df: pd.DataFrame, *, formats: dict[str, str] | None = None) -> None:
+    write_table(ws, df.columns, df.itertuples(index=False), row=1, formats=formats, freeze="B2",
+                widths=lambda col: max(12, min(60, len(col) + 4)))
 
 
 def _wide_sheet(wb: Workbook, title: str, weekly: pd.DataFrame, value: str, y_title: str, fmt: str,

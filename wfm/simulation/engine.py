@@ -181,11 +181,11 @@ def _loop(sc: SimulationInput, arrival: np.ndarray, q_idx: np.ndarray, service: 
     start = array("d", [-1.0]) * n
     agent_of = array("q", [-1]) * n
     heap: list[tuple[float, int, int]] = []  # (end time, agent, call)
-    push, pop = heapq.heappush, heapq.heappop
+    pop = heapq.heappop
     floor = floor_state(sc, arr, svc, dl, start, agent_of, heap)
-    avail, busy, speed = floor.avail, floor.busy, floor.speed
+    avail, busy = floor.avail, floor.busy
     idle_own, idle_any, waiting = floor.idle_own, floor.idle_any, floor.waiting
-    make_idle, unidle, try_pick = floor.make_idle, floor.unidle, floor.try_pick
+    make_idle, unidle, try_pick, answer = floor.make_idle, floor.unidle, floor.try_pick, floor.answer
     bounds, ch_a_l, ch_new_l = assignment_changes(sc)
 
     def boundary(k: int) -> None:
@@ -231,12 +231,7 @@ def _loop(sc: SimulationInput, arrival: np.ndarray, q_idx: np.ndarray, service: 
             if s:
                 a = min(s)  # deterministic and cheap enough: idle sets are small when it matters
                 unidle(a)
-                start[c] = ta
-                agent_of[c] = a
-                busy[a] = True
-                if speed is not None:
-                    svc[c] /= speed[a][q]
-                push(heap, (ta + svc[c], a, c))
+                answer(c, a, q, ta)
             else:
                 waiting[q].append(c)
     return np.array(start, dtype=float), np.array(agent_of, dtype=np.int64), np.array(svc, dtype=float)

@@ -56,13 +56,13 @@ class Floor(NamedTuple):
 
     avail: list[int]  # assigned queue now, -1 = not on the phone
     busy: list[bool]
-    speed: list[list[float]] | None
     idle_own: list[set[int]]  # per queue: idle agents assigned to it
     idle_any: list[set[int]]  # per queue: idle agents skilled for it
     waiting: list[deque[int]]  # per queue: calls waiting, oldest first
     make_idle: Callable[[int], None]
     unidle: Callable[[int], None]
     try_pick: Callable[[int, float], bool]
+    answer: Callable[[int, int, int, float], None]  # (call, agent, queue, time): the agent answers the call
 
 
 def floor_state(sc: SimulationInput, arr: list[float], svc: list[float], dl: list[float], start: list[float],
@@ -119,13 +119,16 @@ def floor_state(sc: SimulationInput, arr: list[float], svc: list[float], dl: lis
                         best, bq = c, q
             if best >= 0:
                 waiting[bq].popleft()
-                start[best] = t
-                agent_of[best] = a
-                busy[a] = True
-                if speed is not None:
-                    svc[best] /= speed[a][bq]
-                push(heap, (t + svc[best], a, best))
+                answer(best, a, bq, t)
                 return True
         return False
 
-    return Floor(avail, busy, speed, idle_own, idle_any, waiting, make_idle, unidle, try_pick)
+    def answer(c: int, a: int, q: int, t: float) -> None:
+        start[c] = t
+        agent_of[c] = a
+        busy[a] = True
+        if speed is not None:
+            svc[c] /= speed[a][q]
+        push(heap, (t + svc[c], a, c))
+
+    return Floor(avail, busy, idle_own, idle_any, waiting, make_idle, unidle, try_pick, answer)

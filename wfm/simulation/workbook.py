@@ -9,6 +9,7 @@ import pandas as pd
 
 from wfm.atomic import write_atomic
 from wfm.safe_text import write_cell
+from wfm.xlsx_table import write_table
 
 TITLE = "Simulation (wfm simulate)"
 SUMMARY_SHEETS = ("Summary", "汇总")
@@ -42,22 +43,16 @@ def add_to_workbook(path: str | Path, period: pd.DataFrame, comparison: pd.DataF
     if note:
         write_cell(ws, r + 1, 1, note)
     r += 2
-
-    def table(df: pd.DataFrame, r: int) -> int:
-        for j, col in enumerate(df.columns, start=1):
-            write_cell(ws, r, j, col).font = Font(bold=True)
-        for i, rec in enumerate(df.itertuples(index=False), start=1):
-            for j, v in enumerate(rec, start=1):
-                if isinstance(v, float):
-                    v = None if pd.isna(v) else round(v, 5)
-                elif hasattr(v, "isoformat"):
-                    v = v.isoformat()
-                write_cell(ws, r + i, j, v)  # queue names are text, never formulas
-        return r + len(df) + 2
-
-    r = table(period, r)
+    r = write_table(ws, period.columns, _rows(period), row=r) + 1
     if comparison is not None:
         write_cell(ws, r, 1, "Per-queue Erlang plan (rostered agents) vs simulation").font = Font(bold=True)
-        table(comparison, r + 1)
+        write_table(ws, comparison.columns, _rows(comparison), row=r + 1)
     write_atomic(path, lambda p: wb.save(p))
     return name
+
+
+def _rows(table: pd.DataFrame):
+    """The table's rows as the Summary sheet shows them: numbers to 5 decimals, dates as ISO text."""
+    for rec in table.itertuples(index=False):
+        yield [(None if pd.isna(v) else round(v, 5)) if isinstance(v, float) else
+               v.isoformat() if hasattr(v, "isoformat") else v for v in rec]
