@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--step", type=int, default=7, help="days between origins")
     ap.add_argument("--only", default="", help="run only histories whose name contains this")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--note", default="", help="a line written under the table (e.g. the figures before a change)")
     args = ap.parse_args(argv)
     print("\n".join(HEADER))
     rows = []
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             "queues against the better of seasonal-naive and the mean of 4 weekdays built as "
             "`../shared/tools/forecast_eval.py` builds them; pooled over origins by actual calls. forecast_eval.py "
             "itself scores three bernco origins; on an event-driven history three origins are mostly luck.",
-            "", *HEADER, *map(fmt, rows)]))
+            "", *HEADER, *map(fmt, rows), *([""] + [args.note] if args.note else [])]))
 
 
 if __name__ == "__main__":
