@@ -105,12 +105,12 @@ def test_feed_outages_are_left_out_not_learned_as_closures(fitted):
 def test_selection_keeps_the_calendar_model_unless_another_is_consistently_better():
     rows = []
     for fold in range(4):
-        for cand, err in (("model", 50.0), ("model_local", 49.0), ("recent", 30.0 if fold else 80.0),
+        for cand, err in (("model", 50.0), ("model_ets", 49.0), ("recent", 30.0 if fold else 80.0),
                           ("blend", 45.0), ("seasonal_naive", 60.0), ("weekday_mean4", 40.0 if fold < 3 else 70)):
             rows.append(("q", fold, None, cand, err, 100.0 * 10))
     errors = pd.DataFrame(rows, columns=select.SELECTION_COLUMNS)
     chosen = select.choose(errors).set_index("queue")
-    # recent: better in total (44 vs 50) and on 3 of 4 origins; model_local: only 2% better, kept out
+    # recent: better in total (44 vs 50) and on 3 of 4 origins; model_ets: only 2% better, kept out
     assert chosen.loc["q", "chosen"] == "recent"
     errors.loc[errors["candidate"] == "recent", "abs_error"] = 60.0
     assert select.choose(errors).set_index("queue").loc["q", "chosen"] == "blend"  # 10% better, all origins

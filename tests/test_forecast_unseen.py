@@ -24,7 +24,7 @@ def test_selection_never_delivers_what_backtests_worse_than_the_better_baseline(
     # the calendar model wins 3 origins of 4 but loses the fourth badly: 190 in total against 145 for the mean
     # of 4 weekdays, which wins only one origin (so the switching rule alone would keep the model)
     for fold, (model, mean4) in enumerate(((30, 35), (30, 35), (30, 35), (100, 40))):
-        for cand, err in (("model", model), ("model_local", model + 1), ("recent", 90), ("blend", 80),
+        for cand, err in (("model", model), ("model_ets", model + 1), ("recent", 90), ("blend", 80),
                           ("model_mean4", 70), ("seasonal_naive", 95), ("weekday_mean4", mean4)):
             rows.append(("q", fold, None, cand, float(err), 5000.0))
     errors = pd.DataFrame(rows, columns=select.SELECTION_COLUMNS)

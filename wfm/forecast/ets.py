@@ -1,16 +1,18 @@
-"""Exponential-smoothing candidates from statsmodels for the per-queue model choice (`wfm.forecast.select`).
+"""The exponential-smoothing candidate from statsmodels for the per-queue model choice (`wfm.forecast.select`).
 
-- `model_trend`: the calendar model whose local level is a damped-trend smoothing (Holt, statsmodels) of its
-  daily residuals instead of a flat level: for series that drift (a slow rise or decline the yearly terms and
-  the trend of a short history do not hold).
 - `ets`: ETS (additive damped trend, additive weekly season; statsmodels Holt-Winters) on the log daily totals of
   the last `ETS_DAYS` days, the days the calendar model treats apart (holidays, closures, special days) taken
   from the calendar model; distributed over the day with the queue's intraday profiles.
 
-Both are fitted on the last `ETS_DAYS` days; their smoothing parameters are estimated once per queue, on the whole
+It is fitted on the last `ETS_DAYS` days; its smoothing parameters are estimated once per queue, on the whole
 history, and reused as they are on the selection folds (so the model choice costs a filter pass per fold, not an
-optimisation). What they keep is a few numbers (`SmoothState`), from which any day ahead is computed in closed
+optimisation). What it keeps is a few numbers (`SmoothState`), from which any day ahead is computed in closed
 form.
+
+A damped-trend smoothing of the calendar model's residuals (`model_trend`) and a faster flat level
+(`model_local`) were candidates too, until issue 13: chosen on 4 selection folds they were picking noise (over 62
+weekly bernco origins, 28 days ahead, `model_trend` was chosen where it scored 101-166% WAPE), and the choice
+without them scored better on every history measured (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -79,17 +81,6 @@ def _smooth(series: np.ndarray, seasonal: bool, params: tuple[float, ...] | None
     found = (float(p["smoothing_level"]), float(p["smoothing_trend"]), damping) \
         + ((float(p["smoothing_seasonal"]),) if seasonal else ())
     return SmoothState(level, trend, damping, season, found)
-
-
-def residual_trend(resid: np.ndarray, ok: np.ndarray, params: tuple[float, ...] | None = None) -> SmoothState | None:
-    """Damped-trend smoothing of the calendar model's daily residuals (log scale) over the last `ETS_DAYS` days;
-    days not `ok` (closures, outliers, missing days) are interpolated from their neighbours."""
-    r, good = resid[-ETS_DAYS:], ok[-ETS_DAYS:]
-    if good.sum() < MIN_DAYS:
-        return None
-    idx = np.arange(len(r))
-    filled = np.interp(idx, idx[good], r[good])
-    return _smooth(filled, seasonal=False, params=params)
 
 
 def daily_ets(log_totals: np.ndarray, ok: np.ndarray, fitted: np.ndarray, params: tuple[float, ...] | None = None

@@ -213,8 +213,7 @@ class _FitJob:
         if self.selection_folds > 0 and not model.stopped:
             # the folds reuse the smoothing parameters of the fit on the whole history (`wfm.forecast.ets`)
             errors = self._selection_errors(grid, cal, replace(
-                settings, trend_params=model.trend_state.params if model.trend_state else None,
-                ets_params=model.ets_state.params if model.ets_state else None))
+                settings, ets_params=model.ets_state.params if model.ets_state else None))
         return model, errors
 
     def _selection_errors(self, grid: QueueGrid, cal: pd.DataFrame, settings: Settings) -> pd.DataFrame:

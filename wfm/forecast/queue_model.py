@@ -24,7 +24,6 @@ ERROR_ORIGINS = 3  # internal rolling origins for the error distribution
 ERROR_BUCKETS = (7, 14, 28)  # horizon buckets (days) with their own daily error scale
 YEARLY_HARMONICS = 4  # Fourier pairs of the yearly pattern (with at least 420 days of history)
 RECENT_DAYS = 70  # days of history kept for the recent-weeks and naive candidates
-LOCAL_ALPHA = 0.2  # the smoothing rate of the `model_local` candidate's level
 
 
 @dataclass
@@ -36,8 +35,7 @@ class Settings:
     alpha: float | None = None  # None: chosen per queue
     point_only: bool = False  # skip prediction intervals and AHT (selection backtests)
     country: str | None = None  # the queue's own holiday country, when not the centre's
-    # smoothing parameters of the statsmodels candidates, from the queue's fit on its whole history (`ets`)
-    trend_params: tuple[float, ...] | None = None
+    # smoothing parameters of the statsmodels candidate, from the queue's fit on its whole history (`ets`)
     ets_params: tuple[float, ...] | None = None
 
 
@@ -65,11 +63,9 @@ class QueueModel:
     default_aht_s: float = 300.0
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
-    local_level: float = 0.0  # the level at `LOCAL_ALPHA`
     recent_raw: np.ndarray | None = None  # the last `RECENT_DAYS` days as read (days x slots, NaN = missing)
     recent_clean: np.ndarray | None = None  # the same with outages and holidays, make-up and special days as NaN
     choice: str = "model"  # the candidate `predict` delivers (`wfm.forecast.select`)
-    trend_state: ets.SmoothState | None = None  # `model_trend`: damped-trend smoothing of the daily residuals
     ets_state: ets.SmoothState | None = None  # `ets`: ETS on the log daily totals
     # the holiday effects as the queue's own history holds them, for pooling across queues (`wfm.forecast.pooling`):
     # feature -> (column, coefficient, days of support, ridge penalty), and the day-to-day noise (log scale)
@@ -114,13 +110,8 @@ class QueueModel:
             pick = naive_rows if candidate == "seasonal_naive" else mean_rows
             return rows_mean(self.recent_raw, pick(self.recent_raw, days, target))
         ahead = (target - self.last_day).days.to_numpy()
-        level = self.level * self.decay ** ahead
-        if candidate == "model_local":
-            level = self.local_level
-        elif candidate == "model_trend" and self.trend_state is not None:
-            level = self.trend_state.path(ahead)
-        model = self._model_calls(cal, level)
-        if candidate in ("model", "model_local", "model_trend"):
+        model = self._model_calls(cal, self.level * self.decay ** ahead)
+        if candidate == "model":
             return model
         # last year's events in these weeks (`wfm.forecast.annual`) are the model's knowledge, as its holidays are
         annual_factor = self._annual_factor(cal)[:, None]
@@ -248,8 +239,6 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     model.log_bias = float(np.log(np.mean(np.exp(np.clip(resid - np.median(resid), -3 * scale, 3 * scale))))) \
         if len(resid) > 10 else 0.0
     kept = valid & (rw > 0)
-    model.trend_state = ets.residual_trend(np.clip(y - X @ beta, -2.5 * scale, 2.5 * scale), kept,
-                                           settings.trend_params)
     model.ets_state = ets.daily_ets(y, kept & ordinary, X @ beta + model.level, settings.ets_params)
 
     if settings.point_only:
@@ -299,8 +288,8 @@ def _daily_spec(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, structur
 
 
 def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, settings: Settings):
-    """The daily-volume regression of `model` (coefficients, level, the faster local level, holiday effects and
-    noise for pooling): (beta, robustness weights, residual scale, smoothing rate, penalties)."""
+    """The daily-volume regression of `model` (coefficients, level, holiday effects and noise for pooling):
+    (beta, robustness weights, residual scale, smoothing rate, penalties)."""
     # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
     noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect)
     pen = daily.penalties(names, noise)
@@ -309,7 +298,6 @@ def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, setti
     model.noise = noise or max(scale, daily.SCALE_FLOOR)
     model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
     model.weekday_effects = daily.holiday_support(names, beta, X, w, rw, pen, keys=("wd",))
-    _, _, _, _, model.local_level = _fit_daily(X, y, w, pen, valid, LOCAL_ALPHA, fitted=(beta, rw, scale))
     return beta, rw, scale, alpha, pen
 
 
@@ -328,10 +316,10 @@ def _with_annual(model: QueueModel, cal, X, names, y, w, valid, totals, protect,
     return X2, names2, _fit_volume(model, X2, names2, y, w, valid, totals, protect, settings)
 
 
-def _fit_daily(X, y, w, pen, valid, alpha=None, fitted=None, protect=None):
+def _fit_daily(X, y, w, pen, valid, alpha=None, protect=None):
     """The robust ridge fit and its local level: (beta, robustness weights, scale, (alpha, decay), level);
     `alpha` given: that smoothing rate with a flat level (decay 1), else both chosen (`daily.choose_level`)."""
-    beta, rw, scale = fitted if fitted is not None else daily.robust_ridge(X, y, w, pen, protect=protect)
+    beta, rw, scale = daily.robust_ridge(X, y, w, pen, protect=protect)
     r = y - X @ beta
     ok = valid & (rw > 0)
     r = np.clip(r, -2.5 * scale, 2.5 * scale)
