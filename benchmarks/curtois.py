@@ -326,11 +326,11 @@ class Result:
 
 
 # (employee, day, shift type) options above which the first roster is built employee by employee rather than by
-# CP-SAT on the whole model. At 120 s on synthetics of the held-out sizes: 33k options (Instance13's size), the
-# whole model took 24 s for a first roster of 25,896 and ended at 2,636, the construction took 3 s (7,445) and
-# ended at 527; but at 6.7k and 9.4k options (Instance15 and 19's sizes) the whole model's start ended better
-# (117 against 139, 810 against 1,070).
-FULL_MODEL_MAX_CELLS = 12_000
+# CP-SAT on the whole model. Side by side with the same code at 30-60 s (load 8-12, 2026-11-29): the whole model
+# is better on Instance5 (676 options: 1,446 against 1,644) and Instance7 (1,248: 1,402 against 1,499), the
+# construction on Instance8 (2,158: 2,257 against 2,372), Instance11 (5,304: 3,890 against 4,350) and
+# Instance12 (10,452: its first roster 7,906 in 11 s against 20,476 from 13 s of the whole model).
+FULL_MODEL_MAX_CELLS = 2_000
 
 
 def options(p: CurtoisProblem) -> int:
