@@ -446,6 +446,18 @@ def best_known() -> dict[str, int]:
     return out
 
 
+def _commit() -> str | None:
+    """The short hash of the checked-out commit, with "+" when the tree has changes (None outside git)."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+" if dirty else "")
+
+
 def _instance_key(path: Path) -> int:
     mt = re.search(r"(\d+)", path.stem)
     return int(mt.group(1)) if mt else 0
@@ -503,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
                "load": [round(load0, 1), round(load1, 1)], "date": time.strftime("%Y-%m-%d %H:%M"),
                "history": r.history, "check": "no solution",
                "phases": {k: round(v, 1) for k, v in r.phases.items()},
-               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16]}
+               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16], "commit": _commit()}
         if r.objective is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 sol = Path(tmp) / "sol.csv"

@@ -22,8 +22,8 @@ def _key(name: str) -> int:
 def real_table(rows: list[dict]) -> list[str]:
     """The published instances against their best known values."""
     lines = [
-        "| instance | time limit | best known | ours | gap | bound (first phase) | scorer | LNS steps | load | date |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---|---|",
+        "| instance | time limit | best known | ours | gap | bound (first phase) | scorer | LNS steps | load | date | code |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---|---|---|",
     ]
     for r in rows:
         bk, ours = r["best_known"], r["objective"]
@@ -32,7 +32,7 @@ def real_table(rows: list[dict]) -> list[str]:
         bound = f"{r['bound']:.0f}" if r["bound"] is not None else "-"
         lines.append(f"| {r['instance']} | {r['time_limit']:g} s | {bk if bk is not None else 'n/a'} | "
                      f"{ours if ours is not None else '-'}{opt} | {gap} | {bound} | {r['check']} | {r['rounds']} | "
-                     f"{r['load'][0]}→{r['load'][1]} | {r['date']} |")
+                     f"{r['load'][0]}→{r['load'][1]} | {r['date']} | {r.get('commit') or '-'} |")
     return lines
 
 
@@ -61,8 +61,8 @@ def synthetic_table(rows: list[dict], runs: dict, bounds: dict) -> list[str]:
     HiGHS's MIP dual bound) and against the best value any recorded run or the MIP reached; then the mean."""
     lines = [
         "| instance (staff x days x types) | time limit | ours | lower bound (kind) | gap to bound | best reached "
-        "(how) | gap to best | phases (s) | LNS steps | scorer | load | date |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|---|",
+        "(how) | gap to best | phases (s) | LNS steps | scorer | load | date | code |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|---|---|",
     ]
     gaps = []
     for r in rows:
@@ -82,7 +82,8 @@ def synthetic_table(rows: list[dict], runs: dict, bounds: dict) -> list[str]:
         lines.append(f"| {name} ({staff}x{days}x{types}) | {r['time_limit']:g} s | {ours if ours is not None else '-'} | "
                      f"{'-' if lb is None else f'{lb:,.0f}'} ({kind}) | {_pct(_gap(ours, lb))} | "
                      f"{'-' if best is None else f'{best:,}'} ({how}) | {_pct(_gap(ours, best))} | {phases} | "
-                     f"{r['rounds']} | {r['check']} | {r['load'][0]}→{r['load'][1]} | {r['date']} |")
+                     f"{r['rounds']} | {r['check']} | {r['load'][0]}→{r['load'][1]} | {r['date']} | "
+                     f"{r.get('commit') or '-'} |")
     if gaps:
         worst = max(gaps)
         lines += ["", f"At 120 s, over the {len(gaps)} synthetics with a bound: mean gap to the bound "
@@ -92,13 +93,17 @@ def synthetic_table(rows: list[dict], runs: dict, bounds: dict) -> list[str]:
 
 
 def before_after_table(runs: dict, bounds: dict) -> list[str]:
-    """Runs of an earlier commit (rows with a `code`) beside the current runs of the same instance file and
-    time limit: objective, gap to the bound, load."""
-    lines = ["| instance | time limit | before: objective (gap to bound; load; code) | after: objective (gap; load) |",
-             "|---|---:|---:|---:|"]
-    for old in sorted((o for o in runs.values() if o.get("code")), key=lambda o: (_key(o["instance"]), o["time_limit"])):
-        new = next((r for r in runs.values() if not r.get("code") and r["instance"] == old["instance"]
-                    and r["time_limit"] == old["time_limit"] and r.get("sha256") == old.get("sha256")), None)
+    """Runs of an earlier commit (rows with a `code`) beside the run they were made next to (its `after`, a run
+    row made at the same time) or else the current run of the same instance file and time limit: objective, gap
+    to the bound, load, commits."""
+    lines = ["| instance | time limit | before: objective (gap to bound; load; code) | after: objective (gap; load; "
+             "code) |", "|---|---:|---:|---:|"]
+    olds = sorted((o for o in runs.values() if o.get("code")),
+                  key=lambda o: (_key(o["instance"]), o["time_limit"], o.get("date", "")))
+    for old in olds:
+        new = old.get("after") or next((r for r in runs.values() if not r.get("code")
+                                        and r["instance"] == old["instance"] and r["time_limit"] == old["time_limit"]
+                                        and r.get("sha256") == old.get("sha256")), None)
         if new is None:
             continue
         lb = lower_bound(new, bounds)[0] or new.get("best_known")
@@ -107,7 +112,8 @@ def before_after_table(runs: dict, bounds: dict) -> list[str]:
             val = "-" if r["objective"] is None else f"{r['objective']:,}"
             return f"{val} ({_pct(_gap(r['objective'], lb))}; {r['load'][0]}→{r['load'][1]}"
 
-        lines.append(f"| {old['instance']} | {old['time_limit']:g} s | {cell(old)}; {old['code']}) | {cell(new)}) |")
+        lines.append(f"| {old['instance']} | {old['time_limit']:g} s | {cell(old)}; {old['code']}) | {cell(new)}; "
+                     f"{new.get('commit') or '-'}) |")
     return lines
 
 
