@@ -171,15 +171,3 @@ def test_fill_neighbourhood_frees_a_short_window_around_the_open_slot():
                                    settings=lns.Settings(kinds=("fill",), fill_size=2, fill_days=2))
     _rows_hold(toy, roster)
     assert value == 0
-
-
-def test_kinds_are_drawn_by_their_gain_rate_once_each_has_one():
-    kinds = ("fill", "cover", "cover")
-    rng = random.Random(4)
-    untried = [lns._draw_kind(rng, kinds, {"fill": 5.0}) for _ in range(600)]  # cover has no rate yet: the mix
-    assert 0.28 <= untried.count("fill") / 600 <= 0.39  # 1/3 expected
-    # fill gains 10 a second, cover nothing: cover keeps the floor, a tenth of the best rate per listing,
-    # so fill is drawn 10 / (10 + 1 + 1) of the time
-    rated = [lns._draw_kind(rng, kinds, {"fill": 10.0, "cover": 0.0}) for _ in range(600)]
-    assert 0.78 <= rated.count("fill") / 600 <= 0.88  # 0.833 expected
-    assert {lns._draw_kind(rng, kinds, {"fill": 0.0, "cover": 0.0}) for _ in range(50)} == {"fill", "cover"}

@@ -71,7 +71,6 @@ class Settings:
     kinds: tuple[str, ...] = ("staff", "cover", "cover", "days", "mixed")
     fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
     fill_days: int = 7
-    adaptive: bool = True  # draw kinds by their recent gain per second (the mix in `kinds` as prior weights)
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -291,23 +290,6 @@ def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, c
     return {(e, d) for e in emps for d in days}
 
 
-RATE_DECAY = 0.3  # weight of a step's gain per second in its kind's running rate
-RATE_FLOOR = 0.1  # a kind's rate counts at least this share of the best kind's, so none is given up for good
-
-
-def _draw_kind(rng: random.Random, kinds: tuple[str, ...], rate: dict[str, float]) -> str:
-    """A neighbourhood kind: drawn from `kinds` (a kind listed twice is drawn twice as often); once every kind
-    has a running gain rate, in proportion to its listed weight times its rate (at least RATE_FLOOR of the best
-    rate). Which kind pays depends on the instance: from the same Synth13 roster at equal CPU, "fill" brought
-    6,321 to 5,175 and "cover" to 5,593, while on others "cover" or "staff" steps do better."""
-    if not rate or any(k not in rate for k in kinds):
-        return rng.choice(kinds)
-    top = max(rate.values())
-    if top <= 0:
-        return rng.choice(kinds)
-    return rng.choices(kinds, weights=[max(rate[k], RATE_FLOOR * top) for k in kinds])[0]
-
-
 def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int = 2, seed: int = 1,
             settings: Settings | None = None, bound: float | None = None,
             log: Callable[[str], object] = lambda s: 0) -> tuple[Roster, int, Progress]:
@@ -327,7 +309,6 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
             "mixed": s.mixed_size, "fill": s.fill_size}
     best = problem.objective(cur)
     prog = Progress([(0.0, best)])
-    rate: dict[str, float] = {}  # kind -> recent objective gain per second of its steps
     version = [0] * E
 
     def at_bound() -> bool:
@@ -336,7 +317,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
         running: dict = {}
         while True:
             while left() > 0.3 and len(running) < max(1, workers) and not at_bound():
-                kind = _draw_kind(rng, s.kinds, rate if s.adaptive else {})
+                kind = rng.choice(s.kinds)
                 cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window, s.fill_days)
                 emps = {e for e, _ in cells}
                 prog.steps += 1
@@ -348,7 +329,6 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
             for fut in done:
                 kind, cells, seen = running.pop(fut)
                 st, wall, work, cand = fut.result()
-                before = best
                 if cand is not None and all(version[e] == v for e, v in seen.items()):
                     merged = {k: t for k, t in cur.items() if k not in cells}
                     merged.update({k: t for k, t in cand.items() if k in cells})
@@ -364,8 +344,6 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
                     cur, best = cand, problem.objective(cand)  # still better on its own, it replaces the incumbent
                     version = [v + 1 for v in version]
                     prog.history.append((time.perf_counter() - t0, best))
-                gain = (before - best) / max(wall, 0.05)
-                rate[kind] = gain if kind not in rate else (1 - RATE_DECAY) * rate[kind] + RATE_DECAY * gain
                 log(f"  step {kind} size={size[kind]} {st} {wall:.2f}s best={best}")
                 if st == "OPTIMAL" and wall < s.sub_limit / 3:
                     size[kind] = min(E if kind != "days" else D, size[kind] + 1)
