@@ -344,11 +344,22 @@ class Result:
 # construction on Instance8 (2,158: 2,257 against 2,372), Instance11 (5,304: 3,890 against 4,350) and
 # Instance12 (10,452: its first roster 7,906 in 11 s against 20,476 from 13 s of the whole model).
 FULL_MODEL_MAX_CELLS = 2_000
+# With a long time limit the whole model's start pays on more: at 600 s (load 7-12, 2026-11-29) Instance8 (2,158
+# options) reached 1,321 from it against 1,657 from the construction, Instance12 (10,452) 4,311 against 4,205; so
+# from LONG_RUN seconds it is used up to LONG_RUN_MAX_CELLS (Instance9-11: 2,912-5,304 options, as on 2026-11-23
+# when all of Instance1-12 came within 2% at 600 s from the whole model's start).
+LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 
 def options(p: CurtoisProblem) -> int:
     """How many (employee, day, shift type) cells can be worked: the size of the whole model."""
     return sum(p.can_work(e, d, t) for e in range(len(p.staff)) for d in range(p.days) for t in p.shifts)
+
+
+def _whole_model_first(p: CurtoisProblem, time_limit: float) -> bool:
+    """Whether CP-SAT on the whole model gives the first roster (else the construction one employee at a time)."""
+    n = options(p)
+    return n <= FULL_MODEL_MAX_CELLS or (time_limit >= LONG_RUN and n <= LONG_RUN_MAX_CELLS)
 
 
 class Infeasible(Exception):
@@ -398,7 +409,7 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     t0 = time.perf_counter()
     log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
     settings = lns.Settings.for_size(len(p.staff), p.days)
-    r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=options(p) <= FULL_MODEL_MAX_CELLS,
+    r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=_whole_model_first(p, time_limit),
                   settings=settings, log=log)
     note = r.note
     if note.startswith("employee "):

@@ -210,6 +210,10 @@ What changed:
 - The model build of an LNS step passes the rules only its free cells (max shifts of a type against the cap
   less the fixed ones; shifts not worked left out of the successions): build CPU -11% on whole-row steps and
   -27% on 7-day steps of Synth13; 20 steps re-solved by both builds reach the same optimal values.
+- At 600 s (the 1-12 target) the whole model's start still pays on mid-size instances: Instance8 1,321 (1.6%
+  above its optimum) from it against 1,657 from the construction; Instance12 4,311 against 4,205 (4.1%) from
+  the construction (load 7-12, the two pairs not at the same moment). So from 300 s the whole model is used up
+  to 6,000 options (Instance8-11), the construction above. Instance1-7 and 9-11 not re-run at 600 s.
 - Tried and not kept: drawing the kinds by their recent gain per second (07408b8): side by side with d714ee1,
   3 better (Synth14 2,978 -> 2,664, 17 3,110 -> 2,918, Instance8 2,171 -> 1,994), 4 worse (Synth13 8,012 ->
   8,086, 18 7,244 -> 7,320, 19 8,963 -> 9,258, Instance12 5,783 -> 6,146), 2 equal; sub-solves without
