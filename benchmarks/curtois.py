@@ -254,12 +254,20 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
     ctx = _RuleContext(m, work, paid, list(range(E)), D, {})
     for e, s in staff.items():
         for t in p.shifts:
-            pieces.max_shifts_of_kind(ctx, [lit(e, d, t) for d in range(D)], s.max_shifts[t], "max_shifts", e)
+            # only the free cells as variables, the cap less the fixed shifts of that type (an LNS step frees a
+            # few days of a row: passing the constants too made the rules half the time of a step on 120 staff)
+            lits = [lit(e, d, t) for d in range(D)]
+            free = [v for v in lits if not isinstance(v, int)]
+            cap = s.max_shifts[t] - sum(v for v in lits if isinstance(v, int))
+            if free:
+                pieces.max_shifts_of_kind(ctx, free, cap, "max_shifts", e)
+            else:
+                ctx.add(cap >= 0, "max_shifts", e)
         for d in range(D - 1):
             if (e, d) in fixed and (e, d + 1) in fixed:
                 continue
-            today = {t: lit(e, d, t) for t in p.shifts}
-            tomorrow = {t: lit(e, d + 1, t) for t in p.shifts}
+            today = {t: v for t in p.shifts if not _zero(v := lit(e, d, t))}  # a shift not worked is absent
+            tomorrow = {t: v for t in p.shifts if not _zero(v := lit(e, d + 1, t))}
             pieces.forbidden_successions(ctx, today, tomorrow, p.forbidden_next, "shift_rotation", e)
         pieces.min_run_length(ctx, work[e], s.min_consecutive, "min_consecutive_shifts", e, value=1)
         pieces.min_run_length(ctx, work[e], s.min_consecutive_off, "min_consecutive_days_off", e, value=0)
@@ -289,6 +297,11 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
     obj = sum(terms)
     m.Minimize(obj)
     return Built(m, x, obj)
+
+
+def _zero(v) -> bool:
+    """Whether a cell's literal is the constant 0 (a CP-SAT variable is never)."""
+    return isinstance(v, int) and v == 0
 
 
 def cover_penalty(assigned: int, required: int, w_under: int, w_over: int) -> int:
@@ -326,16 +339,27 @@ class Result:
 
 
 # (employee, day, shift type) options above which the first roster is built employee by employee rather than by
-# CP-SAT on the whole model. At 120 s on synthetics of the held-out sizes: 33k options (Instance13's size), the
-# whole model took 24 s for a first roster of 25,896 and ended at 2,636, the construction took 3 s (7,445) and
-# ended at 527; but at 6.7k and 9.4k options (Instance15 and 19's sizes) the whole model's start ended better
-# (117 against 139, 810 against 1,070).
-FULL_MODEL_MAX_CELLS = 12_000
+# CP-SAT on the whole model. Side by side with the same code at 30-60 s (load 8-12, 2026-11-29): the whole model
+# is better on Instance5 (676 options: 1,446 against 1,644) and Instance7 (1,248: 1,402 against 1,499), the
+# construction on Instance8 (2,158: 2,257 against 2,372), Instance11 (5,304: 3,890 against 4,350) and
+# Instance12 (10,452: its first roster 7,906 in 11 s against 20,476 from 13 s of the whole model).
+FULL_MODEL_MAX_CELLS = 2_000
+# With a long time limit the whole model's start pays on more: at 600 s (load 7-12, 2026-11-29) Instance8 (2,158
+# options) reached 1,321 from it against 1,657 from the construction, Instance12 (10,452) 4,311 against 4,205; so
+# from LONG_RUN seconds it is used up to LONG_RUN_MAX_CELLS (Instance9-11: 2,912-5,304 options, as on 2026-11-23
+# when all of Instance1-12 came within 2% at 600 s from the whole model's start).
+LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 
 def options(p: CurtoisProblem) -> int:
     """How many (employee, day, shift type) cells can be worked: the size of the whole model."""
     return sum(p.can_work(e, d, t) for e in range(len(p.staff)) for d in range(p.days) for t in p.shifts)
+
+
+def _whole_model_first(p: CurtoisProblem, time_limit: float) -> bool:
+    """Whether CP-SAT on the whole model gives the first roster (else the construction one employee at a time)."""
+    n = options(p)
+    return n <= FULL_MODEL_MAX_CELLS or (time_limit >= LONG_RUN and n <= LONG_RUN_MAX_CELLS)
 
 
 class Infeasible(Exception):
@@ -385,7 +409,7 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     t0 = time.perf_counter()
     log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
     settings = lns.Settings.for_size(len(p.staff), p.days)
-    r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=options(p) <= FULL_MODEL_MAX_CELLS,
+    r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=_whole_model_first(p, time_limit),
                   settings=settings, log=log)
     note = r.note
     if note.startswith("employee "):
@@ -431,6 +455,19 @@ def best_known() -> dict[str, int]:
             if len(cells) >= 3 and re.fullmatch(r"Instance\d+", cells[0]) and cells[-2].isdigit():
                 out[cells[0]] = int(cells[-2])
     return out
+
+
+def _commit() -> str | None:
+    """The short hash of the checked-out commit, with "+" when the tree has changes (None outside git)."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--",
+                                ".", ":!benchmarks/RESULTS.md"],  # the tables this script writes do not count
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+" if dirty else "")
 
 
 def _instance_key(path: Path) -> int:
@@ -490,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
                "load": [round(load0, 1), round(load1, 1)], "date": time.strftime("%Y-%m-%d %H:%M"),
                "history": r.history, "check": "no solution",
                "phases": {k: round(v, 1) for k, v in r.phases.items()},
-               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16]}
+               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16], "commit": _commit()}
         if r.objective is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 sol = Path(tmp) / "sol.csv"

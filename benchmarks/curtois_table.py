@@ -22,8 +22,8 @@ def _key(name: str) -> int:
 def real_table(rows: list[dict]) -> list[str]:
     """The published instances against their best known values."""
     lines = [
-        "| instance | time limit | best known | ours | gap | bound (first phase) | scorer | LNS steps | load | date |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---|---|",
+        "| instance | time limit | best known | ours | gap | bound (first phase) | scorer | LNS steps | load | date | code |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---|---|---|",
     ]
     for r in rows:
         bk, ours = r["best_known"], r["objective"]
@@ -32,7 +32,7 @@ def real_table(rows: list[dict]) -> list[str]:
         bound = f"{r['bound']:.0f}" if r["bound"] is not None else "-"
         lines.append(f"| {r['instance']} | {r['time_limit']:g} s | {bk if bk is not None else 'n/a'} | "
                      f"{ours if ours is not None else '-'}{opt} | {gap} | {bound} | {r['check']} | {r['rounds']} | "
-                     f"{r['load'][0]}→{r['load'][1]} | {r['date']} |")
+                     f"{r['load'][0]}→{r['load'][1]} | {r['date']} | {r.get('commit') or '-'} |")
     return lines
 
 
@@ -61,8 +61,8 @@ def synthetic_table(rows: list[dict], runs: dict, bounds: dict) -> list[str]:
     HiGHS's MIP dual bound) and against the best value any recorded run or the MIP reached; then the mean."""
     lines = [
         "| instance (staff x days x types) | time limit | ours | lower bound (kind) | gap to bound | best reached "
-        "(how) | gap to best | phases (s) | LNS steps | scorer | load | date |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|---|",
+        "(how) | gap to best | phases (s) | LNS steps | scorer | load | date | code |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|---|---|",
     ]
     gaps = []
     for r in rows:
@@ -82,7 +82,8 @@ def synthetic_table(rows: list[dict], runs: dict, bounds: dict) -> list[str]:
         lines.append(f"| {name} ({staff}x{days}x{types}) | {r['time_limit']:g} s | {ours if ours is not None else '-'} | "
                      f"{'-' if lb is None else f'{lb:,.0f}'} ({kind}) | {_pct(_gap(ours, lb))} | "
                      f"{'-' if best is None else f'{best:,}'} ({how}) | {_pct(_gap(ours, best))} | {phases} | "
-                     f"{r['rounds']} | {r['check']} | {r['load'][0]}→{r['load'][1]} | {r['date']} |")
+                     f"{r['rounds']} | {r['check']} | {r['load'][0]}→{r['load'][1]} | {r['date']} | "
+                     f"{r.get('commit') or '-'} |")
     if gaps:
         worst = max(gaps)
         lines += ["", f"At 120 s, over the {len(gaps)} synthetics with a bound: mean gap to the bound "
@@ -92,13 +93,17 @@ def synthetic_table(rows: list[dict], runs: dict, bounds: dict) -> list[str]:
 
 
 def before_after_table(runs: dict, bounds: dict) -> list[str]:
-    """Runs of an earlier commit (rows with a `code`) beside the current runs of the same instance file and
-    time limit: objective, gap to the bound, load."""
-    lines = ["| instance | time limit | before: objective (gap to bound; load; code) | after: objective (gap; load) |",
-             "|---|---:|---:|---:|"]
-    for old in sorted((o for o in runs.values() if o.get("code")), key=lambda o: (_key(o["instance"]), o["time_limit"])):
-        new = next((r for r in runs.values() if not r.get("code") and r["instance"] == old["instance"]
-                    and r["time_limit"] == old["time_limit"] and r.get("sha256") == old.get("sha256")), None)
+    """Runs of an earlier commit (rows with a `code`) beside the run they were made next to (its `after`, a run
+    row made at the same time) or else the current run of the same instance file and time limit: objective, gap
+    to the bound, load, commits."""
+    lines = ["| instance | time limit | before: objective (gap to bound; load; code) | after: objective (gap; load; "
+             "code) |", "|---|---:|---:|---:|"]
+    olds = sorted((o for o in runs.values() if o.get("code")),
+                  key=lambda o: (_key(o["instance"]), o["time_limit"], o.get("date", "")))
+    for old in olds:
+        new = old.get("after") or next((r for r in runs.values() if not r.get("code")
+                                        and r["instance"] == old["instance"] and r["time_limit"] == old["time_limit"]
+                                        and r.get("sha256") == old.get("sha256")), None)
         if new is None:
             continue
         lb = lower_bound(new, bounds)[0] or new.get("best_known")
@@ -107,7 +112,8 @@ def before_after_table(runs: dict, bounds: dict) -> list[str]:
             val = "-" if r["objective"] is None else f"{r['objective']:,}"
             return f"{val} ({_pct(_gap(r['objective'], lb))}; {r['load'][0]}→{r['load'][1]}"
 
-        lines.append(f"| {old['instance']} | {old['time_limit']:g} s | {cell(old)}; {old['code']}) | {cell(new)}) |")
+        lines.append(f"| {old['instance']} | {old['time_limit']:g} s | {cell(old)}; {old['code']}) | {cell(new)}; "
+                     f"{new.get('commit') or '-'}) |")
     return lines
 
 
@@ -123,12 +129,13 @@ def write_section(runs: dict) -> None:
         "## Curtois & Qu shift scheduling (`benchmarks/curtois.py`)",
         "",
         ("Instances and best known (optimal) values from `../shared/data/curtois/`. CP-SAT (OR-Tools 9.15), "
-         "2 cores, the search engine `wfm/roster/lns.py`: on instances of at most 12,000 (employee, day, shift "
+         "2 cores, the search engine `wfm/roster/lns.py`: on instances of at most 2,000 (employee, day, shift "
          "type) options a solve of the whole model (2 workers, one of them LP-heavy) gives the first roster, on "
          "larger ones a construction one employee at a time (two at once); then LNS, two single-worker "
          "sub-solves running at a time, each freeing a group of employees (random; around a badly covered slot "
-         "drawn in proportion to its penalty; around a request not granted), a window of days, or both, with "
-         "everything else fixed to the incumbent. "
+         "drawn in proportion to its penalty; around a request not granted), a window of days, or both, or "
+         "(*fill*) about 20 employees over 7 days around a badly covered slot, with everything else fixed to the "
+         "incumbent. Column *code*: the commit that made the run. "
          "Every objective is re-scored by the independent `../shared/tools/curtois_eval.py` (column *scorer*: "
          "feasible and equal). The machine's 2 cores were shared with other work: *load* is the 1-minute load "
          "average at the start and end of each instance (2.0 = both cores busy), so times are wall-clock under "
@@ -146,7 +153,7 @@ def write_section(runs: dict) -> None:
         "",
         *before_after_table(runs, bounds),
     ]
-    update_section("curtois", "\n".join(lines) + "\n\n" + SYNTH_NOTES + "\n" + NOTES)
+    update_section("curtois", "\n".join(lines) + "\n\n" + ROUND_NOTES + "\n" + SYNTH_NOTES + "\n" + NOTES)
 
 
 SYNTH_INTRO = (
@@ -161,12 +168,62 @@ SYNTH_INTRO = (
     "best reached may under-state it. Runs at 120 s, 2 workers, `nice -n 15`, on the shared machine (load column)."
 )
 BEFORE_AFTER_INTRO = (
-    "Before and after this change, run side by side (both processes on the same instance at the same time, so "
-    "at the same load; the load includes both), except the after rows of Synth20-21, re-run alone after the "
-    "construction fix below. Before: the engine of commit e865ae8; after: this branch (the 1-12 spot checks: "
-    "commit 927981a, whose search is this branch's). Gaps to the lower bound above; for Instance1-12 to the best "
-    "known, which is optimal."
+    "Before and after a change, run side by side (both processes on the same instance at the same time, so at "
+    "the same load; the load includes both). This round: 11b09f7 (the engine as merged from curtois3) against "
+    "ceb0da8 (the fill neighbourhood and the whole-model start only up to 2,000 options). The tables above are "
+    "of d714ee1, the same search with a cheaper model build (same optimal sub-solve values, below). Gaps to the "
+    "lower bound above; for Instance1-12 to the best known, which is optimal."
 )
+ROUND_NOTES = """This round (curtois4, 2026-11-29, load 11-16 the whole time: a 2-worker process got about a seventh of a
+core per thread; 12 CPU-seconds of a single-thread test took 130 s wall):
+
+Diagnosis, whole model against the engine, both with 2 workers:
+- Instance12 (60 x 28 x 10, optimum 4,040), 60 s, load 4-7: CP-SAT on the whole model 12,177 (under-cover
+  11,800 + over-cover 43 + requests 334), its bound 22 (the 2-worker portfolio runs no LP worker; HiGHS's LP of
+  the same model gives 3,627 in 60 s); the engine 7,468 (7,200 + 9 + 259), of which its first 13 s went to the
+  whole model (first roster 20,476) where the construction gives 7,906 in 11 s.
+- Synth13 (120 x 28 x 18), 120 s, load 11-12: the whole model 18,442 (17,200 + 122 + 1,120; first solution
+  after 22.5 s, bound 230); the engine 8,012-9,002 at load 12-15 (6,321 at load 8).
+- Where the objective is lost: under-cover is 95-99% of it. In an engine roster of Synth13 at 6,321 every one
+  of the 57 under-covered units is on a weekend; the weekend need is 528 person-days against about 506 the
+  staff's max weekends allow (so some 22 are unavoidable, as the LP bound of 2,510 says); of the 249 weekends
+  worked 26 are worked one day only and 4 weekends allowed are not used. Meanwhile 72 of 120 employees are a
+  shift or more under their max minutes: the lost cover is in how rows are packed around weekends, not in
+  capacity. Instance12 at 30 s: 97 units under, 70 of them on weekends, 33 one-day weekends.
+
+What changed:
+- *fill* neighbourhoods: a 7-day window around an under- (or over-) covered slot drawn by penalty, freed for
+  about 20 employees: those who could take the slot, first the ones off that day next to a day they work (the
+  one-day weekends), then those on another shift that day, and a third of others to take over what they give
+  up. From the same Synth13 roster (6,321) at equal wall time (40 s, one step at a time): fill 24 x 7 days
+  5,001, fill 10 x 7 5,791, fill 40 x 7 5,284, fill 24 x 14 6,226 (sub-solves time out), cover (4 whole rows)
+  5,421, staff (4 random rows) 5,513; at equal CPU (12 s): fill 24 x 7 5,175, cover 4 rows 5,593. Fill steps are
+  proved optimal in about 0.05 deterministic seconds, so most of a step is the model build and presolve.
+- The whole model gives the first roster only up to 2,000 options (was 12,000). Side by side at 30-60 s with
+  the same LNS: whole model better on Instance5 (676 options: 1,446 against 1,644 from the construction) and 7
+  (1,248: 1,402 against 1,499), the construction better on Instance8 (2,158: 2,257 against 2,372), 11 (5,304:
+  3,890 against 4,350) and 12 (above).
+- With both (table above): Instance12 at 60 s 10,579 -> 6,717, Synth15 5,168 -> 3,991, Synth19 15,159 ->
+  10,597, Synth14 3,445 -> 3,277, Instance8 2,582 -> 2,578; worse on Synth13 8,679 -> 9,002 and Synth17 3,076
+  -> 3,512. Mean gap to the bound over 13-19 at 120 s: 65.6% (d714ee1, table above) against 94.3% for the
+  previous round's table (other runs, load 10-16).
+- The model build of an LNS step passes the rules only its free cells (max shifts of a type against the cap
+  less the fixed ones; shifts not worked left out of the successions): build CPU -11% on whole-row steps and
+  -27% on 7-day steps of Synth13; 20 steps re-solved by both builds reach the same optimal values.
+- At 600 s (the 1-12 target) the whole model's start still pays on mid-size instances: Instance8 1,321 (1.6%
+  above its optimum) from it against 1,657 from the construction; Instance12 4,311 against 4,205 (4.1%) from
+  the construction (load 7-12, the two pairs not at the same moment). So from 300 s the whole model is used up
+  to 6,000 options (Instance8-11), the construction above. Instance1-7 and 9-11 not re-run at 600 s.
+- Tried and not kept: drawing the kinds by their recent gain per second (07408b8): side by side with d714ee1,
+  3 better (Synth14 2,978 -> 2,664, 17 3,110 -> 2,918, Instance8 2,171 -> 1,994), 4 worse (Synth13 8,012 ->
+  8,086, 18 7,244 -> 7,320, 19 8,963 -> 9,258, Instance12 5,783 -> 6,146), 2 equal; sub-solves without
+  presolve (from 6,321 at 12 CPU-s: 5,585 against 5,175) or with one presolve pass (5,172, no gain).
+- Not solved: year-long and half-year horizons. Synth20 (50 x 182 x 6) took 140.7 s at load 11-12 for its
+  construction alone (49,092, over the 120 s limit, no LNS step); a Synth22 row (364 days x 10 types) costs
+  0.7 CPU-s, 35 CPU-s for the 50 rows, which this load turns into minutes. A construction without a CP-SAT
+  solve per row (blocks of work and rest laid out by the rules, CP-SAT only for the rows it cannot place) is
+  the next step for 20-24.
+"""
 SYNTH_NOTES = """How the synthetics were calibrated (2026-11-29). The generator before this gave the held-out sizes
 either much more capacity than cover (13, 15, 19: objectives of a few hundred request points, where the LP bound
 is weak: gaps of 31-186% that said little) or much less (14, 16-18: 4,000-17,000 of under-cover no roster can
@@ -188,7 +245,8 @@ up to the demand. The synthetics reproduce that: their rosters are likewise a fe
 requests (Synth14 at 20 s: 4,200 + 275, Synth16 5,000 + 172), 2-6 points per staff-day like Instance1-12
 (0.4-6.1; the best knowns of the held-out 13-24 are 0.4-3.2 per staff-day).
 
-What changed in the engine (`wfm/roster/lns.py`) this round, and what it did:
+What changed in the engine (`wfm/roster/lns.py`) in the round before (curtois3; its before/after table is in
+the git history of RESULTS.md), and what it did:
 
 - Cover neighbourhoods draw the slot in proportion to its penalty (an under-covered slot weighs 100 over-covered
   ones; before, every penalised slot was equally likely, and about half are over-covered ones of weight 1:
@@ -238,7 +296,7 @@ NOTES = """Why plain CP-SAT is far off on the larger instances, and what this do
 History of the large-instance path: building the whole model of the Instance24-size synthetic took 4.6 GB and
 found no solution in its share of 300 s, so above 200,000 options the search started from the construction, and
 on horizons over 8 weeks LNS frees 28-day windows (31,593 at 600 s on that synthetic, under 0.5 GB). The
-threshold is now 12,000 options, for the reasons measured above.
+threshold was then 12,000 options; it is now 2,000, for the reasons measured above.
 
 Rule pieces (`wfm/roster/rules.py`):
 

@@ -170,3 +170,11 @@ def test_synthetic_instances_match_the_real_ones_capacity_and_weights(curtois, t
     assert 0.10 <= len(p.on_requests) / (30 * 28) <= 0.30 and 0.02 <= len(p.off_requests) / (30 * 28) <= 0.12
     roster = curtois.construct(p, time_limit=20.0, seed=1)
     assert {e for e, _ in roster} == set(range(30))  # every employee got a row that holds their rules
+
+
+def test_whole_model_start_by_size_and_time_limit(curtois, monkeypatch):
+    """Up to 2,000 options the whole model gives the first roster at any limit; up to 6,000 only from 300 s."""
+    p = curtois.parse(curtois.DATA / "Instance1.txt")
+    for n, limit, whole in ((1_500, 60, True), (5_000, 120, False), (5_000, 600, True), (10_000, 600, False)):
+        monkeypatch.setattr(curtois, "options", lambda _p, n=n: n)
+        assert curtois._whole_model_first(p, limit) is whole, (n, limit)

@@ -154,3 +154,20 @@ def test_request_neighbourhood_frees_the_employee_who_asked():
     assert {e for e, _ in cells} >= {1} and len({e for e, _ in cells}) == 2
     granted = cur | {(1, 2): "A"}  # no request missed: falls back to the cover neighbourhood
     assert len({e for e, _ in lns.neighbourhood(toy, random.Random(2), "request", 2, granted, window=None)}) == 2
+
+
+def test_fill_neighbourhood_frees_a_short_window_around_the_open_slot():
+    """Day 3 has no A (the only penalised slot). The employee off that day who works the day before ranks first
+    (employee 2 works day 2), so one employee over two days frees exactly (2, 2) and (2, 3)."""
+    toy = Toy()
+    cur = {(0, 0): "A", (1, 0): "B", (0, 1): "A", (1, 1): "B", (2, 2): "A"}
+    assert toy.bad_slots(cur) == [(3, "A", 10)]
+    for seed in range(5):
+        assert lns.neighbourhood(toy, random.Random(seed), "fill", 1, cur, None, fill_days=2) == {(2, 2), (2, 3)}
+    everyone = lns.neighbourhood(toy, random.Random(0), "fill", 3, cur, None, fill_days=4)
+    assert everyone == {(e, d) for e in range(3) for d in range(4)}
+    # LNS with only this neighbourhood fills day 3 (employee 2 takes A on days 2-3: 0)
+    roster, value, _ = lns.improve(toy, cur | {(2, 1): "A"}, 5.0, workers=1, seed=1, bound=0,
+                                   settings=lns.Settings(kinds=("fill",), fill_size=2, fill_days=2))
+    _rows_hold(toy, roster)
+    assert value == 0

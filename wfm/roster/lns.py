@@ -69,6 +69,8 @@ class Settings:
     days_size: int = 7  # days freed (for every employee) by a day-window neighbourhood
     window: int | None = None  # on long horizons employee neighbourhoods free this many days, not the horizon
     kinds: tuple[str, ...] = ("staff", "cover", "cover", "days", "mixed")
+    fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
+    fill_days: int = 7
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -77,10 +79,11 @@ class Settings:
         shortened and drawn less often."""
         long = n_days > LONG_HORIZON
         days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
-        kinds = ("staff", "cover", "cover", "request", "days", "mixed") if n_staff <= 60 else \
-            ("staff", "cover", "cover", "cover", "request", "mixed", "days")
+        kinds = ("staff", "cover", "fill", "fill", "fill", "request", "days", "mixed") if n_staff <= 60 else \
+            ("staff", "cover", "fill", "fill", "fill", "fill", "request", "mixed", "days")
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
-                        days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds)
+                        days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds,
+                        fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7))
 
 
 ROW_LAST_TRY = 60.0  # seconds of a construction row's last try (under load 12 a year-long row can need 10 s)
@@ -221,6 +224,33 @@ def _with_others(rng: random.Random, near: list[int], n: int, E: int) -> list[in
     return sorted(chosen) + rest[: max(0, n - len(chosen))]
 
 
+def _fill_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, days: int) -> set[Cell]:
+    """A short window of days around a badly covered slot (drawn in proportion to its penalty), freed for `n`
+    employees: those who could take the slot, the ones off that day next to a day they work first (a slot is
+    most often left open where a run or a weekend could be extended: on synthetics of Instance13's size every
+    unit under-covered after 120 s was on a weekend, and a fifth of the weekends worked were worked one day
+    only), then those on another shift that day, and a third of others who can take over the shifts the first
+    ones give up elsewhere in the window. Many employees over a few days, where "cover" frees few whole rows."""
+    E, D = problem.n_staff, problem.n_days
+    bad = problem.bad_slots(cur)
+    if not bad:
+        return {(e, d) for e in rng.sample(range(E), min(n, E)) for d in _window(rng, D, days)}
+    d, t, _ = rng.choices(bad, weights=[max(1, w) for *_, w in bad])[0]
+    on = [e for e in range(E) if cur.get((e, d)) == t]
+    able = [e for e in range(E) if cur.get((e, d)) != t and problem.can_work(e, d, t)]
+    rng.shuffle(able)
+    def rank(e: int) -> int:
+        if (e, d) in cur:
+            return 2
+        return 0 if (e, d - 1) in cur or (e, d + 1) in cur else 1
+    near = sorted(able, key=rank) + on
+    first = set(near[: max(1, n - n // 3)])
+    rest = [e for e in range(E) if e not in first]
+    rng.shuffle(rest)
+    emps = first | set(rest[: max(0, n - len(first))])
+    return {(e, day) for e in emps for day in _window(rng, D, days, d)}
+
+
 def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
     """The employee of a request `cur` does not grant (drawn in proportion to its weight) with others who work
     or could work that day, so they can swap; and its day (None when every request is granted)."""
@@ -234,10 +264,11 @@ def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster
 
 
 def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, cur: Roster,
-                  window: int | None) -> set[Cell]:
+                  window: int | None, fill_days: int = 7) -> set[Cell]:
     """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover";
     around a request not granted: "request"),
-    `n` whole days for everyone ("days"), or both ("mixed"). With `window`, employee neighbourhoods free that
+    `n` whole days for everyone ("days"), or both ("mixed"); or `n` employees around a badly covered slot over
+    `fill_days` days around it ("fill"). With `window`, employee neighbourhoods free that
     many days (around the bad slot for "cover"), not the whole horizon."""
     E, D = problem.n_staff, problem.n_days
     emps, days = range(E), range(D)
@@ -249,6 +280,8 @@ def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, c
         emps, day = (_cover_staff if kind == "cover" else _request_staff)(problem, rng, n, cur)
         if window:
             days = _window(rng, D, window, day)
+    elif kind == "fill":
+        return _fill_cells(problem, rng, n, cur, fill_days)
     elif kind == "days":
         days = _window(rng, D, n)
     else:
@@ -273,7 +306,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
     rng = random.Random(seed)
     E, D = problem.n_staff, problem.n_days
     size = {"staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
-            "mixed": s.mixed_size}
+            "mixed": s.mixed_size, "fill": s.fill_size}
     best = problem.objective(cur)
     prog = Progress([(0.0, best)])
     version = [0] * E
@@ -285,7 +318,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
         while True:
             while left() > 0.3 and len(running) < max(1, workers) and not at_bound():
                 kind = rng.choice(s.kinds)
-                cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window)
+                cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window, s.fill_days)
                 emps = {e for e, _ in cells}
                 prog.steps += 1
                 fut = pool.submit(resolve, problem, cur, cells, min(left(), s.sub_limit), seed + prog.steps)
