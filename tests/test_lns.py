@@ -7,7 +7,7 @@ import random
 import pytest
 from ortools.sat.python import cp_model
 
-from wfm.roster import lns
+from wfm.roster import lns, neighbourhoods
 
 # 3 employees x 4 days, shifts A and B; each employee works exactly `days_worked[e]` days; employee 2 cannot
 # work B. Cover: one A every day, one B on days 0 and 1; under-cover costs 10, over-cover 1.
@@ -136,9 +136,9 @@ def test_cover_neighbourhood_goes_where_the_penalty_is():
     cur = {(0, 0): "A", (1, 0): "B", (2, 0): "A", (0, 1): "A", (1, 1): "B", (2, 2): "A"}
     assert sorted(toy.bad_slots(cur)) == [(0, "A", 1), (3, "A", 10)]  # two A on day 0, none on day 3
     rng = random.Random(5)
-    days = [lns._cover_staff(toy, rng, 2, cur)[1] for _ in range(400)]
+    days = [neighbourhoods._cover_staff(toy, rng, 2, cur)[1] for _ in range(400)]
     assert 0.85 <= days.count(3) / 400 <= 0.96  # 10/11 expected
-    emps, day = lns._cover_staff(toy, random.Random(1), 1, cur)
+    emps, day = neighbourhoods._cover_staff(toy, random.Random(1), 1, cur)
     assert day == 3 and all((e, 3) not in cur for e in emps)  # nobody works day 3: whoever is freed is off
 
 

@@ -166,6 +166,13 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _preference(rec) -> str:
+    """The shift codes preferred in one form, "E;L" (the model, the score and the Summary split on ";" alone),
+    whatever separates them: ";", ",", "，", "；" or spaces."""
+    codes = [c for c in re.split(r"[;,，；\s]+", _cell(rec, "shift_preference").upper()) if c]
+    return ";".join(dict.fromkeys(codes))
+
+
 def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
     n_before = len(problems.errors)
     agent_id = _agent_id(rec)
@@ -221,14 +228,11 @@ def _parse_row(rec, row, path, queues, shift_codes, problems) -> Agent | None:
                                column="days_off_requested")
             else:
                 days_off.append(d)
-    # one canonical form, "E;L": the model, the score and the Summary split on ";" alone
-    pref_codes = [c for c in re.split(r"[;,，；\s]+", _cell(rec, "shift_preference").upper()) if c]
-    pref = ";".join(dict.fromkeys(pref_codes))
-    if pref and shift_codes is not None:
-        for code in dict.fromkeys(pref_codes):
-            if code not in shift_codes:
-                problems.error(path, f"shift_preference {code!r} is not a shift code in the config "
-                                     f"({', '.join(sorted(shift_codes))})", row=row, column="shift_preference")
+    pref = _preference(rec)
+    for code in pref.split(";") if pref and shift_codes is not None else []:
+        if code not in shift_codes:
+            problems.error(path, f"shift_preference {code!r} is not a shift code in the config "
+                                 f"({', '.join(sorted(shift_codes))})", row=row, column="shift_preference")
     training_until = None
     if _cell(rec, "training_until"):
         training_until = _date(_cell(rec, "training_until"))

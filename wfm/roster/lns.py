@@ -17,46 +17,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ortools.sat.python import cp_model
 
-Cell = tuple[int, int]  # (employee, day)
-Roster = dict[Cell, str]  # worked cells only: (employee, day) -> shift
+from wfm.roster.lns_types import Cell, CellProblem, EmployeeInfeasible, Roster, SubModel
+from wfm.roster.neighbourhoods import neighbourhood
 
-
-@dataclass
-class SubModel:
-    """A model built by a `CellProblem`: `x[e, d, t]` is the variable of each free cell's shift options."""
-
-    model: cp_model.CpModel
-    x: dict[tuple[int, int, str], cp_model.IntVar]
-
-
-class CellProblem(Protocol):
-    n_staff: int
-    n_days: int
-    shifts: list[str]
-
-    def build(self, fixed: dict[Cell, str | None]) -> SubModel:
-        """The model with the cells in `fixed` as constants (their shift, None = off). The rules of an employee
-        whose cells are all fixed must be left out: the construction fixes the rows not built yet to off."""
-
-    def objective(self, roster: Roster) -> int:
-        """The objective of a whole roster."""
-
-    def bad_slots(self, roster: Roster) -> list[tuple[int, str, int]]:
-        """(day, shift, penalty) of the slots whose cover is penalised in `roster` (under or over)."""
-
-    def missed_requests(self, roster: Roster) -> list[tuple[int, int, int]]:
-        """(employee, day, penalty) of the soft requests about one cell that `roster` does not grant."""
-
-    def can_work(self, e: int, d: int, t: str) -> bool:
-        """Whether employee e may work shift t on day d at all."""
-
-
-class EmployeeInfeasible(Exception):
-    """An employee whose own rules cannot all hold (or for whom no row was found in time)."""
+__all__ = ["Cell", "CellProblem", "EmployeeInfeasible", "Roster", "SubModel", "Settings", "Progress",
+           "SearchResult", "construct", "improve", "neighbourhood", "resolve", "solve", "sub_solver"]
 
 
 @dataclass
@@ -183,111 +151,6 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     log(f"construction: {E} employees in {time.perf_counter() - t0:.1f} s, "
         f"obj={problem.objective(cur)}")
     return cur
-
-
-def _window(rng: random.Random, D: int, length: int, around: int | None = None) -> range:
-    length = min(D, length)
-    if around is None:
-        first = rng.randrange(0, max(1, D - length + 1))
-    else:
-        first = min(max(0, around - rng.randrange(0, length)), D - length)
-    return range(first, first + length)
-
-
-def _cover_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
-    """Employees around a badly covered slot, drawn in proportion to its penalty (an under-covered slot weighs a
-    hundred over-covered ones on Curtois), and its day (None when every slot is met: then random employees).
-    Under-covered: those off that day who could work it (to take it, each dropping a shift elsewhere) and those
-    working another shift that day who could (to switch); over-covered: those on it. A quarter are others."""
-    E = problem.n_staff
-    bad = problem.bad_slots(cur)
-    if not bad:
-        return rng.sample(range(E), min(n, E)), None
-    d, t, _ = rng.choices(bad, weights=[max(1, w) for *_, w in bad])[0]
-    on = [e for e in range(E) if cur.get((e, d)) == t]
-    able = [e for e in range(E) if cur.get((e, d)) != t and problem.can_work(e, d, t)]
-    off = [e for e in able if (e, d) not in cur]
-    if rng.random() < 0.5 and off:  # fill it: mostly people who are off that day
-        near = off if len(off) >= n else off + able
-    else:
-        near = on + able
-    return _with_others(rng, near, n, E), d
-
-
-def _with_others(rng: random.Random, near: list[int], n: int, E: int) -> list[int]:
-    """n employees: up to three quarters from `near`, the rest (or more, when near is short) from the others."""
-    near = list(near)
-    rng.shuffle(near)
-    chosen = set(near[: max(1, n - n // 4)])
-    rest = [e for e in range(E) if e not in chosen]
-    rng.shuffle(rest)
-    return sorted(chosen) + rest[: max(0, n - len(chosen))]
-
-
-def _fill_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, days: int) -> set[Cell]:
-    """A short window of days around a badly covered slot (drawn in proportion to its penalty), freed for `n`
-    employees: those who could take the slot, the ones off that day next to a day they work first (a slot is
-    most often left open where a run or a weekend could be extended: on synthetics of Instance13's size every
-    unit under-covered after 120 s was on a weekend, and a fifth of the weekends worked were worked one day
-    only), then those on another shift that day, and a third of others who can take over the shifts the first
-    ones give up elsewhere in the window. Many employees over a few days, where "cover" frees few whole rows."""
-    E, D = problem.n_staff, problem.n_days
-    bad = problem.bad_slots(cur)
-    if not bad:
-        return {(e, d) for e in rng.sample(range(E), min(n, E)) for d in _window(rng, D, days)}
-    d, t, _ = rng.choices(bad, weights=[max(1, w) for *_, w in bad])[0]
-    on = [e for e in range(E) if cur.get((e, d)) == t]
-    able = [e for e in range(E) if cur.get((e, d)) != t and problem.can_work(e, d, t)]
-    rng.shuffle(able)
-    def rank(e: int) -> int:
-        if (e, d) in cur:
-            return 2
-        return 0 if (e, d - 1) in cur or (e, d + 1) in cur else 1
-    near = sorted(able, key=rank) + on
-    first = set(near[: max(1, n - n // 3)])
-    rest = [e for e in range(E) if e not in first]
-    rng.shuffle(rest)
-    emps = first | set(rest[: max(0, n - len(first))])
-    return {(e, day) for e in emps for day in _window(rng, D, days, d)}
-
-
-def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
-    """The employee of a request `cur` does not grant (drawn in proportion to its weight) with others who work
-    or could work that day, so they can swap; and its day (None when every request is granted)."""
-    missed = problem.missed_requests(cur)
-    if not missed:
-        return _cover_staff(problem, rng, n, cur)
-    e0, d, _ = rng.choices(missed, weights=[max(1, w) for *_, w in missed])[0]
-    near = [e for e in range(problem.n_staff) if e != e0 and (cur.get((e, d)) is not None
-                                                             or any(problem.can_work(e, d, t) for t in problem.shifts))]
-    return sorted({e0, *_with_others(rng, near, n - 1, problem.n_staff)}), d
-
-
-def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, cur: Roster,
-                  window: int | None, fill_days: int = 7) -> set[Cell]:
-    """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover";
-    around a request not granted: "request"),
-    `n` whole days for everyone ("days"), or both ("mixed"); or `n` employees around a badly covered slot over
-    `fill_days` days around it ("fill"). With `window`, employee neighbourhoods free that
-    many days (around the bad slot for "cover"), not the whole horizon."""
-    E, D = problem.n_staff, problem.n_days
-    emps, days = range(E), range(D)
-    if kind == "staff":
-        emps = rng.sample(range(E), min(n, E))
-        if window:
-            days = _window(rng, D, window)
-    elif kind in ("cover", "request"):
-        emps, day = (_cover_staff if kind == "cover" else _request_staff)(problem, rng, n, cur)
-        if window:
-            days = _window(rng, D, window, day)
-    elif kind == "fill":
-        return _fill_cells(problem, rng, n, cur, fill_days)
-    elif kind == "days":
-        days = _window(rng, D, n)
-    else:
-        emps, day = _cover_staff(problem, rng, n, cur)
-        days = _window(rng, D, max(7, min(D // 2, window or D)), day if window else None)
-    return {(e, d) for e in emps for d in days}
 
 
 def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int = 2, seed: int = 1,
