@@ -4,9 +4,9 @@
     python benchmarks/bench_roster_lns.py run --agents 600 --weeks 4 --time-limit 300 --mode off --json B.json
     python benchmarks/bench_roster_lns.py table A.json B.json ...        # the table -> RESULTS.md
 
-`--mode lns` is `build_roster` as it is (LNS where `prefer_lns` says so); `--mode off` turns `prefer_lns` off, the
-code path before LNS was wired in (for rosters too large for the whole-model search: the construction stands).
-`--mode force` uses LNS whatever the size. Cases are `bench_roster.py`'s (`--agents N`: the scale case, else the
+`--mode lns` is `build_roster` with the LNS path on (`wfm.roster.search.ENABLED`: LNS where `prefer_lns` says so);
+`--mode off` is `build_roster` as shipped (the path off: for rosters too large for the whole-model search the
+construction stands). `--mode force` uses LNS whatever the size. Cases are `bench_roster.py`'s (`--agents N`: the scale case, else the
 sample hotline). Each run reports the model's objective in points (`HotlineCells.objective`: the same formulas
 as the whole CP-SAT model), the checker's under-staffing and its gap to the lower bound, the solver status,
 reproducibility, the wall time of `build_roster` and the process's peak RSS (run one case per process).
@@ -33,8 +33,9 @@ def run(agents: int | None, weeks: int, limit: float, mode: str, workers: int | 
 
     days = 7 * weeks
     people, cfg, req = sample_case(days) if agents is None else scale_case(agents, days)[:3]
-    if mode != "lns":
-        search.prefer_lns = lambda *a: mode == "force"
+    search.ENABLED = mode != "off"
+    if mode == "force":
+        search.prefer_lns = lambda *a: True
     load0, t0 = load(), time.perf_counter()
     r = build_roster(req, people, cfg, START, days, time_limit_s=limit, workers=workers)
     wall = time.perf_counter() - t0

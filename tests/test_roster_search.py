@@ -34,9 +34,9 @@ def case():
     return cfg, agents, req, inst, construct(inst, time_limit_s=2, seed=0)
 
 
-def _whole_model_points(inst, assignment) -> float:
+def _whole_model_points(inst, assignment, block_minutes: int | None = None) -> float:
     """The whole CP-SAT model's objective with every shift fixed to `assignment` (its auxiliaries at their least)."""
-    full = build_model(inst)
+    full = build_model(inst, block_minutes=block_minutes or inst.interval)
     for (ai, d, k), v in full.ctx.x.items():
         full.model.Add(v == (1 if assignment.get((ai, d)) == k else 0))
     solver = cp_model.CpSolver()
@@ -46,7 +46,8 @@ def _whole_model_points(inst, assignment) -> float:
 
 
 def test_the_objective_is_the_whole_models(case):
-    """Scored without a solver, a roster gets the points the whole model gives it, and so does another."""
+    """Scored without a solver, a roster gets the points the whole model (on blocks of one interval, as the search
+    counts them) gives it, and so does another; on the whole model's own blocks too."""
     _, _, _, inst, hint = case
     cells = HotlineCells(inst)
     assert cells.objective(as_cells(hint)) == _whole_model_points(inst, hint)
@@ -55,12 +56,14 @@ def test_the_objective_is_the_whole_models(case):
     other = {c: int(t) for c, t in step.candidate.items()}
     assert other != hint
     assert cells.objective(as_cells(other)) == _whole_model_points(inst, other)
+    hour = HotlineCells(inst, block_minutes=60)
+    assert hour.objective(as_cells(other)) == _whole_model_points(inst, other, 60)
 
 
 def test_a_step_model_scores_moves_as_the_whole_objective_does(case):
     """The model of a step (most cells fixed) prices a change of its free cells exactly as the whole objective."""
     _, _, _, inst, hint = case
-    cells = HotlineCells(inst)
+    cells = HotlineCells(inst, block_minutes=60)  # hour blocks: a model CP-SAT proves in seconds
     cur = as_cells(hint)
     free = {(e, d) for e in (6, 9) for d in range(7)}
     fixed = {(e, d): cur.get((e, d)) for e in range(cells.n_staff) for d in range(7) if (e, d) not in free}
@@ -105,9 +108,13 @@ def test_queues_by_hand_are_left_to_the_whole_model(case, monkeypatch):
     assert not search.prefer_lns(by_hand, 1e6, 2)
     with pytest.raises(ValueError):
         HotlineCells(by_hand)
+    monkeypatch.setattr(search, "ENABLED", True)
+    assert not search.prefer_lns(by_hand, 1e6, 2)
     assert not search.prefer_lns(inst, 1e6, 2)  # small enough for the whole model
     monkeypatch.setattr(search, "MAX_SEARCH_VARS", 10)
     assert search.prefer_lns(inst, 1e6, 2)
+    monkeypatch.setattr(search, "ENABLED", False)
+    assert not search.prefer_lns(inst, 1e6, 2)
 
 
 @pytest.mark.slow

@@ -1,5 +1,8 @@
 """The hotline's shift assignment as a `wfm.roster.lns.CellProblem`: the search engine's view of a roster.
 
+Coverage is counted per interval by default (`block_minutes`), the whole model's formulas otherwise unchanged:
+with `block_minutes` equal to the whole model's, `objective` is its objective.
+
 A cell is (agent index, day); its value is the option index as a string (`str(k)`), absent when off. The model of
 an LNS step (`build`) holds the same rules (`wfm.roster.rules.RULES`) and the same soft terms as the whole model
 (`wfm.roster.model.build_model`, `wfm.roster.objective`), restricted to the agents with a free cell: fixed cells
@@ -37,14 +40,16 @@ ROW_CACHE = 5_000  # agent rows whose terms are remembered (about 3 KB each at 4
 class HotlineCells:
     """The hotline instance `inst` (skill routing) for the LNS engine; see the module's docstring."""
 
-    def __init__(self, inst: Instance):
+    def __init__(self, inst: Instance, block_minutes: int | None = None):
         if not inst.pooled:
             raise ValueError("the LNS adapter covers skill routing only (queues by hand split capacity by flows)")
         self.inst = inst
         self.n_staff, self.n_days = len(inst.agents), inst.days
         self.shifts = [str(k) for k in range(len(inst.options))]
         self.need = inst.coverage_req()
-        self.g = max(1, (30 if inst.days <= 14 else 60) // inst.interval)
+        # blocks of one interval by default: the whole model's 30- or 60-minute blocks let a search trade a short
+        # quarter hour for a long one in the same hour, which the placed roster then shows as under-staffing
+        self.g = max(1, (block_minutes or inst.interval) // inst.interval)
         H = self.need.shape[1]
         self.nb = math.ceil(H / self.g)
         self.req_b = np.zeros((len(inst.rows), self.nb), dtype=np.int64)

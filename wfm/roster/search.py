@@ -29,6 +29,12 @@ from wfm.roster.cells import Cell, HotlineCells, as_assignment, as_cells
 from wfm.roster.model import CONSTRUCTION_SHARE, HEURISTIC_SWEEPS, LNS_MIN_DTIME_PER_VAR, Phase1Result, placed_under
 from wfm.roster.problem import Instance
 
+# Whether `build_roster` uses this path. Off: on 600 agents x 4 weeks (2026-11-29) the steps lower the model's
+# objective (by 0.6 to 1.5 million points of 14.3 million) but the roster, once breaks are placed, is more
+# under-staffed than the construction's (`placed_under` 29,943 -> 30,871 to 36,546 agent-intervals): the model
+# counts an expected on-phone share per interval, not the breaks as placed. Phase 1 then keeps the construction,
+# so the path would only spend time. See benchmarks/RESULTS.md, "Roster: LNS for large rosters".
+ENABLED = False
 LNS_CONSTRUCTION_SHARE = 0.5  # of the phase-1 budget for the construction; the LNS gets the rest
 MAX_CONSTRUCTION_S = 240.0  # reference seconds, as the whole-model path gives it
 KINDS = ("cover", "cover", "cover", "staff")
@@ -38,8 +44,8 @@ LINEARIZATION = 2  # the coverage LP is tight: level 2 finds the better rows
 def prefer_lns(inst: Instance, time_limit_s: float, workers: int) -> bool:
     """Whether phase 1 searches by LNS: skill routing, and a whole model the budget cannot search (above
     `MAX_SEARCH_VARS`, or too little deterministic time per variable: `wfm.roster.model` then keeps the
-    construction as it stands)."""
-    if not inst.pooled:
+    construction as it stands), and the path `ENABLED`."""
+    if not ENABLED or not inst.pooled:
         return False
     n_x = sum(len(ks) for per_day in inst.allowed for ks in per_day)
     if n_x > MAX_SEARCH_VARS:
@@ -120,14 +126,14 @@ def neighbourhood(problem: HotlineCells, rng: random.Random, kind: str, n: int, 
 
 
 def improve(problem: HotlineCells, cur: dict[Cell, str], budget: Budget, *, workers: int = 2, seed: int = 0,
-            log: Callable[[str], object] = lambda s: 0) -> tuple[dict[Cell, str], int, int]:
-    """LNS from `cur` until the budget is spent: (roster, objective, steps)."""
+            log: Callable[[str], object] = lambda s: 0) -> tuple[dict[Cell, str], int, int, int]:
+    """LNS from `cur` until the budget is spent: (roster, objective, steps, steps that improved it)."""
     rng = random.Random(seed)
     movable = [ai for ai, a in enumerate(problem.inst.agents) if not a.is_supervisor]
     size = {"cover": 6, "staff": 4}
     best = problem.objective(cur)
     eval_s = LNS_EVAL_S_PER_CELL * problem.n_staff * problem.n_days
-    steps = 0
+    steps = improved = 0
     running: list = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         while movable and budget.left_s() > 0:
@@ -161,9 +167,10 @@ def improve(problem: HotlineCells, cur: dict[Cell, str], budget: Budget, *, work
                 val = problem.objective(merged)
                 if val <= best:
                     changed |= rows
+                    improved += val < best
                     cur, best = merged, val
             log(f"lns: {steps} steps, objective {best}, sizes {size}")
-    return cur, best, steps
+    return cur, best, steps, improved
 
 
 def _wait(batch, running: list) -> list[Step]:
@@ -200,12 +207,12 @@ def solve_phase1_lns(inst: Instance, *, time_limit_s: float, workers: int = 2, s
         progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
     problem = HotlineCells(inst)
     first = problem.objective(as_cells(hint))
-    roster, best, steps = improve(problem, as_cells(hint), budget, workers=workers, seed=seed)
+    roster, best, _, improved = improve(problem, as_cells(hint), budget, workers=workers, seed=seed)
     assignment = as_assignment(roster)
     status = "LNS" if best < first else "HEURISTIC"
     # the model scores hour blocks with an on-phone profile; keep the construction's roster when it leaves fewer
     # under-staffed agent-intervals once breaks and queues are placed (the checker's measure), as phase 1 does
     if status == "LNS" and placed_under(inst, hint) < placed_under(inst, assignment):
         status, assignment, best = "HEURISTIC", dict(hint), first
-    return Phase1Result(status, assignment, objective=best, wall_s=time.perf_counter() - t0, solutions=steps,
+    return Phase1Result(status, assignment, objective=best, wall_s=time.perf_counter() - t0, solutions=improved,
                         dtime=budget.dtime, wall_capped=list(budget.capped))
