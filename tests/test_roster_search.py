@@ -46,17 +46,17 @@ def _whole_model_points(inst, assignment, block_minutes: int | None = None) -> f
 
 
 def test_the_objective_is_the_whole_models(case):
-    """Scored without a solver, a roster gets the points the whole model (on blocks of one interval, as the search
-    counts them) gives it, and so does another; on the whole model's own blocks too."""
+    """Scored without a solver and counting breaks as the whole model does, a roster gets the points the whole
+    model gives it (on blocks of one interval, and on hour blocks), and so does another."""
     _, _, _, inst, hint = case
-    cells = HotlineCells(inst)
+    cells = HotlineCells(inst, expected_breaks=True)
     assert cells.objective(as_cells(hint)) == _whole_model_points(inst, hint)
     free = {(e, d) for e in (6, 9, 12) for d in range(7)}
     step = search.solve_step(cells, as_cells(hint), free, 1.0, 0, 60.0, [])  # another roster
     other = {c: int(t) for c, t in step.candidate.items()}
     assert other != hint
     assert cells.objective(as_cells(other)) == _whole_model_points(inst, other)
-    hour = HotlineCells(inst, block_minutes=60)
+    hour = HotlineCells(inst, block_minutes=60, expected_breaks=True)
     assert hour.objective(as_cells(other)) == _whole_model_points(inst, other, 60)
 
 
@@ -100,6 +100,22 @@ def test_freeing_a_supervisor_holds_every_supervisor_in_the_model(case):
         sub.model.Add(v == 0)
     solver = cp_model.CpSolver()
     assert solver.Solve(sub.model) == cp_model.INFEASIBLE
+
+
+def test_a_shift_counts_whole_on_the_phone_in_every_row_of_its_skills(case):
+    """Four quarters of capacity per interval of the shift, in the rows holding one of the agent's skills only."""
+    _, _, _, inst, hint = case
+    cells = HotlineCells(inst)
+    ai = next(a for a, ag in enumerate(inst.agents) if not ag.is_supervisor)
+    k = inst.allowed[ai][2][0]
+    o = inst.options[k]
+    cap = cells.capacity({(ai, 2): str(k)})
+    first = (2 * 1440 + o.start_min) // inst.interval
+    n = o.length_min // inst.interval
+    for r, row in enumerate(inst.rows):
+        held = any(inst.queues[q] in inst.agents[ai].skills for q in row)
+        assert cap[r, first:first + n].tolist() == [4 * held] * n
+        assert cap[r].sum() == 4 * n * held
 
 
 def test_queues_by_hand_are_left_to_the_whole_model(case, monkeypatch):

@@ -1,7 +1,11 @@
 """The hotline's shift assignment as a `wfm.roster.lns.CellProblem`: the search engine's view of a roster.
 
-Coverage is counted per interval by default (`block_minutes`), the whole model's formulas otherwise unchanged:
-with `block_minutes` equal to the whole model's, `objective` is its objective.
+Coverage is counted per interval (`block_minutes`) and every interval of a shift counts as on the phone: breaks
+and lunch are placed later where the demand is lowest (`wfm.roster.detail`), so in the short intervals a search
+works on the agent is on the phone. The whole model counts an expected on-phone share per interval (breaks
+spread evenly) on 30- or 60-minute blocks; searched by that view, 600 agents x 4 weeks came out more
+under-staffed once breaks were placed (benchmarks/RESULTS.md). With `expected_breaks` and the whole model's
+`block_minutes`, `objective` is the whole model's objective; the other terms are always its own.
 
 A cell is (agent index, day); its value is the option index as a string (`str(k)`), absent when off. The model of
 an LNS step (`build`) holds the same rules (`wfm.roster.rules.RULES`) and the same soft terms as the whole model
@@ -40,7 +44,7 @@ ROW_CACHE = 5_000  # agent rows whose terms are remembered (about 3 KB each at 4
 class HotlineCells:
     """The hotline instance `inst` (skill routing) for the LNS engine; see the module's docstring."""
 
-    def __init__(self, inst: Instance, block_minutes: int | None = None):
+    def __init__(self, inst: Instance, block_minutes: int | None = None, expected_breaks: bool = False):
         if not inst.pooled:
             raise ValueError("the LNS adapter covers skill routing only (queues by hand split capacity by flows)")
         self.inst = inst
@@ -50,6 +54,7 @@ class HotlineCells:
         # blocks of one interval by default: the whole model's 30- or 60-minute blocks let a search trade a short
         # quarter hour for a long one in the same hour, which the placed roster then shows as under-staffing
         self.g = max(1, (block_minutes or inst.interval) // inst.interval)
+        self.expected_breaks = expected_breaks
         H = self.need.shape[1]
         self.nb = math.ceil(H / self.g)
         self.req_b = np.zeros((len(inst.rows), self.nb), dtype=np.int64)
@@ -71,13 +76,20 @@ class HotlineCells:
         """On-phone weight (quarters of an interval) of option k per block of its first day, by offset in blocks
         from the day's first block (the day's start is a whole number of blocks)."""
         inst = self.inst
-        prof = np.rint(on_phone_profile(inst, k) * SCALE).astype(int)
+        prof = self._profile(k)
         s = inst.options[k].start_min // inst.interval
         out: dict[int, int] = {}
         for j, w in enumerate(prof):
             if w:
                 out[(s + j) // self.g] = out.get((s + j) // self.g, 0) + int(w)
         return out
+
+    def _profile(self, k: int) -> np.ndarray:
+        """Capacity of each interval of option k in quarters: the whole model's expected on-phone share with
+        `expected_breaks`, else the whole interval (see the module's docstring)."""
+        if self.expected_breaks:
+            return np.rint(on_phone_profile(self.inst, k) * SCALE).astype(int)
+        return np.full(self.inst.options[k].length_min // self.inst.interval, SCALE, dtype=int)
 
     def cell_blocks(self, ai: int, d: int, k: int) -> dict[int, int]:
         """Blocks of the horizon (and its tail) agent ai's option k on day d covers, with its capacity there."""
@@ -93,7 +105,7 @@ class HotlineCells:
         if last <= H:
             return per
         inst, out = self.inst, {}
-        prof = np.rint(on_phone_profile(inst, k) * SCALE).astype(int)
+        prof = self._profile(k)
         s = d * inst.per_day + inst.options[k].start_min // inst.interval
         for j, w in enumerate(prof):
             if s + j >= H:

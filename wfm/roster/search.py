@@ -29,12 +29,8 @@ from wfm.roster.cells import Cell, HotlineCells, as_assignment, as_cells
 from wfm.roster.model import CONSTRUCTION_SHARE, HEURISTIC_SWEEPS, LNS_MIN_DTIME_PER_VAR, Phase1Result, placed_under
 from wfm.roster.problem import Instance
 
-# Whether `build_roster` uses this path. Off: on 600 agents x 4 weeks (2026-11-29) the steps lower the model's
-# objective (by 0.6 to 1.5 million points of 14.3 million) but the roster, once breaks are placed, is more
-# under-staffed than the construction's (`placed_under` 29,943 -> 30,871 to 36,546 agent-intervals): the model
-# counts an expected on-phone share per interval, not the breaks as placed. Phase 1 then keeps the construction,
-# so the path would only spend time. See benchmarks/RESULTS.md, "Roster: LNS for large rosters".
-ENABLED = False
+# Whether `build_roster` uses this path (tests and benchmarks turn it off to compare).
+ENABLED = True
 LNS_CONSTRUCTION_SHARE = 0.5  # of the phase-1 budget for the construction; the LNS gets the rest
 MAX_CONSTRUCTION_S = 240.0  # reference seconds, as the whole-model path gives it
 KINDS = ("cover", "cover", "cover", "staff")
