@@ -79,6 +79,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     from wfm.roster.explain import explain
     from wfm.roster.budget import wall_cap
     from wfm.roster.model import solve_phase1
+    from wfm.roster.search import prefer_lns, solve_phase1_lns
     from wfm.roster.table import codes_by_day, long_table, shift_codes
 
     check_roster_size(len(agents), days)
@@ -104,8 +105,11 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
         left = t0 + wall_s - time.perf_counter() - reserve
         return max(MIN_SEARCH_S, min(own, left * part))
 
-    p1 = solve_phase1(inst, time_limit_s=limit * 0.9 * share, workers=workers or config.solver.workers, seed=seed,
-                      progress=progress, wall_cap_s=search_cap(share))
+    workers = workers or config.solver.workers
+    # rosters whose whole model the budget cannot search (large ones) are improved by LNS (`wfm.roster.search`)
+    solve = solve_phase1_lns if prefer_lns(inst, limit * 0.9 * share, workers) else solve_phase1
+    p1 = solve(inst, time_limit_s=limit * 0.9 * share, workers=workers, seed=seed, progress=progress,
+               wall_cap_s=search_cap(share))
     if not p1.assignment:
         raise RosterInfeasible(explain(inst, time_limit_s=max(5.0, limit * 0.3)))
     t1 = time.perf_counter()

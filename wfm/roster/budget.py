@@ -27,6 +27,14 @@ BUILD_S_PER_VAR = 6e-5  # building the full model, its hint and loading them int
 # 297,575 variables): above this many the improvement search is not run and the construction stands, so that a
 # roster stays under 1 GB whatever the time limit (issue 19); the sample's 4-week model has about 94,000
 MAX_SEARCH_VARS = 150_000
+# LNS sub-solves (`wfm.roster.search`): a few agents over a week, single worker, linearization level 2. Measured
+# 2026-11-29 on the thread's CPU time: 0.5 dtime took 2.0-2.5 CPU-s on a 5.7k-variable step model.
+LNS_STEP_DTIME = 1.0  # deterministic time of one step's search (a 4-agent week is proved in about 0.9)
+# dtime per reference second of a round of two steps: 38 steps charged 40 reference s at 0.4 took 82 CPU-s (600 x 4
+# weeks, load 13), and a whole 600 s roster at load 3-8 reached the wall cap before the budget; 0.3 charges ~1.5x
+LNS_STEP_DTIME_PER_S = 0.3
+LNS_BUILD_S_PER_ITEM = 3e-5  # building a step's model in Python: seconds per variable and constraint
+LNS_EVAL_S_PER_CELL = 1.5e-6  # scoring a whole roster after a step: seconds per agent-day
 WALL_CAP = 1.25  # wall-clock safety cap, as a multiple of the time limit (a time limit is a promise) ...
 WALL_CAP_MIN_S = 60.0  # ... and at least this (short limits on a loaded machine)
 
