@@ -35,7 +35,8 @@ from wfm.roster.lns import SubModel
 from wfm.roster.model import scaled_blocks
 from wfm.roster.objective import FAIRNESS, OVERTIME, PAID_TIME, PREFERENCE, UNDER_STAFFING, fairness_groups
 from wfm.roster.problem import Instance, row_mask
-from wfm.roster.rules import RULES, SupervisorOnDuty, _cycle_terms, _overtime_from, hours_bounds, leave_credit
+from wfm.roster.earlier import overtime_from
+from wfm.roster.rules import RULES, SupervisorOnDuty, _cycle_terms, hours_bounds, leave_credit
 
 Cell = tuple[int, int]
 ROW_CACHE = 5_000  # agent rows whose terms are remembered (about 3 KB each at 4 weeks of hour blocks)
@@ -287,7 +288,7 @@ class HotlineCells:
         day_min = round(inst.config.rules.max_hours_day * 60)
         for days in inst.weeks():
             credit = leave_credit(inst, ai, days)
-            contract = max(0, _overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
+            contract = max(0, overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
                            - credit)
             hi = max(0, hours_bounds(inst, a, len(days))[1] - credit)
             daily = len(days) % 7 != 0 and any(inst.options[k].paid_min > day_min
