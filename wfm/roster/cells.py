@@ -35,8 +35,7 @@ from wfm.roster.lns import SubModel
 from wfm.roster.model import scaled_blocks
 from wfm.roster.objective import FAIRNESS, OVERTIME, PAID_TIME, PREFERENCE, UNDER_STAFFING, fairness_groups
 from wfm.roster.problem import Instance, row_mask
-from wfm.roster.earlier import overtime_from
-from wfm.roster.rules import RULES, SupervisorOnDuty, _cycle_terms, hours_bounds, leave_credit
+from wfm.roster.rules import RULES, SupervisorOnDuty, _cycle_terms, overtime_weeks
 
 Cell = tuple[int, int]
 ROW_CACHE = 5_000  # agent rows whose terms are remembered (about 3 KB each at 4 weeks of hour blocks)
@@ -284,17 +283,9 @@ class HotlineCells:
                 if lim["hi"] - lim["contract"] > 0:
                     total += max(0, worked - lim["contract"] - lim["over"])
             return total
-        a, total = inst.agents[ai], 0
+        total = 0
         day_min = round(inst.config.rules.max_hours_day * 60)
-        for days in inst.weeks():
-            credit = leave_credit(inst, ai, days)
-            contract = max(0, overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
-                           - credit)
-            hi = max(0, hours_bounds(inst, a, len(days))[1] - credit)
-            daily = len(days) % 7 != 0 and any(inst.options[k].paid_min > day_min
-                                               for d in days for k in inst.allowed[ai][d])
-            if hi <= contract and not daily:
-                continue
+        for days, contract, _hi, daily in overtime_weeks(inst, ai):
             week = sum(paid.get(d, 0) for d in days)
             ot = max(0, week - contract)
             if daily:

@@ -102,6 +102,24 @@ class CycleOvertime(Rule):
             ctx.add(ot <= lim["cap"], self.name, ai)
 
 
+def overtime_weeks(inst: Instance, ai: int) -> list[tuple[list[int], int, int, bool]]:
+    """The weeks in which agent ai's hours can run into overtime: (days, paid minutes above which they are
+    overtime, the most paid minutes allowed, both less the leave credited, and whether hours past a day's
+    `max_hours_day` on the days worked count as overtime too: in a week the period's edge cuts, whose allowance
+    above pro rata is no licence for long days)."""
+    a, out = inst.agents[ai], []
+    day_min = round(inst.config.rules.max_hours_day * 60)
+    for days in inst.weeks():
+        credit = leave_credit(inst, ai, days)
+        contract = max(0, overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day) - credit)
+        hi = max(0, hours_bounds(inst, a, len(days))[1] - credit)
+        daily = len(days) % 7 != 0 and any(inst.options[k].paid_min > day_min
+                                           for d in days for k in inst.allowed[ai][d])
+        if hi > contract or daily:
+            out.append((days, contract, hi, daily))
+    return out
+
+
 class Overtime(Rule):
     """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period, joined
     to the previous roster's last days when given: `wfm.roster.earlier`)."""
@@ -115,17 +133,7 @@ class Overtime(Rule):
         day_min = round(inst.config.rules.max_hours_day * 60)
         for ai, a in enumerate(inst.agents):
             terms = []
-            for days in inst.weeks():
-                paid_leave = leave_credit(inst, ai, days)
-                contract = max(0, overtime_from(a.contract_hours_week, len(days), inst.config.rules.max_hours_day)
-                               - paid_leave)
-                hi = max(0, hours_bounds(inst, a, len(days))[1] - paid_leave)
-                # a cut week's allowance above pro rata is no licence for long days: hours past a day's
-                # (`max_hours_day`) on the days worked stay overtime
-                daily = len(days) % 7 != 0 and any(inst.options[k].paid_min > day_min
-                                                   for d in days for k in inst.allowed[ai][d])
-                if hi <= contract and not daily:
-                    continue
+            for days, contract, hi, daily in overtime_weeks(inst, ai):
                 ot = ctx.model.NewIntVar(0, max(hi - contract, hi if daily else 0), f"ot_{ai}_{days[0]}")
                 ctx.model.Add(ot >= ctx.paid(ai, days) - contract)
                 if daily:
