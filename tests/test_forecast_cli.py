@@ -126,3 +126,23 @@ def test_special_days_file(cli, history_csv):
     code, _, err = cli("forecast", "--history", history_csv, "--start", "2026-02-02", "--days", "14",
                        "--special-days", sd, "-o", "sd2.csv", "--no-xlsx")
     assert code == 2 and "row 2" in err and "'start'" in err
+
+
+def test_calls_a_day_leave_out_the_days_a_queue_is_closed(cli, tmp_path, monkeypatch):
+    """An office closed at weekends: 'calls/day' is the mean over the forecast's open days (10 of 14), not the
+    total over 14 calendar days."""
+    monkeypatch.chdir(tmp_path)
+    h = synth.history(D(2025, 9, 1), D(2026, 1, 31), seed=4)
+    h.loc[h["interval_start"].dt.day_of_week >= 5, "offered"] = 0
+    h["interval_start"] = h["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    h.to_csv("history.csv", index=False)
+    code, out, err = cli("forecast", "--history", "history.csv", "--start", "2026-02-02", "--days", "14",
+                         "--country", "none", "-o", "f.csv")
+    assert code == 0, err
+    f = pd.read_csv("f.csv", parse_dates=["interval_start"])
+    by_day = f.groupby(f["interval_start"].dt.date)["calls"].sum()
+    weekend = [d for d in by_day.index if d.weekday() >= 5]
+    assert by_day[weekend].max() < 0.5  # the closure is forecast as closed
+    row = next(line for line in out.splitlines() if "billing" in line and "│" in line)
+    cells = [c.strip() for c in row.split("│") if c.strip()]
+    assert cells[2] == f"{by_day.sum() / 10:,.0f}" != f"{by_day.sum() / 14:,.0f}"

@@ -192,7 +192,8 @@ def _write_forecast(path: Path, xlsx_path: Path, xlsx: bool, result, frame, accu
 
 
 def _print_forecast(result, first, days: int, country: str, fc, acc_title: str) -> None:
-    """Per queue: calls, calls a day, peak, AHT (and the chosen model and its accuracy), then why each model."""
+    """Per queue: calls, calls a day (over the days it takes calls: an office closed at weekends is not averaged
+    with its closed days), peak, AHT (and the chosen model and its accuracy), then why each model."""
     from wfm.forecast import select
 
     accuracy = fc.accuracy_
@@ -205,7 +206,10 @@ def _print_forecast(result, first, days: int, country: str, fc, acc_title: str) 
         table.add_column(col, justify="right" if col != "queue" else "left")
     for queue, g in result.groupby("queue", sort=True):
         w = (g["calls"] * g["aht_s"]).sum() / max(g["calls"].sum(), 1e-9)
-        cells = [str(queue), f"{g['calls'].sum():,.0f}", f"{g['calls'].sum() / days:,.0f}",
+        # a day forecast closed (under half a call) is not averaged in: "a day" is a day the queue takes calls
+        daily = g.groupby(g["interval_start"].astype(str).str[:10])["calls"].sum()
+        open_days = daily[daily >= 0.5]
+        cells = [str(queue), f"{g['calls'].sum():,.0f}", f"{open_days.mean() if len(open_days) else 0:,.0f}",
                  f"{g['calls'].max():,.1f}", f"{w:,.0f}"]
         if accuracy is not None:
             cells += _accuracy_cells(accuracy, str(queue))
