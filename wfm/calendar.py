@@ -145,6 +145,18 @@ def time_span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
+def open_mask(starts: pd.Series, open_minute: int, close_minute: int) -> np.ndarray:
+    """True for intervals starting while the centre is open (closing after midnight wraps; 0-1440 is always
+    open)."""
+    ts = pd.to_datetime(starts)
+    minute = (ts.dt.hour * 60 + ts.dt.minute).to_numpy()
+    if open_minute == 0 and close_minute >= 1440:
+        return np.ones(minute.size, dtype=bool)
+    if open_minute < close_minute:
+        return (minute >= open_minute) & (minute < close_minute)
+    return (minute >= open_minute) | (minute < close_minute)
+
+
 def week_start(day: dt.date) -> dt.date:
     """The Monday of `day`'s week (weeks run Monday to Sunday, the roster's calendar week)."""
     return day - dt.timedelta(days=day.weekday())
