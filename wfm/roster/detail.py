@@ -20,7 +20,7 @@ import numpy as np
 
 from wfm.config import Config
 from wfm.roster.problem import Duties, Instance
-from wfm.roster.session_room import attends
+from wfm.roster.session_room import attends, free_intervals
 
 WORK, BREAK, LUNCH = "work", "break", "lunch"
 MAX_LAYOUTS = 20000
@@ -114,9 +114,7 @@ def training_plan(inst: Instance, assignment: dict[tuple[int, int], int]) -> dic
 
 def _spare(inst: Instance, assignment: dict[tuple[int, int], int], ai: int, d: int, items: list) -> int:
     """Intervals of the shift left free once its lunch, breaks and `items` are in."""
-    o = inst.options[assignment[ai, d]]
-    du = inst.duties(o)
-    return o.length_min // inst.interval - du.lunch - du.break_len * du.breaks - sum(it[1] for it in items)
+    return free_intervals(inst, assignment[ai, d]) - sum(it[1] for it in items)
 
 
 def _relieve_full_shifts(inst: Instance, assignment: dict[tuple[int, int], int], plan: dict, movable: dict) -> None:

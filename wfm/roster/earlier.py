@@ -73,8 +73,9 @@ def earlier_period(previous: dict, agents: list[Agent], config: Config, start: d
     weeks = week_blocks(first, days, config.rules.first_weekday)
     week_of = {d: w for w, block in enumerate(weeks) for d in block}
     for aid, p in shifts:
-        paid[aid, week_of[(p.date - first).days]] += paid_minutes(config, p.length_min)
-        worked_in[aid, week_of[(p.date - first).days]] += 1
+        w = week_of[(p.date - first).days]
+        paid[aid, w] += paid_minutes(config, p.length_min)
+        worked_in[aid, w] += 1
         weekend[aid] += p.date.weekday() >= 5
         worked[aid].add(p.date)
         tpl = next((t for t in config.shifts if p.start_min in t.start_minutes and t.length_minutes == p.length_min),

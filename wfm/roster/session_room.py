@@ -52,8 +52,13 @@ class SessionRoom(Rule):
     @staticmethod
     def _room(inst: Instance, a, d: int, k: int) -> int:
         """Intervals of shift option k on day d left once its lunch, breaks and daily sessions are in."""
-        o = inst.options[k]
-        du = inst.duties(o)
         daily = sum(math.ceil(tr.minutes / inst.interval) for tr in inst.config.training
                     if tr.frequency == "daily" and attends(inst, tr, a, d))
-        return o.length_min // inst.interval - du.lunch - du.break_len * du.breaks - daily
+        return free_intervals(inst, k) - daily
+
+
+def free_intervals(inst: Instance, k: int) -> int:
+    """Intervals of shift option k left for work and sessions once its lunch and breaks are in."""
+    o = inst.options[k]
+    du = inst.duties(o)
+    return o.length_min // inst.interval - du.lunch - du.break_len * du.breaks
