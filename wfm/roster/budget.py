@@ -31,8 +31,9 @@ MAX_SEARCH_VARS = 150_000
 # 2026-11-29 on the thread's CPU time: 0.5 dtime took 2.0-2.5 CPU-s on a 5.7k-variable step model.
 LNS_STEP_DTIME = 1.0  # deterministic time of one step's search (a 4-agent week is proved in about 0.9)
 # dtime per reference second of a round of two steps: 38 steps charged 40 reference s at 0.4 took 82 CPU-s (600 x 4
-# weeks, load 13), and a whole 600 s roster at load 3-8 reached the wall cap before the budget; 0.3 charges ~1.5x
-LNS_STEP_DTIME_PER_S = 0.3
+# weeks, load 13); at 0.3 a whole 600 s roster on a quiet machine (load 1.0-1.2) still reached the wall cap before
+# the budget, its steps taking about 1.4x what they were charged, so 0.2 charges them ~1.5x more again
+LNS_STEP_DTIME_PER_S = 0.2
 LNS_BUILD_S_PER_ITEM = 3e-5  # building a step's model in Python: seconds per variable and constraint
 LNS_EVAL_S_PER_CELL = 1.5e-6  # scoring a whole roster after a step: seconds per agent-day
 WALL_CAP = 1.25  # wall-clock safety cap, as a multiple of the time limit (a time limit is a promise) ...
