@@ -1,0 +1,59 @@
+"""Hostile but honest files: dates written day first (01/11/2026, as Excel in Europe or a Chinese export
+set to DD/MM exports them) are read in one order for the whole column, never half one way and half the other."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from wfm.errors import InputError
+from wfm.readers import read_history
+
+
+def _csv(tmp_path, lines: list[str], name="history.csv"):
+    p = tmp_path / name
+    p.write_text("\n".join(["interval_start,queue,offered", *lines]) + "\n", encoding="utf-8")
+    return p
+
+
+def _days(n: int, fmt: str) -> list[str]:
+    """One 08:00 interval a day from 2026-11-01 for n days, the date written with `fmt`."""
+    return [f"{(pd.Timestamp('2026-11-01') + pd.Timedelta(days=d)).strftime(fmt)} 08:00,billing,{d}"
+            for d in range(n)]
+
+
+def test_day_first_dates_are_read_day_first_in_every_row(tmp_path):
+    h = read_history(_csv(tmp_path, _days(20, "%d/%m/%Y")), queues={"billing"}, interval_minutes=15)
+    got = h.frame.sort_values("offered")["interval_start"].dt.strftime("%Y-%m-%d %H:%M").tolist()
+    assert got == [f"2026-11-{d:02d} 08:00" for d in range(1, 21)]
+
+
+def test_month_first_dates_stay_month_first(tmp_path):
+    h = read_history(_csv(tmp_path, _days(20, "%m/%d/%Y")), queues={"billing"}, interval_minutes=15)
+    got = h.frame.sort_values("offered")["interval_start"].dt.strftime("%Y-%m-%d").tolist()
+    assert got == [f"2026-11-{d:02d}" for d in range(1, 21)]
+
+
+def test_dates_that_never_pass_12_take_the_order_that_keeps_them_together(tmp_path):
+    # 01.11.2026 .. 10.11.2026: month first they would be 10 months of the year, day first 10 days in a row
+    h = read_history(_csv(tmp_path, _days(10, "%d.%m.%Y")), queues={"billing"}, interval_minutes=15)
+    got = h.frame.sort_values("offered")["interval_start"].dt.strftime("%Y-%m-%d").tolist()
+    assert got == [f"2026-11-{d:02d}" for d in range(1, 11)]
+
+
+def test_both_orders_in_one_column_is_an_error(tmp_path):
+    path = _csv(tmp_path, ["13/11/2026 08:00,billing,1", "11/14/2026 08:00,billing,2"])
+    with pytest.raises(InputError, match="day first.*month first|month first.*day first"):
+        read_history(path, queues={"billing"}, interval_minutes=15)
+
+
+def test_agent_states_written_day_first(tmp_path):
+    from wfm.readers.states import read_states
+    p = tmp_path / "states.csv"
+    p.write_text("agent_id,start,end,state\nA1,01/12/2026 08:00,01/12/2026 09:30,Available\n"
+                 "A1,02/12/2026 08:00,02/12/2026 17:00,Available\nA1,13/12/2026 08:00,13/12/2026 08:30,Break\n")
+    got = read_states(p, {"available": "work", "break": "break"}, {"A1"})
+    assert got["start"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-12-01 08:00", "2026-12-02 08:00",
+                                                                   "2026-12-13 08:00"]
+    assert got["end"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-12-01 09:30", "2026-12-02 17:00",
+                                                                 "2026-12-13 08:30"]
