@@ -57,3 +57,19 @@ def test_agent_states_written_day_first(tmp_path):
                                                                    "2026-12-13 08:00"]
     assert got["end"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-12-01 09:30", "2026-12-02 17:00",
                                                                  "2026-12-13 08:30"]
+
+
+def test_rows_of_bare_delimiters_that_excel_leaves_at_the_end_are_not_rows(tmp_path):
+    p = tmp_path / "history.csv"
+    p.write_bytes(b"interval_start,queue,offered\r\n2026-11-02T08:00:00,billing,12\r\n"
+                  b"2026-11-02T08:15:00,billing,15\r\n,,\r\n,,\r\n , ,\r\n")
+    h = read_history(p, queues={"billing"}, interval_minutes=15)
+    assert h.frame["offered"].tolist() == [12, 15]
+
+
+def test_a_row_of_bare_delimiters_between_rows_is_still_an_error_naming_its_row(tmp_path):
+    p = tmp_path / "history.csv"
+    p.write_bytes(b"interval_start,queue,offered\n2026-11-02T08:00:00,billing,12\n,,\n"
+                  b"2026-11-02T08:30:00,billing,15\n")
+    with pytest.raises(InputError, match=r"row 3, column 'queue': missing"):
+        read_history(p, queues={"billing"}, interval_minutes=15)
