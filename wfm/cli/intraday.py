@@ -98,8 +98,11 @@ def intraday(
     cfg = load_config(config)
     minute = parse_now(now, cfg.centre.interval_minutes)
     ags = read_agents(agents, cfg)
-    seen = read_history(actuals, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
-                        timezone=cfg.centre.timezone).frame
+    history = read_history(actuals, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
+                           timezone=cfg.centre.timezone)
+    for w in history.warnings:  # e.g. an implausible aht_s left out, dates read day first
+        err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    seen = history.frame
     today, cutoff = _today(seen, day, actuals, now, minute)
     book = read_roster_book(roster, cfg, ags)
     data = book.roster
@@ -146,6 +149,17 @@ def _today(seen: pd.DataFrame, day: str | None, actuals: Path, now: str, minute:
     else:
         raise InputError([Problem(str(actuals), "the actuals have no rows; give today with --date")])
     cutoff = pd.Timestamp(today) + pd.Timedelta(minutes=minute)
+    other = seen[seen["interval_start"].dt.normalize() != pd.Timestamp(today)]
+    if len(other) == len(seen) and len(seen):  # e.g. --date for tomorrow with today's file: not a quiet morning
+        days = sorted({f"{t:%Y-%m-%d}" for t in other["interval_start"]})
+        raise InputError([Problem(str(actuals), f"the actuals have no rows on {today} (they are of "
+                                                f"{', '.join(days[:3])}{' ...' if len(days) > 3 else ''}): they are "
+                                                "today's intervals so far", column="interval_start")])
+    if len(other):
+        first = other["interval_start"].min()
+        err_console.print(f"warning: {actuals}: {len(other)} row(s) not on {today} (first {first:%Y-%m-%d %H:%M}) "
+                          "left out: the re-forecast reads today's intervals only", style="yellow", markup=False,
+                          highlight=False)
     late = seen[seen["interval_start"] >= cutoff]
     if len(late):
         raise InputError([Problem(str(actuals), f"{len(late)} row(s) at or after --now {now} (first "
