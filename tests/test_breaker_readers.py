@@ -73,3 +73,10 @@ def test_a_row_of_bare_delimiters_between_rows_is_still_an_error_naming_its_row(
                   b"2026-11-02T08:30:00,billing,15\n")
     with pytest.raises(InputError, match=r"row 3, column 'queue': missing"):
         read_history(p, queues={"billing"}, interval_minutes=15)
+
+
+def test_queue_names_written_in_another_case_are_the_config_queues(tmp_path):
+    p = _csv(tmp_path, ["2026-11-02T08:00:00,BILLING,12", "2026-11-02T08:00:00,Faults,3",
+                        "2026-11-02T08:15:00, billing ,15"])
+    h = read_history(p, queues={"billing", "faults"}, interval_minutes=15)
+    assert sorted(zip(h.frame["queue"], h.frame["offered"])) == [("billing", 12), ("billing", 15), ("faults", 3)]
