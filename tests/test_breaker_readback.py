@@ -119,3 +119,12 @@ def test_full_width_codes_and_spaces_from_a_chinese_input_method(tmp_path, workb
     assert sorted(back.edits["now"]) == ["D0900+1", "L1400"]
     assert _day(back, aid, 0)["interval_start"].min() == pd.Timestamp("2026-11-30 14:00")
     assert len(_day(back, aid, 1)) == 40  # 10 h elapsed
+
+
+@pytest.mark.parametrize("typed", [None, "30/11/2026"])
+def test_a_date_hr_removed_from_the_dates_row_is_named(tmp_path, workbook, sample, typed):
+    def change(ws, wb):
+        ws["G2"] = typed  # the first day's ISO date above the header
+    with pytest.raises(InputError) as exc:
+        read_roster_workbook(_edit(workbook, tmp_path, change), sample.agents, sample.config)
+    assert "no column dated 2026-11-30" in str(exc.value) and len(exc.value.errors) == 1

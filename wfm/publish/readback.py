@@ -79,6 +79,7 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     if found is None:
         return RosterWorkbook(roster, roster, notes=notes)
     grid, days = found
+    _check_days(roster, days, path, problems)
     known = {a.agent_id: a for a in agents}
     for aid in sorted(set(roster["agent_id"]) - set(known)):
         problems.error(path, f"agent '{aid}' is rostered but not in the agents file", column="agent_id")
@@ -170,6 +171,20 @@ def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, s
         for j, d in day_cols.items():
             grid[(aid, d)] = (codes[d], f"{get_column_letter(j + 1)}{number}")
     return grid, sorted(day_cols.values())
+
+
+def _check_days(roster: pd.DataFrame, days: list[dt.date], path: Path, problems: Problems) -> None:
+    """Every day the Data sheet has shifts on has its column on the Roster sheet; a date HR removed or retyped
+    in the row of dates would otherwise read every shift of that day as outside the period."""
+    shown = set(days)
+    missing = sorted({d for d in pd.to_datetime(roster["date"]).dt.date if d not in shown
+                      and days[0] - dt.timedelta(days=1) <= d <= days[-1] + dt.timedelta(days=1)}
+                     | {days[0] + dt.timedelta(days=i) for i in range((days[-1] - days[0]).days)
+                        if days[0] + dt.timedelta(days=i) not in shown})
+    if missing:
+        problems.error(path, f"the Roster sheet has no column dated {', '.join(map(str, missing[:3]))} in its row "
+                             "of dates above the 'Agent ID' header, and the roster holds that day: write the date "
+                             "back (YYYY-MM-DD) above its column")
 
 
 def _day_columns(cells: list[object]) -> dict[int, dt.date]:
