@@ -74,7 +74,7 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     problems = Problems()
     if not is_xlsx(path, what="roster"):
         return RosterWorkbook(roster, roster)  # a CSV long table: no Roster sheet
-    found, notes = _find_grid(path, written_as, problems)
+    found, notes = _find_grid(path, written_as, {a.agent_id for a in agents}, problems)
     problems.raise_if_errors()
     if found is None:
         return RosterWorkbook(roster, roster, notes=notes)
@@ -105,7 +105,7 @@ def _written_ids(agents: list[Agent]) -> dict[str, str]:
     return {shown: next(iter(orig)) for shown, orig in written.items() if len(orig) == 1 and shown not in ids}
 
 
-def _find_grid(path: Path, written_as: dict[str, str], problems: Problems
+def _find_grid(path: Path, written_as: dict[str, str], known: set[str], problems: Problems
                ) -> tuple[tuple[dict, list[dt.date]] | None, list[str]]:
     """The Roster sheet's codes: the sheet named Roster (排班表), or else the first other sheet in its layout
     (HR renamed it), with a note; (None, notes) when no sheet has the layout."""
@@ -114,7 +114,7 @@ def _find_grid(path: Path, written_as: dict[str, str], problems: Problems
     others = [n for n in names if n not in ROSTER_SHEET_NAMES and n not in WRITTEN_SHEET_NAMES]
     for title in named + others:
         with closing(xlsx_rows(path, what="roster", sheet=title)) as rows:
-            found = _read_grid(rows, written_as, path, problems)
+            found = _read_grid(rows, written_as, path, problems, known)
         if found is not None:
             notes = [] if title in named else [
                 f"{path}: no sheet is named {' or '.join(TEXT['sheet_roster'])}; shift codes read from sheet "
@@ -126,13 +126,14 @@ def _find_grid(path: Path, written_as: dict[str, str], problems: Problems
 
 
 def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, str] | None = None,
-               path: Path | str = "roster", problems: Problems | None = None
+               path: Path | str = "roster", problems: Problems | None = None, known: set[str] | None = None
                ) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]] | None:
     """(agent_id, date) -> (code, cell reference) from the Roster sheet's non-empty rows (sheet row number,
     values), and its days; None if not our layout.
 
     The table runs from the header to the legend: blank rows HR inserted and team heading rows (no agent id, no
-    codes) are passed over; a row with codes but no agent id, and an agent on two rows, are errors in
+    codes) are passed over, and so are rows without codes whose id is not one of the `known` agents (notes HR
+    typed below the table); a row with codes but no agent id, and an agent on two rows, are errors in
     `problems` (a row read as the end of the table would drop every edit below it unseen)."""
     problems = problems if problems is not None else Problems()
     above: tuple[int, list[object]] | None = None
@@ -162,6 +163,8 @@ def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, s
             continue  # a blank row or a team's heading row
         aid = (written_as or {}).get(first.removesuffix(".0"), first.removesuffix(".0"))
         codes = {d: _code(r[j] if j < len(r) else None) for j, d in day_cols.items()}
+        if not has_codes and known is not None and aid not in known:
+            continue
         if aid in seen:  # a row copied as it is changes nothing; one with other codes is ambiguous
             if any(grid[(aid, d)][0] != code for d, code in codes.items()):
                 problems.error(path, f"Roster sheet row {number}: agent '{aid}' is already on row {seen[aid]} "
