@@ -80,3 +80,10 @@ def test_queue_names_written_in_another_case_are_the_config_queues(tmp_path):
                         "2026-11-02T08:15:00, billing ,15"])
     h = read_history(p, queues={"billing", "faults"}, interval_minutes=15)
     assert sorted(zip(h.frame["queue"], h.frame["offered"])) == [("billing", 12), ("billing", 15), ("faults", 3)]
+
+
+def test_two_digit_years_day_first(tmp_path):
+    h = read_history(_csv(tmp_path, ["1/11/26 8:00,billing,1", "13/11/26 8:00,billing,2"]), queues={"billing"},
+                     interval_minutes=15)
+    assert h.frame.sort_values("offered")["interval_start"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-01",
+                                                                                               "2026-11-13"]

@@ -18,8 +18,9 @@ _RANGE_SEP = r"\s*(?:[-~～—–－]|至|到)\s*"
 # `01:15-01:30`, `01:15 ~ 01:30`, `2026-11-02 01:15-01:30`: the start, the separator and the end of a range
 RANGE = re.compile(rf"^(?:(?P<date>.*?\S)(?P<dsep>\s+|T))?(?P<start>{_TIME})(?P<sep>{_RANGE_SEP})(?P<end>{_TIME})$")
 TIME_ONLY = re.compile(rf"{_TIME}(?:{_RANGE_SEP}{_TIME})?")
-# a date with its year last (`01/11/2026`, `1.11.2026`, `01-11-2026`): day and month in an order to decide
-YEAR_LAST = r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?P<rest>(?:[\sT].*)?)$"
+# a date with its year last (`01/11/2026`, `1.11.2026`, `01-11-2026`, `1/11/26` in 2026): day and month in an
+# order to decide
+YEAR_LAST = r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?P<rest>(?:[\sT].*)?)$"
 
 
 def on_unique(col: pd.Series, func) -> pd.Series:
@@ -155,6 +156,7 @@ def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str)
                        column=column)
         return None
     year = parts.loc[has, "year"].astype(int)
+    year = year.where(year >= 100, year + 2000)
     if not day_first and not month_first:
         spans = [_span(year, m, d) for m, d in ((b, a), (a, b))]  # day first, month first
         day_first = spans[0] < spans[1]
