@@ -87,3 +87,16 @@ def test_two_digit_years_day_first(tmp_path):
                      interval_minutes=15)
     assert h.frame.sort_values("offered")["interval_start"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-01",
                                                                                                "2026-11-13"]
+
+
+def test_leave_export_dates_with_one_digit_days_and_a_midnight_time(tmp_path):
+    import datetime as dt
+
+    from wfm.readers.agents import Agent
+    from wfm.readers.leave import read_leave
+
+    p = tmp_path / "leave.csv"
+    p.write_text("agent_id,start,end,type\nA1,2026/12/1 0:00,2026/12/3,sick\nA1,2026-12-9 00:00:00,,\n")
+    got = read_leave(p, [Agent("A1", "One", "T1", {"billing": 1.0}, 40.0)])[0].leave
+    assert got == ((dt.date(2026, 12, 1), "sick"), (dt.date(2026, 12, 2), "sick"), (dt.date(2026, 12, 3), "sick"),
+                   (dt.date(2026, 12, 9), "annual"))
