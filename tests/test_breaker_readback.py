@@ -128,3 +128,17 @@ def test_a_date_hr_removed_from_the_dates_row_is_named(tmp_path, workbook, sampl
     with pytest.raises(InputError) as exc:
         read_roster_workbook(_edit(workbook, tmp_path, change), sample.agents, sample.config)
     assert "no column dated 2026-11-30" in str(exc.value) and len(exc.value.errors) == 1
+
+
+def test_a_totals_row_hr_added_below_a_blank_row_is_left_out_with_a_note(tmp_path, workbook, sample):
+    rows = _rows(load_workbook(workbook)["Roster"])
+    below = max(rows.values()) + 2  # one blank row under the last agent
+
+    def change(ws, wb):
+        ws.insert_rows(below, 2)
+        ws.cell(row=below, column=2).value = "合计"
+        for col in range(7, 10):
+            ws.cell(row=below, column=col).value = len(rows)
+    back = read_roster_workbook(_edit(workbook, tmp_path, change), sample.agents, sample.config)
+    assert back.edits.empty
+    assert any(f"row {below} ('合计')" in n and "not read" in n for n in back.notes)

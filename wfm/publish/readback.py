@@ -114,11 +114,12 @@ def _find_grid(path: Path, written_as: dict[str, str], known: set[str], problems
     others = [n for n in names if n not in ROSTER_SHEET_NAMES and n not in WRITTEN_SHEET_NAMES]
     for title in named + others:
         with closing(xlsx_rows(path, what="roster", sheet=title)) as rows:
-            found = _read_grid(rows, written_as, path, problems, known)
+            notes: list[str] = []
+            found = _read_grid(rows, written_as, path, problems, known, notes)
         if found is not None:
-            notes = [] if title in named else [
-                f"{path}: no sheet is named {' or '.join(TEXT['sheet_roster'])}; shift codes read from sheet "
-                f"'{title}', which has the Roster sheet's layout"]
+            if title not in named:
+                notes.insert(0, f"{path}: no sheet is named {' or '.join(TEXT['sheet_roster'])}; shift codes read "
+                                f"from sheet '{title}', which has the Roster sheet's layout")
             return found, notes
     where = f"the {named[0]} sheet has no" if named else "no sheet has a"
     return None, [f"{path}: {where} row of ISO dates above an 'Agent ID' header (not a wfm roster "
@@ -126,7 +127,8 @@ def _find_grid(path: Path, written_as: dict[str, str], known: set[str], problems
 
 
 def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, str] | None = None,
-               path: Path | str = "roster", problems: Problems | None = None, known: set[str] | None = None
+               path: Path | str = "roster", problems: Problems | None = None, known: set[str] | None = None,
+               notes: list[str] | None = None
                ) -> tuple[dict[tuple[str, dt.date], tuple[str, str]], list[dt.date]] | None:
     """(agent_id, date) -> (code, cell reference) from the Roster sheet's non-empty rows (sheet row number,
     values), and its days; None if not our layout.
@@ -134,7 +136,8 @@ def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, s
     The table runs from the header to the legend: blank rows HR inserted and team heading rows (no agent id, no
     codes) are passed over, and so are rows without codes whose id is not one of the `known` agents (notes HR
     typed below the table); a row with codes but no agent id, and an agent on two rows, are errors in
-    `problems` (a row read as the end of the table would drop every edit below it unseen)."""
+    `problems` (a row read as the end of the table would drop every edit below it unseen). Below a blank row, a
+    row with codes that is not a `known` agent's (a totals row HR added) is left out with a note in `notes`."""
     problems = problems if problems is not None else Problems()
     above: tuple[int, list[object]] | None = None
     header_at = None
@@ -151,11 +154,19 @@ def _read_grid(rows: Iterable[tuple[int, list[object]]], written_as: dict[str, s
         return None
     grid: dict[tuple[str, dt.date], tuple[str, str]] = {}
     seen: dict[str, int] = {}
+    previous, gap = header_at, False
     for number, r in rows:
+        gap, previous = gap or number != previous + 1, number
         first = "" if not r or r[0] is None else str(r[0]).strip()
         if first in LEGEND_HEADINGS:
             break
         has_codes = any(j < len(r) and r[j] not in (None, "") for j in day_cols)
+        if gap and has_codes and known is not None and (written_as or {}).get(first, first) not in known:
+            label = first or next((str(v) for v in r[1:] if v not in (None, "")), "")
+            if notes is not None:
+                notes.append(f"{path}: Roster sheet row {number} ('{label}') below a blank row is not an agent's "
+                             "row (no agent of the agents file): not read")
+            continue
         if first == "":
             if has_codes:
                 problems.error(path, f"Roster sheet row {number} has shift codes but no agent id in column A",
