@@ -44,3 +44,18 @@ def test_actuals_of_today_only_are_read_without_a_word(capsys):
     assert capsys.readouterr().err == ""
     with pytest.raises(InputError, match="at or after --now"):
         _today(seen, "2026-12-01", "actuals.csv", "08:00", 480)
+
+
+def test_actuals_name_queues_as_the_acd_does(tmp_path):
+    from wfm.cli.intraday import read_actuals
+    from wfm.config import load_config
+
+    (tmp_path / "config.toml").write_text(
+        '[centre]\ninterval_minutes = 30\n\n[queues.billing]\nsl_target = 0.8\nanswer_time_s = 20\n'
+        'acd_names = ["10086账务"]\n\n[[shifts]]\ncode = "D"\nstart_times = ["09:00"]\nlength_h = 9\n',
+        encoding="utf-8")
+    (tmp_path / "actuals.csv").write_text("时间段,技能组,呼入量\n2026-12-01 08:00-08:30,10086账务,41\n"
+                                          "2026-12-01 08:30-09:00,10086账务,57\n", encoding="gbk")
+    seen = read_actuals(tmp_path / "actuals.csv", load_config(tmp_path / "config.toml"))
+    assert seen[["queue", "offered"]].values.tolist() == [["billing", 41], ["billing", 57]]
+    assert seen["interval_start"].dt.strftime("%H:%M").tolist() == ["08:00", "08:30"]

@@ -91,18 +91,14 @@ def intraday(
     from wfm.config import load_config
     from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
     from wfm.publish.codes import shift_codes
-    from wfm.readers import read_agents, read_history
+    from wfm.readers import read_agents
     from wfm.roster.checker import check
     from wfm.roster.workbook import write_roster
 
     cfg = load_config(config)
     minute = parse_now(now, cfg.centre.interval_minutes)
     ags = read_agents(agents, cfg)
-    history = read_history(actuals, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
-                           timezone=cfg.centre.timezone)
-    for w in history.warnings:  # e.g. an implausible aht_s left out, dates read day first
-        err_console.print(str(w), style="yellow", markup=False, highlight=False)
-    seen = history.frame
+    seen = read_actuals(actuals, cfg)
     today, cutoff = _today(seen, day, actuals, now, minute)
     book = read_roster_book(roster, cfg, ags)
     data = book.roster
@@ -135,6 +131,19 @@ def intraday(
         err_console.print(v, style="red", markup=False, highlight=False)
     if new:
         raise typer.Exit(1)
+
+
+def read_actuals(path: Path, cfg) -> pd.DataFrame:
+    """Today's intervals so far, read as the history is (the ACD's queue names by the config's `acd_names`); the
+    reader's warnings are printed (an implausible aht_s left out, dates read day first)."""
+    from wfm.config.schema import acd_name_map
+    from wfm.readers import read_history
+
+    history = read_history(path, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
+                           timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg))
+    for w in history.warnings:
+        err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    return history.frame
 
 
 def _today(seen: pd.DataFrame, day: str | None, actuals: Path, now: str, minute: int
