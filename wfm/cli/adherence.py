@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from wfm.cli.app import app, console, output_path, read_roster_book
@@ -45,7 +46,12 @@ def adherence(
     first = min(book.roster["date"])
     days = book.days or (max(book.roster["date"]) - first).days + 1
     path = output_path(out, default_output("adherence", book.start or first, days), force)
-    result = measure(book.roster, log, ags, cfg.centre.interval_minutes)
+    measured, left_out = covered_shifts(book.roster, log, cfg.centre.interval_minutes)
+    if left_out:
+        console.print(f"note: {left_out} shift(s) of the roster are outside the agent-state export (from "
+                      f"{log['start'].min():%Y-%m-%d %H:%M} to {log['end'].max():%Y-%m-%d %H:%M}) and not measured",
+                      markup=False, highlight=False)
+    result = measure(measured, log, ags, cfg.centre.interval_minutes)
     console.print(frame_table("Adherence per team", result.teams, PERCENT))
     console.print(frame_table("Adherence per day", result.days.assign(date=result.days["date"].astype(str)), PERCENT))
     if worst and len(result.periods):
@@ -59,3 +65,20 @@ def adherence(
     total = result.shifts[["scheduled_min", "adherent_min"]].sum()
     share = total["adherent_min"] / total["scheduled_min"] if total["scheduled_min"] else float("nan")
     console.print(f"Wrote {path}: {len(result.agents)} agents, adherence {share:.1%} overall", highlight=False)
+
+
+def covered_shifts(roster: pd.DataFrame, states: pd.DataFrame, interval_minutes: int) -> tuple[pd.DataFrame, int]:
+    """The roster's shifts the agent-state export covers, and how many were left out: from the day of its first
+    record to the end of its last, so that a day's export does not count the rest of the period as absence and a
+    shift still on when the export was taken is not half absent. None covered is an error (exit 2)."""
+    times = pd.to_datetime(roster["interval_start"])
+    by_shift = times.groupby([roster["agent_id"], roster["date"]])
+    first, last = by_shift.transform("min"), by_shift.transform("max") + pd.Timedelta(minutes=interval_minutes)
+    keep = (first >= states["start"].min().normalize()) & (last <= states["end"].max())
+    shifts = roster[["agent_id", "date"]].drop_duplicates()
+    kept = roster[keep.to_numpy()]
+    if kept.empty:
+        raise InputError([Problem("--states", f"the agent-state export (from {states['start'].min():%Y-%m-%d %H:%M}"
+                                              f" to {states['end'].max():%Y-%m-%d %H:%M}) covers no shift of the "
+                                              "roster")])
+    return kept, len(shifts) - len(kept[["agent_id", "date"]].drop_duplicates())

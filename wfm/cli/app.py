@@ -38,14 +38,23 @@ def _options(version: bool = typer.Option(False, "--version", is_eager=True, cal
     """Workforce management for customer-service hotlines: forecast, staff, roster, publish, what-if."""
 
 
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
+
+
 def output_path(given: Path | None, default: Path, force: bool) -> Path:
-    """The path to write: `given` or `default`. Checked before any long work (exit 2, plain message): it must
+    """The path to write: `given` or `default`. Checked before any long work (exit 2, plain message): a given
+    name ending in another table format than the output's (`.xlsx` for a CSV) is refused; the path must
     not exist unless `force` (`OutputExistsError`), and its folder must exist or be creatable and be writable
     (`wfm.atomic.OutputError`). Writing it later is exclusive without `force` (`wfm.atomic.write_group`), so a
     concurrent run that placed the file first still wins."""
     from wfm.atomic import check_writable
+    from wfm.atomic_steps import OutputError
 
     path = Path(given) if given is not None else Path(default)
+    writes, named = Path(default).suffix.lower(), path.suffix.lower()
+    if named in TABLE_SUFFIXES and writes in TABLE_SUFFIXES and named != writes:
+        raise OutputError(f"cannot write {path}: this output is a {writes} file (a {writes} file named {named} "
+                          f"does not open in Excel); give a name ending in {writes}")
     check_writable(path, force)
     return path
 

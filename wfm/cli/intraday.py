@@ -91,15 +91,14 @@ def intraday(
     from wfm.config import load_config
     from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
     from wfm.publish.codes import shift_codes
-    from wfm.readers import read_agents, read_history
+    from wfm.readers import read_agents
     from wfm.roster.checker import check
     from wfm.roster.workbook import write_roster
 
     cfg = load_config(config)
     minute = parse_now(now, cfg.centre.interval_minutes)
     ags = read_agents(agents, cfg)
-    seen = read_history(actuals, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
-                        timezone=cfg.centre.timezone).frame
+    seen = read_actuals(actuals, cfg)
     today, cutoff = _today(seen, day, actuals, now, minute)
     book = read_roster_book(roster, cfg, ags)
     data = book.roster
@@ -134,6 +133,19 @@ def intraday(
         raise typer.Exit(1)
 
 
+def read_actuals(path: Path, cfg) -> pd.DataFrame:
+    """Today's intervals so far, read as the history is (the ACD's queue names by the config's `acd_names`); the
+    reader's warnings are printed (an implausible aht_s left out, dates read day first)."""
+    from wfm.config.schema import acd_name_map
+    from wfm.readers import read_history
+
+    history = read_history(path, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
+                           timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg))
+    for w in history.warnings:
+        err_console.print(str(w), style="yellow", markup=False, highlight=False)
+    return history.frame
+
+
 def _today(seen: pd.DataFrame, day: str | None, actuals: Path, now: str, minute: int
            ) -> tuple[dt.date, pd.Timestamp]:
     """Today (from --date or the actuals) and the cutoff; actuals at or after it are an error."""
@@ -146,6 +158,17 @@ def _today(seen: pd.DataFrame, day: str | None, actuals: Path, now: str, minute:
     else:
         raise InputError([Problem(str(actuals), "the actuals have no rows; give today with --date")])
     cutoff = pd.Timestamp(today) + pd.Timedelta(minutes=minute)
+    other = seen[seen["interval_start"].dt.normalize() != pd.Timestamp(today)]
+    if len(other) == len(seen) and len(seen):  # e.g. --date for tomorrow with today's file: not a quiet morning
+        days = sorted({f"{t:%Y-%m-%d}" for t in other["interval_start"]})
+        raise InputError([Problem(str(actuals), f"the actuals have no rows on {today} (they are of "
+                                                f"{', '.join(days[:3])}{' ...' if len(days) > 3 else ''}): they are "
+                                                "today's intervals so far", column="interval_start")])
+    if len(other):
+        first = other["interval_start"].min()
+        err_console.print(f"warning: {actuals}: {len(other)} row(s) not on {today} (first {first:%Y-%m-%d %H:%M}) "
+                          "left out: the re-forecast reads today's intervals only", style="yellow", markup=False,
+                          highlight=False)
     late = seen[seen["interval_start"] >= cutoff]
     if len(late):
         raise InputError([Problem(str(actuals), f"{len(late)} row(s) at or after --now {now} (first "

@@ -44,7 +44,7 @@ def load_config_lenient(path: str | Path) -> tuple[Config | None, Problems]:
         problems.error(path, "the config file is empty")
         return None, problems
     try:
-        text = raw_bytes.decode("utf-8")
+        text = raw_bytes.decode("utf-8-sig")  # Windows Notepad writes a byte-order mark
     except UnicodeDecodeError:
         problems.error(path, "the config file is not UTF-8 text (is it a TOML file?)")
         return None, problems

@@ -4,6 +4,7 @@ is collected before anything is raised), and the clock and date parsing the conf
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from dataclasses import MISSING
@@ -33,7 +34,10 @@ class Reader:
             self.error(where, "must be a table")
             return {}
         for key in sorted(set(raw) - allowed):
-            self.error(f"{where}.{key}" if where else key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+            near = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.8)
+            hint = f": did you mean {near[0]}?" if near else ""
+            self.error(f"{where}.{key}" if where else key,
+                       f"unknown key{hint} (allowed: {', '.join(sorted(allowed))})")
         return raw
 
     def get(self, raw: Table, where: str, key: str, kind: str, default: Any, *, lo: float | None = None,

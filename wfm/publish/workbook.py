@@ -28,7 +28,7 @@ from wfm.publish.layout import (SMALL_PT, break_columns, break_rows, column_poin
 from wfm.publish.style import HEADER_FILL, HOLIDAY_FILL, WEEKEND_FILL, Styler
 from wfm.readers.agents import Agent
 from wfm.safe_text import safe_value
-from wfm.xlsx_table import write_table
+from wfm.xlsx_table import cell_value, write_table
 
 SHIFT_COLOURS = ["FFE699", "C6E0B4", "BDD7EE", "B4A7D6", "F8CBAD", "FFD966", "A9D08E", "9BC2E6", "D9D2E9"]
 SPECIAL_COLOURS = {OFF: "FFFFFF", LEAVE: "F2F2F2", TRAINING_DAY: "00B0A0"}
@@ -245,9 +245,12 @@ def _legend(ws: Worksheet, s: Styler, config: Config, mark: dict[str, str], lang
 
 
 def _table_sheet(ws: Worksheet, table: pd.DataFrame) -> None:
-    """A plain table in the house style; dates as ISO text; text from input files is written as text."""
-    write_table(ws, table.columns, ([v.isoformat() if hasattr(v, "isoformat") else v for v in rec]
-                                    for rec in table.itertuples(index=False)))
+    """A plain table in the house style; dates as ISO text, a missing one (NaT) an empty cell; text from input
+    files is written as text."""
+    def iso(v: object) -> object:
+        v = cell_value(v)
+        return v.isoformat() if hasattr(v, "isoformat") else v
+    write_table(ws, table.columns, ([iso(v) for v in rec] for rec in table.itertuples(index=False)))
 
 
 def _data_sheet(ws: Worksheet, roster: pd.DataFrame) -> None:

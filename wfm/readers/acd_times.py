@@ -18,6 +18,9 @@ _RANGE_SEP = r"\s*(?:[-~～—–－]|至|到)\s*"
 # `01:15-01:30`, `01:15 ~ 01:30`, `2026-11-02 01:15-01:30`: the start, the separator and the end of a range
 RANGE = re.compile(rf"^(?:(?P<date>.*?\S)(?P<dsep>\s+|T))?(?P<start>{_TIME})(?P<sep>{_RANGE_SEP})(?P<end>{_TIME})$")
 TIME_ONLY = re.compile(rf"{_TIME}(?:{_RANGE_SEP}{_TIME})?")
+# a date with its year last (`01/11/2026`, `1.11.2026`, `01-11-2026`, `1/11/26` in 2026): day and month in an
+# order to decide
+YEAR_LAST = r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?P<rest>(?:[\sT].*)?)$"
 
 
 def on_unique(col: pd.Series, func) -> pd.Series:
@@ -99,6 +102,7 @@ def parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Prob
     report_rows(problems, path, missing, "interval_start", "missing timestamp")
     if text.str.contains("年", regex=False).any():
         text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
+    text = year_last_dates(text, path, problems, "interval_start")
     text, lengths = parse_ranges(text, ranges_only)
     no_date = text.str.fullmatch(_TIME).fillna(False).astype(bool)
     report_rows(problems, path, no_date, "interval_start",
@@ -125,3 +129,47 @@ def parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Prob
     report_rows(problems, path, parsed.isna() & ~missing & ~no_date & (has_offset | ~has_offset.any()),
                 "interval_start", "not a date-time (expected e.g. 2026-12-01T08:15:00)")
     return drop_implausible_times(parsed, problems, path, "interval_start"), lengths
+
+
+def year_last_dates(text: pd.Series, path: Path, problems: Problems, column: str) -> pd.Series:
+    """Dates written with the year last (`01/11/2026 08:00`) rewritten as ISO in one order for the whole column:
+    day first when a first number passes 12, month first when a second one does, and when none does the order
+    that keeps the dates closer together (a warning when that cannot tell). Both in one column is an error.
+    Row by row (pandas' "mixed" format) a day-first export would be read half one way and half the other."""
+    values = pd.Series(text.dropna().unique(), dtype="string")  # an export repeats each time per queue
+    iso = _year_last_iso(values, path, problems, column)
+    if iso is None:
+        return text
+    return text.map(dict(zip(values, iso))).astype("string").fillna(text)
+
+
+def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str) -> pd.Series | None:
+    parts = text.str.extract(YEAR_LAST)
+    has = parts["a"].notna()
+    if not has.any():
+        return None
+    a, b = parts.loc[has, "a"].astype(int), parts.loc[has, "b"].astype(int)
+    day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+    if day_first and month_first:
+        problems.error(path, f"dates written day first ({text[has][a > 12].iloc[0]}) and month first "
+                             f"({text[has][b > 12].iloc[0]}) in one column; write them as YYYY-MM-DD",
+                       column=column)
+        return None
+    year = parts.loc[has, "year"].astype(int)
+    year = year.where(year >= 100, year + 2000)
+    if not day_first and not month_first:
+        spans = [_span(year, m, d) for m, d in ((b, a), (a, b))]  # day first, month first
+        day_first = spans[0] < spans[1]
+        if spans[0] == spans[1] and (a != b).any():
+            problems.warning(path, f"dates such as {text[has][a != b].iloc[0]} could be day or month first; read "
+                                   "month first (write them as YYYY-MM-DD to be sure)", column=column)
+    month, day = (b, a) if day_first else (a, b)
+    iso = (year.astype(str) + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2)
+           + parts.loc[has, "rest"].fillna("").str.replace(r"^T", " ", regex=True))
+    return text.where(~has, iso)
+
+
+def _span(year: pd.Series, month: pd.Series, day: pd.Series) -> float:
+    """Days from the first to the last date (infinite when some are not dates in this order)."""
+    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+    return float("inf") if dates.isna().any() else float((dates.max() - dates.min()).days)

@@ -50,7 +50,9 @@ def parse_leave(text: str) -> list[tuple[dt.date, str]]:
     from wfm.config import LEAVE_TYPES
 
     out: list[tuple[dt.date, str]] = []
-    for part in filter(None, (p.strip() for p in re.split(r"[;；]", text or ""))):
+    # a date cell Excel made of a typed date reads `2026-12-02 00:00:00`: its time is no leave type
+    text = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})[ T]00:00(?::00(?:\.0+)?)?", r"\1", text or "")
+    for part in filter(None, (p.strip() for p in re.split(r"[;；]", text))):
         m = re.fullmatch(r"(.+?)(?::\s*(\w+))?", part)
         span, kind = m.group(1), (m.group(2) or "annual").lower()
         kind = LEAVE_WORDS.get(kind, kind)

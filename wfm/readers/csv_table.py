@@ -94,7 +94,20 @@ def read_csv_table(path: Path, data: bytes) -> pd.DataFrame:
     drop = [i for i in quoted_empty if i < len(frame)]
     if drop:
         frame = frame.drop(index=frame.index[drop])
-    return frame.replace({"": None}).reset_index(drop=True)
+    return _without_trailing_blank_rows(frame).replace({"": None}).reset_index(drop=True)
+
+
+def _without_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table without the rows of bare delimiters (`,,,`) Excel writes below the data when cells there were
+    formatted or cleared; such a row between rows stays, to be reported with its row number."""
+    end = len(frame)
+    while end > 0:  # from the end, a block at a time: the data's last row is usually the file's
+        block = frame.iloc[max(0, end - 1000):end]
+        filled = block.apply(lambda col: col.str.strip().ne("")).any(axis=1).to_numpy().nonzero()[0]
+        if len(filled):
+            return frame.iloc[:end - len(block) + filled[-1] + 1]
+        end -= len(block)
+    return frame.iloc[:0]
 
 
 def _scan_csv(path: Path, data: bytes, enc: str, delimiter: str, header: str, n_fields: int, *,

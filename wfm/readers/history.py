@@ -196,6 +196,13 @@ def _parse_queue(col: pd.Series, path: Path, queues: set[str] | None, problems: 
         lookup = {str(k).strip().casefold(): str(v) for k, v in acd_names.items()}
         mapped = on_unique(q, lambda names: names.str.casefold().map(lookup))
         q = q.where(mapped.isna(), mapped.astype("string"))
+    if queues:  # `BILLING` or `Billing` in the export is the config's `billing` (when no other queue is)
+        by_case: dict[str, list[str]] = {}
+        for name in queues:
+            by_case.setdefault(name.casefold(), []).append(name)
+        lookup = {k: v[0] for k, v in by_case.items() if len(v) == 1}
+        mapped = on_unique(q, lambda names: names.str.casefold().map(lookup))
+        q = q.where(mapped.isna(), mapped.astype("string"))
     report_rows(problems, path, q.isna() | (q == ""), "queue", "missing queue name")
     named = q.notna() & (q != "")
     n_names, cap = q[named].nunique(), limit("WFM_MAX_QUEUES")

@@ -57,7 +57,6 @@ def read_special_days(path: str | Path) -> dict[dt.date, str]:
 def _dates(col: pd.Series) -> pd.Series:
     """ISO dates (`2026-12-01`, `2026/12/01`, or a spreadsheet date at midnight); anything else is NaT."""
     text = col.astype("string").str.strip()
-    ok = text.str.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}( 00:00(:00)?)?").fillna(False)
-    day = text.str.slice(0, 10).str.replace("/", "-", regex=False)
-    parsed = pd.to_datetime(day.where(ok), errors="coerce", format="%Y-%m-%d")
-    return parsed
+    parts = text.str.extract(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$")
+    day = parts[0] + "-" + parts[1].str.zfill(2) + "-" + parts[2].str.zfill(2)  # NA where not such a date
+    return pd.to_datetime(day, errors="coerce", format="%Y-%m-%d")

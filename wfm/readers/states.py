@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.errors import Problems
+from wfm.readers.acd_times import year_last_dates
 from wfm.readers.tables import drop_implausible_times, normalise_columns, read_table, report_rows
 
 ALIASES = {"工号": "agent_id", "坐席工号": "agent_id", "员工编号": "agent_id", "agent": "agent_id",
@@ -32,7 +33,7 @@ def read_states(path: str | Path, states: Mapping[str, str], agent_ids: set[str]
         report_rows(problems, path, (ids != "") & ~ids.isin(agent_ids), "agent_id", "not an agent in the agents table")
     times = {}
     for col in ("start", "end"):
-        text = raw[col].astype("string").str.strip()
+        text = year_last_dates(raw[col].astype("string").str.strip(), path, problems, col)
         parsed = pd.to_datetime(text, errors="coerce", format="mixed")
         report_rows(problems, path, parsed.isna(), col, "not a date and time (expected e.g. 2026-12-08T09:15:00)")
         times[col] = drop_implausible_times(parsed, problems, path, col)
