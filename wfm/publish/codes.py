@@ -75,10 +75,11 @@ def shift_codes(roster: pd.DataFrame, config: Config) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["agent_id", "date", "code", "start", "end", "paid_h", "night"])
 
 
-def parse_code(code: str, config: Config) -> tuple[ShiftTemplate, int] | None:
+def parse_code(code: str, config: Config, *, cap_overtime: bool = True) -> tuple[ShiftTemplate, int] | None:
     """`E0730` -> (template E, 450). None for OFF/LEAVE/TRN. Raises ValueError for an unknown code. A code with
     overtime (`E0600+1`: an E shift started at 06:00 and run 1 h longer) must extend one of the template's start
-    times within the daily overtime cap (see `overtime_minutes`)."""
+    times in whole intervals, within the daily overtime cap unless `cap_overtime` is false (HR's edits: a longer
+    shift is then the checker's rule breach, not an unreadable code; see `overtime_minutes`)."""
     code = code.strip().upper()
     if code in ("", OFF, LEAVE, TRAINING_DAY):
         return None
@@ -95,7 +96,7 @@ def parse_code(code: str, config: Config) -> tuple[ShiftTemplate, int] | None:
     if m.group(4) is not None:
         extra = float(m.group(4)) * 60
         cap = config.rules.max_overtime_h_day * 60
-        if extra <= 0 or extra % config.centre.interval_minutes or extra > cap + 1e-9 or not any(
+        if extra <= 0 or extra % config.centre.interval_minutes or (cap_overtime and extra > cap + 1e-9) or not any(
                 hh * 60 + mm <= s0 <= hh * 60 + mm + extra for s0 in template.start_minutes):
             raise ValueError(f"{code!r}: overtime must be whole intervals, at most {cap / 60:g} h, and the shift must "
                              f"cover one of the {letter} template's start times")
@@ -116,13 +117,15 @@ def plan_lunch_minutes(template: ShiftTemplate, config: Config, extra_minutes: i
     return math.ceil(b.lunch_minutes / iv) * iv if length > b.lunch_if_shift_over_h * 60 else 0
 
 
-def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config) -> pd.DataFrame:
-    """The long-table rows of one agent's day for a shift code, with lunch and breaks placed by the rules.
+def plan_from_code(agent: Agent, day: dt.date, code: str, config: Config, *,
+                   cap_overtime: bool = True) -> pd.DataFrame:
+    """The long-table rows of one agent's day for a shift code, with lunch and breaks placed by the rules
+    (`cap_overtime` as for `parse_code`).
 
     Lunch starts at the middle of its window; breaks sit halfway through the work before and after lunch.
     Every working interval serves the agent's strongest skill.
     """
-    parsed = parse_code(code, config)
+    parsed = parse_code(code, config, cap_overtime=cap_overtime)
     if parsed is None:
         return pd.DataFrame(columns=ROSTER_COLUMNS)
     template, start_min = parsed

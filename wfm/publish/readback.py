@@ -234,13 +234,13 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
             problems.error(path, f"Roster sheet cell {cell}: agent '{aid}' is not in the agents file", column=cell)
             continue
         try:
-            parse_code(code, config)
+            parse_code(code, config, cap_overtime=False)
         except ValueError as exc:
             problems.error(path, f"Roster sheet cell {cell}: {exc}", column=cell)
             continue
         edits.append((aid, day, was, code))
         drop.add((aid, day))
-        add.append(plan_from_code(agents[aid], day, code, config))
+        add.append(plan_from_code(agents[aid], day, code, config, cap_overtime=False))
     if not edits:
         return roster, pd.DataFrame(columns=["agent_id", "date", "was", "now"])
     keep = [(a, d) not in drop for a, d in zip(roster["agent_id"], roster["date"])]
