@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import tomllib
 
+import numpy as np
 import pytest
 
 from wfm.calendar import closed_days
@@ -160,3 +161,25 @@ def test_a_short_saturday_gets_only_shifts_inside_its_hours():
     edited = pd.concat([result.data, plan_from_code(agents[6], sat, "E0800", cfg)], ignore_index=True)
     found = [v for v in check(edited, agents, cfg, start=START, days=7).violations if v.rule == "opening_hours"]
     assert [(v.agent_id, v.date) for v in found] == [(agents[6].agent_id, sat)]
+
+
+def test_pooled_rows_need_nobody_where_their_queues_need_nobody():
+    """Skill routing adds pool rows computed from the forecast's calls. Calls the forecast still holds on a closed
+    weekend (and hours where every member queue needs nobody) must not become a pool's need: no shift can cover
+    it, and the solver reported it as under-staffing (33.6% on a weekday office) the roster never had."""
+    from wfm.roster.problem import add_rows, build_instance
+
+    cfg = _closed_config(closed_weekdays=(5, 6))
+    assert cfg.centre.queue_assignment == "routing"
+    req = make_requirements(cfg)  # calls on every day, the weekend included
+    inst = build_instance(req, make_agents(), cfg, START, 7)
+    add_rows(inst, req)
+    pools = [i for i, r in enumerate(inst.rows) if len(r) > 1]
+    assert pools  # agents hold two queues, so there are pool rows
+    weekend = np.zeros(inst.horizon, dtype=bool)
+    weekend[5 * inst.per_day:7 * inst.per_day] = True  # START is a Monday: days 5 and 6
+    assert inst.row_req[pools][:, weekend].sum() == 0
+    members_idle = inst.req.max(axis=0) == 0
+    for i in pools:
+        assert inst.row_req[i][inst.req[list(inst.rows[i])].max(axis=0) == 0].sum() == 0
+    assert inst.row_req[pools][:, ~weekend & ~members_idle].sum() > 0  # weekdays still need the pools

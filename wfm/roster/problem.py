@@ -342,9 +342,12 @@ def add_rows(inst: Instance, requirements: pd.DataFrame | None) -> None:
     pos = {"+".join(s): i for i, s in enumerate(sets)}
     rows = pooled["queues"].map(pos).to_numpy()
     extra[rows, idx] = pooled["heads"].to_numpy()
-    # a pool never needs fewer than its largest member (a member's floor can exceed the pool's own figure)
+    # a pool never needs fewer than its largest member (a member's floor can exceed the pool's own figure), and
+    # nothing where none of its members needs anyone: a closed day or hour (the pool's figure comes from the
+    # forecast's calls, which a closed day may still hold), so that no row asks for what no shift can give
     for i, s in enumerate(sets):
-        extra[i] = np.maximum(extra[i], inst.req[[qpos[q] for q in s]].max(axis=0))
+        largest = inst.req[[qpos[q] for q in s]].max(axis=0)
+        extra[i] = np.where(largest > 0, np.maximum(extra[i], largest), 0)
     inst.rows += [tuple(qpos[q] for q in s) for s in sets]
     inst.row_req = np.vstack([inst.req, extra])
 
