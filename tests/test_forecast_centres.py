@@ -246,3 +246,29 @@ def test_the_poisson_floor_at_the_true_rate_and_the_plain_poisson_desk():
     assert (out["offered"].iloc[3000:] == 7).all()
     drawn = out["offered"].iloc[:3000]
     assert drawn.mean() == pytest.approx(2.0, abs=0.1) and drawn.var() == pytest.approx(2.0, abs=0.25)
+
+
+def test_selection_folds_never_see_their_future_through_the_ets_parameters():
+    """The ETS candidate's fold scores come from parameters estimated before the folds: the earliest fold's
+    errors are the same whatever the history holds after its window (a surge in the last week, here)."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2026-01-05", periods=91)
+    level = np.exp(np.cumsum(rng.normal(0, 0.05, len(days))))
+    daily = 200 * level * np.where(days.day_of_week < 5, 1.0, 0.4)
+    hours = np.arange(24)
+    shape = np.where((hours >= 8) & (hours < 20), np.sin(np.pi * (hours - 8) / 12) + 0.2, 0.0)
+    shape = shape / shape.sum()
+    counts = rng.poisson(daily[:, None] * shape[None, :])
+    stamps = (days.to_numpy()[:, None] + hours.astype("timedelta64[h]")).ravel()
+
+    def fold_errors(surge: float) -> pd.DataFrame:
+        x = counts.astype(float).copy()
+        x[-7:] *= surge
+        hist = pd.DataFrame({"interval_start": stamps, "queue": "q", "offered": x.ravel()})
+        fc = Forecaster(country="none", workers=1, horizon_days=14, selection_folds=4).fit(hist)
+        e = fc.selection_errors_
+        return e[(e["fold"] == e["fold"].min()) & (e["candidate"] == "ets")].reset_index(drop=True)
+
+    plain, surged = fold_errors(1.0), fold_errors(3.0)
+    assert len(plain) == 1 and plain["actual"].iloc[0] > 0
+    pd.testing.assert_frame_equal(plain, surged)
