@@ -220,3 +220,55 @@ def test_a_country_in_a_queue_name_needs_the_history_to_agree():
     hist.loc[day.isin(closed), "offered"] = 0
     fc = Forecaster(country="DE", workers=1).fit(hist)
     assert fc.queue_countries_ == {}
+
+
+def test_the_poisson_floor_at_the_true_rate_and_the_plain_poisson_desk():
+    """benchmarks/eval_centres.py's floor at the true rate is E|X - rate| of Poisson counts (checked against
+    the sum over the distribution), and its `+poisson` redraw keeps rows without a rate and draws the others
+    around their rate."""
+    from scipy.stats import poisson
+
+    from benchmarks.eval_centres import plain_poisson, poisson_mad
+
+    lam = np.array([0.0, 0.3, 1.0, 2.5, 40.0])
+    k = np.arange(200)
+    by_sum = [float((np.abs(k - x) * poisson.pmf(k, x)).sum()) for x in lam]
+    assert np.allclose(poisson_mad(lam), by_sum, atol=1e-9)
+    assert poisson_mad(np.array([1.0]))[0] == pytest.approx(2 / np.e)
+    # a slot with no call counts no noise when the actuals stand in for the rate: the sparse floor is far lower
+    draws = np.random.default_rng(0).poisson(0.5, 20000).astype(float)
+    assert poisson_mad(draws).sum() / draws.sum() < 0.8 * poisson_mad(np.array([0.5]))[0] / 0.5
+
+    stamps = pd.date_range("2026-03-02", periods=4000, freq="30min")
+    frame = pd.DataFrame({"interval_start": stamps, "queue": "q", "offered": 7})
+    rate = pd.DataFrame({"interval_start": stamps[:3000], "queue": "q", "rate": 2.0})
+    out = plain_poisson(frame, rate, seed=0)
+    assert (out["offered"].iloc[3000:] == 7).all()
+    drawn = out["offered"].iloc[:3000]
+    assert drawn.mean() == pytest.approx(2.0, abs=0.1) and drawn.var() == pytest.approx(2.0, abs=0.25)
+
+
+def test_selection_folds_never_see_their_future_through_the_ets_parameters():
+    """The ETS candidate's fold scores come from parameters estimated before the folds: the earliest fold's
+    errors are the same whatever the history holds after its window (a surge in the last week, here)."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2026-01-05", periods=91)
+    level = np.exp(np.cumsum(rng.normal(0, 0.05, len(days))))
+    daily = 200 * level * np.where(days.day_of_week < 5, 1.0, 0.4)
+    hours = np.arange(24)
+    shape = np.where((hours >= 8) & (hours < 20), np.sin(np.pi * (hours - 8) / 12) + 0.2, 0.0)
+    shape = shape / shape.sum()
+    counts = rng.poisson(daily[:, None] * shape[None, :])
+    stamps = (days.to_numpy()[:, None] + hours.astype("timedelta64[h]")).ravel()
+
+    def fold_errors(surge: float) -> pd.DataFrame:
+        x = counts.astype(float).copy()
+        x[-7:] *= surge
+        hist = pd.DataFrame({"interval_start": stamps, "queue": "q", "offered": x.ravel()})
+        fc = Forecaster(country="none", workers=1, horizon_days=14, selection_folds=4).fit(hist)
+        e = fc.selection_errors_
+        return e[(e["fold"] == e["fold"].min()) & (e["candidate"] == "ets")].reset_index(drop=True)
+
+    plain, surged = fold_errors(1.0), fold_errors(3.0)
+    assert len(plain) == 1 and plain["actual"].iloc[0] > 0
+    pd.testing.assert_frame_equal(plain, surged)

@@ -211,15 +211,16 @@ class _FitJob:
         model = fit_queue(grid, cal, settings, self.end, self.labels)
         errors = None
         if self.selection_folds > 0 and not model.stopped:
-            # the folds reuse the smoothing parameters of the fit on the whole history (`wfm.forecast.ets`)
-            errors = self._selection_errors(grid, cal, replace(
-                settings, ets_params=model.ets_state.params if model.ets_state else None))
+            errors = self._selection_errors(grid, cal, settings)
         return model, errors
 
     def _selection_errors(self, grid: QueueGrid, cal: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-        """Every candidate's error on the selection folds (`select.SELECTION_COLUMNS`)."""
+        """Every candidate's error on the selection folds (`select.SELECTION_COLUMNS`). The ETS candidate's
+        smoothing parameters are estimated on the earliest fold's history and reused on the later folds (a filter
+        pass each): parameters estimated on the whole history would have seen the folds' futures and made its fold
+        scores optimistic."""
         n, horizon = grid.calls.shape[0], self.horizon_days
-        point = replace(settings, point_only=True)
+        point = replace(settings, point_only=True, ets_params=None)
         rows = []
         shift = select.weekday_shift(grid.days[n - horizon].date(), self.forecast_start) if n > horizon else 0
         for fold, o in enumerate(select.fold_origins(n, horizon, self.selection_folds, self.step_days, shift)):
@@ -227,6 +228,8 @@ class _FitJob:
             if not np.nansum(sub.calls) > 0:
                 continue
             m = fit_queue(sub, cal.iloc[:o].reset_index(drop=True), point, sub.days[-1], self.labels)
+            if point.ets_params is None and m.ets_state is not None:
+                point = replace(point, ets_params=m.ets_state.params)
             target = cal.iloc[o:o + horizon].reset_index(drop=True)
             preds = {c: m.point(target, c) for c in select.CANDIDATES}
             for c, (err, act) in select.score(grid.calls[o:o + horizon], preds, self.score_slots).items():

@@ -35,7 +35,7 @@ class Settings:
     alpha: float | None = None  # None: chosen per queue
     point_only: bool = False  # skip prediction intervals and AHT (selection backtests)
     country: str | None = None  # the queue's own holiday country, when not the centre's
-    # smoothing parameters of the statsmodels candidate, from the queue's fit on its whole history (`ets`)
+    # smoothing parameters of the statsmodels candidate, to filter with (selection folds after the earliest: `ets`)
     ets_params: tuple[float, ...] | None = None
 
 
