@@ -59,3 +59,19 @@ def test_actuals_name_queues_as_the_acd_does(tmp_path):
     seen = read_actuals(tmp_path / "actuals.csv", load_config(tmp_path / "config.toml"))
     assert seen[["queue", "offered"]].values.tolist() == [["billing", 41], ["billing", 57]]
     assert seen["interval_start"].dt.strftime("%H:%M").tolist() == ["08:00", "08:30"]
+
+
+def test_actuals_with_a_header_only_are_a_morning_with_nothing_seen_yet(tmp_path, centre):
+    """At opening, before the first interval is over, the ACD's export has its header and no rows: that is today
+    with no calls seen (with --date), not a refused file."""
+    from wfm.cli.intraday import read_actuals
+    from wfm.config import load_config
+
+    path = tmp_path / "empty.csv"
+    path.write_text("interval_start,queue,offered\n")
+    seen = read_actuals(path, load_config(centre / "config.toml"))
+    assert seen.empty and {"interval_start", "queue", "offered"} <= set(seen.columns)
+    today, cutoff = _today(seen, "2026-12-01", path, "08:00", 8 * 60)
+    assert str(today) == "2026-12-01" and cutoff == pd.Timestamp("2026-12-01 08:00")
+    with pytest.raises(InputError, match="give today with --date"):
+        _today(seen, None, path, "08:00", 8 * 60)

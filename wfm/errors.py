@@ -73,6 +73,11 @@ class InputError(WfmError):
         return [p for p in self.problems if p.severity == "error"]
 
 
+class EmptyTableError(InputError):
+    """A table file with its header and no rows (an error for most inputs; today's actuals before the first
+    interval is over may be empty)."""
+
+
 class OutputExistsError(WfmError):
     """The output file exists and `--force` was not given."""
 

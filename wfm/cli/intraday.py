@@ -137,10 +137,15 @@ def read_actuals(path: Path, cfg) -> pd.DataFrame:
     """Today's intervals so far, read as the history is (the ACD's queue names by the config's `acd_names`); the
     reader's warnings are printed (an implausible aht_s left out, dates read day first)."""
     from wfm.config.schema import acd_name_map
+    from wfm.errors import EmptyTableError
     from wfm.readers import read_history
 
-    history = read_history(path, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
-                           timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg))
+    try:
+        history = read_history(path, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
+                               timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg))
+    except EmptyTableError:  # at opening, before the first interval is over: nothing seen yet (needs --date)
+        return pd.DataFrame({"interval_start": pd.Series(dtype="datetime64[ns]"),
+                             "queue": pd.Series(dtype="object"), "offered": pd.Series(dtype="int64")})
     for w in history.warnings:
         err_console.print(str(w), style="yellow", markup=False, highlight=False)
     return history.frame

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.errors import InputError, Problems
+from wfm.errors import EmptyTableError, InputError, Problems
 from wfm.readers.csv_table import ENCODINGS, read_csv_table
 from wfm.readers.limits import (EXCEL_ROWS, MAX_AGENT_DAYS, MAX_BLANK_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_MB,
                                 MAX_QUEUES, MAX_ROWS, MAX_XLSX_MB, MAX_XLSX_XML_MB, MB, OLE_MAGIC, XLSX_MAGIC,
@@ -72,7 +72,7 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
         frame = read_csv_table(path, data)
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
-        raise InputError(f"the {what} file has a header but no rows", file=path)
+        raise EmptyTableError(f"the {what} file has a header but no rows", file=path)
     return frame
 
 
