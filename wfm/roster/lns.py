@@ -39,6 +39,7 @@ class Settings:
     kinds: tuple[str, ...] = ("staff", "cover", "cover", "days", "mixed")
     fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
     fill_days: int = 7
+    twin_days: int = 8  # days freed by a "twin" neighbourhood: two windows of half as many, weeks apart
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -47,8 +48,8 @@ class Settings:
         shortened and drawn less often."""
         long = n_days > LONG_HORIZON
         days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
-        kinds = ("staff", "cover", "fill", "fill", "fill", "request", "days", "mixed") if n_staff <= 60 else \
-            ("staff", "cover", "fill", "fill", "fill", "fill", "request", "mixed", "days")
+        kinds = ("staff", "cover", "fill", "fill", "twin", "twin", "request", "days", "mixed") if n_staff <= 60 \
+            else ("staff", "cover", "fill", "fill", "twin", "twin", "request", "mixed", "days")
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds,
                         fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7))
@@ -169,7 +170,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
     rng = random.Random(seed)
     E, D = problem.n_staff, problem.n_days
     size = {"staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
-            "mixed": s.mixed_size, "fill": s.fill_size}
+            "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size}
     best = problem.objective(cur)
     prog = Progress([(0.0, best)])
     version = [0] * E
@@ -181,7 +182,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
         while True:
             while left() > 0.3 and len(running) < max(1, workers) and not at_bound():
                 kind = rng.choice(s.kinds)
-                cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window, s.fill_days)
+                cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window, s.fill_days, s.twin_days)
                 emps = {e for e, _ in cells}
                 prog.steps += 1
                 fut = pool.submit(resolve, problem, cur, cells, min(left(), s.sub_limit), seed + prog.steps)

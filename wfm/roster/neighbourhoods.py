@@ -73,6 +73,36 @@ def _fill_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, d
     return {(e, day) for e in emps for day in _window(rng, D, days, d)}
 
 
+def _twin_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, half: int) -> set[Cell]:
+    """Two windows of `half` days a whole number of weeks apart, one around a badly covered slot (drawn in
+    proportion to its penalty), freed for `n` employees: those who could take the slot and are off that day,
+    the ones working on the twin day first (they can move that shift over: how a weekend worked one day, or
+    an allowance of weekends spent on the wrong weekend, is undone), then those off on the twin day who can
+    take over the shifts worked there, then others. The row-shaped neighbourhoods free one stretch of days,
+    so they cannot trade work between two weeks without freeing everything in between."""
+    E, D = problem.n_staff, problem.n_days
+    bad = problem.bad_slots(cur)
+    if not bad or D < 8:
+        return _fill_cells(problem, rng, n, cur, 2 * half)
+    d, t, _ = rng.choices(bad, weights=[max(1, w) for *_, w in bad])[0]
+    twins = [d + k for k in range(-D, D + 1, 7) if k and 0 <= d + k < D]
+    d2 = rng.choice(twins)
+    able = [e for e in range(E) if (e, d) not in cur and problem.can_work(e, d, t)]
+    movers = [e for e in able if (e, d2) in cur]
+    shifts2 = {cur[e, d2] for e in movers}
+    takers = [e for e in range(E) if (e, d2) not in cur and any(problem.can_work(e, d2, s) for s in shifts2)]
+    for group in (movers, able, takers):
+        rng.shuffle(group)
+    quota = max(1, n // 3)
+    chosen = list(dict.fromkeys(movers[:quota] + able[:quota]))[:n]
+    chosen += [e for e in takers if e not in chosen][: (n - len(chosen)) // 2]
+    rest = [e for e in range(E) if e not in chosen]
+    rng.shuffle(rest)
+    chosen += rest[: n - len(chosen)]
+    days = set(_window(rng, D, half, d)) | set(_window(rng, D, half, d2))
+    return {(e, day) for e in chosen for day in days}
+
+
 def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
     """The employee of a request `cur` does not grant (drawn in proportion to its weight) with others who work
     or could work that day, so they can swap; and its day (None when every request is granted)."""
@@ -86,11 +116,12 @@ def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster
 
 
 def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, cur: Roster,
-                  window: int | None, fill_days: int = 7) -> set[Cell]:
+                  window: int | None, fill_days: int = 7, twin_days: int = 8) -> set[Cell]:
     """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover";
     around a request not granted: "request"),
     `n` whole days for everyone ("days"), or both ("mixed"); or `n` employees around a badly covered slot over
-    `fill_days` days around it ("fill"). With `window`, employee neighbourhoods free that
+    `fill_days` days around it ("fill"), or over two windows of `twin_days` / 2 days, one around it and one a
+    whole number of weeks away ("twin"). With `window`, employee neighbourhoods free that
     many days (around the bad slot for "cover"), not the whole horizon."""
     E, D = problem.n_staff, problem.n_days
     emps, days = range(E), range(D)
@@ -104,6 +135,8 @@ def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, c
             days = _window(rng, D, window, day)
     elif kind == "fill":
         return _fill_cells(problem, rng, n, cur, fill_days)
+    elif kind == "twin":
+        return _twin_cells(problem, rng, n, cur, max(1, twin_days // 2))
     elif kind == "days":
         days = _window(rng, D, n)
     else:

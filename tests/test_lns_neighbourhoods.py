@@ -1,0 +1,104 @@
+"""The "twin" neighbourhood of the LNS engine: two windows a whole number of weeks apart, on a hand-made problem
+where a shift must move from one week to the next."""
+
+from __future__ import annotations
+
+import random
+
+from ortools.sat.python import cp_model
+
+from wfm.roster import lns
+
+# 2 employees x 14 days, one shift "A" that can only be worked on days 5 and 12 (the Saturdays), each employee
+# works exactly one day. Cover: one A on each Saturday; under-cover costs 10 a person, over-cover 1.
+SATURDAYS, UNDER, OVER = (5, 12), 10, 1
+
+
+class Weeks:
+    n_staff, n_days, shifts = 2, 14, ["A"]
+
+    def can_work(self, e, d, t):
+        return d in SATURDAYS
+
+    def build(self, fixed):
+        m = cp_model.CpModel()
+        x, on = {}, {d: [] for d in range(self.n_days)}
+        for e in range(self.n_staff):
+            row = []
+            for d in range(self.n_days):
+                if (e, d) in fixed:
+                    row.append(int(fixed[e, d] is not None))
+                    on[d].append(row[-1])
+                    continue
+                if self.can_work(e, d, "A"):
+                    x[e, d, "A"] = m.NewBoolVar(f"x{e}_{d}")
+                    row.append(x[e, d, "A"])
+                    on[d].append(x[e, d, "A"])
+            if any((e, d) not in fixed for d in range(self.n_days)):
+                m.Add(sum(row) == 1)
+        pens = []
+        for d, vs in on.items():
+            need = int(d in SATURDAYS)
+            under, over = m.NewIntVar(0, 2, ""), m.NewIntVar(0, 2, "")
+            m.Add(sum(vs) - need == over - under)
+            pens.append(UNDER * under + OVER * over)
+        m.Minimize(sum(pens))
+        return lns.SubModel(m, x)
+
+    def _count(self, roster):
+        count = [0] * self.n_days
+        for (_e, d) in roster:
+            count[d] += 1
+        return count
+
+    def bad_slots(self, roster):
+        out = []
+        for d, n in enumerate(self._count(roster)):
+            need = int(d in SATURDAYS)
+            if n != need:
+                out.append((d, "A", UNDER * max(0, need - n) + OVER * max(0, n - need)))
+        return out
+
+    def objective(self, roster):
+        return sum(w for *_, w in self.bad_slots(roster))
+
+    def missed_requests(self, roster):
+        return []
+
+
+# both employees work the first Saturday: 1 over there, 10 under on the second
+START = {(0, 5): "A", (1, 5): "A"}
+
+
+def test_twin_frees_the_slot_and_the_same_weekday_a_week_away():
+    """Whichever slot is drawn (day 12 short, or day 5 one too many) its only twin in a 14-day horizon is the
+    other Saturday: with one employee and windows of one day, the neighbourhood is one employee's two Saturdays
+    (the one off on day 12 and working day 5 first: here both are)."""
+    problem = Weeks()
+    assert problem.objective(START) == 11
+    for seed in range(20):
+        cells = lns.neighbourhood(problem, random.Random(seed), "twin", 1, START, None, twin_days=2)
+        e = next(iter(cells))[0]
+        assert cells == {(e, 5), (e, 12)}
+    wide = lns.neighbourhood(problem, random.Random(0), "twin", 2, START, None, twin_days=4)
+    assert {d for _, d in wide} in ({4, 5, 11, 12}, {5, 6, 11, 12}, {4, 5, 12, 13}, {5, 6, 12, 13})
+
+
+def test_twin_moves_a_shift_a_week_where_a_window_around_the_slot_cannot():
+    """A fill step frees days around one Saturday only, where nobody can move (each row's one shift is on a
+    Saturday and can only go to the other): it stays at 11; a twin step moves one employee's shift from day 5
+    to day 12: 0."""
+    problem = Weeks()
+    fill = lns.Settings(kinds=("fill",), fill_size=2, fill_days=3)
+    _, stuck, _ = lns.improve(problem, dict(START), 1.0, workers=1, seed=1, settings=fill)
+    assert stuck == 11
+    twin = lns.Settings(kinds=("twin",), fill_size=1, twin_days=2)
+    roster, value, _ = lns.improve(problem, dict(START), 5.0, workers=1, seed=1, settings=twin, bound=0)
+    assert value == problem.objective(roster) == 0
+    assert sorted(roster) in ([(0, 5), (1, 12)], [(0, 12), (1, 5)])
+
+
+def test_settings_draw_twin_steps():
+    for staff, days in ((32, 56), (120, 28)):
+        kinds = lns.Settings.for_size(staff, days).kinds
+        assert "twin" in kinds and "fill" in kinds
