@@ -75,3 +75,19 @@ def test_actuals_with_a_header_only_are_a_morning_with_nothing_seen_yet(tmp_path
     assert str(today) == "2026-12-01" and cutoff == pd.Timestamp("2026-12-01 08:00")
     with pytest.raises(InputError, match="give today with --date"):
         _today(seen, None, path, "08:00", 8 * 60)
+
+
+def test_a_one_day_export_written_day_first_is_read_near_the_day_asked_about(tmp_path):
+    """`01/12/2026` alone cannot say day or month first; read for a roster of December it is 1 December (it was
+    read as 12 January with a warning, then refused as outside the roster)."""
+    from wfm.readers import read_history
+
+    path = tmp_path / "actuals.csv"
+    path.write_text("interval_start,queue,offered\n01/12/2026 08:00,billing,30\n01/12/2026 08:15,billing,34\n")
+    near = read_history(path, near=pd.Timestamp("2026-11-30").date())
+    assert near.frame["interval_start"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-12-01 08:00",
+                                                                                   "2026-12-01 08:15"]
+    assert not any("day or month first" in str(w) for w in near.warnings)
+    alone = read_history(path)  # no day to go by: month first, with a warning
+    assert alone.frame["interval_start"].dt.date.astype(str).tolist() == ["2026-01-12", "2026-01-12"]
+    assert any("day or month first" in str(w) for w in alone.warnings)

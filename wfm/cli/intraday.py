@@ -88,6 +88,7 @@ def intraday(
     needs them first, and offer overtime where an agent more is worth it. Writes the updated roster workbook with
     a Changes sheet, checked by the roster checker, and prints the change list and the expected service level per
     queue before and after."""
+    from wfm.cli.app import parse_date
     from wfm.config import load_config
     from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
     from wfm.publish.codes import shift_codes
@@ -98,9 +99,12 @@ def intraday(
     cfg = load_config(config)
     minute = parse_now(now, cfg.centre.interval_minutes)
     ags = read_agents(agents, cfg)
-    seen = read_actuals(actuals, cfg)
+    # a one-day export written 01/12/2026 cannot say on its own whether it is day or month first: --date, else
+    # the roster's first day, says which
+    book = None if day is not None else read_roster_book(roster, cfg, ags)
+    seen = read_actuals(actuals, cfg, near=parse_date(day, "--date") if book is None else book.start)
     today, cutoff = _today(seen, day, actuals, now, minute)
-    book = read_roster_book(roster, cfg, ags)
+    book = book or read_roster_book(roster, cfg, ags)
     data = book.roster
     start = book.start or min(data["date"])
     days = book.days or (max(data["date"]) - start).days + 1
@@ -133,16 +137,17 @@ def intraday(
         raise typer.Exit(1)
 
 
-def read_actuals(path: Path, cfg) -> pd.DataFrame:
-    """Today's intervals so far, read as the history is (the ACD's queue names by the config's `acd_names`); the
-    reader's warnings are printed (an implausible aht_s left out, dates read day first)."""
+def read_actuals(path: Path, cfg, near: dt.date | None = None) -> pd.DataFrame:
+    """Today's intervals so far, read as the history is (the ACD's queue names by the config's `acd_names`; dates
+    whose numbers cannot tell day from month first read nearer `near`); the reader's warnings are printed (an
+    implausible aht_s left out, dates read day first)."""
     from wfm.config.schema import acd_name_map
     from wfm.errors import EmptyTableError
     from wfm.readers import read_history
 
     try:
         history = read_history(path, queues=set(cfg.queues), interval_minutes=cfg.centre.interval_minutes,
-                               timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg))
+                               timezone=cfg.centre.timezone, acd_names=acd_name_map(cfg), near=near)
     except EmptyTableError:  # at opening, before the first interval is over: nothing seen yet (needs --date)
         return pd.DataFrame({"interval_start": pd.Series(dtype="datetime64[ns]"),
                              "queue": pd.Series(dtype="object"), "offered": pd.Series(dtype="int64")})

@@ -3,6 +3,8 @@ written the Chinese way or as digits, UTC offsets turned into the centre's wall-
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 import zoneinfo
 from pathlib import Path
@@ -95,14 +97,15 @@ def check_range_lengths(col: pd.Series, lengths: pd.Series, minutes: int, path: 
 
 
 def parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Problems, *,
-                 ranges_only: bool = False) -> tuple[pd.Series, pd.Series]:
-    """The timestamps (datetime64, NaT where not readable) and the lengths in minutes of those given as ranges."""
+                 ranges_only: bool = False, near: dt.date | None = None) -> tuple[pd.Series, pd.Series]:
+    """The timestamps (datetime64, NaT where not readable) and the lengths in minutes of those given as ranges
+    (`near`: the day the dates should be about, for year-last dates their own numbers cannot order)."""
     text = col.astype("string").str.strip()
     missing = text.isna() | (text == "")
     report_rows(problems, path, missing, "interval_start", "missing timestamp")
     if text.str.contains("年", regex=False).any():
         text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", r"\1-\2-\3", regex=True)
-    text = year_last_dates(text, path, problems, "interval_start")
+    text = year_last_dates(text, path, problems, "interval_start", near=near)
     text, lengths = parse_ranges(text, ranges_only)
     no_date = text.str.fullmatch(_TIME).fillna(False).astype(bool)
     report_rows(problems, path, no_date, "interval_start",
@@ -131,19 +134,22 @@ def parse_times(col: pd.Series, path: Path, timezone: str | None, problems: Prob
     return drop_implausible_times(parsed, problems, path, "interval_start"), lengths
 
 
-def year_last_dates(text: pd.Series, path: Path, problems: Problems, column: str) -> pd.Series:
+def year_last_dates(text: pd.Series, path: Path, problems: Problems, column: str, *,
+                    near: dt.date | None = None) -> pd.Series:
     """Dates written with the year last (`01/11/2026 08:00`) rewritten as ISO in one order for the whole column:
     day first when a first number passes 12, month first when a second one does, and when none does the order
-    that keeps the dates closer together (a warning when that cannot tell). Both in one column is an error.
-    Row by row (pandas' "mixed" format) a day-first export would be read half one way and half the other."""
+    that keeps the dates closer together, then the one closer to `near` when given (a warning when neither
+    tells). Both in one column is an error. Row by row (pandas' "mixed" format) a day-first export would be read
+    half one way and half the other."""
     values = pd.Series(text.dropna().unique(), dtype="string")  # an export repeats each time per queue
-    iso = _year_last_iso(values, path, problems, column)
+    iso = _year_last_iso(values, path, problems, column, near)
     if iso is None:
         return text
     return text.map(dict(zip(values, iso))).astype("string").fillna(text)
 
 
-def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str) -> pd.Series | None:
+def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str,
+                   near: dt.date | None) -> pd.Series | None:
     parts = text.str.extract(YEAR_LAST)
     has = parts["a"].notna()
     if not has.any():
@@ -159,6 +165,8 @@ def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str)
     year = year.where(year >= 100, year + 2000)
     if not day_first and not month_first:
         spans = [_span(year, m, d) for m, d in ((b, a), (a, b))]  # day first, month first
+        if spans[0] == spans[1] and near is not None:  # e.g. one day's intraday actuals: the day asked about
+            spans = [_distance(year, m, d, near) for m, d in ((b, a), (a, b))]
         day_first = spans[0] < spans[1]
         if spans[0] == spans[1] and (a != b).any():
             problems.warning(path, f"dates such as {text[has][a != b].iloc[0]} could be day or month first; read "
@@ -167,6 +175,12 @@ def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str)
     iso = (year.astype(str) + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2)
            + parts.loc[has, "rest"].fillna("").str.replace(r"^T", " ", regex=True))
     return text.where(~has, iso)
+
+
+def _distance(year: pd.Series, month: pd.Series, day: pd.Series, near: dt.date) -> float:
+    """Days from `near` to the farthest date (infinite when some are not dates in this order)."""
+    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+    return float("inf") if dates.isna().any() else float((dates - pd.Timestamp(near)).abs().max().days)
 
 
 def _span(year: pd.Series, month: pd.Series, day: pd.Series) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,7 +64,7 @@ class History:
 
 def read_history(path: str | Path, *, queues: set[str] | None = None, interval_minutes: int | None = None,
                  timezone: str | None = None, min_days: int | None = None,
-                 acd_names: Mapping[str, str] | None = None) -> History:
+                 acd_names: Mapping[str, str] | None = None, near: dt.date | None = None) -> History:
     """Read and validate an ACD interval export (CSV or XLSX, UTF-8 or GBK).
 
     Errors (raised together as `InputError`): missing columns, bad timestamps or counts, negative or
@@ -89,7 +91,7 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     problems.raise_if_errors()
     frame = pd.DataFrame(index=raw.index)
     frame["interval_start"], lengths = parse_times(raw["interval_start"], path, timezone, problems,
-                                                    ranges_only=joined)
+                                                    ranges_only=joined, near=near)
     frame["queue"] = _parse_queue(raw["queue"], path, queues, problems, acd_names)
     frame["offered"] = _parse_numbers(raw["offered"], path, "offered", problems, integer=True, hi=MAX_CALLS)
     for col in COUNTS:
