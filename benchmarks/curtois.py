@@ -387,6 +387,27 @@ class Cells:
         pens = ((d, t, cover_penalty(count[d, t], r, wu, wo)) for (d, t), (r, wu, wo) in self.p.cover.items())
         return [slot for slot in pens if slot[2]]
 
+    def row_rules(self, e: int) -> lns.RowRules:
+        s, p = self.p.staff[e], self.p
+        mine = {t: p.minutes[t] for t in p.shifts if s.max_shifts[t] > 0}
+        return lns.RowRules(mine, s.min_minutes, s.max_minutes, s.max_consecutive, s.min_consecutive,
+                            s.min_consecutive_off, s.max_weekends, dict(s.max_shifts), p.forbidden_next,
+                            frozenset(p.days_off.get(s.id, ())))
+
+    def cover_terms(self) -> dict[tuple[int, str], tuple[int, int, int]]:
+        return self.p.cover
+
+    def request_gains(self, e: int) -> dict[tuple[int, str], int]:
+        out: dict[tuple[int, str], int] = {}
+        emp = self.p.staff[e].id
+        for who, d, t, w in self.p.on_requests:
+            if who == emp:
+                out[d, t] = out.get((d, t), 0) + w
+        for who, d, t, w in self.p.off_requests:
+            if who == emp:
+                out[d, t] = out.get((d, t), 0) - w
+        return out
+
     def missed_requests(self, roster) -> list[tuple[int, int, int]]:
         idx = self.p.staff_index
         return ([(idx[emp], d, w) for emp, d, t, w in self.p.on_requests if roster.get((idx[emp], d)) != t]
@@ -489,9 +510,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--construction", choices=["auto", "greedy", "rows"], default="auto",
+                    help="first roster when the whole model does not give it: rows laid by the rules (greedy), a "
+                         "CP-SAT solve per employee (rows), or by size (auto)")
     ap.add_argument("--no-table", action="store_true", help="do not update benchmarks/RESULTS.md")
     ap.add_argument("--table-only", action="store_true", help="rewrite the RESULTS.md section from recorded runs")
     args = ap.parse_args(argv)
+    lns.CONSTRUCTION = args.construction
 
     if args.out:
         if len(args.instances) != 1:
