@@ -21,7 +21,8 @@ __all__ = ["lay_row", "construct_greedy"]
 
 BEAM_WIDTH = 40  # states kept a day; 40 lays a year-long row of 32 shift types in about 0.1 CPU-s
 PACE = 1.0  # beam rank: points lost per minute a state lags behind an even pace towards the minimum minutes
-WORK_OPTIONS = 2  # shifts tried a day from each state: the best two the state may take
+FUTURE = 1.0  # beam rank: weight of what unspent minutes and weekends could still gain
+WORK_OPTIONS = 2  # shifts tried a day from a state: the best ones that bar different shifts the next day
 RETRY_WIDER = 10  # a row the beam loses is retried with a beam this much wider before the fallback
 
 
@@ -59,9 +60,12 @@ def _work_moves(st: _State, d: int, day: list[tuple[int, str]], r: RowRules, cap
     if st.last is None and not _run_fits(d, st.weekends + weekend, r, n_days):
         return
     banned = r.forbidden_next.get(st.last, ()) if st.last is not None else ()
-    found = 0
+    found: list[set[str]] = []
     for gain, t in day:
         if t in banned or st.minutes + r.minutes[t] > r.max_minutes:
+            continue
+        bars = r.forbidden_next.get(t, set())
+        if bars in found:  # a shift barring the same ones as a better one taken leads nowhere new
             continue
         counts = st.counts
         if t in capped:
@@ -72,8 +76,8 @@ def _work_moves(st: _State, d: int, day: list[tuple[int, str]], r: RowRules, cap
         cont = st.last is not None
         yield _State(st.score + gain, t, st.run + 1 if cont else 1, st.edge and (cont or st.run == 0),
                      st.weekends + weekend, st.minutes + r.minutes[t], counts, st, t)
-        found += 1
-        if found >= WORK_OPTIONS:
+        found.append(bars)
+        if len(found) >= WORK_OPTIONS:
             return
 
 
@@ -85,22 +89,45 @@ def _off_move(st: _State, r: RowRules) -> _State | None:
                   st.minutes, st.counts, st, None)
 
 
+def _future(days: list[list[tuple[int, str]]], n_days: int) -> list[tuple[int, int, float]]:
+    """For each day d, over the days after it: (positive weekdays, positive weekend days, mean positive gain),
+    a positive day being one whose best shift gains."""
+    out: list[tuple[int, int, float]] = [(0, 0, 0.0)] * n_days
+    week = weekend = 0
+    total = 0
+    for d in range(n_days - 1, -1, -1):
+        out[d] = (week, weekend, total / max(1, week + weekend))
+        top = days[d][0][0] if days[d] else 0
+        if top > 0:
+            total += top
+            if d % 7 >= 5:
+                weekend += 1
+            else:
+                week += 1
+    return out
+
+
 def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width: int = BEAM_WIDTH) -> \
         tuple[dict[int, str], int] | None:
     """The best row the beam finds: ({day: shift}, its total gain), or None when no state meets the minimum
-    minutes at the end. `gain(d, t)`: what working shift t on day d takes off the objective."""
+    minutes at the end. `gain(d, t)`: what working shift t on day d takes off the objective. States are ranked
+    by their gain so far plus what their unspent minutes and weekends could still gain on the gaining days to
+    come, less PACE per minute lagging behind an even pace to the minimum minutes."""
     r = rules
     longest = max(r.minutes.values(), default=0)
     capped = [t for t in r.minutes if r.max_shifts.get(t, n_days) < n_days - len(r.days_off)]
+    open_ = [t for t in r.minutes if r.max_shifts.get(t, n_days) > 0]
+    # on equal gain the shift that bars the fewest shifts the next day first
+    days = [[] if d in r.days_off else [(g, t) for g, _, t in sorted(
+        ((gain(d, t), -len(r.forbidden_next.get(t, ())), t) for t in open_), reverse=True)] for d in range(n_days)]
+    future = _future(days, n_days)
     states = [_State(0, None, 0, True, 0, 0, (0,) * len(capped), None, None)]
     per_week = r.max_consecutive / (r.max_consecutive + max(1, r.min_consecutive_off))
     for d in range(n_days):
-        day = [] if d in r.days_off else sorted(((gain(d, t), t) for t in r.minutes
-                                                  if r.max_shifts.get(t, n_days) > 0), reverse=True)
         reach = (per_week * (n_days - 1 - d) + r.max_consecutive) * longest  # at most this many minutes to come
         best: dict[tuple, _State] = {}
         for st in states:
-            moves = list(_work_moves(st, d, day, r, capped, n_days)) if day else []
+            moves = list(_work_moves(st, d, days[d], r, capped, n_days)) if days[d] else []
             off = _off_move(st, r)
             if off is not None:
                 moves.append(off)
@@ -111,7 +138,12 @@ def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width
                 if key not in best or best[key].score < nxt.score:
                     best[key] = nxt
         pace = r.min_minutes * (d + 1) / n_days  # minutes a row on course for its minimum has worked by now
-        states = sorted(best.values(), key=lambda s: PACE * max(0.0, pace - s.minutes) - s.score)[:width]
+        week, weekend, mean = future[d]
+
+        def rank(s: _State) -> float:
+            can = min((r.max_minutes - s.minutes) // longest, week + min(weekend, 2 * (r.max_weekends - s.weekends)))
+            return PACE * max(0.0, pace - s.minutes) - s.score - FUTURE * can * mean
+        states = sorted(best.values(), key=rank)[:width]
         if not states:
             return None
     done = [s for s in states if s.minutes >= r.min_minutes]
