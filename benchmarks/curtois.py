@@ -351,6 +351,10 @@ FULL_MODEL_MAX_CELLS = 2_000
 LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 
+# share of the time limit the construction may use (the greedy's re-lay passes stop earlier when they converge)
+CONSTRUCT_SHARE = 0.3
+
+
 def options(p: CurtoisProblem) -> int:
     """How many (employee, day, shift type) cells can be worked: the size of the whole model."""
     return sum(p.can_work(e, d, t) for e in range(len(p.staff)) for d in range(p.days) for t in p.shifts)
@@ -424,14 +428,15 @@ def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, workers: int 
         raise Infeasible(f"employee {p.staff[int(e)].id}: {why} (max/min minutes, runs, days off, weekends)") from exc
 
 
-def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1, verbose: bool = False) -> Result:
+def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1, verbose: bool = False,
+          construct_share: float = CONSTRUCT_SHARE) -> Result:
     """The engine on the benchmark: CP-SAT on the whole model first when it is small, else the construction;
     then LNS with neighbourhoods sized to the instance."""
     t0 = time.perf_counter()
     log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
     settings = lns.Settings.for_size(len(p.staff), p.days)
     r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=_whole_model_first(p, time_limit),
-                  settings=settings, log=log)
+                  settings=settings, log=log, construct_share=construct_share)
     note = r.note
     if note.startswith("employee "):
         e, _, why = note[len("employee "):].partition(": ")
@@ -510,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--construct-share", type=float, default=CONSTRUCT_SHARE,
+                    help="share of the time the construction may use")
     ap.add_argument("--construction", choices=["auto", "greedy", "rows"], default="auto",
                     help="first roster when the whole model does not give it: rows laid by the rules (greedy), a "
                          "CP-SAT solve per employee (rows), or by size (auto)")
@@ -522,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         if len(args.instances) != 1:
             ap.error("--out needs exactly one INSTANCE")
         p = parse(args.instances[0])
-        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose)
+        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose,
+                  construct_share=args.construct_share)
         if r.objective is None:
             print(f"{p.name}: no feasible roster found in {args.time_limit:g} s" + (f": {r.note}" if r.note else ""))
             return 1
@@ -544,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         p = parse(path)
         load0 = os.getloadavg()[0]
-        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose)
+        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose,
+                  construct_share=args.construct_share)
         load1 = os.getloadavg()[0]
         row = {"instance": p.name, "time_limit": args.time_limit, "workers": args.workers, "seed": args.seed,
                "best_known": known.get(p.name), "objective": r.objective, "bound": r.bound,

@@ -20,9 +20,11 @@ from wfm.roster.lns_types import Roster, RowProblem, RowRules
 __all__ = ["lay_row", "construct_greedy"]
 
 BEAM_WIDTH = 40  # states kept a day; 40 lays a year-long row of 32 shift types in about 0.1 CPU-s
+MIN_WIDTH = 4  # the narrowest beam when time runs short
 PACE = 1.0  # beam rank: points lost per minute a state lags behind an even pace towards the minimum minutes
 FUTURE = 1.0  # beam rank: weight of what unspent minutes and weekends could still gain
 WORK_OPTIONS = 2  # shifts tried a day from a state: the best ones that bar different shifts the next day
+PER_CLASS = 3  # shifts kept a day among those barring the same next-day shifts (caps, bans may rule some out)
 RETRY_WIDER = 10  # a row the beam loses is retried with a beam this much wider before the fallback
 
 
@@ -48,8 +50,9 @@ def _run_fits(d: int, weekends: int, r: RowRules, n_days: int) -> bool:
     return True
 
 
-def _work_moves(st: _State, d: int, day: list[tuple[int, str]], r: RowRules, capped: list[str], n_days: int):
-    """(new state) for the best WORK_OPTIONS shifts `st` may take on day d (`day`: (gain, shift) best first)."""
+def _work_moves(st: _State, d: int, day: list[tuple], r: RowRules, n_days: int):
+    """(new state) for the best WORK_OPTIONS shifts `st` may take on day d (`day`: (gain, shift, minutes, id of
+    the shifts it bars the next day, index among the capped shifts or -1), best first)."""
     if st.last is not None and st.run >= r.max_consecutive:
         return
     if st.last is None and st.run < r.min_consecutive_off and not st.edge:
@@ -60,22 +63,18 @@ def _work_moves(st: _State, d: int, day: list[tuple[int, str]], r: RowRules, cap
     if st.last is None and not _run_fits(d, st.weekends + weekend, r, n_days):
         return
     banned = r.forbidden_next.get(st.last, ()) if st.last is not None else ()
-    found: list[set[str]] = []
-    for gain, t in day:
-        if t in banned or st.minutes + r.minutes[t] > r.max_minutes:
-            continue
-        bars = r.forbidden_next.get(t, set())
-        if bars in found:  # a shift barring the same ones as a better one taken leads nowhere new
-            continue
+    cont = st.last is not None
+    found: list[int] = []
+    for gain, t, length, bars, cap in day:
+        if t in banned or st.minutes + length > r.max_minutes or bars in found:
+            continue  # (a shift barring the same ones as a better one taken leads nowhere new)
         counts = st.counts
-        if t in capped:
-            i = capped.index(t)
-            if counts[i] >= r.max_shifts[t]:
+        if cap >= 0:
+            if counts[cap] >= r.max_shifts[t]:
                 continue
-            counts = counts[:i] + (counts[i] + 1,) + counts[i + 1:]
-        cont = st.last is not None
+            counts = counts[:cap] + (counts[cap] + 1,) + counts[cap + 1:]
         yield _State(st.score + gain, t, st.run + 1 if cont else 1, st.edge and (cont or st.run == 0),
-                     st.weekends + weekend, st.minutes + r.minutes[t], counts, st, t)
+                     st.weekends + weekend, st.minutes + length, counts, st, t)
         found.append(bars)
         if len(found) >= WORK_OPTIONS:
             return
@@ -107,6 +106,19 @@ def _future(days: list[list[tuple[int, str]]], n_days: int) -> list[tuple[int, i
     return out
 
 
+def _day_options(d: int, gain: Callable[[int, str], int], info: dict[str, tuple[int, int, int]],
+                 r: RowRules) -> list[tuple]:
+    """Day d's shifts as (gain, shift, minutes, id of the shifts it bars the next day, capped index or -1), best
+    first, on equal gain the one barring fewest; only the best PER_CLASS of the shifts barring the same ones."""
+    out, seen = [], {}
+    for g, _, t in sorted(((gain(d, t), -len(r.forbidden_next.get(t, ())), t) for t in info), reverse=True):
+        bars = info[t][1]
+        seen[bars] = seen.get(bars, 0) + 1
+        if seen[bars] <= PER_CLASS:
+            out.append((g, t, *info[t]))
+    return out
+
+
 def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width: int = BEAM_WIDTH) -> \
         tuple[dict[int, str], int] | None:
     """The best row the beam finds: ({day: shift}, its total gain), or None when no state meets the minimum
@@ -116,10 +128,10 @@ def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width
     r = rules
     longest = max(r.minutes.values(), default=0)
     capped = [t for t in r.minutes if r.max_shifts.get(t, n_days) < n_days - len(r.days_off)]
-    open_ = [t for t in r.minutes if r.max_shifts.get(t, n_days) > 0]
-    # on equal gain the shift that bars the fewest shifts the next day first
-    days = [[] if d in r.days_off else [(g, t) for g, _, t in sorted(
-        ((gain(d, t), -len(r.forbidden_next.get(t, ())), t) for t in open_), reverse=True)] for d in range(n_days)]
+    bar_ids: dict[frozenset, int] = {}
+    info = {t: (r.minutes[t], bar_ids.setdefault(frozenset(r.forbidden_next.get(t, ())), len(bar_ids)),
+                capped.index(t) if t in capped else -1) for t in r.minutes if r.max_shifts.get(t, n_days) > 0}
+    days = [[] if d in r.days_off else _day_options(d, gain, info, r) for d in range(n_days)]
     future = _future(days, n_days)
     states = [_State(0, None, 0, True, 0, 0, (0,) * len(capped), None, None)]
     per_week = r.max_consecutive / (r.max_consecutive + max(1, r.min_consecutive_off))
@@ -127,7 +139,7 @@ def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width
         reach = (per_week * (n_days - 1 - d) + r.max_consecutive) * longest  # at most this many minutes to come
         best: dict[tuple, _State] = {}
         for st in states:
-            moves = list(_work_moves(st, d, days[d], r, capped, n_days)) if days[d] else []
+            moves = list(_work_moves(st, d, days[d], r, n_days)) if days[d] else []
             off = _off_move(st, r)
             if off is not None:
                 moves.append(off)
@@ -194,8 +206,9 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     rules = {e: problem.row_rules(e) for e in order}
     requests = {e: problem.request_gains(e) for e in order}
     rows: dict[int, dict[int, str]] = {}
-    fell_back = 0
-    for e in order:
+    fell_back, full = 0, width
+    for i, e in enumerate(order):
+        start = time.perf_counter()
         gain = cover.gain(requests[e])
         laid = lay_row(rules[e], D, gain, width) or lay_row(rules[e], D, gain, width * RETRY_WIDER)
         if laid is None:
@@ -204,6 +217,10 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
             laid = ({d: t for (_, d), t in cells.items()}, 0)
         rows[e] = laid[0]
         cover.add(rows[e], 1)
+        # a narrower beam when the rows left would not fit in half the budget at this row's pace (a busy machine)
+        per_state = (time.perf_counter() - start) / width
+        room = (budget / 2 - (time.perf_counter() - t0)) / max(1, len(order) - i - 1)
+        width = max(MIN_WIDTH, min(full, int(room / max(per_state, 1e-9))))
     first = time.perf_counter() - t0
     log(f"greedy construction: {len(order)} rows in {first:.1f} s ({fell_back} by the fallback), "
         f"obj={problem.objective(_roster(rows))}")
