@@ -574,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{p.name}: best known {bk}, ours {r.objective}" + (f" (gap {gap:.2f}%)" if gap is not None else "")
               + f", LP bound {r.bound}, {r.seconds:.1f} s, {r.lns_rounds} LNS steps, scorer {row['check']}, "
                 f"load {load0:.1f}->{load1:.1f}, phases {row['phases']}", flush=True)
+        if RUNS.exists():  # runs another process recorded meanwhile (two runs side by side) are kept
+            runs = {**runs, **json.loads(RUNS.read_text())}
         runs[f"{p.name}@{args.time_limit:g}"] = row
         if not args.no_table:
             RUNS.parent.mkdir(parents=True, exist_ok=True)

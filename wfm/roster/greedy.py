@@ -20,12 +20,13 @@ from wfm.roster.lns_types import Roster, RowProblem, RowRules
 __all__ = ["lay_row", "construct_greedy"]
 
 BEAM_WIDTH = 40  # states kept a day; 40 lays a year-long row of 32 shift types in about 0.1 CPU-s
-MIN_WIDTH = 4  # the narrowest beam when time runs short
+MIN_WIDTH = 8  # the narrowest beam when time runs short
 PACE = 1.0  # beam rank: points lost per minute a state lags behind an even pace towards the minimum minutes
 FUTURE = 1.0  # beam rank: weight of what unspent minutes and weekends could still gain
 WORK_OPTIONS = 2  # shifts tried a day from a state: the best ones that bar different shifts the next day
 PER_CLASS = 3  # shifts kept a day among those barring the same next-day shifts (caps, bans may rule some out)
-RETRY_WIDER = 10  # a row the beam loses is retried with a beam this much wider before the fallback
+RETRY_WIDER = 4  # a row the beam loses is retried with a beam this much wider than BEAM_WIDTH, then the fallback
+LENGTH_BONUS = 1  # per minute worked, in a last try of a row the beam lost: more than any cover term gains
 
 
 @dataclass
@@ -210,7 +211,7 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     for i, e in enumerate(order):
         start = time.perf_counter()
         gain = cover.gain(requests[e])
-        laid = lay_row(rules[e], D, gain, width) or lay_row(rules[e], D, gain, width * RETRY_WIDER)
+        laid = lay_row(rules[e], D, gain, width) or _lay_hard_row(rules[e], D, gain, width)
         if laid is None:
             fell_back += 1
             cells = fallback(e, _roster(rows))
@@ -232,6 +233,19 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     roster = _roster(rows)
     log(f"greedy re-lay: {passes} passes, {time.perf_counter() - t0:.1f} s, obj={problem.objective(roster)}")
     return roster
+
+
+def _lay_hard_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width: int) -> \
+        tuple[dict[int, str], int] | None:
+    """A row the beam lost (its states fell short of the minimum minutes or died against days off and weekends):
+    a wider beam, then one that values every minute worked (LENGTH_BONUS) over the cover, so it reaches the
+    minimum where any row can; the row's true gain is returned."""
+    wide = max(width, BEAM_WIDTH) * RETRY_WIDER
+    laid = lay_row(rules, n_days, gain, wide)
+    if laid is not None:
+        return laid
+    laid = lay_row(rules, n_days, lambda d, t: gain(d, t) + LENGTH_BONUS * rules.minutes[t], wide)
+    return None if laid is None else (laid[0], sum(gain(d, t) for d, t in laid[0].items()))
 
 
 def _relay_pass(rules: dict[int, RowRules], requests: dict, rows: dict[int, dict[int, str]], cover: _Cover,

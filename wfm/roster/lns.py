@@ -137,16 +137,17 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     # (runs of 2-5, 13 of 26 weekends, 13 days off) is proved in 0.2 CPU-s with it and not even solved in
     # 5.9 CPU-s without, so under load the construction gave up there. Short rows are proved fast without, and
     # retried with it.
-    options = sum(problem.can_work(e, d, t) for e in order for d in range(D) for t in problem.shifts) / max(1, E)
-    floor = 0.1 + options / 7000
     lp = D > LONG_HORIZON
     if construction_method(problem, method) == "greedy":
         def fallback(e: int, snapshot: Roster) -> Roster:
-            return _solve_row(problem, e, snapshot, 2.5 * floor, True, seed)
+            options = sum(problem.can_work(e, d, t) for d in range(D) for t in problem.shifts)
+            return _solve_row(problem, e, snapshot, 2.5 * (0.1 + options / 7000), True, seed)
         cur = construct_greedy(problem, budget, order, fallback, log)  # type: ignore[arg-type]
         log(f"construction (greedy): {E} employees in {time.perf_counter() - t0:.1f} s, "
             f"obj={problem.objective(cur)}")
         return cur
+    options = sum(problem.can_work(e, d, t) for e in order for d in range(D) for t in problem.shifts) / max(1, E)
+    floor = 0.1 + options / 7000
     todo = list(order)
     cur: Roster = {}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
