@@ -18,7 +18,9 @@ Search: `wfm.roster.lns` (the engine; this script only adapts the benchmark to i
 `Cells`). On instances of at most FULL_MODEL_MAX_CELLS (employee, day, shift type) options, CP-SAT on the whole
 model gives the first roster (and the proof on small instances); on larger ones, or when the whole model finds
 nothing in its share, a roster built one employee at a time (the hard rules are all per employee, so each step
-stays feasible; an employee whose own rules clash is named). Then large neighbourhood search over groups of
+stays feasible; an employee whose own rules clash is named): by default each row laid by the rules without a
+solver (`wfm.roster.greedy`, through the `RowProblem` methods of `Cells`), `--construction rows` for a CP-SAT
+solve per row. Then large neighbourhood search over groups of
 employees (random, or those around an under/over-covered slot), windows of days, or both, each step re-solved
 by a single-worker CP-SAT with everything else fixed to the incumbent, one step per core at a time. Every
 solution written is checked with the independent scorer ../shared/tools/curtois_eval.py when it is present.
