@@ -238,14 +238,17 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
 def _lay_hard_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width: int) -> \
         tuple[dict[int, str], int] | None:
     """A row the beam lost (its states fell short of the minimum minutes or died against days off and weekends):
-    a wider beam, then one that values every minute worked (LENGTH_BONUS) over the cover, so it reaches the
-    minimum where any row can; the row's true gain is returned."""
+    a wider beam, then beams 4x and 16x wider that value every minute worked (LENGTH_BONUS) over the cover, so
+    they reach the minimum where any row can; the row's true gain is returned."""
     wide = max(width, BEAM_WIDTH) * RETRY_WIDER
     laid = lay_row(rules, n_days, gain, wide)
     if laid is not None:
         return laid
-    laid = lay_row(rules, n_days, lambda d, t: gain(d, t) + LENGTH_BONUS * rules.minutes[t], wide)
-    return None if laid is None else (laid[0], sum(gain(d, t) for d, t in laid[0].items()))
+    for beam in (wide, wide * RETRY_WIDER):  # 640 states: a few seconds, where a CP-SAT year-long row took 76 s
+        laid = lay_row(rules, n_days, lambda d, t: gain(d, t) + LENGTH_BONUS * rules.minutes[t], beam)
+        if laid is not None:
+            return laid[0], sum(gain(d, t) for d, t in laid[0].items())
+    return None
 
 
 def _relay_pass(rules: dict[int, RowRules], requests: dict, rows: dict[int, dict[int, str]], cover: _Cover,
