@@ -133,7 +133,8 @@ def write_section(runs: dict) -> None:
          "type) options a solve of the whole model (2 workers, one of them LP-heavy) gives the first roster, on "
          "larger ones the rule-driven construction `wfm/roster/greedy.py` (each employee's row laid by a beam "
          "search over its own rules towards the cover still missing, no solver; then rows re-laid against the "
-         "others while that improves); then LNS, two single-worker "
+         "others while that improves; from 300 s on horizons of up to 8 weeks, one CP-SAT solve per employee "
+         "row); then LNS, two single-worker "
          "sub-solves running at a time, each freeing a group of employees (random; around a badly covered slot "
          "drawn in proportion to its penalty; around a request not granted), a window of days, or both, or "
          "(*fill*) about 20 employees over 7 days around a badly covered slot, with everything else fixed to the "
@@ -168,8 +169,7 @@ SYNTH_INTRO = (
     "reached*: the lowest objective of any recorded run on that file (this engine or the one before it) or of "
     "HiGHS's MIP. Neither is the optimum: the gap to the bound over-states the distance to it, the gap to the "
     "best reached may under-state it. Runs at 120 s, 2 workers, `nice -n 15`, on the shared machine (load column). "
-    "Synth20's LP by HiGHS's interior point method; the larger ones have a bound only if it finished this round "
-    "(notes below)."
+    "Synth20 and 21: their LP by HiGHS's interior point method; 22-24 have no bound (notes below)."
 )
 BEFORE_AFTER_INTRO = (
     "Before and after a change, run side by side (both processes on the same instance at the same time, so at "
@@ -197,8 +197,9 @@ a penalty for lagging behind an even pace to the minimum minutes. Each day a sta
 two shifts that bar different next-day shifts (on equal gain the one barring fewest: without this every state
 took the late shifts on over-covered days and could not take an early one the next day). Rows are laid most
 constrained first, then re-laid one at a time against all the others while a pass improves. A row the beam
-loses is retried 4x wider, then valuing every minute worked above the cover (it then reaches its minimum
-minutes where any row can), then by the CP-SAT row solve. The beam narrows (down to 8 states) when the rows
+loses is retried 4x wider, then 4x and 16x wider valuing every minute worked above the cover (it then
+reaches its minimum minutes where any row can), and only then by the CP-SAT row solve (a year-long CP-SAT row
+took 76 s under load 14, the 16x beam 12 s). The beam narrows (down to 8 states) when the rows
 left would not fit half the construction's budget, so the first roster keeps to its budget on a busy machine.
 `construct` uses it for every problem that states its rules per row (`RowProblem`, the Curtois adapter does).
 
@@ -220,8 +221,11 @@ Side by side, both constructions with the same LNS after them, both processes at
 | Instance12 | 60 s | 6,613 | 5,689 | 9.8-11.5 |
 | Instance8 | 60 s | 2,048 | 2,073 (+1%) | 11.9-13.6 |
 
-So the greedy start is used for every Curtois size (Instance1-7 are not affected: up to 2,000 options the whole
-model gives the first roster). `--construction rows` in `benchmarks/curtois.py` brings the CP-SAT rows back.
+At 600 s the pair went the other way, within the noise of one pair: Instance12 4,206 from the CP-SAT rows,
+4,287 from the greedy rows (load 12-8). So the greedy start is used for every Curtois size at 120 s, and from
+300 s on (the 1-12 target) the CP-SAT rows stay on horizons of up to 8 weeks, as before this round (Instance1-7
+are not affected at any limit: up to 2,000 options the whole model gives the first roster). `--construction
+rows|greedy` in `benchmarks/curtois.py` forces one.
 
 Tried and not kept: re-lay passes accepting equal-gain rows (Synth13 10,934 and Synth20 30,591 against 10,632
 and 31,833 strict, Instance12 7,677 against 7,573: within noise, no gain); 3 shift options a state instead of 2
@@ -231,9 +235,9 @@ slower).
 
 Bounds of Synth20-24: HiGHS's default LP method did not finish Synth20's LP (50 x 182 x 6: 42,856 variables,
 59,064 constraints) in 900 s wall at load 10-14; its interior point method (`curtois_bound.py --lp-method
-highs-ipm`) gave 10,117 in 547 s (at nice 19 beside the runs). Synth21 and 22 were started the same way at the
-end of the round (see the table for whichever finished); 23 and 24 were not tried (their models are 2-8x
-larger).
+highs-ipm`) gave 10,117 in 547 s, and Synth21's (110,120 variables) 35,405 in 1,155 s (both at nice 19
+beside the runs). Synth22 was started the same way and had not finished at the end of the round; 23 and 24
+were not tried (their models are 2-8x larger).
 """
 SYNTH_NOTES = """How the synthetics were calibrated (2026-11-29). The generator before this gave the held-out sizes
 either much more capacity than cover (13, 15, 19: objectives of a few hundred request points, where the LP bound

@@ -126,3 +126,16 @@ def test_generated_instance_feasible_without_a_solver(curtois, scorer, tmp_path)
     # 30 people over 8 weeks with every rule of the benchmark drawn at random (caps, runs, weekends, days off)
     _, roster, objective = _built_and_scored(curtois, scorer, tmp_path, generate(56, 30, 5, seed=3))
     assert objective < 100 * 30 * 56  # far below all of the demand uncovered
+
+
+def test_start_by_horizon_and_time_limit(curtois, tmp_path):
+    from benchmarks.curtois_synth import generate
+
+    short, year = tmp_path / "short.txt", tmp_path / "year.txt"
+    short.write_text(TWO_PEOPLE)
+    year.write_text(generate(364, 3, 2, seed=1))
+    p_short, p_year = curtois.parse(short), curtois.parse(year)
+    # the greedy rows (the engine's default, None) except on short horizons with a long time limit
+    assert curtois._construction(p_short, 120.0) is None
+    assert curtois._construction(p_short, 600.0) == "rows"
+    assert curtois._construction(p_year, 600.0) is None

@@ -256,10 +256,11 @@ class SearchResult:
 
 def solve(problem: CellProblem, time_limit: float, *, workers: int = 2, seed: int = 1, whole_model: bool = True,
           whole_share: float = 0.2, construct_share: float = 0.3, settings: Settings | None = None,
-          log: Callable[[str], object] = lambda s: 0) -> SearchResult:
+          log: Callable[[str], object] = lambda s: 0, construction: str | None = None) -> SearchResult:
     """First roster, then LNS until `time_limit`. With `whole_model` the first roster comes from CP-SAT on the
     whole model (which also proves small instances optimal); without it, or when that finds nothing, from
-    `construct`. Pass whole_model=False when building the whole model would eat the budget."""
+    `construct` (by `construction`, see `construction_method`). Pass whole_model=False when building the whole
+    model would eat the budget."""
     t0 = time.perf_counter()
 
     def left() -> float:
@@ -287,7 +288,7 @@ def solve(problem: CellProblem, time_limit: float, *, workers: int = 2, seed: in
         order = sorted(range(problem.n_staff), key=lambda e: (options(e), e))  # most constrained first
         try:
             cur = construct(problem, max(1.0, left() * construct_share), workers=workers, seed=seed, order=order,
-                            log=log)
+                            log=log, method=construction)
         except EmployeeInfeasible as exc:
             return SearchResult({}, None, None, False, time.perf_counter() - t0, note=f"employee {exc}")
         phases["construction"] = time.perf_counter() - t1
