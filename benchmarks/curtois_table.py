@@ -231,7 +231,12 @@ Tried and not kept: re-lay passes accepting equal-gain rows (Synth13 10,934 and 
 and 31,833 strict, Instance12 7,677 against 7,573: within noise, no gain); 3 shift options a state instead of 2
 (Instance12 7,688, Synth13 10,957, Synth17 5,598 against 7,573, 10,632, 5,597, and 1.5-2x slower); wider beams
 (150, 500 states: Instance12 10,035 and 10,029 against 10,449 at 40 before the ranking was improved, 3-8x
-slower).
+slower); a larger share of the time for the construction on year-long horizons, so that more re-lay passes run
+(one pass took Synth23's first roster from 212,899 to 157,617 in 11 s), side by side at 120 s: Synth22 68,139
+at 0.3 against 65,424 at 0.7 (load 11-14), Synth23 198,012 against 211,609 at 0.7 (load 14-15) and 128,856
+against 133,491 at 0.5 (load 4), Synth24 217,309 against 201,668 at 0.5 (load 2-4): no consistent gain, 0.3
+kept. The same code's results move a lot with the load: Synth23 196,641 at load 13 and 128,856-135,557 at
+load 4; Synth24 324,248 and 217,309-292,318.
 
 Bounds of Synth20-24: HiGHS's default LP method did not finish Synth20's LP (50 x 182 x 6: 42,856 variables,
 59,064 constraints) in 900 s wall at load 10-14; its interior point method (`curtois_bound.py --lp-method
