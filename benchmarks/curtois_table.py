@@ -169,7 +169,7 @@ SYNTH_INTRO = (
     "reached*: the lowest objective of any recorded run on that file (this engine or the one before it) or of "
     "HiGHS's MIP. Neither is the optimum: the gap to the bound over-states the distance to it, the gap to the "
     "best reached may under-state it. Runs at 120 s, 2 workers, `nice -n 15`, on the shared machine (load column). "
-    "Synth20 and 21: their LP by HiGHS's interior point method; 22-24 have no bound (notes below)."
+    "Synth20-22: their LP by HiGHS's interior point method; 23 and 24 have no bound (notes below)."
 )
 BEFORE_AFTER_INTRO = (
     "Before and after a change, run side by side (both processes on the same instance at the same time, so at "
@@ -240,9 +240,8 @@ load 4; Synth24 324,248 and 217,309-292,318.
 
 Bounds of Synth20-24: HiGHS's default LP method did not finish Synth20's LP (50 x 182 x 6: 42,856 variables,
 59,064 constraints) in 900 s wall at load 10-14; its interior point method (`curtois_bound.py --lp-method
-highs-ipm`) gave 10,117 in 547 s, and Synth21's (110,120 variables) 35,405 in 1,155 s (both at nice 19
-beside the runs). Synth22 was started the same way and had not finished at the end of the round; 23 and 24
-were not tried (their models are 2-8x larger).
+highs-ipm`) gave 10,117 in 547 s, Synth21's (110,120 variables) 35,405 in 1,155 s and Synth22's (145,873)
+35,569 in 1,247 s (all at nice 19 beside the runs). 23 and 24 were not tried (their models are 2-6x larger).
 """
 SYNTH_NOTES = """How the synthetics were calibrated (2026-11-29). The generator before this gave the held-out sizes
 either much more capacity than cover (13, 15, 19: objectives of a few hundred request points, where the LP bound
