@@ -18,7 +18,9 @@ Search: `wfm.roster.lns` (the engine; this script only adapts the benchmark to i
 `Cells`). On instances of at most FULL_MODEL_MAX_CELLS (employee, day, shift type) options, CP-SAT on the whole
 model gives the first roster (and the proof on small instances); on larger ones, or when the whole model finds
 nothing in its share, a roster built one employee at a time (the hard rules are all per employee, so each step
-stays feasible; an employee whose own rules clash is named). Then large neighbourhood search over groups of
+stays feasible; an employee whose own rules clash is named): by default each row laid by the rules without a
+solver (`wfm.roster.greedy`, through the `RowProblem` methods of `Cells`), `--construction rows` for a CP-SAT
+solve per row. Then large neighbourhood search over groups of
 employees (random, or those around an under/over-covered slot), windows of days, or both, each step re-solved
 by a single-worker CP-SAT with everything else fixed to the incumbent, one step per core at a time. Every
 solution written is checked with the independent scorer ../shared/tools/curtois_eval.py when it is present.
@@ -351,6 +353,10 @@ FULL_MODEL_MAX_CELLS = 2_000
 LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 
+# share of the time limit the construction may use (the greedy's re-lay passes stop earlier when they converge)
+CONSTRUCT_SHARE = 0.3
+
+
 def options(p: CurtoisProblem) -> int:
     """How many (employee, day, shift type) cells can be worked: the size of the whole model."""
     return sum(p.can_work(e, d, t) for e in range(len(p.staff)) for d in range(p.days) for t in p.shifts)
@@ -360,6 +366,15 @@ def _whole_model_first(p: CurtoisProblem, time_limit: float) -> bool:
     """Whether CP-SAT on the whole model gives the first roster (else the construction one employee at a time)."""
     n = options(p)
     return n <= FULL_MODEL_MAX_CELLS or (time_limit >= LONG_RUN and n <= LONG_RUN_MAX_CELLS)
+
+
+def _construction(p: CurtoisProblem, time_limit: float) -> str | None:
+    """The CP-SAT rows on horizons of at most 8 weeks from LONG_RUN seconds (Instance12 at 600 s, side by side,
+    load 8-12: 4,206 from them against 4,287 from the greedy rows; at 60 s the greedy start won, 5,689 against
+    6,613), else the engine's choice (`lns.construction_method`: the greedy rows); `--construction` overrides."""
+    if lns.CONSTRUCTION != "auto":
+        return None
+    return "rows" if time_limit >= LONG_RUN and p.days <= lns.LONG_HORIZON else None
 
 
 class Infeasible(Exception):
@@ -387,6 +402,27 @@ class Cells:
         pens = ((d, t, cover_penalty(count[d, t], r, wu, wo)) for (d, t), (r, wu, wo) in self.p.cover.items())
         return [slot for slot in pens if slot[2]]
 
+    def row_rules(self, e: int) -> lns.RowRules:
+        s, p = self.p.staff[e], self.p
+        mine = {t: p.minutes[t] for t in p.shifts if s.max_shifts[t] > 0}
+        return lns.RowRules(mine, s.min_minutes, s.max_minutes, s.max_consecutive, s.min_consecutive,
+                            s.min_consecutive_off, s.max_weekends, dict(s.max_shifts), p.forbidden_next,
+                            frozenset(p.days_off.get(s.id, ())))
+
+    def cover_terms(self) -> dict[tuple[int, str], tuple[int, int, int]]:
+        return self.p.cover
+
+    def request_gains(self, e: int) -> dict[tuple[int, str], int]:
+        out: dict[tuple[int, str], int] = {}
+        emp = self.p.staff[e].id
+        for who, d, t, w in self.p.on_requests:
+            if who == emp:
+                out[d, t] = out.get((d, t), 0) + w
+        for who, d, t, w in self.p.off_requests:
+            if who == emp:
+                out[d, t] = out.get((d, t), 0) - w
+        return out
+
     def missed_requests(self, roster) -> list[tuple[int, int, int]]:
         idx = self.p.staff_index
         return ([(idx[emp], d, w) for emp, d, t, w in self.p.on_requests if roster.get((idx[emp], d)) != t]
@@ -403,14 +439,16 @@ def construct(p: CurtoisProblem, time_limit: float, seed: int = 1, workers: int 
         raise Infeasible(f"employee {p.staff[int(e)].id}: {why} (max/min minutes, runs, days off, weekends)") from exc
 
 
-def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1, verbose: bool = False) -> Result:
+def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int = 1, verbose: bool = False,
+          construct_share: float = CONSTRUCT_SHARE) -> Result:
     """The engine on the benchmark: CP-SAT on the whole model first when it is small, else the construction;
     then LNS with neighbourhoods sized to the instance."""
     t0 = time.perf_counter()
     log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
     settings = lns.Settings.for_size(len(p.staff), p.days)
     r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=_whole_model_first(p, time_limit),
-                  settings=settings, log=log)
+                  settings=settings, log=log, construct_share=construct_share,
+                  construction=_construction(p, time_limit))
     note = r.note
     if note.startswith("employee "):
         e, _, why = note[len("employee "):].partition(": ")
@@ -489,15 +527,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--construct-share", type=float, default=CONSTRUCT_SHARE,
+                    help="share of the time the construction may use")
+    ap.add_argument("--construction", choices=["auto", "greedy", "rows"], default="auto",
+                    help="first roster when the whole model does not give it: rows laid by the rules (greedy), a "
+                         "CP-SAT solve per employee (rows), or by size (auto)")
     ap.add_argument("--no-table", action="store_true", help="do not update benchmarks/RESULTS.md")
     ap.add_argument("--table-only", action="store_true", help="rewrite the RESULTS.md section from recorded runs")
     args = ap.parse_args(argv)
+    lns.CONSTRUCTION = args.construction
 
     if args.out:
         if len(args.instances) != 1:
             ap.error("--out needs exactly one INSTANCE")
         p = parse(args.instances[0])
-        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose)
+        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose,
+                  construct_share=args.construct_share)
         if r.objective is None:
             print(f"{p.name}: no feasible roster found in {args.time_limit:g} s" + (f": {r.note}" if r.note else ""))
             return 1
@@ -519,7 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         p = parse(path)
         load0 = os.getloadavg()[0]
-        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose)
+        r = solve(p, args.time_limit, workers=args.workers, seed=args.seed, verbose=args.verbose,
+                  construct_share=args.construct_share)
         load1 = os.getloadavg()[0]
         row = {"instance": p.name, "time_limit": args.time_limit, "workers": args.workers, "seed": args.seed,
                "best_known": known.get(p.name), "objective": r.objective, "bound": r.bound,
@@ -540,6 +586,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{p.name}: best known {bk}, ours {r.objective}" + (f" (gap {gap:.2f}%)" if gap is not None else "")
               + f", LP bound {r.bound}, {r.seconds:.1f} s, {r.lns_rounds} LNS steps, scorer {row['check']}, "
                 f"load {load0:.1f}->{load1:.1f}, phases {row['phases']}", flush=True)
+        if RUNS.exists():  # runs another process recorded meanwhile (two runs side by side) are kept
+            runs = {**runs, **json.loads(RUNS.read_text())}
         runs[f"{p.name}@{args.time_limit:g}"] = row
         if not args.no_table:
             RUNS.parent.mkdir(parents=True, exist_ok=True)

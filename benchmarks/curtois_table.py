@@ -131,7 +131,10 @@ def write_section(runs: dict) -> None:
         ("Instances and best known (optimal) values from `../shared/data/curtois/`. CP-SAT (OR-Tools 9.15), "
          "2 cores, the search engine `wfm/roster/lns.py`: on instances of at most 2,000 (employee, day, shift "
          "type) options a solve of the whole model (2 workers, one of them LP-heavy) gives the first roster, on "
-         "larger ones a construction one employee at a time (two at once); then LNS, two single-worker "
+         "larger ones the rule-driven construction `wfm/roster/greedy.py` (each employee's row laid by a beam "
+         "search over its own rules towards the cover still missing, no solver; then rows re-laid against the "
+         "others while that improves; from 300 s on horizons of up to 8 weeks, one CP-SAT solve per employee "
+         "row); then LNS, two single-worker "
          "sub-solves running at a time, each freeing a group of employees (random; around a badly covered slot "
          "drawn in proportion to its penalty; around a request not granted), a window of days, or both, or "
          "(*fill*) about 20 employees over 7 days around a badly covered slot, with everything else fixed to the "
@@ -165,7 +168,8 @@ SYNTH_INTRO = (
     "`benchmarks/curtois_bounds.json`; *CP-SAT proof*: the run proved its value optimal), and with the *best "
     "reached*: the lowest objective of any recorded run on that file (this engine or the one before it) or of "
     "HiGHS's MIP. Neither is the optimum: the gap to the bound over-states the distance to it, the gap to the "
-    "best reached may under-state it. Runs at 120 s, 2 workers, `nice -n 15`, on the shared machine (load column)."
+    "best reached may under-state it. Runs at 120 s, 2 workers, `nice -n 15`, on the shared machine (load column). "
+    "Synth20-22: their LP by HiGHS's interior point method; 23 and 24 have no bound (notes below)."
 )
 BEFORE_AFTER_INTRO = (
     "Before and after a change, run side by side (both processes on the same instance at the same time, so at "
@@ -174,55 +178,70 @@ BEFORE_AFTER_INTRO = (
     "of d714ee1, the same search with a cheaper model build (same optimal sub-solve values, below). Gaps to the "
     "lower bound above; for Instance1-12 to the best known, which is optimal."
 )
-ROUND_NOTES = """This round (curtois4, 2026-11-29, load 11-16 the whole time: a 2-worker process got about a seventh of a
-core per thread; 12 CPU-seconds of a single-thread test took 130 s wall):
+ROUND_NOTES = """This round (curtois5, 2026-11-29 12:20-14:20, load 10-15 most of the time, every process at nice 15; the
+notes of the round before, curtois4, are in the git history of this file):
 
-Diagnosis, whole model against the engine, both with 2 workers:
-- Instance12 (60 x 28 x 10, optimum 4,040), 60 s, load 4-7: CP-SAT on the whole model 12,177 (under-cover
-  11,800 + over-cover 43 + requests 334), its bound 22 (the 2-worker portfolio runs no LP worker; HiGHS's LP of
-  the same model gives 3,627 in 60 s); the engine 7,468 (7,200 + 9 + 259), of which its first 13 s went to the
-  whole model (first roster 20,476) where the construction gives 7,906 in 11 s.
-- Synth13 (120 x 28 x 18), 120 s, load 11-12: the whole model 18,442 (17,200 + 122 + 1,120; first solution
-  after 22.5 s, bound 230); the engine 8,012-9,002 at load 12-15 (6,321 at load 8).
-- Where the objective is lost: under-cover is 95-99% of it. In an engine roster of Synth13 at 6,321 every one
-  of the 57 under-covered units is on a weekend; the weekend need is 528 person-days against about 506 the
-  staff's max weekends allow (so some 22 are unavoidable, as the LP bound of 2,510 says); of the 249 weekends
-  worked 26 are worked one day only and 4 weekends allowed are not used. Meanwhile 72 of 120 employees are a
-  shift or more under their max minutes: the lost cover is in how rows are packed around weekends, not in
-  capacity. Instance12 at 30 s: 97 units under, 70 of them on weekends, 33 one-day weekends.
+The problem: the construction solved one CP-SAT model per employee row. On half-year and year-long horizons
+(Instance20-24's sizes) that alone took over 120 s (Synth20 141 s, Synth21 214 s; Synth22-24 never finished), so
+no roster came out at all in 120 s.
 
-What changed:
-- *fill* neighbourhoods: a 7-day window around an under- (or over-) covered slot drawn by penalty, freed for
-  about 20 employees: those who could take the slot, first the ones off that day next to a day they work (the
-  one-day weekends), then those on another shift that day, and a third of others to take over what they give
-  up. From the same Synth13 roster (6,321) at equal wall time (40 s, one step at a time): fill 24 x 7 days
-  5,001, fill 10 x 7 5,791, fill 40 x 7 5,284, fill 24 x 14 6,226 (sub-solves time out), cover (4 whole rows)
-  5,421, staff (4 random rows) 5,513; at equal CPU (12 s): fill 24 x 7 5,175, cover 4 rows 5,593. Fill steps are
-  proved optimal in about 0.05 deterministic seconds, so most of a step is the model build and presolve.
-- The whole model gives the first roster only up to 2,000 options (was 12,000). Side by side at 30-60 s with
-  the same LNS: whole model better on Instance5 (676 options: 1,446 against 1,644 from the construction) and 7
-  (1,248: 1,402 against 1,499), the construction better on Instance8 (2,158: 2,257 against 2,372), 11 (5,304:
-  3,890 against 4,350) and 12 (above).
-- With both (table above): Instance12 at 60 s 10,579 -> 6,717, Synth15 5,168 -> 3,991, Synth19 15,159 ->
-  10,597, Synth14 3,445 -> 3,277, Instance8 2,582 -> 2,578; worse on Synth13 8,679 -> 9,002 and Synth17 3,076
-  -> 3,512. Mean gap to the bound over 13-19 at 120 s: 65.6% (d714ee1, table above) against 94.3% for the
-  previous round's table (other runs, load 10-16).
-- The model build of an LNS step passes the rules only its free cells (max shifts of a type against the cap
-  less the fixed ones; shifts not worked left out of the successions): build CPU -11% on whole-row steps and
-  -27% on 7-day steps of Synth13; 20 steps re-solved by both builds reach the same optimal values.
-- At 600 s (the 1-12 target) the whole model's start still pays on mid-size instances: Instance8 1,321 (1.6%
-  above its optimum) from it against 1,657 from the construction; Instance12 4,311 against 4,205 (4.1%) from
-  the construction (load 7-12, the two pairs not at the same moment). So from 300 s the whole model is used up
-  to 6,000 options (Instance8-11), the construction above. Instance1-7 and 9-11 not re-run at 600 s.
-- Tried and not kept: drawing the kinds by their recent gain per second (07408b8): side by side with d714ee1,
-  3 better (Synth14 2,978 -> 2,664, 17 3,110 -> 2,918, Instance8 2,171 -> 1,994), 4 worse (Synth13 8,012 ->
-  8,086, 18 7,244 -> 7,320, 19 8,963 -> 9,258, Instance12 5,783 -> 6,146), 2 equal; sub-solves without
-  presolve (from 6,321 at 12 CPU-s: 5,585 against 5,175) or with one presolve pass (5,172, no gain).
-- Not solved: year-long and half-year horizons. Synth20 (50 x 182 x 6) took 140.7 s at load 11-12 for its
-  construction alone (49,092, over the 120 s limit, no LNS step); a Synth22 row (364 days x 10 types) costs
-  0.7 CPU-s, 35 CPU-s for the 50 rows, which this load turns into minutes. A construction without a CP-SAT
-  solve per row (blocks of work and rest laid out by the rules, CP-SAT only for the rows it cannot place) is
-  the next step for 20-24.
+What changed: `wfm/roster/greedy.py` lays each row without a solver. A beam search (40 states a day) walks the
+row's days, every state holding the row's rules as it goes: runs of work between the minimum and maximum
+length, rest runs of at least the minimum (both open at the horizon's edges), weekends worked, minutes worked,
+caps per shift type, forbidden successions, required days off; a run is only started if it can reach its
+minimum length before a day off or a weekend it may not work. Its score is exactly what the row takes off the
+objective given the rows laid before it (an under-covered slot gains its under-cover weight, an over-covered one
+loses its over-cover weight, requests count), so nothing of the objective is copied into it. States are ranked
+by that score plus what their unspent minutes and weekends could still gain on the gaining days to come, less
+a penalty for lagging behind an even pace to the minimum minutes. Each day a state tries going off and its best
+two shifts that bar different next-day shifts (on equal gain the one barring fewest: without this every state
+took the late shifts on over-covered days and could not take an early one the next day). Rows are laid most
+constrained first, then re-laid one at a time against all the others while a pass improves. A row the beam
+loses is retried 4x wider, then 4x and 16x wider valuing every minute worked above the cover (it then
+reaches its minimum minutes where any row can), and only then by the CP-SAT row solve (a year-long CP-SAT row
+took 76 s under load 14, the 16x beam 12 s). The beam narrows (down to 8 states) when the rows
+left would not fit half the construction's budget, so the first roster keeps to its budget on a busy machine.
+`construct` uses it for every problem that states its rules per row (`RowProblem`, the Curtois adapter does).
+
+Its rows are near-optimal: on Instance12, laid in the same order against the same rows, the beam's row gain
+equals CP-SAT's optimum or is within a few request points on the first 30 rows, and 100-200 short (one or two
+slots) on some later ones. First rosters (greedy; then after the re-lay passes; against the CP-SAT rows):
+Instance12 10,809 in 0.7 s, 7,573 after 4 passes in 4 s (CP-SAT rows: 7,906 in 11 s); Synth13 17,209, 10,632
+after 5 passes; Synth20 53,836-54,938 in 2-8 s (CP-SAT rows: 49,092 in 141 s); Synth24 (150 x 364 x 32) in
+20-36 s at load 10-12 (0-1 rows by CP-SAT).
+
+Side by side, both constructions with the same LNS after them, both processes at once (load includes both):
+
+| instance | time limit | CP-SAT rows | greedy rows | load |
+|---|---:|---:|---:|---|
+| Synth13 | 120 s | 8,713 | 7,075 | 12.1-15.2 |
+| Synth15 | 120 s | 3,817 | 3,513 | 13.0-11.0 |
+| Synth17 | 120 s | 3,019 | 2,905 | 15.1-14.2 |
+| Synth19 | 120 s | 9,199 | 9,395 (+2%) | 14.0-13.4 |
+| Instance12 | 60 s | 6,613 | 5,689 | 9.8-11.5 |
+| Instance8 | 60 s | 2,048 | 2,073 (+1%) | 11.9-13.6 |
+
+At 600 s the pair went the other way, within the noise of one pair: Instance12 4,206 from the CP-SAT rows,
+4,287 from the greedy rows (load 12-8). So the greedy start is used for every Curtois size at 120 s, and from
+300 s on (the 1-12 target) the CP-SAT rows stay on horizons of up to 8 weeks, as before this round (Instance1-7
+are not affected at any limit: up to 2,000 options the whole model gives the first roster). `--construction
+rows|greedy` in `benchmarks/curtois.py` forces one.
+
+Tried and not kept: re-lay passes accepting equal-gain rows (Synth13 10,934 and Synth20 30,591 against 10,632
+and 31,833 strict, Instance12 7,677 against 7,573: within noise, no gain); 3 shift options a state instead of 2
+(Instance12 7,688, Synth13 10,957, Synth17 5,598 against 7,573, 10,632, 5,597, and 1.5-2x slower); wider beams
+(150, 500 states: Instance12 10,035 and 10,029 against 10,449 at 40 before the ranking was improved, 3-8x
+slower); a larger share of the time for the construction on year-long horizons, so that more re-lay passes run
+(one pass took Synth23's first roster from 212,899 to 157,617 in 11 s), side by side at 120 s: Synth22 68,139
+at 0.3 against 65,424 at 0.7 (load 11-14), Synth23 198,012 against 211,609 at 0.7 (load 14-15) and 128,856
+against 133,491 at 0.5 (load 4), Synth24 217,309 against 201,668 at 0.5 (load 2-4): no consistent gain, 0.3
+kept. The same code's results move a lot with the load: Synth23 196,641 at load 13 and 128,856-135,557 at
+load 4; Synth24 324,248 and 217,309-292,318.
+
+Bounds of Synth20-24: HiGHS's default LP method did not finish Synth20's LP (50 x 182 x 6: 42,856 variables,
+59,064 constraints) in 900 s wall at load 10-14; its interior point method (`curtois_bound.py --lp-method
+highs-ipm`) gave 10,117 in 547 s, Synth21's (110,120 variables) 35,405 in 1,155 s and Synth22's (145,873)
+35,569 in 1,247 s (all at nice 19 beside the runs). 23 and 24 were not tried (their models are 2-6x larger).
 """
 SYNTH_NOTES = """How the synthetics were calibrated (2026-11-29). The generator before this gave the held-out sizes
 either much more capacity than cover (13, 15, 19: objectives of a few hundred request points, where the LP bound

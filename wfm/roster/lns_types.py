@@ -42,5 +42,38 @@ class CellProblem(Protocol):
         """Whether employee e may work shift t on day d at all."""
 
 
+@dataclass(frozen=True)
+class RowRules:
+    """One employee's hard rules in the form the rule-driven construction (`wfm.roster.greedy`) lays a row out
+    by. Runs shorter than the minimums are allowed where they touch the horizon's first or last day; weekend k
+    is days 7k+5 and 7k+6 and counts as worked if either is."""
+
+    minutes: dict[str, int]  # shift -> its length, for every shift the employee may work
+    min_minutes: int
+    max_minutes: int
+    max_consecutive: int
+    min_consecutive: int
+    min_consecutive_off: int
+    max_weekends: int
+    max_shifts: dict[str, int]  # shift -> cap over the horizon
+    forbidden_next: dict[str, set[str]]  # shift -> the shifts that may not be worked the next day
+    days_off: frozenset[int]
+
+
+class RowProblem(CellProblem, Protocol):
+    """A `CellProblem` that also states its rules and soft terms per cell, so that a first roster can be laid out
+    without a solver (`wfm.roster.greedy`)."""
+
+    def row_rules(self, e: int) -> RowRules:
+        """Employee e's hard rules."""
+
+    def cover_terms(self) -> dict[tuple[int, str], tuple[int, int, int]]:
+        """(day, shift) -> (requirement, penalty per person under, penalty per person over)."""
+
+    def request_gains(self, e: int) -> dict[tuple[int, str], int]:
+        """(day, shift) -> what employee e working that shift that day takes off the request penalties (an
+        on-request's weight; minus an off-request's)."""
+
+
 class EmployeeInfeasible(Exception):
     """An employee whose own rules cannot all hold (or for whom no row was found in time)."""

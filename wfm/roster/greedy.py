@@ -1,0 +1,273 @@
+"""A first roster without a solver: each employee's row laid out day by day by a beam search over the row's own
+hard rules (runs of work and rest, weekends, minutes, caps per shift, successions, days off), maximising what
+the row takes off the objective given the rows already laid (an under-covered slot gains its under-cover weight,
+an over-covered one loses its over-cover weight, requests count). Then rows are re-laid one at a time against
+all the others while that improves the roster. For problems meeting `RowProblem`; a row the beam cannot place
+is handed to a fallback (the CP-SAT row solve of `wfm.roster.lns.construct`).
+
+A row's gain is exact: an employee holds at most one shift a day, so each slot's gain from them is the marginal
+change of that slot's penalty. Only the search over the row is approximate (a beam of `width` states a day).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wfm.roster.lns_types import Roster, RowProblem, RowRules
+
+__all__ = ["lay_row", "construct_greedy"]
+
+BEAM_WIDTH = 40  # states kept a day; 40 lays a year-long row of 32 shift types in about 0.1 CPU-s
+MIN_WIDTH = 8  # the narrowest beam when time runs short
+PACE = 1.0  # beam rank: points lost per minute a state lags behind an even pace towards the minimum minutes
+FUTURE = 1.0  # beam rank: weight of what unspent minutes and weekends could still gain
+WORK_OPTIONS = 2  # shifts tried a day from a state: the best ones that bar different shifts the next day
+PER_CLASS = 3  # shifts kept a day among those barring the same next-day shifts (caps, bans may rule some out)
+RETRY_WIDER = 4  # a row the beam loses is retried with a beam this much wider than BEAM_WIDTH, then the fallback
+LENGTH_BONUS = 1  # per minute worked, in a last try of a row the beam lost: more than any cover term gains
+
+
+@dataclass
+class _State:
+    score: int
+    last: str | None  # shift worked the day before, None if off
+    run: int  # length of the current run of work (last set) or rest
+    edge: bool  # the current run touches day 0 (exempt from the minimum lengths)
+    weekends: int
+    minutes: int
+    counts: tuple[int, ...]  # shifts worked of each capped type
+    back: _State | None  # the state of the day before
+    shift: str | None  # this day's shift
+
+
+def _run_fits(d: int, weekends: int, r: RowRules, n_days: int) -> bool:
+    """Whether a run of work started on day d can reach its minimum length (or the horizon's end) without a
+    required day off or a weekend beyond the maximum."""
+    for day in range(d + 1, min(n_days, d + r.min_consecutive)):
+        if day in r.days_off or (day % 7 == 5 and weekends >= r.max_weekends):
+            return False
+    return True
+
+
+def _work_moves(st: _State, d: int, day: list[tuple], r: RowRules, n_days: int):
+    """(new state) for the best WORK_OPTIONS shifts `st` may take on day d (`day`: (gain, shift, minutes, id of
+    the shifts it bars the next day, index among the capped shifts or -1), best first)."""
+    if st.last is not None and st.run >= r.max_consecutive:
+        return
+    if st.last is None and st.run < r.min_consecutive_off and not st.edge:
+        return
+    weekend = d % 7 == 5 or (d % 7 == 6 and st.last is None)
+    if weekend and st.weekends >= r.max_weekends:
+        return
+    if st.last is None and not _run_fits(d, st.weekends + weekend, r, n_days):
+        return
+    banned = r.forbidden_next.get(st.last, ()) if st.last is not None else ()
+    cont = st.last is not None
+    found: list[int] = []
+    for gain, t, length, bars, cap in day:
+        if t in banned or st.minutes + length > r.max_minutes or bars in found:
+            continue  # (a shift barring the same ones as a better one taken leads nowhere new)
+        counts = st.counts
+        if cap >= 0:
+            if counts[cap] >= r.max_shifts[t]:
+                continue
+            counts = counts[:cap] + (counts[cap] + 1,) + counts[cap + 1:]
+        yield _State(st.score + gain, t, st.run + 1 if cont else 1, st.edge and (cont or st.run == 0),
+                     st.weekends + weekend, st.minutes + length, counts, st, t)
+        found.append(bars)
+        if len(found) >= WORK_OPTIONS:
+            return
+
+
+def _off_move(st: _State, r: RowRules) -> _State | None:
+    if st.last is not None and st.run < r.min_consecutive and not st.edge:
+        return None
+    cont = st.last is None
+    return _State(st.score, None, st.run + 1 if cont else 1, st.edge and (cont or st.run == 0), st.weekends,
+                  st.minutes, st.counts, st, None)
+
+
+def _future(days: list[list[tuple[int, str]]], n_days: int) -> list[tuple[int, int, float]]:
+    """For each day d, over the days after it: (positive weekdays, positive weekend days, mean positive gain),
+    a positive day being one whose best shift gains."""
+    out: list[tuple[int, int, float]] = [(0, 0, 0.0)] * n_days
+    week = weekend = 0
+    total = 0
+    for d in range(n_days - 1, -1, -1):
+        out[d] = (week, weekend, total / max(1, week + weekend))
+        top = days[d][0][0] if days[d] else 0
+        if top > 0:
+            total += top
+            if d % 7 >= 5:
+                weekend += 1
+            else:
+                week += 1
+    return out
+
+
+def _day_options(d: int, gain: Callable[[int, str], int], info: dict[str, tuple[int, int, int]],
+                 r: RowRules) -> list[tuple]:
+    """Day d's shifts as (gain, shift, minutes, id of the shifts it bars the next day, capped index or -1), best
+    first, on equal gain the one barring fewest; only the best PER_CLASS of the shifts barring the same ones."""
+    out, seen = [], {}
+    for g, _, t in sorted(((gain(d, t), -len(r.forbidden_next.get(t, ())), t) for t in info), reverse=True):
+        bars = info[t][1]
+        seen[bars] = seen.get(bars, 0) + 1
+        if seen[bars] <= PER_CLASS:
+            out.append((g, t, *info[t]))
+    return out
+
+
+def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width: int = BEAM_WIDTH) -> \
+        tuple[dict[int, str], int] | None:
+    """The best row the beam finds: ({day: shift}, its total gain), or None when no state meets the minimum
+    minutes at the end. `gain(d, t)`: what working shift t on day d takes off the objective. States are ranked
+    by their gain so far plus what their unspent minutes and weekends could still gain on the gaining days to
+    come, less PACE per minute lagging behind an even pace to the minimum minutes."""
+    r = rules
+    longest = max(r.minutes.values(), default=0)
+    capped = [t for t in r.minutes if r.max_shifts.get(t, n_days) < n_days - len(r.days_off)]
+    bar_ids: dict[frozenset, int] = {}
+    info = {t: (r.minutes[t], bar_ids.setdefault(frozenset(r.forbidden_next.get(t, ())), len(bar_ids)),
+                capped.index(t) if t in capped else -1) for t in r.minutes if r.max_shifts.get(t, n_days) > 0}
+    days = [[] if d in r.days_off else _day_options(d, gain, info, r) for d in range(n_days)]
+    future = _future(days, n_days)
+    states = [_State(0, None, 0, True, 0, 0, (0,) * len(capped), None, None)]
+    per_week = r.max_consecutive / (r.max_consecutive + max(1, r.min_consecutive_off))
+    for d in range(n_days):
+        reach = (per_week * (n_days - 1 - d) + r.max_consecutive) * longest  # at most this many minutes to come
+        best: dict[tuple, _State] = {}
+        for st in states:
+            moves = list(_work_moves(st, d, days[d], r, n_days)) if days[d] else []
+            off = _off_move(st, r)
+            if off is not None:
+                moves.append(off)
+            for nxt in moves:
+                if nxt.minutes + reach < r.min_minutes:
+                    continue
+                key = (nxt.last, nxt.run, nxt.edge, nxt.weekends, nxt.minutes, nxt.counts)
+                if key not in best or best[key].score < nxt.score:
+                    best[key] = nxt
+        pace = r.min_minutes * (d + 1) / n_days  # minutes a row on course for its minimum has worked by now
+        week, weekend, mean = future[d]
+
+        def rank(s: _State) -> float:
+            can = min((r.max_minutes - s.minutes) // longest, week + min(weekend, 2 * (r.max_weekends - s.weekends)))
+            return PACE * max(0.0, pace - s.minutes) - s.score - FUTURE * can * mean
+        states = sorted(best.values(), key=rank)[:width]
+        if not states:
+            return None
+    done = [s for s in states if s.minutes >= r.min_minutes]
+    if not done:
+        return None
+    st: _State | None = max(done, key=lambda s: s.score)
+    total, row, d = st.score, {}, n_days - 1
+    while st is not None and st.back is not None:
+        if st.shift is not None:
+            row[d] = st.shift
+        st, d = st.back, d - 1
+    return row, total
+
+
+class _Cover:
+    """How many are on each (day, shift) slot, and what one more person there gains."""
+
+    def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]]):
+        self.terms = terms
+        self.on: dict[tuple[int, str], int] = {}
+
+    def add(self, row: dict[int, str], sign: int) -> None:
+        for d, t in row.items():
+            self.on[d, t] = self.on.get((d, t), 0) + sign
+
+    def gain(self, requests: dict[tuple[int, str], int]) -> Callable[[int, str], int]:
+        terms, on = self.terms, self.on
+
+        def g(d: int, t: str) -> int:
+            term = terms.get((d, t))
+            extra = requests.get((d, t), 0)
+            if term is None:
+                return extra
+            need, under, over = term
+            return extra + (under if on.get((d, t), 0) < need else -over)
+        return g
+
+
+def construct_greedy(problem: RowProblem, budget: float, order: list[int],
+                     fallback: Callable[[int, Roster], Roster], log: Callable[[str], object] = lambda s: 0,
+                     width: int = BEAM_WIDTH) -> Roster:
+    """A first roster: rows laid by `lay_row` in `order` against the rows before them, a row the beam cannot
+    place from `fallback(e, roster so far)` (its cells), then passes re-laying every row against all the others
+    while a pass improves the roster and `budget` seconds last."""
+    t0 = time.perf_counter()
+    D = problem.n_days
+    cover = _Cover(problem.cover_terms())
+    rules = {e: problem.row_rules(e) for e in order}
+    requests = {e: problem.request_gains(e) for e in order}
+    rows: dict[int, dict[int, str]] = {}
+    fell_back, full = 0, width
+    for i, e in enumerate(order):
+        start = time.perf_counter()
+        gain = cover.gain(requests[e])
+        laid = lay_row(rules[e], D, gain, width) or _lay_hard_row(rules[e], D, gain, width)
+        if laid is None:
+            fell_back += 1
+            cells = fallback(e, _roster(rows))
+            laid = ({d: t for (_, d), t in cells.items()}, 0)
+        rows[e] = laid[0]
+        cover.add(rows[e], 1)
+        # a narrower beam when the rows left would not fit in half the budget at this row's pace (a busy machine)
+        per_state = (time.perf_counter() - start) / width
+        room = (budget / 2 - (time.perf_counter() - t0)) / max(1, len(order) - i - 1)
+        width = max(MIN_WIDTH, min(full, int(room / max(per_state, 1e-9))))
+    first = time.perf_counter() - t0
+    log(f"greedy construction: {len(order)} rows in {first:.1f} s ({fell_back} by the fallback), "
+        f"obj={problem.objective(_roster(rows))}")
+    passes = 0
+    while time.perf_counter() - t0 + first < budget:
+        passes += 1
+        if not _relay_pass(rules, requests, rows, cover, D, width, lambda: time.perf_counter() - t0 < budget):
+            break
+    roster = _roster(rows)
+    log(f"greedy re-lay: {passes} passes, {time.perf_counter() - t0:.1f} s, obj={problem.objective(roster)}")
+    return roster
+
+
+def _lay_hard_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width: int) -> \
+        tuple[dict[int, str], int] | None:
+    """A row the beam lost (its states fell short of the minimum minutes or died against days off and weekends):
+    a wider beam, then beams 4x and 16x wider that value every minute worked (LENGTH_BONUS) over the cover, so
+    they reach the minimum where any row can; the row's true gain is returned."""
+    wide = max(width, BEAM_WIDTH) * RETRY_WIDER
+    laid = lay_row(rules, n_days, gain, wide)
+    if laid is not None:
+        return laid
+    for beam in (wide, wide * RETRY_WIDER):  # 640 states: a few seconds, where a CP-SAT year-long row took 76 s
+        laid = lay_row(rules, n_days, lambda d, t: gain(d, t) + LENGTH_BONUS * rules.minutes[t], beam)
+        if laid is not None:
+            return laid[0], sum(gain(d, t) for d, t in laid[0].items())
+    return None
+
+
+def _relay_pass(rules: dict[int, RowRules], requests: dict, rows: dict[int, dict[int, str]], cover: _Cover,
+                n_days: int, width: int, more: Callable[[], bool]) -> bool:
+    """Each row re-laid against all the others, kept when it gains more than the row it replaces; whether any
+    row changed."""
+    changed = False
+    for e, row in list(rows.items()):
+        if not more():
+            break
+        cover.add(row, -1)
+        gain = cover.gain(requests[e])
+        laid = lay_row(rules[e], n_days, gain, width)
+        if laid is not None and laid[1] > sum(gain(d, t) for d, t in row.items()):
+            rows[e] = row = laid[0]
+            changed = True
+        cover.add(row, 1)
+    return changed
+
+
+def _roster(rows: dict[int, dict[int, str]]) -> Roster:
+    return {(e, d): t for e, row in rows.items() for d, t in row.items()}
