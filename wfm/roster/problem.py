@@ -271,8 +271,7 @@ def tail_requirement(inst: Instance) -> np.ndarray | None:
     over = max((o.start_min + o.length_min - 1440) // inst.interval for o in inst.options)
     if over <= 0 or inst.row_req is None:
         return None
-    n = min(over, inst.row_req.shape[1])
-    return inst.row_req[:, :n].copy()
+    return inst.row_req[:, :min(over, inst.row_req.shape[1])].copy()
 
 
 def sub_instance(inst: Instance, ais: list[int]) -> Instance:
@@ -342,9 +341,7 @@ def add_rows(inst: Instance, requirements: pd.DataFrame | None) -> None:
     pos = {"+".join(s): i for i, s in enumerate(sets)}
     rows = pooled["queues"].map(pos).to_numpy()
     extra[rows, idx] = pooled["heads"].to_numpy()
-    # a pool never needs fewer than its largest member (a member's floor can exceed the pool's own figure), and
-    # nothing where none of its members needs anyone: a closed day or hour (the pool's figure comes from the
-    # forecast's calls, which a closed day may still hold), so that no row asks for what no shift can give
+    # at least its largest member (its floor can exceed the pool's figure); nobody where no member needs anyone
     for i, s in enumerate(sets):
         largest = inst.req[[qpos[q] for q in s]].max(axis=0)
         extra[i] = np.where(largest > 0, np.maximum(extra[i], largest), 0)
