@@ -55,3 +55,31 @@ def small_roster():
     agents = make_agents()
     req = make_requirements(cfg)
     return cfg, agents, req, build_roster(req, agents, cfg, START, 7, time_limit_s=4)
+
+
+CURTOIS_SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "curtois_eval.py"
+
+
+@pytest.fixture(scope="session")
+def curtois():
+    """`benchmarks/curtois.py` (the Curtois & Qu reader, adapter and solve), imported from the repo root."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import curtois as mod
+
+    return mod
+
+
+@pytest.fixture(scope="session")
+def curtois_scorer():
+    """The independent scorer ../shared/tools/curtois_eval.py as a module (tests using it skip when absent)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("curtois_eval_for_tests", CURTOIS_SCORER)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["curtois_eval_for_tests"] = mod
+    spec.loader.exec_module(mod)
+    return mod

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,29 +20,9 @@ needs_data = pytest.mark.skipif(not (INSTANCE1.exists() and SCORER.exists()),
                                        f"../shared outside the repo")
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="module")
-def curtois():
-    sys.path.insert(0, str(REPO))
-    from benchmarks import curtois as mod
-
-    return mod
-
-
-@pytest.fixture(scope="module")
-def scorer():
-    return _load("curtois_eval_for_tests", SCORER)
-
 
 @needs_data
-def test_instance1_scored_independently(curtois, scorer, tmp_path):
+def test_instance1_scored_independently(curtois, curtois_scorer, tmp_path):
     p = curtois.parse(INSTANCE1)
     assert (p.days, len(p.staff), p.shifts) == (14, 8, ["D"])
     r = curtois.solve(p, time_limit=15.0, workers=2, seed=1)
@@ -52,8 +30,8 @@ def test_instance1_scored_independently(curtois, scorer, tmp_path):
     sol = tmp_path / "sol.csv"
     curtois.write_csv(p, r.roster, sol)
 
-    inst = scorer.parse_instance(INSTANCE1)
-    ev = scorer.evaluate(inst, scorer.parse_solution(sol, inst))
+    inst = curtois_scorer.parse_instance(INSTANCE1)
+    ev = curtois_scorer.evaluate(inst, curtois_scorer.parse_solution(sol, inst))
     assert ev.feasible, [v.message for v in ev.violations]
     assert ev.objective == r.objective  # the model's objective is the benchmark's
     # 607 is optimal and found in about a second; an empty roster scores 8,100 on cover alone and a model that
@@ -116,7 +94,7 @@ def test_rule_pieces_reject_short_runs_and_forbidden_successions(curtois):
 
 @pytest.mark.slow
 @needs_scorer
-def test_large_instance_path_builds_one_employee_at_a_time(curtois, scorer, tmp_path, monkeypatch):
+def test_large_instance_path_builds_one_employee_at_a_time(curtois, curtois_scorer, tmp_path, monkeypatch):
     """Instances too large for the whole model (the held-out 13-24 reach 150 staff x 364 days x 32 shift types)
     start from a roster built employee by employee: feasible by construction, then improved by LNS."""
     from benchmarks.curtois_synth import generate
@@ -131,8 +109,8 @@ def test_large_instance_path_builds_one_employee_at_a_time(curtois, scorer, tmp_
     for roster, value in ((built, curtois.objective(p, built)), (r.roster, r.objective)):
         sol = tmp_path / "sol.csv"
         curtois.write_csv(p, roster, sol)
-        inst = scorer.parse_instance(path)
-        ev = scorer.evaluate(inst, scorer.parse_solution(sol, inst))
+        inst = curtois_scorer.parse_instance(path)
+        ev = curtois_scorer.evaluate(inst, curtois_scorer.parse_solution(sol, inst))
         assert ev.feasible, [v.message for v in ev.violations][:5]
         assert ev.objective == value
 

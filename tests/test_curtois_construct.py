@@ -3,8 +3,6 @@ Qu instances and a generated one, each roster checked by the independent scorer 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ pytestmark = pytest.mark.skipif(not SCORER.exists(), reason=f"scorer absent ({SC
 # 7 days from a Monday, one 480-minute shift wanted once a day. Each may work 3-4 shifts, runs of 2-4 days,
 # at least 2 days off in a row, one weekend; B must be off on day 0. Covering every day needs them to split the
 # week into two runs (e.g. A days 0-3, B days 4-6), so 0 is the optimum; a roster that breaks any rule is
-# caught by the scorer.
+# caught by the curtois_scorer.
 TWO_PEOPLE = """SECTION_HORIZON
 7
 
@@ -72,28 +70,8 @@ SECTION_COVER
 """ + "".join(f"{d},{t},1,100,1\n" for d in range(7) for t in "EL")
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
-
-@pytest.fixture(scope="module")
-def curtois():
-    sys.path.insert(0, str(REPO))
-    from benchmarks import curtois as mod
-
-    return mod
-
-
-@pytest.fixture(scope="module")
-def scorer():
-    return _load("curtois_eval_for_construct_tests", SCORER)
-
-
-def _built_and_scored(curtois, scorer, tmp_path: Path, text: str):
+def _built_and_scored(curtois, curtois_scorer, tmp_path: Path, text: str):
     from wfm.roster import lns
 
     inst = tmp_path / "inst.txt"
@@ -102,29 +80,29 @@ def _built_and_scored(curtois, scorer, tmp_path: Path, text: str):
     roster = lns.construct(curtois.Cells(p), 2.0, method="greedy")
     sol = tmp_path / "sol.csv"
     curtois.write_csv(p, roster, sol)
-    parsed = scorer.parse_instance(inst)
-    ev = scorer.evaluate(parsed, scorer.parse_solution(sol, parsed))
+    parsed = curtois_scorer.parse_instance(inst)
+    ev = curtois_scorer.evaluate(parsed, curtois_scorer.parse_solution(sol, parsed))
     assert ev.feasible, [v.message for v in ev.violations]
     return p, roster, ev.objective
 
 
-def test_two_people_split_the_week(curtois, scorer, tmp_path):
-    _, roster, objective = _built_and_scored(curtois, scorer, tmp_path, TWO_PEOPLE)
+def test_two_people_split_the_week(curtois, curtois_scorer, tmp_path):
+    _, roster, objective = _built_and_scored(curtois, curtois_scorer, tmp_path, TWO_PEOPLE)
     assert objective == 0
     assert len(roster) == 7
 
 
-def test_one_person_successions_caps_and_requests(curtois, scorer, tmp_path):
-    _, roster, objective = _built_and_scored(curtois, scorer, tmp_path, ONE_PERSON)
+def test_one_person_successions_caps_and_requests(curtois, curtois_scorer, tmp_path):
+    _, roster, objective = _built_and_scored(curtois, curtois_scorer, tmp_path, ONE_PERSON)
     assert objective == 705
     assert len(roster) == 7 and roster[0, 6] != "E"
 
 
-def test_generated_instance_feasible_without_a_solver(curtois, scorer, tmp_path):
+def test_generated_instance_feasible_without_a_solver(curtois, curtois_scorer, tmp_path):
     from benchmarks.curtois_synth import generate
 
     # 30 people over 8 weeks with every rule of the benchmark drawn at random (caps, runs, weekends, days off)
-    _, roster, objective = _built_and_scored(curtois, scorer, tmp_path, generate(56, 30, 5, seed=3))
+    _, roster, objective = _built_and_scored(curtois, curtois_scorer, tmp_path, generate(56, 30, 5, seed=3))
     assert objective < 100 * 30 * 56  # far below all of the demand uncovered
 
 
