@@ -166,7 +166,7 @@ def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str,
     if not day_first and not month_first:
         spans = [_span(year, m, d) for m, d in ((b, a), (a, b))]  # day first, month first
         if spans[0] == spans[1] and near is not None:  # e.g. one day's intraday actuals: the day asked about
-            spans = [_distance(year, m, d, near) for m, d in ((b, a), (a, b))]
+            spans = [_span(year, m, d, near) for m, d in ((b, a), (a, b))]
         day_first = spans[0] < spans[1]
         if spans[0] == spans[1] and (a != b).any():
             problems.warning(path, f"dates such as {text[has][a != b].iloc[0]} could be day or month first; read "
@@ -177,13 +177,13 @@ def _year_last_iso(text: pd.Series, path: Path, problems: Problems, column: str,
     return text.where(~has, iso)
 
 
-def _distance(year: pd.Series, month: pd.Series, day: pd.Series, near: dt.date) -> float:
-    """Days from `near` to the farthest date (infinite when some are not dates in this order)."""
+def _span(year: pd.Series, month: pd.Series, day: pd.Series, near: dt.date | None = None) -> float:
+    """Days from the first to the last date, `near` counted among them when given (infinite when some are not
+    dates in this order)."""
     dates = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
-    return float("inf") if dates.isna().any() else float((dates - pd.Timestamp(near)).abs().max().days)
-
-
-def _span(year: pd.Series, month: pd.Series, day: pd.Series) -> float:
-    """Days from the first to the last date (infinite when some are not dates in this order)."""
-    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
-    return float("inf") if dates.isna().any() else float((dates.max() - dates.min()).days)
+    if dates.isna().any():
+        return float("inf")
+    first, last = dates.min(), dates.max()
+    if near is not None:
+        first, last = min(first, pd.Timestamp(near)), max(last, pd.Timestamp(near))
+    return float((last - first).days)
