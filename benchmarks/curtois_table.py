@@ -320,7 +320,7 @@ threshold was then 12,000 options; it is now 2,000, for the reasons measured abo
 Rule pieces (`wfm/roster/rules.py`):
 
 - shared with the hotline roster, the same classes the hotline model runs, driven through a thin adapter
-  (`_RuleContext` in `benchmarks/curtois.py`, a stand-in for the hotline instance carrying each employee's
+  (`_RuleContext` in `benchmarks/curtois_model.py`, a stand-in for the hotline instance carrying each employee's
   parameters): `ContractHours` (MinTotalMinutes / MaxTotalMinutes as hours averaged over the period),
   `MaxConsecutiveDays` (MaxConsecutiveShifts), `WeekendsOff` (MaxWeekends worked = weekends off needed).
   Required days off are handled as the hotline handles requested days off, by offering no shift that day.

@@ -102,7 +102,7 @@ def test_large_instance_path_builds_one_employee_at_a_time(curtois, curtois_scor
     path = tmp_path / "synth.txt"
     path.write_text(generate(days=56, staff=12, shifts=4, seed=3))
     p = curtois.parse(path)
-    monkeypatch.setattr(curtois, "FULL_MODEL_MAX_CELLS", 0)  # take the large-instance path on a small instance
+    monkeypatch.setattr(curtois.adapter, "FULL_MODEL_MAX_CELLS", 0)  # take the large-instance path on a small instance
     built = curtois.construct(p, time_limit=20.0, seed=1)
     r = curtois.solve(p, time_limit=25.0, workers=2, seed=1)
     assert r.objective is not None and r.objective <= curtois.objective(p, built)
@@ -154,5 +154,5 @@ def test_whole_model_start_by_size_and_time_limit(curtois, monkeypatch):
     """Up to 2,000 options the whole model gives the first roster at any limit; up to 6,000 only from 300 s."""
     p = curtois.parse(curtois.DATA / "Instance1.txt")
     for n, limit, whole in ((1_500, 60, True), (5_000, 120, False), (5_000, 600, True), (10_000, 600, False)):
-        monkeypatch.setattr(curtois, "options", lambda _p, n=n: n)
-        assert curtois._whole_model_first(p, limit) is whole, (n, limit)
+        monkeypatch.setattr(curtois.adapter, "options", lambda _p, n=n: n)
+        assert curtois.adapter._whole_model_first(p, limit) is whole, (n, limit)

@@ -114,6 +114,6 @@ def test_start_by_horizon_and_time_limit(curtois, tmp_path):
     year.write_text(generate(364, 3, 2, seed=1))
     p_short, p_year = curtois.parse(short), curtois.parse(year)
     # the greedy rows (the engine's default, None) except on short horizons with a long time limit
-    assert curtois._construction(p_short, 120.0) is None
-    assert curtois._construction(p_short, 600.0) == "rows"
-    assert curtois._construction(p_year, 600.0) is None
+    assert curtois.adapter._construction(p_short, 120.0) is None
+    assert curtois.adapter._construction(p_short, 600.0) == "rows"
+    assert curtois.adapter._construction(p_year, 600.0) is None

@@ -1,5 +1,5 @@
 """General, parameterised rule pieces over per-day literals, for models beyond the hotline's (the Curtois
-benchmark, `benchmarks/curtois.py`).
+benchmark, `benchmarks/curtois_model.py`).
 
 They need no hotline config: a model passes the literals (work[d] = "works on day d", or the literal of one shift
 kind on day d) and the limit, per person. Each adds its constraints through `ctx.add(constraint, rule, person)`

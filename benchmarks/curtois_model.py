@@ -1,0 +1,189 @@
+"""The Curtois & Qu benchmark as a CP-SAT model built from the roster engine's rule pieces: bool x[e,d,t]
+(employee e works shift type t on day d); the hotline rule classes driven through a thin adapter
+(`_RuleContext`), the general rule functions of `wfm.roster.pieces`, and the benchmark's objective as soft terms."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from ortools.sat.python import cp_model
+
+from benchmarks.curtois_reader import CurtoisProblem, cover_penalty
+from wfm.roster import pieces, rules
+
+
+class _RuleContext:
+    """What a `wfm.roster.rules.Rule` sees (ctx.inst, ctx.model, ctx.add, ctx.work, ctx.paid, ...), for a group
+    of benchmark employees that share the rule's parameter. `inst` is a stand-in carrying only the fields the
+    rule reads: the period, the agents' hour bounds and the config values of the rule."""
+
+    def __init__(self, model, work, paid_terms, members: list[int], days: int, rule_values: dict,
+                 agents: list | None = None):
+        self.model = model
+        self.members = members  # local agent index -> employee index
+        self._work = work
+        self._paid = paid_terms
+        self.overtime: list = []
+        start = datetime.date(2024, 1, 1)  # a Monday: the benchmark's day 0 is a Monday
+        self.inst = SimpleNamespace(
+            agents=agents if agents is not None else [SimpleNamespace(agent_id=str(e)) for e in members],
+            days=days,
+            start=start,
+            previous={},
+            config=SimpleNamespace(rules=SimpleNamespace(max_hours_day=24, **rule_values)),
+            weeks=lambda: [list(range(w, min(w + 7, days))) for w in range(0, days, 7)],
+            date=lambda d: start + datetime.timedelta(days=d),
+        )
+
+    def add(self, constraint, rule: str, ai) -> None:
+        if isinstance(constraint, bool):
+            if not constraint:
+                raise ValueError(f"rule {rule} cannot hold for employee {self.members[ai]}")
+            return
+        self.model.Add(constraint)
+
+    def work(self, ai: int, d: int):
+        return self._work[self.members[ai]][d]
+
+    def paid(self, ai: int, days: list[int]):
+        return sum(m * v for d in days for m, v in self._paid[self.members[ai]][d])
+
+    def previous_run(self, agent) -> int:
+        return 0  # the benchmark has no previous roster: the days before day 0 are off
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, str], cp_model.IntVar]  # the free cells' variables only
+    objective: object
+
+
+def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = None) -> Built:
+    """The model; cells (employee, day) in `fixed` are constants (their shift, or None = off), not variables.
+
+    Used whole for the first solve and with most cells fixed for each LNS step. Employees with every cell fixed
+    get no constraints (the incumbent already meets them) and add only constants to the cover; the objective of
+    a partly fixed model leaves out the constant request penalties of fixed cells, so LNS compares candidates by
+    `objective()` on the whole roster.
+    """
+    fixed = fixed or {}
+    m = cp_model.CpModel()
+    E, D = len(p.staff), p.days
+    x: dict[tuple[int, int, str], cp_model.IntVar] = {}
+    const: dict[tuple[int, int, str], int] = {}
+    work, paid = [], []
+    n_fixed = Counter(e for e, _ in fixed)
+    active = [e for e in range(E) if n_fixed[e] < D]
+    for (e, d), t in fixed.items():  # the cover's constants
+        if t is not None:
+            const[e, d, t] = 1
+    is_active = set(active)
+    for e in range(E):
+        row, prow = [], []
+        if e not in is_active:  # no rule is posted for a wholly fixed employee: skip building their rows
+            work.append(row)
+            paid.append(prow)
+            continue
+        for d in range(D):
+            if (e, d) in fixed:
+                t = fixed[e, d]
+                row.append(1 if t is not None else 0)
+                prow.append([(p.minutes[t], 1)] if t is not None else [])
+                continue
+            ts = [t for t in p.shifts if p.can_work(e, d, t)]
+            for t in ts:
+                x[e, d, t] = m.NewBoolVar(f"x_{e}_{d}_{t}")
+            w = m.NewBoolVar(f"w_{e}_{d}")
+            m.Add(w == sum(x[e, d, t] for t in ts))  # at most one shift a day
+            row.append(w)
+            prow.append([(p.minutes[t], x[e, d, t]) for t in ts])
+        work.append(row)
+        paid.append(prow)
+    def lit(e, d, t):
+        return x[e, d, t] if (e, d, t) in x else const.get((e, d, t), 0)
+
+    staff = {e: p.staff[e] for e in active}
+
+    def groups(key) -> dict:
+        out: dict = {}
+        for e, s in staff.items():
+            out.setdefault(key(s), []).append(e)
+        return out
+
+    # hotline rule classes through the adapter
+    for (lo, hi), members in groups(lambda s: (s.min_minutes, s.max_minutes)).items():
+        agents = [SimpleNamespace(agent_id=str(e), contract_hours_week=hi * 7 / (60 * D),
+                                  min_hours_week=lo * 7 / (60 * D), max_hours_week=hi * 7 / (60 * D))
+                  for e in members]
+        ctx = _RuleContext(m, work, paid, members, D, {"hours_averaging": "period"}, agents)
+        rules.ContractHours("contract_hours").add(ctx)
+    for n, members in groups(lambda s: s.max_consecutive).items():
+        ctx = _RuleContext(m, work, paid, members, D, {"max_consecutive_days": n})
+        rules.MaxConsecutiveDays("max_consecutive_days").add(ctx)
+    n_weekends = len([d for d in range(D - 1) if d % 7 == 5])
+    for k, members in groups(lambda s: s.max_weekends).items():
+        if k >= n_weekends:
+            continue
+        ctx = _RuleContext(m, work, paid, members, D,
+                           {"min_weekends_off_period": (n_weekends - k) * 4 / n_weekends})
+        rules.WeekendsOff("weekends_off").add(ctx)
+
+    # general rule functions (wfm.roster.pieces)
+    ctx = _RuleContext(m, work, paid, list(range(E)), D, {})
+    for e, s in staff.items():
+        for t in p.shifts:
+            # only the free cells as variables, the cap less the fixed shifts of that type (an LNS step frees a
+            # few days of a row: passing the constants too made the rules half the time of a step on 120 staff)
+            lits = [lit(e, d, t) for d in range(D)]
+            free = [v for v in lits if not isinstance(v, int)]
+            cap = s.max_shifts[t] - sum(v for v in lits if isinstance(v, int))
+            if free:
+                pieces.max_shifts_of_kind(ctx, free, cap, "max_shifts", e)
+            else:
+                ctx.add(cap >= 0, "max_shifts", e)
+        for d in range(D - 1):
+            if (e, d) in fixed and (e, d + 1) in fixed:
+                continue
+            today = {t: v for t in p.shifts if not _zero(v := lit(e, d, t))}  # a shift not worked is absent
+            tomorrow = {t: v for t in p.shifts if not _zero(v := lit(e, d + 1, t))}
+            pieces.forbidden_successions(ctx, today, tomorrow, p.forbidden_next, "shift_rotation", e)
+        pieces.min_run_length(ctx, work[e], s.min_consecutive, "min_consecutive_shifts", e, value=1)
+        pieces.min_run_length(ctx, work[e], s.min_consecutive_off, "min_consecutive_days_off", e, value=0)
+
+    # soft terms, exactly the benchmark's objective (constant terms of fixed cells left out)
+    def free_cell(emp, d):
+        return (p.staff_index[emp], d) not in fixed
+
+    on = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.on_requests if free_cell(emp, d)]
+    off = [(lit(p.staff_index[emp], d, t), w) for emp, d, t, w in p.off_requests if free_cell(emp, d)]
+    terms = [pieces.soft_requests(on, off)]
+    on_slot: dict[tuple[int, str], list] = {}
+    for (_e, d, t), v in x.items():
+        on_slot.setdefault((d, t), []).append(v)
+    for (_e, d, t), v in const.items():
+        on_slot.setdefault((d, t), []).append(v)
+    for (d, t), (r, wu, wo) in sorted(p.cover.items()):
+        on = on_slot.get((d, t), [])
+        free = [v for v in on if not isinstance(v, int)]
+        n = sum(v for v in on if isinstance(v, int))
+        if len(free) <= 1:  # a constant, or linear in the one free cell (LNS steps, the construction)
+            base = cover_penalty(n, r, wu, wo)
+            terms.append(base + (cover_penalty(n + 1, r, wu, wo) - base) * free[0] if free else base)
+            continue
+        pen, _, _ = pieces.soft_cover(m, sum(on), r, wu, wo, E, f"cover_{d}_{t}")
+        terms.append(pen)
+    obj = sum(terms)
+    m.Minimize(obj)
+    return Built(m, x, obj)
+
+
+def _zero(v) -> bool:
+    """Whether a cell's literal is the constant 0 (a CP-SAT variable is never)."""
+    return isinstance(v, int) and v == 0
