@@ -15,6 +15,45 @@ from wfm.errors import InputError
 from wfm.readers.limits import EXCEL_ROWS, MB, cell_problem, check_input_file, check_zip, limit
 
 
+class UncachedFormula(str):
+    """A formula cell with no stored value: the workbook was written by a program and never opened (and
+    recalculated) in Excel, so there is nothing to read. Holds the formula's text."""
+
+
+_TEXT_TYPES = ("str", "s", "inlineStr")  # a formula of these types with an empty stored value evaluated to ""
+
+
+def _cell_parser(src, reader):
+    """openpyxl's worksheet parser reading stored (cached) values, with a formula that has none given as an
+    `UncachedFormula` instead of an empty cell (which would read a lost value as a blank: a shift as OFF).
+    openpyxl writes a formula with an empty `<v>` and no type; Excel writes one that gave "" as type `str`."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class CachedValueParser(WorkSheetParser):
+        def parse_cell(self, element):  # noqa: ANN001, ANN202 - openpyxl's signature
+            cell = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                formula = self.parse_formula(element)  # also registers a shared formula for the cells after it
+                if not element.findtext(VALUE_TAG) and element.get("t", "n") not in _TEXT_TYPES:
+                    text = getattr(formula, "text", None) or str(formula)
+                    cell["value"] = UncachedFormula(text if text.startswith("=") else f"={text}")
+            return cell
+
+    wb = reader.wb
+    return CachedValueParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+
+
+def _uncached_problem(path: Path, sheet: str, cell: dict, column: str) -> InputError:
+    from openpyxl.utils import get_column_letter
+
+    ref = f"{get_column_letter(cell['column'])}{cell['row']}"
+    return InputError([cell_problem(path, f"sheet '{sheet}', cell {ref}: the formula {cell['value']} has no stored "
+                                          f"value (the workbook was written by a program and never opened in Excel), "
+                                          f"so its value cannot be read; open the workbook in Excel and save it, or "
+                                          f"paste the cells as values", cell["row"], column)])
+
+
 def _xlsx_value(cell: dict) -> object:
     """A cell's value as pandas.read_excel gives it (errors are missing, whole numbers are ints)."""
     value, kind = cell["value"], cell["data_type"]
@@ -118,7 +157,6 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
     (openpyxl uses it when installed). Raises `InputError` naming the file (and row and column) for a file that
     is not a regular file, over a limit or unreadable, and for a missing `sheet`."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser
 
     path = Path(path)
     check_input_file(path, what=what)
@@ -126,20 +164,18 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
     max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
     header: list[object] = []
     with _guarded_xlsx(path) as reader:
-        wb = reader.wb
         sheets = _worksheets(reader)
         if sheet is None:
-            target = sheets[0][1] if sheets else None
-            if target is None:
+            if not sheets:
                 raise InputError("the workbook has no worksheet", file=path)
+            sheet, target = sheets[0]
         else:
             target = next((part for name, part in sheets if name == sheet), None)
             if target is None:
                 raise InputError(f"the workbook has no '{sheet}' sheet (sheets: "
                                  f"{', '.join(name for name, _ in sheets)})", file=path)
         with reader.archive.open(target) as src:
-            parser = WorkSheetParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
-                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            parser = _cell_parser(src, reader)
             seen = blank_run = 0
             blank_from = 0
             for row_number, cells in parser.parse():
@@ -169,6 +205,8 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                                                              f"limit of {max_chars:,} (raise it with the environment "
                                                              f"variable WFM_MAX_CELL_CHARS if the file is genuine)",
                                                        row_number, name)])
+                    if isinstance(value, UncachedFormula):
+                        raise _uncached_problem(path, sheet, cell, name)
                     values[col] = _xlsx_value(cell)
                 if not values:
                     # formatted but empty rows below a table (up to the sheet's last row) are common: after a run
