@@ -33,6 +33,31 @@ def _encoding(path: Path, data: bytes) -> str:
     raise InputError("cannot decode the file as UTF-8 or GBK/GB18030 text", file=path)
 
 
+_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: FF FE 00 00
+                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_text_as_utf8(path: Path, data: bytes) -> bytes | None:
+    """A UTF-16 or UTF-32 text with its byte-order mark (Excel's "Unicode text" export and some ACD tools: UTF-16
+    LE, tab-separated) re-encoded as UTF-8, to be read like any CSV; None for a file without such a mark. A file
+    that does not decode is refused naming the line (a true binary file with a lucky first two bytes)."""
+    enc = next((e for bom, e in _UNICODE_BOMS if data.startswith(bom)), None)
+    if enc is None:
+        return None
+    try:
+        return data.decode(enc).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].decode(enc, errors="replace").count("\n") + 1
+        raise InputError([cell_problem(path, f"the file starts like {enc.upper()} text (a byte-order mark) but does "
+                                             f"not decode as it: a damaged or binary file", line, None)]) from None
+
+
+def looks_like_utf16_without_bom(head: bytes) -> bool:
+    """Text whose every other byte is NUL (ASCII in UTF-16 with no byte-order mark)."""
+    pairs = head[:len(head) // 2 * 2]
+    return len(pairs) >= 8 and (pairs[1::2].count(0) == len(pairs) // 2 or pairs[0::2].count(0) == len(pairs) // 2)
+
+
 def _first_lines(data: bytes, enc: str, n: int) -> list[str]:
     """The first `n` non-blank lines of the text, from its first few megabytes only."""
     prefix = codecs.getincrementaldecoder(enc)(errors="replace").decode(data[:FIRST_LINES_BYTES], final=False)

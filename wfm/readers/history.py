@@ -228,8 +228,12 @@ def _parse_numbers(col: pd.Series, path: Path, name: str, problems: Problems, *,
                    hi: float) -> pd.Series:
     text = col.astype("string").str.strip()
     empty = text.isna() | (text == "")
-    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-    report_rows(problems, path, values.isna() & ~empty, name, "not a number")
+    # a comma is a thousands separator only in groups of three (1,234): `1,5` is never read as 15
+    grouped = text.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?").fillna(False)
+    values = pd.to_numeric(text.where(~grouped, text.str.replace(",", "", regex=False)), errors="coerce")
+    stray_comma = values.isna() & ~empty & text.str.contains(",", regex=False).fillna(False)
+    report_rows(problems, path, stray_comma, name, "not a number: a comma here is no thousands separator (1,234)")
+    report_rows(problems, path, values.isna() & ~empty & ~stray_comma, name, "not a number")
     if name == "offered":
         report_rows(problems, path, empty, name, "missing value")
     ok = values.notna()
