@@ -127,3 +127,17 @@ def test_a_roster_cell_holding_an_uncached_formula_is_refused_not_read_as_off(tm
     [problem] = err.value.errors
     assert f"sheet 'Roster', cell {cell.coordinate}: the formula ={left} has no stored value" in problem.message
     assert problem.file == str(edited) and problem.row == cell.row
+
+
+def test_a_totals_row_whose_sums_were_never_calculated_is_skipped_as_totals_are(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["日期", "时间段", "技能组", "呼入量"])
+    ws.append(["2026-11-02", "08:00-08:15", "billing", 12])
+    ws.append(["2026-11-02", "08:15-08:30", "billing", 7])
+    ws.append(["合计", None, None, "=SUM(D2:D3)"])  # an ACD tool's totals row, written but never calculated
+    path = tmp_path / "history.xlsx"
+    wb.save(path)
+    history = read_history(path, interval_minutes=15)
+    assert history.frame["offered"].tolist() == [12, 7]
+    assert any("1 totals row ('合计' in column '日期', first at row 4) skipped" in w.message for w in history.warnings)

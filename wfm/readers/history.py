@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from wfm.errors import InputError, Problem, Problems
 from wfm.readers.acd_times import (TIME_ONLY, check_range_lengths, date_text, on_unique, parse_times,
                                    range_minutes)
 from wfm.readers.tables import limit, normalise_columns, read_table, report_rows
+from wfm.readers.totals import TOTALS  # totals rows: skipped, never read as an interval
 
 REQUIRED = ["interval_start", "queue", "offered"]
 COUNTS = ["handled", "abandoned"]
@@ -43,9 +43,6 @@ ALIASES = {
 # A separate date column of an ACD export: joined to the time column (times or time ranges) as interval_start.
 DATE_NAMES = {"日期", "date", "统计日期", "报表日期", "业务日期"}
 TIME_NAMES = {"time", "时间范围"}  # read as the time column only beside a date column
-# Totals rows an ACD export appends (per day, per queue or at the end): skipped, never read as an interval.
-TOTALS = re.compile(r"(合\s*计|总\s*计|小\s*计|汇\s*总|total|sum|grand\s*total|sub-?\s*total)\s*[:：]?"
-                    r"\s*([(（].*[)）])?", re.IGNORECASE)
 MIN_DAYS = 14  # fewer days of history than this: no weekly pattern to learn (forecast and backtest warn)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from wfm.errors import InputError
 from wfm.readers.limits import EXCEL_ROWS, MB, cell_problem, check_input_file, check_zip, limit
+from wfm.readers.totals import is_totals_label
 
 
 class UncachedFormula(str):
@@ -188,6 +189,7 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                     raise InputError(f"the sheet goes on to row {row_number:,}, beyond Excel's last row "
                                      f"({EXCEL_ROWS:,}): not a valid workbook", file=path)
                 values: dict[int, object] = {}
+                uncached: list[tuple[dict, str]] = []
                 for cell in cells:
                     value = cell["value"]
                     if value is None or value == "":
@@ -206,8 +208,13 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                                                              f"variable WFM_MAX_CELL_CHARS if the file is genuine)",
                                                        row_number, name)])
                     if isinstance(value, UncachedFormula):
-                        raise _uncached_problem(path, sheet, cell, name)
+                        uncached.append((cell, name))
+                        continue
                     values[col] = _xlsx_value(cell)
+                if uncached:
+                    if not any(map(is_totals_label, values.values())):
+                        raise _uncached_problem(path, sheet, *uncached[0])
+                    uncached.clear()  # a totals row's sums, never data: its other cells are read as they are
                 if not values:
                     # formatted but empty rows below a table (up to the sheet's last row) are common: after a run
                     # of them, the rest of the sheet is only scanned for values instead of parsed row by row
