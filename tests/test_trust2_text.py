@@ -115,3 +115,13 @@ def test_a_count_with_a_comma_that_groups_no_thousands_is_not_a_number(tmp_path,
     [problem] = err.value.errors
     assert (problem.row, problem.column) == (2, "offered")
     assert problem.message == "not a number: a comma here is no thousands separator (1,234)"
+
+
+def test_utf16_that_does_not_decode_names_the_line(tmp_path):
+    path = tmp_path / "history.csv"
+    good = _text(HISTORY[:3], "\t").encode("utf-16-le")
+    path.write_bytes(b"\xff\xfe" + good + b"\x00\xd8" + "x\t1\r\n".encode("utf-16-le"))  # a lone surrogate
+    with pytest.raises(InputError) as err:
+        read_history(path)
+    [problem] = err.value.errors
+    assert problem.row == 4 and "starts like UTF-16 text (a byte-order mark) but does not decode" in problem.message

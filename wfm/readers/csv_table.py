@@ -44,10 +44,15 @@ def wide_text_as_utf8(path: Path, data: bytes) -> bytes | None:
     enc = next((e for bom, e in _UNICODE_BOMS if data.startswith(bom)), None)
     if enc is None:
         return None
-    try:
-        return data.decode(enc).encode("utf-8")
+    decoder, out, chunk = codecs.getincrementaldecoder(enc)(), io.BytesIO(), 8 * MB
+    start = 0
+    try:  # a chunk at a time: never the whole file as a str beside its bytes
+        for start in range(0, len(data), chunk):
+            out.write(decoder.decode(data[start:start + chunk], final=start + chunk >= len(data)).encode("utf-8"))
+        return out.getvalue()
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].decode(enc, errors="replace").count("\n") + 1
+        bad = start + max(exc.start, 0)
+        line = data[:bad].decode(enc, errors="replace").count("\n") + 1
         raise InputError([cell_problem(path, f"the file starts like {enc.upper()} text (a byte-order mark) but does "
                                              f"not decode as it: a damaged or binary file", line, None)]) from None
 
