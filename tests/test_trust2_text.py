@@ -125,3 +125,13 @@ def test_utf16_that_does_not_decode_names_the_line(tmp_path):
         read_history(path)
     [problem] = err.value.errors
     assert problem.row == 4 and "starts like UTF-16 text (a byte-order mark) but does not decode" in problem.message
+
+
+def test_history_measurements_with_a_decimal_comma_are_read_and_counted(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text('interval_start;queue;offered;aht_s\n2026-11-02 08:00;billing;12;300\n'
+                    '2026-11-02 08:15;billing;7;280,5\n2026-11-02 08:30;billing;9;301,25\n', encoding="utf-8")
+    history = read_history(path, interval_minutes=15)
+    assert history.frame["aht_s"].tolist() == [300.0, 280.5, 301.25]
+    [warning] = [w for w in history.warnings if w.column == "aht_s"]
+    assert warning.message == "2 values written with a decimal comma read as decimal (e.g. '280,5'), first at row 3"

@@ -254,6 +254,10 @@ def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *,
     pct = text.str.endswith("%").fillna(False) if percent else pd.Series(False, index=text.index)
     text = text.str.rstrip("%").str.strip() if percent else text
     decimal_comma = text.str.fullmatch(r"-?\d+,\d{1,2}").fillna(False)
+    if decimal_comma.any():
+        first, n = int(decimal_comma.idxmax()), int(decimal_comma.sum())
+        problems.warning(path, f"{n} value{'s' if n > 1 else ''} written with a decimal comma read as decimal "
+                               f"(e.g. '{text[first]}'), first at row {first + 2}", column=name)
     text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
     frame = pd.DataFrame({name: values})
