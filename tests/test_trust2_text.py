@@ -135,3 +135,16 @@ def test_history_measurements_with_a_decimal_comma_are_read_and_counted(tmp_path
     assert history.frame["aht_s"].tolist() == [300.0, 280.5, 301.25]
     [warning] = [w for w in history.warnings if w.column == "aht_s"]
     assert warning.message == "2 values written with a decimal comma read as decimal (e.g. '280,5'), first at row 3"
+
+
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_bytes(b"\xef\xbb\xbfsep=;\r\ninterval_start;queue;offered\r\n2026-11-02 08:00;billing;12\r\n"
+                     b"2026-11-02 08:15;billing;7\r\n")
+    frame = read_history(path, interval_minutes=15).frame
+    assert frame["offered"].tolist() == [12, 7]
+    path.write_bytes(b"sep=,\ninterval_start,queue,offered\n2026-11-02 08:00,billing,12\n2026-11-02 08:15,billing,x\n")
+    with pytest.raises(InputError) as err:
+        read_history(path, interval_minutes=15)
+    [problem] = err.value.errors
+    assert (problem.row, problem.column) == (3, "offered")  # the row Excel shows: it hides the sep line

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def looks_like_utf16_without_bom(head: bytes) -> bool:
     return len(pairs) >= 8 and (pairs[1::2].count(0) == len(pairs) // 2 or pairs[0::2].count(0) == len(pairs) // 2)
 
 
+def _without_sep_line(data: bytes) -> tuple[bytes, str | None]:
+    """The text without Excel's delimiter line (`sep=;` as the first line, which Excel reads and hides), and the
+    delimiter it names; (data, None) when there is none. Row numbers stay those Excel shows (header = row 1)."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    first, newline, rest = data[len(bom):len(bom) + 16].partition(b"\n")
+    m = re.fullmatch(rb"\s*sep=(.)\s*", first) if newline else None
+    if m is None or m.group(1) not in b",;\t|":
+        return data, None
+    return bom + data[len(bom) + len(first) + 1:], m.group(1).decode()
+
+
 def _first_lines(data: bytes, enc: str, n: int) -> list[str]:
     """The first `n` non-blank lines of the text, from its first few megabytes only."""
     prefix = codecs.getincrementaldecoder(enc)(errors="replace").decode(data[:FIRST_LINES_BYTES], final=False)
@@ -78,16 +90,17 @@ def read_csv_table(path: Path, data: bytes) -> pd.DataFrame:
     if lines_in_file > max_rows + 1:
         raise InputError(f"the file has {lines_in_file:,} lines, more than the limit of {max_rows:,} rows (raise it "
                          f"with the environment variable WFM_MAX_ROWS if the file is genuine)", file=path)
+    data, given = _without_sep_line(data)
     enc = _encoding(path, data)
     lines = _first_lines(data, enc, 20)
     if not lines:
         raise InputError("the file is empty", file=path)
     header = lines[0]
     try:
-        delimiter = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
+        delimiter = given or csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    if delimiter not in header:
+    if delimiter not in header and not given:
         # a one-column header: pick any delimiter that the header does contain
         delimiter = next((d for d in ",;\t|" if d in header), ",")
     try:
