@@ -141,3 +141,60 @@ def test_a_totals_row_whose_sums_were_never_calculated_is_skipped_as_totals_are(
     history = read_history(path, interval_minutes=15)
     assert history.frame["offered"].tolist() == [12, 7]
     assert any("1 totals row ('合计' in column '日期', first at row 4) skipped" in w.message for w in history.warnings)
+
+
+def test_a_roster_cell_showing_an_excel_error_is_refused_not_read_as_off(tmp_path, sample):
+    agent = sample.agents[0]
+    rows = [plan_from_code(agent, START + dt.timedelta(days=d), "D0900", sample.config) for d in range(2)]
+    path = tmp_path / "roster.xlsx"
+    write_roster_workbook(path, pd.concat(rows, ignore_index=True), [agent], sample.config, start=START, days=2)
+    wb = load_workbook(path)
+    [cell] = [c for row in wb["Roster"].iter_rows() for c in row if c.value == "D0900"][1:2]
+    cell.value, cell.data_type = "#N/A", "e"  # HR's lookup formula failed; Excel stores the error as the value
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_roster_workbook(path, [agent], sample.config)
+    [problem] = err.value.errors
+    assert problem.message == (f"Roster sheet cell {cell.coordinate}: #N/A is an Excel error value (a formula that "
+                               f"failed), not a shift code")
+
+
+def test_an_excel_error_in_the_agents_leave_is_refused_not_read_as_no_leave(tmp_path):
+    path = _agents_xlsx(tmp_path / "agents.xlsx", 40)
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["G1"] = "leave"
+    ws["G2"] = "#REF!"
+    ws["G2"].data_type = "e"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_agents(path)
+    [problem] = err.value.errors
+    assert (problem.row, problem.column) == (2, "leave") and "'#REF!'" in problem.message
+
+
+def test_an_excel_error_in_a_history_measurement_is_left_out_with_a_warning(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["interval_start", "queue", "offered", "service_level"])
+    ws.append(["2026-11-02 08:00", "billing", 12, 0.8])
+    ws.append(["2026-11-02 08:15", "billing", 0, "#DIV/0!"])  # answered / offered with nothing offered
+    ws["D3"].data_type = "e"
+    path = tmp_path / "history.xlsx"
+    wb.save(path)
+    history = read_history(path, interval_minutes=15)
+    assert history.frame["offered"].tolist() == [12, 0]
+    assert history.frame["service_level"].iloc[0] == 0.8 and pd.isna(history.frame["service_level"].iloc[1])
+    assert any(w.column == "service_level" and "1 row with a value that is not a number, first at row 3"
+               in w.message for w in history.warnings)
+
+
+def test_text_pandas_would_take_for_missing_is_read_as_text_in_a_workbook_as_in_a_csv(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(["A001", "Nan", "NA", "billing", 40, None])  # the North America team; a given name
+    path = tmp_path / "agents.xlsx"
+    wb.save(path)
+    [agent] = read_agents(path)
+    assert (agent.name, agent.team, agent.role) == ("Nan", "NA", "agent")

@@ -14,6 +14,7 @@ from wfm.calendar import clock
 from wfm.config import Config, parse_clock
 from wfm.errors import Problem, Problems
 from wfm.readers.tables import normalise_columns, read_table
+from wfm.readers.xlsx import EXCEL_ERRORS
 
 __all__ = ["PART_TIME_DAY_H", "PART_TIME_WEEK_H", "ROLES", "Agent", "agents_frame", "parse_leave", "parse_skills",
            "read_agents"]
@@ -155,8 +156,6 @@ def _read_decimal_commas(raw: pd.DataFrame, path: Path, problems: Problems) -> p
     return raw
 
 
-EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
-                "#GETTING_DATA"}
 
 
 def _cell(rec: pd.Series, col: str) -> str:

@@ -16,6 +16,10 @@ from wfm.readers.limits import EXCEL_ROWS, MB, cell_problem, check_input_file, c
 from wfm.readers.totals import is_totals_label
 
 
+EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA"}  # what a cell shows for a formula that failed
+
+
 class UncachedFormula(str):
     """A formula cell with no stored value: the workbook was written by a program and never opened (and
     recalculated) in Excel, so there is nothing to read. Holds the formula's text."""
@@ -56,10 +60,12 @@ def _uncached_problem(path: Path, sheet: str, cell: dict, column: str) -> InputE
 
 
 def _xlsx_value(cell: dict) -> object:
-    """A cell's value as pandas.read_excel gives it (errors are missing, whole numbers are ints)."""
+    """A cell's value as pandas.read_excel gives it (whole numbers are ints), except an error value (`#N/A`, a
+    formula that failed in Excel): its text, for the reader to refuse or leave out, never a blank (a shift read as
+    OFF, a leave lost)."""
     value, kind = cell["value"], cell["data_type"]
     if kind == "e":
-        return float("nan")
+        return value if isinstance(value, str) and value else "#VALUE!"
     if kind == "n" and isinstance(value, float):
         try:
             as_int = int(value)
@@ -89,7 +95,8 @@ def read_xlsx_table(path: Path, what: str) -> pd.DataFrame:
     for row in [header, *body]:
         row.extend([""] * (width - len(row)))
     try:
-        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False).read()
+        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False,
+                           keep_default_na=False, na_values=[""]).read()  # "NA" is a team, "#N/A" an error: text
     except (ValueError, TypeError) as exc:
         raise InputError(f"cannot read the workbook: {exc}", file=path) from None
     frame.index = index
