@@ -164,12 +164,9 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
     sheet's `<dimension>` tag, which is the whole sheet when the tag is missing. XML is parsed by defusedxml
     (openpyxl uses it when installed). Raises `InputError` naming the file (and row and column) for a file that
     is not a regular file, over a limit or unreadable, and for a missing `sheet`."""
-    from openpyxl.utils import get_column_letter
-
     path = Path(path)
     check_input_file(path, what=what)
-    max_rows, max_cols = limit("WFM_MAX_ROWS"), limit("WFM_MAX_COLUMNS")
-    max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
+    max_rows, max_blank = limit("WFM_MAX_ROWS"), limit("WFM_MAX_BLANK_ROWS")
     header: list[object] = []
     with _guarded_xlsx(path) as reader:
         sheets = _worksheets(reader)
@@ -195,33 +192,7 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 if row_number > EXCEL_ROWS:
                     raise InputError(f"the sheet goes on to row {row_number:,}, beyond Excel's last row "
                                      f"({EXCEL_ROWS:,}): not a valid workbook", file=path)
-                values: dict[int, object] = {}
-                uncached: list[tuple[dict, str]] = []
-                for cell in cells:
-                    value = cell["value"]
-                    if value is None or value == "":
-                        continue
-                    col = cell["column"]
-                    name = (str(header[col - 1]) if row_number > 1 and col <= len(header)
-                            and header[col - 1] not in (None, "") else get_column_letter(col))
-                    if col > max_cols:
-                        raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns "
-                                                             f"(raise it with the environment variable "
-                                                             f"WFM_MAX_COLUMNS if the file is genuine)",
-                                                       row_number, name)])
-                    if isinstance(value, str) and len(value) > max_chars:
-                        raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the "
-                                                             f"limit of {max_chars:,} (raise it with the environment "
-                                                             f"variable WFM_MAX_CELL_CHARS if the file is genuine)",
-                                                       row_number, name)])
-                    if isinstance(value, UncachedFormula):
-                        uncached.append((cell, name))
-                        continue
-                    values[col] = _xlsx_value(cell)
-                if uncached:
-                    if not any(map(is_totals_label, values.values())):
-                        raise _uncached_problem(path, sheet, *uncached[0])
-                    uncached.clear()  # a totals row's sums, never data: its other cells are read as they are
+                values = _row_values(path, sheet, row_number, cells, header)
                 if not values:
                     # formatted but empty rows below a table (up to the sheet's last row) are common: after a run
                     # of them, the rest of the sheet is only scanned for values instead of parsed row by row
@@ -238,6 +209,38 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 if row_number == 1:
                     header = row
                 yield row_number, row
+
+
+def _row_values(path: Path, sheet: str, row_number: int, cells, header: list[object]) -> dict[int, object]:
+    """Column -> value of one row's non-empty cells, within the column and cell-size limits. A formula with no
+    stored value is an `InputError` naming sheet and cell, except on a totals row (its sums are no data)."""
+    from openpyxl.utils import get_column_letter
+
+    max_cols, max_chars = limit("WFM_MAX_COLUMNS"), limit("WFM_MAX_CELL_CHARS")
+    values: dict[int, object] = {}
+    uncached: list[tuple[dict, str]] = []
+    for cell in cells:
+        value = cell["value"]
+        if value is None or value == "":
+            continue
+        col = cell["column"]
+        name = (str(header[col - 1]) if row_number > 1 and col <= len(header)
+                and header[col - 1] not in (None, "") else get_column_letter(col))
+        if col > max_cols:
+            raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns (raise it with the "
+                                                 f"environment variable WFM_MAX_COLUMNS if the file is genuine)",
+                                           row_number, name)])
+        if isinstance(value, str) and len(value) > max_chars:
+            raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the limit of "
+                                                 f"{max_chars:,} (raise it with the environment variable "
+                                                 f"WFM_MAX_CELL_CHARS if the file is genuine)", row_number, name)])
+        if isinstance(value, UncachedFormula):
+            uncached.append((cell, name))
+            continue
+        values[col] = _xlsx_value(cell)
+    if uncached and not any(map(is_totals_label, values.values())):
+        raise _uncached_problem(path, sheet, *uncached[0])
+    return values
 
 
 _VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")
