@@ -167,6 +167,7 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
     path = Path(path)
     check_input_file(path, what=what)
     max_rows, max_blank = limit("WFM_MAX_ROWS"), limit("WFM_MAX_BLANK_ROWS")
+    max_cols, max_chars = limit("WFM_MAX_COLUMNS"), limit("WFM_MAX_CELL_CHARS")
     header: list[object] = []
     with _guarded_xlsx(path) as reader:
         sheets = _worksheets(reader)
@@ -192,7 +193,7 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 if row_number > EXCEL_ROWS:
                     raise InputError(f"the sheet goes on to row {row_number:,}, beyond Excel's last row "
                                      f"({EXCEL_ROWS:,}): not a valid workbook", file=path)
-                values = _row_values(path, sheet, row_number, cells, header)
+                values = _row_values(path, sheet, row_number, cells, header, max_cols, max_chars)
                 if not values:
                     # formatted but empty rows below a table (up to the sheet's last row) are common: after a run
                     # of them, the rest of the sheet is only scanned for values instead of parsed row by row
@@ -211,36 +212,42 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 yield row_number, row
 
 
-def _row_values(path: Path, sheet: str, row_number: int, cells, header: list[object]) -> dict[int, object]:
+def _row_values(path: Path, sheet: str, row_number: int, cells, header: list[object], max_cols: int,
+                max_chars: int) -> dict[int, object]:
     """Column -> value of one row's non-empty cells, within the column and cell-size limits. A formula with no
     stored value is an `InputError` naming sheet and cell, except on a totals row (its sums are no data)."""
-    from openpyxl.utils import get_column_letter
-
-    max_cols, max_chars = limit("WFM_MAX_COLUMNS"), limit("WFM_MAX_CELL_CHARS")
     values: dict[int, object] = {}
-    uncached: list[tuple[dict, str]] = []
+    uncached: list[dict] = []
     for cell in cells:
         value = cell["value"]
         if value is None or value == "":
             continue
         col = cell["column"]
-        name = (str(header[col - 1]) if row_number > 1 and col <= len(header)
-                and header[col - 1] not in (None, "") else get_column_letter(col))
         if col > max_cols:
             raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns (raise it with the "
                                                  f"environment variable WFM_MAX_COLUMNS if the file is genuine)",
-                                           row_number, name)])
+                                           row_number, _column_name(header, row_number, col))])
         if isinstance(value, str) and len(value) > max_chars:
             raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the limit of "
                                                  f"{max_chars:,} (raise it with the environment variable "
-                                                 f"WFM_MAX_CELL_CHARS if the file is genuine)", row_number, name)])
+                                                 f"WFM_MAX_CELL_CHARS if the file is genuine)", row_number,
+                                           _column_name(header, row_number, col))])
         if isinstance(value, UncachedFormula):
-            uncached.append((cell, name))
+            uncached.append(cell)
             continue
         values[col] = _xlsx_value(cell)
     if uncached and not any(map(is_totals_label, values.values())):
-        raise _uncached_problem(path, sheet, *uncached[0])
+        raise _uncached_problem(path, sheet, uncached[0], _column_name(header, row_number, uncached[0]["column"]))
     return values
+
+
+def _column_name(header: list[object], row_number: int, col: int) -> str:
+    """How a problem names column `col`: its header, or its letter (in the header row, or with no header)."""
+    from openpyxl.utils import get_column_letter
+
+    if row_number > 1 and col <= len(header) and header[col - 1] not in (None, ""):
+        return str(header[col - 1])
+    return get_column_letter(col)
 
 
 _VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")
