@@ -212,8 +212,8 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    from benchmarks import (adversarial_cases, adversarial_limits, adversarial_lost, adversarial_more,  # noqa: F401
-                            adversarial_values)
+    from benchmarks import (adversarial_cases, adversarial_inputs, adversarial_limits,  # noqa: F401
+                            adversarial_lost, adversarial_more, adversarial_values)
 
     from benchmarks.adversarial import CASES as registered  # this file runs as __main__: the cases register there
     chosen = [c for c in registered if (not args.only or args.only in c[1]) and

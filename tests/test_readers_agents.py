@@ -102,8 +102,8 @@ def test_excel_error_values_are_errors_in_csv_and_xlsx(tmp_path, config):
     ws.append(["A1", "王伟", "#N/A", "billing", 40])
     ws["C2"].data_type = "e"  # stored as an error cell, as Excel saves a failed formula's cached value
     wb.save(tmp_path / "agents.xlsx")
-    msgs = errors(tmp_path / "agents.xlsx", config)  # an xlsx error cell reads as empty (as pandas reads it)
-    assert any("row 2, column 'team'" in m and "missing team" in m for m in msgs)
+    msgs = errors(tmp_path / "agents.xlsx", config)  # an xlsx error cell reads as its error text, as in a CSV
+    assert any("row 2, column 'team'" in m and "#N/A is an Excel error value" in m for m in msgs)
 
 
 def test_shift_preference_separators_read_as_one_form(tmp_path, config):

@@ -85,7 +85,7 @@ def test_random_bytes(kind, data, suffix):
 
 @SETTINGS
 @given(kind=st.sampled_from(sorted(READERS)), rows=st.lists(st.lists(cells, min_size=0, max_size=6), max_size=8),
-       sep=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "gb18030"]))
+       sep=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_random_tables_with_the_right_header(kind, rows, sep, encoding):
     lines = [sep.join(HEADERS[kind])] + [sep.join(r) for r in rows]
     check(kind, "\n".join(lines).encode(encoding, errors="replace"), rows=len(rows))
@@ -112,7 +112,7 @@ def test_random_config_text(text):
 @SETTINGS
 @given(cells=st.dictionaries(st.tuples(st.integers(0, 95), st.sampled_from(["billing", "faults"])),
                              st.tuples(st.integers(0, 500), st.integers(1, 900)), min_size=1, max_size=40),
-       sep=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "gb18030"]))
+       sep=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_well_formed_history_reads_back_exactly(cells, sep, encoding):
     """A well-formed history (15-minute slots of one day, whole counts) always reads, row for row."""
     lines = [sep.join(HEADERS["history"])]

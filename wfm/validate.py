@@ -24,7 +24,9 @@ def validate_inputs(config_path: Path, agents_path: Path | None = None, history_
                        f"{config.centre.interval_minutes}-minute intervals, {len(config.shifts)} shift templates")
     if agents_path is not None:
         try:
-            agents = read_agents(agents_path, config)
+            agent_warnings: list[Problem] = []
+            agents = read_agents(agents_path, config, warnings=agent_warnings)
+            problems += agent_warnings
             summary.append(f"agents: {len(agents)} ({sum(a.is_supervisor for a in agents)} supervisors, "
                            f"{sum(a.training_until is not None for a in agents)} in training)")
             if config is not None:

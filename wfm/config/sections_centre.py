@@ -24,7 +24,10 @@ def read_centre(r: Reader, raw: Table) -> CentreConfig:
     open_m = r.value(raw, w, CentreConfig, "open_minute")
     close_m = r.value(raw, w, CentreConfig, "close_minute")
     if close_m <= open_m:
-        r.error(f"{w}.close", "must be after open (use close = \"24:00\" for midnight)")
+        overnight = ("; hours that cross midnight cannot be configured for the centre: configure it as open all day "
+                     "(open = \"00:00\", close = \"24:00\"; hours with no calls in the history are forecast "
+                     "closed) and try night-only hours with wfm whatif hours=22:00-06:00") if close_m < open_m else ""
+        r.error(f"{w}.close", f"must be after open (use close = \"24:00\" for midnight){overnight}")
     for key, m in (("open", open_m), ("close", close_m)):
         if m % interval:
             r.error(f"{w}.{key}", f"must fall on the {interval}-minute interval grid")

@@ -20,6 +20,7 @@ from wfm.readers.agents import Agent
 from wfm.readers.roster import read_roster_data
 from wfm.roster.sessions import reseat_sessions
 from wfm.readers.tables import is_xlsx, xlsx_rows, xlsx_sheet_names
+from wfm.readers.xlsx import EXCEL_ERRORS
 from wfm.safe_text import clean_text
 
 ROSTER_SHEET_NAMES = set(TEXT["sheet_roster"])
@@ -232,6 +233,10 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
             continue
         if aid not in agents:
             problems.error(path, f"Roster sheet cell {cell}: agent '{aid}' is not in the agents file", column=cell)
+            continue
+        if code in EXCEL_ERRORS:
+            problems.error(path, f"Roster sheet cell {cell}: {code} is an Excel error value (a formula that failed), "
+                                 f"not a shift code", column=cell)
             continue
         try:
             parse_code(code, config, cap_overtime=False)

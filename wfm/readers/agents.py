@@ -12,8 +12,9 @@ import pandas as pd
 from wfm.agents import PART_TIME_DAY_H, PART_TIME_WEEK_H, ROLES, Agent
 from wfm.calendar import clock
 from wfm.config import Config, parse_clock
-from wfm.errors import Problems
+from wfm.errors import Problem, Problems
 from wfm.readers.tables import normalise_columns, read_table
+from wfm.readers.xlsx import EXCEL_ERRORS
 
 __all__ = ["PART_TIME_DAY_H", "PART_TIME_WEEK_H", "ROLES", "Agent", "agents_frame", "parse_leave", "parse_skills",
            "read_agents"]
@@ -97,14 +98,17 @@ def parse_skills(text: str) -> dict[str, float]:
     return skills
 
 
-def read_agents(path: str | Path, config: Config | None = None) -> list[Agent]:
-    """Read and validate the agents table (XLSX first sheet or CSV); raises `InputError` with every problem."""
+def read_agents(path: str | Path, config: Config | None = None, *,
+                warnings: list[Problem] | None = None) -> list[Agent]:
+    """Read and validate the agents table (XLSX first sheet or CSV); raises `InputError` with every problem.
+    The warnings found (e.g. numbers read with a decimal comma) are added to `warnings` when it is given."""
     path = Path(path)
     problems = Problems()
     raw = read_table(path, what="agents")
     raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
                             problems=problems)
     problems.raise_if_errors()
+    raw = _read_decimal_commas(raw, path, problems)
     queues = set(config.queues) if config else None
     shift_codes = {s.code for s in config.shifts} if config else None
     agents: list[Agent] = []
@@ -123,11 +127,35 @@ def read_agents(path: str | Path, config: Config | None = None) -> list[Agent]:
     if config and config.rules.supervisor_on_duty and agents and not any(a.is_supervisor for a in agents):
         problems.warning(path, "no agent has role 'supervisor', but rules.supervisor_on_duty is set", column="role")
     problems.raise_if_errors()
+    if warnings is not None:
+        warnings += problems.warnings
     return agents
 
 
-EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
-                "#GETTING_DATA"}
+NUMBER_COLUMNS = ("contract_hours_week", "min_hours_week", "max_hours_week", "service_years", "annual_leave_taken")
+DECIMAL_COMMA = r"[+-]?\d+,\d+"
+THOUSANDS_OR_DECIMAL = r"[+-]?\d{1,3},\d{3}"  # 1,234: a thousands separator or a decimal comma
+
+
+def _read_decimal_commas(raw: pd.DataFrame, path: Path, problems: Problems) -> pd.DataFrame:
+    """Numbers written with one decimal comma (`37,5`, from a European or Chinese Excel locale) read with a
+    decimal point, with a warning per column counting them. `1,234` (a thousands separator as well) and more
+    than one separator are left for `_number` to refuse, naming row and column."""
+    raw = raw.copy()
+    for col in (c for c in NUMBER_COLUMNS if c in raw.columns):
+        text = raw[col].astype("string").str.strip()
+        comma = (text.str.fullmatch(DECIMAL_COMMA) & ~text.str.fullmatch(THOUSANDS_OR_DECIMAL)).fillna(False)
+        if not comma.any():
+            continue
+        first = comma.idxmax()
+        raw[col] = raw[col].where(~comma, text.str.replace(",", ".", regex=False))
+        n = int(comma.sum())
+        problems.warning(path, f"{n} value{'s' if n > 1 else ''} written with a decimal comma read as decimal "
+                               f"(e.g. '{text[first]}' = {raw.at[first, col]}), first at row {int(first) + 2}",
+                         column=col)
+    return raw
+
+
 
 
 def _cell(rec: pd.Series, col: str) -> str:
@@ -151,14 +179,26 @@ def _number(rec, col, row, path, problems, *, lo: float, hi: float, required: bo
             problems.error(path, "missing value", row=row, column=col)
         return None
     try:
+        if "_" in text:  # float() reads 4_0 as 40
+            raise ValueError(text)
         value = float(text)
     except ValueError:
-        problems.error(path, f"{text!r} is not a number", row=row, column=col)
+        problems.error(path, _not_a_number(text), row=row, column=col)
         return None
     if not lo <= value <= hi:
         problems.error(path, f"{value:g} is out of range ({lo:g} to {hi:g})", row=row, column=col)
         return None
     return value
+
+
+def _not_a_number(text: str) -> str:
+    if re.fullmatch(THOUSANDS_OR_DECIMAL, text):
+        return (f"{text!r} is ambiguous: a decimal comma or a thousands separator? Write it with a decimal point "
+                f"({text.replace(',', '.')}) or without the comma ({text.replace(',', '')})")
+    if re.fullmatch(r"[+-]?[\d.,]+", text):
+        return (f"{text!r} is not a number: write it with one decimal point or one decimal comma and no "
+                f"thousands separators (e.g. 37.5 or 37,5)")
+    return f"{text!r} is not a number"
 
 
 def _date(text: str) -> dt.date | None:

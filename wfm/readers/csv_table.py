@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -33,6 +34,47 @@ def _encoding(path: Path, data: bytes) -> str:
     raise InputError("cannot decode the file as UTF-8 or GBK/GB18030 text", file=path)
 
 
+_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: FF FE 00 00
+                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_text_as_utf8(path: Path, data: bytes) -> bytes | None:
+    """A UTF-16 or UTF-32 text with its byte-order mark (Excel's "Unicode text" export and some ACD tools: UTF-16
+    LE, tab-separated) re-encoded as UTF-8, to be read like any CSV; None for a file without such a mark. A file
+    that does not decode is refused naming the line (a true binary file with a lucky first two bytes)."""
+    enc = next((e for bom, e in _UNICODE_BOMS if data.startswith(bom)), None)
+    if enc is None:
+        return None
+    decoder, out, chunk = codecs.getincrementaldecoder(enc)(), io.BytesIO(), 8 * MB
+    start = 0
+    try:  # a chunk at a time: never the whole file as a str beside its bytes
+        for start in range(0, len(data), chunk):
+            out.write(decoder.decode(data[start:start + chunk], final=start + chunk >= len(data)).encode("utf-8"))
+        return out.getvalue()
+    except UnicodeDecodeError as exc:
+        bad = start + max(exc.start, 0)
+        line = data[:bad].decode(enc, errors="replace").count("\n") + 1
+        raise InputError([cell_problem(path, f"the file starts like {enc.upper()} text (a byte-order mark) but does "
+                                             f"not decode as it: a damaged or binary file", line, None)]) from None
+
+
+def looks_like_utf16_without_bom(head: bytes) -> bool:
+    """Text whose every other byte is NUL (ASCII in UTF-16 with no byte-order mark)."""
+    pairs = head[:len(head) // 2 * 2]
+    return len(pairs) >= 8 and (pairs[1::2].count(0) == len(pairs) // 2 or pairs[0::2].count(0) == len(pairs) // 2)
+
+
+def _without_sep_line(data: bytes) -> tuple[bytes, str | None]:
+    """The text without Excel's delimiter line (`sep=;` as the first line, which Excel reads and hides), and the
+    delimiter it names; (data, None) when there is none. Row numbers stay those Excel shows (header = row 1)."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    first, newline, rest = data[len(bom):len(bom) + 16].partition(b"\n")
+    m = re.fullmatch(rb"\s*sep=(.)\s*", first) if newline else None
+    if m is None or m.group(1) not in b",;\t|":
+        return data, None
+    return bom + data[len(bom) + len(first) + 1:], m.group(1).decode()
+
+
 def _first_lines(data: bytes, enc: str, n: int) -> list[str]:
     """The first `n` non-blank lines of the text, from its first few megabytes only."""
     prefix = codecs.getincrementaldecoder(enc)(errors="replace").decode(data[:FIRST_LINES_BYTES], final=False)
@@ -48,16 +90,17 @@ def read_csv_table(path: Path, data: bytes) -> pd.DataFrame:
     if lines_in_file > max_rows + 1:
         raise InputError(f"the file has {lines_in_file:,} lines, more than the limit of {max_rows:,} rows (raise it "
                          f"with the environment variable WFM_MAX_ROWS if the file is genuine)", file=path)
+    data, given = _without_sep_line(data)
     enc = _encoding(path, data)
     lines = _first_lines(data, enc, 20)
     if not lines:
         raise InputError("the file is empty", file=path)
     header = lines[0]
     try:
-        delimiter = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
+        delimiter = given or csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    if delimiter not in header:
+    if delimiter not in header and not given:
         # a one-column header: pick any delimiter that the header does contain
         delimiter = next((d for d in ",;\t|" if d in header), ",")
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from wfm.errors import InputError, Problem, Problems
 from wfm.readers.acd_times import (TIME_ONLY, check_range_lengths, date_text, on_unique, parse_times,
                                    range_minutes)
 from wfm.readers.tables import limit, normalise_columns, read_table, report_rows
+from wfm.readers.totals import TOTALS  # totals rows: skipped, never read as an interval
 
 REQUIRED = ["interval_start", "queue", "offered"]
 COUNTS = ["handled", "abandoned"]
@@ -43,9 +43,6 @@ ALIASES = {
 # A separate date column of an ACD export: joined to the time column (times or time ranges) as interval_start.
 DATE_NAMES = {"日期", "date", "统计日期", "报表日期", "业务日期"}
 TIME_NAMES = {"time", "时间范围"}  # read as the time column only beside a date column
-# Totals rows an ACD export appends (per day, per queue or at the end): skipped, never read as an interval.
-TOTALS = re.compile(r"(合\s*计|总\s*计|小\s*计|汇\s*总|total|sum|grand\s*total|sub-?\s*total)\s*[:：]?"
-                    r"\s*([(（].*[)）])?", re.IGNORECASE)
 MIN_DAYS = 14  # fewer days of history than this: no weekly pattern to learn (forecast and backtest warn)
 
 
@@ -228,8 +225,12 @@ def _parse_numbers(col: pd.Series, path: Path, name: str, problems: Problems, *,
                    hi: float) -> pd.Series:
     text = col.astype("string").str.strip()
     empty = text.isna() | (text == "")
-    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-    report_rows(problems, path, values.isna() & ~empty, name, "not a number")
+    # a comma is a thousands separator only in groups of three (1,234): `1,5` is never read as 15
+    grouped = text.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?").fillna(False)
+    values = pd.to_numeric(text.where(~grouped, text.str.replace(",", "", regex=False)), errors="coerce")
+    stray_comma = values.isna() & ~empty & text.str.contains(",", regex=False).fillna(False)
+    report_rows(problems, path, stray_comma, name, "not a number: a comma here is no thousands separator (1,234)")
+    report_rows(problems, path, values.isna() & ~empty & ~stray_comma, name, "not a number")
     if name == "offered":
         report_rows(problems, path, empty, name, "missing value")
     ok = values.notna()
@@ -253,6 +254,10 @@ def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *,
     pct = text.str.endswith("%").fillna(False) if percent else pd.Series(False, index=text.index)
     text = text.str.rstrip("%").str.strip() if percent else text
     decimal_comma = text.str.fullmatch(r"-?\d+,\d{1,2}").fillna(False)
+    if decimal_comma.any():
+        first, n = int(decimal_comma.idxmax()), int(decimal_comma.sum())
+        problems.warning(path, f"{n} value{'s' if n > 1 else ''} written with a decimal comma read as decimal "
+                               f"(e.g. '{text[first]}'), first at row {first + 2}", column=name)
     text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
     frame = pd.DataFrame({name: values})

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.errors import EmptyTableError, InputError, Problems
-from wfm.readers.csv_table import ENCODINGS, read_csv_table
+from wfm.readers.csv_table import ENCODINGS, looks_like_utf16_without_bom, read_csv_table, wide_text_as_utf8
 from wfm.readers.limits import (EXCEL_ROWS, MAX_AGENT_DAYS, MAX_BLANK_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_MB,
                                 MAX_QUEUES, MAX_ROWS, MAX_XLSX_MB, MAX_XLSX_XML_MB, MB, OLE_MAGIC, XLSX_MAGIC,
                                 cell_problem, check_input_file, is_xlsx, limit, stat_regular, too_big)
@@ -63,7 +63,15 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
             raise too_big(path, what, len(data), limit("WFM_MAX_INPUT_MB"), "WFM_MAX_INPUT_MB")
         if not head.strip() and not data.strip():  # (strip copies: only when the start is blank)
             raise InputError(f"the {what} file is empty", file=path)
+        wide = wide_text_as_utf8(path, data)
+        if wide is not None:
+            data = wide
+            if not data.strip():
+                raise InputError(f"the {what} file is empty", file=path)
         if b"\x00" in data[:4096]:
+            if looks_like_utf16_without_bom(data[:4096]):
+                raise InputError(f"the {what} file looks like UTF-16 text without a byte-order mark; save it as "
+                                 f"CSV UTF-8 (or as Unicode text, which writes the mark)", file=path)
             raise InputError(f"the file is binary, not a CSV {what} table", file=path)
         nul = data.find(b"\x00")
         if nul >= 0:  # further down: a damaged file (a NUL is no text); never read with the NULs dropped

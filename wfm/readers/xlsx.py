@@ -13,13 +13,59 @@ import pandas as pd
 
 from wfm.errors import InputError
 from wfm.readers.limits import EXCEL_ROWS, MB, cell_problem, check_input_file, check_zip, limit
+from wfm.readers.totals import is_totals_label
+
+
+EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA"}  # what a cell shows for a formula that failed
+
+
+class UncachedFormula(str):
+    """A formula cell with no stored value: the workbook was written by a program and never opened (and
+    recalculated) in Excel, so there is nothing to read. Holds the formula's text."""
+
+
+_TEXT_TYPES = ("str", "s", "inlineStr")  # a formula of these types with an empty stored value evaluated to ""
+
+
+def _cell_parser(src, reader):
+    """openpyxl's worksheet parser reading stored (cached) values, with a formula that has none given as an
+    `UncachedFormula` instead of an empty cell (which would read a lost value as a blank: a shift as OFF).
+    openpyxl writes a formula with an empty `<v>` and no type; Excel writes one that gave "" as type `str`."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class CachedValueParser(WorkSheetParser):
+        def parse_cell(self, element):  # noqa: ANN001, ANN202 - openpyxl's signature
+            cell = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                formula = self.parse_formula(element)  # also registers a shared formula for the cells after it
+                if not element.findtext(VALUE_TAG) and element.get("t", "n") not in _TEXT_TYPES:
+                    text = getattr(formula, "text", None) or str(formula)
+                    cell["value"] = UncachedFormula(text if text.startswith("=") else f"={text}")
+            return cell
+
+    wb = reader.wb
+    return CachedValueParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+
+
+def _uncached_problem(path: Path, sheet: str, cell: dict, column: str) -> InputError:
+    from openpyxl.utils import get_column_letter
+
+    ref = f"{get_column_letter(cell['column'])}{cell['row']}"
+    return InputError([cell_problem(path, f"sheet '{sheet}', cell {ref}: the formula {cell['value']} has no stored "
+                                          f"value (the workbook was written by a program and never opened in Excel), "
+                                          f"so its value cannot be read; open the workbook in Excel and save it, or "
+                                          f"paste the cells as values", cell["row"], column)])
 
 
 def _xlsx_value(cell: dict) -> object:
-    """A cell's value as pandas.read_excel gives it (errors are missing, whole numbers are ints)."""
+    """A cell's value as pandas.read_excel gives it (whole numbers are ints), except an error value (`#N/A`, a
+    formula that failed in Excel): its text, for the reader to refuse or leave out, never a blank (a shift read as
+    OFF, a leave lost)."""
     value, kind = cell["value"], cell["data_type"]
     if kind == "e":
-        return float("nan")
+        return value if isinstance(value, str) and value else "#VALUE!"
     if kind == "n" and isinstance(value, float):
         try:
             as_int = int(value)
@@ -49,7 +95,8 @@ def read_xlsx_table(path: Path, what: str) -> pd.DataFrame:
     for row in [header, *body]:
         row.extend([""] * (width - len(row)))
     try:
-        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False).read()
+        frame = TextParser([header, *body], header=0, index_col=None, dtype=str, skip_blank_lines=False,
+                           keep_default_na=False, na_values=[""]).read()  # "NA" is a team, "#N/A" an error: text
     except (ValueError, TypeError) as exc:
         raise InputError(f"cannot read the workbook: {exc}", file=path) from None
     frame.index = index
@@ -117,29 +164,24 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
     sheet's `<dimension>` tag, which is the whole sheet when the tag is missing. XML is parsed by defusedxml
     (openpyxl uses it when installed). Raises `InputError` naming the file (and row and column) for a file that
     is not a regular file, over a limit or unreadable, and for a missing `sheet`."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     path = Path(path)
     check_input_file(path, what=what)
-    max_rows, max_cols = limit("WFM_MAX_ROWS"), limit("WFM_MAX_COLUMNS")
-    max_chars, max_blank = limit("WFM_MAX_CELL_CHARS"), limit("WFM_MAX_BLANK_ROWS")
+    max_rows, max_blank = limit("WFM_MAX_ROWS"), limit("WFM_MAX_BLANK_ROWS")
+    max_cols, max_chars = limit("WFM_MAX_COLUMNS"), limit("WFM_MAX_CELL_CHARS")
     header: list[object] = []
     with _guarded_xlsx(path) as reader:
-        wb = reader.wb
         sheets = _worksheets(reader)
         if sheet is None:
-            target = sheets[0][1] if sheets else None
-            if target is None:
+            if not sheets:
                 raise InputError("the workbook has no worksheet", file=path)
+            sheet, target = sheets[0]
         else:
             target = next((part for name, part in sheets if name == sheet), None)
             if target is None:
                 raise InputError(f"the workbook has no '{sheet}' sheet (sheets: "
                                  f"{', '.join(name for name, _ in sheets)})", file=path)
         with reader.archive.open(target) as src:
-            parser = WorkSheetParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
-                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            parser = _cell_parser(src, reader)
             seen = blank_run = 0
             blank_from = 0
             for row_number, cells in parser.parse():
@@ -151,25 +193,7 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 if row_number > EXCEL_ROWS:
                     raise InputError(f"the sheet goes on to row {row_number:,}, beyond Excel's last row "
                                      f"({EXCEL_ROWS:,}): not a valid workbook", file=path)
-                values: dict[int, object] = {}
-                for cell in cells:
-                    value = cell["value"]
-                    if value is None or value == "":
-                        continue
-                    col = cell["column"]
-                    name = (str(header[col - 1]) if row_number > 1 and col <= len(header)
-                            and header[col - 1] not in (None, "") else get_column_letter(col))
-                    if col > max_cols:
-                        raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns "
-                                                             f"(raise it with the environment variable "
-                                                             f"WFM_MAX_COLUMNS if the file is genuine)",
-                                                       row_number, name)])
-                    if isinstance(value, str) and len(value) > max_chars:
-                        raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the "
-                                                             f"limit of {max_chars:,} (raise it with the environment "
-                                                             f"variable WFM_MAX_CELL_CHARS if the file is genuine)",
-                                                       row_number, name)])
-                    values[col] = _xlsx_value(cell)
+                values = _row_values(path, sheet, row_number, cells, header, max_cols, max_chars)
                 if not values:
                     # formatted but empty rows below a table (up to the sheet's last row) are common: after a run
                     # of them, the rest of the sheet is only scanned for values instead of parsed row by row
@@ -186,6 +210,44 @@ def xlsx_rows(path: str | Path, *, what: str, sheet: str | None = None) -> Itera
                 if row_number == 1:
                     header = row
                 yield row_number, row
+
+
+def _row_values(path: Path, sheet: str, row_number: int, cells, header: list[object], max_cols: int,
+                max_chars: int) -> dict[int, object]:
+    """Column -> value of one row's non-empty cells, within the column and cell-size limits. A formula with no
+    stored value is an `InputError` naming sheet and cell, except on a totals row (its sums are no data)."""
+    values: dict[int, object] = {}
+    uncached: list[dict] = []
+    for cell in cells:
+        value = cell["value"]
+        if value is None or value == "":
+            continue
+        col = cell["column"]
+        if col > max_cols:
+            raise InputError([cell_problem(path, f"a value beyond the limit of {max_cols} columns (raise it with the "
+                                                 f"environment variable WFM_MAX_COLUMNS if the file is genuine)",
+                                           row_number, _column_name(header, row_number, col))])
+        if isinstance(value, str) and len(value) > max_chars:
+            raise InputError([cell_problem(path, f"the cell holds {len(value):,} characters, over the limit of "
+                                                 f"{max_chars:,} (raise it with the environment variable "
+                                                 f"WFM_MAX_CELL_CHARS if the file is genuine)", row_number,
+                                           _column_name(header, row_number, col))])
+        if isinstance(value, UncachedFormula):
+            uncached.append(cell)
+            continue
+        values[col] = _xlsx_value(cell)
+    if uncached and not any(map(is_totals_label, values.values())):
+        raise _uncached_problem(path, sheet, uncached[0], _column_name(header, row_number, uncached[0]["column"]))
+    return values
+
+
+def _column_name(header: list[object], row_number: int, col: int) -> str:
+    """How a problem names column `col`: its header, or its letter (in the header row, or with no header)."""
+    from openpyxl.utils import get_column_letter
+
+    if row_number > 1 and col <= len(header) and header[col - 1] not in (None, ""):
+        return str(header[col - 1])
+    return get_column_letter(col)
 
 
 _VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")

@@ -6,10 +6,11 @@ AHT, IVR diversion, opening hours, service targets (by queue, or all), pools, se
 - volume / aht: calls or AHT x factor in the queue (or all) and dates given; several changes multiply.
 - ivr: the share diverted is taken off the queue's calls; the calls left keep their AHT (diverted routine
   calls are often short, so the AHT of those left may rise: add ``aht=QUEUE:1.05`` if that applies).
-- hours: ``shift`` (default) moves the calls forecast outside the opening hours into the same calendar
-  day's open intervals, in proportion to the calls already there (the day's total is kept: callers call
-  back); ``drop`` removes them (they are lost or served elsewhere). The queue's agent floor
-  (``min_agents``) applies in open intervals only.
+- hours: ``shift`` (default) moves the calls forecast outside the opening hours into the same day's open
+  intervals, in proportion to the calls already there (the day's total is kept: callers call back); hours
+  that cross midnight (``22:00-06:00``) are one opening, 22:00 to 06:00 the next morning, which takes the
+  calls of the closed hours before it. ``drop`` removes them (they are lost or served elsewhere). The
+  queue's agent floor (``min_agents``) applies in open intervals only.
 - pool: the pool's calls are the members' sums, its AHT the call-weighted mean, its target the strictest
   member's (`wfm.staffing.pooled_queue`); it is named ``a+b``.
 - add: a copy of queue LIKE (targets, AHT, intraday shape) with FACTOR x its calls.
@@ -34,7 +35,7 @@ import pandas as pd
 
 from wfm.calendar import open_mask as open_minutes_mask
 from wfm.errors import WfmError
-from wfm.scenarios.scenario import Hire, Scenario
+from wfm.scenarios.scenario import Hire, Hours, Scenario
 from wfm.staffing import pooled_queue
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -132,10 +133,23 @@ def _merge(frame: pd.DataFrame, members: Sequence[str], name: str) -> pd.DataFra
     return pd.concat([rest, g[rest.columns]], ignore_index=True)
 
 
-def _shift_into_open(frame: pd.DataFrame, inside: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Calls of `target` rows outside `inside` moved into the same queue-day's inside rows (proportionally)."""
+def _opening_day(starts: pd.Series, open_minute: int, close_minute: int) -> pd.Series:
+    """The day whose opening each interval belongs to. Hours that cross midnight (22:00-06:00) are one opening
+    from 22:00 to 06:00 the next morning: the hours after midnight belong to the day before, and the closed
+    hours of a day to the opening that follows them that evening (callers call back when it opens)."""
+    day = starts.dt.normalize()
+    if open_minute <= close_minute:
+        return day
+    minute = starts.dt.hour * 60 + starts.dt.minute
+    return day.where(minute >= close_minute, day - pd.Timedelta(days=1))
+
+
+def _shift_into_open(frame: pd.DataFrame, inside: np.ndarray, target: np.ndarray, hours: Hours) -> np.ndarray:
+    """Calls of `target` rows outside `inside` moved into the same queue's inside rows of the same opening
+    (`_opening_day`), in proportion to the calls already there."""
     calls = frame["calls"].to_numpy(dtype=float).copy()
-    key = frame["queue"].astype(str) + "|" + frame["date"].astype(str)
+    day = _opening_day(frame["interval_start"], hours.open_minute, hours.close_minute)
+    key = frame["queue"].astype(str) + "|" + day.astype(str)
     t_in = target & inside
     t_out = target & ~inside
     df = pd.DataFrame({"key": key.to_numpy(), "in_calls": np.where(t_in, calls, 0.0),
@@ -194,7 +208,7 @@ def apply_scenario(forecast: pd.DataFrame, queues: Mapping[str, Any], shrinkage:
         target = _queue_mask(f, h.queue)
         inside = open_minutes_mask(f["interval_start"], h.open_minute, h.close_minute)
         if h.mode == "shift":
-            f["calls"] = _shift_into_open(f, inside, target)
+            f["calls"] = _shift_into_open(f, inside, target, h)
         else:
             f.loc[target & ~inside, "calls"] = 0.0
         f["open"] = np.where(target, inside, f["open"].to_numpy())
