@@ -148,3 +148,17 @@ def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(tmp_path):
         read_history(path, interval_minutes=15)
     [problem] = err.value.errors
     assert (problem.row, problem.column) == (3, "offered")  # the row Excel shows: it hides the sep line
+
+
+def test_the_commands_print_the_agents_warnings(tmp_path, capsys):
+    """`wfm roster`, `staff`, `export`, ... read the agents through `read_agents_noted`: the decimal-comma count
+    reaches the terminal, not only `wfm validate`."""
+    from wfm.cli.app import read_agents_noted
+
+    path = tmp_path / "agents.csv"
+    path.write_text(AGENTS + 'A001,Li,T1,billing,"37,5",40,3\n', encoding="utf-8")
+    agents = read_agents_noted(path)
+    assert agents[0].contract_hours_week == 37.5
+    err = capsys.readouterr().err
+    assert "1 value written with a decimal comma read as decimal (e.g. '37,5' = 37.5)" in err
+    assert "contract_hours_week" in err

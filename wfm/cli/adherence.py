@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from wfm.cli.app import app, console, output_path, read_roster_book
+from wfm.cli.app import app, console, output_path, read_agents_noted, read_roster_book
 from wfm.pipeline import default_output
 from wfm.cli.intraday import frame_table
 from wfm.errors import InputError, Problem
@@ -34,11 +34,10 @@ def adherence(
     from wfm.adherence import adherence as measure
     from wfm.config import load_config
     from wfm.publish.workbook import write_tables_workbook
-    from wfm.readers import read_agents
     from wfm.readers.states import read_states
 
     cfg = load_config(config)
-    ags = read_agents(agents, cfg)
+    ags = read_agents_noted(agents, cfg)
     book = read_roster_book(roster, cfg, ags)
     log = read_states(states, cfg.adherence.states, {a.agent_id for a in ags})
     if log.empty:

@@ -66,6 +66,16 @@ def print_problems(problems: list[Problem]) -> None:
         err_console.print(str(p), style=style, markup=False, highlight=False, soft_wrap=True)
 
 
+def read_agents_noted(path: Path, config=None):
+    """`wfm.readers.agents.read_agents` with its warnings (e.g. numbers read with a decimal comma) printed."""
+    from wfm.readers.agents import read_agents
+
+    warnings: list[Problem] = []
+    agents = read_agents(path, config, warnings=warnings)
+    print_problems(warnings)
+    return agents
+
+
 def read_roster_book(path: Path, config=None, agents=None):
     """`wfm.publish.readback.read_roster` with its notes (e.g. a Roster sheet it could not read) printed."""
     from wfm.publish.readback import read_roster

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from wfm.cli.app import app, console, err_console, read_roster_book
+from wfm.cli.app import app, console, err_console, read_agents_noted, read_roster_book
 
 
 @app.command(epilog="Example: wfm export rosters/roster_2026-12-07_7d.xlsx --agents agents.xlsx --config config.toml "
@@ -39,11 +39,10 @@ def export(
     from wfm.errors import InputError, OutputExistsError
     from wfm.publish.agent_export import MANIFEST, export_agent_schedules
     from wfm.publish.figures import payroll as payroll_table
-    from wfm.readers import read_agents
     from wfm.roster.checker import check as check_roster
 
     cfg = load_config(config)
-    people = read_agents(agents, cfg)
+    people = read_agents_noted(agents, cfg)
     book = read_roster_book(roster_file, cfg, people)
     rep = check_roster(book.roster, people, cfg, start=book.start, days=book.days, codes=book.codes)
     if rep.violations and not allow_violations:

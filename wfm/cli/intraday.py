@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from wfm.calendar import clock
-from wfm.cli.app import app, console, err_console, output_path, read_roster_book
+from wfm.cli.app import app, console, err_console, output_path, read_agents_noted, read_roster_book
 from wfm.pipeline import default_output
 from wfm.errors import InputError, Problem
 
@@ -92,13 +92,12 @@ def intraday(
     from wfm.config import load_config
     from wfm.intraday import ReforecastSettings, ReplanSettings, reforecast, replan
     from wfm.publish.codes import shift_codes
-    from wfm.readers import read_agents
     from wfm.roster.checker import check
     from wfm.roster.workbook import write_roster
 
     cfg = load_config(config)
     minute = parse_now(now, cfg.centre.interval_minutes)
-    ags = read_agents(agents, cfg)
+    ags = read_agents_noted(agents, cfg)
     # a one-day export written 01/12/2026 cannot say on its own whether it is day or month first: --date, else
     # the roster's first day, says which
     book = None if day is not None else read_roster_book(roster, cfg, ags)

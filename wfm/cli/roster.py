@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wfm.cli.app import app, console, err_console, output_path, parse_date, read_roster_book
+from wfm.cli.app import app, console, err_console, output_path, parse_date, read_agents_noted, read_roster_book
 
 if TYPE_CHECKING:
     from wfm.roster.stats import RosterStats
@@ -179,12 +179,11 @@ def check(
     Exit 0 when every hard rule holds (coverage shortfalls are reported, not failures), 1 when one is broken.
     """
     from wfm.config import load_config
-    from wfm.readers import read_agents
     from wfm.readers.forecast import read_requirements
     from wfm.roster.checker import check as check_roster
 
     cfg = load_config(config)
-    people = read_agents(agents, cfg)
+    people = read_agents_noted(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
     prev = read_roster_book(previous).roster if previous else None
     book = read_roster_book(roster_file, cfg, people)

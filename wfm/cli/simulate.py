@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wfm.cli.app import app, console, err_console, output_path, read_roster_book
+from wfm.cli.app import app, console, err_console, output_path, read_agents_noted, read_roster_book
 from wfm.pipeline import default_output, iso_times
 from wfm.errors import InputError, Problem
 
@@ -105,7 +105,7 @@ def simulate(
     and queue with 95% half-widths (and a <name>_summary.csv per day and for the period), prints the period
     per queue and where the per-queue Erlang plan and the simulation differ."""
     from wfm.config import load_config
-    from wfm.readers import read_agents, read_forecast
+    from wfm.readers import read_forecast
     from wfm.simulation.roster_sim import default_routing
 
     _check_handle(handle, cv)
@@ -114,7 +114,7 @@ def simulate(
     seed = cfg.solver.seed if seed is None else seed
     absence = cfg.shrinkage.unplaced if absence is None else absence
     _check_absence_routing(absence, routing)
-    ags = read_agents(agents, cfg) if agents is not None else None
+    ags = read_agents_noted(agents, cfg) if agents is not None else None
     if ags is None and cfg.centre.queue_assignment == "routing":
         err_console.print("note: without --agents the agents' other skills are unknown: each serves only the queue "
                           "the roster gives it, so the figures differ from the workbook's Summary (which routes by "

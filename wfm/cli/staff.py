@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from wfm.cli.app import app, console, err_console, output_path
+from wfm.cli.app import app, console, err_console, output_path, read_agents_noted
 from wfm.pipeline import close_requirements, default_output, iso_times, requirements, requirements_file_rows
 
 __all__ = ["close_requirements", "staff"]  # close_requirements: moved to wfm.pipeline, importable from here too
@@ -108,9 +108,8 @@ def _skill_groups(req: pd.DataFrame, agents_path: Path, cfg, path: Path, *, forc
     """Agents per skill set the floor needs, and on-phone hours three ways (alone, this mix, one pool)."""
     from wfm.atomic import write_csv
     from wfm.multiskill import agent_hours, pool_name, pooled_requirements, queue_sets, skill_group_requirements
-    from wfm.readers import read_agents
 
-    ags = read_agents(agents_path, cfg)
+    ags = read_agents_noted(agents_path, cfg)
     queues = list(cfg.queues)
     held = [[q for q in queues if q in a.skills] for a in ags]
     sets = queue_sets(queues, held)

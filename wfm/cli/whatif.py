@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from wfm.cli.app import app, console, err_console, output_path, parse_date
+from wfm.cli.app import app, console, err_console, output_path, parse_date, read_agents_noted
 from wfm.pipeline import default_output, fit_forecaster
 from wfm.errors import InputError, Problem, Problems
 from wfm.scenario_keys import keys_help
@@ -176,7 +176,6 @@ def whatif(
     from wfm.cli.forecast import _progress
     from wfm.config import load_config
     from wfm.parallel import check_scheduler_address
-    from wfm.readers import read_agents
     from wfm.scenarios import capacity_summary, comparison, run_scenarios, validate_against
 
     _check_options(depth, history, forecast, agents, fte)
@@ -190,7 +189,7 @@ def whatif(
 
         check_roster_options(first or dt.date(2000, 1, 1), 1, time_limit)
     cfg = load_config(config)
-    staff = read_agents(agents, cfg) if agents is not None else None
+    staff = read_agents_noted(agents, cfg) if agents is not None else None
     plan, source, n_weeks = _plan(cfg, history, forecast, staff, fte, first, weeks, depth, time_limit)
     problems = validate_against(scenarios, plan.queues)
     problems.raise_if_errors()
