@@ -7,6 +7,10 @@ is handed to a fallback (the CP-SAT row solve of `wfm.roster.lns.construct`).
 
 A row's gain is exact: an employee holds at most one shift a day, so each slot's gain from them is the marginal
 change of that slot's penalty. Only the search over the row is approximate (a beam of `width` states a day).
+One term is not the objective's: when the staff's weekend allowances cannot cover the weekend demand, a weekend
+worked on one day only is charged what the slot it leaves open costs (`split_weekend_cost`). A row laid against
+the others cannot see that: where the other day is already covered a whole weekend gains a unit less than half
+of one, so rows laid one at a time took one-day weekends, and the allowance they spent is a unit of cover lost for good.
 """
 
 from __future__ import annotations
@@ -285,11 +289,11 @@ def row_value(row: dict[int, str], gain: Callable[[int, str], int], n_days: int,
 
 def split_weekend_cost(rules: Iterable[RowRules], terms: dict[tuple[int, str], tuple[int, int, int]],
                        n_days: int) -> int:
-    """What a weekend worked on one day only costs the rows laid by `lay_row`: when the weekend demand is at
-    least twice the weekends the staff may work, every allowance spent on one day leaves a weekend slot open
-    somewhere, so SPLIT_WEEKEND times the mean under-cover weight of weekend slots; else 0. (On synthetics of
-    Instance13-24's sizes the weekend demand exceeds that capacity and nearly all the under-cover left is on
-    weekends: the lay-out a row at a time took one-day weekends where a whole one gains a unit less.)"""
+    """What a weekend worked on one day only costs the rows laid by `lay_row`: when the weekend demand (people
+    wanted on weekend days) is at least twice the weekends the staff may work, every allowance spent on one day
+    leaves a weekend slot open somewhere, so SPLIT_WEEKEND times the mean under-cover weight of weekend slots;
+    else 0. (Synthetics of Instance13-24's sizes want 1.04-1.32 times that capacity, and 89-100% of the
+    under-cover left by the construction was on weekends, with 17-22% of the weekends worked on one day.)"""
     weekend = [(need, under) for (d, _), (need, under, _) in terms.items() if d % 7 >= 5]
     full = sum(1 for d in range(5, n_days - 1, 7))
     capacity = 2 * sum(min(r.max_weekends, full) for r in rules)
