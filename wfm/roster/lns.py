@@ -41,7 +41,9 @@ class Settings:
     fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
     fill_days: int = 7
     twin_days: int = 8  # days freed by a "twin" neighbourhood: two windows of half as many, weeks apart
-    relay_share: float = 0.0  # share of the steps that re-lay one employee's row without a solver (`RowProblem`)
+    # share of the steps that re-lay one employee's row without a solver (`RowProblem`); off by default: at equal
+    # CPU it gained nothing on synthetics of Instance20's and 22's sizes (benchmarks/RESULTS.md, curtois notes)
+    relay_share: float = 0.0
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
