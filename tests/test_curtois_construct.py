@@ -117,3 +117,36 @@ def test_start_by_horizon_and_time_limit(curtois, tmp_path):
     assert curtois.adapter._construction(p_short, 120.0) is None
     assert curtois.adapter._construction(p_short, 600.0) == "rows"
     assert curtois.adapter._construction(p_year, 600.0) is None
+
+
+def _one_shift_rules(max_weekends: int = 1):
+    from wfm.roster.lns_types import RowRules
+
+    # one 480-minute shift D, 1-2 shifts in the horizon, any run length, one weekend
+    return RowRules({"D": 480}, 480, 960, 2, 1, 1, max_weekends, {"D": 7}, {}, frozenset())
+
+
+def test_a_one_day_weekend_costs_the_split_price():
+    from wfm.roster.greedy import lay_row, row_value
+
+    # Monday gains 50, Saturday 100, Sunday -1 (already covered: an over-cover), the rest 0. At most 2 shifts.
+    gains = {0: 50, 5: 100, 6: -1}
+    gain = lambda d, t: gains.get(d, 0)  # noqa: E731
+    # Unpriced: Monday + Saturday, 150. At 100 a one-day weekend, that row is worth 50 and the whole weekend
+    # (100 - 1 = 99) wins; Monday + the weekend would be 3 shifts, over the maximum.
+    assert lay_row(_one_shift_rules(), 7, gain) == ({0: "D", 5: "D"}, 150)
+    assert lay_row(_one_shift_rules(), 7, gain, split=100) == ({5: "D", 6: "D"}, 99)
+    assert row_value({0: "D", 5: "D"}, gain, 7, 100) == 50
+    assert row_value({0: "D", 5: "D"}, gain, 6, 100) == 150  # a Saturday ending the horizon is no split weekend
+
+
+def test_split_weekend_priced_only_when_weekends_are_short():
+    from wfm.roster.greedy import split_weekend_cost
+
+    # two weeks, one person wanted on each weekend day (under-cover 100, 40 on the second Sunday): demand 4
+    terms = {(5, "D"): (1, 100, 1), (6, "D"): (1, 100, 1), (12, "D"): (1, 100, 1), (13, "D"): (1, 40, 1),
+             (0, "D"): (3, 1000, 1)}
+    one = _one_shift_rules(max_weekends=1)
+    assert split_weekend_cost([one], terms, 14) == 85  # capacity 2 < 4: the mean weekend weight, 340 / 4
+    assert split_weekend_cost([one, one], terms, 14) == 85  # capacity 4, demand 4: still every half counts
+    assert split_weekend_cost([one, one, one], terms, 14) == 0  # capacity 6: weekends to spare

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.greedy import construct_greedy
+from wfm.roster.greedy import RowRelayer, construct_greedy
 from wfm.roster.lns_types import Cell, CellProblem, EmployeeInfeasible, Roster, RowProblem, RowRules, SubModel
 from wfm.roster.neighbourhoods import neighbourhood
 
@@ -41,6 +41,9 @@ class Settings:
     fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
     fill_days: int = 7
     twin_days: int = 8  # days freed by a "twin" neighbourhood: two windows of half as many, weeks apart
+    # share of the steps that re-lay one employee's row without a solver (`RowProblem`); off by default: at equal
+    # CPU it gained nothing on synthetics of Instance20's and 22's sizes (benchmarks/RESULTS.md, curtois notes)
+    relay_share: float = 0.0
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -201,6 +204,7 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
     best = problem.objective(cur)
     prog = Progress([(0.0, best)])
     version = [0] * E
+    relayer = RowRelayer(problem) if s.relay_share > 0 and hasattr(problem, "row_rules") else None  # type: ignore
 
     def at_bound() -> bool:
         return bound is not None and best <= bound
@@ -208,11 +212,15 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
         running: dict = {}
         while True:
             while left() > 0.3 and len(running) < max(1, workers) and not at_bound():
-                kind = rng.choice(s.kinds)
-                cells = neighbourhood(problem, rng, kind, size[kind], cur, s.window, s.fill_days, s.twin_days)
+                kind = "row" if relayer is not None and rng.random() < s.relay_share else rng.choice(s.kinds)
+                cells = neighbourhood(problem, rng, kind, size.get(kind, 1), cur, s.window, s.fill_days,
+                                      s.twin_days)
                 emps = {e for e, _ in cells}
                 prog.steps += 1
-                fut = pool.submit(resolve, problem, cur, cells, min(left(), s.sub_limit), seed + prog.steps)
+                if kind == "row":
+                    fut = pool.submit(_relay_step, relayer, cur, min(emps))
+                else:
+                    fut = pool.submit(resolve, problem, cur, cells, min(left(), s.sub_limit), seed + prog.steps)
                 running[fut] = (kind, cells, {e: version[e] for e in emps})
             if not running:
                 break
@@ -235,12 +243,26 @@ def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int =
                     cur, best = cand, problem.objective(cand)  # still better on its own, it replaces the incumbent
                     version = [v + 1 for v in version]
                     prog.history.append((time.perf_counter() - t0, best))
-                log(f"  step {kind} size={size[kind]} {st} {wall:.2f}s best={best}")
+                log(f"  step {kind} size={size.get(kind, 1)} {st} {wall:.2f}s best={best}")
+                if kind == "row":
+                    continue
                 if st == "OPTIMAL" and wall < s.sub_limit / 3:
                     size[kind] = min(E if kind != "days" else D, size[kind] + 1)
                 elif st != "OPTIMAL":
                     size[kind] = max(2 if kind != "days" else 1, size[kind] - 1)
     return cur, best, prog
+
+
+def _relay_step(relayer: RowRelayer, cur: Roster, e: int):
+    """Employee e's row re-laid without a solver (`RowRelayer`), as `resolve` reports a step: (status, seconds,
+    0 deterministic time, candidate roster or None when no better row was found)."""
+    t0 = time.perf_counter()
+    laid = relayer.relay(cur, e)
+    if laid is None:
+        return "NO_BETTER_ROW", time.perf_counter() - t0, 0.0, None
+    cand = {k: t for k, t in cur.items() if k[0] != e}
+    cand.update({(e, d): t for d, t in laid[0].items()})
+    return "RELAID", time.perf_counter() - t0, 0.0, cand
 
 
 @dataclass

@@ -118,7 +118,8 @@ def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster
 def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, cur: Roster,
                   window: int | None, fill_days: int = 7, twin_days: int = 8) -> set[Cell]:
     """The free cells of one LNS step: `n` employees (random: "staff"; around a badly covered slot: "cover";
-    around a request not granted: "request"),
+    around a request not granted: "request"; one, near a badly covered slot or random, over the whole horizon:
+    "row"),
     `n` whole days for everyone ("days"), or both ("mixed"); or `n` employees around a badly covered slot over
     `fill_days` days around it ("fill"), or over two windows of `twin_days` / 2 days, one around it and one a
     whole number of weeks away ("twin"). With `window`, employee neighbourhoods free that
@@ -133,6 +134,8 @@ def neighbourhood(problem: CellProblem, rng: random.Random, kind: str, n: int, c
         emps, day = (_cover_staff if kind == "cover" else _request_staff)(problem, rng, n, cur)
         if window:
             days = _window(rng, D, window, day)
+    elif kind == "row":  # one employee's whole row: near a badly covered slot half the time, else random
+        emps = _cover_staff(problem, rng, 1, cur)[0] if rng.random() < 0.5 else [rng.randrange(E)]
     elif kind == "fill":
         return _fill_cells(problem, rng, n, cur, fill_days)
     elif kind == "twin":
