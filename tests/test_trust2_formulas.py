@@ -110,14 +110,19 @@ def sample():
     return build_sample(START, days=2, small=True)
 
 
-def test_a_roster_cell_holding_an_uncached_formula_is_refused_not_read_as_off(tmp_path, sample):
+def _two_day_roster(path, sample):
+    """One agent's two days of D0900 written as a roster workbook: (agent, workbook, the second day's cell)."""
     agent = sample.agents[0]
     rows = [plan_from_code(agent, START + dt.timedelta(days=d), "D0900", sample.config) for d in range(2)]
-    path = tmp_path / "roster.xlsx"
     write_roster_workbook(path, pd.concat(rows, ignore_index=True), [agent], sample.config, start=START, days=2)
     wb = load_workbook(path)
+    [cell] = [c for row in wb["Roster"].iter_rows() for c in row if c.value == "D0900"][1:2]
+    return agent, wb, cell
+
+
+def test_a_roster_cell_holding_an_uncached_formula_is_refused_not_read_as_off(tmp_path, sample):
+    agent, wb, cell = _two_day_roster(tmp_path / "roster.xlsx", sample)
     ws = wb["Roster"]
-    [cell] = [c for row in ws.iter_rows() for c in row if c.value == "D0900"][1:2]  # the second day's code
     left = ws.cell(row=cell.row, column=cell.column - 1).coordinate
     cell.value = f"={left}"  # a script copying the first day: never calculated
     edited = tmp_path / "edited.xlsx"
@@ -144,12 +149,8 @@ def test_a_totals_row_whose_sums_were_never_calculated_is_skipped_as_totals_are(
 
 
 def test_a_roster_cell_showing_an_excel_error_is_refused_not_read_as_off(tmp_path, sample):
-    agent = sample.agents[0]
-    rows = [plan_from_code(agent, START + dt.timedelta(days=d), "D0900", sample.config) for d in range(2)]
     path = tmp_path / "roster.xlsx"
-    write_roster_workbook(path, pd.concat(rows, ignore_index=True), [agent], sample.config, start=START, days=2)
-    wb = load_workbook(path)
-    [cell] = [c for row in wb["Roster"].iter_rows() for c in row if c.value == "D0900"][1:2]
+    agent, wb, cell = _two_day_roster(path, sample)
     cell.value, cell.data_type = "#N/A", "e"  # HR's lookup formula failed; Excel stores the error as the value
     wb.save(path)
     with pytest.raises(InputError) as err:
