@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from ortools.sat.python import cp_model
 
 from wfm.roster import lns, neighbourhoods
+from wfm.roster.budget import Budget
 
 # 3 employees x 4 days, shifts A and B; each employee works exactly `days_worked[e]` days; employee 2 cannot
 # work B. Cover: one A every day, one B on days 0 and 1; under-cover costs 10, over-cover 1.
@@ -171,3 +173,71 @@ def test_fill_neighbourhood_frees_a_short_window_around_the_open_slot():
                                    settings=lns.Settings(kinds=("fill",), fill_size=2, fill_days=2))
     _rows_hold(toy, roster)
     assert value == 0
+
+
+class ToyOwnSteps(Toy):
+    """The toy with its own neighbourhoods (employee 0's row, then 1's, in turn) and rows 0 and 1 linked (they
+    change together)."""
+
+    def __init__(self):
+        super().__init__()
+        self.drawn: list[tuple[str, int]] = []
+        self.scored = 0
+
+    def objective(self, roster):
+        self.scored += 1
+        return super().objective(roster)
+
+    def neighbourhood(self, rng, kind, n, cur):
+        self.drawn.append((kind, n))
+        return {((len(self.drawn) - 1) % 2, d) for d in range(self.n_days)}
+
+    def linked(self, emps):
+        return emps | {0, 1} if emps & {0, 1} else set(emps)
+
+
+# a roster whose rows each hold (two days each) but that misses day 2 and 3's A: 20 points, 0 reachable
+POOR = {(0, 0): "A", (0, 1): "A", (1, 0): "B", (1, 1): "B", (2, 0): "A", (2, 1): "A"}
+
+
+def _budget(seconds: float) -> Budget:
+    return Budget(seconds, time.perf_counter() + 600.0)
+
+
+def test_the_deterministic_schedule_repeats_and_spends_its_budget():
+    """The same roster, objective and budget spent from the same seed, whatever the timing: steps are charged by
+    counted work (model items, deterministic time), never by the clock. It reaches the optimum (0)."""
+    toy = Toy()
+    runs = []
+    for _ in range(2):
+        budget = _budget(3.0)
+        roster, value, prog = lns.improve(toy, dict(POOR), budget, workers=2, seed=4,
+                                          settings=lns.Settings(kinds=("staff", "cover")))
+        runs.append((roster, value, prog.steps, budget.spent_s, budget.dtime))
+        _rows_hold(toy, roster)
+        assert budget.spent_s >= 3.0 and not budget.capped  # stopped by its budget, not by the wall cap
+        assert prog.steps % 2 == 0  # whole rounds of two steps
+    assert runs[0] == runs[1]
+    assert runs[0][1] == 0 == toy.objective(runs[0][0])
+
+
+def test_a_problem_brings_its_own_neighbourhoods_with_their_first_sizes():
+    """The engine draws from the problem's `neighbourhood` with the sizes of `Settings.sizes` (both schedules)."""
+    for schedule in (_budget(1.0), 1.0):
+        toy = ToyOwnSteps()
+        lns.improve(toy, dict(POOR), schedule, workers=1, seed=1,
+                    settings=lns.Settings(kinds=("mine",), sizes={"mine": 3}))
+        assert toy.drawn and toy.drawn[0] == ("mine", 3) and {k for k, _ in toy.drawn} == {"mine"}
+
+
+def test_a_round_merges_only_steps_whose_linked_rows_are_untouched():
+    """One round of two steps: the first frees employee 0's row, the second employee 1's. Rows 0 and 1 are linked,
+    so once the first is merged the second is not even scored (a step is merged only onto the rows it was drawn
+    from)."""
+    toy = ToyOwnSteps()
+    roster, value, prog = lns.improve(toy, dict(POOR), _budget(1e-9), workers=2, seed=1,  # one round
+                                      settings=lns.Settings(kinds=("mine",), sizes={"mine": 1}))
+    assert prog.steps == 2 and prog.improved == 1
+    assert toy.scored == 2  # the start, then the first step's merge; the second step is left out unscored
+    _rows_hold(toy, roster)
+    assert value == toy.objective(roster) == 0 < toy.objective(POOR)

@@ -12,7 +12,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
-from wfm.roster import build_roster, search
+from wfm.roster import build_roster, lns, search
 from wfm.roster.budget import Budget
 from wfm.roster.cells import HotlineCells, as_cells
 from wfm.roster.heuristic import construct
@@ -52,7 +52,7 @@ def test_the_objective_is_the_whole_models(case):
     cells = HotlineCells(inst, expected_breaks=True)
     assert cells.objective(as_cells(hint)) == _whole_model_points(inst, hint)
     free = {(e, d) for e in (6, 9, 12) for d in range(7)}
-    step = search.solve_step(cells, as_cells(hint), free, 1.0, 0, 60.0, [])  # another roster
+    step = lns.resolve(cells, as_cells(hint), free, 60.0, 0, work=1.0, complete_hint=True)  # another roster
     other = {c: int(t) for c, t in step.candidate.items()}
     assert other != hint
     assert cells.objective(as_cells(other)) == _whole_model_points(inst, other)
@@ -163,7 +163,8 @@ def test_ctrl_c_stops_the_search(case):
         t0 = time.perf_counter()
         with pytest.raises(KeyboardInterrupt):
             timer.start()
-            search.improve(HotlineCells(inst), as_cells(hint), Budget(600.0, time.perf_counter() + 600.0), workers=2)
+            lns.improve(HotlineCells(inst), as_cells(hint), Budget(600.0, time.perf_counter() + 600.0), workers=2,
+                        settings=search.SETTINGS)
         assert time.perf_counter() - t0 < 30
     finally:
         signal.signal(signal.SIGINT, saved)
@@ -173,8 +174,7 @@ def test_cover_neighbourhood_frees_agents_who_can_cover_the_short_block(case):
     _, _, _, inst, hint = case
     cells = HotlineCells(inst)
     cur = as_cells(hint)
-    movable = [ai for ai, a in enumerate(inst.agents) if not a.is_supervisor]
-    free = search.neighbourhood(cells, random.Random(3), "cover", 4, cur, movable)
+    free = cells.neighbourhood(random.Random(3), "cover", 4, cur)
     agents = {e for e, _ in free}
     days = {d for _, d in free}
     assert len(agents) == 4 and not agents & {ai for ai, a in enumerate(inst.agents) if a.is_supervisor}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import random
 from collections import Counter
 
 import numpy as np
@@ -71,6 +72,7 @@ class HotlineCells:
         self.codes = sorted({o.template.code for o in inst.options})
         self.weekend = {d for d in range(inst.days) if inst.date(d).weekday() >= 5}
         self._cache: dict[tuple, tuple[np.ndarray, int, int]] = {}
+        self.movable = [ai for ai, a in enumerate(inst.agents) if not a.is_supervisor]  # steps leave supervisors
 
     def _per_block(self, k: int, H: int) -> dict[int, int]:
         """On-phone weight (quarters of an interval) of option k per block of its first day, by offset in blocks
@@ -122,6 +124,29 @@ class HotlineCells:
     def linked(self, agents: set[int]) -> set[int]:
         """The rows a step freeing `agents` may change: every supervisor's with any supervisor's."""
         return agents | set(self.sups) if agents & set(self.sups) else set(agents)
+
+    def neighbourhood(self, rng: random.Random, kind: str, n: int, cur: dict[Cell, str]) -> set[Cell]:
+        """The free cells of one LNS step (the engine's hook for a problem's own neighbourhoods): `n` agents
+        over one week, around an under-staffed block ("cover": agents of its row who could cover it, most of
+        them off that day) or random ("staff"). Supervisors stay as they are (their rows are linked)."""
+        inst, movable = self.inst, self.movable
+        weeks = inst.weeks()
+        short = self.short_blocks(cur) if kind == "cover" else []
+        if not short:
+            return {(e, d) for e in rng.sample(movable, min(n, len(movable))) for d in rng.choice(weeks)}
+        r, b, _ = rng.choices(short, weights=[p for *_, p in short])[0]
+        per_day = inst.per_day // self.g
+        day = min(inst.days - 1, b // per_day)
+        able = [ai for ai in movable if self.rows_of_agent[ai, r] and any(
+            self.blocks[k].get(b - d * per_day, 0) for d in (day - 1, day) if d >= 0 for k in inst.allowed[ai][d])]
+        off = [ai for ai in able if (ai, day) not in cur]
+        rng.shuffle(off)
+        rng.shuffle(able)
+        near = list(dict.fromkeys(off[: max(1, n // 2)] + able))[: max(1, n - n // 4)]
+        rest = [ai for ai in movable if ai not in near]
+        chosen = near + rng.sample(rest, min(len(rest), n - len(near)))
+        week = next(w for w in weeks if day in w)
+        return {(e, d) for e in chosen for d in week}
 
     def build(self, fixed: dict[Cell, str | None]) -> SubModel:
         """The model of the free cells: the rules of every agent with a free cell (and of every supervisor when

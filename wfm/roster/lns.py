@@ -6,7 +6,12 @@ one employee's own row (hours, runs, days off, successions), and a soft objectiv
 rows. Because the hard rules are per employee, any roster whose rows each hold the rules holds them all: so the
 construction can solve employees in parallel against a snapshot of the others, and two LNS steps over disjoint
 sets of employees can be merged. The model of a step is built by the problem (`build(fixed)`: every cell in
-`fixed` a constant, the others variables) so the engine knows nothing of the rules.
+`fixed` a constant, the others variables) so the engine knows nothing of the rules; a problem may bring its own
+neighbourhoods (`neighbourhood(rng, kind, n, cur)`) and rows that change together (`linked(employees)`).
+
+One engine, two schedules (`improve`): against the wall clock (steps start whenever a worker is free: the
+benchmark's), or in deterministic rounds charged to a `wfm.roster.budget.Budget` by counted work (the product's:
+the same inputs and seed give the same roster whatever the machine's load).
 """
 
 from __future__ import annotations
@@ -15,17 +20,21 @@ import math
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from wfm.roster.budget import (LNS_BUILD_S_PER_ITEM, LNS_EVAL_S_PER_CELL, LNS_STEP_DTIME, LNS_STEP_DTIME_PER_S,
+                               Budget)
 from wfm.roster.greedy import RowRelayer, construct_greedy
+from wfm.roster.lns_step import Step, relay_step, resolve, sub_solver
 from wfm.roster.lns_types import Cell, CellProblem, EmployeeInfeasible, Roster, RowProblem, RowRules, SubModel
 from wfm.roster.neighbourhoods import neighbourhood
 
 __all__ = ["Cell", "CellProblem", "EmployeeInfeasible", "Roster", "RowProblem", "RowRules", "SubModel", "Settings",
-           "Progress", "SearchResult", "construct", "improve", "neighbourhood", "resolve", "solve", "sub_solver"]
+           "Progress", "SearchResult", "Step", "construct", "improve", "neighbourhood", "resolve", "solve",
+           "sub_solver"]
 
 
 @dataclass
@@ -44,6 +53,10 @@ class Settings:
     # share of the steps that re-lay one employee's row without a solver (`RowProblem`); off by default: at equal
     # CPU it gained nothing on synthetics of Instance20's and 22's sizes (benchmarks/RESULTS.md, curtois notes)
     relay_share: float = 0.0
+    sizes: dict[str, int] | None = None  # the kinds' first sizes (else from staff_size, days_size, ...)
+    max_size: int | None = None  # the most employees a step frees (else the whole staff)
+    step_work: float = LNS_STEP_DTIME  # deterministic time of one sub-solve in the deterministic schedule
+    complete_hint: bool = False  # complete each step's hint by a short solve (models with unhinted auxiliaries)
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -70,42 +83,8 @@ class Progress:
 
     history: list[tuple[float, int]] = field(default_factory=list)
     steps: int = 0
-    merged: int = 0
-
-
-def sub_solver(limit: float, workers: int, seed: int, lp: bool = True) -> cp_model.CpSolver:
-    """CP-SAT set up for this kind of model. Its LP relaxation is tight, so single-worker solves use
-    linearization level 2, and a multi-worker solve gets an LP-heavy worker into its portfolio."""
-    s = cp_model.CpSolver()
-    s.parameters.max_time_in_seconds = max(0.05, limit)
-    s.parameters.num_workers = workers
-    s.parameters.random_seed = seed
-    if lp and workers == 1:
-        s.parameters.linearization_level = 2
-    elif lp:
-        s.parameters.subsolvers.extend(["max_lp", "quick_restart"])
-    return s
-
-
-def resolve(problem: CellProblem, cur: Roster, cells: set[Cell], limit: float, seed: int, lp: bool = True,
-            work: float | None = None):
-    """Re-solve the free `cells` with every other cell fixed to `cur`, hinted with `cur`, for at most `limit`
-    seconds and `work` units of CP-SAT's deterministic time: (status name, seconds, deterministic time,
-    candidate roster or None)."""
-    fixed = {(e, d): cur.get((e, d)) for e in range(problem.n_staff) for d in range(problem.n_days)
-             if (e, d) not in cells}
-    sub = problem.build(fixed)
-    for (e, d, t), v in sub.x.items():
-        sub.model.AddHint(v, 1 if cur.get((e, d)) == t else 0)
-    solver = sub_solver(limit, 1, seed, lp=lp)
-    if work is not None:
-        solver.parameters.max_deterministic_time = work
-    st = solver.Solve(sub.model)
-    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver.StatusName(st), solver.WallTime(), solver.deterministic_time, None
-    cand = {k: t for k, t in cur.items() if k not in cells}
-    cand.update({(e, d): t for (e, d, t), v in sub.x.items() if solver.Value(v)})
-    return solver.StatusName(st), solver.WallTime(), solver.deterministic_time, cand
+    merged: int = 0  # improvements merged while another step ran (wall-clock schedule)
+    improved: int = 0  # steps that lowered the objective
 
 
 CONSTRUCTION = "auto"  # how `construct` builds when not told: "auto", "greedy" (rows laid by rules) or "rows"
@@ -175,94 +154,188 @@ def _solve_row(problem: CellProblem, e: int, snapshot: Roster, per: float, lp: b
     cells = {(e, d) for d in range(problem.n_days)}
     for attempt in range(3):  # the last try is not cut short by a busy machine: a row must be found
         limit = per * 3**attempt if attempt < 2 else max(per * 9, ROW_LAST_TRY)
-        st, _, _, cand = resolve(problem, snapshot, cells, limit, seed + e, lp or attempt > 0)
-        if cand is not None:
-            return {k: t for k, t in cand.items() if k in cells}
+        step = resolve(problem, snapshot, cells, limit, seed + e, lp or attempt > 0)
+        st = step.status
+        if step.candidate is not None:
+            return {k: t for k, t in step.candidate.items() if k in cells}
         if st == "INFEASIBLE":
             break
     why = "its rules cannot all hold" if st == "INFEASIBLE" else "no roster found for them in time"
     raise EmployeeInfeasible(f"{e}: {why}")
 
 
-def improve(problem: CellProblem, cur: Roster, seconds: float, *, workers: int = 2, seed: int = 1,
+SEARCH_STAGE = "neighbourhood search"  # the stage named when the wall cap cuts the deterministic schedule short
+
+
+def improve(problem: CellProblem, cur: Roster, seconds: float | Budget, *, workers: int = 2, seed: int = 1,
             settings: Settings | None = None, bound: float | None = None,
             log: Callable[[str], object] = lambda s: 0) -> tuple[Roster, int, Progress]:
-    """LNS from `cur` for `seconds`: `workers` single-worker sub-solves run at once, each started from the
-    incumbent as it stands; a finished step's free cells are merged into the incumbent when none of its
-    employees changed meanwhile (the merged rows are then each a feasible row) and kept when the whole
-    objective does not get worse. Neighbourhoods grow when proved fast and shrink when they time out.
-    Returns (roster, objective, progress); stops early at `bound`."""
-    s = settings or Settings()
-    t0 = time.perf_counter()
+    """LNS from `cur`: `workers` single-worker sub-solves at once, each freeing a neighbourhood of the incumbent;
+    a step's free cells are merged into the incumbent when none of its employees (nor the rows `linked` to them)
+    changed since it was drawn, and kept when the whole objective does not get worse. Neighbourhoods grow when
+    proved fast and shrink when they are not proved. Returns (roster, objective, progress); stops early at
+    `bound`.
 
-    def left() -> float:
-        return seconds - (time.perf_counter() - t0)
-    rng = random.Random(seed)
-    E, D = problem.n_staff, problem.n_days
-    size = {"staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
+    `seconds` a number: for that many wall-clock seconds, a step starting whenever a worker is free.
+    `seconds` a `Budget`: deterministic rounds of `workers` steps, each stopped by deterministic time
+    (`Settings.step_work`), merged in the order drawn and charged to the budget by counted work; its wall cap
+    only cuts a round short (noted in `Budget.capped`). Ctrl-C stops every running sub-solve and is raised."""
+    search = _Search(problem, cur, settings or Settings(), seed, bound)
+    if isinstance(seconds, Budget):
+        search.rounds(seconds, workers, log)
+    else:
+        search.wall_clock(seconds, workers, log)
+    return search.cur, search.best, search.prog
+
+
+class _Search:
+    """The incumbent and what steps are drawn from it: neighbourhood sizes, versions of the rows, progress."""
+
+    def __init__(self, problem: CellProblem, cur: Roster, s: Settings, seed: int, bound: float | None):
+        self.problem, self.s, self.seed, self.bound = problem, s, seed, bound
+        self.rng = random.Random(seed)
+        self.t0 = time.perf_counter()
+        E = problem.n_staff
+        self.size = dict(s.sizes) if s.sizes else {
+            "staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
             "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size}
-    best = problem.objective(cur)
-    prog = Progress([(0.0, best)])
-    version = [0] * E
-    relayer = RowRelayer(problem) if s.relay_share > 0 and hasattr(problem, "row_rules") else None  # type: ignore
+        self.most = {"days": problem.n_days}
+        self.cap = s.max_size or E
+        self.cur, self.best = cur, problem.objective(cur)
+        self.prog = Progress([(0.0, self.best)])
+        self.version = [0] * E
+        self.relayer = RowRelayer(problem) if s.relay_share > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
+        self.own = getattr(problem, "neighbourhood", None)  # the problem's own neighbourhoods, if it has them
+        self.linked = getattr(problem, "linked", lambda emps: set(emps))
 
-    def at_bound() -> bool:
-        return bound is not None and best <= bound
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        running: dict = {}
+    def at_bound(self) -> bool:
+        return self.bound is not None and self.best <= self.bound
+
+    def draw(self) -> tuple[str, set[Cell]]:
+        """The next step's kind and free cells (`Settings.kinds`, the problem's own neighbourhoods if it has)."""
+        s, rng = self.s, self.rng
+        kind = "row" if self.relayer is not None and rng.random() < s.relay_share else rng.choice(s.kinds)
+        n = self.size.get(kind, 1)
+        if self.own is not None and kind != "row":
+            cells = self.own(rng, kind, n, self.cur)
+        else:
+            cells = neighbourhood(self.problem, rng, kind, n, self.cur, s.window, s.fill_days, s.twin_days)
+        self.prog.steps += 1
+        return kind, cells
+
+    def submit(self, pool: ThreadPoolExecutor, kind: str, cells: set[Cell], limit: float, work: float | None,
+               running: list[cp_model.CpSolver]) -> Future:
+        if kind == "row":
+            return pool.submit(relay_step, self.relayer, self.cur, min(e for e, _ in cells))
+        return pool.submit(resolve, self.problem, self.cur, cells, limit, self.seed + self.prog.steps, True, work,
+                           complete_hint=self.s.complete_hint, running=running)
+
+    def adapt(self, kind: str, status: str, cost: float, limit: float) -> None:
+        """A neighbourhood proved in under a third of its limit grows by one; one not proved shrinks by one."""
+        if kind == "row":
+            return
+        if status == "OPTIMAL" and cost < limit / 3:
+            self.size[kind] = min(self.most.get(kind, self.cap), self.size[kind] + 1)
+        elif status != "OPTIMAL":
+            self.size[kind] = max(1 if kind == "days" else 2, self.size[kind] - 1)
+
+    def offer(self, cells: set[Cell], cand: Roster) -> bool:
+        """Merge a step's free cells into the incumbent when that does not make it worse; whether it did."""
+        merged = {k: t for k, t in self.cur.items() if k not in cells}
+        merged.update({k: t for k, t in cand.items() if k in cells})
+        val = self.problem.objective(merged)
+        if val > self.best:
+            return False
+        for e in self.linked({k[0] for k in cells if self.cur.get(k) != merged.get(k)}):
+            self.version[e] += 1
+        if val < self.best:
+            self.prog.history.append((time.perf_counter() - self.t0, val))
+            self.prog.improved += 1
+        self.cur, self.best = merged, val
+        return True
+
+    def wall_clock(self, seconds: float, workers: int, log: Callable[[str], object]) -> None:
+        """Steps started whenever a worker is free, each from the incumbent as it stands, for `seconds`."""
+        s = self.s
+
+        def left() -> float:
+            return seconds - (time.perf_counter() - self.t0)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            running: dict[Future, tuple[str, set[Cell], dict[int, int], list[cp_model.CpSolver]]] = {}
+            while True:
+                while left() > 0.3 and len(running) < max(1, workers) and not self.at_bound():
+                    kind, cells = self.draw()
+                    solvers: list[cp_model.CpSolver] = []
+                    fut = self.submit(pool, kind, cells, min(left(), s.sub_limit), None, solvers)
+                    seen = {e: self.version[e] for e in self.linked({e for e, _ in cells})}
+                    running[fut] = (kind, cells, seen, solvers)
+                if not running:
+                    break
+                done = _wait(list(running), FIRST_COMPLETED, [x for *_, v in running.values() for x in v])
+                for fut in done:
+                    kind, cells, seen, _ = running.pop(fut)
+                    step: Step = fut.result()
+                    cand = step.candidate
+                    if cand is not None and all(self.version[e] == v for e, v in seen.items()):
+                        before = self.best
+                        if self.offer(cells, cand) and self.best < before and running:
+                            self.prog.merged += 1
+                    elif cand is not None and self.problem.objective(cand) < self.best:
+                        # its employees changed meanwhile: still better on its own, it replaces the incumbent
+                        self.cur, self.best = cand, self.problem.objective(cand)
+                        self.version = [v + 1 for v in self.version]
+                        self.prog.history.append((time.perf_counter() - self.t0, self.best))
+                        self.prog.improved += 1
+                    log(f"  step {kind} size={self.size.get(kind, 1)} {step.status} {step.seconds:.2f}s "
+                        f"best={self.best}")
+                    self.adapt(kind, step.status, step.seconds, s.sub_limit)
+
+    def rounds(self, budget: Budget, workers: int, log: Callable[[str], object]) -> None:
+        """Deterministic rounds of `workers` steps from the same incumbent, merged in the order drawn (a later
+        one only when its rows are disjoint from those already changed this round)."""
+        P = self.problem
+        eval_s = LNS_EVAL_S_PER_CELL * P.n_staff * P.n_days
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            while budget.left_s() > 0 and not self.at_bound():
+                if budget.wall_left() <= 0:
+                    budget.cap(SEARCH_STAGE)
+                    break
+                batch, solvers = [], []
+                for _ in range(max(1, workers)):
+                    kind, cells = self.draw()
+                    fut = self.submit(pool, kind, cells, max(1.0, budget.wall_left()), self.s.step_work, solvers)
+                    batch.append((kind, cells, fut))
+                _wait([f for *_, f in batch], ALL_COMPLETED, solvers)
+                results: list[Step] = [f.result() for *_, f in batch]
+                budget.dtime += sum(r.dtime for r in results)
+                budget.spent_s += sum(LNS_BUILD_S_PER_ITEM * r.items + eval_s for r in results) \
+                    + max(r.dtime for r in results) / LNS_STEP_DTIME_PER_S
+                changed: set[int] = set()
+                for (kind, cells, _), r in zip(batch, results):
+                    if r.capped:
+                        budget.cap(SEARCH_STAGE)
+                    self.adapt(kind, r.status, r.dtime, self.s.step_work)
+                    rows = self.linked({e for e, _ in cells})
+                    if r.candidate is None or rows & changed:
+                        continue
+                    if self.offer(cells, r.candidate):
+                        changed |= rows
+                log(f"lns: {self.prog.steps} steps, objective {self.best}, sizes {self.size}")
+
+
+def _wait(futures: list[Future], when: str, solvers: list[cp_model.CpSolver]) -> set[Future]:
+    """The futures done (FIRST_COMPLETED: at least one; ALL_COMPLETED: all), polled so that Ctrl-C reaches
+    this thread: then every running sub-solve is stopped and the interrupt raised."""
+    try:
         while True:
-            while left() > 0.3 and len(running) < max(1, workers) and not at_bound():
-                kind = "row" if relayer is not None and rng.random() < s.relay_share else rng.choice(s.kinds)
-                cells = neighbourhood(problem, rng, kind, size.get(kind, 1), cur, s.window, s.fill_days,
-                                      s.twin_days)
-                emps = {e for e, _ in cells}
-                prog.steps += 1
-                if kind == "row":
-                    fut = pool.submit(_relay_step, relayer, cur, min(emps))
-                else:
-                    fut = pool.submit(resolve, problem, cur, cells, min(left(), s.sub_limit), seed + prog.steps)
-                running[fut] = (kind, cells, {e: version[e] for e in emps})
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                kind, cells, seen = running.pop(fut)
-                st, wall, work, cand = fut.result()
-                if cand is not None and all(version[e] == v for e, v in seen.items()):
-                    merged = {k: t for k, t in cur.items() if k not in cells}
-                    merged.update({k: t for k, t in cand.items() if k in cells})
-                    val = problem.objective(merged)
-                    if val <= best:
-                        for e in {k[0] for k in cells if cur.get(k) != merged.get(k)}:
-                            version[e] += 1
-                        if val < best:
-                            prog.history.append((time.perf_counter() - t0, val))
-                            prog.merged += len(running) > 0
-                        cur, best = merged, val
-                elif cand is not None and problem.objective(cand) < best:  # its employees changed meanwhile:
-                    cur, best = cand, problem.objective(cand)  # still better on its own, it replaces the incumbent
-                    version = [v + 1 for v in version]
-                    prog.history.append((time.perf_counter() - t0, best))
-                log(f"  step {kind} size={size.get(kind, 1)} {st} {wall:.2f}s best={best}")
-                if kind == "row":
-                    continue
-                if st == "OPTIMAL" and wall < s.sub_limit / 3:
-                    size[kind] = min(E if kind != "days" else D, size[kind] + 1)
-                elif st != "OPTIMAL":
-                    size[kind] = max(2 if kind != "days" else 1, size[kind] - 1)
-    return cur, best, prog
-
-
-def _relay_step(relayer: RowRelayer, cur: Roster, e: int):
-    """Employee e's row re-laid without a solver (`RowRelayer`), as `resolve` reports a step: (status, seconds,
-    0 deterministic time, candidate roster or None when no better row was found)."""
-    t0 = time.perf_counter()
-    laid = relayer.relay(cur, e)
-    if laid is None:
-        return "NO_BETTER_ROW", time.perf_counter() - t0, 0.0, None
-    cand = {k: t for k, t in cur.items() if k[0] != e}
-    cand.update({(e, d): t for d, t in laid[0].items()})
-    return "RELAID", time.perf_counter() - t0, 0.0, cand
+            done, pending = wait(futures, timeout=0.1, return_when=when)
+            if done and (when == FIRST_COMPLETED or not pending):
+                return done
+    except KeyboardInterrupt:
+        for solver in list(solvers):
+            solver.StopSearch()
+        wait(futures)
+        raise
 
 
 @dataclass
