@@ -1,0 +1,222 @@
+"""The LNS engine's loop (`wfm.roster.lns.improve`): its settings, the incumbent and the steps drawn from it, and
+the two schedules that run them (against the wall clock, or in deterministic rounds charged to a `Budget`)."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from wfm.roster.budget import (LNS_BUILD_S_PER_ITEM, LNS_EVAL_S_PER_CELL, LNS_STEP_DTIME, LNS_STEP_DTIME_PER_S,
+                               Budget)
+from wfm.roster.greedy import RowRelayer
+from wfm.roster.lns_step import Step, relay_step, resolve
+from wfm.roster.lns_types import Cell, CellProblem, Roster
+from wfm.roster.neighbourhoods import neighbourhood
+
+LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
+WINDOW_DAYS = 28
+
+
+@dataclass
+class Settings:
+    """The search's knobs, sized to the instance by `Settings.for_size`."""
+
+    sub_limit: float = 3.0  # seconds of one LNS sub-solve
+    staff_size: int = 4  # employees freed by an employee neighbourhood (adapted during the search)
+    mixed_size: int = 8
+    days_size: int = 7  # days freed (for every employee) by a day-window neighbourhood
+    window: int | None = None  # on long horizons employee neighbourhoods free this many days, not the horizon
+    kinds: tuple[str, ...] = ("staff", "cover", "cover", "days", "mixed")
+    fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
+    fill_days: int = 7
+    twin_days: int = 8  # days freed by a "twin" neighbourhood: two windows of half as many, weeks apart
+    # share of the steps that re-lay one employee's row without a solver (`RowProblem`); off by default: at equal
+    # CPU it gained nothing on synthetics of Instance20's and 22's sizes (benchmarks/RESULTS.md, curtois notes)
+    relay_share: float = 0.0
+    sizes: dict[str, int] | None = None  # the kinds' first sizes (else from staff_size, days_size, ...)
+    max_size: int | None = None  # the most employees a step frees (else the whole staff)
+    step_work: float = LNS_STEP_DTIME  # deterministic time of one sub-solve in the deterministic schedule
+    complete_hint: bool = False  # complete each step's hint by a short solve (models with unhinted auxiliaries)
+
+    @staticmethod
+    def for_size(n_staff: int, n_days: int) -> Settings:
+        """Neighbourhoods of a few hundred to a few thousand variables: a single-worker sub-solve proves them
+        in about a second. Day windows over every employee grow with the staff, so on large staffs they are
+        shortened and drawn less often."""
+        long = n_days > LONG_HORIZON
+        days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
+        kinds = ("staff", "cover", "fill", "fill", "twin", "twin", "request", "days", "mixed") if n_staff <= 60 \
+            else ("staff", "cover", "fill", "fill", "twin", "twin", "request", "mixed", "days")
+        return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
+                        days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds,
+                        fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7))
+
+
+
+@dataclass
+class Progress:
+    """What the search did: objective after each improvement (seconds from its start, value) and step count."""
+
+    history: list[tuple[float, int]] = field(default_factory=list)
+    steps: int = 0
+    merged: int = 0  # improvements merged while another step ran (wall-clock schedule)
+    improved: int = 0  # steps that lowered the objective
+
+
+
+SEARCH_STAGE = "neighbourhood search"  # the stage named when the wall cap cuts the deterministic schedule short
+
+
+class Search:
+    """The incumbent and what steps are drawn from it: neighbourhood sizes, versions of the rows, progress."""
+
+    def __init__(self, problem: CellProblem, cur: Roster, s: Settings, seed: int, bound: float | None):
+        self.problem, self.s, self.seed, self.bound = problem, s, seed, bound
+        self.rng = random.Random(seed)
+        self.t0 = time.perf_counter()
+        E = problem.n_staff
+        self.size = dict(s.sizes) if s.sizes else {
+            "staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
+            "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size}
+        self.most = {"days": problem.n_days}
+        self.cap = s.max_size or E
+        self.cur, self.best = cur, problem.objective(cur)
+        self.prog = Progress([(0.0, self.best)])
+        self.version = [0] * E
+        self.relayer = RowRelayer(problem) if s.relay_share > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
+        self.own = getattr(problem, "neighbourhood", None)  # the problem's own neighbourhoods, if it has them
+        self.linked = getattr(problem, "linked", lambda emps: set(emps))
+
+    def at_bound(self) -> bool:
+        return self.bound is not None and self.best <= self.bound
+
+    def draw(self) -> tuple[str, set[Cell]]:
+        """The next step's kind and free cells (`Settings.kinds`, the problem's own neighbourhoods if it has)."""
+        s, rng = self.s, self.rng
+        kind = "row" if self.relayer is not None and rng.random() < s.relay_share else rng.choice(s.kinds)
+        n = self.size.get(kind, 1)
+        if self.own is not None and kind != "row":
+            cells = self.own(rng, kind, n, self.cur)
+        else:
+            cells = neighbourhood(self.problem, rng, kind, n, self.cur, s.window, s.fill_days, s.twin_days)
+        self.prog.steps += 1
+        return kind, cells
+
+    def submit(self, pool: ThreadPoolExecutor, kind: str, cells: set[Cell], limit: float, work: float | None,
+               running: list[cp_model.CpSolver]) -> Future:
+        if kind == "row":
+            return pool.submit(relay_step, self.relayer, self.cur, min(e for e, _ in cells))
+        return pool.submit(resolve, self.problem, self.cur, cells, limit, self.seed + self.prog.steps, True, work,
+                           complete_hint=self.s.complete_hint, running=running)
+
+    def adapt(self, kind: str, status: str, cost: float, limit: float) -> None:
+        """A neighbourhood proved in under a third of its limit grows by one; one not proved shrinks by one."""
+        if kind == "row":
+            return
+        if status == "OPTIMAL" and cost < limit / 3:
+            self.size[kind] = min(self.most.get(kind, self.cap), self.size[kind] + 1)
+        elif status != "OPTIMAL":
+            self.size[kind] = max(1 if kind == "days" else 2, self.size[kind] - 1)
+
+    def offer(self, cells: set[Cell], cand: Roster) -> bool:
+        """Merge a step's free cells into the incumbent when that does not make it worse; whether it did."""
+        merged = {k: t for k, t in self.cur.items() if k not in cells}
+        merged.update({k: t for k, t in cand.items() if k in cells})
+        val = self.problem.objective(merged)
+        if val > self.best:
+            return False
+        for e in self.linked({k[0] for k in cells if self.cur.get(k) != merged.get(k)}):
+            self.version[e] += 1
+        if val < self.best:
+            self.prog.history.append((time.perf_counter() - self.t0, val))
+            self.prog.improved += 1
+        self.cur, self.best = merged, val
+        return True
+
+    def wall_clock(self, seconds: float, workers: int, log: Callable[[str], object]) -> None:
+        """Steps started whenever a worker is free, each from the incumbent as it stands, for `seconds`."""
+        s = self.s
+
+        def left() -> float:
+            return seconds - (time.perf_counter() - self.t0)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            running: dict[Future, tuple[str, set[Cell], dict[int, int], list[cp_model.CpSolver]]] = {}
+            while True:
+                while left() > 0.3 and len(running) < max(1, workers) and not self.at_bound():
+                    kind, cells = self.draw()
+                    solvers: list[cp_model.CpSolver] = []
+                    fut = self.submit(pool, kind, cells, min(left(), s.sub_limit), None, solvers)
+                    seen = {e: self.version[e] for e in self.linked({e for e, _ in cells})}
+                    running[fut] = (kind, cells, seen, solvers)
+                if not running:
+                    break
+                done = _wait(list(running), FIRST_COMPLETED, [x for *_, v in running.values() for x in v])
+                for fut in done:
+                    kind, cells, seen, _ = running.pop(fut)
+                    step: Step = fut.result()
+                    cand = step.candidate
+                    if cand is not None and all(self.version[e] == v for e, v in seen.items()):
+                        before = self.best
+                        if self.offer(cells, cand) and self.best < before and running:
+                            self.prog.merged += 1
+                    elif cand is not None and self.problem.objective(cand) < self.best:
+                        # its employees changed meanwhile: still better on its own, it replaces the incumbent
+                        self.cur, self.best = cand, self.problem.objective(cand)
+                        self.version = [v + 1 for v in self.version]
+                        self.prog.history.append((time.perf_counter() - self.t0, self.best))
+                        self.prog.improved += 1
+                    log(f"  step {kind} size={self.size.get(kind, 1)} {step.status} {step.seconds:.2f}s "
+                        f"best={self.best}")
+                    self.adapt(kind, step.status, step.seconds, s.sub_limit)
+
+    def rounds(self, budget: Budget, workers: int, log: Callable[[str], object]) -> None:
+        """Deterministic rounds of `workers` steps from the same incumbent, merged in the order drawn (a later
+        one only when its rows are disjoint from those already changed this round)."""
+        P = self.problem
+        eval_s = LNS_EVAL_S_PER_CELL * P.n_staff * P.n_days
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            while budget.left_s() > 0 and not self.at_bound():
+                if budget.wall_left() <= 0:
+                    budget.cap(SEARCH_STAGE)
+                    break
+                batch, solvers = [], []
+                for _ in range(max(1, workers)):
+                    kind, cells = self.draw()
+                    fut = self.submit(pool, kind, cells, max(1.0, budget.wall_left()), self.s.step_work, solvers)
+                    batch.append((kind, cells, fut))
+                _wait([f for *_, f in batch], ALL_COMPLETED, solvers)
+                results: list[Step] = [f.result() for *_, f in batch]
+                budget.dtime += sum(r.dtime for r in results)
+                budget.spent_s += sum(LNS_BUILD_S_PER_ITEM * r.items + eval_s for r in results) \
+                    + max(r.dtime for r in results) / LNS_STEP_DTIME_PER_S
+                changed: set[int] = set()
+                for (kind, cells, _), r in zip(batch, results):
+                    if r.capped:
+                        budget.cap(SEARCH_STAGE)
+                    self.adapt(kind, r.status, r.dtime, self.s.step_work)
+                    rows = self.linked({e for e, _ in cells})
+                    if r.candidate is None or rows & changed:
+                        continue
+                    if self.offer(cells, r.candidate):
+                        changed |= rows
+                log(f"lns: {self.prog.steps} steps, objective {self.best}, sizes {self.size}")
+
+
+def _wait(futures: list[Future], when: str, solvers: list[cp_model.CpSolver]) -> set[Future]:
+    """The futures done (FIRST_COMPLETED: at least one; ALL_COMPLETED: all), polled so that Ctrl-C reaches
+    this thread: then every running sub-solve is stopped and the interrupt raised."""
+    try:
+        while True:
+            done, pending = wait(futures, timeout=0.1, return_when=when)
+            if done and (when == FIRST_COMPLETED or not pending):
+                return done
+    except KeyboardInterrupt:
+        for solver in list(solvers):
+            solver.StopSearch()
+        wait(futures)
+        raise
