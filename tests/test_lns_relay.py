@@ -10,31 +10,11 @@ import pytest
 
 from wfm.roster import lns
 from wfm.roster.greedy import RowRelayer
+from curtois_cases import TWO_PEOPLE
 
 SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "curtois_eval.py"
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason=f"scorer absent ({SCORER}); it lives in ../shared")
 
-# 7 days, one 480-minute shift D wanted once a day (under-cover 100 a person, over-cover 1). A and B each work
-# 3-4 shifts, runs of 2-4, at least 2 days off in a row, one weekend; B is off on day 0.
-WEEK = """SECTION_HORIZON
-7
-
-SECTION_SHIFTS
-D,480,
-
-SECTION_STAFF
-A,D=7,1920,1440,4,2,2,1
-B,D=7,1920,1440,4,2,2,1
-
-SECTION_DAYS_OFF
-B,0
-
-SECTION_SHIFT_ON_REQUESTS
-
-SECTION_SHIFT_OFF_REQUESTS
-
-SECTION_COVER
-""" + "".join(f"{d},D,1,100,1\n" for d in range(7))
 
 # A on days 0-3; B on days 1-3, over the cover those days (3 x 1) while days 4-6 stay open (3 x 100): 303.
 A_EARLY = {(0, d): "D" for d in range(4)}
@@ -43,7 +23,7 @@ POOR = A_EARLY | {(1, d): "D" for d in (1, 2, 3)}
 
 def _problem(curtois, tmp_path: Path):
     inst = tmp_path / "week.txt"
-    inst.write_text(WEEK)
+    inst.write_text(TWO_PEOPLE)
     return curtois.Cells(curtois.parse(inst)), inst
 
 
