@@ -225,7 +225,7 @@ def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> 
                 free_days[e] = days
     x: dict[tuple[int, int, str], cp_model.IntVar] = {}
     on_slot: dict[tuple[int, str], list] = {}
-    requests = _requests_by_cell(p)
+    requests = p.request_gains()
     request_terms = []
     n_weekends = len([d for d in range(D - 1) if d % 7 == 5])
     for e, days in free_days.items():
@@ -282,11 +282,12 @@ def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> 
                 offs.append(off)
             post.add(sum(offs) >= n_weekends - s.max_weekends - fixed_off, "weekends_off", e)
     terms = [sum(request_terms)]
+    fixed_on = {d: Counter(fixed.get((e, d)) for e in range(E)) for d in {d for d, _ in on_slot}}
     for (d, t), free in sorted(on_slot.items()):
         r, wu, wo = p.cover.get((d, t), (0, 0, 0))
         if not (wu or wo):
             continue
-        n = sum(fixed.get((e, d)) == t for e in range(E))
+        n = fixed_on[d][t]
         if len(free) == 1:  # linear in the one free cell
             terms.append((cover_penalty(n + 1, r, wu, wo) - cover_penalty(n, r, wu, wo)) * free[0])
             continue
@@ -304,23 +305,6 @@ def _shift_lits(p: CurtoisProblem, e: int, d: int, fixed, x) -> dict:
         t = fixed[e, d]
         return {} if t is None else {t: 1}
     return {t: x[e, d, t] for t in p.shifts if (e, d, t) in x}
-
-
-_REQUESTS: dict[int, tuple[CurtoisProblem, dict]] = {}
-
-
-def _requests_by_cell(p: CurtoisProblem) -> dict[tuple[int, int], list[tuple[str, int]]]:
-    """(employee, day) -> [(shift, +weight of an on-request / -weight of an off-request)], computed once."""
-    held = _REQUESTS.get(id(p))
-    if held is not None and held[0] is p:
-        return held[1]
-    out: dict[tuple[int, int], list[tuple[str, int]]] = {}
-    for emp, d, t, w in p.on_requests:
-        out.setdefault((p.staff_index[emp], d), []).append((t, w))
-    for emp, d, t, w in p.off_requests:
-        out.setdefault((p.staff_index[emp], d), []).append((t, -w))
-    _REQUESTS[id(p)] = (p, out)
-    return out
 
 
 def _zero(v) -> bool:
