@@ -28,6 +28,13 @@ def _solve(built, weights: dict | None = None, pinned: dict | None = None) -> tu
     return s.StatusName(st), s.ObjectiveValue(), {k: int(s.Value(v)) for k, v in built.x.items()}
 
 
+def _merged(roster: dict, free: set, assign: dict) -> dict:
+    """`roster` with its `free` cells replaced by a sub-model's assignment."""
+    out = {k: t for k, t in roster.items() if k not in free}
+    out.update({(e, d): t for (e, d, t), val in assign.items() if val})
+    return out
+
+
 def _neighbourhoods(rng: random.Random, E: int, D: int) -> list[set[tuple[int, int]]]:
     """Free cell sets of every shape the LNS frees: employees over a window, two windows weeks apart, whole
     days, whole rows, and scattered cells (the hardest for the restriction: free days far apart)."""
@@ -72,12 +79,8 @@ def test_local_model_admits_exactly_the_full_models_rows(curtois, tmp_path, days
         st_l, _, best_l = _solve(curtois_model.build_local(p, fixed))
         st_f, _, best_f = _solve(curtois_model.build_full(p, fixed))
         assert st_l == st_f == "OPTIMAL"
-
-        def merged(assign: dict) -> dict:
-            out = {k: t for k, t in roster.items() if k not in free}
-            out.update({(e, d): t for (e, d, t), val in assign.items() if val})
-            return out
-        assert curtois.objective(p, merged(best_l)) == curtois.objective(p, merged(best_f))
+        value_l, value_f = (curtois.objective(p, _merged(roster, free, best)) for best in (best_l, best_f))
+        assert value_l == value_f
         # random objectives over the free cells: pushing to work more (caps, max runs, weekends) or less
         # (minimum hours, minimum runs) reach every rule's edge; the optima must agree, and each model's
         # optimal assignment must be feasible in the other
