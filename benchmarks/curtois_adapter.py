@@ -41,10 +41,11 @@ LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 # The LNS neighbourhoods drawn, uniformly from this list. Per solver second, "fill" and "twin" (many employees
 # over a few days around a badly covered slot) gained 5-30 times what "staff", "cover", "request" and "mixed"
-# did on synthetics of Instance13, 17, 19, 20 and 22's sizes (40 CPU-s each, 2026-11-29); drawn 6 times in 9
-# rather than 4 in 9, with "cover" and "mixed" dropped, the objective after 60 CPU-s of LNS from the same start
-# (seeds 1, 2) went Synth13 4,752/4,379 -> 4,636/4,069, 17 2,115/2,221 -> 2,211/2,121, 19 7,035 -> 6,511,
-# 20 16,497 -> 15,927, 22 45,431 -> 44,208, Instance12 4,618 -> 4,514.
+# did on synthetics of Instance13, 17, 19, 20 and 22's sizes (40 CPU-s each, 2026-11-29). Drawn 6 times in 9
+# rather than 4 in 9, with "cover" and "mixed" dropped: objective after 60 CPU-s of LNS from the same start,
+# side by side, seeds 1 / 2 (load 5-10): Synth13 4,752 / 4,379 -> 4,636 / 4,069, 17 2,115 / 2,221 -> 2,211 /
+# 2,121, 19 7,035 / 6,639 -> 6,511 / 6,527, 20 16,497 / 16,888 -> 15,927 / 15,356, 22 45,431 / 45,631 ->
+# 44,208 / 44,971, Instance12 4,618 / 4,624 -> 4,514 / 4,913 (better in 10 of 12).
 NEIGHBOURHOODS = ("fill", "fill", "fill", "twin", "twin", "twin", "days", "request", "staff")
 
 # share of the time limit the construction may use (the greedy's re-lay passes stop earlier when they converge)
