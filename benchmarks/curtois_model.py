@@ -68,11 +68,18 @@ class Built:
 def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = None) -> Built:
     """The model; cells (employee, day) in `fixed` are constants (their shift, or None = off), not variables.
 
-    Used whole for the first solve and with most cells fixed for each LNS step. Employees with every cell fixed
-    get no constraints (the incumbent already meets them) and add only constants to the cover; the objective of
-    a partly fixed model leaves out the constant request penalties of fixed cells, so LNS compares candidates by
-    `objective()` on the whole roster.
+    Used whole for the first solve (`build_full`, from the hotline's rule classes) and with most cells fixed for
+    each LNS step and construction row (`build_local`: only the constraints that reach a free cell, the fixed
+    cells' share of the whole-row rules folded into constants). The objective of a partly fixed model leaves out
+    constant terms, so LNS compares candidates by `objective()` on the whole roster.
     """
+    return build_local(p, fixed) if fixed else build_full(p, fixed)
+
+
+def build_full(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = None) -> Built:
+    """The model with every rule walked over every active employee's whole row: used for the whole model, and
+    as the reference `build_local` is tested against. Employees with every cell fixed get no constraints (the
+    incumbent already meets them) and add only constants to the cover."""
     fixed = fixed or {}
     m = cp_model.CpModel()
     E, D = len(p.staff), p.days
@@ -182,6 +189,122 @@ def build(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None] | None = N
     obj = sum(terms)
     m.Minimize(obj)
     return Built(m, x, obj)
+
+
+class _Posting:
+    """The `ctx` the rule pieces post through (`ctx.add(constraint, rule, person)`), for `build_local`: a
+    constraint that is a constant must hold, else the model is made infeasible (as the solver would find it)."""
+
+    def __init__(self, model: cp_model.CpModel):
+        self.model = model
+
+    def add(self, constraint, rule: str, ai) -> None:
+        if isinstance(constraint, bool):
+            if not constraint:
+                self.model.AddBoolOr([])  # an empty clause: infeasible
+            return
+        self.model.Add(constraint)
+
+
+def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> Built:
+    """`build_full`'s model for a few free cells (those not in `fixed`) among many fixed ones, built in time of
+    the free cells rather than of the whole roster (a 7-28-day step on 50 staff x 364 days: the whole-row walk
+    took as long as the sub-solve). It assumes what LNS and the construction guarantee: the fixed cells of each
+    employee with a free cell come from a row that holds the rules. Then a rule's constraints that reach no free
+    cell hold already and are left out: runs, successions and consecutive days are posted only near the free
+    days (within the longest run rule); hours, shifts of a type and weekends worked count the fixed cells as a
+    constant. So it admits exactly the rows `build_full` admits (tests/test_curtois_local_model.py)."""
+    m = cp_model.CpModel()
+    E, D = len(p.staff), p.days
+    post = _Posting(m)
+    free_days: dict[int, list[int]] = {}
+    if len(fixed) < E * D:
+        for e in range(E):
+            days = [d for d in range(D) if (e, d) not in fixed]
+            if days:
+                free_days[e] = days
+    x: dict[tuple[int, int, str], cp_model.IntVar] = {}
+    on_slot: dict[tuple[int, str], list] = {}
+    requests = p.request_gains()
+    request_terms = []
+    n_weekends = len([d for d in range(D - 1) if d % 7 == 5])
+    for e, days in free_days.items():
+        s = p.staff[e]
+        row: list = [0] * D
+        minutes = 0
+        of_type: Counter = Counter()
+        for d in range(D):
+            t = fixed.get((e, d))
+            if t is not None:
+                row[d] = 1
+                minutes += p.minutes[t]
+                of_type[t] += 1
+        paid, kind = [], {t: [] for t in p.shifts}
+        for d in days:
+            ts = [t for t in p.shifts if p.can_work(e, d, t)]
+            w = m.NewBoolVar(f"w_{e}_{d}")
+            for t in ts:
+                v = x[e, d, t] = m.NewBoolVar(f"x_{e}_{d}_{t}")
+                paid.append(p.minutes[t] * v)
+                kind[t].append(v)
+                on_slot.setdefault((d, t), []).append(v)
+            m.Add(w == sum(x[e, d, t] for t in ts))  # at most one shift a day
+            row[d] = w
+            for t, weight in requests.get((e, d), ()):  # +weight: wanted (on), -weight: unwanted (off)
+                if (e, d, t) in x:
+                    request_terms.append(-weight * x[e, d, t])
+        post.add(sum(paid) >= s.min_minutes - minutes, "contract_hours", e)
+        post.add(sum(paid) <= s.max_minutes - minutes, "contract_hours", e)
+        for t in p.shifts:
+            if kind[t]:
+                pieces.max_shifts_of_kind(post, kind[t], s.max_shifts[t] - of_type[t], "max_shifts", e)
+        pieces.max_run_length(post, row, s.max_consecutive, "max_consecutive_days", e, near=days)
+        pieces.min_run_length(post, row, s.min_consecutive, "min_consecutive_shifts", e, value=1, near=days)
+        pieces.min_run_length(post, row, s.min_consecutive_off, "min_consecutive_days_off", e, value=0, near=days)
+        pairs = sorted({d0 for d in days for d0 in (d - 1, d) if 0 <= d0 < D - 1})
+        for d in pairs:
+            today = _shift_lits(p, e, d, fixed, x)
+            tomorrow = _shift_lits(p, e, d + 1, fixed, x)
+            pieces.forbidden_successions(post, today, tomorrow, p.forbidden_next, "shift_rotation", e)
+        if s.max_weekends < n_weekends:
+            offs, fixed_off = [], 0
+            for sat in range(5, D - 1, 7):
+                wk = (row[sat], row[sat + 1])
+                if any(isinstance(v, int) and v == 1 for v in wk):
+                    continue  # worked on a fixed day
+                if all(isinstance(v, int) for v in wk):
+                    fixed_off += 1
+                    continue
+                off = m.NewBoolVar(f"wkoff_{e}_{sat}")
+                for v in wk:
+                    if not isinstance(v, int):
+                        m.Add(v + off <= 1)
+                offs.append(off)
+            post.add(sum(offs) >= n_weekends - s.max_weekends - fixed_off, "weekends_off", e)
+    terms = [sum(request_terms)]
+    fixed_on = {d: Counter(fixed.get((e, d)) for e in range(E)) for d in {d for d, _ in on_slot}}
+    for (d, t), free in sorted(on_slot.items()):
+        r, wu, wo = p.cover.get((d, t), (0, 0, 0))
+        if not (wu or wo):
+            continue
+        n = fixed_on[d][t]
+        if len(free) == 1:  # linear in the one free cell
+            terms.append((cover_penalty(n + 1, r, wu, wo) - cover_penalty(n, r, wu, wo)) * free[0])
+            continue
+        pen, _, _ = pieces.soft_cover(m, n + sum(free), r, wu, wo, E, f"cover_{d}_{t}")
+        terms.append(pen)
+    obj = sum(terms)
+    m.Minimize(obj)
+    return Built(m, x, obj)
+
+
+def _shift_lits(p: CurtoisProblem, e: int, d: int, fixed, x) -> dict:
+    """Employee e's shift literals on day d, as `forbidden_successions` takes them: the free cell's variables,
+    or the fixed cell's shift as the constant 1 (a shift not worked is absent)."""
+    if (e, d) in fixed:
+        t = fixed[e, d]
+        return {} if t is None else {t: 1}
+    return {t: x[e, d, t] for t in p.shifts if (e, d, t) in x}
 
 
 def _zero(v) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,10 +38,23 @@ class CurtoisProblem:
     off_requests: list[tuple[str, int, str, int]]
     cover: dict[tuple[int, str], tuple[int, int, int]]  # (day, shift) -> requirement, under w, over w
     staff_index: dict[str, int] = field(default_factory=dict)
+    _gains: dict[tuple[int, int], list[tuple[str, int]]] | None = field(default=None, repr=False, compare=False)
 
     def can_work(self, e: int, d: int, t: str) -> bool:
         s = self.staff[e]
         return d not in self.days_off.get(s.id, ()) and s.max_shifts.get(t, self.days) > 0
+
+    def request_gains(self) -> dict[tuple[int, int], list[tuple[str, int]]]:
+        """(employee index, day) -> [(shift, what working it that day takes off the request penalties: an
+        on-request's weight, minus an off-request's)], computed once."""
+        if self._gains is None:
+            gains: dict[tuple[int, int], list[tuple[str, int]]] = {}
+            for emp, d, t, w in self.on_requests:
+                gains.setdefault((self.staff_index[emp], d), []).append((t, w))
+            for emp, d, t, w in self.off_requests:
+                gains.setdefault((self.staff_index[emp], d), []).append((t, -w))
+            self._gains = gains
+        return self._gains
 
 
 def parse(path: Path) -> CurtoisProblem:
@@ -89,15 +103,17 @@ def cover_penalty(assigned: int, required: int, w_under: int, w_over: int) -> in
 
 
 def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
-    """The benchmark's objective of a roster ((employee, day) -> shift), as the README defines it."""
-    val = sum(w for emp, d, t, w in p.on_requests if roster.get((p.staff_index[emp], d)) != t)
-    val += sum(w for emp, d, t, w in p.off_requests if roster.get((p.staff_index[emp], d)) == t)
-    count: dict[tuple[int, str], int] = {}
-    for (_e, d), t in roster.items():
-        count[d, t] = count.get((d, t), 0) + 1
-    for (d, t), (r, wu, wo) in p.cover.items():
-        n = count.get((d, t), 0)
-        val += cover_penalty(n, r, wu, wo)
+    """The benchmark's objective of a roster ((employee, day) -> shift), as the README defines it: every
+    on-request's weight, less the request gains of the shifts worked, plus the cover penalties."""
+    val = sum(w for *_, w in p.on_requests)
+    for cell, gains in p.request_gains().items():
+        worked = roster.get(cell)
+        if worked is not None:
+            val -= sum(g for t, g in gains if t == worked)
+    count = Counter((d, t) for (_e, d), t in roster.items())
+    for slot, (r, wu, wo) in p.cover.items():
+        n = count[slot]
+        val += wu * (r - n) if n < r else wo * (n - r)
     return val
 
 

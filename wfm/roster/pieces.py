@@ -33,13 +33,15 @@ def forbidden_successions(ctx, today: dict, tomorrow: dict, forbidden: dict, rul
 
 
 def min_run_length(ctx, work: list, min_len: int, rule: str, ai, *, value: int = 1,
-                   open_edges: bool = True) -> None:
+                   open_edges: bool = True, near: list[int] | None = None) -> None:
     """No maximal run of consecutive days with work[d] == value shorter than `min_len` days.
 
     value=1: minimum consecutive working days (a block of shifts); value=0: minimum consecutive days off.
     With open_edges a run touching the first or last day is exempt (it may continue outside the period);
     otherwise the days outside count as the opposite value. Forbids each short pattern
-    (other, value x L, other) as a clause. `work` items are 0/1 literals or constants.
+    (other, value x L, other) as a clause. `work` items are 0/1 literals or constants. With `near` (days), only
+    the patterns that reach one of those days are posted: when the other days are constants from a roster that
+    holds the rule (a re-solve of a few days), the patterns among them hold already.
     """
     n = len(work)
 
@@ -47,7 +49,9 @@ def min_run_length(ctx, work: list, min_len: int, rule: str, ai, *, value: int =
         return work[d] if val else 1 - work[d]
 
     for length in range(1, min_len):
-        for s in range(0, n - length + 1):
+        starts = range(0, n - length + 1) if near is None else \
+            sorted({s for d in near for s in range(max(0, d - length), min(n - length, d + 1) + 1)})
+        for s in starts:
             e = s + length  # run is days s..e-1
             if open_edges and (s == 0 or e == n):
                 continue
@@ -57,6 +61,17 @@ def min_run_length(ctx, work: list, min_len: int, rule: str, ai, *, value: int =
             if e < n:
                 terms.append(is_(e, value))  # or to the right
             ctx.add(sum(terms) >= 1, rule, ai)
+
+
+def max_run_length(ctx, work: list, max_len: int, rule: str, ai, *, near: list[int] | None = None) -> None:
+    """No more than `max_len` consecutive days with work[d] == 1 (the days outside the list count as off): at most
+    `max_len` worked in every window of max_len + 1 days. With `near`, only the windows that hold one of those
+    days (see `min_run_length`)."""
+    n = len(work)
+    starts = range(0, n - max_len) if near is None else \
+        sorted({s for d in near for s in range(max(0, d - max_len), min(n - max_len - 1, d) + 1)})
+    for s in starts:
+        ctx.add(sum(work[s: s + max_len + 1]) <= max_len, rule, ai)
 
 
 def soft_requests(on: list[tuple[object, int]], off: list[tuple[object, int]]):
