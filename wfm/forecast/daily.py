@@ -99,20 +99,29 @@ def month_edges(dates: pd.Series, rest: np.ndarray, weekend: np.ndarray) -> tupl
     calendar, weekends and holidays). A month's first working day is the one with only days off before it in
     the month, its last the one with only days off after it. Days before the first date and after the last are
     read as days off when their weekday is a weekend day of the calendar rows (the weekdays `weekend` marks)."""
-    dom = dates.dt.day.to_numpy()
-    weekday = dates.dt.day_of_week.to_numpy()
+    n = len(dates)
+    workday = ~np.asarray(rest, bool)
+    if n == 0:
+        return workday, workday
+    day = pd.DatetimeIndex(dates).to_numpy().astype("datetime64[D]")
+    month_start = day.astype("datetime64[M]")
+    dom = (day - month_start.astype("datetime64[D]")).astype(int) + 1
+    weekday = (day.astype(int) + 3) % 7  # 1970-01-01 was a Thursday
     off_weekdays = set(weekday[weekend].tolist())
-    work = pd.Series((~rest).astype(int), index=dates.index)
-    month = dates.dt.to_period("M")
-    before = (work.groupby(month).cumsum() - work).to_numpy().copy()  # working days earlier in the month, in the rows
-    after = (work[::-1].groupby(month[::-1]).cumsum()[::-1] - work).to_numpy().copy()
-    if len(dates):
-        # the days of the first and the last month outside the rows
-        lead = range(1, int(dom[0]))
-        trail = range(1, int(dates.dt.days_in_month.iloc[-1] - dom[-1]) + 1)
-        before[(month == month.iloc[0]).to_numpy()] += any((weekday[0] - k) % 7 not in off_weekdays for k in lead)
-        after[(month == month.iloc[-1]).to_numpy()] += any((weekday[-1] + k) % 7 not in off_weekdays for k in trail)
-    workday = ~rest
+    month = month_start.astype(int)
+    work = workday.astype(int)
+    earlier = np.cumsum(work) - work  # working days before each row
+    starts = np.r_[0, np.flatnonzero(np.diff(month)) + 1]  # each month's first row
+    block = np.cumsum(np.r_[0, np.diff(month) != 0])  # each row's month, 0, 1, ...
+    before = earlier - earlier[starts][block]  # working days earlier in the month, in the rows
+    after = np.add.reduceat(work, starts)[block] - before - work
+    # the days of the first and the last month outside the rows
+    lead = range(1, int(dom[0]))
+    month_days = int(((month_start[-1] + 1).astype("datetime64[D]") - month_start[-1].astype("datetime64[D]"))
+                     .astype(int))
+    trail = range(1, month_days - int(dom[-1]) + 1)
+    before[block == 0] += any((weekday[0] - k) % 7 not in off_weekdays for k in lead)
+    after[block == block[-1]] += any((weekday[-1] + k) % 7 not in off_weekdays for k in trail)
     return workday & (before == 0), workday & (after == 0)
 
 
