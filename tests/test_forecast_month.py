@@ -28,15 +28,14 @@ def test_first_and_last_working_days_of_a_month():
     assert _edges("2024-12-20", "2025-01-10") == (["2025-01-02"], ["2024-12-31"])
 
 
-def test_month_and_holiday_effects_shrunk_by_the_day_noise():
-    names = ["const", "dom1", "mfirst", "mlast", "post", "makeup"]
-    # a queue whose days vary by 35%: (0.35 / 0.1)^2 = 12.25 pseudo-days on each month-position effect, and
-    # (0.35 / 0.25)^2 = 1.96 on the first day after a holiday (under its fixed 3)
-    assert daily.penalties(names, 0.35).tolist() == pytest.approx([0.0, 12.25, 12.25, 12.25, 1.96, 4.0])
-    # a regular one (4%, under the 5% floor): (0.05 / 0.1)^2 = 0.25, and (0.05 / 0.25)^2 = 0.04 -> the 0.05 minimum
-    assert daily.penalties(names, 0.04).tolist() == pytest.approx([0.0, 0.25, 0.25, 0.25, 0.05, 4.0])
+def test_month_effects_shrunk_by_the_day_noise():
+    names = ["const", "dom1", "mfirst", "mlast", "pre"]
+    # a queue whose days vary by 35%: (0.35 / 0.1)^2 = 12.25 pseudo-days on each month-position effect
+    assert daily.penalties(names, None, 0.35).tolist() == pytest.approx([0.0, 12.25, 12.25, 12.25, 3.0])
+    # a regular one (4%, under the 5% floor): (0.05 / 0.1)^2 = 0.25
+    assert daily.penalties(names, None, 0.04).tolist() == pytest.approx([0.0, 0.25, 0.25, 0.25, 3.0])
     # without a noise estimate (a few weeks of history): the fixed penalties
-    assert daily.penalties(names).tolist() == pytest.approx([0.0, 6.0, 3.0, 3.0, 3.0, 4.0])
+    assert daily.penalties(names).tolist() == pytest.approx([0.0, 6.0, 3.0, 3.0, 3.0])
 
 
 def _bank(days: int, first_lift: float, last_lift: float, seed: int = 0) -> pd.DataFrame:

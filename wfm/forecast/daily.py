@@ -192,15 +192,16 @@ HOLIDAY_PRIOR_SD = {"hper": 0.5, "hol": 0.5, "hn": 0.4, "pre": 0.25, "post": 0.2
 # or a utility's month start moves its volume by around 10%
 MONTH_PRIOR_SD = {"dom": 0.1, "mfirst": 0.1, "mlast": 0.1}
 MONTH_MAX_PENALTY = 1000.0
-PRIOR_NOISE_MIN_DAYS = 56  # valid days before the noise sets the holiday and month-position penalties
+MONTH_NOISE_MIN_DAYS = 56  # valid days before the noise shrinks the month-position effects
 MIN_PENALTY = 0.05
-NOISE_MIN_DAYS = 126  # valid days (18 weeks) before the noise is taken from the data for pooling across queues
+NOISE_MIN_DAYS = 126  # valid days (18 weeks) before the noise, and so the holiday penalties, are taken from the data
 
 
-def penalties(names: list[str], scale: float | None = None) -> np.ndarray:
-    """Ridge penalty per feature (pseudo-days). With the day-to-day noise `scale` (`day_noise`), the holiday
-    effects get the penalty of their prior (noise variance / prior variance, at most their fixed `PENALTY`) and
-    the month-position effects theirs (at most `MONTH_MAX_PENALTY`: a noisy queue keeps them near zero)."""
+def penalties(names: list[str], scale: float | None = None, month_scale: float | None = None) -> np.ndarray:
+    """Ridge penalty per feature (pseudo-days). With the residual `scale` of a first fit, the holiday effects
+    get the penalty of their prior (noise variance / prior variance, at most their fixed `PENALTY`); with
+    `month_scale` (the same noise, read from fewer days) the month-position effects get theirs (at most
+    `MONTH_MAX_PENALTY`: a noisy queue keeps them near zero)."""
     out = []
     for n in names:
         key = "const" if n == "const" else next((k for k in PENALTY if n.startswith(k)), "sp")
@@ -208,8 +209,8 @@ def penalties(names: list[str], scale: float | None = None) -> np.ndarray:
         if scale is not None and key in HOLIDAY_PRIOR_SD:
             noise = max(scale, SCALE_FLOOR)
             pen = float(np.clip((noise / HOLIDAY_PRIOR_SD[key]) ** 2, MIN_PENALTY, pen))
-        if scale is not None and key in MONTH_PRIOR_SD:
-            noise = max(scale, SCALE_FLOOR)
+        if month_scale is not None and key in MONTH_PRIOR_SD:
+            noise = max(month_scale, SCALE_FLOOR)
             pen = float(np.clip((noise / MONTH_PRIOR_SD[key]) ** 2, MIN_PENALTY, MONTH_MAX_PENALTY))
         out.append(pen)
     return np.array(out)
