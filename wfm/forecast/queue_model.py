@@ -292,7 +292,9 @@ def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, setti
     (beta, robustness weights, residual scale, smoothing rate, penalties)."""
     # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
     noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect)
-    pen = daily.penalties(names, noise)
+    month_noise = noise or daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect,
+                                           min_days=daily.MONTH_NOISE_MIN_DAYS)
+    pen = daily.penalties(names, noise, month_noise)
     beta, rw, scale, (alpha, decay), lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
     model.beta, model.alpha, model.decay, model.level = beta, alpha, decay, lev
     model.noise = noise or max(scale, daily.SCALE_FLOOR)
@@ -309,7 +311,7 @@ def _with_annual(model: QueueModel, cal, X, names, y, w, valid, totals, protect,
     X2, names2 = daily.design(cal, spec)
     # the days a year after a clear anomaly are what the recurrence is learned from: never outliers
     protect = protect | (np.abs(X2[:, names2.index("yr")]) > 2 * model.noise)
-    trial = daily.robust_ridge(X2, y, w, daily.penalties(names2, model.noise), protect=protect)[0]
+    trial = daily.robust_ridge(X2, y, w, daily.penalties(names2, model.noise, model.noise), protect=protect)[0]
     if not trial[names2.index("yr")] > 0:
         return X, names, fit
     model.spec = spec
