@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from benchmarks.curtois_model import build
 from benchmarks.curtois_reader import CurtoisProblem, cover_penalty, objective
@@ -39,14 +39,6 @@ FULL_MODEL_MAX_CELLS = 2_000
 LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 
-# The LNS neighbourhoods drawn, uniformly from this list. Per solver second, "fill" and "twin" (many employees
-# over a few days around a badly covered slot) gained 5-30 times what "staff", "cover", "request" and "mixed"
-# did on synthetics of Instance13, 17, 19, 20 and 22's sizes (40 CPU-s each, 2026-11-29). Drawn 6 times in 9
-# rather than 4 in 9, with "cover" and "mixed" dropped: objective after 60 CPU-s of LNS from the same start,
-# side by side, seeds 1 / 2 (load 5-10): Synth13 4,752 / 4,379 -> 4,636 / 4,069, 17 2,115 / 2,221 -> 2,211 /
-# 2,121, 19 7,035 / 6,639 -> 6,511 / 6,527, 20 16,497 / 16,888 -> 15,927 / 15,356, 22 45,431 / 45,631 ->
-# 44,208 / 44,971, Instance12 4,618 / 4,624 -> 4,514 / 4,913 (better in 10 of 12).
-NEIGHBOURHOODS = ("fill", "fill", "fill", "twin", "twin", "twin", "days", "request", "staff")
 
 # share of the time limit the construction may use (the greedy's re-lay passes stop earlier when they converge)
 CONSTRUCT_SHARE = 0.3
@@ -140,7 +132,7 @@ def solve(p: CurtoisProblem, time_limit: float, *, workers: int = 2, seed: int =
     then LNS with neighbourhoods sized to the instance."""
     t0 = time.perf_counter()
     log = (lambda m: print(f"[{time.perf_counter() - t0:6.1f}s] {m}", flush=True)) if verbose else (lambda m: 0)
-    settings = replace(lns.Settings.for_size(len(p.staff), p.days), kinds=NEIGHBOURHOODS)
+    settings = lns.Settings.for_size(len(p.staff), p.days)
     r = lns.solve(Cells(p), time_limit, workers=workers, seed=seed, whole_model=_whole_model_first(p, time_limit),
                   settings=settings, log=log, construct_share=construct_share,
                   construction=_construction(p, time_limit))
