@@ -39,7 +39,6 @@ FULL_MODEL_MAX_CELLS = 2_000
 LONG_RUN, LONG_RUN_MAX_CELLS = 300.0, 6_000
 
 
-
 # share of the time limit the construction may use (the greedy's re-lay passes stop earlier when they converge)
 CONSTRUCT_SHARE = 0.3
 
@@ -101,13 +100,10 @@ class Cells:
 
     def request_gains(self, e: int) -> dict[tuple[int, str], int]:
         out: dict[tuple[int, str], int] = {}
-        emp = self.p.staff[e].id
-        for who, d, t, w in self.p.on_requests:
-            if who == emp:
-                out[d, t] = out.get((d, t), 0) + w
-        for who, d, t, w in self.p.off_requests:
-            if who == emp:
-                out[d, t] = out.get((d, t), 0) - w
+        for (who, d), gains in self.p.request_gains().items():
+            if who == e:
+                for t, g in gains:
+                    out[d, t] = out.get((d, t), 0) + g
         return out
 
     def missed_requests(self, roster) -> list[tuple[int, int, int]]:

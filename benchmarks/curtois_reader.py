@@ -112,8 +112,7 @@ def objective(p: CurtoisProblem, roster: dict[tuple[int, int], str]) -> int:
             val -= sum(g for t, g in gains if t == worked)
     count = Counter((d, t) for (_e, d), t in roster.items())
     for slot, (r, wu, wo) in p.cover.items():
-        n = count[slot]
-        val += wu * (r - n) if n < r else wo * (n - r)
+        val += cover_penalty(count[slot], r, wu, wo)
     return val
 
 

@@ -56,11 +56,9 @@ class Settings:
         shortened and drawn less often."""
         long = n_days > LONG_HORIZON
         days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
-        kinds = SIZED_KINDS
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
-                        days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=kinds,
+                        days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=SIZED_KINDS,
                         fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7))
-
 
 
 @dataclass
@@ -71,7 +69,6 @@ class Progress:
     steps: int = 0
     merged: int = 0  # improvements merged while another step ran (wall-clock schedule)
     improved: int = 0  # steps that lowered the objective
-
 
 
 SEARCH_STAGE = "neighbourhood search"  # the stage named when the wall cap cuts the deterministic schedule short
@@ -169,9 +166,9 @@ class Search:
                         before = self.best
                         if self.offer(cells, cand) and self.best < before and running:
                             self.prog.merged += 1
-                    elif cand is not None and self.problem.objective(cand) < self.best:
+                    elif cand is not None and (alone := self.problem.objective(cand)) < self.best:
                         # its employees changed meanwhile: still better on its own, it replaces the incumbent
-                        self.cur, self.best = cand, self.problem.objective(cand)
+                        self.cur, self.best = cand, alone
                         self.version = [v + 1 for v in self.version]
                         self.prog.history.append((time.perf_counter() - self.t0, self.best))
                         self.prog.improved += 1
