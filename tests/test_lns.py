@@ -100,6 +100,34 @@ def test_solve_from_the_construction_and_from_the_whole_model():
     assert r.optimal and r.bound == 0  # the whole model proves 0 at once
 
 
+class ToyWithItsOwnStart(Toy):
+    """The toy with its own construction (as the hotline brings its per-agent sweeps): everyone on A on their
+    first days, which leaves both B slots uncovered and day 0-1 A over-covered."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def first_roster(self, budget, seed):
+        self.calls.append((budget, seed))
+        return {(e, d): "A" for e in range(self.n_staff) for d in range(self.days_worked[e])}
+
+
+def test_a_problem_with_its_own_construction_gets_it_and_the_budget():
+    toy = ToyWithItsOwnStart()
+    assert lns.construction_method(toy) == "own" and lns.construction_method(Toy()) == "rows"
+    budget = Budget(5.0, time.perf_counter() + 10)
+    first = lns.construct(toy, budget, seed=3)
+    assert toy.calls == [(budget, 3)]
+    assert first == {(e, d): "A" for e in range(3) for d in range(2)}
+    assert toy.objective(first) == 2 * 10 + 2 * 2 + 2 * 10  # B missed on days 0-1, A 2 over on each, A missed 2-3
+    # the engine improves from it as from its own construction; the rows construction stays choosable by name
+    _, value, _ = lns.improve(toy, first, 5.0, workers=2, seed=1, bound=0)
+    assert value == 0
+    _rows_hold(toy, lns.construct(toy, 5.0, seed=1, method="rows"))
+    assert len(toy.calls) == 1
+
+
 def test_an_employee_whose_rule_cannot_hold_is_named():
     toy = Toy(days_worked=(2, 5, 2))  # five days out of four
     with pytest.raises(lns.EmployeeInfeasible, match="^1: its rules cannot all hold"):

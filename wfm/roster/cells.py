@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+import time
 from collections import Counter
 
 import numpy as np
@@ -32,13 +33,15 @@ from ortools.sat.python import cp_model
 from wfm.phone_share import phone_share
 from wfm.roster.context import Context, on_phone_profile, skill_classes
 from wfm.roster.coverage import SCALE, penalty
-from wfm.roster.lns import SubModel
-from wfm.roster.model import scaled_blocks
+from wfm.roster.budget import Budget, wall_cap
+from wfm.roster.lns import EmployeeInfeasible, SubModel
+from wfm.roster.model import HEURISTIC_SWEEPS, scaled_blocks
 from wfm.roster.objective import FAIRNESS, OVERTIME, PAID_TIME, PREFERENCE, UNDER_STAFFING, fairness_groups
 from wfm.roster.problem import Instance, row_mask
 from wfm.roster.rules import RULES, SupervisorOnDuty, _cycle_terms, overtime_weeks
 
 Cell = tuple[int, int]
+MAX_CONSTRUCTION_S = 240.0  # reference seconds for the first roster (`first_roster`); LNS gets the rest
 ROW_CACHE = 5_000  # agent rows whose terms are remembered (about 3 KB each at 4 weeks of hour blocks)
 
 
@@ -117,6 +120,20 @@ class HotlineCells:
         return out
 
     # ------------------------------------------------------------------ the protocol
+
+    def first_roster(self, budget: float | Budget, seed: int) -> dict[Cell, str]:
+        """The per-agent construction (`wfm.roster.heuristic.construct`, as the whole-model path runs it), at most
+        `MAX_CONSTRUCTION_S` reference seconds of `budget`: it scores the true interval coverage and places the
+        supervisors together, which the engine's row constructions cannot."""
+        from wfm.roster.heuristic import construct
+
+        if not isinstance(budget, Budget):
+            budget = Budget(budget, time.perf_counter() + wall_cap(budget))
+        hint = construct(self.inst, time_limit_s=max(1.0, min(budget.left_s(), MAX_CONSTRUCTION_S)),
+                         sweeps=HEURISTIC_SWEEPS, seed=seed, budget=budget)
+        if hint is None:
+            raise EmployeeInfeasible("an agent's rules clash in the construction")
+        return as_cells(hint)
 
     def can_work(self, e: int, d: int, t: str) -> bool:
         return int(t) in self.inst.allowed[e][d]

@@ -1,5 +1,6 @@
-"""Search engine for rosters whose hard rules are all per employee: construction one employee at a time, then
-large neighbourhood search (LNS) over groups of employees and windows of days, with CP-SAT sub-solves.
+"""Search engine for rosters whose hard rules are all per employee: a first roster (the problem's own, rows laid
+by the rules, or one employee at a time by CP-SAT: `construct`), then large neighbourhood search (LNS) over groups
+of employees and windows of days, with CP-SAT sub-solves.
 
 A problem is anything that meets `CellProblem`: employees x days, at most one shift a day, every hard rule about
 one employee's own row (hours, runs, days off, successions), and a soft objective (cover, requests) that links the
@@ -28,31 +29,35 @@ from wfm.roster.budget import Budget
 from wfm.roster.greedy import construct_greedy
 from wfm.roster.lns_search import LONG_HORIZON, WINDOW_DAYS, Progress, Search, Settings
 from wfm.roster.lns_step import Step, resolve, sub_solver
-from wfm.roster.lns_types import Cell, CellProblem, EmployeeInfeasible, Roster, RowProblem, RowRules, SubModel
+from wfm.roster.lns_types import (Cell, CellProblem, EmployeeInfeasible, OwnConstruction, Roster, RowProblem, RowRules,
+                                  SubModel)
 from wfm.roster.neighbourhoods import neighbourhood
 
-__all__ = ["Cell", "CellProblem", "EmployeeInfeasible", "Roster", "RowProblem", "RowRules", "SubModel", "Settings",
-           "Progress", "SearchResult", "Step", "construct", "improve", "neighbourhood", "resolve", "solve",
-           "sub_solver", "LONG_HORIZON", "WINDOW_DAYS"]
+__all__ = ["Cell", "CellProblem", "EmployeeInfeasible", "OwnConstruction", "Roster", "RowProblem", "RowRules",
+           "SubModel", "Settings", "Progress", "SearchResult", "Step", "construct", "improve", "neighbourhood",
+           "resolve", "solve", "sub_solver", "LONG_HORIZON", "WINDOW_DAYS"]
 
 ROW_LAST_TRY = 60.0  # seconds of a construction row's last try (under load 12 a year-long row can need 10 s)
 
 
-CONSTRUCTION = "auto"  # how `construct` builds when not told: "auto", "greedy" (rows laid by rules) or "rows"
+CONSTRUCTION = "auto"  # how `construct` builds when not told: "auto", "own", "greedy" (rows laid by rules), "rows"
 
 
 def construction_method(problem: CellProblem, method: str | None = None) -> str:
-    """"greedy" (`wfm.roster.greedy`: no solver per row) when the problem states its rules per row (`RowProblem`),
-    else "rows" (a CP-SAT solve per employee). The greedy start wins at every size measured: a year-long roster
+    """"own" when the problem lays its own first roster (`OwnConstruction`), else "greedy" (`wfm.roster.greedy`:
+    no solver per row) when it states its rules per row (`RowProblem`), else "rows" (a CP-SAT solve per
+    employee). The greedy start wins at every size measured: a year-long roster
     of 150 staff in about 15 s where the CP-SAT rows take over 120 s from 50 x 26 weeks up, and on Instance12
     7,573 in 4 s against 7,906 in 11 s."""
     method = method or CONSTRUCTION
     if method != "auto":
         return method
+    if hasattr(problem, "first_roster"):
+        return "own"
     return "greedy" if hasattr(problem, "row_rules") else "rows"
 
 
-def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: int = 1,
+def construct(problem: CellProblem, budget: float | Budget, *, workers: int = 2, seed: int = 1,
               order: list[int] | None = None, log: Callable[[str], object] = lambda s: 0,
               method: str | None = None) -> Roster:
     """A first roster. By `construction_method`: rows laid by the rules without a solver (`wfm.roster.greedy`,
@@ -61,8 +66,16 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     employees at once, each against the roster as it stood when its solve started (rows are independent under
     the hard rules, so every merge stays feasible). One employee a step: a group of 4 solved together is rarely
     proved within its share and gave a 2.5x worse first roster on a synthetic of Instance13's size. Raises
-    `EmployeeInfeasible` naming the employee index whose rules clash."""
+    `EmployeeInfeasible` naming the employee index whose rules clash. `budget` is seconds, or a deterministic
+    `Budget` that the problem's own construction charges (the others spend what it has left by the clock)."""
     t0 = time.perf_counter()
+    method = construction_method(problem, method)
+    if method == "own":
+        cur = problem.first_roster(budget, seed)  # type: ignore[attr-defined]
+        log(f"construction (own): {problem.n_staff} employees in {time.perf_counter() - t0:.1f} s")
+        return cur
+    if isinstance(budget, Budget):
+        budget = budget.left_s()
     E, D = problem.n_staff, problem.n_days
     order = list(order if order is not None else range(E))
     # seconds for a first row without the LP: ~0.5 s for a year-long employee with 3,600 options (presolve
@@ -72,7 +85,7 @@ def construct(problem: CellProblem, budget: float, *, workers: int = 2, seed: in
     # 5.9 CPU-s without, so under load the construction gave up there. Short rows are proved fast without, and
     # retried with it.
     lp = D > LONG_HORIZON
-    if construction_method(problem, method) == "greedy":
+    if method == "greedy":
         def fallback(e: int, snapshot: Roster) -> Roster:
             options = sum(problem.can_work(e, d, t) for d in range(D) for t in problem.shifts)
             return _solve_row(problem, e, snapshot, 2.5 * (0.1 + options / 7000), True, seed)

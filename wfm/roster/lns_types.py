@@ -8,6 +8,8 @@ from typing import Protocol
 
 from ortools.sat.python import cp_model
 
+from wfm.roster.budget import Budget
+
 Cell = tuple[int, int]  # (employee, day)
 Roster = dict[Cell, str]  # worked cells only: (employee, day) -> shift
 
@@ -73,6 +75,15 @@ class RowProblem(CellProblem, Protocol):
     def request_gains(self, e: int) -> dict[tuple[int, str], int]:
         """(day, shift) -> what employee e working that shift that day takes off the request penalties (an
         on-request's weight; minus an off-request's)."""
+
+
+class OwnConstruction(CellProblem, Protocol):
+    """A `CellProblem` that lays its own first roster (the hotline's per-agent sweeps, which score the true
+    interval coverage and place the supervisors together); `wfm.roster.lns.construct` hands it the budget."""
+
+    def first_roster(self, budget: float | Budget, seed: int) -> Roster:
+        """A first roster within `budget` (seconds, or a deterministic `Budget` it charges); raises
+        `EmployeeInfeasible` when an employee's rules clash."""
 
 
 class EmployeeInfeasible(Exception):

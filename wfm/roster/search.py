@@ -1,17 +1,17 @@
-"""Phase 1 by large neighbourhood search, for rosters whose whole model is too large to search (`prefer_lns`):
-the roster engine's LNS (`wfm.roster.lns.improve`, the same engine the Curtois & Qu benchmark runs) on
+"""Phase 1 by large neighbourhood search, for rosters whose whole model is too large to search (`prefer_lns`): the
+roster engine's LNS (`wfm.roster.lns.improve`, the same engine the Curtois & Qu benchmark runs) on
 `wfm.roster.cells.HotlineCells`, in its deterministic schedule.
 
-The per-agent construction (`wfm.roster.heuristic.construct`, as the whole-model path runs it) gives the first
-roster; then, with the budget it leaves, each round re-solves `workers` neighbourhoods at once from the
-incumbent, each a CP-SAT model of a few agents over one week (the others' cells constants, `HotlineCells.build`):
-agents around an under-staffed block, drawn in proportion to its points, or random agents
-(`HotlineCells.neighbourhood`). The round's candidates are merged in the order they were drawn (a later one only
-when its rows are disjoint from those already changed, so every row stays feasible) and kept when the whole
-objective does not get worse. Deterministic like the rest of phase 1: every sub-solve stops at a deterministic
-time, the rounds are charged to the `Budget` by counted work (model sizes, deterministic time), never by the
-clock, and the order of merging does not depend on which solve finishes first. Supervisors stay as the
-construction put them (the supervisor-on-duty rule links their rows).
+The engine's construction gives the first roster: the problem's own (`HotlineCells.first_roster`, the per-agent
+sweeps of `wfm.roster.heuristic.construct`, as the whole-model path runs them); then, with the budget it leaves,
+each round re-solves `workers` neighbourhoods at once from the incumbent, each a CP-SAT model of a few agents over
+one week (the others' cells constants, `HotlineCells.build`): agents around an under-staffed block, drawn in
+proportion to its points, or random agents (`HotlineCells.neighbourhood`). The round's candidates are merged in the
+order they were drawn (a later one only when its rows are disjoint from those already changed, so every row stays
+feasible) and kept when the whole objective does not get worse. Deterministic like the rest of phase 1: every
+sub-solve stops at a deterministic time, the rounds are charged to the `Budget` by counted work (model sizes,
+deterministic time), never by the clock, and the order of merging does not depend on which solve finishes first.
+Supervisors stay as the construction put them (the supervisor-on-duty rule links their rows).
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from collections.abc import Callable
 
 from wfm.roster import lns
 from wfm.roster.budget import LNS_STEP_DTIME, MAX_SEARCH_VARS, Budget, wall_cap
-from wfm.roster.cells import HotlineCells, as_assignment, as_cells
-from wfm.roster.model import HEURISTIC_SWEEPS, Phase1Result, placed_under
+from wfm.roster.cells import HotlineCells, as_assignment
+from wfm.roster.model import Phase1Result, placed_under
 from wfm.roster.problem import Instance
 
 # Whether `build_roster` uses this path (tests and benchmarks turn it off to compare).
 ENABLED = True
-MAX_CONSTRUCTION_S = 240.0  # reference seconds: the construction as the whole-model path runs it; LNS gets the rest
 # the engine's settings for the hotline: its own neighbourhoods (`HotlineCells.neighbourhood`), three in four
 # around an under-staffed block; a few agents over a week, at most 40; each step's hint completed by a short solve
 SETTINGS = lns.Settings(kinds=("cover", "cover", "cover", "staff"), sizes={"cover": 6, "staff": 4}, max_size=40,
@@ -49,21 +48,21 @@ def solve_phase1_lns(inst: Instance, *, time_limit_s: float, workers: int = 2, s
                      wall_cap_s: float | None = None) -> Phase1Result:
     """Shift assignment by the construction then LNS (see the module's docstring); the result as
     `wfm.roster.model.solve_phase1` gives it. Deterministic for the same instance, workers and seed."""
-    from wfm.roster.heuristic import construct
     from wfm.roster.model import solve_phase1
 
     t0 = time.perf_counter()
     budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
-    hint = construct(inst, time_limit_s=max(1.0, min(budget.left_s(), MAX_CONSTRUCTION_S)),
-                     sweeps=HEURISTIC_SWEEPS, seed=seed, budget=budget)
-    if hint is None:  # an agent's rules clash in the construction: the whole-model path finds or explains it
+    problem = HotlineCells(inst)
+    try:
+        roster = lns.construct(problem, budget, workers=workers, seed=seed)
+    except lns.EmployeeInfeasible:  # an agent's rules clash in the construction: the whole-model path explains it
         return solve_phase1(inst, time_limit_s=max(1.0, budget.left_s()), workers=workers, seed=seed,
                             progress=progress, wall_cap_s=max(1.0, budget.wall_left()))
     if progress:
         progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
-    problem = HotlineCells(inst)
-    first = problem.objective(as_cells(hint))
-    roster, best = as_cells(hint), first
+    hint = as_assignment(roster)
+    first = problem.objective(roster)
+    best = first
     improved = 0
     if problem.movable:
         roster, best, prog = lns.improve(problem, roster, budget, workers=workers, seed=seed, settings=SETTINGS)
