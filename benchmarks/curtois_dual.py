@@ -24,6 +24,7 @@ import json
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +108,7 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
                 lam = {s: round(SCALE * duals[i]) for i, s in enumerate(slots)}
                 if best_lam is not None and smoothing > 0:
                     lam = {s: round(smoothing * best_lam[s] + (1 - smoothing) * lam[s]) for s in slots}
-            solved = list(pool.map(lambda e: rows.solve(e, lam, seed), range(E)))
+            solved = list(pool.map(rows.solve, range(E), repeat(lam), repeat(seed)))
             value = on_weights + sum(b for b, _ in solved) / SCALE
             for s in slots:
                 value += slot_minimum(p, s, lam[s] / SCALE, eligible[s])[0]
