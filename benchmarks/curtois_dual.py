@@ -20,6 +20,7 @@ so the figure stays a valid bound.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 import time
@@ -34,7 +35,9 @@ from scipy.sparse import csr_matrix
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.curtois_adapter import Cells  # noqa: E402
 from benchmarks.curtois_bound import BOUNDS, text_hash  # noqa: E402
+from wfm.roster import lns  # noqa: E402
 from benchmarks.curtois_model import build  # noqa: E402
 from benchmarks.curtois_reader import CurtoisProblem, cover_penalty, objective, parse  # noqa: E402
 
@@ -83,11 +86,15 @@ def slot_minimum(p: CurtoisProblem, slot: tuple[int, str], price: float, most: i
 
 
 def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = None, *, workers: int = 2,
-                     seed: int = 1, smoothing: float = 0.5, log=print) -> dict:
+                     seed: int = 1, box: float = 0.05, start: dict[tuple[int, int], str] | None = None,
+                     log=print) -> dict:
     """The best L(lam) found in `seconds` by column generation: the prices are the duals of the master LP (a
-    column per row found so far, under- and over-cover as slacks), smoothed towards the best prices so far
-    (Wentges), and every priced row becomes a column. Stops early when the bound reaches `upper` or the rows
-    found price out (no column below zero reduced cost)."""
+    column per row found so far, under- and over-cover as slacks), held in a box around the best prices so far
+    (BoxStep: the box starts at `box` times each slot's under + over weight around zero and moves to every
+    price that raises the bound), and every priced row becomes a column. Stops early when the bound reaches
+    `upper` or no row prices out with the box holding nothing back (the Dantzig-Wolfe optimum). The master starts from the rows of `start` (a roster),
+    else of the engine's first roster: without them its first duals are those of the artificial columns, and
+    the prices wander for dozens of rounds (Synth13: L still -36,000 after 10 rounds)."""
     t0 = time.perf_counter()
     rows = Rows(p)
     E = len(p.staff)
@@ -98,52 +105,58 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
     on_weights = objective(p, {}) - sum(cover_penalty(0, *p.cover[s]) for s in slots)
     columns: list[tuple[int, float, list[int]]] = []  # (employee, request cost, slot indices worked)
     seen: set[tuple[int, tuple[int, ...]]] = set()
-    best, best_lam, best_it, it = float("-inf"), None, 0, 0
-    lam = {s: 0 for s in slots}
+    if start is None:
+        start = lns.construct(Cells(p), min(30.0, 0.1 * seconds), workers=workers, seed=seed)
+    for e in range(E):
+        worked = tuple(sorted(at[d, t] for (f, d), t in start.items() if f == e and (d, t) in at))
+        seen.add((e, worked))
+        columns.append((e, -sum(rows.gains[e].get((d, t), 0) for (f, d), t in start.items() if f == e), list(worked)))
+    log(f"  start: {objective(p, start):,} ({time.perf_counter() - t0:.1f} s)")
+    wu = np.array([p.cover[s][1] for s in slots], float)
+    wo = np.array([p.cover[s][2] for s in slots], float)
+    center, delta = np.zeros(len(slots)), box * (wu + wo)
+    best, best_it, it = float("-inf"), 0, 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while time.perf_counter() - t0 < seconds:
             it += 1
-            if columns:
-                duals = _master_duals(p, slots, at, columns, E)
-                lam = {s: round(SCALE * duals[i]) for i, s in enumerate(slots)}
-                if best_lam is not None and smoothing > 0:
-                    lam = {s: round(smoothing * best_lam[s] + (1 - smoothing) * lam[s]) for s in slots}
+            lo, hi = np.maximum(-wo, center - delta), np.minimum(wu, center + delta)
+            duals = _master_duals(p, slots, columns, E, lo, hi)
+            lam = {s: round(SCALE * duals[i]) for i, s in enumerate(slots)}
             solved = list(pool.map(rows.solve, range(E), repeat(lam), repeat(seed)))
             value = on_weights + sum(b for b, _ in solved) / SCALE
             for s in slots:
                 value += slot_minimum(p, s, lam[s] / SCALE, eligible[s])[0]
             if value > best + 1e-9:
-                best, best_lam, best_it = value, dict(lam), it
+                best, best_it, center = value, it, duals  # a serious step: the box moves to these prices
             added = 0
             for e, (_b, row) in enumerate(solved):
                 key = (e, tuple(sorted(at[s] for s in row if s in at)))
-                cost = -sum(rows.gains[e].get(s, 0) for s in row)
-                if (e, key[1]) in seen:
+                if key in seen:
                     continue
                 seen.add(key)
-                columns.append((e, cost, list(key[1])))
+                columns.append((e, -sum(rows.gains[e].get(s, 0) for s in row), list(key[1])))
                 added += 1
             if it % 5 == 0 or added == 0:
                 log(f"  it {it}: L {value:,.1f} best {best:,.1f} columns {len(columns)} (+{added}) "
                     f"({time.perf_counter() - t0:.0f} s)")
             if upper is not None and best >= upper - 1e-6:
                 break
-            if added == 0 and smoothing == 0:
-                break  # no new column at the master's own duals: the bound is the master's value
             if added == 0:
-                smoothing = smoothing / 2 if smoothing > 0.05 else 0.0  # mis-priced: trust the master more
+                on_box = ((duals <= lo + 1e-7) & (lo > -wo)) | ((duals >= hi - 1e-7) & (hi < wu))
+                if not on_box.any():
+                    break  # no column prices out and the box holds no price back: the Dantzig-Wolfe optimum
+                center, delta = duals, 2 * delta  # the box held the prices back: move it and widen it
     return {"lagrangian_bound": round(best, 2), "lagrangian_s": round(time.perf_counter() - t0, 1),
             "lagrangian_iterations": it, "lagrangian_best_iteration": best_it, "lagrangian_columns": len(columns)}
 
 
-def _master_duals(p: CurtoisProblem, slots, at, columns, E: int) -> np.ndarray:
-    """The cover constraints' duals of the master LP over `columns`: one row mix per employee (an artificial
-    all-expensive column keeps it feasible), under- and over-cover as priced slacks."""
+def _master_duals(p: CurtoisProblem, slots, columns, E: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The cover constraints' duals of the master LP over `columns`, held in the box [lo, hi] (BoxStep: the
+    under-cover slack priced at hi, the over-cover slack at -lo): one row mix per employee (an artificial
+    all-expensive column keeps it feasible)."""
     n, m = len(columns), len(slots)
     big = 1e6
     r = np.array([p.cover[s][0] for s in slots], float)
-    wu = np.array([p.cover[s][1] for s in slots], float)
-    wo = np.array([p.cover[s][2] for s in slots], float)
     cols, rws, vals = [], [], []
     for j, (e, _cost, worked) in enumerate(columns):
         rws.append(e)
@@ -163,12 +176,12 @@ def _master_duals(p: CurtoisProblem, slots, at, columns, E: int) -> np.ndarray:
         cols += [n + E + i, n + E + m + i]
         vals += [1.0, -1.0]
     a = csr_matrix((vals, (rws, cols)), shape=(E + m, n + E + 2 * m))
-    c = np.concatenate([[cost for _e, cost, _w in columns], np.full(E, big), wu, wo])
+    c = np.concatenate([[cost for _e, cost, _w in columns], np.full(E, big), hi, -lo])
     b = np.concatenate([np.ones(E), r])
     res = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"master LP: {res.message}")
-    return np.clip(res.eqlin.marginals[E:], -wo, wu)
+    return np.clip(res.eqlin.marginals[E:], lo, hi)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=600.0, help="per instance")
     ap.add_argument("--upper", type=float, help="a known roster's value: stop when the bound reaches it")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--roster", type=Path, help="a roster CSV (employee, day, shift; one instance) to start from")
     ap.add_argument("--cache", type=Path, default=BOUNDS, help=f"the JSON to record bounds in (default {BOUNDS})")
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args(argv)
@@ -184,7 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.instances:
         p = parse(path)
         upper = args.upper
-        row = {"sha256": text_hash(path), **lagrangian_bound(p, args.seconds, upper, workers=args.workers)}
+        start = None
+        if args.roster:
+            with open(args.roster, encoding="utf-8") as f:
+                start = {(p.staff_index[r["employee"]], int(r["day"])): r["shift"] for r in csv.DictReader(f)}
+        row = {"sha256": text_hash(path),
+               **lagrangian_bound(p, args.seconds, upper, workers=args.workers, start=start)}
         print(json.dumps({"instance": p.name, **row}), flush=True)
         old = known.get(p.name, {})
         if not args.no_record and old.get("sha256") == row["sha256"]:
