@@ -90,8 +90,8 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
                      log=print) -> dict:
     """The best L(lam) found in `seconds` by column generation: the prices are the duals of the master LP (a
     column per row found so far, under- and over-cover as slacks), held in a box around the best prices so far
-    (BoxStep: the box starts at `box` times each slot's under + over weight around zero and moves to every
-    price that raises the bound), and every priced row becomes a column. Stops early when the bound reaches
+    (BoxStep: the box starts at `box` times each slot's under + over weight around zero, moves to every price
+    that raises the bound and doubles when it held such a price back), and every priced row becomes a column. Stops early when the bound reaches
     `upper` or no row prices out with the box holding nothing back (the Dantzig-Wolfe optimum). The master starts from the rows of `start` (a roster),
     else of the engine's first roster: without them its first duals are those of the artificial columns, and
     the prices wander for dozens of rounds (Synth13: L still -36,000 after 10 rounds)."""
@@ -126,8 +126,11 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
             value = on_weights + sum(b for b, _ in solved) / SCALE
             for s in slots:
                 value += slot_minimum(p, s, lam[s] / SCALE, eligible[s])[0]
+            on_box = ((duals <= lo + 1e-7) & (lo > -wo)) | ((duals >= hi - 1e-7) & (hi < wu))
             if value > best + 1e-9:
                 best, best_it, center = value, it, duals  # a serious step: the box moves to these prices
+                if on_box.any():
+                    delta = 2 * delta  # and widens where it held a price back
             added = 0
             for e, (_b, row) in enumerate(solved):
                 key = (e, tuple(sorted(at[s] for s in row if s in at)))
@@ -142,7 +145,6 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
             if upper is not None and best >= upper - 1e-6:
                 break
             if added == 0:
-                on_box = ((duals <= lo + 1e-7) & (lo > -wo)) | ((duals >= hi - 1e-7) & (hi < wu))
                 if not on_box.any():
                     break  # no column prices out and the box holds no price back: the Dantzig-Wolfe optimum
                 center, delta = duals, 2 * delta  # the box held the prices back: move it and widen it
