@@ -56,23 +56,32 @@ class Rows:
             built = build(p, {(f, d): None for f in range(E) if f != e for d in range(D)})
             self.models.append((built.model, built.x))
         self.gains = [{} for _ in range(E)]
+        self.last: dict[int, dict] = {}  # employee -> the last row found
         for (e, d), gains in p.request_gains().items():
             for t, g in gains:
                 self.gains[e][d, t] = self.gains[e].get((d, t), 0) + g
 
-    def solve(self, e: int, lam: dict[tuple[int, str], int], seed: int) -> tuple[float, dict]:
-        """(proved lower bound of the row's priced cost in units of 1/SCALE, the row found: (day, shift) -> 1)."""
+    def solve(self, e: int, lam: dict[tuple[int, str], int], seed: int) -> tuple[float, dict | None]:
+        """(proved lower bound of the row's priced cost in units of 1/SCALE, the row found: (day, shift) -> 1,
+        or None when none was found in time: the bound still holds, the round just adds no column for it). The
+        employee's last row is the hint, so a row is found at once and the time goes to the proof."""
         model, x = self.models[e]
         gains = self.gains[e]
         model.Minimize(sum((-SCALE * gains.get((d, t), 0) - lam.get((d, t), 0)) * v for (_e, d, t), v in x.items()))
+        model.ClearHints()
+        for (_e, d, t), v in x.items():
+            model.AddHint(v, (d, t) in self.last.get(e, {}))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = ROW_SECONDS
         solver.parameters.random_seed = seed
         status = solver.Solve(model)
+        if status == cp_model.INFEASIBLE:
+            raise RuntimeError(f"employee {self.p.staff[e].id}: no row satisfies the rules")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise RuntimeError(f"employee {self.p.staff[e].id}: no row ({solver.StatusName(status)})")
+            return solver.BestObjectiveBound(), None
         row = {(d, t): 1 for (_e, d, t), v in x.items() if solver.Value(v)}
+        self.last[e] = row
         bound = solver.ObjectiveValue() if status == cp_model.OPTIMAL else solver.BestObjectiveBound()
         return bound, row
 
@@ -88,13 +97,14 @@ def slot_minimum(p: CurtoisProblem, slot: tuple[int, str], price: float, most: i
 def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = None, *, workers: int = 2,
                      seed: int = 1, box: float = 0.05, start: dict[tuple[int, int], str] | None = None,
                      log=print) -> dict:
-    """The best L(lam) found in `seconds` by column generation: the prices are the duals of the master LP (a
-    column per row found so far, under- and over-cover as slacks), held in a box around the best prices so far
-    (BoxStep: the box starts at `box` times each slot's under + over weight around zero, moves to every price
-    that raises the bound and doubles when it held such a price back), and every priced row becomes a column. Stops early when the bound reaches
-    `upper` or no row prices out with the box holding nothing back (the Dantzig-Wolfe optimum). The master starts from the rows of `start` (a roster),
-    else of the engine's first roster: without them its first duals are those of the artificial columns, and
-    the prices wander for dozens of rounds (Synth13: L still -36,000 after 10 rounds)."""
+    """The best L(lam) found in `seconds` by column generation: the prices are the duals of the master LP (a column per
+    row found so far, under- and over-cover as slacks), held in a box around the best prices so far (BoxStep: the
+    box starts at `box` times each slot's under + over weight around zero, moves to every price that raises the
+    bound and doubles when it held such a price back), and every priced row becomes a column. Stops early when the
+    bound reaches `upper` or no row prices out with the box holding nothing back (the Dantzig-Wolfe optimum). The
+    master starts from the rows of `start` (a roster), else of the engine's first roster: without them its first
+    duals are those of the artificial columns, and the prices wander for dozens of rounds (Synth13: L still -36,000
+    after 10 rounds)."""
     t0 = time.perf_counter()
     rows = Rows(p)
     E = len(p.staff)
@@ -111,6 +121,7 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
         worked = tuple(sorted(at[d, t] for (f, d), t in start.items() if f == e and (d, t) in at))
         seen.add((e, worked))
         columns.append((e, -sum(rows.gains[e].get((d, t), 0) for (f, d), t in start.items() if f == e), list(worked)))
+        rows.last[e] = {(d, t): 1 for (f, d), t in start.items() if f == e}
     log(f"  start: {objective(p, start):,} ({time.perf_counter() - t0:.1f} s)")
     wu = np.array([p.cover[s][1] for s in slots], float)
     wo = np.array([p.cover[s][2] for s in slots], float)
@@ -133,6 +144,8 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
                     delta = 2 * delta  # and widens where it held a price back
             added = 0
             for e, (_b, row) in enumerate(solved):
+                if row is None:
+                    continue
                 key = (e, tuple(sorted(at[s] for s in row if s in at)))
                 if key in seen:
                     continue
@@ -144,7 +157,7 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
                     f"({time.perf_counter() - t0:.0f} s)")
             if upper is not None and best >= upper - 1e-6:
                 break
-            if added == 0:
+            if added == 0 and all(row is not None for _b, row in solved):
                 if not on_box.any():
                     break  # no column prices out and the box holds no price back: the Dantzig-Wolfe optimum
                 center, delta = duals, 2 * delta  # the box held the prices back: move it and widen it
