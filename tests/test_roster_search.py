@@ -180,3 +180,16 @@ def test_cover_neighbourhood_frees_agents_who_can_cover_the_short_block(case):
     assert len(agents) == 4 and not agents & {ai for ai, a in enumerate(inst.agents) if a.is_supervisor}
     assert days in [set(w) for w in inst.weeks()]
     assert free == {(e, d) for e in agents for d in days}
+
+
+def test_the_construction_reports_each_sweep_before_the_search(case):
+    """A large roster's construction takes a minute: each sweep is a progress line, then the construction's end."""
+    _, _, _, inst, _ = case
+    seen = []
+    search.solve_phase1_lns(inst, time_limit_s=3, workers=2, seed=0, progress=seen.append)
+    stages = [info["stage"] for info in seen if info.get("stage")]
+    sweeps = [s for s in stages if s.startswith("construction sweep")]
+    assert sweeps and sweeps[0] == "construction sweep 1" and stages.index("construction") == len(sweeps)
+    assert sweeps == [f"construction sweep {n}" for n in range(1, len(sweeps) + 1)]
+    times = [info["elapsed_s"] for info in seen]
+    assert times == sorted(times)

@@ -26,6 +26,7 @@ import math
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -76,6 +77,7 @@ class HotlineCells:
         self.weekend = {d for d in range(inst.days) if inst.date(d).weekday() >= 5}
         self._cache: dict[tuple, tuple[np.ndarray, int, int]] = {}
         self.movable = [ai for ai, a in enumerate(inst.agents) if not a.is_supervisor]  # steps leave supervisors
+        self.on_sweep: Callable[[int], object] | None = None  # told after each sweep of `first_roster`
 
     def _per_block(self, k: int, H: int) -> dict[int, int]:
         """On-phone weight (quarters of an interval) of option k per block of its first day, by offset in blocks
@@ -130,7 +132,7 @@ class HotlineCells:
         if not isinstance(budget, Budget):
             budget = Budget(budget, time.perf_counter() + wall_cap(budget))
         hint = construct(self.inst, time_limit_s=max(1.0, min(budget.left_s(), MAX_CONSTRUCTION_S)),
-                         sweeps=HEURISTIC_SWEEPS, seed=seed, budget=budget)
+                         sweeps=HEURISTIC_SWEEPS, seed=seed, budget=budget, on_sweep=self.on_sweep)
         if hint is None:
             raise EmployeeInfeasible("an agent's rules clash in the construction")
         return as_cells(hint)

@@ -14,6 +14,7 @@ Deterministic: every sub-model runs under CP-SAT's deterministic time, and the s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -144,11 +145,13 @@ class Greedy:
 
 
 def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, seed: int = 0,
-              budget: Budget | None = None) -> dict[tuple[int, int], int] | None:
+              budget: Budget | None = None,
+              on_sweep: Callable[[int], object] | None = None) -> dict[tuple[int, int], int] | None:
     """A feasible assignment (agent index, day) -> option, or None when some agent's rules cannot be met.
 
     `time_limit_s` is in seconds on the reference machine, spent by the deterministic accounting of `budget`
-    (whose wall-clock deadline is only a safety cap: a sweep is not started after it).
+    (whose wall-clock deadline is only a safety cap: a sweep is not started after it). `on_sweep(n)` is called
+    after each sweep over the agents (the terminal's progress: a sweep of a large roster takes a minute).
     """
     if budget is None:
         budget = Budget(time_limit_s, time.perf_counter() + wall_cap(time_limit_s))
@@ -179,6 +182,8 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
                 g._remove(ai)
             if not g.solve_group([ai], per, seed):
                 return None
+        if on_sweep is not None:
+            on_sweep(sweep + 1)
     return dict(g.assign)
 
 

@@ -152,7 +152,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
         # the per-agent sweeps are a cheap coordinate descent on the true 15-minute coverage: at scale they beat
         # CP-SAT on the full model, so they get a larger share of the time (more sweeps when they fit)
         hint = construct(inst, time_limit_s=max(1.0, min(budget.left_s() * share, 240.0)), sweeps=HEURISTIC_SWEEPS,
-                         seed=seed, budget=budget)
+                         seed=seed, budget=budget, on_sweep=sweep_progress(progress, t0))
         if hint is not None and progress:
             progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
     if hint is None:
@@ -210,6 +210,14 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     result.dtime = budget.dtime
     result.wall_capped = list(budget.capped)
     return result
+
+
+def sweep_progress(progress: Callable[[dict], None] | None, t0: float) -> Callable[[int], None] | None:
+    """The construction's sweeps as progress lines ("construction sweep 2 done"), so a large roster's first
+    minute is not silent."""
+    if progress is None:
+        return None
+    return lambda n: progress({"stage": f"construction sweep {n}", "elapsed_s": time.perf_counter() - t0})
 
 
 def _improvement_model(inst: Instance, budget: Budget, workers: int, block_minutes: int | None) -> Built | None:

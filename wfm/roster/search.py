@@ -22,7 +22,7 @@ from collections.abc import Callable
 from wfm.roster import lns
 from wfm.roster.budget import LNS_STEP_DTIME, MAX_SEARCH_VARS, Budget, wall_cap
 from wfm.roster.cells import HotlineCells, as_assignment
-from wfm.roster.model import Phase1Result, placed_under
+from wfm.roster.model import Phase1Result, placed_under, sweep_progress
 from wfm.roster.problem import Instance
 
 # Whether `build_roster` uses this path (tests and benchmarks turn it off to compare).
@@ -53,6 +53,7 @@ def solve_phase1_lns(inst: Instance, *, time_limit_s: float, workers: int = 2, s
     t0 = time.perf_counter()
     budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
     problem = HotlineCells(inst)
+    problem.on_sweep = sweep_progress(progress, t0)
     try:
         roster = lns.construct(problem, budget, workers=workers, seed=seed)
     except lns.EmployeeInfeasible:  # an agent's rules clash in the construction: the whole-model path explains it
