@@ -75,6 +75,9 @@ class Rows:
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = ROW_SECONDS
         solver.parameters.random_seed = seed
+        # the LP with the rules' cuts proves a priced row at once: a Synth19 row 0.1-0.6 s, against 17 s to
+        # unproved at 20 s without it
+        solver.parameters.linearization_level = 2
         status = solver.Solve(model)
         if status == cp_model.INFEASIBLE:
             raise RuntimeError(f"employee {self.p.staff[e].id}: no row satisfies the rules")
