@@ -98,7 +98,7 @@ def slot_minimum(p: CurtoisProblem, slot: tuple[int, str], price: float, most: i
 
 
 def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = None, *, workers: int = 2,
-                     seed: int = 1, box: float = 0.05, start: dict[tuple[int, int], str] | None = None,
+                     seed: int = 1, box: float = 0.005, start: dict[tuple[int, int], str] | None = None,
                      log=print) -> dict:
     """The best L(lam) found in `seconds` by column generation: the prices are the duals of the master LP (a column per
     row found so far, under- and over-cover as slacks), held in a box around the best prices so far (BoxStep: the
