@@ -205,3 +205,32 @@ def test_a_holiday_a_queue_never_saw_takes_its_peers_effect():
     assert 0.04 * normal < day["short"][dt.date(2026, 5, 1)] < 0.2 * normal
     assert "official holidays" in " ".join(fc.notes["short"])
     assert "long" not in fc.notes or not any("taken from" in n for n in fc.notes["long"])
+
+
+def _regional_office(country: str, start: str, end: str, seed: int = 3) -> pd.DataFrame:
+    """An hourly office open Mon-Fri 08-17 (about 120 calls a day, Poisson) and closed on the holidays of
+    `country` (a region's calendar)."""
+    rng = np.random.default_rng(seed)
+    cal = day_calendar(pd.Timestamp(start).date(), pd.Timestamp(end).date(), country)
+    shape = np.zeros(24)
+    shape[8:17] = [0.6, 1.2, 1.3, 1.2, 0.7, 1.1, 1.2, 1.0, 0.7]
+    shape /= shape.sum()
+    open_day = cal["is_workday"].to_numpy(bool)
+    rate = np.where(open_day[:, None], 120.0 * shape[None, :], 0.0)
+    starts = pd.to_datetime(cal["date"]).to_numpy()[:, None] + np.arange(24).astype("timedelta64[h]")
+    return pd.DataFrame({"interval_start": starts.ravel(), "queue": "office", "offered": rng.poisson(rate).ravel()})
+
+
+def test_a_region_given_with_the_country_closes_the_forecast_on_its_own_holidays():
+    # a New Mexico office: closed the day after Thanksgiving (2023 in the history, 2024 ahead), open on
+    # Washington's Birthday, which the plain US calendar lists
+    history = _regional_office("US-NM", "2023-06-05", "2024-11-24")
+    days = {}
+    for country in ("US-NM", "US"):
+        fc = Forecaster(country=country, workers=1, horizon_days=7, selection_folds=0).fit(history)
+        pred = fc.predict(dt.date(2024, 11, 25), 7)
+        days[country] = pred.groupby(pred["interval_start"].dt.date)["calls"].sum()
+    normal = days["US-NM"][dt.date(2024, 11, 26)]
+    assert normal == pytest.approx(120, rel=0.15)
+    assert days["US-NM"][dt.date(2024, 11, 29)] < 0.05 * normal  # closed, as it was a year before
+    assert days["US"][dt.date(2024, 11, 29)] > 0.5 * normal  # the national calendar does not know the day
