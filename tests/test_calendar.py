@@ -60,3 +60,25 @@ def test_time_span_reads_wall_clock_times():
     start = dt.datetime(2026, 12, 7, 9, 0)
     assert time_span(start, start + dt.timedelta(minutes=90)) == "09:00-10:30"
     assert time_span(start.replace(hour=22), start.replace(hour=22) + dt.timedelta(hours=9)) == "22:00-07:00"
+
+
+def test_a_country_with_its_region_keeps_the_regional_holidays():
+    # New Mexico gives the day after Thanksgiving off and does not keep Washington's Birthday
+    nm = day_calendar(D(2024, 11, 28), D(2025, 2, 17), "US-NM")
+    us = day_calendar(D(2024, 11, 28), D(2025, 2, 17), "US")
+    assert _row(nm, D(2024, 11, 29)).is_holiday and not _row(us, D(2024, 11, 29)).is_holiday
+    assert _row(us, D(2025, 2, 17)).is_holiday and not _row(nm, D(2025, 2, 17)).is_holiday
+    assert _row(nm, D(2024, 11, 28)).is_holiday  # the national holidays stay
+    # Bavaria keeps Epiphany, Germany as a whole does not; the region is read without case
+    by = day_calendar(D(2025, 1, 6), D(2025, 1, 6), "de-by")
+    assert _row(by, D(2025, 1, 6)).is_holiday
+    assert not _row(day_calendar(D(2025, 1, 6), D(2025, 1, 6), "DE"), D(2025, 1, 6)).is_holiday
+    with pytest.raises(UnknownCountryError, match="US-XX"):
+        day_calendar(D(2025, 1, 1), D(2025, 1, 2), "US-XX")
+
+
+def test_a_queue_named_after_the_centres_country_keeps_the_centres_regional_calendar():
+    from wfm.forecast.countries import name_countries
+
+    assert name_countries("us_billing", "US-NM") == []  # the centre's own country, given with its region
+    assert name_countries("de_billing", "US-NM") == ["DE"]

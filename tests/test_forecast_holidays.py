@@ -205,3 +205,69 @@ def test_a_holiday_a_queue_never_saw_takes_its_peers_effect():
     assert 0.04 * normal < day["short"][dt.date(2026, 5, 1)] < 0.2 * normal
     assert "official holidays" in " ".join(fc.notes["short"])
     assert "long" not in fc.notes or not any("taken from" in n for n in fc.notes["long"])
+
+
+def _regional_office(country: str, start: str, end: str, seed: int = 3, rebound: float = 1.0) -> pd.DataFrame:
+    """An hourly office open Mon-Fri 08-17 (about 120 calls a day, Poisson) and closed on the holidays of
+    `country` (a region's calendar); `rebound` times the calls on the first working day after a holiday."""
+    rng = np.random.default_rng(seed)
+    cal = day_calendar(pd.Timestamp(start).date(), pd.Timestamp(end).date(), country)
+    shape = np.zeros(24)
+    shape[8:17] = [0.6, 1.2, 1.3, 1.2, 0.7, 1.1, 1.2, 1.0, 0.7]
+    shape /= shape.sum()
+    open_day = cal["is_workday"].to_numpy(bool)
+    day = np.where(daily.calendar_flags(cal)["post"].to_numpy(bool), 120.0 * rebound, 120.0)
+    rate = np.where(open_day[:, None], day[:, None] * shape[None, :], 0.0)
+    starts = pd.to_datetime(cal["date"]).to_numpy()[:, None] + np.arange(24).astype("timedelta64[h]")
+    return pd.DataFrame({"interval_start": starts.ravel(), "queue": "office", "offered": rng.poisson(rate).ravel()})
+
+
+def test_a_region_given_with_the_country_closes_the_forecast_on_its_own_holidays():
+    # a New Mexico office: closed the day after Thanksgiving (2023 in the history, 2024 ahead), open on
+    # Washington's Birthday, which the plain US calendar lists
+    history = _regional_office("US-NM", "2023-06-05", "2024-11-24")
+    days = {}
+    for country in ("US-NM", "US"):
+        fc = Forecaster(country=country, workers=1, horizon_days=7, selection_folds=0).fit(history)
+        pred = fc.predict(dt.date(2024, 11, 25), 7)
+        days[country] = pred.groupby(pred["interval_start"].dt.date)["calls"].sum()
+    normal = days["US-NM"][dt.date(2024, 11, 26)]
+    assert normal == pytest.approx(120, rel=0.15)
+    assert days["US-NM"][dt.date(2024, 11, 29)] < 0.05 * normal  # closed, as it was a year before
+    assert days["US"][dt.date(2024, 11, 29)] > 0.5 * normal  # the national calendar does not know the day
+
+
+def _daily_forecast(history: pd.DataFrame, start: dt.date, days: int) -> pd.Series:
+    fc = Forecaster(country="US", workers=1, horizon_days=days, selection_folds=0).fit(history)
+    pred = fc.predict(start, days)
+    return pred.groupby(pred["interval_start"].dt.date)["calls"].sum()
+
+
+def test_the_first_day_after_a_holiday_the_history_has_not_seen_expects_the_callers_who_waited():
+    # 11 weeks without a holiday, then Memorial Day (the office closed) and a Tuesday with 25% more calls than usual
+    history = _regional_office("US", "2024-03-04", "2024-05-19", rebound=1.25)
+    f = _daily_forecast(history, dt.date(2024, 5, 20), 21)
+    after, plain = f[dt.date(2024, 5, 28)], f[dt.date(2024, 6, 4)]  # the Tuesday after, and one a week later
+    assert plain == pytest.approx(120, rel=0.1)
+    assert after > 1.08 * plain and abs(after - 150) < abs(plain - 150)
+
+
+def test_a_history_whose_days_after_holidays_are_normal_days_forecasts_them_so():
+    # a year and a half of holidays with no catch-up: the data outweigh the prior catch-up
+    history = _regional_office("US", "2023-06-05", "2024-11-24", rebound=1.0)
+    f = _daily_forecast(history, dt.date(2024, 11, 25), 21)
+    assert f[dt.date(2024, 12, 2)] == pytest.approx(f[dt.date(2024, 12, 9)], rel=0.06)  # Mondays, after Thanksgiving
+
+
+def test_the_ridge_shrinks_toward_the_prior_mean():
+    # 40 days at log volume 5, one "post" day at 5.4 (+0.4); the post effect's prior mean is +0.15
+    X = np.column_stack([np.ones(41), np.r_[np.zeros(40), 1.0], np.zeros(41)])
+    y = np.r_[np.full(40, 5.0), 5.4]
+    w, protect = np.ones(41), np.r_[np.zeros(40, bool), True]
+    prior = daily.prior_means(["const", "post", "hol"])
+    assert list(prior) == [0.0, daily.PRIOR_MEAN["post"], 0.0]
+    # a feature no day carries keeps its prior mean; one day with a penalty of 1 pseudo-day lands halfway
+    beta = daily.robust_ridge(X, y, w, np.array([0.0, 1.0, 1.0]), protect=protect, prior=prior)[0]
+    assert beta[2] == pytest.approx(0.0, abs=1e-6)
+    assert beta[1] == pytest.approx((0.4 + daily.PRIOR_MEAN["post"]) / 2, abs=0.01)
+    assert daily.robust_ridge(X, y, w, np.array([0.0, 1.0, 1.0]), protect=protect)[0][1] == pytest.approx(0.2, abs=0.01)

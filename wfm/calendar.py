@@ -34,14 +34,27 @@ class UnknownCountryError(ValueError):
 
 
 def country_holidays(country: str, years: Iterable[int]) -> holidays_lib.HolidayBase:
-    """The `holidays` calendar of `country` (ISO code such as `CN`, or `none`) for `years`."""
+    """The `holidays` calendar of `country` for `years`: an ISO code such as `CN`, a country and one of its
+    subdivisions as ISO 3166-2 writes them (`US-NM`, `DE-BY`, `ES-MD`: the region's own holidays added, national
+    ones it does not keep left out), or `none`."""
     if country.upper() == NO_COUNTRY:
         return _NoHolidays()  # type: ignore[return-value]
+    code, _, region = country.strip().partition("-")
     try:
-        return holidays_lib.country_holidays(country.upper(), years=sorted(set(years)))
+        subdiv = _subdivision(code.upper(), region) if region else None
+        return holidays_lib.country_holidays(code.upper(), subdiv=subdiv, years=sorted(set(years)))
     except NotImplementedError as exc:
         raise UnknownCountryError(f"unknown holiday country {country!r} (use an ISO code such as CN, US, GB, "
-                                  f"or none)") from exc
+                                  f"a country with its region such as US-NM or DE-BY, or none)") from exc
+
+
+def _subdivision(code: str, region: str) -> str:
+    """The `holidays` package's spelling of subdivision `region` of country `code` (matched without case)."""
+    known = holidays_lib.list_supported_countries(include_aliases=False).get(code, [])
+    match = next((s for s in known if s.upper() == region.upper()), None)
+    if match is None:
+        raise NotImplementedError(f"{code} has no subdivision {region!r}")
+    return match
 
 
 def weekend_days(country: str) -> frozenset[int]:

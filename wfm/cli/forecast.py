@@ -15,6 +15,8 @@ from wfm.cli.app import app, console, err_console, output_path, parse_date
 from wfm.errors import InputError, OutputExistsError, Problem
 from wfm.pipeline import default_output, iso_times
 
+COUNTRY_HELP = "Holiday country (ISO code, or with its region: US-NM, DE-BY; default config or CN)."
+
 MAX_GAP_DAYS = 3 * 366  # a forecast more than three years after its history is a typo, not a plan
 
 
@@ -74,7 +76,7 @@ def forecast(
     start: str = typer.Option(..., "--start", help="First day to forecast (YYYY-MM-DD), any day after the history."),
     days: int = typer.Option(..., "--days", min=1, max=366, help="Days to forecast (1 to 8 weeks is typical)."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Centre config (TOML): calendar, queue AHT."),
-    country: str | None = typer.Option(None, "--country", help="Holiday country (ISO code; default config or CN)."),
+    country: str | None = typer.Option(None, "--country", help=COUNTRY_HELP),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Output CSV (default forecasts/forecast_<start>_<days>d.csv)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output."),
@@ -253,7 +255,7 @@ def _accuracy_cells(summary, queue: str) -> list[str]:
 def backtest(
     history: Path = typer.Option(..., "--history", "-H", help="ACD history (CSV or XLSX)."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Centre config (TOML): calendar."),
-    country: str | None = typer.Option(None, "--country", help="Holiday country (ISO code; default config or CN)."),
+    country: str | None = typer.Option(None, "--country", help=COUNTRY_HELP),
     days: int = typer.Option(28, "--days", min=1, max=366, help="Horizon of each fold in days."),
     folds: int = typer.Option(4, "--folds", min=1, max=52, help="Number of forecast origins, a week apart."),
     out: Path | None = typer.Option(None, "--out", "-o",

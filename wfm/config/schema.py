@@ -31,7 +31,8 @@ class CentreConfig:
     close_minute: int = setting(1440, kind="clock24", key="close", doc='closing time ("24:00" = midnight)')
     timezone: str = setting("Asia/Shanghai", doc="IANA time zone of the centre; history timestamps with UTC "
                                                  "offsets are converted to it")
-    country: str = setting("CN", doc="public-holiday calendar (ISO code); CN includes make-up working days (调休)")
+    country: str = setting("CN", doc="public-holiday calendar (ISO code, or with a region: US-NM, DE-BY); CN "
+                                     "includes make-up working days (调休)")
     language: str = setting("en", choices=LANGUAGES, doc='language of the roster workbook: "en" or "zh"')
     queue_assignment: str = setting(  # routing: the ACD routes by skill; by_hand: team leaders assign queues
         "routing", choices=QUEUE_ASSIGNMENTS, doc='"routing" (default) or "by_hand", as explained above',

@@ -22,9 +22,10 @@ OBSERVED_SHARE = 0.3  # a weekday with under 30% of the queue's usual calls was 
 def name_countries(queue: str, centre: str) -> list[str]:
     """Country codes named by two-letter tokens of `queue` (other than the centre's)."""
     out = []
+    own = centre.upper().partition("-")[0]  # `US-NM`: the country of a centre given with its region
     for token in re.split(r"[^A-Za-z]+", queue):
         code = ALIASES.get(token.upper(), token.upper())
-        if len(token) == 2 and code != centre.upper() and code not in out:
+        if len(token) == 2 and code != own and code not in out:
             try:
                 country_holidays(code, [2000])
             except UnknownCountryError:

@@ -9,7 +9,9 @@ working days, the user's special days (one effect per label on the day, four for
 month-start days (bill dates), the first and the last working day of a month (salaries, statements, standing
 orders), yearly Fourier terms (with at least ~14 months of history) and a slow trend.
 Every effect but the weekday is shrunk toward zero (ridge), so a rare effect is only learned as far as the
-data support it. The holiday effects (period, official holiday, per-name deviation, eve, first day after, bridge
+data support it; the first working day after a holiday is shrunk toward a catch-up of about +15% instead
+(`PRIOR_MEAN`: callers who waited out the days off), which a history without holidays, or with a few, keeps.
+The holiday effects (period, official holiday, per-name deviation, eve, first day after, bridge
 day) are shrunk as a normal prior on their size would: the penalty is the day-to-day noise variance over the prior
 variance (`HOLIDAY_PRIOR_SD`), so a holiday seen once in a quiet, regular series is learned nearly at face value
 and one seen once in a noisy series stays near the effects of its kind (every holiday of the queue, the queue's
@@ -216,9 +218,20 @@ def penalties(names: list[str], scale: float | None = None, month_scale: float |
     return np.array(out)
 
 
+# prior means (log daily volume) of effects whose size a centre's history often does not show yet: the first
+# working day after a holiday takes part of the calls the days off did not (the callers who waited), so a history
+# without a holiday yet, or with one, starts from a catch-up of about +15% rather than from a normal day
+PRIOR_MEAN = {"post": 0.15}
+
+
+def prior_means(names: list[str]) -> np.ndarray:
+    """The prior mean of each feature's coefficient (`PRIOR_MEAN`; 0 for the others)."""
+    return np.array([PRIOR_MEAN.get(n, 0.0) for n in names])
+
+
 def day_noise(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, valid: np.ndarray,
-              totals: np.ndarray, protect: np.ndarray | None = None, min_days: int = NOISE_MIN_DAYS
-              ) -> float | None:
+              totals: np.ndarray, protect: np.ndarray | None = None, min_days: int = NOISE_MIN_DAYS,
+              prior: np.ndarray | None = None) -> float | None:
     """The day-to-day noise of log daily volume: the residual scale of a robust fit, corrected for the
     features it fitted, and never under the Poisson noise of a median day (a small queue's days vary by at
     least 1/sqrt(calls)); None with under `min_days` valid days (a few weeks fitted with many effects do
@@ -226,7 +239,7 @@ def day_noise(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, vali
     n = int(valid.sum())
     if n < min_days:
         return None
-    scale = robust_ridge(X, y, w, pen, protect=protect)[2]
+    scale = robust_ridge(X, y, w, pen, protect=protect, prior=prior)[2]
     used = int((np.abs(X[valid]).sum(axis=0) > 0).sum())
     scale *= np.sqrt(n / max(n - used, 1))
     median = float(np.median(totals[valid]))
@@ -251,9 +264,14 @@ def holiday_support(names: list[str], beta: np.ndarray, X: np.ndarray, w: np.nda
 
 
 def robust_ridge(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, iters: int = 6,
-                 protect: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+                 protect: np.ndarray | None = None, prior: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Weighted ridge by IRLS (Huber start, then bisquare): coefficients, robustness weights, residual scale.
-    Days in `protect` keep full weight (calendar days whose effects are learned from them)."""
+    Days in `protect` keep full weight (calendar days whose effects are learned from them). Each coefficient is
+    shrunk toward its `prior` mean (`prior_means`; zero when None)."""
+    if prior is not None and np.any(prior):  # ridge toward the prior: fit the deviations from it
+        beta, rw, scale = robust_ridge(X, y - X @ prior, w, pen, iters, protect)
+        return beta + prior, rw, scale
     rw = np.ones_like(y)
     scale = np.nan
     beta = np.zeros(X.shape[1])
@@ -347,7 +365,7 @@ LEVEL_MIN_FIT_DAYS = 182  # ... each on at least half a year (else the in-sample
 
 
 def ahead_residuals(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray, protect: np.ndarray | None,
-                    resid: np.ndarray, window: int = 182 + 28) -> np.ndarray:
+                    resid: np.ndarray, window: int = 182 + 28, prior: np.ndarray | None = None) -> np.ndarray:
     """`resid` with its last `window` days replaced by residuals out of sample: each block of
     `LEVEL_REFIT_DAYS` days predicted by a fit on the days before it. In-sample residuals understate how long
     a shift lasts (the yearly terms and the other effects absorb part of it), and so the level's persistence."""
@@ -357,7 +375,7 @@ def ahead_residuals(X: np.ndarray, y: np.ndarray, w: np.ndarray, pen: np.ndarray
         if start < LEVEL_MIN_FIT_DAYS:  # a fit on a few weeks predicts worse than any level can mend
             continue
         beta = robust_ridge(X[:start], y[:start], w[:start], pen,
-                            protect=protect[:start] if protect is not None else None)[0]
+                            protect=protect[:start] if protect is not None else None, prior=prior)[0]
         block = slice(start, min(n, start + LEVEL_REFIT_DAYS))
         out[block] = y[block] - X[block] @ beta
     return out

@@ -62,8 +62,8 @@ EFFECT_NAMES = {"hper": "days of holiday periods", "hol": "official holidays", "
 def pool_holiday_effects(models: Mapping[str, QueueModel], country_of: Mapping[str, str]) -> dict[str, str]:
     """Shrink each queue's holiday effects (period, official holiday, per-name deviation, eve, first day after,
     bridge day; `wfm.forecast.daily.HOLIDAY_PRIOR_SD`) toward the mean of the queues of its holiday country that
-    have them (in place). The queue's own estimate, freed of its ridge shrinkage toward zero, weighs by its days
-    of support over its noise; the centre's mean by the spread between queues (random-effects
+    have them (in place). The queue's own estimate, freed of its ridge shrinkage toward its prior mean, weighs by
+    its days of support over its noise; the centre's mean by the spread between queues (random-effects
     DerSimonian-Laird estimate, at least `MIN_BETWEEN_SD`): a holiday seen once in a small queue takes mostly the
     centre's effect, one seen often in a big queue keeps its own. `{queue: note}` for the queues whose effect on
     a holiday moved by more than 10%."""
@@ -78,7 +78,7 @@ def pool_holiday_effects(models: Mapping[str, QueueModel], country_of: Mapping[s
             raw, var = {}, {}
             for q, m in have.items():
                 _, b, days, pen = m.holiday_effects[feature]
-                raw[q] = b * (days + pen) / days
+                raw[q] = (b * (days + pen) - pen * daily.prior_means([feature])[0]) / days
                 var[q] = m.noise ** 2 / days
             mean, tau2 = _random_effects(np.array(list(raw.values())), np.array(list(var.values())))
             for q, m in have.items():

@@ -244,7 +244,8 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     if settings.point_only:
         return model
     # 5. daily error scale per horizon bucket, from internal rolling origins
-    model.sigma = _error_scales(X, y, w, pen, valid, (alpha, model.decay), scale, protect)
+    model.sigma = _error_scales(X, y, w, pen, valid, (alpha, model.decay), scale, protect,
+                                daily.prior_means(names))
     # 6. interval-level dispersion: the last 28 days against profiles from before them
     model.phi = dispersion(calls, kinds, age, PROFILE_DAYS, PROFILE_HALF_LIFE)
     # 7. AHT per slot (workday / rest day)
@@ -291,11 +292,13 @@ def _fit_volume(model: QueueModel, X, names, y, w, valid, totals, protect, setti
     """The daily-volume regression of `model` (coefficients, level, holiday effects and noise for pooling):
     (beta, robustness weights, residual scale, smoothing rate, penalties)."""
     # the day-to-day noise, from a first fit, sets how far the holiday effects are shrunk (`daily.penalties`)
-    noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect)
+    prior = daily.prior_means(names)
+    noise = daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect, prior=prior)
     month_noise = noise or daily.day_noise(X, y, w, daily.penalties(names), valid, totals, protect,
-                                           min_days=daily.MONTH_NOISE_MIN_DAYS)
+                                           min_days=daily.MONTH_NOISE_MIN_DAYS, prior=prior)
     pen = daily.penalties(names, noise, month_noise)
-    beta, rw, scale, (alpha, decay), lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect)
+    beta, rw, scale, (alpha, decay), lev = _fit_daily(X, y, w, pen, valid, settings.alpha, protect=protect,
+                                                      prior=prior)
     model.beta, model.alpha, model.decay, model.level = beta, alpha, decay, lev
     model.noise = noise or max(scale, daily.SCALE_FLOOR)
     model.holiday_effects = daily.holiday_support(names, beta, X, w, rw, pen)
@@ -311,22 +314,24 @@ def _with_annual(model: QueueModel, cal, X, names, y, w, valid, totals, protect,
     X2, names2 = daily.design(cal, spec)
     # the days a year after a clear anomaly are what the recurrence is learned from: never outliers
     protect = protect | (np.abs(X2[:, names2.index("yr")]) > 2 * model.noise)
-    trial = daily.robust_ridge(X2, y, w, daily.penalties(names2, model.noise, model.noise), protect=protect)[0]
+    trial = daily.robust_ridge(X2, y, w, daily.penalties(names2, model.noise, model.noise), protect=protect,
+                               prior=daily.prior_means(names2))[0]
     if not trial[names2.index("yr")] > 0:
         return X, names, fit
     model.spec = spec
     return X2, names2, _fit_volume(model, X2, names2, y, w, valid, totals, protect, settings)
 
 
-def _fit_daily(X, y, w, pen, valid, alpha=None, protect=None):
+def _fit_daily(X, y, w, pen, valid, alpha=None, protect=None, prior=None):
     """The robust ridge fit and its local level: (beta, robustness weights, scale, (alpha, decay), level);
     `alpha` given: that smoothing rate with a flat level (decay 1), else both chosen (`daily.choose_level`)."""
-    beta, rw, scale = daily.robust_ridge(X, y, w, pen, protect=protect)
+    beta, rw, scale = daily.robust_ridge(X, y, w, pen, protect=protect, prior=prior)
     r = y - X @ beta
     ok = valid & (rw > 0)
     r = np.clip(r, -2.5 * scale, 2.5 * scale)
     if alpha is None:
-        ahead = np.clip(daily.ahead_residuals(X, y, w, pen, protect, r), -2.5 * scale, 2.5 * scale)
+        ahead = daily.ahead_residuals(X, y, w, pen, protect, r, prior=prior)
+        ahead = np.clip(ahead, -2.5 * scale, 2.5 * scale)
         alpha, decay = daily.choose_level(ahead, ok)
     else:
         decay = 1.0
@@ -334,7 +339,7 @@ def _fit_daily(X, y, w, pen, valid, alpha=None, protect=None):
     return beta, rw, scale, (alpha, decay), float(lev[-1])
 
 
-def _error_scales(X, y, w, pen, valid, rates, scale, protect) -> np.ndarray:
+def _error_scales(X, y, w, pen, valid, rates, scale, protect, prior=None) -> np.ndarray:
     """The daily error scale per horizon bucket, from fits at internal origins with the level's `rates`
     (alpha, decay)."""
     alpha, decay = rates
@@ -346,7 +351,7 @@ def _error_scales(X, y, w, pen, valid, rates, scale, protect) -> np.ndarray:
         if origin < 56 or valid[:origin].sum() < 42:
             continue
         beta, _, _, _, lev = _fit_daily(X[:origin], y[:origin], w[:origin], pen, valid[:origin], alpha,
-                                        protect=protect[:origin])
+                                        protect=protect[:origin], prior=prior)
         for h in range(1, H + 1):
             i = origin + h - 1
             if i < n and valid[i]:
