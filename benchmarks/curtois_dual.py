@@ -61,9 +61,10 @@ class Rows:
             for t, g in gains:
                 self.gains[e][d, t] = self.gains[e].get((d, t), 0) + g
 
-    def solve(self, e: int, lam: dict[tuple[int, str], int], seed: int) -> tuple[float, dict | None]:
-        """(proved lower bound of the row's priced cost in units of 1/SCALE, the row found: (day, shift) -> 1,
-        or None when none was found in time: the bound still holds, the round just adds no column for it). The
+    def solve(self, e: int, lam: dict[tuple[int, str], int], seed: int) -> tuple[float, list[dict]]:
+        """(proved lower bound of the row's priced cost in units of 1/SCALE, the rows found, (day, shift) -> 1,
+        the best last; none when none was found in time: the bound still holds, the round just adds no column
+        for it). The
         employee's last row is the hint, so a row is found at once and the time goes to the proof."""
         model, x = self.models[e]
         gains = self.gains[e]
@@ -78,15 +79,28 @@ class Rows:
         # the LP with the rules' cuts proves a priced row at once: a Synth19 row 0.1-0.6 s, against 17 s to
         # unproved at 20 s without it
         solver.parameters.linearization_level = 2
-        status = solver.Solve(model)
+        found = _Rows(x)
+        status = solver.Solve(model, found)
         if status == cp_model.INFEASIBLE:
             raise RuntimeError(f"employee {self.p.staff[e].id}: no row satisfies the rules")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return solver.BestObjectiveBound(), None
+            return solver.BestObjectiveBound(), []
         row = {(d, t): 1 for (_e, d, t), v in x.items() if solver.Value(v)}
         self.last[e] = row
         bound = solver.ObjectiveValue() if status == cp_model.OPTIMAL else solver.BestObjectiveBound()
-        return bound, row
+        return bound, found.rows[:-1] + [row]
+
+
+class _Rows(cp_model.CpSolverSolutionCallback):
+    """Every row the solver finds on the way to the best: each is a column too (more columns a round, fewer
+    rounds)."""
+
+    def __init__(self, x: dict):
+        super().__init__()
+        self.x, self.rows = x, []
+
+    def on_solution_callback(self) -> None:
+        self.rows.append({(d, t): 1 for (_e, d, t), v in self.x.items() if self.Value(v)})
 
 
 def slot_minimum(p: CurtoisProblem, slot: tuple[int, str], price: float, most: int) -> tuple[float, int]:
@@ -145,22 +159,21 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
                 best, best_it, center = value, it, duals  # a serious step: the box moves to these prices
                 if on_box.any():
                     delta = 2 * delta  # and widens where it held a price back
-            added = 0
-            for e, (_b, row) in enumerate(solved):
-                if row is None:
-                    continue
-                key = (e, tuple(sorted(at[s] for s in row if s in at)))
-                if key in seen:
-                    continue
-                seen.add(key)
-                columns.append((e, -sum(rows.gains[e].get(s, 0) for s in row), list(key[1])))
-                added += 1
+            added = 0  # employees whose best row is a new column
+            for e, (_b, found) in enumerate(solved):
+                for k, row in enumerate(found):
+                    key = (e, tuple(sorted(at[s] for s in row if s in at)))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    columns.append((e, -sum(rows.gains[e].get(s, 0) for s in row), list(key[1])))
+                    added += k == len(found) - 1
             if it % 5 == 0 or added == 0:
                 log(f"  it {it}: L {value:,.1f} best {best:,.1f} columns {len(columns)} (+{added}) "
                     f"({time.perf_counter() - t0:.0f} s)")
             if upper is not None and best >= upper - 1e-6:
                 break
-            if added == 0 and all(row is not None for _b, row in solved):
+            if added == 0 and all(found for _b, found in solved):
                 if not on_box.any():
                     break  # no column prices out and the box holds no price back: the Dantzig-Wolfe optimum
                 center, delta = duals, 2 * delta  # the box held the prices back: move it and widen it
