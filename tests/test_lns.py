@@ -131,6 +131,28 @@ def test_settings_scale_with_the_instance():
     assert large.days_size < small.days_size  # a day window frees every employee: fewer days on large staffs
 
 
+def test_kind_scores_draw_what_pays():
+    """Uniform over the kinds (multiplicities kept) until each has been tried twice; then in proportion to the
+    objective taken off per second: "fill" gaining 10 a second and "staff" nothing, every draw that is not one of
+    the uniform share is "fill"."""
+    from wfm.roster.lns_search import KindScores
+
+    scores = KindScores(("staff", "fill", "fill"), explore=0.0)
+    rng = random.Random(3)
+    early = [scores.draw(rng) for _ in range(3000)]
+    assert 0.63 < early.count("fill") / 3000 < 0.70  # 2 in 3 while untried
+    for _ in range(2):
+        scores.record("fill", 20, 2.0)
+        scores.record("staff", 0, 1.0)
+    scores.record("row", 50, 1.0)  # a kind outside the mix is ignored
+    assert scores.score == {"staff": 0.0, "fill": 10.0}
+    assert {scores.draw(rng) for _ in range(200)} == {"fill"}
+    scores.explore = 0.5  # half the draws uniform: staff a third of those
+    late = [scores.draw(rng) for _ in range(3000)]
+    assert 0.13 < late.count("staff") / 3000 < 0.20
+    assert lns.Settings.for_size(120, 28).adaptive and not lns.Settings().adaptive  # the hotline's stays uniform
+
+
 def test_cover_neighbourhood_goes_where_the_penalty_is():
     """Slots are drawn in proportion to their penalty: day 3 short of its A (10) against day 0's one extra A (1),
     so about 10 draws in 11 centre on day 3, and the free employees include one who is off that day."""
