@@ -145,12 +145,32 @@ def test_kind_scores_draw_what_pays():
         scores.record("fill", 20, 2.0)
         scores.record("staff", 0, 1.0)
     scores.record("row", 50, 1.0)  # a kind outside the mix is ignored
-    assert scores.score == {"staff": 0.0, "fill": 10.0}
+    assert scores.score == pytest.approx({"staff": 0.0, "fill": 10.0})  # (0.9 * 20 + 20) / (0.9 * 2 + 2)
     assert {scores.draw(rng) for _ in range(200)} == {"fill"}
     scores.explore = 0.5  # half the draws uniform: staff a third of those
     late = [scores.draw(rng) for _ in range(3000)]
     assert 0.13 < late.count("staff") / 3000 < 0.20
     assert lns.Settings.for_size(120, 28).adaptive and not lns.Settings().adaptive  # the hotline's stays uniform
+
+
+def test_fill_and_twin_grow_in_days_once_they_free_every_employee():
+    """On 3 staff x 4 days a "fill" step over all 3 employees proved fast widens its window a day at a time up to
+    the horizon; steps not proved narrow it back to its first span, then free fewer employees. "twin" moves by
+    two days (one per window)."""
+    from wfm.roster.lns_search import Search
+
+    s = lns.Settings(kinds=("fill", "twin"), fill_size=3, fill_days=2, twin_days=2)
+    search = Search(Toy(), {(0, 0): "A", (1, 1): "A", (2, 2): "A"}, s, 1, None)
+    for _ in range(3):
+        search.adapt("fill", "OPTIMAL", 0.1, 3.0)
+    assert search.span["fill"] == 4 and search.size["fill"] == 3  # capped by the 4 days
+    search.adapt("fill", "OPTIMAL", 2.0, 3.0)  # proved, but not fast: unchanged
+    assert search.span["fill"] == 4
+    for _ in range(3):
+        search.adapt("fill", "FEASIBLE", 3.0, 3.0)
+    assert search.span["fill"] == 2 and search.size["fill"] == 2
+    search.adapt("twin", "OPTIMAL", 0.1, 3.0)
+    assert search.span["twin"] == 4 and len(search.draw()[1]) > 0
 
 
 def test_cover_neighbourhood_goes_where_the_penalty_is():
