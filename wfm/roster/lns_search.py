@@ -18,11 +18,13 @@ from wfm.roster.lns_step import Step, relay_step, resolve
 from wfm.roster.lns_types import Cell, CellProblem, Roster
 from wfm.roster.neighbourhoods import neighbourhood
 
-# The neighbourhoods `Settings.for_size` draws, uniformly from this list. A mix drawing "fill" and "twin" 6 times in 9
-# (no "cover", no "mixed") won 10 of 12 pairs at 60 CPU-s from the same start on synthetics of Instance13-22's
-# sizes (2026-11-29), but at 120 s wall it was within the run-to-run spread (Synth13 3,298 against 3,193, Synth20
-# 13,371 against 13,848, quiet machine) and Instance12 at 600 s came out at 4,163 (3.0% above the best known)
-# against 4,053 (0.3%) with this one: this one stays, the one measured within 2% on Instance1-12.
+# The neighbourhoods `Settings.for_size` draws: uniformly from this list for the first steps and for a share
+# `Settings.explore` of the others, the rest by what each kind gained per second (`KindScores`). A fixed mix
+# drawing "fill" and "twin" 6 times in 9 (no "cover", no "mixed") won 10 of 12 pairs at 60 CPU-s from the same
+# start on synthetics of Instance13-22's sizes (2026-11-29), but at 120 s wall it was within the run-to-run spread
+# (Synth13 3,298 against 3,193, Synth20 13,371 against 13,848, quiet machine) and Instance12 at 600 s came out at
+# 4,163 (3.0% above the best known) against 4,053 (0.3%) with this one: this one stays, the one measured within
+# 2% on Instance1-12.
 SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
