@@ -151,6 +151,7 @@ def test_kind_scores_draw_what_pays():
     late = [scores.draw(rng) for _ in range(3000)]
     assert 0.13 < late.count("staff") / 3000 < 0.20
     assert lns.Settings.for_size(120, 28).adaptive and not lns.Settings().adaptive  # the hotline's stays uniform
+    assert lns.Settings.for_size(40, 84).widen and not lns.Settings().widen
 
 
 def test_fill_and_twin_grow_in_days_once_they_free_every_employee():
@@ -159,7 +160,7 @@ def test_fill_and_twin_grow_in_days_once_they_free_every_employee():
     two days (one per window)."""
     from wfm.roster.lns_search import Search
 
-    s = lns.Settings(kinds=("fill", "twin"), fill_size=3, fill_days=2, twin_days=2)
+    s = lns.Settings(kinds=("fill", "twin"), fill_size=3, fill_days=2, twin_days=2, widen=True)
     search = Search(Toy(), {(0, 0): "A", (1, 1): "A", (2, 2): "A"}, s, 1, None)
     for _ in range(3):
         search.adapt("fill", "OPTIMAL", 0.1, 3.0)

@@ -53,6 +53,7 @@ class Settings:
     # draw the kinds in proportion to what they recently gained per second of sub-solve (`KindScores`), not
     # uniformly from `kinds`; a share `explore` of the draws stays uniform so no kind is starved
     adaptive: bool = False
+    widen: bool = False  # "fill" and "twin" widen their window once they free the whole staff (`Search.adapt`)
     explore: float = 0.3
 
     @staticmethod
@@ -64,7 +65,8 @@ class Settings:
         days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=SIZED_KINDS,
-                        fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7), adaptive=True)
+                        fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7), adaptive=True,
+                        widen=True)
 
 
 @dataclass
@@ -167,13 +169,13 @@ class Search:
 
     def adapt(self, kind: str, status: str, cost: float, limit: float) -> None:
         """A neighbourhood proved in under a third of its limit grows by one; one not proved shrinks by one.
-        "fill" and "twin" grow in employees up to the whole staff, then in days (a day, two for "twin": one per
-        window), and shrink in days first: on a synthetic of Instance19's size (40 staff) both reach the whole
-        staff over 7-8 days within a minute and still prove in half a second."""
+        With `Settings.widen`, "fill" and "twin" grow in employees up to the whole staff, then in days (a day,
+        two for "twin": one per window), and shrink in days first: on a synthetic of Instance19's size (40 staff)
+        both reach the whole staff over 7-8 days within a minute and still prove in half a second."""
         if kind == "row":
             return
         step = 2 if kind == "twin" else 1
-        wide = kind in self.span and self.size[kind] >= self.most.get(kind, self.cap)
+        wide = self.s.widen and kind in self.span and self.size[kind] >= self.most.get(kind, self.cap)
         if status == "OPTIMAL" and cost < limit / 3:
             if wide:
                 self.span[kind] = min(self.problem.n_days, self.span[kind] + step)
@@ -181,7 +183,7 @@ class Search:
                 self.size[kind] = min(self.most.get(kind, self.cap), self.size[kind] + 1)
         elif status != "OPTIMAL":
             first = self.s.fill_days if kind == "fill" else self.s.twin_days
-            if kind in self.span and self.span[kind] > first:
+            if self.s.widen and kind in self.span and self.span[kind] > first:
                 self.span[kind] -= step
             else:
                 self.size[kind] = max(1 if kind == "days" else 2, self.size[kind] - 1)
