@@ -159,6 +159,49 @@ def test_settings_scale_with_the_instance():
     assert large.days_size < small.days_size  # a day window frees every employee: fewer days on large staffs
 
 
+def test_kind_scores_draw_what_pays():
+    """Uniform over the kinds (multiplicities kept) until each has been tried twice; then in proportion to the
+    objective taken off per second: "fill" gaining 10 a second and "staff" nothing, every draw that is not one of
+    the uniform share is "fill"."""
+    from wfm.roster.lns_search import KindScores
+
+    scores = KindScores(("staff", "fill", "fill"), explore=0.0)
+    rng = random.Random(3)
+    early = [scores.draw(rng) for _ in range(3000)]
+    assert 0.63 < early.count("fill") / 3000 < 0.70  # 2 in 3 while untried
+    for _ in range(2):
+        scores.record("fill", 20, 2.0)
+        scores.record("staff", 0, 1.0)
+    scores.record("row", 50, 1.0)  # a kind outside the mix is ignored
+    assert scores.score == pytest.approx({"staff": 0.0, "fill": 10.0})  # (0.9 * 20 + 20) / (0.9 * 2 + 2)
+    assert {scores.draw(rng) for _ in range(200)} == {"fill"}
+    scores.explore = 0.5  # half the draws uniform: staff a third of those
+    late = [scores.draw(rng) for _ in range(3000)]
+    assert 0.13 < late.count("staff") / 3000 < 0.20
+    assert lns.Settings.for_size(120, 28).adaptive and not lns.Settings().adaptive  # the hotline's stays uniform
+    assert lns.Settings.for_size(40, 84).widen and not lns.Settings().widen
+
+
+def test_fill_and_twin_grow_in_days_once_they_free_every_employee():
+    """On 3 staff x 4 days a "fill" step over all 3 employees proved fast widens its window a day at a time up to
+    the horizon; steps not proved narrow it back to its first span, then free fewer employees. "twin" moves by
+    two days (one per window)."""
+    from wfm.roster.lns_search import Search
+
+    s = lns.Settings(kinds=("fill", "twin"), fill_size=3, fill_days=2, twin_days=2, widen=True)
+    search = Search(Toy(), {(0, 0): "A", (1, 1): "A", (2, 2): "A"}, s, 1, None)
+    for _ in range(3):
+        search.adapt("fill", "OPTIMAL", 0.1, 3.0)
+    assert search.span["fill"] == 4 and search.size["fill"] == 3  # capped by the 4 days
+    search.adapt("fill", "OPTIMAL", 2.0, 3.0)  # proved, but not fast: unchanged
+    assert search.span["fill"] == 4
+    for _ in range(3):
+        search.adapt("fill", "FEASIBLE", 3.0, 3.0)
+    assert search.span["fill"] == 2 and search.size["fill"] == 2
+    search.adapt("twin", "OPTIMAL", 0.1, 3.0)
+    assert search.span["twin"] == 4 and len(search.draw()[1]) > 0
+
+
 def test_cover_neighbourhood_goes_where_the_penalty_is():
     """Slots are drawn in proportion to their penalty: day 3 short of its A (10) against day 0's one extra A (1),
     so about 10 draws in 11 centre on day 3, and the free employees include one who is off that day."""

@@ -18,11 +18,13 @@ from wfm.roster.lns_step import Step, relay_step, resolve
 from wfm.roster.lns_types import Cell, CellProblem, Roster
 from wfm.roster.neighbourhoods import neighbourhood
 
-# The neighbourhoods `Settings.for_size` draws, uniformly from this list. A mix drawing "fill" and "twin" 6 times in 9
-# (no "cover", no "mixed") won 10 of 12 pairs at 60 CPU-s from the same start on synthetics of Instance13-22's
-# sizes (2026-11-29), but at 120 s wall it was within the run-to-run spread (Synth13 3,298 against 3,193, Synth20
-# 13,371 against 13,848, quiet machine) and Instance12 at 600 s came out at 4,163 (3.0% above the best known)
-# against 4,053 (0.3%) with this one: this one stays, the one measured within 2% on Instance1-12.
+# The neighbourhoods `Settings.for_size` draws: uniformly from this list for the first steps and for a share
+# `Settings.explore` of the others, the rest by what each kind gained per second (`KindScores`). A fixed mix
+# drawing "fill" and "twin" 6 times in 9 (no "cover", no "mixed") won 10 of 12 pairs at 60 CPU-s from the same
+# start on synthetics of Instance13-22's sizes (2026-11-29), but at 120 s wall it was within the run-to-run spread
+# (Synth13 3,298 against 3,193, Synth20 13,371 against 13,848, quiet machine) and Instance12 at 600 s came out at
+# 4,163 (3.0% above the best known) against 4,053 (0.3%) with this one: this one stays, the one measured within
+# 2% on Instance1-12.
 SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
@@ -48,6 +50,11 @@ class Settings:
     max_size: int | None = None  # the most employees a step frees (else the whole staff)
     step_work: float = LNS_STEP_DTIME  # deterministic time of one sub-solve in the deterministic schedule
     complete_hint: bool = False  # complete each step's hint by a short solve (models with unhinted auxiliaries)
+    # draw the kinds in proportion to what they recently gained per second of sub-solve (`KindScores`), not
+    # uniformly from `kinds`; a share `explore` of the draws stays uniform so no kind is starved
+    adaptive: bool = False
+    widen: bool = False  # "fill" and "twin" widen their window once they free the whole staff (`Search.adapt`)
+    explore: float = 0.3
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -58,7 +65,8 @@ class Settings:
         days = max(2, min(7, round(7 * 40 / max(40, n_staff))))
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=SIZED_KINDS,
-                        fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7))
+                        fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7), adaptive=True,
+                        widen=True)
 
 
 @dataclass
@@ -69,6 +77,42 @@ class Progress:
     steps: int = 0
     merged: int = 0  # improvements merged while another step ran (wall-clock schedule)
     improved: int = 0  # steps that lowered the objective
+
+
+class KindScores:
+    """Adaptive choice of the neighbourhood kind (as in adaptive LNS): a kind's score is the objective its steps
+    took off per second of sub-solve, both summed with a decay (`DECAY` per step of that kind: its last dozen or
+    so steps count); a kind is drawn in proportion to its score, except for a share `explore` of the draws,
+    uniform over `kinds` (its multiplicities kept). Until every kind has been tried `WARMUP` times the draw is
+    uniform. Which kind pays differs by instance and over a run: on Curtois synthetics of Instance13-20's sizes
+    the many-staff-few-days kinds ("fill", "twin") took 15-100 a second, "request" and "mixed" at times none."""
+
+    WARMUP = 2
+    DECAY = 0.9
+
+    def __init__(self, kinds: tuple[str, ...], explore: float):
+        self.kinds, self.explore = kinds, explore
+        self.gain = {k: 0.0 for k in kinds}
+        self.cost = {k: 0.0 for k in kinds}
+        self.tried = {k: 0 for k in kinds}
+
+    @property
+    def score(self) -> dict[str, float]:
+        return {k: self.gain[k] / self.cost[k] if self.cost[k] > 0 else 0.0 for k in self.gain}
+
+    def draw(self, rng: random.Random) -> str:
+        score = self.score
+        if min(self.tried.values()) < self.WARMUP or sum(score.values()) <= 0 or rng.random() < self.explore:
+            return rng.choice(self.kinds)
+        names = list(score)
+        return rng.choices(names, weights=[score[k] for k in names])[0]
+
+    def record(self, kind: str, gain: float, cost: float) -> None:
+        if kind not in self.gain:
+            return
+        self.tried[kind] += 1
+        self.gain[kind] = self.DECAY * self.gain[kind] + max(0.0, gain)
+        self.cost[kind] = self.DECAY * self.cost[kind] + max(0.05, cost)
 
 
 SEARCH_STAGE = "neighbourhood search"  # the stage named when the wall cap cuts the deterministic schedule short
@@ -86,6 +130,8 @@ class Search:
             "staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
             "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size}
         self.most = {"days": problem.n_days}
+        # days freed by "fill" and "twin": they grow (by `adapt`) once the kind frees every employee it may
+        self.span = {"fill": s.fill_days, "twin": s.twin_days}
         self.cap = s.max_size or E
         self.cur, self.best = cur, problem.objective(cur)
         self.prog = Progress([(0.0, self.best)])
@@ -93,6 +139,7 @@ class Search:
         self.relayer = RowRelayer(problem) if s.relay_share > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
         self.own = getattr(problem, "neighbourhood", None)  # the problem's own neighbourhoods, if it has them
         self.linked = getattr(problem, "linked", lambda emps: set(emps))
+        self.scores = KindScores(s.kinds, s.explore) if s.adaptive else None
 
     def at_bound(self) -> bool:
         return self.bound is not None and self.best <= self.bound
@@ -100,12 +147,16 @@ class Search:
     def draw(self) -> tuple[str, set[Cell]]:
         """The next step's kind and free cells (`Settings.kinds`, the problem's own neighbourhoods if it has)."""
         s, rng = self.s, self.rng
-        kind = "row" if self.relayer is not None and rng.random() < s.relay_share else rng.choice(s.kinds)
+        if self.relayer is not None and rng.random() < s.relay_share:
+            kind = "row"
+        else:
+            kind = self.scores.draw(rng) if self.scores is not None else rng.choice(s.kinds)
         n = self.size.get(kind, 1)
         if self.own is not None and kind != "row":
             cells = self.own(rng, kind, n, self.cur)
         else:
-            cells = neighbourhood(self.problem, rng, kind, n, self.cur, s.window, s.fill_days, s.twin_days)
+            cells = neighbourhood(self.problem, rng, kind, n, self.cur, s.window, self.span["fill"],
+                                  self.span["twin"])
         self.prog.steps += 1
         return kind, cells
 
@@ -117,13 +168,25 @@ class Search:
                            complete_hint=self.s.complete_hint, running=running)
 
     def adapt(self, kind: str, status: str, cost: float, limit: float) -> None:
-        """A neighbourhood proved in under a third of its limit grows by one; one not proved shrinks by one."""
+        """A neighbourhood proved in under a third of its limit grows by one; one not proved shrinks by one.
+        With `Settings.widen`, "fill" and "twin" grow in employees up to the whole staff, then in days (a day,
+        two for "twin": one per window), and shrink in days first: on a synthetic of Instance19's size (40 staff)
+        both reach the whole staff over 7-8 days within a minute and still prove in half a second."""
         if kind == "row":
             return
+        step = 2 if kind == "twin" else 1
+        wide = self.s.widen and kind in self.span and self.size[kind] >= self.most.get(kind, self.cap)
         if status == "OPTIMAL" and cost < limit / 3:
-            self.size[kind] = min(self.most.get(kind, self.cap), self.size[kind] + 1)
+            if wide:
+                self.span[kind] = min(self.problem.n_days, self.span[kind] + step)
+            else:
+                self.size[kind] = min(self.most.get(kind, self.cap), self.size[kind] + 1)
         elif status != "OPTIMAL":
-            self.size[kind] = max(1 if kind == "days" else 2, self.size[kind] - 1)
+            first = self.s.fill_days if kind == "fill" else self.s.twin_days
+            if self.s.widen and kind in self.span and self.span[kind] > first:
+                self.span[kind] -= step
+            else:
+                self.size[kind] = max(1 if kind == "days" else 2, self.size[kind] - 1)
 
     def offer(self, cells: set[Cell], cand: Roster) -> bool:
         """Merge a step's free cells into the incumbent when that does not make it worse; whether it did."""
@@ -162,8 +225,8 @@ class Search:
                     kind, cells, seen, _ = running.pop(fut)
                     step: Step = fut.result()
                     cand = step.candidate
+                    before = self.best
                     if cand is not None and all(self.version[e] == v for e, v in seen.items()):
-                        before = self.best
                         if self.offer(cells, cand) and self.best < before and running:
                             self.prog.merged += 1
                     elif cand is not None and (alone := self.problem.objective(cand)) < self.best:
@@ -174,6 +237,8 @@ class Search:
                         self.prog.improved += 1
                     log(f"  step {kind} size={self.size.get(kind, 1)} {step.status} {step.seconds:.2f}s "
                         f"best={self.best}")
+                    if self.scores is not None:
+                        self.scores.record(kind, before - self.best, step.seconds)
                     self.adapt(kind, step.status, step.seconds, s.sub_limit)
 
     def rounds(self, budget: Budget, workers: int, log: Callable[[str], object]) -> None:
@@ -202,10 +267,11 @@ class Search:
                         budget.cap(SEARCH_STAGE)
                     self.adapt(kind, r.status, r.dtime, self.s.step_work)
                     rows = self.linked({e for e, _ in cells})
-                    if r.candidate is None or rows & changed:
-                        continue
-                    if self.offer(cells, r.candidate):
+                    before = self.best
+                    if r.candidate is not None and not rows & changed and self.offer(cells, r.candidate):
                         changed |= rows
+                    if self.scores is not None:
+                        self.scores.record(kind, before - self.best, r.dtime)
                 log(f"lns: {self.prog.steps} steps, objective {self.best}, sizes {self.size}")
 
 
