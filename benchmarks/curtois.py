@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     known = best_known()
     runs = json.loads(RUNS.read_text()) if RUNS.exists() else {}
     if args.table_only:
+        if not runs:  # the run records are git-ignored: a fresh checkout would empty the tables
+            print(f"no recorded runs in {RUNS}: the Curtois section of RESULTS.md is left as it is", file=sys.stderr)
+            return 2
         write_table(runs)
         return 0
     for path in paths:
