@@ -10,11 +10,10 @@ Every hard rule of the benchmark is about one employee's own row; only the cover
 and L(lam) is below the optimum for any prices (the row minima need not agree with the counts). Its best value is
 the bound of the Dantzig-Wolfe master (a column per feasible row), the bound branch-and-price methods, the best
 known on these instances, start from; it is usually much tighter than the LP of the compact model, which lets a
-row take fractions of shifts its rules forbid whole. The prices are improved by the subgradient method with a
-Polyak step towards a known roster's value. A row not proved optimal in its time contributes its proved bound,
-so the figure stays a valid bound.
+row take fractions of shifts its rules forbid whole. The prices come from column generation (`lagrangian_bound`).
+A row not proved optimal in its time contributes its proved bound, so the figure stays a valid bound.
 
-    python benchmarks/curtois_dual.py INSTANCE.txt [...] --seconds 600 [--upper N]     # records lagrangian_bound
+    python benchmarks/curtois_dual.py INSTANCE.txt [...] --seconds 600 [--roster CSV]   # records lagrangian_bound
 """
 
 from __future__ import annotations
@@ -37,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.curtois_adapter import Cells  # noqa: E402
 from benchmarks.curtois_bound import BOUNDS, text_hash  # noqa: E402
-from wfm.roster import lns  # noqa: E402
 from benchmarks.curtois_model import build  # noqa: E402
 from benchmarks.curtois_reader import CurtoisProblem, cover_penalty, objective, parse  # noqa: E402
+from wfm.roster import lns  # noqa: E402
 
 SCALE = 100  # prices are multiples of 1/SCALE, so that every row objective has integer coefficients
 ROW_SECONDS = 20.0  # a row not proved optimal by then contributes its proved bound
@@ -55,17 +54,14 @@ class Rows:
         for e in range(E):
             built = build(p, {(f, d): None for f in range(E) if f != e for d in range(D)})
             self.models.append((built.model, built.x))
-        self.gains = [{} for _ in range(E)]
+        cells = Cells(p)
+        self.gains = [cells.request_gains(e) for e in range(E)]
         self.last: dict[int, dict] = {}  # employee -> the last row found
-        for (e, d), gains in p.request_gains().items():
-            for t, g in gains:
-                self.gains[e][d, t] = self.gains[e].get((d, t), 0) + g
 
     def solve(self, e: int, lam: dict[tuple[int, str], int], seed: int) -> tuple[float, list[dict]]:
         """(proved lower bound of the row's priced cost in units of 1/SCALE, the rows found, (day, shift) -> 1,
         the best last; none when none was found in time: the bound still holds, the round just adds no column
-        for it). The
-        employee's last row is the hint, so a row is found at once and the time goes to the proof."""
+        for it). The employee's last row is the hint, so a row is found at once and the time goes to the proof."""
         model, x = self.models[e]
         gains = self.gains[e]
         model.Minimize(sum((-SCALE * gains.get((d, t), 0) - lam.get((d, t), 0)) * v for (_e, d, t), v in x.items()))
@@ -107,8 +103,7 @@ def slot_minimum(p: CurtoisProblem, slot: tuple[int, str], price: float, most: i
     """min over counts 0..most of cover_penalty + price * count, and the count: the function is convex and
     piecewise linear, so a breakpoint (0, the requirement, `most`) holds the minimum."""
     r, wu, wo = p.cover[slot]
-    best = min((cover_penalty(c, r, wu, wo) + price * c, c) for c in {0, min(r, most), most})
-    return best
+    return min((cover_penalty(c, r, wu, wo) + price * c, c) for c in {0, min(r, most), most})
 
 
 def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = None, *, workers: int = 2,
@@ -134,11 +129,19 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
     seen: set[tuple[int, tuple[int, ...]]] = set()
     if start is None:
         start = lns.construct(Cells(p), min(30.0, 0.1 * seconds), workers=workers, seed=seed)
+    def add(e: int, row: dict) -> bool:
+        """Employee e's row as a column of the master, unless it is one already."""
+        key = (e, tuple(sorted(at[s] for s in row if s in at)))
+        if key in seen:
+            return False
+        seen.add(key)
+        columns.append((e, -sum(rows.gains[e].get(s, 0) for s in row), list(key[1])))
+        return True
+
+    for (e, d), t in start.items():
+        rows.last.setdefault(e, {})[d, t] = 1
     for e in range(E):
-        worked = tuple(sorted(at[d, t] for (f, d), t in start.items() if f == e and (d, t) in at))
-        seen.add((e, worked))
-        columns.append((e, -sum(rows.gains[e].get((d, t), 0) for (f, d), t in start.items() if f == e), list(worked)))
-        rows.last[e] = {(d, t): 1 for (f, d), t in start.items() if f == e}
+        add(e, rows.last.setdefault(e, {}))
     log(f"  start: {objective(p, start):,} ({time.perf_counter() - t0:.1f} s)")
     wu = np.array([p.cover[s][1] for s in slots], float)
     wo = np.array([p.cover[s][2] for s in slots], float)
@@ -162,12 +165,8 @@ def lagrangian_bound(p: CurtoisProblem, seconds: float, upper: float | None = No
             added = 0  # employees whose best row is a new column
             for e, (_b, found) in enumerate(solved):
                 for k, row in enumerate(found):
-                    key = (e, tuple(sorted(at[s] for s in row if s in at)))
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    columns.append((e, -sum(rows.gains[e].get(s, 0) for s in row), list(key[1])))
-                    added += k == len(found) - 1
+                    if add(e, row):
+                        added += k == len(found) - 1
             if it % 5 == 0 or added == 0:
                 log(f"  it {it}: L {value:,.1f} best {best:,.1f} columns {len(columns)} (+{added}) "
                     f"({time.perf_counter() - t0:.0f} s)")
@@ -228,13 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     known = json.loads(args.cache.read_text()) if args.cache.exists() else {}
     for path in args.instances:
         p = parse(path)
-        upper = args.upper
         start = None
         if args.roster:
             with open(args.roster, encoding="utf-8") as f:
                 start = {(p.staff_index[r["employee"]], int(r["day"])): r["shift"] for r in csv.DictReader(f)}
         row = {"sha256": text_hash(path),
-               **lagrangian_bound(p, args.seconds, upper, workers=args.workers, start=start)}
+               **lagrangian_bound(p, args.seconds, args.upper, workers=args.workers, start=start)}
         print(json.dumps({"instance": p.name, **row}), flush=True)
         old = known.get(p.name, {})
         if not args.no_record and old.get("sha256") == row["sha256"]:

@@ -36,13 +36,12 @@ from wfm.roster.context import Context, on_phone_profile, skill_classes
 from wfm.roster.coverage import SCALE, penalty
 from wfm.roster.budget import Budget, wall_cap
 from wfm.roster.lns import EmployeeInfeasible, SubModel
-from wfm.roster.model import HEURISTIC_SWEEPS, scaled_blocks
+from wfm.roster.model import HEURISTIC_SWEEPS, MAX_CONSTRUCTION_S, scaled_blocks
 from wfm.roster.objective import FAIRNESS, OVERTIME, PAID_TIME, PREFERENCE, UNDER_STAFFING, fairness_groups
 from wfm.roster.problem import Instance, row_mask
 from wfm.roster.rules import RULES, SupervisorOnDuty, _cycle_terms, overtime_weeks
 
 Cell = tuple[int, int]
-MAX_CONSTRUCTION_S = 240.0  # reference seconds for the first roster (`first_roster`); LNS gets the rest
 ROW_CACHE = 5_000  # agent rows whose terms are remembered (about 3 KB each at 4 weeks of hour blocks)
 
 

@@ -29,6 +29,7 @@ from wfm.roster.problem import Instance
 from wfm.roster.rules import RULES
 
 HEURISTIC_SWEEPS = 4  # at most; the construction stops sweeping when its (deterministic) budget share is used
+MAX_CONSTRUCTION_S = 240.0  # reference seconds the per-agent construction may take at most; the search gets the rest
 # of the phase-1 budget: the hinted CP-SAT improvement after it needs about one deterministic second (20-30 s on
 # the demo week's 39k variables) before it returns a first solution, so the sweeps get the larger share
 CONSTRUCTION_SHARE = 0.5
@@ -151,8 +152,8 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
 
         # the per-agent sweeps are a cheap coordinate descent on the true 15-minute coverage: at scale they beat
         # CP-SAT on the full model, so they get a larger share of the time (more sweeps when they fit)
-        hint = construct(inst, time_limit_s=max(1.0, min(budget.left_s() * share, 240.0)), sweeps=HEURISTIC_SWEEPS,
-                         seed=seed, budget=budget, on_sweep=sweep_progress(progress, t0))
+        hint = construct(inst, time_limit_s=max(1.0, min(budget.left_s() * share, MAX_CONSTRUCTION_S)),
+                         sweeps=HEURISTIC_SWEEPS, seed=seed, budget=budget, on_sweep=sweep_progress(progress, t0))
         if hint is not None and progress:
             progress({"stage": "construction", "elapsed_s": time.perf_counter() - t0})
     if hint is None:
