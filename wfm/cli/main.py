@@ -6,6 +6,7 @@ import sys
 import time
 
 STARTED = time.perf_counter()  # when this run began (reset by `main`): a command's time promise counts from it
+STARTED_CPU = time.process_time()  # the process's CPU time then: wall over CPU since says how busy the machine is
 from collections.abc import Sequence  # noqa: E402 - STARTED first: the time promise counts the imports
 
 import typer  # noqa: E402
@@ -32,8 +33,8 @@ from wfm.cli import adherence  # noqa: F401,E402
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; exit 0 done, 1 ran but fell short, 2 bad input or usage."""
-    global STARTED
-    STARTED = time.perf_counter()
+    global STARTED, STARTED_CPU
+    STARTED, STARTED_CPU = time.perf_counter(), time.process_time()
     command = typer.main.get_command(app_module.app)
     try:
         code = command.main(args=list(argv) if argv is not None else None, prog_name="wfm", standalone_mode=False)

@@ -66,7 +66,7 @@ def roster(
                 console.print(f"changed: {line}", markup=False, highlight=False)
         else:
             result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
-                                  progress=_progress_printer(), wall_s=_wall_s(limit, t_start, len(people), days))
+                                  progress=_progress_printer(), wall_s=_wall_s(limit, t_start, len(people), days, req))
     except RosterInfeasible as exc:
         err_console.print("No roster meets the hard rules:", style="red")
         for line in exc.lines:
@@ -85,12 +85,21 @@ def roster(
     console.print(f"Roster written to {path}")
 
 
-def _wall_s(limit: float, t_start: float, n_agents: int, days: int) -> float:
+def _wall_s(limit: float, t_start: float, n_agents: int, days: int, requirements) -> float:
     """Wall seconds the search may take so that the whole command ends within `WALL_CAP` x the limit, leaving
-    room for writing the workbook."""
-    from wfm.roster.budget import WALL_CAP
+    room for writing the workbook: its CPU-seconds (the sheets, and the Summary's simulation of every forecast
+    call) at the pace the machine has given this command so far (`slowness`)."""
+    from wfm.publish.figures import SIM_REPLICATIONS
+    from wfm.roster.budget import WALL_CAP, slowness
 
-    return WALL_CAP * limit - (time.perf_counter() - t_start) - WRITE_S_PER_AGENT_DAY * n_agents * days
+    import pandas as pd
+
+    calls = 0.0
+    if "calls" in requirements.columns:
+        calls = float(pd.to_numeric(requirements["calls"], errors="coerce").clip(lower=0).sum())
+    write = WRITE_S_PER_AGENT_DAY * n_agents * days + SIM_S_PER_CALL * SIM_REPLICATIONS * calls
+    cpu_start = float(getattr(sys.modules.get("wfm.cli.main"), "STARTED_CPU", time.process_time()))
+    return WALL_CAP * limit - (time.perf_counter() - t_start) - write * slowness(t_start, cpu_start)
 
 
 def check_roster_options(first, days: int, time_limit: float | None) -> None:
@@ -116,7 +125,11 @@ def _started() -> float:
     return float(getattr(main, "STARTED", time.perf_counter()))
 
 
-WRITE_S_PER_AGENT_DAY = 0.005  # wall seconds kept per agent-day for the workbook (its Summary simulates the roster)
+# CPU-seconds kept for the workbook: its sheets per agent-day, and its Summary's simulation per forecast call and
+# replication (the demo week, 111 agents x 7 days, 36,722 calls x 10 replications: 2.6 CPU-s of sheets, 0.6-2.9
+# of simulation on a quiet machine, 7.7 in all at load 5; 600 agents x 28 days of sheets: 26 s)
+WRITE_S_PER_AGENT_DAY = 0.004
+SIM_S_PER_CALL = 1e-5
 
 
 def _progress_printer():

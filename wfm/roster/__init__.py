@@ -77,13 +77,13 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     """
     from wfm.roster.detail import place
     from wfm.roster.explain import explain
-    from wfm.roster.budget import wall_cap
+    from wfm.roster.budget import slowness, wall_cap
     from wfm.roster.model import solve_phase1
     from wfm.roster.search import prefer_lns, solve_phase1_lns
     from wfm.roster.table import codes_by_day, long_table, shift_codes
 
     check_roster_size(len(agents), days)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     prev = previous_shifts(previous, config) if previous is not None else None
     agents, notes = requests_as_leave(agents, config, start, days, _longest_paid(config))
@@ -95,7 +95,9 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     verify = inst.pooled and len(inst.rows) >= 1 and requirements is not None \
         and {"calls", "aht_s"} <= set(requirements.columns)
     share = 1.0 - CORRECTION_SHARE if verify else 1.0
-    reserve = POST_S_PER_AGENT_DAY * len(agents) * days
+    # placement, the check and the simulation after the search, in CPU-seconds; in wall seconds at the pace the
+    # machine gave the single-threaded work before the search (a busy machine stretches them too)
+    reserve = POST_S_PER_AGENT_DAY * len(agents) * days * slowness(t0, c0)
 
     def search_cap(part: float) -> float:
         """Wall seconds a search may take from now: its part of the cap, within what the call has left."""

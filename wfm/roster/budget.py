@@ -38,6 +38,8 @@ LNS_BUILD_S_PER_ITEM = 3e-5  # building a step's model in Python: seconds per va
 LNS_EVAL_S_PER_CELL = 1.5e-6  # scoring a whole roster after a step: seconds per agent-day
 WALL_CAP = 1.25  # wall-clock safety cap, as a multiple of the time limit (a time limit is a promise) ...
 WALL_CAP_MIN_S = 60.0  # ... and at least this (short limits on a loaded machine)
+SLOWNESS_MAX = 4.0  # at most this many wall seconds per CPU-second are assumed (`slowness`)
+SLOWNESS_MIN_CPU_S = 0.2  # CPU seconds of work before wall / CPU is trusted as a measure of the machine's load
 
 
 def lns_rate(workers: int, n_vars: int) -> float:
@@ -49,6 +51,18 @@ def lns_rate(workers: int, n_vars: int) -> float:
 def wall_cap(time_limit_s: float) -> float:
     """Seconds after which a search of `time_limit_s` (reference seconds) is cut short whatever its budget."""
     return max(WALL_CAP_MIN_S, WALL_CAP * time_limit_s)
+
+
+def slowness(since_wall: float, since_cpu: float) -> float:
+    """Wall seconds one CPU-second of single-threaded work takes now: the process's wall time over its CPU time
+    since `since_wall` (`time.perf_counter`) and `since_cpu` (`time.process_time`), taken over work that ran on one
+    thread (imports, reading, building). 1 on an idle machine, about 3 on 2 cores at load 5; within
+    [1, SLOWNESS_MAX], and 1 before SLOWNESS_MIN_CPU_S of work. The work after a search (placement, check,
+    workbook) is reserved in CPU-seconds times this, so a busy machine leaves it room within the time promise."""
+    cpu = time.process_time() - since_cpu
+    if cpu < SLOWNESS_MIN_CPU_S:
+        return 1.0
+    return min(SLOWNESS_MAX, max(1.0, (time.perf_counter() - since_wall) / cpu))
 
 
 @dataclass

@@ -166,6 +166,9 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
             return Phase1Result(solver.StatusName(status), {}, wall_s=time.perf_counter() - t0,
                                 dtime=budget.dtime, wall_capped=list(budget.capped))
         hint = {(ai, d): k for (ai, d, k), v in feas.ctx.x.items() if solver.Value(v)}
+    if improve and budget.wall_left() <= 0:
+        budget.cap("improvement")  # the construction spent the wall time: completing the hint would overrun it
+        improve = False
     if not improve:
         return Phase1Result("HEURISTIC", dict(hint), wall_s=time.perf_counter() - t0, dtime=budget.dtime,
                             wall_capped=list(budget.capped))
