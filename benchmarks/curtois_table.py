@@ -38,13 +38,14 @@ def real_table(rows: list[dict]) -> list[str]:
 
 def lower_bound(r: dict, bounds: dict) -> tuple[float | None, str]:
     """The best lower bound of a run's instance: HiGHS's LP or MIP dual bound, the Lagrangian bound of
-    `curtois_dual.py` (each if computed for that very file) or the run's own CP-SAT proof; (None, "") when there
-    is none."""
+    `curtois_dual.py`, the weekend counting bound of `curtois_bound.weekend_bound` (each if computed for that very
+    file) or the run's own CP-SAT proof; (None, "") when there is none."""
     b = bounds.get(r["instance"], {})
     if r.get("sha256") != b.get("sha256"):  # a bound of another instance of that name (older generator)
         b = {}
     cands = [(b.get("lp_bound"), "LP"), (b.get("mip_bound"), f"MIP {b.get('mip_s', 0):.0f} s"),
-             (b.get("lagrangian_bound"), f"Lagrangian {b.get('lagrangian_s', 0):.0f} s")]
+             (b.get("lagrangian_bound"), f"Lagrangian {b.get('lagrangian_s', 0):.0f} s"),
+             (b.get("weekend_bound") or None, "weekend count")]
     if r["optimal"] and r["bound"] is not None:
         cands.append((r["bound"], "CP-SAT proof"))
     return max(((v, k) for v, k in cands if v is not None), default=(None, ""))

@@ -69,3 +69,46 @@ def test_reaches_the_proved_optimum_of_small_real_instances(name, best):
     # the optima of the data README, proved by others; the compact LP stops at 719.45 and 1,000.0
     bound = curtois_dual.lagrangian_bound(parse(path), 120, log=lambda s: None)["lagrangian_bound"]
     assert bound == pytest.approx(best, abs=0.5)
+
+
+def _solved(p) -> int:
+    built = build(p)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 60
+    solver.parameters.num_workers = 2
+    assert solver.Solve(built.model) == cp_model.OPTIMAL
+    return objective(p, {(e, d): t for (e, d, t), v in built.x.items() if solver.Value(v)})
+
+
+def test_the_weekend_count_on_a_hand_made_instance(tmp_path):
+    # one person, one weekend allowed; a 13-day horizon ends on a Saturday (day 12, off): 3 weekend person-days
+    # wanted (days 5, 6, 12), at most 2 worked (the first weekend whole), so one short at 100 at least; the
+    # optimum works days 5 and 6 and nothing else (a weekday worked is over-cover)
+    text = """SECTION_HORIZON
+13
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=13,6240,0,7,1,1,1
+
+SECTION_DAYS_OFF
+A,12
+
+SECTION_SHIFT_ON_REQUESTS
+
+SECTION_SHIFT_OFF_REQUESTS
+
+SECTION_COVER
+""" + "".join(f"{d},D,{1 if d % 7 >= 5 else 0},100,1\n" for d in range(13))
+    _, p = _instance(tmp_path, text)
+    assert curtois_bound.weekend_bound(p) == 100.0
+    assert _solved(p) == 100
+
+
+@pytest.mark.parametrize("staff, seed", [(3, 1), (5, 4)])  # instances where the count binds (100-200)
+def test_the_weekend_count_is_below_the_optimum_of_generated_instances(tmp_path, staff, seed):
+    _, p = _instance(tmp_path, generate(14, staff, 2, seed=seed))
+    assert curtois_bound.weekend_bound(p) > 0
+    assert curtois_bound.weekend_bound(p) <= _solved(p) + 1e-6
