@@ -127,9 +127,9 @@ def _started() -> float:
 
 # CPU-seconds kept for the workbook: its sheets per agent-day, and its Summary's simulation per forecast call and
 # replication (the demo week, 111 agents x 7 days, 36,722 calls x 10 replications: 2.6 CPU-s of sheets, 0.6-2.9
-# of simulation on a quiet machine, 7.7 in all at load 5; 600 agents x 28 days of sheets: 26 s)
-WRITE_S_PER_AGENT_DAY = 0.004
-SIM_S_PER_CALL = 1e-5
+# of simulation, 3.2-5.5 in all; 600 agents x 28 days of sheets: 26 s)
+WRITE_S_PER_AGENT_DAY = 0.003
+SIM_S_PER_CALL = 0.6e-5
 
 
 def _progress_printer():

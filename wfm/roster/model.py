@@ -144,7 +144,11 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     """
     t0 = time.perf_counter()
     budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
-    full = _improvement_model(inst, budget, workers, block_minutes)
+    if wall_cap_s is not None and wall_cap_s < CONSTRUCTION_SHARE * time_limit_s / 2:
+        full = None  # the wall time left (a busy machine) would not reach past the construction: not even built
+        budget.cap("improvement")
+    else:
+        full = _improvement_model(inst, budget, workers, block_minutes)
     improve = full is not None
     share = CONSTRUCTION_SHARE if improve else 1.0
     if hint is None:
