@@ -108,8 +108,8 @@ def _comb_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, w
     """`tooth` days around a badly covered slot's day (drawn in proportion to its penalty) in every week of a span
     of `weeks` weeks around it (None: the whole horizon), freed for `n` employees, so that work can move between
     any two of those weeks. Half are drawn among those who could take the slot and are off that day, or who
-    work its weekday in another week without the rest of their tooth (with `RowRules`: a weekend worked on one
-    day only), these first; a quarter among those with minutes to spare who can take the shifts they give up;
+    work its weekday in another week (with `RowRules`: who work a weekend on one day only), first those who
+    work the other day of the slot's own weekend, then those who are both; a quarter among those with minutes to spare who can take the shifts they give up;
     the rest at random. On synthetics of Instance13, 19 and 20's sizes every unit under-covered after 120 s was on
     a weekend, with each employee's weekend allowance spent and weekends worked on one day: fixing one moves a
     weekend between distant weeks and a weekday shift to someone with slack, which no window of days frees."""
@@ -137,8 +137,10 @@ def _comb_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, w
     movers = [e for e in range(E) if split(e)]
     rng.shuffle(able)
     rng.shuffle(movers)
+    partner = d + 1 if d % 7 == 5 else d - 1  # with `RowRules`, the other day of the slot's weekend
+    whole = [e for e in able if rules and d % 7 in (5, 6) and (e, partner) in cur]  # one day more makes it whole
     both = [e for e in able if e in set(movers)]
-    near = list(dict.fromkeys(both + [x for pair in zip(able, movers) for x in pair] + able + movers))
+    near = list(dict.fromkeys(whole + both + [x for pair in zip(able, movers) for x in pair] + able + movers))
     chosen = near[: max(1, n // 2)]
     if rules:
         spare = [e for e in _with_slack(problem, cur) if e not in chosen]  # type: ignore[arg-type]
