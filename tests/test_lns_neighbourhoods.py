@@ -146,6 +146,10 @@ def test_comb_frees_the_days_around_the_slot_in_every_week_for_the_one_day_weeke
             assert e in (2, 3)
     drawn = [{e for e, _ in lns.neighbourhood(problem, random.Random(s), "comb", 1, cur, None)} for s in range(60)]
     assert sum(1 for x in drawn if x == {0}) > 40  # the open weekend (20 of the 21) draws employee 0
+    # employee 3 works day 19 alone: for the open day 20 it comes before employee 0 (one day more, a whole weekend)
+    partner = cur | {(3, 19): "A"}
+    drawn = [{e for e, _ in lns.neighbourhood(problem, random.Random(s), "comb", 1, partner, None)} for s in range(60)]
+    assert sum(1 for x in drawn if x == {3}) > 40 and sum(1 for x in drawn if x == {0}) == 0
     narrow = lns.neighbourhood(problem, random.Random(0), "comb", 2, cur, None, comb_weeks=1)
     assert len({d // 7 for _, d in narrow}) <= 2 and len({e for e, _ in narrow}) == 2
 

@@ -108,11 +108,12 @@ def _comb_cells(problem: CellProblem, rng: random.Random, n: int, cur: Roster, w
     """`tooth` days around a badly covered slot's day (drawn in proportion to its penalty) in every week of a span
     of `weeks` weeks around it (None: the whole horizon), freed for `n` employees, so that work can move between
     any two of those weeks. Half are drawn among those who could take the slot and are off that day, or who
-    work its weekday in another week (with `RowRules`: who work a weekend on one day only), first those who
-    work the other day of the slot's own weekend, then those who are both; a quarter among those with minutes to spare who can take the shifts they give up;
-    the rest at random. On synthetics of Instance13, 19 and 20's sizes every unit under-covered after 120 s was on
-    a weekend, with each employee's weekend allowance spent and weekends worked on one day: fixing one moves a
-    weekend between distant weeks and a weekday shift to someone with slack, which no window of days frees."""
+    work its weekday in another week (with `RowRules`: who work a weekend on one day only): first those who
+    work the other day of the slot's own weekend, then those who are both; a quarter among those with minutes to
+    spare (with `RowRules`), who can take the shifts the others give up; the rest at random. On synthetics of
+    Instance13, 19 and 20's sizes every unit under-covered after 120 s was on a weekend, with each employee's
+    weekend allowance spent and weekends worked on one day: fixing one moves a weekend between distant weeks and
+    a weekday shift to someone with slack, which no window of days frees."""
     E, D = problem.n_staff, problem.n_days
     bad = problem.bad_slots(cur)
     if not bad or D < 8:
