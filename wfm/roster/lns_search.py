@@ -24,7 +24,11 @@ from wfm.roster.neighbourhoods import neighbourhood
 # start on synthetics of Instance13-22's sizes (2026-11-29), but at 120 s wall it was within the run-to-run spread
 # (Synth13 3,298 against 3,193, Synth20 13,371 against 13,848, quiet machine) and Instance12 at 600 s came out at
 # 4,163 (3.0% above the best known) against 4,053 (0.3%) with this one: this one stays, the one measured within
-# 2% on Instance1-12.
+# 2% on Instance1-12. "comb" (curtois10) frees a few days around an open slot in every week: from the same
+# finished rosters, 1 worker, 30 CPU-s, comb alone took Synth19 6,143 -> 5,853 (fill 6,025, twin 6,116),
+# Synth13 4,553 -> 3,767 (fill 4,025), Synth20 15,704 -> 14,000 (fill 14,013), Synth22 47,523 -> 44,650 (fill
+# 44,198); in whole 120 s runs (1 worker each, side by side, 50-84 CPU-s) it won 10 of 16 pairs on Synth13,
+# 19, 20 and 22 (geometric mean -2%, within the run-to-run spread).
 SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
