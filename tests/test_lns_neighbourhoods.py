@@ -101,4 +101,73 @@ def test_twin_moves_a_shift_a_week_where_a_window_around_the_slot_cannot():
 def test_settings_draw_twin_steps():
     for staff, days in ((32, 56), (120, 28)):
         kinds = lns.Settings.for_size(staff, days).kinds
-        assert "twin" in kinds and "fill" in kinds
+        assert "twin" in kinds and "fill" in kinds and "comb" in kinds
+
+
+class Weekends(Weeks):
+    """3 weeks, one shift "A" on the weekend days (5, 6, 12, 13, 19, 20), one person needed on each; the rows
+    state their rules (`RowRules`: weekend k is days 7k+5 and 7k+6), so the engine can tell a weekend worked on
+    one day only."""
+
+    n_staff, n_days = 4, 21
+    WEEKEND = (5, 6, 12, 13, 19, 20)
+
+    def can_work(self, e, d, t):
+        return d in self.WEEKEND
+
+    def build(self, fixed):
+        raise NotImplementedError  # only the neighbourhood is drawn here
+
+    def bad_slots(self, roster):
+        count = self._count(roster)
+        return [(d, "A", UNDER * max(0, 1 - count[d]) + OVER * max(0, count[d] - 1)) for d in self.WEEKEND
+                if count[d] != 1]
+
+    def row_rules(self, e):
+        return lns.RowRules({"A": 480}, 0, 4 * 480, 7, 1, 1, 2, {}, {}, frozenset())
+
+
+def test_comb_frees_the_days_around_the_slot_in_every_week_for_the_one_day_weekends_first():
+    """Employee 0 works day 5 without day 6 (a one-day weekend), 1 works weekend 0 whole, 2 weekend 1; weekend 2
+    is open (10 each day) and day 5 has one too many (1). A comb of one employee drawn for an open slot on day 19
+    or 20 frees employee 0, who can move its lone day to weekend 2: the 4 days around the slot's day (starting 1
+    or 2 days before it) in each of the 3 weeks, the whole weekend in every week."""
+    problem = Weekends()
+    cur = {(0, 5): "A", (1, 5): "A", (1, 6): "A", (2, 12): "A", (2, 13): "A"}
+    assert problem.objective(cur) == 21
+    for seed in range(30):
+        cells = lns.neighbourhood(problem, random.Random(seed), "comb", 1, cur, None)
+        (e,) = {e for e, _ in cells}
+        days = sorted(d for _, d in cells)
+        assert set(problem.WEEKEND) <= set(days)
+        assert all(any(abs(d - w) <= 2 for w in problem.WEEKEND) for d in days)
+        assert all(sum(1 for d in days if d // 7 == k) <= 4 for k in range(3))
+        if 19 in days and 20 in days and e != 0:  # drawn for day 5's over-cover: someone off on day 5
+            assert e in (2, 3)
+    drawn = [{e for e, _ in lns.neighbourhood(problem, random.Random(s), "comb", 1, cur, None)} for s in range(60)]
+    assert sum(1 for x in drawn if x == {0}) > 40  # the open weekend (20 of the 21) draws employee 0
+    # employee 3 works day 19 alone: for the open day 20 it comes before employee 0 (one day more, a whole weekend)
+    partner = cur | {(3, 19): "A"}
+    drawn = [{e for e, _ in lns.neighbourhood(problem, random.Random(s), "comb", 1, partner, None)} for s in range(60)]
+    assert sum(1 for x in drawn if x == {3}) > 40 and sum(1 for x in drawn if x == {0}) == 0
+    narrow = lns.neighbourhood(problem, random.Random(0), "comb", 2, cur, None, comb_weeks=1)
+    assert len({d // 7 for _, d in narrow}) <= 2 and len({e for e, _ in narrow}) == 2
+
+
+def test_comb_moves_a_shift_between_weeks_and_adapts_its_span():
+    """On the two Saturdays of `Weeks` a comb of one employee moves a shift a week (0); its span narrows to
+    four weeks at least when steps are not proved (here the horizon's 3), and grows back before the staff."""
+    from wfm.roster.lns_search import Search
+
+    problem = Weeks()
+    comb = lns.Settings(kinds=("comb",), comb_size=1)
+    roster, value, _ = lns.improve(problem, dict(START), 5.0, workers=1, seed=1, settings=comb, bound=0)
+    assert value == problem.objective(roster) == 0
+    search = Search(problem, dict(START), lns.Settings(kinds=("comb",), comb_size=3), 1, None)
+    assert search.weeks == 3  # 14 days touch at most 3 weeks from a slot's weekday
+    search.adapt("comb", "FEASIBLE", 3.0, 3.0)
+    assert (search.size["comb"], search.weeks) == (2, 3)
+    search.adapt("comb", "FEASIBLE", 3.0, 3.0)
+    assert (search.size["comb"], search.weeks) == (2, 3)  # already at the horizon's 3 < 4 weeks
+    search.adapt("comb", "OPTIMAL", 0.1, 3.0)
+    assert search.size["comb"] == 2  # capped by the staff of 2

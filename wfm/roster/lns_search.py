@@ -24,8 +24,12 @@ from wfm.roster.neighbourhoods import neighbourhood
 # start on synthetics of Instance13-22's sizes (2026-11-29), but at 120 s wall it was within the run-to-run spread
 # (Synth13 3,298 against 3,193, Synth20 13,371 against 13,848, quiet machine) and Instance12 at 600 s came out at
 # 4,163 (3.0% above the best known) against 4,053 (0.3%) with this one: this one stays, the one measured within
-# 2% on Instance1-12.
-SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "request", "days", "mixed")
+# 2% on Instance1-12. "comb" (curtois10) frees a few days around an open slot in every week: from the same
+# finished rosters, 1 worker, 30 CPU-s, comb alone took Synth19 6,143 -> 5,853 (fill 6,025, twin 6,116),
+# Synth13 4,553 -> 3,767 (fill 4,025), Synth20 15,704 -> 14,000 (fill 14,013), Synth22 47,523 -> 44,650 (fill
+# 44,198); in whole 120 s runs (1 worker each, side by side, 50-84 CPU-s) it won 10 of 16 pairs on Synth13,
+# 19, 20 and 22 (geometric mean -2%, within the run-to-run spread).
+SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
 
@@ -43,6 +47,8 @@ class Settings:
     fill_size: int = 20  # employees freed by a "fill" neighbourhood (adapted), over fill_days days
     fill_days: int = 7
     twin_days: int = 8  # days freed by a "twin" neighbourhood: two windows of half as many, weeks apart
+    comb_size: int = 4  # employees freed by a "comb" neighbourhood (adapted), a few days in each of comb_weeks
+    comb_weeks: int | None = None  # weeks a "comb" spans (None: the horizon; narrowed when steps are not proved)
     # share of the steps that re-lay one employee's row without a solver (`RowProblem`); off by default: at equal
     # CPU it gained nothing on synthetics of Instance20's and 22's sizes (benchmarks/RESULTS.md, curtois notes)
     relay_share: float = 0.0
@@ -128,10 +134,13 @@ class Search:
         E = problem.n_staff
         self.size = dict(s.sizes) if s.sizes else {
             "staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
-            "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size}
+            "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size, "comb": s.comb_size}
         self.most = {"days": problem.n_days}
         # days freed by "fill" and "twin": they grow (by `adapt`) once the kind frees every employee it may
         self.span = {"fill": s.fill_days, "twin": s.twin_days}
+        self.weeks = self.all_weeks = -(-problem.n_days // 7) + 1  # weeks a "comb" spans (`adapt` narrows it)
+        if s.comb_weeks:
+            self.weeks = min(self.all_weeks, s.comb_weeks)
         self.cap = s.max_size or E
         self.cur, self.best = cur, problem.objective(cur)
         self.prog = Progress([(0.0, self.best)])
@@ -156,7 +165,7 @@ class Search:
             cells = self.own(rng, kind, n, self.cur)
         else:
             cells = neighbourhood(self.problem, rng, kind, n, self.cur, s.window, self.span["fill"],
-                                  self.span["twin"])
+                                  self.span["twin"], self.weeks)
         self.prog.steps += 1
         return kind, cells
 
@@ -174,6 +183,9 @@ class Search:
         both reach the whole staff over 7-8 days within a minute and still prove in half a second."""
         if kind == "row":
             return
+        if kind == "comb":
+            self._adapt_comb(status, cost, limit)
+            return
         step = 2 if kind == "twin" else 1
         wide = self.s.widen and kind in self.span and self.size[kind] >= self.most.get(kind, self.cap)
         if status == "OPTIMAL" and cost < limit / 3:
@@ -187,6 +199,21 @@ class Search:
                 self.span[kind] -= step
             else:
                 self.size[kind] = max(1 if kind == "days" else 2, self.size[kind] - 1)
+
+    def _adapt_comb(self, status: str, cost: float, limit: float) -> None:
+        """A "comb" proved in under a third of its limit spans a week more, up to the horizon, then frees an
+        employee more; one not proved frees an employee fewer, down to two, then spans a week fewer, down to
+        four: work moves between any two weeks it spans, so the span is kept over the employees."""
+        if status == "OPTIMAL" and cost < limit / 3:
+            if self.weeks < self.all_weeks:
+                self.weeks += 1
+            else:
+                self.size["comb"] = min(self.cap, self.size["comb"] + 1)
+        elif status != "OPTIMAL":
+            if self.size["comb"] > 2:
+                self.size["comb"] -= 1
+            else:
+                self.weeks = max(min(4, self.all_weeks), self.weeks - 1)
 
     def offer(self, cells: set[Cell], cand: Roster) -> bool:
         """Merge a step's free cells into the incumbent when that does not make it worse; whether it did."""
