@@ -144,18 +144,17 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     """
     t0 = time.perf_counter()
     budget = Budget(time_limit_s, t0 + (wall_cap_s if wall_cap_s is not None else wall_cap(time_limit_s)))
-    if wall_cap_s is not None and wall_cap_s < CONSTRUCTION_SHARE * time_limit_s / 2:
-        full = None  # the wall time left (a busy machine) would not reach past the construction: not even built
+    # the wall time left (a busy machine) may not reach past the construction: then the model is not even built
+    wall_short = wall_cap_s is not None and wall_cap_s < CONSTRUCTION_SHARE * time_limit_s / 2
+    full = None if wall_short else _improvement_model(inst, budget, workers, block_minutes)
+    if wall_short:
         budget.cap("improvement")
-    else:
-        full = _improvement_model(inst, budget, workers, block_minutes)
     improve = full is not None
     share = CONSTRUCTION_SHARE if improve else 1.0
     if hint is None:
         from wfm.roster.heuristic import construct
 
-        # the per-agent sweeps are a cheap coordinate descent on the true 15-minute coverage: at scale they beat
-        # CP-SAT on the full model, so they get a larger share of the time (more sweeps when they fit)
+        # per-agent sweeps: a cheap coordinate descent on the true coverage, given the larger share of the time
         hint = construct(inst, time_limit_s=max(1.0, min(budget.left_s() * share, MAX_CONSTRUCTION_S)),
                          sweeps=HEURISTIC_SWEEPS, seed=seed, budget=budget, on_sweep=sweep_progress(progress, t0))
         if hint is not None and progress:
@@ -176,21 +175,7 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     if not improve:
         return Phase1Result("HEURISTIC", dict(hint), wall_s=time.perf_counter() - t0, dtime=budget.dtime,
                             wall_capped=list(budget.capped))
-    # complete the hint: the same model with x fixed gives every auxiliary variable a value
-    fixed = full.model.Clone()
-    for (ai, d, k), v in full.ctx.x.items():
-        fixed.Add(fixed.GetBoolVarFromProtoIndex(v.Index()) == (1 if hint.get((ai, d)) == k else 0))
-    solver = budget.solver(max(1.0, min(budget.left_s() * 0.3, 20.0)) * DTIME_PER_S, 1, seed)
-    status = run_solver(solver, fixed)
-    budget.record(solver, status, "hint completion")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = solver.ResponseProto().solution
-        for i, val in enumerate(values):
-            full.model.AddHint(full.model.GetIntVarFromProtoIndex(i), val)
-    else:
-        for (ai, d, k), v in full.ctx.x.items():
-            full.model.AddHint(v, 1 if hint.get((ai, d)) == k else 0)
-    del fixed  # a full copy of the model: not held through the improvement search
+    _add_complete_hint(full, hint, budget, seed)
     rate = lns_rate(workers, len(full.model.Proto().variables))
     solver = budget.solver(max(1.0, budget.left_s()) * rate, workers, seed, lns=True)
     cb = Progress(full.short_total, full.total_req, progress, t0)
@@ -218,6 +203,24 @@ def solve_phase1(inst: Instance, *, time_limit_s: float, workers: int = 2, seed:
     result.dtime = budget.dtime
     result.wall_capped = list(budget.capped)
     return result
+
+
+def _add_complete_hint(full: Built, hint: dict[tuple[int, int], int], budget: Budget, seed: int) -> None:
+    """Hint the full model with the construction, every auxiliary variable included: the same model with the
+    shifts fixed, solved (or, failing that, the shift variables alone)."""
+    fixed = full.model.Clone()
+    for (ai, d, k), v in full.ctx.x.items():
+        fixed.Add(fixed.GetBoolVarFromProtoIndex(v.Index()) == (1 if hint.get((ai, d)) == k else 0))
+    solver = budget.solver(max(1.0, min(budget.left_s() * 0.3, 20.0)) * DTIME_PER_S, 1, seed)
+    status = run_solver(solver, fixed)
+    budget.record(solver, status, "hint completion")
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = solver.ResponseProto().solution
+        for i, val in enumerate(values):
+            full.model.AddHint(full.model.GetIntVarFromProtoIndex(i), val)
+    else:
+        for (ai, d, k), v in full.ctx.x.items():
+            full.model.AddHint(v, 1 if hint.get((ai, d)) == k else 0)
 
 
 def sweep_progress(progress: Callable[[dict], None] | None, t0: float) -> Callable[[int], None] | None:
