@@ -245,7 +245,7 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     log(f"greedy fill: {blocks} blocks of work added in {time.perf_counter() - t1:.1f} s, "
         f"obj={problem.objective(_roster(rows))}")
     passes = 0
-    while time.perf_counter() - t0 + first < budget:
+    while time.perf_counter() - t0 < budget:  # a pass cut short keeps the rows it re-laid
         passes += 1
         more = lambda: time.perf_counter() - t0 < budget  # noqa: E731
         relaid = _relay_pass(rules, requests, rows, cover, D, width, split, more)
