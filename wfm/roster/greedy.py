@@ -11,6 +11,13 @@ One term is not the objective's: when the staff's weekend allowances cannot cove
 worked on one day only is charged what the slot it leaves open costs (`split_weekend_cost`). A row laid against
 the others cannot see that: where the other day is already covered a whole weekend gains a unit less than half
 of one, so rows laid one at a time took one-day weekends, and the allowance they spent is a unit of cover lost for good.
+
+Rows laid one at a time also stop short of their maximum minutes and weekends: an early row saves its minutes for
+gaining days that later rows then cover, and a later row finds no run it may still work. So after the first lay
+and after every re-lay pass, `fill_rows` adds to each row the best block of work its runs of rest can take under
+its rules. And when weekends are short, an under-covered weekend slot gains WEEKEND_PREMIUM more once all rows are
+laid: a row at its maximum minutes then trades weekdays for a weekend it may still work (a weekday left open can
+be taken by the many rows with minutes left, a weekend day only by a row with an allowance left).
 """
 
 from __future__ import annotations
