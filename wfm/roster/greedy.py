@@ -11,6 +11,13 @@ One term is not the objective's: when the staff's weekend allowances cannot cove
 worked on one day only is charged what the slot it leaves open costs (`split_weekend_cost`). A row laid against
 the others cannot see that: where the other day is already covered a whole weekend gains a unit less than half
 of one, so rows laid one at a time took one-day weekends, and the allowance they spent is a unit of cover lost for good.
+
+Rows laid one at a time also stop short of their maximum minutes and weekends: an early row saves its minutes for
+gaining days that later rows then cover, and a later row finds no run it may still work. So after the first lay
+and after every re-lay pass, `fill_rows` adds to each row the best block of work its runs of rest can take under
+its rules. And when weekends are short, an under-covered weekend slot gains WEEKEND_PREMIUM more once all rows are
+laid: a row at its maximum minutes then trades weekdays for a weekend it may still work (a weekday left open can
+be taken by the many rows with minutes left, a weekend day only by a row with an allowance left).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ WORK_OPTIONS = 2  # shifts tried a day from a state: the best ones that bar diff
 PER_CLASS = 3  # shifts kept a day among those barring the same next-day shifts (caps, bans may rule some out)
 RETRY_WIDER = 4  # a row the beam loses is retried with a beam this much wider than BEAM_WIDTH, then the fallback
 SPLIT_WEEKEND = 1.0  # what a one-day weekend costs a row's rank, in under-cover weights, when weekends are short
+WEEKEND_PREMIUM = 0.5  # after the first lay, an under-covered weekend slot's extra gain, in `split_weekend_cost`s
 LENGTH_BONUS = 1  # per minute worked, in a last try of a row the beam lost: more than any cover term gains
 
 
@@ -186,13 +194,14 @@ class _Cover:
     def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]]):
         self.terms = terms
         self.on: dict[tuple[int, str], int] = {}
+        self.weekend_premium = 0  # added to an under-covered weekend slot's gain
 
     def add(self, row: dict[int, str], sign: int) -> None:
         for d, t in row.items():
             self.on[d, t] = self.on.get((d, t), 0) + sign
 
     def gain(self, requests: dict[tuple[int, str], int]) -> Callable[[int, str], int]:
-        terms, on = self.terms, self.on
+        terms, on, premium = self.terms, self.on, self.weekend_premium
 
         def g(d: int, t: str) -> int:
             term = terms.get((d, t))
@@ -200,7 +209,9 @@ class _Cover:
             if term is None:
                 return extra
             need, under, over = term
-            return extra + (under if on.get((d, t), 0) < need else -over)
+            if on.get((d, t), 0) < need:
+                return extra + under + (premium if d % 7 >= 5 else 0)
+            return extra - over
         return g
 
 
@@ -235,11 +246,18 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     first = time.perf_counter() - t0
     log(f"greedy construction: {len(order)} rows in {first:.1f} s ({fell_back} by the fallback), "
         f"obj={problem.objective(_roster(rows))}")
+    t1 = time.perf_counter()
+    cover.weekend_premium = round(WEEKEND_PREMIUM * split)
+    blocks = fill_rows(rules, requests, rows, cover, D, split, lambda: time.perf_counter() - t0 < budget)
+    log(f"greedy fill: {blocks} blocks of work added in {time.perf_counter() - t1:.1f} s, "
+        f"obj={problem.objective(_roster(rows))}")
     passes = 0
-    while time.perf_counter() - t0 + first < budget:
+    while time.perf_counter() - t0 < budget:  # a pass cut short keeps the rows it re-laid
         passes += 1
-        if not _relay_pass(rules, requests, rows, cover, D, width, split,
-                           lambda: time.perf_counter() - t0 < budget):
+        more = lambda: time.perf_counter() - t0 < budget  # noqa: E731
+        relaid = _relay_pass(rules, requests, rows, cover, D, width, split, more)
+        blocks = fill_rows(rules, requests, rows, cover, D, split, more)
+        if not relaid and not blocks:
             break
     roster = _roster(rows)
     log(f"greedy re-lay: {passes} passes, {time.perf_counter() - t0:.1f} s, obj={problem.objective(roster)}")
@@ -335,3 +353,137 @@ class RowRelayer:
 
 def _roster(rows: dict[int, dict[int, str]]) -> Roster:
     return {(e, d): t for e, row in rows.items() for d, t in row.items()}
+
+
+FILL_OPTIONS = 3  # shifts tried a day when `fill_rows` adds a block of work: the best-gaining ones
+
+
+def fill_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
+              rows: dict[int, dict[int, str]], cover: _Cover, n_days: int, split: int,
+              more: Callable[[], bool] = lambda: True) -> int:
+    """A solver-free repair after the rows are laid: while it gains, each row gets the best block of work
+    (consecutive days, one shift each) that fits into one of its runs of rest under its rules (`block_fits`),
+    when the row has minutes and weekends left to give it. Rows laid one at a time stop short of their maximum
+    minutes and weekends where later rows took the slots they were saving them for; this spends what they left
+    on the slots still short. Returns the number of blocks added."""
+    added = 0
+    changed = True
+    while changed and more():
+        changed = False
+        for e, row in rows.items():
+            if not more():
+                break
+            while True:
+                best = _best_block(rules[e], row, cover.gain(requests[e]), n_days, split)
+                if best is None:
+                    break
+                row.update(best)
+                cover.add(best, 1)
+                added += 1
+                changed = True
+    return added
+
+
+def _best_block(r: RowRules, row: dict[int, str], gain: Callable[[int, str], int], n_days: int,
+                split: int) -> dict[int, str] | None:
+    """The block of work ({day: shift}) that gains most when added to `row` within one of its runs of rest,
+    keeping every rule of `r`; None when none gains."""
+    minutes = sum(r.minutes[t] for t in row.values())
+    if minutes >= r.max_minutes:
+        return None
+    weekends = sum(1 for k in range((n_days + 1) // 7 + 1) if 7 * k + 5 in row or 7 * k + 6 in row)
+    used = Counter(row.values())
+    options: list[list[tuple[int, str]]] = []
+    for d in range(n_days):
+        if d in row or d in r.days_off:
+            options.append([])
+            continue
+        opts = sorted(((gain(d, t), t) for t in r.minutes if used[t] < r.max_shifts.get(t, n_days)), reverse=True)
+        options.append(opts[:FILL_OPTIONS])
+    top = [o[0][0] if o else 0 for o in options]
+    best: tuple[int, dict[int, str]] | None = None
+    d = 0
+    while d < n_days:
+        if d in row:
+            d += 1
+            continue
+        lo = d
+        while d < n_days and d not in row:
+            d += 1
+        hi = d - 1  # the run of rest lo..hi
+        left = _work_run(row, lo - 1, -1)
+        right = _work_run(row, hi + 1, 1)
+        for a in range(lo, hi + 1):
+            if lo < a < lo + r.min_consecutive_off and lo > 0:
+                continue  # the rest left before the block too short
+            bound = 0
+            for b in range(a, min(hi, a + r.max_consecutive - 1) + 1):
+                if not options[b]:
+                    break
+                bound += max(0, top[b])
+                if hi > b > hi - r.min_consecutive_off and hi < n_days - 1:
+                    continue  # the rest left after the block too short
+                if bound + 2 * split <= (best[0] if best else 0):
+                    continue
+                start = a - left if a == lo else a
+                end = b + right if b == hi else b
+                run = end - start + 1
+                if run > r.max_consecutive or (run < r.min_consecutive and start > 0 and end < n_days - 1):
+                    continue
+                found = _block_shifts(r, row, options, a, b, minutes, weekends, used, split, n_days)
+                if found is not None and found[0] > (best[0] if best else 0):
+                    best = found
+    return best[1] if best else None
+
+
+def _work_run(row: dict[int, str], d: int, step: int) -> int:
+    """Days worked in a row from day d on, going by `step`."""
+    n = 0
+    while d in row:
+        n, d = n + 1, d + step
+    return n
+
+
+def _block_shifts(r: RowRules, row: dict[int, str], options: list[list[tuple[int, str]]], a: int, b: int,
+                  minutes: int, weekends: int, used: Counter[str], split: int, n_days: int) -> \
+        tuple[int, dict[int, str]] | None:
+    """The best shifts for days a..b added to `row` (the successions within the block and with its neighbours
+    allowed, minutes, caps and weekends kept), with what they gain (less `split` per weekend left worked on one
+    day only, plus it per one made whole); None if none fits."""
+    new_weekends = {d // 7 for d in range(a, b + 1) if d % 7 >= 5 and (d // 7) * 7 + 5 not in row
+                    and (d // 7) * 7 + 6 not in row}
+    if weekends + len(new_weekends) > r.max_weekends:
+        return None
+    # paths[t] = (gain, shifts) of the best assignment of days a..d ending with shift t
+    prev = row.get(a - 1)
+    paths: dict[str, tuple[int, list[str]]] = {}
+    for g, t in options[a]:
+        if prev is None or t not in r.forbidden_next.get(prev, ()):
+            paths[t] = (g, [t])
+    for d in range(a + 1, b + 1):
+        nxt: dict[str, tuple[int, list[str]]] = {}
+        for g, t in options[d]:
+            cands = [(v, s) for u, (v, s) in paths.items() if t not in r.forbidden_next.get(u, ())]
+            if cands:
+                v, s = max(cands, key=lambda c: c[0])
+                nxt[t] = (v + g, s + [t])
+        paths = nxt
+    after = row.get(b + 1)
+    best: tuple[int, dict[int, str]] | None = None
+    for u, (v, shifts) in paths.items():
+        if after is not None and after in r.forbidden_next.get(u, ()):
+            continue
+        if minutes + sum(r.minutes[t] for t in shifts) > r.max_minutes:
+            continue
+        extra = Counter(shifts)
+        if any(used[t] + n > r.max_shifts.get(t, n_days) for t, n in extra.items()):
+            continue
+        block = {a + i: t for i, t in enumerate(shifts)}
+        for k in {d // 7 for d in block if d % 7 >= 5 and d // 7 * 7 + 6 < n_days}:
+            sat, sun = 7 * k + 5, 7 * k + 6
+            before = (sat in row) != (sun in row)
+            now = (sat in row or sat in block) != (sun in row or sun in block)
+            v += split * (before - now)
+        if best is None or v > best[0]:
+            best = (v, block)
+    return best
