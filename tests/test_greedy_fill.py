@@ -1,9 +1,10 @@
-"""The solver-free repair of the rule-driven construction (`wfm.roster.greedy.fill_rows`): blocks of work added to
+"""The solver-free repair of the rule-driven construction (`wfm.roster.greedy_fill.fill_rows`): blocks of work added to
 a row's runs of rest under its own rules, on one hand-made week (values worked out by hand below)."""
 
 from __future__ import annotations
 
-from wfm.roster.greedy import _Cover, fill_rows
+from wfm.roster.greedy import _Cover
+from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.lns_types import RowRules
 
 WEEK = 7  # days 0-6; weekend 0 is days 5 and 6
