@@ -24,14 +24,19 @@ def _instance(tmp_path: Path, text: str):
     return path, parse(path)
 
 
-def test_between_the_lp_bound_and_the_optimum_on_a_generated_instance(tmp_path):
-    path, p = _instance(tmp_path, generate(14, 6, 2, seed=5))
+def _solved(p) -> int:
+    """The optimum of instance p, proved by CP-SAT on the benchmark's whole model."""
     built = build(p)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 60
     solver.parameters.num_workers = 2
     assert solver.Solve(built.model) == cp_model.OPTIMAL
-    best = objective(p, {(e, d): t for (e, d, t), v in built.x.items() if solver.Value(v)})
+    return objective(p, {(e, d): t for (e, d, t), v in built.x.items() if solver.Value(v)})
+
+
+def test_between_the_lp_bound_and_the_optimum_on_a_generated_instance(tmp_path):
+    path, p = _instance(tmp_path, generate(14, 6, 2, seed=5))
+    best = _solved(p)
     lp = curtois_bound.bounds(path)["lp_bound"]
     lag = curtois_dual.lagrangian_bound(p, 60, log=lambda s: None)["lagrangian_bound"]
     assert lp - 1e-6 <= lag <= best + 1e-6  # the Dantzig-Wolfe bound is at least the LP's, and still a bound
@@ -69,15 +74,6 @@ def test_reaches_the_proved_optimum_of_small_real_instances(name, best):
     # the optima of the data README, proved by others; the compact LP stops at 719.45 and 1,000.0
     bound = curtois_dual.lagrangian_bound(parse(path), 120, log=lambda s: None)["lagrangian_bound"]
     assert bound == pytest.approx(best, abs=0.5)
-
-
-def _solved(p) -> int:
-    built = build(p)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 60
-    solver.parameters.num_workers = 2
-    assert solver.Solve(built.model) == cp_model.OPTIMAL
-    return objective(p, {(e, d): t for (e, d, t), v in built.x.items() if solver.Value(v)})
 
 
 def test_the_weekend_count_on_a_hand_made_instance(tmp_path):
