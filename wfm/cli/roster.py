@@ -50,7 +50,7 @@ def roster(
     from wfm.pipeline import default_output, read_roster_inputs, repair_workbook, write_workbook
     from wfm.roster import RosterInfeasible, build_roster
 
-    t_start = _started()
+    t_start, cpu_start = _started()
     first = parse_date(start, "--start")
     check_roster_options(first, days, time_limit)
     inputs = read_roster_inputs(requirements, agents, config, first, days, leave=leave)
@@ -65,8 +65,9 @@ def roster(
             for line in changed:
                 console.print(f"changed: {line}", markup=False, highlight=False)
         else:
+            wall_s = _wall_s(limit, t_start, cpu_start, len(people), days, req)
             result = build_roster(req, people, cfg, first, days, time_limit_s=time_limit, previous=prev,
-                                  progress=_progress_printer(), wall_s=_wall_s(limit, t_start, len(people), days, req))
+                                  progress=_progress_printer(), wall_s=wall_s)
     except RosterInfeasible as exc:
         err_console.print("No roster meets the hard rules:", style="red")
         for line in exc.lines:
@@ -85,7 +86,7 @@ def roster(
     console.print(f"Roster written to {path}")
 
 
-def _wall_s(limit: float, t_start: float, n_agents: int, days: int, requirements) -> float:
+def _wall_s(limit: float, t_start: float, cpu_start: float, n_agents: int, days: int, requirements) -> float:
     """Wall seconds the search may take so that the whole command ends within `WALL_CAP` x the limit, leaving
     room for writing the workbook: its CPU-seconds (the sheets, and the Summary's simulation of every forecast
     call) at the pace the machine has given this command so far (`slowness`)."""
@@ -98,7 +99,6 @@ def _wall_s(limit: float, t_start: float, n_agents: int, days: int, requirements
     if "calls" in requirements.columns:
         calls = float(pd.to_numeric(requirements["calls"], errors="coerce").clip(lower=0).sum())
     write = WRITE_S_PER_AGENT_DAY * n_agents * days + SIM_S_PER_CALL * SIM_REPLICATIONS * calls
-    cpu_start = float(getattr(sys.modules.get("wfm.cli.main"), "STARTED_CPU", time.process_time()))
     return WALL_CAP * limit - (time.perf_counter() - t_start) - write * slowness(t_start, cpu_start)
 
 
@@ -119,10 +119,12 @@ def check_roster_options(first, days: int, time_limit: float | None) -> None:
         raise InputError(problems)
 
 
-def _started() -> float:
-    """When this command started: the CLI's import time (`wfm.cli.main.STARTED`), else now."""
+def _started() -> tuple[float, float]:
+    """When this command started, as (wall, process CPU) clocks: the CLI's import time (`wfm.cli.main.STARTED`,
+    `STARTED_CPU`), else now."""
     main = sys.modules.get("wfm.cli.main")
-    return float(getattr(main, "STARTED", time.perf_counter()))
+    return (float(getattr(main, "STARTED", time.perf_counter())),
+            float(getattr(main, "STARTED_CPU", time.process_time())))
 
 
 # CPU-seconds kept for the workbook: its sheets per agent-day, and its Summary's simulation per forecast call and
