@@ -52,9 +52,12 @@ def resolve(problem: CellProblem, cur: Roster, cells: set[Cell], limit: float, s
     seconds and `work` units of CP-SAT's deterministic time. With `complete_hint` a short solve first fixes the
     shift variables to the hint so that every auxiliary variable is hinted too (the hotline's models, whose
     auxiliaries the hint does not give). Solvers are added to `running` so that Ctrl-C can stop them."""
-    fixed = {(e, d): cur.get((e, d)) for e in range(problem.n_staff) for d in range(problem.n_days)
-             if (e, d) not in cells}
-    sub = problem.build(fixed)
+    around = getattr(problem, "build_around", None)  # the same model without a dict of the whole roster
+    if around is not None:
+        sub = around(cur, cells)
+    else:
+        sub = problem.build({(e, d): cur.get((e, d)) for e in range(problem.n_staff) for d in range(problem.n_days)
+                             if (e, d) not in cells})
     proto = sub.model.Proto()
     items = len(proto.variables) + len(proto.constraints)
     for (e, d, t), v in sub.x.items():
