@@ -66,15 +66,19 @@ def _run_fits(d: int, weekends: int, r: RowRules, n_days: int) -> bool:
     return True
 
 
-def _next_states(states: list[_State], d: int, day: list[tuple], r: RowRules, n_days: int, split: int,
-                 reach: float) -> dict[tuple, _State]:
+_Option = tuple[int, str, int, int, int]  # a day's shift: (gain, shift, minutes, id of the shifts it bars, cap index)
+_Key = tuple[str | None, int, bool, int, int, tuple[int, ...]]  # a state's (last, run, edge, weekends, minutes, counts)
+
+
+def _next_states(states: list[_State], d: int, day: list[_Option], r: RowRules, n_days: int, split: int,
+                 reach: float) -> dict[_Key, _State]:
     """Day d's states from the day before's: from each state, in order, its best WORK_OPTIONS shifts (`day`:
     (gain, shift, minutes, id of the shifts it bars the next day, index among the capped shifts or -1), best
     first; a shift barring the same ones as a better one taken leads nowhere new) then its day off; dropped when
     its minutes plus the `reach` still to come fall short of the minimum; one state per (last shift, run, edge,
     weekends, minutes, counts): the first with the best score. A state is made only when it is kept (the beam's
     inner loop: most moves lose to a state already kept)."""
-    best: dict[tuple, _State] = {}
+    best: dict[_Key, _State] = {}
     min_minutes, max_minutes, max_weekends = r.min_minutes, r.max_minutes, r.max_weekends
     max_run, min_run, min_off = r.max_consecutive, r.min_consecutive, r.min_consecutive_off
     forbidden, max_shifts = r.forbidden_next, r.max_shifts
@@ -90,7 +94,7 @@ def _next_states(states: list[_State], d: int, day: list[tuple], r: RowRules, n_
             if not cont and worked not in fits:
                 fits[worked] = _run_fits(d, worked, r, n_days)
             if not (weekend and weekends >= max_weekends) and (cont or fits[worked]):
-                banned = forbidden.get(last, ()) if cont else ()
+                banned = forbidden.get(last, ()) if last is not None else ()
                 cost = split if sunday and not cont else 0  # a Sunday worked after a Saturday off
                 run2, edge2 = (run + 1 if cont else 1), edge and (cont or run == 0)
                 found: list[int] = []
@@ -105,7 +109,7 @@ def _next_states(states: list[_State], d: int, day: list[tuple], r: RowRules, n_
                     found.append(bars)
                     minutes2, score2 = minutes + length, score + gain - cost
                     if not minutes2 + reach < min_minutes:
-                        key = (t, run2, edge2, worked, minutes2, counts2)
+                        key: _Key = (t, run2, edge2, worked, minutes2, counts2)
                         kept = best.get(key)
                         if kept is None or kept.score < score2:
                             best[key] = _State(score2, t, run2, edge2, worked, minutes2, counts2, st, t)
@@ -186,8 +190,9 @@ def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width
     done = [s for s in states if s.minutes >= r.min_minutes]
     if not done:
         return None
-    st: _State | None = max(done, key=lambda s: s.score)
-    total, row, d = st.score, {}, n_days - 1
+    last = max(done, key=lambda s: s.score)
+    total, row, d = last.score, {}, n_days - 1
+    st: _State | None = last
     while st is not None and st.back is not None:
         if st.shift is not None:
             row[d] = st.shift
