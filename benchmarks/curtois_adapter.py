@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from benchmarks.curtois_model import build
+from benchmarks.curtois_model import build, build_around
 from benchmarks.curtois_reader import CurtoisProblem, cover_penalty, objective
 from wfm.roster import lns
 
@@ -76,6 +76,9 @@ class Cells:
 
     def build(self, fixed):
         return build(self.p, fixed)
+
+    def build_around(self, roster, free):
+        return build_around(self.p, roster, free)
 
     def objective(self, roster) -> int:
         return objective(self.p, roster)

@@ -201,25 +201,57 @@ class _Posting:
     def add(self, constraint, rule: str, ai) -> None:
         if isinstance(constraint, bool):
             if not constraint:
-                self.model.AddBoolOr([])  # an empty clause: infeasible
+                self.model.add_bool_or([])  # an empty clause: infeasible
             return
-        self.model.Add(constraint)
+        self.model.add(constraint)
 
 
-def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> Built:
+class _Around:
+    """The fixed cells of a step as `build_local` reads them (`get`, `in`, `[]`), every cell but `free` at its
+    value in `roster`, without a dict of the whole roster (`build_around`)."""
+
+    def __init__(self, roster: dict[tuple[int, int], str], free: set[tuple[int, int]]):
+        self.roster, self.free = roster, free
+
+    def __contains__(self, cell: tuple[int, int]) -> bool:
+        return cell not in self.free
+
+    def __getitem__(self, cell: tuple[int, int]) -> str | None:
+        return self.roster.get(cell)
+
+    def get(self, cell: tuple[int, int], default: str | None = None) -> str | None:
+        return default if cell in self.free else self.roster.get(cell, default)
+
+
+def build_around(p: CurtoisProblem, roster: dict[tuple[int, int], str], free: set[tuple[int, int]]) -> Built:
+    """`build(fixed)` with every cell but `free` fixed to `roster`, the same model, in time of the free cells:
+    no dict of the whole roster is made (on 150 staff x 364 days that dict and the walk to find the free cells
+    took 40 ms of a step)."""
+    if len(free) >= len(p.staff) * p.days:
+        return build_full(p, {})
+    by_employee: dict[int, list[int]] = {}
+    for e, d in free:
+        by_employee.setdefault(e, []).append(d)
+    free_days = {e: sorted(by_employee[e]) for e in sorted(by_employee)}
+    return build_local(p, _Around(roster, free), free_days)  # type: ignore[arg-type]
+
+
+def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None],
+                free_days: dict[int, list[int]] | None = None) -> Built:
     """`build_full`'s model for a few free cells (those not in `fixed`) among many fixed ones, built in time of
     the free cells rather than of the whole roster (a 7-28-day step on 50 staff x 364 days: the whole-row walk
     took as long as the sub-solve). It assumes what LNS and the construction guarantee: the fixed cells of each
     employee with a free cell come from a row that holds the rules. Then a rule's constraints that reach no free
     cell hold already and are left out: runs, successions and consecutive days are posted only near the free
     days (within the longest run rule); hours, shifts of a type and weekends worked count the fixed cells as a
-    constant. So it admits exactly the rows `build_full` admits (tests/test_curtois_local_model.py)."""
+    constant. So it admits exactly the rows `build_full` admits (tests/test_curtois_local_model.py). `free_days`:
+    each employee's free days in order, employees in order, when the caller knows them."""
     m = cp_model.CpModel()
     E, D = len(p.staff), p.days
     post = _Posting(m)
-    free_days: dict[int, list[int]] = {}
-    if len(fixed) < E * D:
-        for e in range(E):
+    if free_days is None:  # the free days of each employee with one, from `fixed` (`build_around` gives them)
+        free_days = {}
+        for e in range(E) if len(fixed) < E * D else ():
             days = [d for d in range(D) if (e, d) not in fixed]
             if days:
                 free_days[e] = days
@@ -239,22 +271,24 @@ def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> 
                 row[d] = 1
                 minutes += p.minutes[t]
                 of_type[t] += 1
-        paid, kind = [], {t: [] for t in p.shifts}
+        paid, paid_min, kind = [], [], {t: [] for t in p.shifts}
         for d in days:
             ts = [t for t in p.shifts if p.can_work(e, d, t)]
-            w = m.NewBoolVar(f"w_{e}_{d}")
+            w = m.new_bool_var(f"w_{e}_{d}")
             for t in ts:
-                v = x[e, d, t] = m.NewBoolVar(f"x_{e}_{d}_{t}")
-                paid.append(p.minutes[t] * v)
+                v = x[e, d, t] = m.new_bool_var(f"x_{e}_{d}_{t}")
+                paid.append(v)
+                paid_min.append(p.minutes[t])
                 kind[t].append(v)
                 on_slot.setdefault((d, t), []).append(v)
-            m.Add(w == sum(x[e, d, t] for t in ts))  # at most one shift a day
+            m.add(w == cp_model.LinearExpr.sum([x[e, d, t] for t in ts]))  # at most one shift a day
             row[d] = w
             for t, weight in requests.get((e, d), ()):  # +weight: wanted (on), -weight: unwanted (off)
                 if (e, d, t) in x:
                     request_terms.append(-weight * x[e, d, t])
-        post.add(sum(paid) >= s.min_minutes - minutes, "contract_hours", e)
-        post.add(sum(paid) <= s.max_minutes - minutes, "contract_hours", e)
+        worked = cp_model.LinearExpr.weighted_sum(paid, paid_min)
+        post.add(worked >= s.min_minutes - minutes, "contract_hours", e)
+        post.add(worked <= s.max_minutes - minutes, "contract_hours", e)
         for t in p.shifts:
             if kind[t]:
                 pieces.max_shifts_of_kind(post, kind[t], s.max_shifts[t] - of_type[t], "max_shifts", e)
@@ -265,7 +299,7 @@ def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> 
         for d in pairs:
             today = _shift_lits(p, e, d, fixed, x)
             tomorrow = _shift_lits(p, e, d + 1, fixed, x)
-            pieces.forbidden_successions(post, today, tomorrow, p.forbidden_next, "shift_rotation", e)
+            _successions(m, today, tomorrow, p.forbidden_next)
         if s.max_weekends < n_weekends:
             offs, fixed_off = [], 0
             for sat in range(5, D - 1, 7):
@@ -275,10 +309,10 @@ def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> 
                 if all(isinstance(v, int) for v in wk):
                     fixed_off += 1
                     continue
-                off = m.NewBoolVar(f"wkoff_{e}_{sat}")
+                off = m.new_bool_var(f"wkoff_{e}_{sat}")
                 for v in wk:
                     if not isinstance(v, int):
-                        m.Add(v + off <= 1)
+                        m.add(v + off <= 1)
                 offs.append(off)
             post.add(sum(offs) >= n_weekends - s.max_weekends - fixed_off, "weekends_off", e)
     terms = [sum(request_terms)]
@@ -288,14 +322,44 @@ def build_local(p: CurtoisProblem, fixed: dict[tuple[int, int], str | None]) -> 
         if not (wu or wo):
             continue
         n = fixed_on[d][t]
-        if len(free) == 1:  # linear in the one free cell
-            terms.append((cover_penalty(n + 1, r, wu, wo) - cover_penalty(n, r, wu, wo)) * free[0])
-            continue
-        pen, _, _ = pieces.soft_cover(m, n + sum(free), r, wu, wo, E, f"cover_{d}_{t}")
-        terms.append(pen)
+        terms.append(_cover_term(m, n, free, r, wu, wo))
     obj = sum(terms)
-    m.Minimize(obj)
+    m.minimize(obj)
     return Built(m, x, obj)
+
+
+def _cover_term(m: cp_model.CpModel, n: int, free: list, r: int, w_under: int, w_over: int):
+    """One cover slot's penalty less its value with no free cell on it (a constant left out), `n` fixed cells on
+    it and the `free` cells' literals: linear when every count the free cells can give is on one side of the
+    requirement (all over, or all under: most slots of a step), else one variable for the units under (the
+    penalty is convex: w_under * under + w_over * (assigned - requirement + under), under >= requirement -
+    assigned). The same optimum as `pieces.soft_cover`, with a smaller model for the step's presolve."""
+    assigned = cp_model.LinearExpr.sum(free)
+    if n >= r:  # over or met whatever the free cells do
+        return w_over * assigned
+    if n + len(free) <= r:  # under or met whatever the free cells do
+        return -w_under * assigned
+    under = m.new_int_var(0, r - n, "")
+    m.add(under + assigned >= r - n)
+    return (w_under + w_over) * (under - (r - n)) + w_over * assigned
+
+
+def _successions(m: cp_model.CpModel, today: dict, tomorrow: dict, forbidden: dict[str, set[str]]) -> None:
+    """`pieces.forbidden_successions` for `build_local`, as at-most-one constraints (no linear expression to
+    build): a fixed cell's shift is the constant 1 in `today` or `tomorrow`, and then the shifts it clashes with
+    are barred. Both days fixed never reach here (a pair is posted only next to a free day)."""
+    for k, v in today.items():
+        clash = [tomorrow[k2] for k2 in forbidden.get(k, ()) if k2 in tomorrow]
+        if not clash:
+            continue
+        lits = [v, *clash]
+        free = [lit for lit in lits if not isinstance(lit, int)]
+        if len(free) == len(lits):
+            m.add_at_most_one(lits)
+        elif len(free) == len(lits) - 1:
+            m.add_bool_and([~lit for lit in free])
+        else:
+            m.add_bool_or([])  # two fixed shifts that clash: infeasible
 
 
 def _shift_lits(p: CurtoisProblem, e: int, d: int, fixed, x) -> dict:

@@ -109,3 +109,22 @@ def test_local_model_is_infeasible_where_the_full_one_is(curtois, tmp_path):
     assert p.staff[0].min_minutes > 3 * max(p.minutes.values())
     assert _solve(curtois_model.build_full(p, fixed))[0] == "INFEASIBLE"
     assert _solve(curtois_model.build_local(p, fixed))[0] == "INFEASIBLE"
+
+
+def test_model_around_a_roster_is_the_local_model(curtois, tmp_path):
+    """`build_around(p, roster, free)` (a step's model without a dict of the whole roster) is the very model
+    `build_local` makes from that dict, for every shape of neighbourhood."""
+    from benchmarks import curtois_model
+    from benchmarks.curtois_synth import generate
+    from wfm.roster import lns
+
+    path = tmp_path / "synth.txt"
+    path.write_text(generate(days=35, staff=7, shifts=4, seed=6))
+    p = curtois.parse(path)
+    roster = lns.construct(curtois.Cells(p), 5.0, method="greedy")
+    rng = random.Random(6)
+    for free in _neighbourhoods(rng, 7, 35):
+        fixed = {(e, d): roster.get((e, d)) for e in range(7) for d in range(35) if (e, d) not in free}
+        around, local = curtois_model.build_around(p, roster, free), curtois_model.build_local(p, fixed)
+        assert str(around.model.Proto()) == str(local.model.Proto()) != ""
+        assert list(around.x) == list(local.x)

@@ -180,6 +180,17 @@ def test_kind_scores_draw_what_pays():
     assert 0.13 < late.count("staff") / 3000 < 0.20
     assert lns.Settings.for_size(120, 28).adaptive and not lns.Settings().adaptive  # the hotline's stays uniform
     assert lns.Settings.for_size(40, 84).widen and not lns.Settings().widen
+    # the lighter presolve is the benchmark's; the hotline's steps (its own Settings) keep CP-SAT's default
+    assert lns.Settings.for_size(40, 84).light_presolve and not lns.Settings().light_presolve
+
+
+def test_a_step_with_the_light_presolve_proves_the_same_optimum():
+    toy = Toy()
+    first = lns.construct(toy, 5.0, workers=1, seed=1)
+    free = {(e, d) for e in range(toy.n_staff) for d in range(toy.n_days)} - {(0, 0)}
+    full, light = (lns.resolve(toy, first, free, 5.0, 1, light=flag) for flag in (False, True))
+    assert full.status == light.status == "OPTIMAL"
+    assert toy.objective(full.candidate) == toy.objective(light.candidate) == 0
 
 
 def test_fill_and_twin_grow_in_days_once_they_free_every_employee():

@@ -44,7 +44,7 @@ WEEKEND_PREMIUM = 0.5  # after the first lay, an under-covered weekend slot's ex
 LENGTH_BONUS = 1  # per minute worked, in a last try of a row the beam lost: more than any cover term gains
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
     score: int
     last: str | None  # shift worked the day before, None if off
@@ -66,44 +66,63 @@ def _run_fits(d: int, weekends: int, r: RowRules, n_days: int) -> bool:
     return True
 
 
-def _work_moves(st: _State, d: int, day: list[tuple], r: RowRules, n_days: int, split: int):
-    """(new state) for the best WORK_OPTIONS shifts `st` may take on day d (`day`: (gain, shift, minutes, id of
-    the shifts it bars the next day, index among the capped shifts or -1), best first)."""
-    if st.last is not None and st.run >= r.max_consecutive:
-        return
-    if st.last is None and st.run < r.min_consecutive_off and not st.edge:
-        return
-    weekend = d % 7 == 5 or (d % 7 == 6 and st.last is None)
-    if weekend and st.weekends >= r.max_weekends:
-        return
-    if st.last is None and not _run_fits(d, st.weekends + weekend, r, n_days):
-        return
-    banned = r.forbidden_next.get(st.last, ()) if st.last is not None else ()
-    cont = st.last is not None
-    cost = split if d % 7 == 6 and not cont else 0  # a Sunday worked after a Saturday off
-    found: list[int] = []
-    for gain, t, length, bars, cap in day:
-        if t in banned or st.minutes + length > r.max_minutes or bars in found:
-            continue  # (a shift barring the same ones as a better one taken leads nowhere new)
-        counts = st.counts
-        if cap >= 0:
-            if counts[cap] >= r.max_shifts[t]:
-                continue
-            counts = counts[:cap] + (counts[cap] + 1,) + counts[cap + 1:]
-        yield _State(st.score + gain - cost, t, st.run + 1 if cont else 1, st.edge and (cont or st.run == 0),
-                     st.weekends + weekend, st.minutes + length, counts, st, t)
-        found.append(bars)
-        if len(found) >= WORK_OPTIONS:
-            return
+_Option = tuple[int, str, int, int, int]  # a day's shift: (gain, shift, minutes, id of the shifts it bars, cap index)
+_Key = tuple[str | None, int, bool, int, int, tuple[int, ...]]  # a state's (last, run, edge, weekends, minutes, counts)
 
 
-def _off_move(st: _State, r: RowRules, d: int, split: int) -> _State | None:
-    if st.last is not None and st.run < r.min_consecutive and not st.edge:
-        return None
-    cont = st.last is None
-    cost = split if d % 7 == 6 and not cont else 0  # a Sunday off after a Saturday worked
-    return _State(st.score - cost, None, st.run + 1 if cont else 1, st.edge and (cont or st.run == 0), st.weekends,
-                  st.minutes, st.counts, st, None)
+def _next_states(states: list[_State], d: int, day: list[_Option], r: RowRules, n_days: int, split: int,
+                 reach: float) -> dict[_Key, _State]:
+    """Day d's states from the day before's: from each state, in order, its best WORK_OPTIONS shifts (`day`:
+    (gain, shift, minutes, id of the shifts it bars the next day, index among the capped shifts or -1), best
+    first; a shift barring the same ones as a better one taken leads nowhere new) then its day off; dropped when
+    its minutes plus the `reach` still to come fall short of the minimum; one state per (last shift, run, edge,
+    weekends, minutes, counts): the first with the best score. A state is made only when it is kept (the beam's
+    inner loop: most moves lose to a state already kept)."""
+    best: dict[_Key, _State] = {}
+    min_minutes, max_minutes, max_weekends = r.min_minutes, r.max_minutes, r.max_weekends
+    max_run, min_run, min_off = r.max_consecutive, r.min_consecutive, r.min_consecutive_off
+    forbidden, max_shifts = r.forbidden_next, r.max_shifts
+    saturday, sunday = d % 7 == 5, d % 7 == 6
+    fits: dict[int, bool] = {}  # weekends worked -> whether a run started today fits (`_run_fits`)
+    for st in states:
+        last, run, edge, weekends, minutes, counts, score = (st.last, st.run, st.edge, st.weekends, st.minutes,
+                                                             st.counts, st.score)
+        cont = last is not None
+        if day and (run < max_run if cont else (run >= min_off or edge)):  # work today
+            weekend = saturday or (sunday and not cont)
+            worked = weekends + weekend
+            if not cont and worked not in fits:
+                fits[worked] = _run_fits(d, worked, r, n_days)
+            if not (weekend and weekends >= max_weekends) and (cont or fits[worked]):
+                banned = forbidden.get(last, ()) if last is not None else ()
+                cost = split if sunday and not cont else 0  # a Sunday worked after a Saturday off
+                run2, edge2 = (run + 1 if cont else 1), edge and (cont or run == 0)
+                found: list[int] = []
+                for gain, t, length, bars, cap in day:
+                    if t in banned or minutes + length > max_minutes or bars in found:
+                        continue
+                    counts2 = counts
+                    if cap >= 0:
+                        if counts[cap] >= max_shifts[t]:
+                            continue
+                        counts2 = counts[:cap] + (counts[cap] + 1,) + counts[cap + 1:]
+                    found.append(bars)
+                    minutes2, score2 = minutes + length, score + gain - cost
+                    if not minutes2 + reach < min_minutes:
+                        key: _Key = (t, run2, edge2, worked, minutes2, counts2)
+                        kept = best.get(key)
+                        if kept is None or kept.score < score2:
+                            best[key] = _State(score2, t, run2, edge2, worked, minutes2, counts2, st, t)
+                    if len(found) >= WORK_OPTIONS:
+                        break
+        if (not cont or run >= min_run or edge) and not minutes + reach < min_minutes:  # off today
+            score2 = score - (split if sunday and cont else 0)  # a Sunday off after a Saturday worked
+            run2, edge2 = (1 if cont else run + 1), edge and (not cont or run == 0)
+            key = (None, run2, edge2, weekends, minutes, counts)
+            kept = best.get(key)
+            if kept is None or kept.score < score2:
+                best[key] = _State(score2, None, run2, edge2, weekends, minutes, counts, st, None)
+    return best
 
 
 def _future(days: list[list[tuple[int, str]]], n_days: int) -> list[tuple[int, int, float]]:
@@ -154,34 +173,26 @@ def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width
     future = _future(days, n_days)
     states = [_State(0, None, 0, True, 0, 0, (0,) * len(capped), None, None)]
     per_week = r.max_consecutive / (r.max_consecutive + max(1, r.min_consecutive_off))
+    max_minutes, max_weekends = r.max_minutes, r.max_weekends
     for d in range(n_days):
         reach = (per_week * (n_days - 1 - d) + r.max_consecutive) * longest  # at most this many minutes to come
-        best: dict[tuple, _State] = {}
-        for st in states:
-            moves = list(_work_moves(st, d, days[d], r, n_days, split)) if days[d] else []
-            off = _off_move(st, r, d, split)
-            if off is not None:
-                moves.append(off)
-            for nxt in moves:
-                if nxt.minutes + reach < r.min_minutes:
-                    continue
-                key = (nxt.last, nxt.run, nxt.edge, nxt.weekends, nxt.minutes, nxt.counts)
-                if key not in best or best[key].score < nxt.score:
-                    best[key] = nxt
+        best = _next_states(states, d, days[d], r, n_days, split, reach)
         pace = r.min_minutes * (d + 1) / n_days  # minutes a row on course for its minimum has worked by now
         week, weekend, mean = future[d]
-
-        def rank(s: _State) -> float:
-            can = min((r.max_minutes - s.minutes) // longest, week + min(weekend, 2 * (r.max_weekends - s.weekends)))
-            return PACE * max(0.0, pace - s.minutes) - s.score - FUTURE * can * mean
-        states = sorted(best.values(), key=rank)[:width]
+        found = list(best.values())
+        # rank: what a state lags behind the pace, less its score and what it could still gain (lowest first)
+        rank = [PACE * max(0.0, pace - s.minutes) - s.score - FUTURE * min(
+            (max_minutes - s.minutes) // longest, week + min(weekend, 2 * (max_weekends - s.weekends))) * mean
+            for s in found]
+        states = [found[i] for i in sorted(range(len(found)), key=rank.__getitem__)[:width]]
         if not states:
             return None
     done = [s for s in states if s.minutes >= r.min_minutes]
     if not done:
         return None
-    st: _State | None = max(done, key=lambda s: s.score)
-    total, row, d = st.score, {}, n_days - 1
+    last = max(done, key=lambda s: s.score)
+    total, row, d = last.score, {}, n_days - 1
+    st: _State | None = last
     while st is not None and st.back is not None:
         if st.shift is not None:
             row[d] = st.shift

@@ -61,6 +61,8 @@ class Settings:
     adaptive: bool = False
     widen: bool = False  # "fill" and "twin" widen their window once they free the whole staff (`Search.adapt`)
     explore: float = 0.3
+    # a step's CP-SAT presolve without symmetry detection and with one pass (`lns_step.LIGHT_PRESOLVE`)
+    light_presolve: bool = False
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -72,7 +74,7 @@ class Settings:
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=SIZED_KINDS,
                         fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7), adaptive=True,
-                        widen=True)
+                        widen=True, light_presolve=True)
 
 
 @dataclass
@@ -174,7 +176,7 @@ class Search:
         if kind == "row":
             return pool.submit(relay_step, self.relayer, self.cur, min(e for e, _ in cells))
         return pool.submit(resolve, self.problem, self.cur, cells, limit, self.seed + self.prog.steps, True, work,
-                           complete_hint=self.s.complete_hint, running=running)
+                           complete_hint=self.s.complete_hint, running=running, light=self.s.light_presolve)
 
     def adapt(self, kind: str, status: str, cost: float, limit: float) -> None:
         """A neighbourhood proved in under a third of its limit grows by one; one not proved shrinks by one.

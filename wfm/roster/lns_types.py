@@ -29,7 +29,9 @@ class CellProblem(Protocol):
 
     def build(self, fixed: dict[Cell, str | None]) -> SubModel:
         """The model with the cells in `fixed` as constants (their shift, None = off). The rules of an employee
-        whose cells are all fixed must be left out: the construction fixes the rows not built yet to off."""
+        whose cells are all fixed must be left out: the construction fixes the rows not built yet to off. A
+        problem may also offer `build_around(roster, free)`: the same model with every cell but `free` fixed to
+        `roster`, which a step then calls instead (no dict of the whole roster to make and walk)."""
 
     def objective(self, roster: Roster) -> int:
         """The objective of a whole roster."""
