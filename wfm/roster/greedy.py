@@ -274,8 +274,9 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     return roster
 
 
-def _trade_and_fill(rules: dict[int, RowRules], requests: dict, rows: dict[int, dict[int, str]], cover: _Cover,
-                    n_days: int, split: int, more: Callable[[], bool]) -> int:
+def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
+                    rows: dict[int, dict[int, str]], cover: _Cover, n_days: int, split: int,
+                    more: Callable[[], bool]) -> int:
     """The rows' gaining trades of a day for another (`move_rows`), then the work the days they left open let
     `fill_rows` add; how many trades and blocks."""
     traded = move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
