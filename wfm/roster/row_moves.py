@@ -63,13 +63,20 @@ class _Slots:
 
     def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]], on: Counter[tuple[int, str]]):
         self.terms, self.on = terms, on
-        self.by_day: dict[int, list[tuple[str, int]]] = {}
+        self.short: dict[int, set[str]] = {}  # day -> the shifts under-covered that day
         for (d, t), (need, _, _) in terms.items():
-            self.by_day.setdefault(d, []).append((t, need))
+            if on[d, t] < need:
+                self.short.setdefault(d, set()).add(t)
 
-    def short(self, d: int) -> list[str]:
-        """The shifts under-covered on day d."""
-        return [t for t, need in self.by_day.get(d, ()) if self.on[d, t] < need]
+    def move(self, d: int, t: str, sign: int) -> None:
+        """One person more (sign 1) or fewer (-1) on slot (d, t)."""
+        self.on[d, t] += sign
+        term = self.terms.get((d, t))
+        if term is not None:
+            if self.on[d, t] < term[0]:
+                self.short.setdefault(d, set()).add(t)
+            else:
+                self.short.get(d, set()).discard(t)
 
     def add_gain(self, d: int, t: str) -> int:
         term = self.terms.get((d, t))
@@ -109,7 +116,7 @@ def _best_move(r: RowRules, row: dict[int, str], slots: _Slots, requests: dict[t
         if d in r.days_off:
             continue
         worked = row.get(d)
-        shifts = {t for t in (*slots.short(d), *asked.get(d, ())) if t in r.minutes and t != worked}
+        shifts = {t for t in (*slots.short.get(d, ()), *asked.get(d, ())) if t in r.minutes and t != worked}
         opts = sorted(((g, t) for t in shifts if (g := add(d, t)) > 0), reverse=True)[:2]
         if not opts:
             continue
@@ -164,6 +171,8 @@ def _trade_holds(r: RowRules, row: dict[int, str], x: int | None, d: int, t: str
 
 def _halves_mended(row: dict[int, str], x: int | None, d: int, n_days: int) -> int:
     """How many fewer weekends `row` works on one day only once day x is dropped (None: none) and day d added."""
+    if d % 7 < 5 and (x is None or x % 7 < 5):
+        return 0
     def half(k: int, drop: int | None, add: int | None) -> bool:
         sat, sun = 7 * k + 5, 7 * k + 6
         return ((sat in row or sat == add) and sat != drop) != ((sun in row or sun == add) and sun != drop)
@@ -191,11 +200,11 @@ def move_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, st
                     break
                 _, x, d, t = best
                 if x is not None:
-                    on[x, row.pop(x)] -= 1
+                    slots.move(x, row.pop(x), -1)
                 if d in row:
-                    on[d, row[d]] -= 1
+                    slots.move(d, row[d], -1)
                 row[d] = t
-                on[d, t] += 1
+                slots.move(d, t, 1)
                 moved += 1
                 changed = True
     return moved
