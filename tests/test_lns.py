@@ -180,6 +180,7 @@ def test_kind_scores_draw_what_pays():
     assert 0.13 < late.count("staff") / 3000 < 0.20
     assert lns.Settings.for_size(120, 28).adaptive and not lns.Settings().adaptive  # the hotline's stays uniform
     assert lns.Settings.for_size(40, 84).widen and not lns.Settings().widen
+    assert lns.Settings.for_size(40, 84).trade_every > 0 and lns.Settings().trade_every == 0  # no trades: hotline
 
 
 def test_fill_and_twin_grow_in_days_once_they_free_every_employee():
