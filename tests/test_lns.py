@@ -182,6 +182,7 @@ def test_kind_scores_draw_what_pays():
     assert lns.Settings.for_size(40, 84).widen and not lns.Settings().widen
     # the lighter presolve is the benchmark's; the hotline's steps (its own Settings) keep CP-SAT's default
     assert lns.Settings.for_size(40, 84).light_presolve and not lns.Settings().light_presolve
+    assert lns.Settings.for_size(40, 84).trade_every > 0 and lns.Settings().trade_every == 0  # no trades: hotline
 
 
 def test_a_step_with_the_light_presolve_proves_the_same_optimum():

@@ -17,6 +17,7 @@ from wfm.roster.greedy import RowRelayer
 from wfm.roster.lns_step import Step, relay_step, resolve
 from wfm.roster.lns_types import Cell, CellProblem, Roster
 from wfm.roster.neighbourhoods import neighbourhood
+from wfm.roster.trade_step import RowTrader
 
 # The neighbourhoods `Settings.for_size` draws: uniformly from this list for the first steps and for a share
 # `Settings.explore` of the others, the rest by what each kind gained per second (`KindScores`). A fixed mix
@@ -32,6 +33,7 @@ from wfm.roster.neighbourhoods import neighbourhood
 SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
+TRADE_EVERY = 15.0  # `Settings.for_size`: seconds between the LNS's trade passes (`Search.trade`)
 
 
 @dataclass
@@ -63,6 +65,9 @@ class Settings:
     explore: float = 0.3
     # a step's CP-SAT presolve without symmetry detection and with one pass (`lns_step.LIGHT_PRESOLVE`)
     light_presolve: bool = False
+    # seconds of the wall-clock schedule between two passes of the solver-free trade repair over the whole incumbent
+    # (`wfm.roster.trade_step`; problems that state their rules per row); 0: none
+    trade_every: float = 0.0
 
     @staticmethod
     def for_size(n_staff: int, n_days: int) -> Settings:
@@ -74,7 +79,7 @@ class Settings:
         return Settings(sub_limit=3.0, staff_size=max(2, min(n_staff, 4)), mixed_size=max(2, min(n_staff, 8)),
                         days_size=min(n_days, days), window=WINDOW_DAYS if long else None, kinds=SIZED_KINDS,
                         fill_size=max(2, min(n_staff, 20)), fill_days=min(n_days, 7), adaptive=True,
-                        widen=True, light_presolve=True)
+                        widen=True, light_presolve=True, trade_every=TRADE_EVERY)
 
 
 @dataclass
@@ -151,6 +156,8 @@ class Search:
         self.own = getattr(problem, "neighbourhood", None)  # the problem's own neighbourhoods, if it has them
         self.linked = getattr(problem, "linked", lambda emps: set(emps))
         self.scores = KindScores(s.kinds, s.explore) if s.adaptive else None
+        self.trader = RowTrader(problem) if s.trade_every > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
+        self.traded_at = time.perf_counter()
 
     def at_bound(self) -> bool:
         return self.bound is not None and self.best <= self.bound
@@ -232,6 +239,22 @@ class Search:
         self.cur, self.best = merged, val
         return True
 
+    def trade(self, more: Callable[[], bool], log: Callable[[str], object]) -> None:
+        """One pass of the trade repair over the incumbent (`RowTrader`), kept when it lowers the objective; the
+        steps running meanwhile on the rows it changed are then stale."""
+        assert self.trader is not None
+        start = time.perf_counter()
+        out = self.trader.trade(self.cur, more)
+        self.traded_at = time.perf_counter()
+        if out is not None:
+            self.cur, changed = out
+            self.best = self.problem.objective(self.cur)
+            for e in self.linked(changed):
+                self.version[e] += 1
+            self.prog.history.append((time.perf_counter() - self.t0, self.best))
+            self.prog.improved += 1
+        log(f"  trades {self.traded_at - start:.2f}s best={self.best}")
+
     def wall_clock(self, seconds: float, workers: int, log: Callable[[str], object]) -> None:
         """Steps started whenever a worker is free, each from the incumbent as it stands, for `seconds`."""
         s = self.s
@@ -269,6 +292,8 @@ class Search:
                     if self.scores is not None:
                         self.scores.record(kind, before - self.best, step.seconds)
                     self.adapt(kind, step.status, step.seconds, s.sub_limit)
+                if self.trader is not None and time.perf_counter() - self.traded_at >= s.trade_every and left() > 1:
+                    self.trade(lambda: left() > 0.5, log)
 
     def rounds(self, budget: Budget, workers: int, log: Callable[[str], object]) -> None:
         """Deterministic rounds of `workers` steps from the same incumbent, merged in the order drawn (a later
