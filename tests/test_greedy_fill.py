@@ -3,7 +3,7 @@ a row's runs of rest under its own rules, on one hand-made week (values worked o
 
 from __future__ import annotations
 
-from wfm.roster.greedy import _Cover
+from wfm.roster.greedy import CoverCount
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.lns_types import RowRules
 
@@ -17,7 +17,7 @@ def _rules(max_shifts: int = 5, max_weekends: int = 1) -> RowRules:
 
 
 def _fill(rules: RowRules, row: dict[int, str], split: int = 0, premium: int = 0) -> tuple[int, dict[int, str]]:
-    cover = _Cover(COVER)
+    cover = CoverCount(COVER)
     cover.weekend_premium = premium
     cover.add(row, 1)
     rows = {0: dict(row)}
@@ -45,7 +45,7 @@ def test_no_weekend_left():
 
 def test_a_covered_day_is_not_worked():
     # Days 4-6 already covered by someone else: a block there loses 1 a day, so only day 2 gains (100).
-    cover = _Cover(COVER)
+    cover = CoverCount(COVER)
     cover.add({4: "D", 5: "D", 6: "D"}, 1)
     rows = {0: {0: "D", 1: "D"}}
     assert fill_rows({0: _rules()}, {0: {}}, rows, cover, WEEK, 0) == 1
@@ -53,7 +53,7 @@ def test_a_covered_day_is_not_worked():
 
 
 def test_weekend_premium():
-    cover = _Cover(COVER)
+    cover = CoverCount(COVER)
     cover.weekend_premium = 50
     cover.add({6: "D"}, 1)
     gain = cover.gain({(4, "D"): 7})

@@ -31,7 +31,7 @@ from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.row_moves import move_rows
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 
-__all__ = ["lay_row", "construct_greedy", "RowRelayer"]
+__all__ = ["lay_row", "construct_greedy", "RowRelayer", "CoverCount", "split_weekend_cost"]
 
 BEAM_WIDTH = 40  # states kept a day; 40 lays a year-long row of 32 shift types in about 0.1 CPU-s
 MIN_WIDTH = 8  # the narrowest beam when time runs short
@@ -204,7 +204,7 @@ def lay_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int], width
     return row, total
 
 
-class _Cover:
+class CoverCount:
     """How many are on each (day, shift) slot, and what one more person there gains."""
 
     def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]]):
@@ -239,7 +239,7 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
     while a pass improves the roster and `budget` seconds last."""
     t0 = time.perf_counter()
     D = problem.n_days
-    cover = _Cover(problem.cover_terms())
+    cover = CoverCount(problem.cover_terms())
     rules = {e: problem.row_rules(e) for e in order}
     requests = {e: problem.request_gains(e) for e in order}
     rows: dict[int, dict[int, str]] = {}
@@ -286,7 +286,7 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
 
 
 def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
-                    rows: dict[int, dict[int, str]], cover: _Cover, n_days: int, split: int,
+                    rows: dict[int, dict[int, str]], cover: CoverCount, n_days: int, split: int,
                     more: Callable[[], bool]) -> int:
     """The rows' gaining trades of a day for another (`move_rows`), then the work the days they left open let
     `fill_rows` add; how many trades and blocks."""
@@ -310,7 +310,7 @@ def _lay_hard_row(rules: RowRules, n_days: int, gain: Callable[[int, str], int],
     return None
 
 
-def _relay_pass(rules: dict[int, RowRules], requests: dict, rows: dict[int, dict[int, str]], cover: _Cover,
+def _relay_pass(rules: dict[int, RowRules], requests: dict, rows: dict[int, dict[int, str]], cover: CoverCount,
                 n_days: int, width: int, split: int, more: Callable[[], bool]) -> bool:
     """Each row re-laid against all the others, kept when it gains more than the row it replaces; whether any
     row changed."""
@@ -370,7 +370,7 @@ class RowRelayer:
         if e not in self._rules:
             self._rules[e] = self.problem.row_rules(e)
             self._requests[e] = self.problem.request_gains(e)
-        cover = _Cover(self.terms)
+        cover = CoverCount(self.terms)
         cover.on = Counter((d, t) for (who, d), t in cur.items() if who != e)
         gain = cover.gain(self._requests[e])
         D = self.problem.n_days

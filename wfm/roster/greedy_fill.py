@@ -15,7 +15,7 @@ __all__ = ["fill_rows", "CoverGains"]
 
 
 class CoverGains(Protocol):
-    """The cover as the rows laid so far leave it (`wfm.roster.greedy._Cover`)."""
+    """The cover as the rows laid so far leave it (`wfm.roster.greedy.CoverCount`)."""
 
     def gain(self, requests: dict[tuple[int, str], int]) -> Callable[[int, str], int]:
         """What working shift t on day d gains a row with these request gains."""

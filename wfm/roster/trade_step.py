@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wfm.roster.greedy import _Cover, split_weekend_cost
+from wfm.roster.greedy import CoverCount, split_weekend_cost
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 from wfm.roster.row_moves import move_rows
@@ -34,7 +34,7 @@ class RowTrader:
         for (e, d), t in cur.items():
             rows[e][d] = t
         before = {e: dict(row) for e, row in rows.items()}
-        cover = _Cover(self.terms)
+        cover = CoverCount(self.terms)
         for row in rows.values():
             cover.add(row, 1)
         D = self.problem.n_days
