@@ -11,7 +11,7 @@ from typing import Protocol
 
 from wfm.roster.lns_types import RowRules
 
-__all__ = ["fill_rows", "CoverGains"]
+__all__ = ["fill_rows", "CoverGains", "improve_rows", "weekends_worked"]
 
 
 class CoverGains(Protocol):
@@ -35,22 +35,38 @@ def fill_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, st
     when the row has minutes and weekends left to give it. Rows laid one at a time stop short of their maximum
     minutes and weekends where later rows took the slots they were saving them for; this spends what they left
     on the slots still short. Returns the number of blocks added."""
-    added = 0
+    def add_best(e: int, row: dict[int, str]) -> bool:
+        best = _best_block(rules[e], row, cover.gain(requests[e]), n_days, split)
+        if best is None:
+            return False
+        row.update(best)
+        cover.add(best, 1)
+        return True
+
+    return improve_rows(rows, add_best, more)
+
+
+def improve_rows(rows: dict[int, dict[int, str]], apply_best: Callable[[int, dict[int, str]], bool],
+                 more: Callable[[], bool]) -> int:
+    """The loop of the solver-free repairs: each row in turn takes its best change (`apply_best(e, row)` makes
+    it in place and says whether there was one) until it has none, and the rows are gone over again while any
+    changed and `more()`; how many changes were made."""
+    made = 0
     changed = True
     while changed and more():
         changed = False
         for e, row in rows.items():
             if not more():
                 break
-            while True:
-                best = _best_block(rules[e], row, cover.gain(requests[e]), n_days, split)
-                if best is None:
-                    break
-                row.update(best)
-                cover.add(best, 1)
-                added += 1
+            while apply_best(e, row):
+                made += 1
                 changed = True
-    return added
+    return made
+
+
+def weekends_worked(row: dict[int, str], n_days: int) -> int:
+    """Weekends (days 7k+5 and 7k+6) on which `row` ({day: shift}) works at least one day."""
+    return sum(1 for k in range((n_days + 1) // 7 + 1) if 7 * k + 5 in row or 7 * k + 6 in row)
 
 
 def _best_block(r: RowRules, row: dict[int, str], gain: Callable[[int, str], int], n_days: int,
@@ -60,7 +76,7 @@ def _best_block(r: RowRules, row: dict[int, str], gain: Callable[[int, str], int
     minutes = sum(r.minutes[t] for t in row.values())
     if minutes >= r.max_minutes:
         return None
-    weekends = sum(1 for k in range((n_days + 1) // 7 + 1) if 7 * k + 5 in row or 7 * k + 6 in row)
+    weekends = weekends_worked(row, n_days)
     used = Counter(row.values())
     options: list[list[tuple[int, str]]] = []
     for d in range(n_days):

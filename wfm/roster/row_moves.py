@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from wfm.roster.greedy_fill import improve_rows, weekends_worked
 from wfm.roster.lns_types import RowRules
 
 __all__ = ["row_holds", "move_rows", "NEAR_DAYS", "FAR_DROPS"]
@@ -29,7 +30,7 @@ def row_holds(r: RowRules, row: dict[int, str], n_days: int) -> bool:
         return False
     if any(n > r.max_shifts.get(t, n_days) for t, n in Counter(row.values()).items()):
         return False
-    if sum(1 for k in range((n_days + 1) // 7 + 1) if 7 * k + 5 in row or 7 * k + 6 in row) > r.max_weekends:
+    if weekends_worked(row, n_days) > r.max_weekends:
         return False
     return _runs_hold(r, row, 0, n_days, n_days)
 
@@ -136,7 +137,7 @@ def _best_move(r: RowRules, row: dict[int, str], slots: _Slots, requests: dict[t
         return None
     minutes = sum(r.minutes[t] for t in row.values())
     used = Counter(row.values())
-    weekends = sum(1 for k in range((n_days + 1) // 7 + 1) if 7 * k + 5 in row or 7 * k + 6 in row)
+    weekends = weekends_worked(row, n_days)
     for value, x, d, t in sorted(cands, key=lambda c: -c[0]):
         if _trade_holds(r, row, x, d, t, minutes, used, weekends, n_days):
             return value, x, d, t
@@ -187,24 +188,18 @@ def move_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, st
     shift changed, every rule kept); `rows` and the cover `on` ((day, shift) -> people) are updated in place.
     Returns the number of trades made."""
     slots = _Slots(terms, on)
-    moved = 0
-    changed = True
-    while changed and more():
-        changed = False
-        for e, row in rows.items():
-            if not more():
-                break
-            while True:
-                best = _best_move(rules[e], row, slots, requests[e], n_days, split)
-                if best is None:
-                    break
-                _, x, d, t = best
-                if x is not None:
-                    slots.move(x, row.pop(x), -1)
-                if d in row:
-                    slots.move(d, row[d], -1)
-                row[d] = t
-                slots.move(d, t, 1)
-                moved += 1
-                changed = True
-    return moved
+
+    def trade_best(e: int, row: dict[int, str]) -> bool:
+        best = _best_move(rules[e], row, slots, requests[e], n_days, split)
+        if best is None:
+            return False
+        _, x, d, t = best
+        if x is not None:
+            slots.move(x, row.pop(x), -1)
+        if d in row:
+            slots.move(d, row[d], -1)
+        row[d] = t
+        slots.move(d, t, 1)
+        return True
+
+    return improve_rows(rows, trade_best, more)
