@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.row_moves import move_rows
+from wfm.roster.swap_moves import swap_rows
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 
 __all__ = ["lay_row", "construct_greedy", "RowRelayer", "CoverCount", "split_weekend_cost"]
@@ -278,10 +279,12 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
             break
     log(f"greedy re-lay: {passes} passes, {time.perf_counter() - t0:.1f} s, obj={problem.objective(_roster(rows))}")
     t1 = time.perf_counter()
-    traded = _trade_and_fill(rules, requests, rows, cover, D, split,
-                             lambda: time.perf_counter() - t0 < TRADE_OVERRUN * budget)
+    overrun = lambda: time.perf_counter() - t0 < TRADE_OVERRUN * budget  # noqa: E731
+    traded = _trade_and_fill(rules, requests, rows, cover, D, split, overrun)
+    swapped = swap_rows(rules, requests, rows, D, overrun)
     roster = _roster(rows)
-    log(f"greedy trades: {traded} in {time.perf_counter() - t1:.1f} s, obj={problem.objective(roster)}")
+    log(f"greedy trades: {traded} and {swapped} exchanges for requests in {time.perf_counter() - t1:.1f} s, "
+        f"obj={problem.objective(roster)}")
     return roster
 
 

@@ -12,6 +12,7 @@ from wfm.roster.greedy import CoverCount, split_weekend_cost
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 from wfm.roster.row_moves import move_rows
+from wfm.roster.swap_moves import swap_rows
 
 __all__ = ["RowTrader"]
 
@@ -28,8 +29,9 @@ class RowTrader:
         self.split = split_weekend_cost(self.rules.values(), self.terms, D)
 
     def trade(self, cur: Roster, more: Callable[[], bool] = lambda: True) -> tuple[Roster, set[int]] | None:
-        """The roster after every gaining trade and fill (`more` cuts it short), with the employees whose rows
-        changed; None when the objective is not lower than `cur`'s."""
+        """The roster after every gaining trade and fill, then the exchanges of days between rows that grant
+        requests (`swap_rows`; `more` cuts it short), with the employees whose rows changed; None when the
+        objective is not lower than `cur`'s."""
         rows: dict[int, dict[int, str]] = {e: {} for e in range(self.problem.n_staff)}
         for (e, d), t in cur.items():
             rows[e][d] = t
@@ -38,9 +40,11 @@ class RowTrader:
         for row in rows.values():
             cover.add(row, 1)
         D = self.problem.n_days
-        if not move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more):
+        traded = move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more)
+        if traded:
+            fill_rows(self.rules, self.requests, rows, cover, D, self.split, more)
+        if not swap_rows(self.rules, self.requests, rows, D, more) and not traded:
             return None
-        fill_rows(self.rules, self.requests, rows, cover, D, self.split, more)
         new = {(e, d): t for e, row in rows.items() for d, t in row.items()}
         if self.problem.objective(new) >= self.problem.objective(cur):
             return None
