@@ -4,10 +4,12 @@ the two schedules that run them (against the wall clock, or in deterministic rou
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -158,6 +160,8 @@ class Search:
         self.scores = KindScores(s.kinds, s.explore) if s.adaptive else None
         self.trader = RowTrader(problem) if s.trade_every > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
         self.traded_at = time.perf_counter()
+        self.trade_halt = threading.Event()  # set on Ctrl-C: a trade pass running in the pool stops
+        self.halt_trade = _Halt(self.trade_halt)
 
     def at_bound(self) -> bool:
         return self.bound is not None and self.best <= self.bound
@@ -239,21 +243,33 @@ class Search:
         self.cur, self.best = merged, val
         return True
 
-    def trade(self, more: Callable[[], bool], log: Callable[[str], object]) -> None:
-        """One pass of the trade repair over the incumbent (`RowTrader`), kept when it lowers the objective; the
-        steps running meanwhile on the rows it changed are then stale."""
+    def start_trade(self, pool: ThreadPoolExecutor, more: Callable[[], bool]) -> Future:
+        """One pass of the trade repair (`RowTrader`) over the incumbent as it stands, run in the pool like a step:
+        it is Python while the other worker's sub-solve runs in CP-SAT, so both cores keep working (run in this
+        thread, a pass of several seconds left both workers idle once their steps ended)."""
         assert self.trader is not None
-        start = time.perf_counter()
-        out = self.trader.trade(self.cur, more)
+        self.trade_halt.clear()
+        trader, cur = self.trader, self.cur
+        return pool.submit(lambda: trader.trade(cur, lambda: more() and not self.trade_halt.is_set()))
+
+    def end_trade(self, out: tuple[Roster, set[int]] | None, seen: dict[int, int], spent: float,
+                  log: Callable[[str], object]) -> None:
+        """Merge a trade pass into the incumbent: the rows it changed that no step changed meanwhile (`seen`: the
+        rows' versions when it started) replace the incumbent's, kept when that lowers the objective."""
         self.traded_at = time.perf_counter()
         if out is not None:
-            self.cur, changed = out
-            self.best = self.problem.objective(self.cur)
-            for e in self.linked(changed):
-                self.version[e] += 1
-            self.prog.history.append((time.perf_counter() - self.t0, self.best))
-            self.prog.improved += 1
-        log(f"  trades {self.traded_at - start:.2f}s best={self.best}")
+            new, changed = out
+            fresh = {e for e in changed if self.version[e] == seen[e]}
+            merged = {k: t for k, t in self.cur.items() if k[0] not in fresh}
+            merged.update({k: t for k, t in new.items() if k[0] in fresh})
+            val = self.problem.objective(merged)
+            if val < self.best:
+                self.cur, self.best = merged, val
+                for e in self.linked(fresh):
+                    self.version[e] += 1
+                self.prog.history.append((time.perf_counter() - self.t0, self.best))
+                self.prog.improved += 1
+        log(f"  trades {spent:.2f}s best={self.best}")
 
     def wall_clock(self, seconds: float, workers: int, log: Callable[[str], object]) -> None:
         """Steps started whenever a worker is free, each from the incumbent as it stands, for `seconds`."""
@@ -262,8 +278,14 @@ class Search:
         def left() -> float:
             return seconds - (time.perf_counter() - self.t0)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            running: dict[Future, tuple[str, set[Cell], dict[int, int], list[cp_model.CpSolver]]] = {}
+            running: dict[Future, tuple[str, set[Cell], dict[int, int], Sequence[_Stoppable]]] = {}
+            started = 0.0
             while True:
+                if self.trader is not None and time.perf_counter() - self.traded_at >= s.trade_every \
+                        and left() > 1 and not any(k == "trade" for k, *_ in running.values()):
+                    started = time.perf_counter()
+                    seen = {e: self.version[e] for e in range(self.problem.n_staff)}
+                    running[self.start_trade(pool, lambda: left() > 0.5)] = ("trade", set(), seen, [self.halt_trade])
                 while left() > 0.3 and len(running) < max(1, workers) and not self.at_bound():
                     kind, cells = self.draw()
                     solvers: list[cp_model.CpSolver] = []
@@ -275,6 +297,9 @@ class Search:
                 done = _wait(list(running), FIRST_COMPLETED, [x for *_, v in running.values() for x in v])
                 for fut in done:
                     kind, cells, seen, _ = running.pop(fut)
+                    if kind == "trade":
+                        self.end_trade(fut.result(), seen, time.perf_counter() - started, log)
+                        continue
                     step: Step = fut.result()
                     cand = step.candidate
                     before = self.best
@@ -292,8 +317,6 @@ class Search:
                     if self.scores is not None:
                         self.scores.record(kind, before - self.best, step.seconds)
                     self.adapt(kind, step.status, step.seconds, s.sub_limit)
-                if self.trader is not None and time.perf_counter() - self.traded_at >= s.trade_every and left() > 1:
-                    self.trade(lambda: left() > 0.5, log)
 
     def rounds(self, budget: Budget, workers: int, log: Callable[[str], object]) -> None:
         """Deterministic rounds of `workers` steps from the same incumbent, merged in the order drawn (a later
@@ -329,7 +352,21 @@ class Search:
                 log(f"lns: {self.prog.steps} steps, objective {self.best}, sizes {self.size}")
 
 
-def _wait(futures: list[Future], when: str, solvers: list[cp_model.CpSolver]) -> set[Future]:
+class _Stoppable(Protocol):
+    def StopSearch(self) -> None: ...  # noqa: N802 (CP-SAT's name)
+
+
+class _Halt:
+    """Stops a trade pass running in the pool as `_wait` stops a sub-solve on Ctrl-C."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def StopSearch(self) -> None:  # noqa: N802
+        self.event.set()
+
+
+def _wait(futures: list[Future], when: str, solvers: Sequence[_Stoppable]) -> set[Future]:
     """The futures done (FIRST_COMPLETED: at least one; ALL_COMPLETED: all), polled so that Ctrl-C reaches
     this thread: then every running sub-solve is stopped and the interrupt raised."""
     try:
