@@ -185,6 +185,20 @@ def test_kind_scores_draw_what_pays():
     assert lns.Settings.for_size(40, 84).trade_every > 0 and lns.Settings().trade_every == 0  # no trades: hotline
 
 
+def test_recent_rate_decays_old_steps():
+    """Gain and seconds summed with a decay of 0.9 a step, a step costing at least 0.05 s: 100 in 1 s then 0 in
+    1 s is (0.9 * 100) / (0.9 * 1 + 1) = 47.4 a second; no step yet is a rate of 0."""
+    from wfm.roster.lns_scores import RecentRate
+
+    rate = RecentRate()
+    assert rate.rate == 0.0
+    rate.record(100, 1.0)
+    rate.record(-5, 1.0)  # a loss counts as no gain
+    assert rate.rate == pytest.approx(90 / 1.9)
+    rate.record(0, 0.0)  # an instant step still costs 0.05 s
+    assert rate.rate == pytest.approx(81 / (0.81 + 0.9 + 0.05))
+
+
 def test_a_step_with_the_light_presolve_proves_the_same_optimum():
     toy = Toy()
     first = lns.construct(toy, 5.0, workers=1, seed=1)

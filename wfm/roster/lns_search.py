@@ -3,6 +3,7 @@ the two schedules that run them (against the wall clock, or in deterministic rou
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -16,6 +17,7 @@ from ortools.sat.python import cp_model
 from wfm.roster.budget import (LNS_BUILD_S_PER_ITEM, LNS_EVAL_S_PER_CELL, LNS_STEP_DTIME, LNS_STEP_DTIME_PER_S,
                                Budget)
 from wfm.roster.greedy import RowRelayer
+from wfm.roster.lns_scores import KindScores, RecentRate
 from wfm.roster.lns_step import Step, relay_step, resolve
 from wfm.roster.lns_types import Cell, CellProblem, Roster
 from wfm.roster.neighbourhoods import neighbourhood
@@ -68,7 +70,8 @@ class Settings:
     # a step's CP-SAT presolve without symmetry detection and with one pass (`lns_step.LIGHT_PRESOLVE`)
     light_presolve: bool = False
     # seconds of the wall-clock schedule between two passes of the solver-free trade repair over the whole incumbent
-    # (`wfm.roster.trade_step`; problems that state their rules per row); 0: none
+    # (`wfm.roster.trade_step`; problems that state their rules per row); 0: none. A pass that took off more per
+    # second than the sub-solves lately do (`RecentRate`) is followed by the next at once
     trade_every: float = 0.0
 
     @staticmethod
@@ -92,42 +95,6 @@ class Progress:
     steps: int = 0
     merged: int = 0  # improvements merged while another step ran (wall-clock schedule)
     improved: int = 0  # steps that lowered the objective
-
-
-class KindScores:
-    """Adaptive choice of the neighbourhood kind (as in adaptive LNS): a kind's score is the objective its steps
-    took off per second of sub-solve, both summed with a decay (`DECAY` per step of that kind: its last dozen or
-    so steps count); a kind is drawn in proportion to its score, except for a share `explore` of the draws,
-    uniform over `kinds` (its multiplicities kept). Until every kind has been tried `WARMUP` times the draw is
-    uniform. Which kind pays differs by instance and over a run: on Curtois synthetics of Instance13-20's sizes
-    the many-staff-few-days kinds ("fill", "twin") took 15-100 a second, "request" and "mixed" at times none."""
-
-    WARMUP = 2
-    DECAY = 0.9
-
-    def __init__(self, kinds: tuple[str, ...], explore: float):
-        self.kinds, self.explore = kinds, explore
-        self.gain = {k: 0.0 for k in kinds}
-        self.cost = {k: 0.0 for k in kinds}
-        self.tried = {k: 0 for k in kinds}
-
-    @property
-    def score(self) -> dict[str, float]:
-        return {k: self.gain[k] / self.cost[k] if self.cost[k] > 0 else 0.0 for k in self.gain}
-
-    def draw(self, rng: random.Random) -> str:
-        score = self.score
-        if min(self.tried.values()) < self.WARMUP or sum(score.values()) <= 0 or rng.random() < self.explore:
-            return rng.choice(self.kinds)
-        names = list(score)
-        return rng.choices(names, weights=[score[k] for k in names])[0]
-
-    def record(self, kind: str, gain: float, cost: float) -> None:
-        if kind not in self.gain:
-            return
-        self.tried[kind] += 1
-        self.gain[kind] = self.DECAY * self.gain[kind] + max(0.0, gain)
-        self.cost[kind] = self.DECAY * self.cost[kind] + max(0.05, cost)
 
 
 SEARCH_STAGE = "neighbourhood search"  # the stage named when the wall cap cuts the deterministic schedule short
@@ -160,6 +127,7 @@ class Search:
         self.scores = KindScores(s.kinds, s.explore) if s.adaptive else None
         self.trader = RowTrader(problem) if s.trade_every > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
         self.traded_at = time.perf_counter()
+        self.step_rate = RecentRate()  # what the sub-solves took off per second of a worker, lately
         self.trade_halt = threading.Event()  # set on Ctrl-C: a trade pass running in the pool stops
         self.halt_trade = _Halt(self.trade_halt)
 
@@ -257,6 +225,7 @@ class Search:
         """Merge a trade pass into the incumbent: the rows it changed that no step changed meanwhile (`seen`: the
         rows' versions when it started) replace the incumbent's, kept when that lowers the objective."""
         self.traded_at = time.perf_counter()
+        before = self.best
         if out is not None:
             new, changed = out
             fresh = {e for e in changed if self.version[e] == seen[e]}
@@ -269,6 +238,8 @@ class Search:
                     self.version[e] += 1
                 self.prog.history.append((time.perf_counter() - self.t0, self.best))
                 self.prog.improved += 1
+        if before - self.best > self.step_rate.rate * spent:  # it pays more than the sub-solves: again at once
+            self.traded_at = -math.inf
         log(f"  trades {spent:.2f}s best={self.best}")
 
     def wall_clock(self, seconds: float, workers: int, log: Callable[[str], object]) -> None:
@@ -316,6 +287,7 @@ class Search:
                         f"best={self.best}")
                     if self.scores is not None:
                         self.scores.record(kind, before - self.best, step.seconds)
+                    self.step_rate.record(before - self.best, step.seconds)
                     self.adapt(kind, step.status, step.seconds, s.sub_limit)
 
     def rounds(self, budget: Budget, workers: int, log: Callable[[str], object]) -> None:
