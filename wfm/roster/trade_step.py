@@ -12,6 +12,7 @@ from wfm.roster.greedy import CoverCount, split_weekend_cost
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 from wfm.roster.row_moves import move_rows
+from wfm.roster.row_window import window_rows
 
 __all__ = ["RowTrader"]
 
@@ -38,7 +39,8 @@ class RowTrader:
         for row in rows.values():
             cover.add(row, 1)
         D = self.problem.n_days
-        if not move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more):
+        traded = window_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more)
+        if not traded + move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more):
             return None
         fill_rows(self.rules, self.requests, rows, cover, D, self.split, more)
         new = {(e, d): t for e, row in rows.items() for d, t in row.items()}
