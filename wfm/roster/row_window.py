@@ -167,10 +167,11 @@ def _keep(states: dict[_Key, list[tuple[int, int, _Path]]], key: tuple[str | Non
 def window_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
                 rows: dict[int, dict[int, str]], terms: dict[tuple[int, str], tuple[int, int, int]],
                 on: Counter[tuple[int, str]], n_days: int, split: int, more: Callable[[], bool] = lambda: True,
-                width: int = WINDOW_DAYS) -> int:
-    """One pass over the rows: each window of `width` days (every width // 2 days) where the row could gain is
-    laid out again by `best_window` and kept when it gains (the objective not worse, one-day weekends valued at
-    `split`, as in `move_rows`); `rows` and the cover `on` are updated in place. Returns the windows changed."""
+                width: int = WINDOW_DAYS, tried: Callable[[int, int, int], bool] = lambda e, lo, hi: True) -> int:
+    """One pass over the rows: each window of `width` days (every width // 2 days) where the row could gain and
+    `tried(e, lo, hi)` is laid out again by `best_window` and kept when it gains (the objective not worse, one-day
+    weekends valued at `split`, as in `move_rows`); `rows` and the cover `on` are updated in place. Returns the
+    windows changed."""
     slots = Slots(terms, on)
     shifts = sorted({t for r in rules.values() for t in r.minutes})
     # each day's shifts by what one person over their requirement costs there: the fillers a run may need
@@ -186,7 +187,7 @@ def window_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, 
             if not more():
                 return changed
             hi = min(n_days - 1, lo + width - 1)
-            if _relay(r, row, lo, hi, slots, asked, asked_days, calm, n_days, split):
+            if tried(e, lo, hi) and _relay(r, row, lo, hi, slots, asked, asked_days, calm, n_days, split):
                 changed += 1
     return changed
 

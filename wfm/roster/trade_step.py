@@ -27,6 +27,18 @@ class RowTrader:
         self.rules: dict[int, RowRules] = {e: problem.row_rules(e) for e in range(E)}
         self.requests = {e: problem.request_gains(e) for e in range(E)}
         self.split = split_weekend_cost(self.rules.values(), self.terms, D)
+        self.seen: Roster | None = None  # the incumbent the last whole pass of windows started from
+
+    def _changed_since(self, cur: Roster) -> Callable[[int, int, int], bool]:
+        """Whether a window (employee, first day, last day) may gain now: its row or the cover of one of its days
+        changed since the last pass started (every window the first time). A window that gained nothing then,
+        on the same row and cover, gains nothing now."""
+        seen = self.seen
+        if seen is None:
+            return lambda e, lo, hi: True
+        cells = {c for c in seen.keys() | cur.keys() if seen.get(c) != cur.get(c)}
+        rows, days = {e for e, _ in cells}, {d for _, d in cells}
+        return lambda e, lo, hi: e in rows or any(d in days for d in range(lo, hi + 1))
 
     def trade(self, cur: Roster, more: Callable[[], bool] = lambda: True) -> tuple[Roster, set[int]] | None:
         """The roster after every gaining trade and fill (`more` cuts it short), with the employees whose rows
@@ -39,7 +51,10 @@ class RowTrader:
         for row in rows.values():
             cover.add(row, 1)
         D = self.problem.n_days
-        traded = window_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more)
+        traded = window_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more,
+                             tried=self._changed_since(cur))
+        if more():  # every window was tried
+            self.seen = dict(cur)
         if not traded + move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more):
             return None
         fill_rows(self.rules, self.requests, rows, cover, D, self.split, more)
