@@ -68,9 +68,10 @@ def best_window(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Calla
                 gain = g - split * half
                 spent = r.minutes[t] if t is not None and counted else 0
                 for minutes, v, path in layouts:
-                    if minutes + spent <= max_room:
-                        _keep(nxt, (t, moved, weekends + worked, minutes + spent), min_need,
-                              (minutes + spent, v + gain, (t, path)))
+                    minutes += spent
+                    if minutes <= max_room:
+                        bucket = (t, moved, weekends + worked, minutes if minutes < min_need else -1)
+                        _keep(nxt, bucket, minutes, v + gain, (t, path))
         states = nxt
     best_end: tuple[int, _Path] | None = None
     for (p, start, _, _), layouts in states.items():
@@ -150,18 +151,19 @@ def _closes(r: RowRules, row: dict[int, str], p: str | None, start: int, hi: int
     return start == 0 or last or end - start + 1 >= r.min_consecutive_off
 
 
-def _keep(states: dict[_Key, list[tuple[int, int, _Path]]], key: tuple[str | None, int, int, int], min_need: int,
-          layout: tuple[int, int, _Path]) -> None:
-    """Add a layout (minutes, value, path) to its state unless one there has no more minutes and no less value;
-    minutes below `min_need` are told apart exactly (a layout short of the minimum may still need them)."""
-    minutes = key[3]
-    bucket = (key[0], key[1], key[2], minutes if minutes < min_need else -1)
-    kept = states.setdefault(bucket, [])
+def _keep(states: dict[_Key, list[tuple[int, int, _Path]]], bucket: _Key, minutes: int, value: int,
+          path: _Path) -> None:
+    """Add a layout (minutes, value, path) to its state (minutes below the row's minimum told apart exactly: a
+    layout short of it may still need them) unless one there has no more minutes and no less value."""
+    kept = states.get(bucket)
+    if kept is None:
+        states[bucket] = [(minutes, value, path)]
+        return
     for m, v, _ in kept:
-        if m <= minutes and v >= layout[1]:
+        if m <= minutes and v >= value:
             return
-    kept[:] = [k for k in kept if not (k[0] >= minutes and k[1] <= layout[1])]
-    kept.append(layout)
+    kept[:] = [k for k in kept if not (k[0] >= minutes and k[1] <= value)]
+    kept.append((minutes, value, path))
 
 
 def window_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
