@@ -1,4 +1,5 @@
-"""The trade repair (`wfm.roster.row_moves.move_rows`, then `fill_rows`) as a move of the LNS on a whole
+"""The window and trade repairs (`wfm.roster.row_window.window_rows`, `wfm.roster.row_moves.move_rows`, then
+`fill_rows`) as a move of the LNS on a whole
 incumbent: the CP-SAT steps change a few rows over a few days and leave one-day weekends and rows at their
 maximum minutes behind them that a trade mends. From the roster an LNS left after 120 s on a synthetic of
 Instance24's size, one pass took 181,177 to 166,516 in 8 CPU-s (and 165,484 to 160,329 after the construction's
