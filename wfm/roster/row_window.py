@@ -60,12 +60,13 @@ def best_window(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Calla
             if d in row:
                 gains[row[d]] = value(d, row[d])
         nxt: dict[_Key, list[tuple[int, int, _Path]]] = {}
+        closes = d % 7 == 6 or (d % 7 == 5 and d == hi)  # a weekend counted on this day
         for (p, start, weekends, _), layouts in states.items():
             for t, g in gains.items():
                 moved = _step(r, p, start, d, t)
                 if moved is None:
                     continue
-                worked, half = _weekend(row, p, d, t, hi, n_days)
+                worked, half = _weekend(row, p, d, t, hi, n_days) if closes else (0, 0)
                 if weekends + worked > weekend_room:
                     continue
                 gain = g - split * half
