@@ -103,3 +103,18 @@ def test_the_trader_gives_an_over_covered_day_for_an_open_sunday():
     assert new == {(0, d): "E" for d in range(2, 7)} | {(1, 0): "E", (1, 1): "E"}
     assert (week.objective(new), changed) == (0, {0})
     assert trader.trade(new) is None
+
+
+def test_the_trader_tries_again_only_windows_whose_row_or_days_changed():
+    # The first pass tries every window; the next, only the windows of a row that changed since the last whole
+    # pass started, or over a day whose cover changed: employee 1 moved from day 0 to day 3.
+    from wfm.roster.trade_step import RowTrader
+    trader = RowTrader(_Week())  # type: ignore[arg-type]
+    cur = {(0, d): "E" for d in range(2, 7)} | {(1, 0): "E", (1, 1): "E"}
+    assert trader._changed_since(cur)(0, 0, 2)
+    trader.trade(cur)
+    assert trader.seen == cur
+    moved = {(0, d): "E" for d in range(2, 7)} | {(1, 1): "E", (1, 3): "E"}
+    tried = trader._changed_since(moved)
+    assert [tried(0, lo, lo + 1) for lo in range(6)] == [True, False, True, True, False, False]
+    assert tried(1, 5, 6)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from wfm.roster.greedy_fill import improve_rows, weekends_worked
 from wfm.roster.lns_types import RowRules
 
-__all__ = ["row_holds", "move_rows", "NEAR_DAYS", "FAR_DROPS"]
+__all__ = ["row_holds", "move_rows", "Slots", "NEAR_DAYS", "FAR_DROPS"]
 
 NEAR_DAYS = 7  # a day added may be traded for a day worked this close to it (runs slide, rests stay long enough)
 FAR_DROPS = 4  # and for the row's FAR_DROPS cheapest days to give up anywhere (minutes, caps)
@@ -59,7 +59,7 @@ def one_day_weekends(row: dict[int, str], n_days: int) -> int:
     return sum((d in row) != (d + 1 in row) for d in range(5, n_days - 1, 7))
 
 
-class _Slots:
+class Slots:
     """The cover of every (day, shift) slot and what one person more or fewer there changes in the objective."""
 
     def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]], on: Counter[tuple[int, str]]):
@@ -94,7 +94,7 @@ class _Slots:
         return over if self.on[d, t] > need else -under
 
 
-def _best_move(r: RowRules, row: dict[int, str], slots: _Slots, requests: dict[tuple[int, str], int],
+def _best_move(r: RowRules, row: dict[int, str], slots: Slots, requests: dict[tuple[int, str], int],
                n_days: int, split: int) -> tuple[int, int | None, int, str] | None:
     """The best trade for one row: (value, day dropped or None, day added, its shift), valued as the objective's
     gain plus `split` per weekend no longer worked on one day only (less per one more), with the objective's gain
@@ -187,7 +187,7 @@ def move_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, st
     """While it gains, each row in turn takes its best trade (`_best_move`: a day added for a day dropped or a
     shift changed, every rule kept); `rows` and the cover `on` ((day, shift) -> people) are updated in place.
     Returns the number of trades made."""
-    slots = _Slots(terms, on)
+    slots = Slots(terms, on)
 
     def trade_best(e: int, row: dict[int, str]) -> bool:
         best = _best_move(rules[e], row, slots, requests[e], n_days, split)
