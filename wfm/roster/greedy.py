@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.row_moves import move_rows
+from wfm.roster.weekend_moves import relocate_weekends
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 
 __all__ = ["lay_row", "construct_greedy", "RowRelayer", "CoverCount", "split_weekend_cost"]
@@ -288,9 +289,11 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
 def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
                     rows: dict[int, dict[int, str]], cover: CoverCount, n_days: int, split: int,
                     more: Callable[[], bool]) -> int:
-    """The rows' gaining trades of a day for another (`move_rows`), then the work the days they left open let
-    `fill_rows` add; how many trades and blocks."""
-    traded = move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
+    """The rows' weekend allowances moved to whole weekends (`relocate_weekends`, when weekends are short), their
+    gaining trades of a day for another (`move_rows`), then the work the days they left open let `fill_rows` add;
+    how many moves, trades and blocks."""
+    traded = relocate_weekends(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
+    traded += move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
     return traded + (fill_rows(rules, requests, rows, cover, n_days, split, more) if traded else 0)
 
 
