@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from wfm.roster.lns_types import RowRules
-from wfm.roster.weekend_moves import SlotGains, relocate_weekends, window_options
+from wfm.roster.weekend_moves import relocate_weekends
+from wfm.roster.weekend_windows import SlotGains, window_options
 
 DAYS = 14  # two weeks: weekend 0 is days 5-6, weekend 1 days 12-13
 
