@@ -57,3 +57,12 @@ def test_window_options_keep_the_runs():
     options = window_options(_rules(frozenset()), {}, 1, True, SlotGains(_cover(), Counter()), {}, DAYS)
     assert options == {960: (200, {12: "E", 13: "E"}), 1440: (300, {11: "E", 12: "E", 13: "E"}),
                        1920: (400, {10: "E", 11: "E", 12: "E", 13: "E"})}
+
+
+def test_the_shifts_of_a_weekend_are_chosen_together():
+    # Weekend 1 of an empty row made worked, L may not be followed by E. Saturday 12 wants an E and an L, Sunday 13
+    # an E (its L is covered by someone else: 1 over). Both L (100 - 1 = 99) or both E (200); L then E is barred.
+    rules = RowRules({"E": 480, "L": 480}, 0, 960, 5, 2, 2, 1, {"E": DAYS, "L": DAYS}, {"L": {"E"}}, frozenset())
+    cover = {(12, "E"): (1, 100, 1), (12, "L"): (1, 100, 1), (13, "E"): (1, 100, 1), (13, "L"): (1, 100, 1)}
+    options = window_options(rules, {}, 1, True, SlotGains(cover, Counter({(13, "L"): 1})), {}, DAYS)
+    assert options[960] == (200, {12: "E", 13: "E"})
