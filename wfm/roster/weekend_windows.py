@@ -11,8 +11,7 @@ from itertools import product
 from wfm.roster.lns_types import RowRules
 from wfm.roster.row_moves import row_holds
 
-__all__ = ["SlotGains", "window_options", "relocation", "full_weekends", "apply_changes", "gain_of", "Changes",
-           "WINDOW"]
+__all__ = ["SlotGains", "window_options", "relocation", "full_weekends", "apply_changes", "Changes", "WINDOW"]
 
 WINDOW = 2  # days either side of a weekend whose work may change with it (2**4 patterns a weekend)
 BALANCE_DROPS = 8  # the row's cheapest weekdays tried when it must give up minutes
@@ -164,13 +163,12 @@ def full_weekends(n_days: int) -> list[int]:
 
 
 def relocation(r: RowRules, row: dict[int, str], slots: SlotGains, requests: dict[tuple[int, str], int],
-               n_days: int, split: int, sources: list[int | None], targets: list[int], floor: int = 0,
-               credit: int = 0) -> tuple[int, Changes] | None:
+               n_days: int, split: int, sources: list[int | None], targets: list[int]) -> tuple[int, Changes] | None:
     """The best move of a weekend allowance for one row: a weekend of `sources` given up (None: an allowance left
     unused) for a whole weekend of `targets` (both days free), both places repaired in their windows
     (`window_options`), the row's cheapest weekdays given up when it would work more than its maximum minutes:
-    (objective gain, changes), the gain at least `floor` and above 0 counting `credit` and `split` per one-day
-    weekend mended; None when none keeps every rule of the row."""
+    (objective gain, changes), the gain at least 0 and above 0 counting `split` per one-day weekend mended; None when
+    none keeps every rule of the row."""
     source_options: dict[int | None, dict[int, tuple[int, Changes]]] = {
         k: window_options(r, row, k, False, slots, requests, n_days) if k is not None else {0: (0, {})}
         for k in sources}
@@ -188,13 +186,12 @@ def relocation(r: RowRules, row: dict[int, str], slots: SlotGains, requests: dic
                     if total < r.min_minutes:
                         continue
                     est = vs + vt + _balance_estimate(r, row, cheap, total - r.max_minutes)
-                    if est >= floor and est + mended + credit > 0:
+                    if est >= 0 and est + mended > 0:
                         cands.append((est + mended, mended, cs, ct))
     cands.sort(key=lambda c: -c[0])
     for _, mended, cs, ct in cands[:TOP_PAIRS]:
         changes = _balanced(r, row, {**cs, **ct}, cheap, n_days)
-        if changes is not None and floor <= (gain := gain_of(row, changes, slots, requests)) \
-                and gain + mended + credit > 0:
+        if changes is not None and 0 <= (gain := gain_of(row, changes, slots, requests)) and gain + mended > 0:
             return gain, changes
     return None
 
