@@ -1,5 +1,5 @@
-"""The trade repair (`wfm.roster.weekend_moves.relocate_weekends` when weekends are short, then
-`wfm.roster.row_moves.move_rows`, then `fill_rows`) as a move of the LNS on a whole
+"""The trade repair (`wfm.roster.row_moves.move_rows`; when weekends are short,
+`wfm.roster.weekend_moves.relocate_weekends` and the trades again; then `fill_rows`) as a move of the LNS on a whole
 incumbent: the CP-SAT steps change a few rows over a few days and leave one-day weekends and rows at their
 maximum minutes behind them that a trade mends. From the roster an LNS left after 120 s on a synthetic of
 Instance24's size, one pass took 181,177 to 166,516 in 8 CPU-s (and 165,484 to 160,329 after the construction's
@@ -40,8 +40,10 @@ class RowTrader:
         for row in rows.values():
             cover.add(row, 1)
         D = self.problem.n_days
-        moved = relocate_weekends(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more)
-        if not moved + move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more):
+        moved = move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more)
+        if relocate_weekends(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more):
+            moved += 1 + move_rows(self.rules, self.requests, rows, self.terms, cover.on, D, self.split, more)
+        if not moved:
             return None
         fill_rows(self.rules, self.requests, rows, cover, D, self.split, more)
         new = {(e, d): t for e, row in rows.items() for d, t in row.items()}
