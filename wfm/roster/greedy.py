@@ -293,14 +293,14 @@ def construct_greedy(problem: RowProblem, budget: float, order: list[int],
 def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
                     rows: dict[int, dict[int, str]], cover: CoverCount, n_days: int, split: int,
                     more: Callable[[], bool], windows: bool = False) -> int:
-    """With `windows`, the rows' days laid out again a window at a time (`window_rows`); the rows' gaining trades
-    of a day for another (`move_rows`); when weekends are short, their weekend allowances moved to whole weekends
-    (`relocate_weekends`) and the trades again; then the work the days they left open let `fill_rows` add; how
-    many changes. Trades before relocations: on a roster just laid they gain a few thousand a CPU-second, the
-    relocations about 800. Windows first: from a Synth24 construction (277,060) they took 81,442 off in 12.8 CPU-s, then trades
-    10,000 more in 4; trades alone 41,119 in 10. Windows only in the last trades (40 s construction of Synth24:
-    149,180, against 156,524 with windows in every re-lay pass, which then had time for one pass instead of 2;
-    on Synth20 re-lay passes with windows converge no better: 24,203 against 24,009)."""
+    """With `windows`, the rows' days laid out again a window at a time (`window_rows`); the rows' gaining trades of a
+    day for another (`move_rows`); when weekends are short, their weekend allowances moved to whole weekends
+    (`relocate_weekends`) and the trades again; then the work the days they left open let `fill_rows` add; how many
+    changes. Trades before relocations: on a roster just laid they gain a few thousand a CPU-second, the relocations
+    about 800. Windows first: from a Synth24 construction (277,060) they took 81,442 off in 12.8 CPU-s, then trades
+    10,000 more in 4; trades alone 41,119 in 10. Windows only in the last trades (40 s construction of Synth24: 149,180,
+    against 156,524 with windows in every re-lay pass, which then had time for one pass instead of 2; on Synth20 re-lay
+    passes with windows converge no better: 24,203 against 24,009)."""
     traded = window_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more) if windows else 0
     traded += move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
     if moved := relocate_weekends(rules, requests, rows, cover.terms, cover.on, n_days, split, more):

@@ -1,10 +1,10 @@
-"""The window and trade repairs (`wfm.roster.row_window.window_rows`, `wfm.roster.row_moves.move_rows`; when
-weekends are short `wfm.roster.weekend_moves.relocate_weekends` and the trades again; then `fill_rows`; then the
-request exchanges of `wfm.roster.swap_moves.swap_rows`) as a move of the LNS on a whole incumbent: the CP-SAT steps change a few rows over a few days and
-leave one-day weekends and rows at their maximum minutes behind them that a trade or a window mends. From the
-roster an LNS left after 120 s on a synthetic of Instance24's size, one pass of trades took 181,177 to 166,516 in
-8 CPU-s, where the LNS had been gaining a few hundred a second; on another (152,532) trades took 200 off, a pass
-of windows 7,216 in 11 CPU-s (load 6)."""
+"""The window and trade repairs (`wfm.roster.row_window.window_rows`, `wfm.roster.row_moves.move_rows`; when weekends
+are short `wfm.roster.weekend_moves.relocate_weekends` and the trades again; then `fill_rows`; then the request
+exchanges of `wfm.roster.swap_moves.swap_rows`) as a move of the LNS on a whole incumbent: the CP-SAT steps change a few
+rows over a few days and leave one-day weekends and rows at their maximum minutes behind them that a trade or a window
+mends. From the roster an LNS left after 120 s on a synthetic of Instance24's size, one pass of trades took 181,177 to
+166,516 in 8 CPU-s, where the LNS had been gaining a few hundred a second; on another (152,532) trades took 200 off, a
+pass of windows 7,216 in 11 CPU-s (load 6)."""
 
 from __future__ import annotations
 
