@@ -14,7 +14,7 @@ from collections.abc import Callable
 from wfm.roster.greedy_fill import improve_rows, weekends_worked
 from wfm.roster.lns_types import RowRules
 
-__all__ = ["row_holds", "move_rows", "Slots", "NEAR_DAYS", "FAR_DROPS"]
+__all__ = ["row_holds", "runs_hold_near", "move_rows", "Slots", "NEAR_DAYS", "FAR_DROPS"]
 
 NEAR_DAYS = 7  # a day added may be traded for a day worked this close to it (runs slide, rests stay long enough)
 FAR_DROPS = 4  # and for the row's FAR_DROPS cheapest days to give up anywhere (minutes, caps)
@@ -52,6 +52,16 @@ def _runs_hold(r: RowRules, row: dict[int, str], lo: int, hi: int, n_days: int) 
         if not work and inner and length < r.min_consecutive_off:
             return False
     return True
+
+
+def runs_hold_near(r: RowRules, new: dict[int, str], lo: int, hi: int, n_days: int) -> bool:
+    """Whether the runs of work and rest of `new` touching days lo..hi (widened to whole runs) keep their lengths
+    and the successions in them hold: the local check of a row changed only within lo..hi."""
+    while lo > 0 and (lo - 1 in new) == (lo in new):
+        lo -= 1
+    while hi < n_days - 1 and (hi + 1 in new) == (hi in new):
+        hi += 1
+    return _runs_hold(r, new, lo, hi + 1, n_days)
 
 
 def one_day_weekends(row: dict[int, str], n_days: int) -> int:
@@ -163,11 +173,7 @@ def _trade_holds(r: RowRules, row: dict[int, str], x: int | None, d: int, t: str
     if weekends > r.max_weekends:
         return False
     lo, hi = max(0, min(d, x if x is not None else d) - 1), min(n_days - 1, max(d, x if x is not None else d) + 1)
-    while lo > 0 and (lo - 1 in new) == (lo in new):
-        lo -= 1
-    while hi < n_days - 1 and (hi + 1 in new) == (hi in new):
-        hi += 1
-    return _runs_hold(r, new, lo, hi + 1, n_days)
+    return runs_hold_near(r, new, lo, hi, n_days)
 
 
 def _halves_mended(row: dict[int, str], x: int | None, d: int, n_days: int) -> int:

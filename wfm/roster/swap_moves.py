@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 from wfm.roster.greedy_fill import weekends_worked
 from wfm.roster.lns_types import RowRules
-from wfm.roster.row_moves import _runs_hold
+from wfm.roster.row_moves import runs_hold_near
 
 __all__ = ["swap_rows", "changes_hold", "SWAP_REACH"]
 
@@ -55,12 +55,7 @@ def changes_hold(r: RowRules, row: dict[int, str], changes: Changes, n_days: int
         after = sum(1 for k in weeks if 7 * k + 5 in new or 7 * k + 6 in new)
         if after > before and weekends_worked(row, n_days) + after - before > r.max_weekends:
             return False
-    lo, hi = max(0, min(changes) - 1), min(n_days - 1, max(changes) + 1)
-    while lo > 0 and (lo - 1 in new) == (lo in new):
-        lo -= 1
-    while hi < n_days - 1 and (hi + 1 in new) == (hi in new):
-        hi += 1
-    return _runs_hold(r, new, lo, hi + 1, n_days)
+    return runs_hold_near(r, new, max(0, min(changes) - 1), min(n_days - 1, max(changes) + 1), n_days)
 
 
 def _totals(r: RowRules, row: dict[int, str]) -> tuple[int, Counter[str]]:

@@ -9,7 +9,7 @@ from collections import Counter
 from itertools import product
 
 from wfm.roster.lns_types import RowRules
-from wfm.roster.row_moves import row_holds
+from wfm.roster.row_moves import row_holds, runs_hold_near
 
 __all__ = ["SlotGains", "window_options", "relocation", "full_weekends", "apply_changes", "Changes", "WINDOW"]
 
@@ -95,28 +95,6 @@ def _blocks(days: list[int]) -> list[list[int]]:
     return out
 
 
-def _window_holds(r: RowRules, new: dict[int, str], lo: int, hi: int, n_days: int) -> bool:
-    """Whether the runs of work and rest of `new` touching days lo..hi (widened to whole runs) keep their lengths
-    (a run touching the horizon's first or last day exempt from the minimums) and the successions in them hold."""
-    while lo > 0 and (lo - 1 in new) == (lo in new):
-        lo -= 1
-    while hi < n_days - 1 and (hi + 1 in new) == (hi in new):
-        hi += 1
-    d = lo
-    while d <= hi:
-        work, start = d in new, d
-        while d <= hi and (d in new) == work:
-            if work and d + 1 in new and new[d + 1] in r.forbidden_next.get(new[d], ()):
-                return False
-            d += 1
-        inner = start > 0 and d < n_days
-        if work and (d - start > r.max_consecutive or (inner and d - start < r.min_consecutive)):
-            return False
-        if not work and inner and d - start < r.min_consecutive_off:
-            return False
-    return True
-
-
 def window_options(r: RowRules, row: dict[int, str], k: int, work: bool, slots: SlotGains,
                    requests: dict[tuple[int, str], int], n_days: int) -> dict[int, tuple[int, Changes]]:
     """The ways to make weekend k of `row` worked on both days (`work`) or on neither, each day within WINDOW of it
@@ -147,7 +125,7 @@ def window_options(r: RowRules, row: dict[int, str], k: int, work: bool, slots: 
             new.update(shifts)
             changes.update(shifts)
         else:
-            if not _window_holds(r, new, max(0, sat - WINDOW - 1), min(n_days - 1, sun + WINDOW + 1), n_days):
+            if not runs_hold_near(r, new, max(0, sat - WINDOW - 1), min(n_days - 1, sun + WINDOW + 1), n_days):
                 continue
             minutes = sum(r.minutes[t] for t in changes.values() if t is not None) - sum(
                 r.minutes[row[d]] for d in changes if d in row)
@@ -224,7 +202,7 @@ def _balanced(r: RowRules, row: dict[int, str], changes: Changes, cheap: list[tu
         if any(abs(d - c) <= 1 for c in changes) or d not in new:
             continue
         t = new.pop(d)
-        if _window_holds(r, new, max(0, d - 1), min(n_days - 1, d + 1), n_days):
+        if runs_hold_near(r, new, max(0, d - 1), min(n_days - 1, d + 1), n_days):
             out[d] = None
             minutes -= r.minutes[t]
         else:
