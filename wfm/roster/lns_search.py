@@ -253,7 +253,7 @@ class Search:
             started = 0.0
             while True:
                 if self.trader is not None and time.perf_counter() - self.traded_at >= s.trade_every \
-                        and left() > 1 and not any(k == "trade" for k, *_ in running.values()):
+                        and left() > 1 and not self.at_bound() and not any(k == "trade" for k, *_ in running.values()):
                     started = time.perf_counter()
                     seen = {e: self.version[e] for e in range(self.problem.n_staff)}
                     running[self.start_trade(pool, lambda: left() > 0.5)] = ("trade", set(), seen, [self.halt_trade])
