@@ -7,7 +7,8 @@ from collections import Counter
 
 from wfm.roster.lns_types import RowRules
 from wfm.roster.weekend_moves import relocate_weekends
-from wfm.roster.weekend_windows import SlotGains, window_options
+from wfm.roster.row_moves import SlotGains
+from wfm.roster.weekend_windows import window_options
 
 DAYS = 14  # two weeks: weekend 0 is days 5-6, weekend 1 days 12-13
 

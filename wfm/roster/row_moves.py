@@ -14,7 +14,8 @@ from collections.abc import Callable
 from wfm.roster.greedy_fill import improve_rows, weekends_worked
 from wfm.roster.lns_types import RowRules
 
-__all__ = ["row_holds", "runs_hold_near", "move_rows", "Slots", "NEAR_DAYS", "FAR_DROPS"]
+__all__ = ["row_holds", "runs_hold_near", "move_rows", "Slots", "SlotGains", "Changes", "with_changes",
+           "NEAR_DAYS", "FAR_DROPS"]
 
 NEAR_DAYS = 7  # a day added may be traded for a day worked this close to it (runs slide, rests stay long enough)
 FAR_DROPS = 4  # and for the row's FAR_DROPS cheapest days to give up anywhere (minutes, caps)
@@ -69,25 +70,26 @@ def one_day_weekends(row: dict[int, str], n_days: int) -> int:
     return sum((d in row) != (d + 1 in row) for d in range(5, n_days - 1, 7))
 
 
-class Slots:
-    """The cover of every (day, shift) slot and what one person more or fewer there changes in the objective."""
+Changes = dict[int, str | None]  # day -> a row's shift that day after a move (None: off)
+
+
+def with_changes(row: dict[int, str], changes: Changes) -> dict[int, str]:
+    """A copy of `row` ({day: shift}) with `changes` made."""
+    new = dict(row)
+    for d, t in changes.items():
+        if t is None:
+            new.pop(d, None)
+        else:
+            new[d] = t
+    return new
+
+
+class SlotGains:
+    """What one person more or fewer on a (day, shift) slot changes in the objective, given the cover `on`
+    ((day, shift) -> people)."""
 
     def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]], on: Counter[tuple[int, str]]):
         self.terms, self.on = terms, on
-        self.short: dict[int, set[str]] = {}  # day -> the shifts under-covered that day
-        for (d, t), (need, _, _) in terms.items():
-            if on[d, t] < need:
-                self.short.setdefault(d, set()).add(t)
-
-    def move(self, d: int, t: str, sign: int) -> None:
-        """One person more (sign 1) or fewer (-1) on slot (d, t)."""
-        self.on[d, t] += sign
-        term = self.terms.get((d, t))
-        if term is not None:
-            if self.on[d, t] < term[0]:
-                self.short.setdefault(d, set()).add(t)
-            else:
-                self.short.get(d, set()).discard(t)
 
     def add_gain(self, d: int, t: str) -> int:
         term = self.terms.get((d, t))
@@ -102,6 +104,27 @@ class Slots:
             return 0
         need, under, over = term
         return over if self.on[d, t] > need else -under
+
+
+class Slots(SlotGains):
+    """`SlotGains` that also keeps, day by day, the shifts under-covered, as `move` changes the cover."""
+
+    def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]], on: Counter[tuple[int, str]]):
+        super().__init__(terms, on)
+        self.short: dict[int, set[str]] = {}  # day -> the shifts under-covered that day
+        for (d, t), (need, _, _) in terms.items():
+            if on[d, t] < need:
+                self.short.setdefault(d, set()).add(t)
+
+    def move(self, d: int, t: str, sign: int) -> None:
+        """One person more (sign 1) or fewer (-1) on slot (d, t)."""
+        self.on[d, t] += sign
+        term = self.terms.get((d, t))
+        if term is not None:
+            if self.on[d, t] < term[0]:
+                self.short.setdefault(d, set()).add(t)
+            else:
+                self.short.get(d, set()).discard(t)
 
 
 def _best_move(r: RowRules, row: dict[int, str], slots: Slots, requests: dict[tuple[int, str], int],

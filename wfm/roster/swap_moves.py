@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterator
 
 from wfm.roster.greedy_fill import weekends_worked
 from wfm.roster.lns_types import RowRules
-from wfm.roster.row_moves import runs_hold_near
+from wfm.roster.row_moves import Changes, runs_hold_near, with_changes
 
 __all__ = ["swap_rows", "changes_hold", "SWAP_REACH"]
 
 SWAP_REACH = 1  # a block exchanged spans the asked day and up to this many days on either side
-Changes = dict[int, str | None]  # day -> the row's new shift that day (None: off)
 
 
 def changes_hold(r: RowRules, row: dict[int, str], changes: Changes, n_days: int,
@@ -43,12 +42,7 @@ def changes_hold(r: RowRules, row: dict[int, str], changes: Changes, n_days: int
         return False
     if any(used[t] > r.max_shifts.get(t, n_days) for t in {t for t in changes.values() if t is not None}):
         return False
-    new = dict(row)
-    for d, t in changes.items():
-        if t is None:
-            new.pop(d, None)
-        else:
-            new[d] = t
+    new = with_changes(row, changes)
     weeks = {d // 7 for d in changes if d % 7 >= 5}
     if weeks:
         before = sum(1 for k in weeks if 7 * k + 5 in row or 7 * k + 6 in row)

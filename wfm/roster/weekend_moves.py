@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from wfm.roster.greedy_fill import improve_rows
 from wfm.roster.lns_types import RowRules
-from wfm.roster.weekend_windows import Changes, SlotGains, apply_changes, full_weekends, relocation
+from wfm.roster.row_moves import Changes, SlotGains
+from wfm.roster.weekend_windows import apply_changes, full_weekends, relocation
 
 __all__ = ["relocate_weekends", "best_relocation"]
 

@@ -1,7 +1,7 @@
 """The pieces of the solver-free weekend moves (`wfm.roster.weekend_moves`): what a change of a row gains on the
-cover and requests (`SlotGains`, `gain_of`), the ways to make one weekend of a row worked or rested with the days
-around it repaired (`window_options`), and the best move of one weekend allowance to a whole weekend elsewhere
-(`relocation`), every rule of the row kept (`row_moves.row_holds`)."""
+cover and requests (`gain_of`, with `row_moves.SlotGains`), the ways to make one weekend of a row worked or rested
+with the days around it repaired (`window_options`), and the best move of one weekend allowance to a whole weekend
+elsewhere (`relocation`), every rule of the row kept (`row_moves.row_holds`)."""
 
 from __future__ import annotations
 
@@ -9,38 +9,14 @@ from collections import Counter
 from itertools import product
 
 from wfm.roster.lns_types import RowRules
-from wfm.roster.row_moves import row_holds, runs_hold_near
+from wfm.roster.row_moves import Changes, SlotGains, row_holds, runs_hold_near, with_changes
 
-__all__ = ["SlotGains", "window_options", "relocation", "full_weekends", "apply_changes", "Changes", "WINDOW"]
+__all__ = ["gain_of", "window_options", "relocation", "full_weekends", "apply_changes", "WINDOW"]
 
 WINDOW = 2  # days either side of a weekend whose work may change with it (2**4 patterns a weekend)
 BALANCE_DROPS = 8  # the row's cheapest weekdays tried when it must give up minutes
 SHIFT_OPTIONS = 4  # shifts tried a day added, the best-gaining ones
 TOP_PAIRS = 40  # (source, target) combinations checked a row, best estimate first
-
-Changes = dict[int, str | None]  # day -> the shift worked there after the move, None for a day off
-
-
-class SlotGains:
-    """What one person more or fewer on a (day, shift) slot changes in the objective, given the cover `on`."""
-
-    def __init__(self, terms: dict[tuple[int, str], tuple[int, int, int]], on: Counter[tuple[int, str]]):
-        self.terms, self.on = terms, on
-
-    def add(self, d: int, t: str) -> int:
-        term = self.terms.get((d, t))
-        if term is None:
-            return 0
-        need, under, over = term
-        return under if self.on[d, t] < need else -over
-
-    def drop(self, d: int, t: str) -> int:
-        term = self.terms.get((d, t))
-        if term is None:
-            return 0
-        need, under, over = term
-        return over if self.on[d, t] > need else -under
-
 
 def gain_of(row: dict[int, str], changes: Changes, slots: SlotGains, requests: dict[tuple[int, str], int]) -> int:
     """What `changes` take off the objective (cover and requests) for `row`; the days changed are distinct slots."""
@@ -50,17 +26,17 @@ def gain_of(row: dict[int, str], changes: Changes, slots: SlotGains, requests: d
         if old == t:
             continue
         if old is not None:
-            total += slots.drop(d, old) - requests.get((d, old), 0)
+            total += slots.drop_gain(d, old) - requests.get((d, old), 0)
         if t is not None:
-            total += slots.add(d, t) + requests.get((d, t), 0)
+            total += slots.add_gain(d, t) + requests.get((d, t), 0)
     return total
 
 
 def _day_options(r: RowRules, d: int, slots: SlotGains, requests: dict[tuple[int, str], int]) -> \
         list[tuple[int, str]]:
     """Day d's SHIFT_OPTIONS best-gaining shifts for the row: (gain, shift)."""
-    return sorted(((slots.add(d, t) + requests.get((d, t), 0), t) for t in r.minutes if r.max_shifts.get(t, 1) > 0),
-                  reverse=True)[:SHIFT_OPTIONS]
+    gains = ((slots.add_gain(d, t) + requests.get((d, t), 0), t) for t in r.minutes if r.max_shifts.get(t, 1) > 0)
+    return sorted(gains, reverse=True)[:SHIFT_OPTIONS]
 
 
 def _best_shifts(r: RowRules, days: list[int], new: dict[int, str], options: dict[int, list[tuple[int, str]]]) -> \
@@ -152,7 +128,7 @@ def relocation(r: RowRules, row: dict[int, str], slots: SlotGains, requests: dic
         for k in sources}
     target_options = [window_options(r, row, k, True, slots, requests, n_days) for k in targets]
     minutes = sum(r.minutes[t] for t in row.values())
-    cheap = sorted(((slots.drop(d, t) - requests.get((d, t), 0), d) for d, t in row.items() if d % 7 < 5),
+    cheap = sorted(((slots.drop_gain(d, t) - requests.get((d, t), 0), d) for d, t in row.items() if d % 7 < 5),
                    reverse=True)[:BALANCE_DROPS]
     cands: list[tuple[int, int, Changes, Changes]] = []
     for ks, sopts in source_options.items():
@@ -188,12 +164,7 @@ def _balanced(r: RowRules, row: dict[int, str], changes: Changes, cheap: list[tu
               n_days: int) -> Changes | None:
     """`changes` with the cheapest weekdays away from them given up until the row is within its maximum minutes,
     each drop keeping the runs around it; None when that fails or the row breaks a rule."""
-    new = dict(row)
-    for d, t in changes.items():
-        if t is None:
-            new.pop(d, None)
-        else:
-            new[d] = t
+    new = with_changes(row, changes)
     out = dict(changes)
     minutes = sum(r.minutes[t] for t in new.values())
     for _, d in cheap:
