@@ -106,15 +106,30 @@ def test_the_trader_gives_an_over_covered_day_for_an_open_sunday():
 
 
 def test_the_trader_tries_again_only_windows_whose_row_or_days_changed():
-    # The first pass tries every window; the next, only the windows of a row that changed since the last whole
-    # pass started, or over a day whose cover changed: employee 1 moved from day 0 to day 3.
+    # A window is searched again only once its row, or the cover of one of its days, changed since it was last
+    # searched: employee 1 moved from day 0 to day 3, so of employee 0's two-day windows those over day 0 or 3.
     from wfm.roster.trade_step import RowTrader
     trader = RowTrader(_Week())  # type: ignore[arg-type]
     cur = {(0, d): "E" for d in range(2, 7)} | {(1, 0): "E", (1, 1): "E"}
-    assert trader._changed_since(cur)(0, 0, 2)
-    trader.trade(cur)
-    assert trader.seen == cur
+    trader._note_changes(cur)
+    assert all(trader._stale(0, lo, lo + 1) for lo in range(6))  # never searched: all; now marked
+    assert not any(trader._stale(0, lo, lo + 1) for lo in range(6))
     moved = {(0, d): "E" for d in range(2, 7)} | {(1, 1): "E", (1, 3): "E"}
-    tried = trader._changed_since(moved)
-    assert [tried(0, lo, lo + 1) for lo in range(6)] == [True, False, True, True, False, False]
-    assert tried(1, 5, 6)
+    trader._note_changes(moved)
+    assert [trader._stale(0, lo, lo + 1) for lo in range(6)] == [True, False, True, True, False, False]
+    trader._note_changes(moved)
+    trader.dropped([0])  # the changes of row 0 were not kept: all its windows again
+    assert all(trader._stale(0, lo, lo + 1) for lo in range(6))
+
+
+def test_the_trader_changes_only_the_rows_of_its_slice():
+    # As above, but only employee 1's row may change: it gives its over-covered day 1 (+1) for the open Sunday
+    # (+100), its runs of one day touching day 0 and day 6 (exempt from the minimum of 2): objective 101 -> 0.
+    from wfm.roster.trade_step import RowTrader
+    week = _Week()
+    cur = {(0, d): "E" for d in range(1, 6)} | {(1, 0): "E", (1, 1): "E"}
+    trader = RowTrader(week)  # type: ignore[arg-type]
+    assert trader.next_slice(1) == [0] and trader.next_slice(5) == [1, 0]
+    new, changed = trader.trade(cur, subset=[1]) or ({}, set())
+    assert new == {(0, d): "E" for d in range(1, 6)} | {(1, 0): "E", (1, 6): "E"}
+    assert (week.objective(new), changed) == (0, {1})

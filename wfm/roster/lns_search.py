@@ -38,6 +38,10 @@ SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "reques
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
 TRADE_EVERY = 15.0  # `Settings.for_size`: seconds between the LNS's trade passes (`Search.trade`)
+# A trade pass runs as slices of the staff of about TRADE_SLICE_S seconds each, every slice merged when it ends: a
+# whole pass of 12-26 s on a synthetic of Instance24's size overlapped so many steps that the rows it could still
+# merge gained nothing (9 passes of a 600 s run, 183 s of trades, not one point kept)
+TRADE_SLICE_S = 1.5
 
 
 @dataclass
@@ -130,6 +134,8 @@ class Search:
         self.step_rate = RecentRate()  # what the sub-solves took off per second of a worker, lately
         self.trade_halt = threading.Event()  # set on Ctrl-C: a trade pass running in the pool stops
         self.halt_trade = _Halt(self.trade_halt)
+        self.slice_rows = max(1, problem.n_staff // 8)  # employees of the next trade slice (`end_trade` adapts it)
+        self.sliced = 0
 
     def at_bound(self) -> bool:
         return self.bound is not None and self.best <= self.bound
@@ -218,12 +224,17 @@ class Search:
         assert self.trader is not None
         self.trade_halt.clear()
         trader, cur = self.trader, self.cur
-        return pool.submit(lambda: trader.trade(cur, lambda: more() and not self.trade_halt.is_set()))
+        subset = trader.next_slice(self.slice_rows)
+        self.sliced = len(subset)
+        return pool.submit(lambda: trader.trade(cur, lambda: more() and not self.trade_halt.is_set(), subset))
 
     def end_trade(self, out: tuple[Roster, set[int]] | None, seen: dict[int, int], spent: float,
                   log: Callable[[str], object]) -> None:
-        """Merge a trade pass into the incumbent: the rows it changed that no step changed meanwhile (`seen`: the
-        rows' versions when it started) replace the incumbent's, kept when that lowers the objective."""
+        """Merge a trade slice into the incumbent: the rows it changed that no step changed meanwhile (`seen`: the
+        rows' versions when it started) replace the incumbent's, kept when that lowers the objective. The next slice
+        is sized to take about TRADE_SLICE_S and starts after its share of `Settings.trade_every` (at once when
+        this one took off more per second than the sub-solves lately do)."""
+        assert self.trader is not None
         self.traded_at = time.perf_counter()
         before = self.best
         if out is not None:
@@ -238,9 +249,17 @@ class Search:
                     self.version[e] += 1
                 self.prog.history.append((time.perf_counter() - self.t0, self.best))
                 self.prog.improved += 1
+            else:
+                fresh = set()
+            self.trader.dropped(changed - fresh)
+        E = self.problem.n_staff
+        share = self.sliced / E
         if before - self.best > self.step_rate.rate * spent:  # it pays more than the sub-solves: again at once
             self.traded_at = -math.inf
-        log(f"  trades {spent:.2f}s best={self.best}")
+        else:  # a pass's wait spread over its slices
+            self.traded_at -= self.s.trade_every * (1 - share)
+        self.slice_rows = max(1, min(E, round(self.sliced * TRADE_SLICE_S / max(spent, 0.05))))
+        log(f"  trades {self.sliced} rows {spent:.2f}s best={self.best}")
 
     def wall_clock(self, seconds: float, workers: int, log: Callable[[str], object]) -> None:
         """Steps started whenever a worker is free, each from the incumbent as it stands, for `seconds`."""

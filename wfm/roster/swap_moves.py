@@ -69,9 +69,8 @@ def _asked(requests: dict[int, dict[tuple[int, str], int]], rows: dict[int, dict
         list[tuple[int, int, str | None]]:
     """The requests the rows miss: (employee, day, what they ask to be on: a shift, or None for off)."""
     out: list[tuple[int, int, str | None]] = []
-    for e, gains in requests.items():
-        row = rows[e]
-        for (d, t), g in gains.items():
+    for e, row in rows.items():
+        for (d, t), g in requests[e].items():
             if g > 0 and row.get(d) != t:
                 out.append((e, d, t))
             elif g < 0 and row.get(d) == t:
