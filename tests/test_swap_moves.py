@@ -34,6 +34,16 @@ def test_an_on_request_is_granted_by_swapping_one_day():
     assert _cover(rows) == cover
 
 
+def test_only_the_askers_requests_are_looked_at_but_any_row_may_be_the_partner():
+    # As above: with employee 1 alone asking (it asks nothing) no exchange; with employee 0 asking, the partner is
+    # employee 1, not among the askers.
+    rows = {0: {0: "L", 1: "L", 2: "L"}, 1: {0: "E", 1: "E", 2: "E"}}
+    requests: dict[int, dict[tuple[int, str], int]] = {0: {(1, "E"): 3}, 1: {}}
+    assert swap_rows({0: _rules(), 1: _rules()}, requests, rows, WEEK, askers=[1]) == 0
+    assert swap_rows({0: _rules(), 1: _rules()}, requests, rows, WEEK, askers=[0]) == 1
+    assert rows == {0: {0: "L", 1: "E", 2: "L"}, 1: {0: "E", 1: "L", 2: "E"}}
+
+
 def test_a_succession_ban_makes_the_block_three_days():
     # L may not be followed by E. Swapping day 1 alone would give 0 "L E L" (E after L) and 1 "E L E" (E after L):
     # banned; days 0-1 give 0 "E E L" (fine) but 1 "L L E" (E after L); days 1-2 give 0 "L E E" (E after L).

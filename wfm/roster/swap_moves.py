@@ -9,7 +9,7 @@ within their lengths where a single day would cut them. On a synthetic of Instan
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from wfm.roster.greedy_fill import weekends_worked
 from wfm.roster.lns_types import RowRules
@@ -79,11 +79,14 @@ def _asked(requests: dict[int, dict[tuple[int, str], int]], rows: dict[int, dict
 
 
 def swap_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, str], int]],
-              rows: dict[int, dict[int, str]], n_days: int, more: Callable[[], bool] = lambda: True) -> int:
-    """For each request a row misses, the exchange of the smallest block of days around it with the row that
-    holds what it asks for (on that day: the shift asked for, or off) that raises the two rows' request gains
-    and keeps both rows' rules; the best such partner is taken; `rows` is changed in place, the cover is not.
-    Passes are repeated while one exchanges and `more()`. Returns the number of exchanges."""
+              rows: dict[int, dict[int, str]], n_days: int, more: Callable[[], bool] = lambda: True,
+              askers: Iterable[int] | None = None) -> int:
+    """For each request a row misses (a row of `askers`, default all), the exchange of the smallest block of days
+    around it with the row that holds what it asks for (on that day: the shift asked for, or off) that raises the
+    two rows' request gains and keeps both rows' rules; the best such partner is taken; `rows` is changed in
+    place, the cover is not. Passes are repeated while one exchanges and `more()`. Returns the number of
+    exchanges."""
+    asking = rows if askers is None else {e: rows[e] for e in askers}
     made, changed = 0, True
     while changed and more():
         changed = False
@@ -92,7 +95,7 @@ def swap_rows(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int, st
         for e, row in rows.items():
             for d in range(n_days):
                 holders.setdefault((d, row.get(d)), []).append(e)
-        for a, d, want in _asked(requests, rows):
+        for a, d, want in _asked(requests, asking):
             if not more():
                 break
             row_a = rows[a]

@@ -79,8 +79,8 @@ class RowTrader:
             tuple[Roster, set[int]] | None:
         """The roster after every gaining window, trade and fill, then the exchanges of days between rows that grant
         requests (`swap_rows`; `more` cuts it short), with the employees whose rows changed; None when the
-        objective is not lower than `cur`'s. With `subset`, only those employees' rows change (exchanges only
-        between them), against the cover of all."""
+        objective is not lower than `cur`'s. With `subset`, only those employees' rows change, against the cover of
+        all, but for the rows they exchange days with to grant their own requests."""
         self._note_changes(cur)
         rows: dict[int, dict[int, str]] = {e: {} for e in range(self.problem.n_staff)}
         for (e, d), t in cur.items():
@@ -89,7 +89,7 @@ class RowTrader:
         for row in rows.values():
             cover.add(row, 1)
         part = rows if subset is None else {e: rows[e] for e in sorted(set(subset))}
-        before = {e: dict(row) for e, row in part.items()}
+        before = {e: dict(row) for e, row in rows.items()}
         D = self.problem.n_days
         traded = window_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more,
                              tried=self._stale)
@@ -98,10 +98,10 @@ class RowTrader:
             traded += 1 + move_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more)
         if traded:
             fill_rows(self.rules, self.requests, part, cover, D, self.split, more)
-        if not swap_rows(self.rules, self.requests, part, D, more) and not traded:
+        if not swap_rows(self.rules, self.requests, rows, D, more, askers=part) and not traded:
             return None
         new = {(e, d): t for e, row in rows.items() for d, t in row.items()}
-        changed = {e for e, row in part.items() if row != before[e]}
+        changed = {e for e, row in rows.items() if row != before[e]}
         if self.problem.objective(new) >= self.problem.objective(cur):
             self.dropped(changed)
             return None
