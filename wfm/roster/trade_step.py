@@ -96,8 +96,7 @@ class RowTrader:
         traded += move_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more)
         if relocate_weekends(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more):
             traded += 1 + move_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more)
-        if traded:
-            fill_rows(self.rules, self.requests, part, cover, D, self.split, more)
+        traded += fill_rows(self.rules, self.requests, part, cover, D, self.split, more)  # the steps' holes too
         if not swap_rows(self.rules, self.requests, rows, D, more, askers=part) and not traded:
             return None
         new = {(e, d): t for e, row in rows.items() for d, t in row.items()}
