@@ -73,9 +73,10 @@ class Settings:
     explore: float = 0.3
     # a step's CP-SAT presolve without symmetry detection and with one pass (`lns_step.LIGHT_PRESOLVE`)
     light_presolve: bool = False
-    # seconds of the wall-clock schedule between two passes of the solver-free trade repair over the whole incumbent
-    # (`wfm.roster.trade_step`; problems that state their rules per row); 0: none. A pass that took off more per
-    # second than the sub-solves lately do (`RecentRate`) is followed by the next at once
+    # seconds of the wall-clock schedule between two passes of the solver-free trade repair over the whole incumbent,
+    # spread over the slices a pass is run in (`wfm.roster.trade_step`; problems that state their rules per row);
+    # 0: none. A slice that took off more per second than the sub-solves lately do (`RecentRate`) is followed by the
+    # next at once
     trade_every: float = 0.0
 
     @staticmethod
@@ -218,9 +219,10 @@ class Search:
         return True
 
     def start_trade(self, pool: ThreadPoolExecutor, more: Callable[[], bool]) -> Future:
-        """One pass of the trade repair (`RowTrader`) over the incumbent as it stands, run in the pool like a step:
-        it is Python while the other worker's sub-solve runs in CP-SAT, so both cores keep working (run in this
-        thread, a pass of several seconds left both workers idle once their steps ended)."""
+        """One slice of the trade repair (`RowTrader`: the next `slice_rows` employees' rows) on the incumbent as it
+        stands, run in the pool like a step: it is Python while the other worker's sub-solve runs in CP-SAT, so both
+        cores keep working (run in this thread, a pass of several seconds left both workers idle once their steps
+        ended)."""
         assert self.trader is not None
         self.trade_halt.clear()
         trader, cur = self.trader, self.cur

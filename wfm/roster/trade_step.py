@@ -4,7 +4,8 @@ exchanges of `wfm.roster.swap_moves.swap_rows`) as a move of the LNS on a whole 
 rows over a few days and leave one-day weekends and rows at their maximum minutes behind them that a trade or a window
 mends. From the roster an LNS left after 120 s on a synthetic of Instance24's size, one pass of trades took 181,177 to
 166,516 in 8 CPU-s, where the LNS had been gaining a few hundred a second; on another (152,532) trades took 200 off, a
-pass of windows 7,216 in 11 CPU-s (load 6)."""
+pass of windows 7,216 in 11 CPU-s (load 6). The LNS runs it on a slice of the rows at a time
+(`RowTrader.next_slice`)."""
 
 from __future__ import annotations
 
