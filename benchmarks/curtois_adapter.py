@@ -83,6 +83,34 @@ class Cells:
     def objective(self, roster) -> int:
         return objective(self.p, roster)
 
+    def objective_change(self, roster, cells, new) -> int:
+        """objective(roster with `cells` set as in `new`) - objective(roster), in time of the cells' days."""
+        p, gains = self.p, self.p.request_gains()
+        change = 0
+        for cell in cells:
+            old_t, new_t = roster.get(cell), new.get(cell)
+            if old_t != new_t:
+                for t, g in gains.get(cell, ()):
+                    change += (t == old_t) * g - (t == new_t) * g
+        days = {d for _, d in cells}
+        if len(days) * self.n_staff < len(roster):
+            before = Counter((d, roster[e, d]) for d in days for e in range(self.n_staff) if (e, d) in roster)
+        else:  # many days (a "comb" step): one walk over the roster
+            before = Counter((d, t) for (_e, d), t in roster.items() if d in days)
+        after = before.copy()
+        for cell in cells:
+            old_t, new_t = roster.get(cell), new.get(cell)
+            if old_t != new_t:
+                if old_t is not None:
+                    after[cell[1], old_t] -= 1
+                if new_t is not None:
+                    after[cell[1], new_t] += 1
+        for slot in before.keys() | after.keys():
+            if slot in p.cover:
+                r, wu, wo = p.cover[slot]
+                change += cover_penalty(after[slot], r, wu, wo) - cover_penalty(before[slot], r, wu, wo)
+        return change
+
     def can_work(self, e: int, d: int, t: str) -> bool:
         return self.p.can_work(e, d, t)
 

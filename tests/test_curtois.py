@@ -156,3 +156,26 @@ def test_whole_model_start_by_size_and_time_limit(curtois, monkeypatch):
     for n, limit, whole in ((1_500, 60, True), (5_000, 120, False), (5_000, 600, True), (10_000, 600, False)):
         monkeypatch.setattr(curtois.adapter, "options", lambda _p, n=n: n)
         assert curtois.adapter._whole_model_first(p, limit) is whole, (n, limit)
+
+
+def test_the_objective_change_of_a_step_equals_the_difference_of_whole_objectives(curtois, tmp_path):
+    """`Cells.objective_change` prices a step from its cells' days alone (the LNS merges with it); on random rosters
+    and random sets of changed cells (shifts, days off, cells unchanged) of a generated instance with requests of
+    both kinds, it equals the difference of the two whole objectives."""
+    import random
+
+    from benchmarks.curtois_synth import generate
+
+    path = tmp_path / "synth.txt"
+    path.write_text(generate(days=28, staff=12, shifts=4, seed=3))
+    p = curtois.parse(path)
+    cells = curtois.Cells(p)
+    rng = random.Random(0)
+    everything = [(e, d) for e in range(cells.n_staff) for d in range(cells.n_days)]
+    for _ in range(200):
+        roster = {c: rng.choice(p.shifts) for c in everything if rng.random() < 0.6}
+        free = set(rng.sample(everything, rng.randint(1, 40)))
+        new = {c: rng.choice(p.shifts) for c in free if rng.random() < 0.6} | \
+            {c: roster[c] for c in free if c in roster and rng.random() < 0.2}
+        merged = {c: t for c, t in roster.items() if c not in free} | {c: t for c, t in new.items() if c in free}
+        assert cells.objective_change(roster, free, new) == cells.objective(merged) - cells.objective(roster)

@@ -128,6 +128,9 @@ class Search:
         self.version = [0] * E
         self.relayer = RowRelayer(problem) if s.relay_share > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
         self.own = getattr(problem, "neighbourhood", None)  # the problem's own neighbourhoods, if it has them
+        # objective(cur with `cells` as in a candidate) - objective(cur), where the problem computes it from the cells'
+        # days alone: a whole objective took 47 ms on 150 staff x 364 days, a fifth of the Python time of a step
+        self.change = getattr(problem, "objective_change", None)
         self.linked = getattr(problem, "linked", lambda emps: set(emps))
         self.scores = KindScores(s.kinds, s.explore) if s.adaptive else None
         self.trader = RowTrader(problem) if s.trade_every > 0 and hasattr(problem, "row_rules") else None  # type: ignore[arg-type]
@@ -207,7 +210,7 @@ class Search:
         """Merge a step's free cells into the incumbent when that does not make it worse; whether it did."""
         merged = {k: t for k, t in self.cur.items() if k not in cells}
         merged.update({k: t for k, t in cand.items() if k in cells})
-        val = self.problem.objective(merged)
+        val = self.best + self.change(self.cur, cells, cand) if self.change else self.problem.objective(merged)
         if val > self.best:
             return False
         for e in self.linked({k[0] for k in cells if self.cur.get(k) != merged.get(k)}):

@@ -34,7 +34,9 @@ class CellProblem(Protocol):
         `roster`, which a step then calls instead (no dict of the whole roster to make and walk)."""
 
     def objective(self, roster: Roster) -> int:
-        """The objective of a whole roster."""
+        """The objective of a whole roster. A problem may also offer `objective_change(roster, cells, new)`: the
+        objective of `roster` with `cells` set as in `new` (absent = off) less that of `roster`, computed from
+        those cells' days alone; the search then uses it to price a step."""
 
     def bad_slots(self, roster: Roster) -> list[tuple[int, str, int]]:
         """(day, shift, penalty) of the slots whose cover is penalised in `roster` (under or over)."""
