@@ -31,7 +31,7 @@ from wfm.roster.greedy_fill import fill_rows
 from wfm.roster.row_moves import move_rows
 from wfm.roster.row_window import window_rows
 from wfm.roster.swap_moves import swap_rows
-from wfm.roster.weekend_relay import move_weekends
+from wfm.roster.weekend_moves import relocate_weekends
 from wfm.roster.lns_types import Roster, RowProblem, RowRules
 
 __all__ = ["lay_row", "construct_greedy", "RowRelayer", "CoverCount", "split_weekend_cost"]
@@ -295,7 +295,7 @@ def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[i
                     more: Callable[[], bool], windows: bool = False) -> int:
     """With `windows`, the rows' days laid out again a window at a time (`window_rows`); the rows' gaining trades of a
     day for another (`move_rows`); when weekends are short, their weekend allowances moved to whole weekends
-    (`move_weekends`) and the trades again; then the work the days they left open let `fill_rows` add; how many
+    (`relocate_weekends`) and the trades again; then the work the days they left open let `fill_rows` add; how many
     changes. Trades before relocations: on a roster just laid they gain a few thousand a CPU-second, the relocations
     about 800. Windows first: from a Synth24 construction (277,060) they took 81,442 off in 12.8 CPU-s, then trades
     10,000 more in 4; trades alone 41,119 in 10. Windows only in the last trades (40 s construction of Synth24: 149,180,
@@ -303,7 +303,7 @@ def _trade_and_fill(rules: dict[int, RowRules], requests: dict[int, dict[tuple[i
     passes with windows converge no better: 24,203 against 24,009)."""
     traded = window_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more) if windows else 0
     traded += move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
-    if moved := move_weekends(rules, requests, rows, cover.terms, cover.on, n_days, split, more):
+    if moved := relocate_weekends(rules, requests, rows, cover.terms, cover.on, n_days, split, more):
         traded += moved + move_rows(rules, requests, rows, cover.terms, cover.on, n_days, split, more)
     return traded + (fill_rows(rules, requests, rows, cover, n_days, split, more) if traded else 0)
 

@@ -236,7 +236,10 @@ def move_weekends(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int
                   on: Counter[tuple[int, str]], n_days: int, split: int,
                   more: Callable[[], bool] = lambda: True) -> int:
     """The weekend relocations of `weekend_moves.relocate_weekends`, then these (`relay_weekends`) for what they
-    could not mend; the moves made. On the rosters of 120 s runs, then the trades and fills: Synth24 137,673 ->
-    136,358 with the first alone, 135,152 with both; Synth23 92,748 -> 91,035 and 90,736."""
+    could not mend; the moves made. In the LNS's trade pass (`trade_step.RowTrader`), on the rosters of 120 s runs:
+    Synth24 137,673 -> 136,229 with the first alone, 135,021 with both, at equal CPU (10 s); 155,810 -> 150,824 and
+    149,923. Not in the greedy construction's last trades: there the wall-clock budget runs out within them, and
+    the CPU-s they spend came out of the fills and trades after them (4 of 4 Synth24 runs side by side ended
+    2.5-3.6% worse, their construction 2-6%)."""
     moved = relocate_weekends(rules, requests, rows, terms, on, n_days, split, more)
     return moved + (relay_weekends(rules, requests, rows, terms, on, n_days, split, more) if more() else 0)
