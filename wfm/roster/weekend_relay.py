@@ -240,6 +240,9 @@ def move_weekends(rules: dict[int, RowRules], requests: dict[int, dict[tuple[int
     Synth24 137,673 -> 136,229 with the first alone, 135,021 with both, at equal CPU (10 s); 155,810 -> 150,824 and
     149,923. Not in the greedy construction's last trades: there the wall-clock budget runs out within them, and
     the CPU-s they spend came out of the fills and trades after them (4 of 4 Synth24 runs side by side ended
-    2.5-3.6% worse, their construction 2-6%)."""
+    2.5-3.6% worse, their construction 2-6%; but the same construction code alone spreads 10%). Whole 120 s runs
+    with it in the trade pass only, side by side with the base: Synth24 6 pairs -18,407 to +3,515 (median +1,300),
+    the LNS phase's gain 5,403 against 5,518 on average; Synth23 -622, Synth22 +966, Synth20 -831: no difference
+    resolved."""
     moved = relocate_weekends(rules, requests, rows, terms, on, n_days, split, more)
     return moved + (relay_weekends(rules, requests, rows, terms, on, n_days, split, more) if more() else 0)
