@@ -7,7 +7,7 @@ from collections import Counter
 
 from wfm.roster.lns_types import RowRules
 from wfm.roster.row_moves import move_rows
-from wfm.roster.row_window import best_window, window_rows
+from wfm.roster.row_window import best_window, window_layouts, window_rows
 
 WEEK = 7  # days 0-6; weekend 0 is days 5 and 6
 
@@ -48,6 +48,21 @@ def test_minutes_bound_the_layout():
     # with L not allowed after E: E 3, off 4, L 5, 6 = 13 + 20 + 22 = 55 (L 4, 5 + E 6: 54)
     assert best_window(_minutes_rules(1680, {"E": {"L"}}), {}, 0, 6, value, WEEK, 0) == \
         (55, {3: "E", 5: "L", 6: "L"})
+
+
+def test_window_layouts_force_days_worked_or_off_and_keep_each_minutes():
+    # An empty week, every shift worth 10, runs of 2-3 days, rests of 2 (shorter at day 0 or 6), at most 5 shifts.
+    # Saturday and Sunday forced worked, Thursday forced off: the weekend alone (20), with Friday or with Monday
+    # (a run touching day 0: 30), Mon-Tue or Tue-Wed with it, or Mon with Fri-Sun (40), Mon-Wed with it or Mon-Tue
+    # with Fri-Sun (50); 6 shifts are more than 5.
+    ends = window_layouts(_rules(5), {}, 0, 6, lambda d, t: 10, WEEK, 0, None, (0, 5 * 480, 5 * 480),
+                          frozenset({5, 6}), frozenset({3}))
+    assert all(5 in layout and 6 in layout and 3 not in layout for _, _, layout in ends)
+    best = {}
+    for minutes, value, _ in ends:
+        best[minutes] = max(best.get(minutes, 0), value)
+    assert best == {960: 20, 1440: 30, 1920: 40, 2400: 50}
+    assert sorted(max(ends, key=lambda end: end[1])[2]) in ([0, 1, 2, 5, 6], [0, 1, 4, 5, 6])
 
 
 def _minutes_rules(max_minutes: int, forbidden: dict[str, set[str]] | None = None) -> RowRules:

@@ -20,7 +20,7 @@ from wfm.roster.greedy_fill import weekends_worked
 from wfm.roster.lns_types import RowRules
 from wfm.roster.row_moves import Slots, row_holds
 
-__all__ = ["window_rows", "best_window", "WINDOW_DAYS", "WINDOW_OPTIONS"]
+__all__ = ["window_rows", "best_window", "window_layouts", "WINDOW_DAYS", "WINDOW_OPTIONS"]
 
 WINDOW_DAYS = 14  # days re-laid at once; windows start every WINDOW_DAYS // 2 days
 WINDOW_OPTIONS = 3  # shifts tried a day besides the row's own: the best-gaining ones
@@ -40,11 +40,37 @@ def best_window(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Calla
     of `r` kept but the caps per shift (checked by the caller); with its value. Day d tries the WINDOW_OPTIONS
     best of `candidates(d)` (default: every shift of the row) and the row's own shift. None when no layout keeps
     the rules (then `row` itself does not)."""
+    ends = _ends(r, row, lo, hi, value, n_days, split, candidates, None, frozenset(), frozenset())
+    if not ends:
+        return None
+    _, v, path = max(ends, key=lambda end: end[1])
+    return v, _layout(path, hi)
+
+
+def window_layouts(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Callable[[int, str], int],
+                   n_days: int, split: int, candidates: Callable[[int], Iterable[str]] | None = None,
+                   minutes_range: tuple[int, int, int] | None = None, work: frozenset[int] = frozenset(),
+                   rest: frozenset[int] = frozenset()) -> list[tuple[int, int, dict[int, str]]]:
+    """The layouts of days lo..hi that `best_window` chooses from, as (minutes worked in the window, value,
+    layout): for each end state, those no other beats on both value and fewer minutes, the layouts below
+    `minutes_range[2]` told apart exactly (a layout short of it may need its minutes). `minutes_range`: the least
+    and most minutes the window may work, and that threshold (default: what the row outside it leaves, the least
+    the threshold). The days of `work` are worked, those of `rest` off."""
+    return [(minutes, v, _layout(path, hi)) for minutes, v, path in
+            _ends(r, row, lo, hi, value, n_days, split, candidates, minutes_range, work, rest)]
+
+
+def _ends(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Callable[[int, str], int], n_days: int,
+          split: int, candidates: Callable[[int], Iterable[str]] | None, minutes_range: tuple[int, int, int] | None,
+          work: frozenset[int], rest: frozenset[int]) -> list[tuple[int, int, _Path]]:
+    """The DP of `window_layouts`: (minutes, value, path backwards from day hi) of its layouts."""
     outside = {d: t for d, t in row.items() if not lo <= d <= hi}
     minutes_out = sum(r.minutes[t] for t in outside.values())
-    min_need, max_room = r.min_minutes - minutes_out, r.max_minutes - minutes_out
+    min_need, max_room, exact = minutes_range or (r.min_minutes - minutes_out, r.max_minutes - minutes_out,
+                                                  r.min_minutes - minutes_out)
     # minutes need no state when no layout of the window can reach either bound
-    counted = min_need > 0 or max_room < (hi - lo + 1) * max(r.minutes.values(), default=0)
+    counted = minutes_range is not None or min_need > 0 or \
+        max_room < (hi - lo + 1) * max(r.minutes.values(), default=0)
     touched = {d // 7 for d in range(lo, hi + 1) if d % 7 >= 5}
     weekend_room = r.max_weekends - sum(1 for k in range((n_days + 1) // 7 + 1) if k not in touched
                                         and (7 * k + 5 in outside or 7 * k + 6 in outside))
@@ -52,8 +78,8 @@ def best_window(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Calla
     first = (row.get(lo - 1), _run_start(row, lo - 1, r) if lo > 0 else 0)
     states: dict[_Key, list[tuple[int, int, _Path]]] = {(first[0], first[1], 0, 0): [(0, 0, None)]}
     for d in range(lo, hi + 1):
-        gains: dict[str | None, int] = {None: 0}
-        if d not in r.days_off:
+        gains: dict[str | None, int] = {} if d in work else {None: 0}
+        if d not in r.days_off and d not in rest:
             tried = {t: value(d, t) for t in (candidates(d) if candidates else r.minutes)
                      if t in r.minutes and used[t] < r.max_shifts.get(t, n_days)}
             gains.update(sorted(tried.items(), key=lambda kv: (-kv[1], kv[0]))[:WINDOW_OPTIONS])
@@ -74,25 +100,22 @@ def best_window(r: RowRules, row: dict[int, str], lo: int, hi: int, value: Calla
                 for minutes, v, path in layouts:
                     minutes += spent
                     if minutes <= max_room:
-                        bucket = (t, moved, weekends + worked, minutes if minutes < min_need else -1)
+                        bucket = (t, moved, weekends + worked, minutes if minutes < exact else -1)
                         _keep(nxt, bucket, minutes, v + gain, (t, path))
         states = nxt
-    best_end: tuple[int, _Path] | None = None
-    for (p, start, _, _), layouts in states.items():
-        if not _closes(r, row, p, start, hi, n_days):
-            continue
-        for minutes, v, path in layouts:
-            if minutes >= min_need and (best_end is None or v > best_end[0]):
-                best_end = (v, path)
-    if best_end is None:
-        return None
+    return [(minutes, v, path) for (p, start, _, _), layouts in states.items()
+            if _closes(r, row, p, start, hi, n_days) for minutes, v, path in layouts if minutes >= min_need]
+
+
+def _layout(path: _Path, hi: int) -> dict[int, str]:
+    """The days worked ({day: shift}) of a layout ending on day hi."""
     layout: dict[int, str] = {}
-    path, d = best_end[1], hi
+    d = hi
     while path is not None:
         if path[0] is not None:
             layout[d] = path[0]
         path, d = path[1], d - 1
-    return best_end[0], layout
+    return layout
 
 
 def _run_start(row: dict[int, str], d: int, r: RowRules) -> int:

@@ -1,5 +1,5 @@
 """The window and trade repairs (`wfm.roster.row_window.window_rows`, `wfm.roster.row_moves.move_rows`; when weekends
-are short `wfm.roster.weekend_moves.relocate_weekends` and the trades again; then `fill_rows`; then the request
+are short `wfm.roster.weekend_relay.move_weekends` and the trades again; then `fill_rows`; then the request
 exchanges of `wfm.roster.swap_moves.swap_rows`) as a move of the LNS on a whole incumbent: the CP-SAT steps change a few
 rows over a few days and leave one-day weekends and rows at their maximum minutes behind them that a trade or a window
 mends. From the roster an LNS left after 120 s on a synthetic of Instance24's size, one pass of trades took 181,177 to
@@ -17,7 +17,7 @@ from wfm.roster.lns_types import Roster, RowProblem, RowRules
 from wfm.roster.row_moves import move_rows
 from wfm.roster.row_window import window_rows
 from wfm.roster.swap_moves import swap_rows
-from wfm.roster.weekend_moves import relocate_weekends
+from wfm.roster.weekend_relay import move_weekends
 
 __all__ = ["RowTrader"]
 
@@ -95,7 +95,7 @@ class RowTrader:
         traded = window_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more,
                              tried=self._stale)
         traded += move_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more)
-        if relocate_weekends(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more):
+        if move_weekends(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more):
             traded += 1 + move_rows(self.rules, self.requests, part, self.terms, cover.on, D, self.split, more)
         traded += fill_rows(self.rules, self.requests, part, cover, D, self.split, more)  # the steps' holes too
         if not swap_rows(self.rules, self.requests, rows, D, more, askers=part) and not traded:
