@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from wfm.roster.greedy_fill import improve_rows, weekends_worked
 from wfm.roster.lns_types import RowRules
-from wfm.roster.row_moves import Changes, Slots, row_holds, runs_hold_near
+from wfm.roster.row_moves import Changes, Slots, row_holds, runs_hold_near, with_changes
 from wfm.roster.row_window import WINDOW_OPTIONS, window_layouts
 from wfm.roster.weekend_moves import relocate_weekends
 from wfm.roster.weekend_windows import full_weekends
@@ -146,15 +146,9 @@ def _combine(v: RowView, fronts: list[Frontier], total: int, mended: int) -> tup
               and c[0] + v.split * mended > 0]
     combos.sort(key=lambda c: -c[0])
     for gain, _, changes in combos[:TOP_PAIRS]:
-        if row_holds(v.r, _with(v.row, changes), v.n_days):
+        if row_holds(v.r, with_changes(v.row, changes), v.n_days):
             return gain + v.split * mended, changes
     return None
-
-
-def _with(row: dict[int, str], changes: Changes) -> dict[int, str]:
-    new = {d: t for d, t in row.items() if d not in changes}
-    new.update({d: t for d, t in changes.items() if t is not None})
-    return new
 
 
 def best_relay(v: RowView) -> tuple[int, Changes] | None:
