@@ -171,3 +171,35 @@ def test_comb_moves_a_shift_between_weeks_and_adapts_its_span():
     assert (search.size["comb"], search.weeks) == (2, 3)  # already at the horizon's 3 < 4 weeks
     search.adapt("comb", "OPTIMAL", 0.1, 3.0)
     assert search.size["comb"] == 2  # capped by the staff of 2
+
+
+def test_mend_frees_a_wasted_weekend_allowance_and_a_whole_weekend_to_spend_it_on():
+    """Employee 0 works day 5 without day 6 (a one-day weekend) and has an allowance of 2 weekends; the others
+    each work 2 whole weekends. A "mend" of one employee frees employee 0 only, over the days around its one-day
+    weekend (when that is the waste drawn) and around a weekend it works neither day of, MEND_REACH days either
+    side; with more employees asked for, others are freed on the same days."""
+    from wfm.roster.neighbourhoods import MEND_REACH
+
+    problem = Weekends()
+    cur = {(0, 5): "A", (1, 5): "A", (1, 6): "A", (1, 12): "A", (1, 13): "A", (2, 12): "A", (2, 13): "A",
+           (2, 19): "A", (2, 20): "A", (3, 5): "A", (3, 6): "A", (3, 19): "A", (3, 20): "A"}
+    halves = 0
+    for seed in range(40):
+        cells = lns.neighbourhood(problem, random.Random(seed), "mend", 1, cur, None)
+        assert {e for e, _ in cells} == {0}
+        days = {d for _, d in cells}
+        assert {12, 13} <= days or {19, 20} <= days  # a weekend employee 0 is free to work whole
+        assert all(any(-MEND_REACH <= d - sat <= 1 + MEND_REACH for sat in (5, 12, 19)) for d in days)
+        halves += {5, 6} <= days
+    assert 10 < halves < 40  # its one-day weekend, or its unused allowance alone
+    wide = lns.neighbourhood(problem, random.Random(0), "mend", 3, cur, None)
+    assert len({e for e, _ in wide}) == 3 and 0 in {e for e, _ in wide}
+
+
+def test_mend_without_row_rules_or_waste_falls_back_to_twin():
+    problem = Weekends()
+    whole = {(e, d): "A" for e, days in ((0, (5, 6, 12, 13)), (1, (5, 6, 19, 20)), (2, (12, 13, 19, 20)),
+                                         (3, (12, 13, 19, 20))) for d in days}
+    assert lns.neighbourhood(problem, random.Random(0), "mend", 2, whole, None)  # no waste: a twin's cells
+    assert lns.neighbourhood(Weeks(), random.Random(0), "mend", 2, dict(START), None)  # no RowRules
+    assert "mend" in lns.Settings.for_size(40, 84).kinds

@@ -34,9 +34,12 @@ from wfm.roster.trade_step import RowTrader
 # Synth13 4,553 -> 3,767 (fill 4,025), Synth20 15,704 -> 14,000 (fill 14,013), Synth22 47,523 -> 44,650 (fill
 # 44,198); in whole 120 s runs (1 worker each, side by side, 50-84 CPU-s) it won 10 of 16 pairs on Synth13,
 # 19, 20 and 22 (geometric mean -2%, within the run-to-run spread).
-SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "request", "days", "mixed")
+SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "mend", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
+# shift options a "mend" starts with (two windows of 8 days): on a synthetic of Instance19's size the whole staff
+# (3,200 options) proved in 0.3-3 s, and half the staff found nothing there (`neighbourhoods._mend_cells`)
+MEND_CELLS = 4000
 TRADE_EVERY = 15.0  # `Settings.for_size`: seconds between the LNS's trade passes (`Search.trade`)
 # A trade pass runs as slices of the staff of about TRADE_SLICE_S seconds each, every slice merged when it ends: a
 # whole pass of 12-26 s on a synthetic of Instance24's size overlapped so many steps that the rows it could still
@@ -115,7 +118,8 @@ class Search:
         E = problem.n_staff
         self.size = dict(s.sizes) if s.sizes else {
             "staff": s.staff_size, "cover": s.staff_size, "request": s.staff_size, "days": s.days_size,
-            "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size, "comb": s.comb_size}
+            "mixed": s.mixed_size, "fill": s.fill_size, "twin": s.fill_size, "comb": s.comb_size,
+            "mend": max(s.fill_size, min(E, MEND_CELLS // max(1, 16 * len(problem.shifts))))}
         self.most = {"days": problem.n_days}
         # days freed by "fill" and "twin": they grow (by `adapt`) once the kind frees every employee it may
         self.span = {"fill": s.fill_days, "twin": s.twin_days}
