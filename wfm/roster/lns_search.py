@@ -33,7 +33,11 @@ from wfm.roster.trade_step import RowTrader
 # finished rosters, 1 worker, 30 CPU-s, comb alone took Synth19 6,143 -> 5,853 (fill 6,025, twin 6,116),
 # Synth13 4,553 -> 3,767 (fill 4,025), Synth20 15,704 -> 14,000 (fill 14,013), Synth22 47,523 -> 44,650 (fill
 # 44,198); in whole 120 s runs (1 worker each, side by side, 50-84 CPU-s) it won 10 of 16 pairs on Synth13,
-# 19, 20 and 22 (geometric mean -2%, within the run-to-run spread).
+# 19, 20 and 22 (geometric mean -2%, within the run-to-run spread). "mend" (2026-11-30) frees the days around a
+# weekend worked on one day only and around a whole weekend to move it to: from the same finished rosters, 1 worker,
+# 45 CPU-s, the mix with it won 10 of 13 pairs on Synth13, 17, 19 and 20 (Synth20 11,543 -> 10,818-11,115 against
+# 11,128-11,385 without); on Synth24 (60 CPU-s, 2 pairs) it changed nothing (128,720 and 129,800 against 129,104
+# and 129,328).
 SIZED_KINDS = ("staff", "cover", "fill", "fill", "twin", "twin", "comb", "mend", "request", "days", "mixed")
 LONG_HORIZON = 56  # days; beyond it employee neighbourhoods free a window of WINDOW_DAYS, not the whole horizon
 WINDOW_DAYS = 28
