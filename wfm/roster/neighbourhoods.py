@@ -171,7 +171,7 @@ def _mend_cells(problem: RowProblem, rng: random.Random, n: int, cur: Roster) ->
     synthetics of Instance13-23's sizes the gap left after 120 s was mostly such weekends (4-31 each, 400-3,100
     points, half of them beside a day off). Mending one takes a chain of changes over many rows: on a synthetic of
     Instance19's size (40 staff) both windows freed for the whole staff gained 90-103 points on 5 of its 7, for
-    half the staff (those with minutes to spare, or the others, or 14 at random) never. Falls back to "twin" when
+    half the staff (those with minutes to spare, or the others) or 6-14 at random, never. Falls back to "twin" when
     no allowance is wasted."""
     E, D = problem.n_staff, problem.n_days
     saturdays = range(5, D - 1, 7)
@@ -191,6 +191,7 @@ def _mend_cells(problem: RowProblem, rng: random.Random, n: int, cur: Roster) ->
     days = {d for s in windows for d in range(max(0, s - MEND_REACH), min(D, s + 2 + MEND_REACH))}
     others = [x for x in range(E) if x != e]
     return {(x, d) for x in [e, *rng.sample(others, min(len(others), n - 1))] for d in days}
+
 
 def _request_staff(problem: CellProblem, rng: random.Random, n: int, cur: Roster) -> tuple[list[int], int | None]:
     """The employee of a request `cur` does not grant (drawn in proportion to its weight) with others who work
