@@ -216,11 +216,12 @@ class Search:
 
     def offer(self, cells: set[Cell], cand: Roster) -> bool:
         """Merge a step's free cells into the incumbent when that does not make it worse; whether it did."""
-        merged = {k: t for k, t in self.cur.items() if k not in cells}
-        merged.update({k: t for k, t in cand.items() if k in cells})
+        merged = None if self.change else self._merged(cells, cand)  # two walks of the roster: only when kept
         val = self.best + self.change(self.cur, cells, cand) if self.change else self.problem.objective(merged)
         if val > self.best:
             return False
+        if merged is None:
+            merged = self._merged(cells, cand)
         for e in self.linked({k[0] for k in cells if self.cur.get(k) != merged.get(k)}):
             self.version[e] += 1
         if val < self.best:
@@ -228,6 +229,11 @@ class Search:
             self.prog.improved += 1
         self.cur, self.best = merged, val
         return True
+
+    def _merged(self, cells: set[Cell], cand: Roster) -> Roster:
+        merged = {k: t for k, t in self.cur.items() if k not in cells}
+        merged.update({k: t for k, t in cand.items() if k in cells})
+        return merged
 
     def start_trade(self, pool: ThreadPoolExecutor, more: Callable[[], bool]) -> Future:
         """One slice of the trade repair (`RowTrader`: the next `slice_rows` employees' rows) on the incumbent as it
