@@ -203,3 +203,20 @@ def test_mend_without_row_rules_or_waste_falls_back_to_twin():
     assert lns.neighbourhood(problem, random.Random(0), "mend", 2, whole, None)  # no waste: a twin's cells
     assert lns.neighbourhood(Weeks(), random.Random(0), "mend", 2, dict(START), None)  # no RowRules
     assert "mend" in lns.Settings.for_size(40, 84).kinds
+
+
+def test_mend_counts_a_horizon_ending_on_a_saturday_as_a_weekend_worked():
+    """A horizon of 20 days ends on Saturday 19: working it spends a weekend allowance (as `RowRules` counts), and
+    it is not a one-day weekend. With every allowance spent that way or on whole weekends, nothing is wasted and
+    "mend" draws what "twin" draws."""
+    from wfm.roster.neighbourhoods import MEND_REACH, _mend_cells, _twin_cells
+
+    class Short(Weekends):
+        n_days, WEEKEND = 20, (5, 6, 12, 13, 19)
+
+    problem = Short()
+    cur = {(e, d): "A" for e, days in ((0, (5, 6, 19)), (1, (5, 6, 12, 13)), (2, (12, 13, 19)), (3, (5, 6, 19)))
+           for d in days}
+    for seed in range(10):
+        assert _mend_cells(problem, random.Random(seed), 1, cur) == _twin_cells(
+            problem, random.Random(seed), 1, cur, MEND_REACH + 1)

@@ -174,11 +174,11 @@ def _mend_cells(problem: RowProblem, rng: random.Random, n: int, cur: Roster) ->
     half the staff (those with minutes to spare, or the others) or 6-14 at random, never. Falls back to "twin" when
     no allowance is wasted."""
     E, D = problem.n_staff, problem.n_days
-    saturdays = range(5, D - 1, 7)
+    saturdays = range(5, D - 1, 7)  # of whole weekends
     wasted: list[tuple[int, int | None]] = []
     for e in range(E):
-        worked = [sat for sat in saturdays if (e, sat) in cur or (e, sat + 1) in cur]
-        wasted += [(e, sat) for sat in worked if ((e, sat) in cur) != ((e, sat + 1) in cur)]
+        worked = [sat for sat in range(5, D, 7) if (e, sat) in cur or (e, sat + 1) in cur]  # as `RowRules` counts
+        wasted += [(e, sat) for sat in worked if sat + 1 < D and ((e, sat) in cur) != ((e, sat + 1) in cur)]
         if len(worked) < problem.row_rules(e).max_weekends:
             wasted.append((e, None))
     if not wasted:
