@@ -285,3 +285,38 @@ def test_balancing_raises_the_short_queues_weight_and_keeps_the_best_round(monke
     assert seen[1][1] > 1.0 > seen[1][0]
     assert len(seen) == 2 and data["round"].iloc[0] == 2
     assert margins["b"] == pytest.approx(0.85 - 0.79)
+
+
+def _erlang_c_needed(a: float, t_over_aht: float, target: float) -> int:
+    """Smallest n > a with Erlang C SL >= target, by the Erlang B recursion (independent of wfm.erlang)."""
+    b, n = 1.0, 0
+    while True:
+        n += 1
+        b = a * b / (n + a * b)
+        if n > a:
+            c = n * b / (n - a * (1 - b))
+            if 1 - c * math.exp(-(n - a) * t_over_aht) >= target - 1e-12:
+                return n
+
+
+@pytest.mark.parametrize(("n_queues", "offsets"), [(12, (3,)), (20, (7,))])
+def test_a_large_floors_skill_mix_never_needs_fewer_agents_than_one_pool_with_every_skill(n_queues, offsets):
+    # agents hold two neighbouring queues of a ring, or (every other queue) a queue and those `offsets` further
+    # on: more closed sets than MAX_SETS (12 queues: 2,139 enumerated; 20 queues: grown from unions). No mix of
+    # restricted skills serves the calls with fewer agents than one pool holding every skill (Erlang C of the
+    # summed load). Only the smallest sets used to be kept, the whole floor's dropped: the mix came out below
+    # the pool (12 queues: 50 agents, 20 queues: 84, where one pool needs 63 and 102)
+    names = [f"q{i:02d}" for i in range(n_queues)]
+    skill_sets = [[names[i], names[(i + 1) % n_queues]] for i in range(n_queues)]
+    skill_sets += [[names[i], *(names[(i + o) % n_queues] for o in offsets)] for i in range(0, n_queues, 2)]
+    sets = M.queue_sets(names, skill_sets)
+    assert len(sets) <= n_queues + M.MAX_SETS
+    ts = pd.Timestamp("2026-12-07 10:00")
+    calls = [40.0 + 5 * (i % 4) for i in range(n_queues)]
+    req = pd.DataFrame({"interval_start": ts, "queue": names, "calls": calls, "aht_s": 180.0})
+    req["agents"] = [_erlang_c_needed(c * 180 / 1800, 20 / 180, 0.8) for c in calls]
+    queues = {q: _queue() for q in names}
+    pooled = M.pooled_requirements(req, queues, sets, interval_s=1800, shrinkage=0.0)
+    groups = M.skill_group_requirements(pooled, [M.pool_name(s) for s in skill_sets])
+    whole = _erlang_c_needed(sum(calls) * 180 / 1800, 20 / 180, 0.8)
+    assert groups["agents"].sum() >= whole

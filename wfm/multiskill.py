@@ -93,9 +93,24 @@ def queue_sets(queues: Sequence[str], skill_sets: Iterable[Iterable[str]], *,
                             new.add(closure(a | s, comp))
                 frontier = new - found
                 found |= frontier
+            # the whole group and all of it but one queue or one skill set: the agents' total capacity, which
+            # the unions of a few skill sets above never reach on a large floor
+            whole = frozenset(comp)
+            found |= {whole} | {closure(whole - {q}, comp) for q in comp}
+            found |= {closure(whole - s, comp) for s in sets if s < whole}
         multi = sorted((s for s in found if len(s) > 1), key=lambda s: (len(s), [comp.index(q) for q in sorted(s)]))
-        out += [tuple(q for q in comp if q in s) for s in multi[:max_sets]]
+        out += [tuple(q for q in comp if q in s) for s in _keep_both_ends(multi, len(comp), max_sets)]
     return out
+
+
+def _keep_both_ends(multi: list[frozenset[str]], size: int, max_sets: int) -> list[frozenset[str]]:
+    """At most `max_sets` of the sets (sorted smallest first), dropping those of middling size: the small ones
+    guard scarce skills, the near-whole ones the group's total capacity (dropping the largest sets let a
+    large floor's skill mix fall below what one pool with every skill needs)."""
+    if len(multi) <= max_sets:
+        return multi
+    order = sorted(range(len(multi)), key=lambda i: (min(len(multi[i]), size + 1 - len(multi[i])), i))
+    return [multi[i] for i in sorted(order[:max_sets])]
 
 
 def pool_name(queues: Iterable[str]) -> str:
