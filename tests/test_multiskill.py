@@ -320,3 +320,21 @@ def test_a_large_floors_skill_mix_never_needs_fewer_agents_than_one_pool_with_ev
     groups = M.skill_group_requirements(pooled, [M.pool_name(s) for s in skill_sets])
     whole = _erlang_c_needed(sum(calls) * 180 / 1800, 20 / 180, 0.8)
     assert groups["agents"].sum() >= whole
+
+
+def test_agent_hours_compare_the_same_queues_three_ways_when_a_queue_has_no_holder():
+    # a and b are served by a+b agents, nobody holds c: its calls cannot be answered and the skill mix leaves
+    # them out, so "each queue alone" and "one pool" must leave them out too (they counted c: the mix's 12 agent-hours
+    # showed as -43% against 21 for each queue alone, and 5.5 below 17.5 for one pool with every skill)
+    ts = pd.Timestamp("2026-12-07 10:00")
+    calls = {"a": 100.0, "b": 100.0, "c": 100.0}
+    req = pd.DataFrame({"interval_start": ts, "queue": list(calls), "calls": list(calls.values()), "aht_s": 180.0})
+    req["agents"] = [_erlang_c_needed(c * 180 / 1800, 20 / 180, 0.8) for c in calls.values()]
+    queues = {q: _queue() for q in calls}
+    held = [["a", "b"]]
+    pooled = M.pooled_requirements(req, queues, M.queue_sets(list(queues), held), interval_s=1800, shrinkage=0.0)
+    groups = M.skill_group_requirements(pooled, ["a+b"])
+    hours = M.agent_hours(req, pooled, groups, queues, interval_s=1800)
+    alone = 2 * _erlang_c_needed(10.0, 20 / 180, 0.8) * 0.5
+    pool = _erlang_c_needed(20.0, 20 / 180, 0.8) * 0.5
+    assert hours == {"per_queue": alone, "skill_mix": pool, "single_pool": pool}

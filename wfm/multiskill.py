@@ -280,13 +280,19 @@ def _round_up(x: np.ndarray, cover: np.ndarray, need: np.ndarray) -> np.ndarray:
 def agent_hours(requirements: pd.DataFrame, pooled: pd.DataFrame, groups: pd.DataFrame,
                 queues: Mapping[str, object], *, interval_s: int) -> dict[str, float]:
     """On-phone agent-hours of the period three ways: each queue alone (per-queue Erlang summed), the floor's
-    skill mix (`groups`), and one pool holding every skill (full flexibility, the reference)."""
+    skill mix (`groups`), and one pool holding every skill (full flexibility, the reference). With `groups`, all
+    three cover only the queues some skill set holds (the mix cannot answer the others' calls)."""
     h = interval_s / 3600.0
-    per_queue = float(requirements["agents"].sum()) * h
-    mix = float(groups["agents"].sum()) * h if len(groups) else per_queue
     req = requirements.copy()
+    if len(groups):
+        held = {q for s in groups["skill_set"].unique() for q in str(s).split(POOL_SEP)}
+        req = req[req["queue"].isin(held)]
+    per_queue = float(req["agents"].sum()) * h
+    mix = float(groups["agents"].sum()) * h if len(groups) else per_queue
     req["interval_start"] = pd.to_datetime(req["interval_start"])
     names = [q for q in queues if q in set(req["queue"])]
+    if not names:
+        return {"per_queue": per_queue, "skill_mix": mix, "single_pool": 0.0}
     wide = req.pivot_table(index="interval_start", columns="queue", values=["calls", "aht_s"], aggfunc="first")
     calls = np.column_stack([wide["calls"][q].fillna(0).to_numpy(float) for q in names])
     aht = np.column_stack([wide["aht_s"][q].fillna(0).to_numpy(float) for q in names])
