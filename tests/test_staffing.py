@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import poisson
 
 from wfm import staffing as S
-from wfm.erlang import erlang_a_metrics
+from wfm.erlang import erlang_a_metrics, erlang_a_wait_answered
 
 DATA = Path(__file__).parent / "data"
 REF_C = pd.read_csv(DATA / "erlang_c_reference.csv")
@@ -117,6 +117,31 @@ def test_erlang_a_matches_a_brute_force_markov_chain():
 
 
 # ------------------------------------------------------------------------------------ edge cases
+
+
+def _erlang_c_by_recursion(n: int, load: float) -> float:
+    """P(wait) of M/M/n from the Erlang B recursion B(k) = A B(k-1) / (k + A B(k-1)), written here."""
+    b = 1.0
+    for k in range(1, n + 1):
+        b = load * b / (k + load * b)
+    return n * b / (n - load * (1 - b))
+
+
+@pytest.mark.parametrize("n, load", [(53, 50.0), (1011, 1000.0), (3, 2.8)])
+def test_erlang_a_with_endless_patience_is_erlang_c(n, load):
+    """Patience of 1e12 and 1e15 handle times: Erlang C's values (the closed forms cancelled to SL 0.42 against
+    0.55 at 1e12, and the wait series needed gigabytes at 1e15), in well under a second."""
+    aht, t = 240.0, 20.0
+    pw_c = _erlang_c_by_recursion(n, load)
+    sl_c = 1 - pw_c * np.exp(-(n - load) * t / aht)
+    asa_c = pw_c * aht / (n - load)
+    for r in (1e12, 1e15):
+        pw, sl, pab = erlang_a_metrics(n, load, r, t / (r * aht))
+        assert float(pw) == pytest.approx(pw_c, abs=1e-5)
+        assert float(sl) == pytest.approx(sl_c, abs=1e-5)
+        assert float(pab) < 1e-5
+        asa = float(erlang_a_wait_answered(n, load, r)) * r * aht
+        assert asa == pytest.approx(asa_c, rel=1e-3)  # 1051.9 s against 1052.0 s at 93% load on 3 agents
 
 
 def test_zero_calls_zero_agents_and_binding_none():

@@ -41,6 +41,10 @@ _TINY = 1e-250  # below this a regularised incomplete gamma is recomputed from i
 _NEG_INF = -np.inf
 # Under/overflow to 0 or inf and log(0) = -inf are intended in these kernels (e.g. exp(-1e6) is 0).
 _quiet = np.errstate(under="ignore", over="ignore", divide="ignore")
+# Erlang A with patience above this many handle times is computed at it: the results differ from the limit
+# (Erlang C) by about 1/R_MAX, where beyond ~1e7 the closed forms cancel catastrophically (SL 0.42 against
+# Erlang C's 0.55 at 1e12) and the wait series needs a window of sqrt(n r) terms (gigabytes at 1e15).
+R_MAX = 1e6
 
 
 @_quiet
@@ -217,6 +221,8 @@ def erlang_a_metrics(
     SL counts callers answered within the answer time among all arrivals. n = 0 gives (1, 0, 1).
     """
     n, a, r, t_theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, a, r, t_theta)))
+    t_theta = np.where(r > R_MAX, t_theta * (r / R_MAX), t_theta)  # the answer time in units of the capped patience
+    r = np.minimum(r, R_MAX)
     pw = np.ones(n.shape)
     sl = np.zeros(n.shape)
     pab = np.ones(n.shape)
@@ -239,9 +245,11 @@ def erlang_a_metrics(
 def erlang_a_wait_answered(n: np.ndarray, a: np.ndarray, r: np.ndarray, *, chunk: int = 2_000_000) -> np.ndarray:
     """Mean wait of answered callers in units of patience (ASA / patience) for M/M/n+M; n = 0 gives nan.
 
-    Exact series over the stationary queue length (window holding all terms above 1e-18 of the largest).
+    Exact series over the stationary queue length (window holding all terms above 1e-18 of the largest);
+    patience above `R_MAX` handle times is computed at it.
     """
-    n, a, r = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, a, r)))
+    n, a, r_true = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, a, r)))
+    r = np.minimum(r_true, R_MAX)
     out = np.full(n.shape, np.nan)
     out[(a <= 0) & (n >= 1)] = 0.0
     ok = np.flatnonzero((n >= 1) & (a > 0))
@@ -270,7 +278,7 @@ def erlang_a_wait_answered(n: np.ndarray, a: np.ndarray, r: np.ndarray, *, chunk
             term = np.exp(lw_j) * xs / (xs + j + 1.0) * (sp.psi(xs + j + 2.0) - psi1[sel, None])
             res[sel] = term.sum(axis=1) / p_served[sel]
             start += rows
-    out.ravel()[ok] = res
+    out.ravel()[ok] = res * rr / r_true.ravel()[ok]  # in units of the true patience
     return out
 
 
