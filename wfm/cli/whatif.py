@@ -47,7 +47,7 @@ def _scenarios(specs: list[str], files: list[Path], grids: list[str]):
 
 
 def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int):
-    from wfm.cli.forecast import _progress
+    from wfm.cli.forecast import _check_start, _progress
     from wfm.config import acd_name_map
     from wfm.readers import read_history
 
@@ -59,8 +59,7 @@ def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int
 
     last = hist.frame["interval_start"].max().date()
     start = start or next_week_start(last)  # whole weeks: a history ending on a Friday starts on the Monday
-    if start <= last:
-        raise InputError([Problem("--start", f"{start} is not after the end of the history ({last})")])
+    _check_start(start, last)  # as `wfm forecast`: after the history, and not years after it
     with _progress("forecasting") as progress:
         fc = fit_forecaster(cfg, hist.frame, progress=progress)
     return fc.predict(start, 7 * weeks), start
