@@ -237,6 +237,22 @@ def test_forecast_load_beyond_any_centre_is_an_error_when_the_interval_is_known(
     assert any("row 3" in str(e) and "column 'calls'" in str(e) and "erlangs" in str(e) for e in exc.value.errors)
 
 
+def test_forecast_with_calls_and_an_aht_of_zero_is_an_error_not_zero_agents(tmp_path, cli):
+    # 12.5 calls at 0 s need no agent by Erlang: `wfm staff` wrote 0 agents for 12.5 calls (a blank AHT cell of
+    # another tool's forecast saved as 0); an interval with no calls may have any AHT
+    p = write_forecast(tmp_path, "aht_s", "0")
+    with pytest.raises(InputError) as exc:
+        read_forecast(p)
+    assert any("row 3" in str(e) and "column 'aht_s'" in str(e) for e in exc.value.errors), exc.value.errors
+    quiet = tmp_path / "quiet.csv"
+    quiet.write_text(FC_HEADER + "2026-12-07T08:00:00,billing,0,0,0,0\n", encoding="utf-8")
+    assert read_forecast(quiet)["aht_s"].tolist() == [0.0]
+    ws = _workspace(tmp_path, cli)
+    code, _, err = cli("staff", "--forecast", p, "--config", ws / "config.toml", "-o", tmp_path / "req.csv")
+    assert code == 2 and "Traceback" not in err and "row 3, column 'aht_s'" in err
+    assert not (tmp_path / "req.csv").exists()
+
+
 def test_config_integer_too_large_for_a_float_is_an_error_not_an_overflow(tmp_path):
     big = "1" + "0" * 400  # TOML integers are unbounded to tomllib; float() of this raises OverflowError
     text, line = with_value(config_text(), "hourly_wage = 32.0", big)

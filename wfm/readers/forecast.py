@@ -77,6 +77,9 @@ def _read(path, what, required, optional, queues, *, numeric, integer, interval_
         if col in integer:
             report_rows(problems, path, values.notna() & (values != values.round()), col, "not a whole number")
         out[col] = values
+    if what == "forecast":  # Erlang needs no agent for calls of 0 s: they would go unstaffed
+        report_rows(problems, path, (out["aht_s"] == 0) & (out["calls"] > 0), "aht_s",
+                    "an AHT of 0 s for an interval with calls (no agent would be planned for them)")
     if interval_s and not problems.errors:
         for col in [c for c in ("calls", "calls_hi") if c in out]:
             load = out[col].astype(float) * out["aht_s"].astype(float) / interval_s
