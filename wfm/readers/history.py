@@ -14,7 +14,7 @@ import pandas as pd
 from wfm.errors import InputError, Problem, Problems
 from wfm.readers.acd_times import (TIME_ONLY, check_range_lengths, date_text, on_unique, parse_times,
                                    range_minutes)
-from wfm.readers.tables import limit, normalise_columns, read_table, report_rows
+from wfm.readers.tables import header_below_titles, limit, normalise_columns, read_table, report_rows
 from wfm.readers.totals import TOTALS  # totals rows: skipped, never read as an interval
 
 REQUIRED = ["interval_start", "queue", "offered"]
@@ -81,6 +81,7 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     path = Path(path)
     problems = Problems()
     raw = read_table(path, what="history")
+    raw = header_below_titles(raw, path=path, aliases=ALIASES, required=REQUIRED, problems=problems)
     raw = _skip_totals(raw, path, problems)
     raw, joined = _join_date_and_time(raw, path, problems)
     raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
