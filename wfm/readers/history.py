@@ -108,6 +108,8 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
                    "an AHT of 0 s on an interval with handled calls")
     if "handled" in frame:
         report_rows(problems, path, frame["handled"] > frame["offered"], "handled", "more calls handled than offered")
+    if not problems.errors:
+        frame = _merge_clock_repeats(frame, raw["interval_start"], path, problems)
     _check_duplicates(frame, path, problems)
     minutes = _check_grid(frame, path, interval_minutes, problems, hint=range_minutes(lengths))
     check_range_lengths(raw["interval_start"], lengths, minutes, path, problems)
@@ -294,6 +296,45 @@ def _leave_out(problems: Problems, path: Path, frame: pd.DataFrame, column: str,
     problems.warning(path, f"{n} row{'s' if n > 1 else ''} with {what}{shown}, first at row {first + 2}: "
                            f"left out of the {column} figures, the calls on those rows are kept", column=column)
     frame.loc[mask, column] = np.nan
+
+
+def _merge_clock_repeats(frame: pd.DataFrame, times: pd.Series, path: Path, problems: Problems) -> pd.DataFrame:
+    """The hour repeated when daylight saving ends, in an export with UTC offsets (00:00Z and 01:00Z are both
+    01:00 in London): rows of one queue at one time of the centre's clock but at different instants are one
+    interval, which lasted twice as long on the clock that day. Their counts are added, `aht_s` and `asa_s`
+    averaged weighted by the calls handled (offered without `handled`), `service_level` by the calls offered;
+    one warning. Rows at the same instant twice are left to be reported as duplicates."""
+    key = ["queue", "interval_start"]
+    dup = frame.duplicated(key, keep=False) & frame["interval_start"].notna()
+    text = times.astype("string").str.strip()[dup]
+    if not dup.any() or not text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).all():
+        return frame
+    rows = frame[dup].assign(_instant=pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601"))
+    groups = rows.groupby(key, sort=False)["_instant"]
+    distinct = (groups.transform("nunique") == groups.transform("size")) & rows["_instant"].notna()
+    repeats = rows[distinct].groupby(key, sort=False)
+    if not len(repeats):
+        return frame
+    served = "handled" if "handled" in frame else "offered"
+    weights = {"aht_s": served, "asa_s": served, "service_level": "offered"}
+    frame = frame.copy()
+    for _, g in repeats:
+        first = g.index[0]
+        for col in ["offered"] + [c for c in COUNTS if c in frame]:
+            frame.loc[first, col] = g[col].sum()
+        for col, by in weights.items():
+            if col in frame:
+                has = g[col].notna()
+                w = g.loc[has, by]
+                frame.loc[first, col] = (np.average(g.loc[has, col], weights=w) if w.sum() > 0
+                                         else g.loc[has, col].mean() if has.any() else np.nan)
+    merged = [i for _, g in repeats for i in g.index[1:]]
+    (queue, when), g = next(iter(repeats))
+    problems.warning(path, f"{len(repeats)} interval{'s' if len(repeats) > 1 else ''} of the hour repeated when "
+                           f"daylight saving ended given twice, at different UTC times (e.g. queue '{queue}' at "
+                           f"{when:%Y-%m-%d %H:%M}, rows {' and '.join(str(i + 2) for i in g.index)}): one interval "
+                           f"each on the centre's clock, their calls added", column="interval_start")
+    return frame.drop(index=merged)
 
 
 def _check_duplicates(frame: pd.DataFrame, path: Path, problems: Problems) -> None:
