@@ -301,3 +301,22 @@ def test_title_rows_of_a_csv_saved_from_excel_are_skipped_and_a_table_without_he
     with pytest.raises(InputError) as exc:
         read_history(p)
     assert any("required column 'queue' is missing" in str(e) for e in exc.value.errors)
+
+
+def test_handle_and_answer_times_written_as_durations_are_seconds(tmp_path):
+    # ACD reports write 平均处理时长 as 00:03:45 (and Excel duration cells read back as 0:04:05); 3:45 is minutes and
+    # seconds; 1小时2分3秒 / 3分45秒 as some Chinese exports spell them
+    lines = ["日期,时间段,技能组,呼入量,接通量,平均处理时长,平均应答时长",
+             "2026-11-02,08:00-08:15,账务,5,5,00:03:45,00:00:12",
+             "2026-11-02,08:15-08:30,账务,7,7,0:04:05.5,0:00:08",
+             "2026-11-02,08:30-08:45,账务,7,7,3:45,0:30",
+             "2026-11-02,08:45-09:00,账务,7,7,1小时2分3秒,12秒",
+             "2026-11-02,09:00-09:15,账务,7,7,3分45秒,240",
+             "2026-11-02,09:15-09:30,账务,7,7,3:75,"]  # 75 seconds is no time: not a number
+    h = read_history(write_gbk(tmp_path / "durations.csv", lines))
+    assert h.frame["aht_s"].tolist()[:5] == pytest.approx([225, 245.5, 225, 3723, 225])
+    assert h.frame["asa_s"].tolist()[:5] == pytest.approx([12, 8, 30, 12, 240])
+    assert pd.isna(h.frame["aht_s"].iloc[5])
+    text = warnings_text(h)
+    assert "not a number" in text and "row 7" in text
+    assert "durations" in text and "00:03:45" in text

@@ -262,6 +262,13 @@ def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *,
         problems.warning(path, f"{n} value{'s' if n > 1 else ''} written with a decimal comma read as decimal "
                                f"(e.g. '{text[first]}'), first at row {first + 2}", column=name)
     text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
+    if not percent:
+        seconds = _duration_seconds(text)
+        if seconds.notna().any():
+            first, n = int(seconds.first_valid_index()), int(seconds.notna().sum())
+            problems.warning(path, f"{n} value{'s' if n > 1 else ''} written as durations read as seconds (e.g. "
+                                   f"'{text[first]}' = {seconds[first]:g} s), first at row {first + 2}", column=name)
+            text = text.where(seconds.isna(), seconds.astype("string"))
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
     frame = pd.DataFrame({name: values})
     _leave_out(problems, path, frame, name, values.isna() & ~empty, "a value that is not a number")
@@ -281,6 +288,24 @@ def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *,
     _leave_out(problems, path, frame, name, frame[name] < 0, "a negative value")
     _leave_out(problems, path, frame, name, frame[name] > hi, f"an implausible value (more than {hi:g}{unit})")
     return frame[name]
+
+
+# a duration as ACD reports write one: 00:03:45, 0:04:05.5, 3:45 (minutes and seconds), 1小时2分3秒, 3分45秒
+_CLOCK = r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$"
+_WORDS = r"^(?:(?P<h>\d+)\s*小?时)?\s*(?:(?P<m>\d+)\s*分钟?)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*秒)?$"
+
+
+def _duration_seconds(text: pd.Series) -> pd.Series:
+    """Seconds of the values written as durations (minutes and seconds under 60 on a clock), NaN for the
+    others."""
+    out = pd.Series(np.nan, index=text.index)
+    for pattern in (_CLOCK, _WORDS):
+        parts = text.str.extract(pattern).astype("float64")
+        given = parts.notna().any(axis=1) & out.isna()
+        secs = parts["h"].fillna(0) * 3600 + parts["m"].fillna(0) * 60 + parts["s"].fillna(0)
+        on_clock = (parts["m"].fillna(0) < 60) & (parts["s"].fillna(0) < 60) if pattern == _CLOCK else True
+        out = out.where(~(given & on_clock), secs)
+    return out
 
 
 def _leave_out(problems: Problems, path: Path, frame: pd.DataFrame, column: str, mask: pd.Series,
