@@ -181,3 +181,31 @@ def test_utc_offsets_converted_and_dst_confusion(tmp_path):
     doubled = text + "2026-10-25T01:00:00+00:00,q,1\n"
     msgs = problems(write(tmp_path, doubled, name="dst3.csv"), timezone="Europe/London")
     assert any("duplicate interval" in m and "row 5" in m for m in msgs), msgs
+
+
+def test_a_finer_history_is_summed_to_the_configs_intervals_and_a_coarser_one_is_refused(tmp_path):
+    # 15-minute rows read for a 30-minute centre: 08:00 + 08:15 is the 08:00 interval, 5 + 7 = 12 calls, AHT
+    # weighted by the calls handled (5 x 200 + 7 x 260) / 12 = 235 s; validate said "it will be summed"
+    text = ("interval_start,queue,offered,handled,aht_s\n"
+            "2026-11-02T08:00:00,billing,5,5,200\n2026-11-02T08:15:00,billing,7,7,260\n"
+            "2026-11-02T08:30:00,billing,0,0,\n2026-11-02T08:45:00,billing,4,4,300\n"
+            "2026-11-02T08:00:00,faults,1,1,100\n2026-11-02T08:15:00,faults,2,2,400\n")
+    h = read_history(write(tmp_path, text, name="fine.csv"), interval_minutes=30)
+    assert h.interval_minutes == 30
+    f = h.frame.set_index(["queue", "interval_start"])
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:00")), "offered"] == 12
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:00")), "aht_s"] == pytest.approx(235.0)
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:30")), "offered"] == 4
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:30")), "aht_s"] == pytest.approx(300.0)
+    assert f.loc[("faults", pd.Timestamp("2026-11-02 08:00")), "aht_s"] == pytest.approx(300.0)  # (100 + 800) / 3
+    assert len(h.frame) == 3
+    assert any("15-minute intervals" in str(w) and "summed" in str(w) for w in h.warnings)
+    # 30-minute rows for a 15-minute centre: the forecast gave 3.3 calls at 10:00 and 0 at 10:15, 10:45, ...
+    text = "interval_start,queue,offered\n" + "".join(
+        f"2026-11-02T{h:02d}:{m:02d}:00,billing,{3 + m // 30}\n" for h in range(8, 18) for m in (0, 30))
+    msgs = problems(write(tmp_path, text, name="coarse.csv"), interval_minutes=15)
+    assert any("30-minute intervals" in m and "15-minute" in m for m in msgs), msgs
+    # a stray row off the grid of a 15-minute history is still an error, not a reason to sum
+    msgs = problems(write(tmp_path, GOOD + "2026-11-02T08:20:00,billing,2,230\n", name="stray.csv"),
+                    interval_minutes=15)
+    assert any("row 8" in m and "not on the 15-minute interval grid" in m for m in msgs)

@@ -111,8 +111,11 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     if not problems.errors:
         frame = _merge_clock_repeats(frame, raw["interval_start"], path, problems)
     _check_duplicates(frame, path, problems)
+    own = None
+    if interval_minutes is not None and not problems.errors:
+        frame, own = _to_config_intervals(frame, interval_minutes, range_minutes(lengths), path, problems)
     minutes = _check_grid(frame, path, interval_minutes, problems, hint=range_minutes(lengths))
-    check_range_lengths(raw["interval_start"], lengths, minutes, path, problems)
+    check_range_lengths(raw["interval_start"], lengths, own or minutes, path, problems)
     problems.raise_if_errors()
     frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
     for col in ["offered"] + [c for c in COUNTS if c in frame]:
@@ -340,26 +343,79 @@ def _merge_clock_repeats(frame: pd.DataFrame, times: pd.Series, path: Path, prob
     repeats = rows[distinct].groupby(key, sort=False)
     if not len(repeats):
         return frame
-    served = "handled" if "handled" in frame else "offered"
-    weights = {"aht_s": served, "asa_s": served, "service_level": "offered"}
-    frame = frame.copy()
-    for _, g in repeats:
-        first = g.index[0]
-        for col in ["offered"] + [c for c in COUNTS if c in frame]:
-            frame.loc[first, col] = g[col].sum()
-        for col, by in weights.items():
-            if col in frame:
-                has = g[col].notna()
-                w = g.loc[has, by]
-                frame.loc[first, col] = (np.average(g.loc[has, col], weights=w) if w.sum() > 0
-                                         else g.loc[has, col].mean() if has.any() else np.nan)
-    merged = [i for _, g in repeats for i in g.index[1:]]
     (queue, when), g = next(iter(repeats))
     problems.warning(path, f"{len(repeats)} interval{'s' if len(repeats) > 1 else ''} of the hour repeated when "
                            f"daylight saving ended given twice, at different UTC times (e.g. queue '{queue}' at "
                            f"{when:%Y-%m-%d %H:%M}, rows {' and '.join(str(i + 2) for i in g.index)}): one interval "
                            f"each on the centre's clock, their calls added", column="interval_start")
-    return frame.drop(index=merged)
+    index = rows.index[distinct]
+    return pd.concat([frame.drop(index=index), _combine(frame.loc[index], frame.loc[index, "interval_start"])]
+                     ).sort_index()
+
+
+def _combine(frame: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
+    """The rows of `frame` with the same queue and `when` as one row at `when` (the first row's index): counts
+    added, `aht_s` and `asa_s` averaged weighted by the calls handled (offered without `handled`),
+    `service_level` by the calls offered (a plain mean where those calls are 0)."""
+    keys = [frame["queue"], when]
+    groups = frame.groupby(keys, sort=False)
+    out = frame.loc[groups.cumcount().eq(0).to_numpy()].copy()
+    label = pd.MultiIndex.from_arrays([out["queue"], when[out.index]])
+    for col in ["offered"] + [c for c in COUNTS if c in frame]:
+        out[col] = groups[col].sum().reindex(label).to_numpy()
+    served = "handled" if "handled" in frame else "offered"
+    for col, by in (("aht_s", served), ("asa_s", served), ("service_level", "offered")):
+        if col in frame:
+            weight = frame[by].where(frame[col].notna(), 0.0)
+            total = (frame[col].fillna(0.0) * weight).groupby(keys).sum()
+            share = weight.groupby(keys).sum()
+            mean = (total / share).where(share > 0, frame[col].groupby(keys).mean())
+            out[col] = mean.reindex(label).to_numpy()
+    out["interval_start"] = when[out.index]
+    return out
+
+
+def _file_step(frame: pd.DataFrame, hint: int | None) -> int | None:
+    """The file's own interval length: its time ranges' (`hint`), else the step between a queue's rows that more
+    than half of the steps are, when it divides a day; None when the rows do not tell."""
+    if hint is not None:
+        return hint
+    diffs = frame.sort_values(["queue", "interval_start"]).groupby("queue")["interval_start"].diff().dropna()
+    diffs = diffs[diffs > pd.Timedelta(0)]
+    if diffs.empty:
+        return None
+    mode = diffs.mode().iloc[0]
+    step = int(mode.total_seconds() // 60)
+    if step <= 0 or 1440 % step or mode.total_seconds() % 60 or (diffs == mode).mean() <= 0.5:
+        return None
+    return step
+
+
+def _to_config_intervals(frame: pd.DataFrame, want: int, hint: int | None, path: Path, problems: Problems
+                         ) -> tuple[pd.DataFrame, int | None]:
+    """A history finer than the config's intervals (15-minute rows for a 30-minute centre) summed into them, with a
+    warning; a coarser one (30-minute rows for a 15-minute centre) an error: its calls cannot be spread over the
+    shorter intervals without inventing their shape (every other interval would be read as empty). Also the
+    file's own interval length when it was summed. Only when every row is on the file's own grid: a stray row off
+    it stays an error of the grid check."""
+    own = _file_step(frame, hint)
+    ts = frame["interval_start"]
+    if own is None or own == want or ts.isna().all():
+        return frame, None
+    minute = ts.dt.hour * 60 + ts.dt.minute
+    if not ((minute % own == 0) & (ts.dt.second == 0)).all():
+        return frame, None
+    if own > want:
+        problems.error(path, f"history has {own}-minute intervals, which do not add up to the config's {want}-minute "
+                             f"intervals (a {own}-minute count cannot be split without inventing its shape): export "
+                             f"it at {want} minutes or set interval_minutes = {own}", column="interval_start")
+        return frame, None
+    if want % own:
+        return frame, None
+    summed = _combine(frame, ts.dt.floor(f"{want}min"))
+    problems.warning(path, f"history has {own}-minute intervals; summed to the config's {want}-minute intervals "
+                           f"({len(frame):,} rows into {len(summed):,})", column="interval_start")
+    return summed, own
 
 
 def _check_duplicates(frame: pd.DataFrame, path: Path, problems: Problems) -> None:
