@@ -238,7 +238,8 @@ def _plan(cfg, history: Path | None, forecast: Path | None, staff, fte: float | 
         fc, first = _forecast_from_history(history, cfg, first, n_weeks)
         source = str(history)
     else:
-        fc = read_forecast(forecast, queues=set(cfg.queues))  # never empty: read_table refuses a table without rows
+        fc = read_forecast(forecast, queues=set(cfg.queues),  # never empty: read_table refuses a table without rows
+                           interval_s=cfg.centre.interval_minutes * 60)
         n_weeks = weeks
         source = str(forecast)
     plan = Plan.from_config(cfg, fc, agents=staff, fte=fte, start=first, weeks=n_weeks, source=source, depth=depth,
