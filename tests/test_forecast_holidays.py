@@ -273,13 +273,15 @@ def test_the_ridge_shrinks_toward_the_prior_mean():
     assert daily.robust_ridge(X, y, w, np.array([0.0, 1.0, 1.0]), protect=protect)[0][1] == pytest.approx(0.2, abs=0.01)
 
 
-def _office_without_closed_days(country: str, start: dt.date, end: dt.date, seed: int = 7) -> pd.DataFrame:
+def _office_without_closed_days(country: str, start: dt.date, end: dt.date, seed: int = 7,
+                                weekends: bool = False) -> pd.DataFrame:
     """A back office open on working days only (make-up Saturdays included), 08:00-18:00 at 30 minutes, 20 calls
     an interval, exported as ACDs often do: no rows at all for the days it was closed (weekends and holidays)."""
     rng = np.random.default_rng(seed)
     cal = day_calendar(start, end, country)
     rows = []
-    for day in pd.to_datetime(cal.loc[cal["is_workday"], "date"]):
+    open_days = cal["is_workday"] | cal["is_weekend"] if weekends else cal["is_workday"]
+    for day in pd.to_datetime(cal.loc[open_days, "date"]):
         for slot in range(16, 36):
             rows.append((day + pd.Timedelta(minutes=30 * slot), "backoffice", int(rng.poisson(20))))
     return pd.DataFrame(rows, columns=["interval_start", "queue", "offered"])
@@ -309,3 +311,10 @@ def test_a_lost_stretch_of_working_days_around_a_holiday_stays_a_gap():
     history = history[~lost & ~history["interval_start"].dt.year.eq(2024)]  # one National Day only, and lost
     model = Forecaster(country="CN", workers=1, selection_folds=0).fit(history).models_["backoffice"]
     assert "National Day" not in model.closed_holidays
+
+
+def test_a_line_open_every_day_with_its_holidays_missing_keeps_them_open():
+    # open 7 days a week, so the export's habit with closed days is unknown: the missing holidays are gaps
+    history = _office_without_closed_days("CN", dt.date(2024, 9, 2), dt.date(2026, 1, 30), weekends=True)
+    model = Forecaster(country="CN", workers=1, selection_folds=0).fit(history).models_["backoffice"]
+    assert model.closed_weekdays == () and "National Day" not in model.closed_holidays

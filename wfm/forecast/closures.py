@@ -65,12 +65,16 @@ def left_out_closed(cal: pd.DataFrame, present: np.ndarray, closed_weekdays: tup
     """Days off of holiday periods with no rows, in a run of days without rows that holds nothing but days off
     and closed weekdays, with rows on the days either side: an export that leaves closed days out (as it does
     the closed weekdays) left out a closed holiday. A run that takes a working day too, or runs off either end
-    of the history, is a gap."""
+    of the history, is a gap; so is any missing day of a queue without closed weekdays left out of the export
+    (a 24/7 line tells nothing of how its export treats closed days)."""
     wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
     day_off = holiday_days_off(cal)
-    restful = day_off | (np.isin(wd, closed_weekdays) & ~cal["is_makeup_workday"].to_numpy(bool))
+    closed_weekday = np.isin(wd, closed_weekdays) & ~cal["is_makeup_workday"].to_numpy(bool)
     out = np.zeros(len(cal), bool)
     absent = ~np.asarray(present, bool)
+    if not closed_weekday.any() or absent[closed_weekday].mean() < 0.5:
+        return out  # the export does not leave its closed days out (or the queue has none): a missing day is a gap
+    restful = day_off | closed_weekday
     edges = np.diff(np.concatenate([[0], absent.view(np.int8), [0]]))
     for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
         if a > 0 and b < len(cal) and restful[a:b].all():
