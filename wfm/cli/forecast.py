@@ -73,7 +73,8 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
 @app.command(epilog="Example: wfm forecast --history history.csv --country CN --start 2026-03-02 --days 28")
 def forecast(
     history: Path = typer.Option(..., "--history", "-H", help="ACD history (CSV or XLSX)."),
-    start: str = typer.Option(..., "--start", help="First day to forecast (YYYY-MM-DD), any day after the history."),
+    start: str = typer.Option(..., "--start", help="First day to forecast (YYYY-MM-DD): after the history's last "
+                                                   "day, at most 3 years after it."),
     days: int = typer.Option(..., "--days", min=1, max=366, help="Days to forecast (1 to 8 weeks is typical)."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Centre config (TOML): calendar, queue AHT."),
     country: str | None = typer.Option(None, "--country", help=COUNTRY_HELP),
