@@ -146,3 +146,25 @@ def test_calls_a_day_leave_out_the_days_a_queue_is_closed(cli, tmp_path, monkeyp
     row = next(line for line in out.splitlines() if "billing" in line and "│" in line)
     cells = [c.strip() for c in row.split("│") if c.strip()]
     assert cells[2] == f"{by_day.sum() / 10:,.0f}" != f"{by_day.sum() / 14:,.0f}"
+
+
+def test_a_history_resting_on_other_days_than_the_default_calendar_gets_a_note(cli, tmp_path, monkeypatch):
+    """Without --country (or a config) the holidays are China's. A Saudi bank's history, which rests on Friday
+    and Saturday and works on Sunday, forecast so got China's National Day: its Saturday 4 October at 2,130
+    calls (903 a plain Saturday), Sunday-Thursday cut by 40%. The forecast says which calendar it used and why
+    that looks wrong; with --country SA (or a queue resting on CN's weekend) there is no such note."""
+    from wfm.sample.centres import generated_centre
+
+    monkeypatch.chdir(tmp_path)
+    centre = generated_centre("frisat_bank", seed=0, end=dt.date(2026, 4, 30))
+    h = centre.history.assign(interval_start=centre.history["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    h.to_csv("bank.csv", index=False)
+    args = ["forecast", "--history", "bank.csv", "--start", "2026-05-01", "--days", "7", "--accuracy-folds", "0",
+            "--no-xlsx"]
+    code, out, err = cli(*args, "-o", "cn.csv")
+    assert code == 0, err
+    text = " ".join((out + err).split())
+    assert "--country" in text and "rest on Fri, Sat" in text and "CN weekend (Sat, Sun)" in text, text
+    code, out, err = cli(*args, "--country", "SA", "-o", "sa.csv")
+    assert code == 0, err
+    assert "rest on" not in " ".join((out + err).split())

@@ -271,3 +271,50 @@ def test_the_ridge_shrinks_toward_the_prior_mean():
     assert beta[2] == pytest.approx(0.0, abs=1e-6)
     assert beta[1] == pytest.approx((0.4 + daily.PRIOR_MEAN["post"]) / 2, abs=0.01)
     assert daily.robust_ridge(X, y, w, np.array([0.0, 1.0, 1.0]), protect=protect)[0][1] == pytest.approx(0.2, abs=0.01)
+
+
+def _office_without_closed_days(country: str, start: dt.date, end: dt.date, seed: int = 7,
+                                weekends: bool = False) -> pd.DataFrame:
+    """A back office open on working days only (make-up Saturdays included), 08:00-18:00 at 30 minutes, 20 calls
+    an interval, exported as ACDs often do: no rows at all for the days it was closed (weekends and holidays)."""
+    rng = np.random.default_rng(seed)
+    cal = day_calendar(start, end, country)
+    rows = []
+    open_days = cal["is_workday"] | cal["is_weekend"] if weekends else cal["is_workday"]
+    for day in pd.to_datetime(cal.loc[open_days, "date"]):
+        for slot in range(16, 36):
+            rows.append((day + pd.Timedelta(minutes=30 * slot), "backoffice", int(rng.poisson(20))))
+    return pd.DataFrame(rows, columns=["interval_start", "queue", "offered"])
+
+
+def test_holidays_an_export_leaves_out_like_its_closed_weekends_are_closed():
+    # every Spring Festival and National Day of the history is missing, exactly as the weekends are, with the
+    # working days before and after present: closed days, not lost ones (a lost month would take workdays too)
+    history = _office_without_closed_days("CN", dt.date(2024, 9, 2), dt.date(2026, 1, 30))
+    fc = Forecaster(country="CN", workers=1, selection_folds=0).fit(history)
+    f = _daily(fc.predict(dt.date(2026, 2, 2), 35), "calls")
+    cal = day_calendar(dt.date(2026, 2, 2), dt.date(2026, 3, 8), "CN").set_index("date")
+    workday = cal["is_workday"].to_numpy(bool)
+    assert f.index.size == 35
+    # Spring Festival 2026: 15-23 February off; Saturdays 14 and 28 February are make-up working days
+    assert (f[~workday] == 0).all(), f[~workday][f[~workday] > 0]
+    assert f[dt.date(2026, 2, 17)] == 0 and f[dt.date(2026, 2, 23)] == 0
+    assert f[dt.date(2026, 2, 14)] == pytest.approx(400, rel=0.15)  # 20 intervals x 20 calls
+    assert f[workday].mean() == pytest.approx(400, rel=0.05)
+
+
+def test_a_lost_stretch_of_working_days_around_a_holiday_stays_a_gap():
+    # the export lost 2025-09-22 to 2025-10-17 (National Day inside it, workdays too): nothing is learned from it,
+    # so the holiday is not taken as closed from its absence
+    history = _office_without_closed_days("CN", dt.date(2024, 11, 4), dt.date(2025, 12, 31))
+    lost = (history["interval_start"] >= "2025-09-22") & (history["interval_start"] < "2025-10-18")
+    history = history[~lost & ~history["interval_start"].dt.year.eq(2024)]  # one National Day only, and lost
+    model = Forecaster(country="CN", workers=1, selection_folds=0).fit(history).models_["backoffice"]
+    assert "National Day" not in model.closed_holidays
+
+
+def test_a_line_open_every_day_with_its_holidays_missing_keeps_them_open():
+    # open 7 days a week, so the export's habit with closed days is unknown: the missing holidays are gaps
+    history = _office_without_closed_days("CN", dt.date(2024, 9, 2), dt.date(2026, 1, 30), weekends=True)
+    model = Forecaster(country="CN", workers=1, selection_folds=0).fit(history).models_["backoffice"]
+    assert model.closed_weekdays == () and "National Day" not in model.closed_holidays

@@ -95,6 +95,24 @@ def test_gaps_in_the_feed_are_not_zero_demand():
     assert rf.intervals["calls"].iloc[1] == pytest.approx(10.0)
 
 
+def test_zeros_where_many_calls_were_due_are_a_feed_outage_not_a_quiet_day():
+    # forecast 10 an interval; the ACD feed delivered 10, 10, then zeros for 6 intervals (60 calls due, P(0) ~ e^-60):
+    # those intervals are left out like gaps (the level is 20 arrived of 20 expected), the rest of the day is not
+    # cut to (a + 20) / (a + 80) = 0.49 of the forecast
+    rf = reforecast(_flat([10.0] * 16), _seen([10, 10] + [0] * 6), DAY + pd.Timedelta(hours=2))
+    q = rf.queues.iloc[0]
+    assert q["ratio"] == pytest.approx(1.0) and q["outage_intervals"] == 6
+    assert q["expected_so_far"] == 20 and q["arrived_so_far"] == 20
+    assert rf.intervals["calls"].iloc[8:].tolist() == pytest.approx([10.0] * 8)
+    # a whole morning of zeros: no news, the forecast stands
+    rf = reforecast(_flat([10.0] * 16), _seen([0] * 8), DAY + pd.Timedelta(hours=2))
+    assert rf.queues["ratio"].iloc[0] == pytest.approx(1.0) and rf.queues["outage_intervals"].iloc[0] == 8
+    # a small queue's zeros are news: 8 intervals at 0.5 expected (4 calls, P(0) = 2%) lower its level
+    rf = reforecast(_flat([0.5] * 16), _seen([0] * 8), DAY + pd.Timedelta(hours=2))
+    a = 1 / 0.15 ** 2
+    assert rf.queues["ratio"].iloc[0] == pytest.approx(a / (a + 4)) and rf.queues["outage_intervals"].iloc[0] == 0
+
+
 # ------------------------------------------------------------------------------------------ re-plan
 
 

@@ -33,6 +33,25 @@ def problems(path, **kw) -> list[str]:
     return msgs
 
 
+def test_a_utc_export_across_the_end_of_daylight_saving_is_read_on_the_centres_clock(tmp_path):
+    # a cloud ACD's export in UTC: 00:00Z and 01:00Z are both 01:00 in London on 25 October 2026; the 01:00
+    # interval of that day lasted an hour on the clock: 3 + 5 calls, AHT weighted by the calls handled
+    # (3 x 200 + 5 x 300) / 8 = 262.5 s, service level by the calls offered (3 x 0.9 + 5 x 0.5) / 8 = 0.65
+    text = ("interval_start,queue,offered,handled,aht_s,service_level\n"
+            "2026-10-24T23:30:00Z,q,2,2,100,100%\n2026-10-25T00:00:00Z,q,3,3,200,90%\n"
+            "2026-10-25T00:30:00Z,q,4,4,,80%\n2026-10-25T01:00:00Z,q,5,5,300,50%\n2026-10-25T01:30:00Z,q,6,6,400,70%\n")
+    h = read_history(write(tmp_path, text, name="utc.csv"), timezone="Europe/London")
+    f = h.frame.set_index("interval_start")
+    assert f.index.tolist() == list(pd.date_range("2026-10-25 00:30", periods=3, freq="30min"))
+    assert f["offered"].tolist() == [2, 3 + 5, 4 + 6] and f["handled"].tolist() == [2, 8, 10]
+    assert f.loc["2026-10-25 01:00", "aht_s"] == pytest.approx(262.5)
+    assert f.loc["2026-10-25 01:00", "service_level"] == pytest.approx(0.65)
+    # 01:30 local: 00:30Z (4 calls, no AHT) and 01:30Z (6 calls at 400 s): the AHT of the calls that have one
+    assert f.loc["2026-10-25 01:30", "aht_s"] == pytest.approx(400.0)
+    text = "\n".join(str(w) for w in h.warnings)
+    assert "daylight saving" in text and "2 intervals" in text and "rows 3 and 5" in text
+
+
 def test_reads_a_good_export(tmp_path):
     h = read_history(write(tmp_path, GOOD), queues={"billing", "faults"})
     assert h.interval_minutes == 15
@@ -152,6 +171,41 @@ def test_utc_offsets_converted_and_dst_confusion(tmp_path):
     text = ("interval_start,queue,offered\n2026-10-25T00:45:00+01:00,q,1\n2026-10-25T01:00:00+01:00,q,1\n"
             "2026-10-25T01:00:00+00:00,q,1\n")
     assert any("different UTC offsets" in m for m in problems(write(tmp_path, text, name="dst.csv")))
-    # with the centre's timezone the offsets become local wall-clock time; the repeated hour is a duplicate
-    msgs = problems(write(tmp_path, text, name="dst2.csv"), timezone="Europe/London")
-    assert any("duplicate interval" in m and "daylight-saving" in m for m in msgs)
+    # with the centre's timezone the offsets become local wall-clock time; the hour repeated when daylight saving
+    # ends is two instants at one time of the centre's clock: one interval, its calls added, with a warning
+    h = read_history(write(tmp_path, text, name="dst2.csv"), timezone="Europe/London")
+    assert h.frame["interval_start"].tolist() == [pd.Timestamp("2026-10-25 00:45"), pd.Timestamp("2026-10-25 01:00")]
+    assert h.frame["offered"].tolist() == [1, 2]
+    assert any("daylight saving" in str(w) and "rows 3 and 4" in str(w) for w in h.warnings)
+    # the same instant twice is still a duplicate (a doubled export)
+    doubled = text + "2026-10-25T01:00:00+00:00,q,1\n"
+    msgs = problems(write(tmp_path, doubled, name="dst3.csv"), timezone="Europe/London")
+    assert any("duplicate interval" in m and "row 5" in m for m in msgs), msgs
+
+
+def test_a_finer_history_is_summed_to_the_configs_intervals_and_a_coarser_one_is_refused(tmp_path):
+    # 15-minute rows read for a 30-minute centre: 08:00 + 08:15 is the 08:00 interval, 5 + 7 = 12 calls, AHT
+    # weighted by the calls handled (5 x 200 + 7 x 260) / 12 = 235 s; validate said "it will be summed"
+    text = ("interval_start,queue,offered,handled,aht_s\n"
+            "2026-11-02T08:00:00,billing,5,5,200\n2026-11-02T08:15:00,billing,7,7,260\n"
+            "2026-11-02T08:30:00,billing,0,0,\n2026-11-02T08:45:00,billing,4,4,300\n"
+            "2026-11-02T08:00:00,faults,1,1,100\n2026-11-02T08:15:00,faults,2,2,400\n")
+    h = read_history(write(tmp_path, text, name="fine.csv"), interval_minutes=30)
+    assert h.interval_minutes == 30
+    f = h.frame.set_index(["queue", "interval_start"])
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:00")), "offered"] == 12
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:00")), "aht_s"] == pytest.approx(235.0)
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:30")), "offered"] == 4
+    assert f.loc[("billing", pd.Timestamp("2026-11-02 08:30")), "aht_s"] == pytest.approx(300.0)
+    assert f.loc[("faults", pd.Timestamp("2026-11-02 08:00")), "aht_s"] == pytest.approx(300.0)  # (100 + 800) / 3
+    assert len(h.frame) == 3
+    assert any("15-minute intervals" in str(w) and "summed" in str(w) for w in h.warnings)
+    # 30-minute rows for a 15-minute centre: the forecast gave 3.3 calls at 10:00 and 0 at 10:15, 10:45, ...
+    text = "interval_start,queue,offered\n" + "".join(
+        f"2026-11-02T{h:02d}:{m:02d}:00,billing,{3 + m // 30}\n" for h in range(8, 18) for m in (0, 30))
+    msgs = problems(write(tmp_path, text, name="coarse.csv"), interval_minutes=15)
+    assert any("30-minute intervals" in m and "15-minute" in m for m in msgs), msgs
+    # a stray row off the grid of a 15-minute history is still an error, not a reason to sum
+    msgs = problems(write(tmp_path, GOOD + "2026-11-02T08:20:00,billing,2,230\n", name="stray.csv"),
+                    interval_minutes=15)
+    assert any("row 8" in m and "not on the 15-minute interval grid" in m for m in msgs)

@@ -222,3 +222,20 @@ def test_cli_whatif_from_a_history_ending_on_friday_runs_in_whole_weeks_from_mon
     full, part = b["fte_required"].iloc[2], b["fte_required"].iloc[3]
     assert part == pytest.approx(full, rel=0.1)  # not 7/5 of it
     assert part < 1.2 * b["fte_required"].iloc[1:3].max()
+
+
+def test_cli_whatif_refuses_a_start_years_after_the_history_as_forecast_does(cli, tmp_path, monkeypatch):
+    """`wfm forecast` refuses a start more than three years after the history (a typo, not a plan); `whatif`
+    from the same history must not plan those weeks at the history's old level instead."""
+    from wfm.sample import build_sample
+
+    sample = build_sample(dt.date(2026, 3, 7), small=True)  # history to Friday 2026-03-06
+    hist = sample.history.copy()
+    hist["interval_start"] = hist["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    hist.to_csv(tmp_path / "history.csv", index=False)
+    (tmp_path / "config.toml").write_text(sample.config_text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["--config", "config.toml", "--history", "history.csv", "--fte", "60", "--workers", "1", "--weeks", "2"]
+    code, _, err = cli("whatif", *args, "--start", "2031-03-10", "-o", "far.csv")
+    assert code == 2 and "--start" in err and "days after the end of the history" in err
+    assert not (tmp_path / "far.csv").exists()

@@ -263,3 +263,60 @@ def test_one_acd_name_for_two_queues_is_a_config_error(tmp_path):
     with pytest.raises(InputError) as exc:
         load_config(tmp_path / "config.toml")
     assert any("'话费查询' is also an ACD name of queue billing" in str(e) for e in exc.value.errors)
+
+
+def test_title_rows_above_the_header_of_an_xlsx_report_are_skipped(tmp_path):
+    # an ACD report as exported to Excel: its title, its period, a blank row, then the header on row 4
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["话务统计报表"])
+    ws.append(["统计时间: 2026-11-02 至 2026-11-02"])
+    ws.append([])
+    ws.append(["日期", "时间段", "技能组", "呼入量", "服务水平"])
+    for i in range(4):
+        ws.append([dt.date(2026, 11, 2), _range(i), "账务", 10 + i, "85%"])
+    ws.append(["合计", None, None, 46, "85%"])
+    ws.append([dt.date(2026, 11, 2), "25:00-25:15", "账务", 1, "85%"])  # a bad time on row 10
+    wb.save(tmp_path / "report.xlsx")
+    with pytest.raises(InputError) as exc:
+        read_history(tmp_path / "report.xlsx")
+    assert [e.row for e in exc.value.errors] == [10], [str(e) for e in exc.value.errors]  # the sheet's row
+    ws.delete_rows(10)
+    wb.save(tmp_path / "report.xlsx")
+    h = read_history(tmp_path / "report.xlsx")
+    assert h.frame["offered"].tolist() == [10, 11, 12, 13]
+    assert h.frame["interval_start"].tolist() == list(pd.date_range("2026-11-02 00:00", periods=4, freq="15min"))
+    text = warnings_text(h)
+    assert "header on row 4" in text and "3 rows above it" in text
+    assert "row 9" in text and "合计" in text  # the totals row, by its row in the sheet
+
+
+def test_title_rows_of_a_csv_saved_from_excel_are_skipped_and_a_table_without_header_is_not_guessed(tmp_path):
+    lines = ["话务统计报表,,,", ",,,", "日期,时间段,技能组,呼入量"] + [f"2026-11-02,{_range(i)},账务,{5 + i}"
+                                                               for i in range(3)]
+    h = read_history(write_gbk(tmp_path / "report.csv", lines))
+    assert h.frame["offered"].tolist() == [5, 6, 7] and "header on row 3" in warnings_text(h)
+    # no row names the columns: the missing columns are reported as before, row 1
+    p = write_gbk(tmp_path / "nohead.csv", ["a,b,c,d"] + [f"2026-11-02,{_range(i)},账务,{5 + i}" for i in range(3)])
+    with pytest.raises(InputError) as exc:
+        read_history(p)
+    assert any("required column 'queue' is missing" in str(e) for e in exc.value.errors)
+
+
+def test_handle_and_answer_times_written_as_durations_are_seconds(tmp_path):
+    # ACD reports write 平均处理时长 as 00:03:45 (and Excel duration cells read back as 0:04:05); 3:45 is minutes and
+    # seconds; 1小时2分3秒 / 3分45秒 as some Chinese exports spell them
+    lines = ["日期,时间段,技能组,呼入量,接通量,平均处理时长,平均应答时长",
+             "2026-11-02,08:00-08:15,账务,5,5,00:03:45,00:00:12",
+             "2026-11-02,08:15-08:30,账务,7,7,0:04:05.5,0:00:08",
+             "2026-11-02,08:30-08:45,账务,7,7,3:45,0:30",
+             "2026-11-02,08:45-09:00,账务,7,7,1小时2分3秒,12秒",
+             "2026-11-02,09:00-09:15,账务,7,7,3分45秒,240",
+             "2026-11-02,09:15-09:30,账务,7,7,3:75,"]  # 75 seconds is no time: not a number
+    h = read_history(write_gbk(tmp_path / "durations.csv", lines))
+    assert h.frame["aht_s"].tolist()[:5] == pytest.approx([225, 245.5, 225, 3723, 225])
+    assert h.frame["asa_s"].tolist()[:5] == pytest.approx([12, 8, 30, 12, 240])
+    assert pd.isna(h.frame["aht_s"].iloc[5])
+    text = warnings_text(h)
+    assert "not a number" in text and "row 7" in text
+    assert "durations" in text and "00:03:45" in text

@@ -237,6 +237,43 @@ def test_forecast_load_beyond_any_centre_is_an_error_when_the_interval_is_known(
     assert any("row 3" in str(e) and "column 'calls'" in str(e) and "erlangs" in str(e) for e in exc.value.errors)
 
 
+def test_forecast_with_calls_and_an_aht_of_zero_is_an_error_not_zero_agents(tmp_path, cli):
+    # 12.5 calls at 0 s need no agent by Erlang: `wfm staff` wrote 0 agents for 12.5 calls (a blank AHT cell of
+    # another tool's forecast saved as 0); an interval with no calls may have any AHT
+    p = write_forecast(tmp_path, "aht_s", "0")
+    with pytest.raises(InputError) as exc:
+        read_forecast(p)
+    assert any("row 3" in str(e) and "column 'aht_s'" in str(e) for e in exc.value.errors), exc.value.errors
+    quiet = tmp_path / "quiet.csv"
+    quiet.write_text(FC_HEADER + "2026-12-07T08:00:00,billing,0,0,0,0\n", encoding="utf-8")
+    assert read_forecast(quiet)["aht_s"].tolist() == [0.0]
+    ws = _workspace(tmp_path, cli)
+    code, _, err = cli("staff", "--forecast", p, "--config", ws / "config.toml", "-o", tmp_path / "req.csv")
+    assert code == 2 and "Traceback" not in err and "row 3, column 'aht_s'" in err
+    assert not (tmp_path / "req.csv").exists()
+
+
+def test_a_forecast_at_another_interval_length_than_the_config_is_an_error(tmp_path, cli):
+    # a 30-minute forecast (made without --config from a 30-minute history) staffed with wfm init's 15-minute config:
+    # wfm staff put 176 calls of half an hour into a quarter hour (47 agents at 10:00, twice the need) and nobody at
+    # 10:15; a 15-minute forecast with a 30-minute config gave half the agents (13 where 24 are needed)
+    half_hours = tmp_path / "fc30.csv"
+    half_hours.write_text(FC_HEADER + "".join(f"2026-12-07T{h:02d}:{m:02d}:00,billing,20,240,15,25\n"
+                                              for h in range(8, 12) for m in (0, 30)), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_forecast(half_hours, interval_s=900)
+    assert any("30-minute intervals" in str(e) and "15-minute" in str(e) for e in exc.value.errors), exc.value.errors
+    assert len(read_forecast(half_hours, interval_s=1800)) == 8
+    quarters = write_forecast(tmp_path)  # 08:00, 08:15, 08:30
+    with pytest.raises(InputError) as exc:
+        read_forecast(quarters, interval_s=1800)
+    assert any("row 3" in str(e) and "30-minute" in str(e) for e in exc.value.errors), exc.value.errors
+    ws = _workspace(tmp_path, cli)  # 15-minute intervals
+    code, _, err = cli("staff", "--forecast", half_hours, "--config", ws / "config.toml", "-o", tmp_path / "r.csv")
+    assert code == 2 and "Traceback" not in err and "30-minute intervals" in err
+    assert not (tmp_path / "r.csv").exists()
+
+
 def test_config_integer_too_large_for_a_float_is_an_error_not_an_overflow(tmp_path):
     big = "1" + "0" * 400  # TOML integers are unbounded to tomllib; float() of this raises OverflowError
     text, line = with_value(config_text(), "hourly_wage = 32.0", big)

@@ -73,7 +73,8 @@ def _inputs(history: Path, config: Path | None, country: str | None, special: Pa
 @app.command(epilog="Example: wfm forecast --history history.csv --country CN --start 2026-03-02 --days 28")
 def forecast(
     history: Path = typer.Option(..., "--history", "-H", help="ACD history (CSV or XLSX)."),
-    start: str = typer.Option(..., "--start", help="First day to forecast (YYYY-MM-DD), any day after the history."),
+    start: str = typer.Option(..., "--start", help="First day to forecast (YYYY-MM-DD): after the history's last "
+                                                   "day, at most 3 years after it."),
     days: int = typer.Option(..., "--days", min=1, max=366, help="Days to forecast (1 to 8 weeks is typical)."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Centre config (TOML): calendar, queue AHT."),
     country: str | None = typer.Option(None, "--country", help=COUNTRY_HELP),
@@ -119,6 +120,8 @@ def forecast(
     for queue, notes in fc.notes.items():
         for note in notes:
             console.print(f"note: {queue}: {note}", markup=False, highlight=False)
+    if country is None and cfg is None:
+        _note_default_calendar(fc, opts["country"])
     accuracy, acc_title = fc.accuracy_, ""
     if accuracy is None and accuracy_folds > 0:
         console.print("note: the history is too short to backtest this horizon: calendar model, no accuracy report")
@@ -132,6 +135,25 @@ def forecast(
     if stale:
         console.print(f"removed {xlsx_path}: an earlier run's workbook, which would disagree with the new CSV "
                       "(--no-xlsx)", markup=False, highlight=False)
+
+
+def _note_default_calendar(fc, country: str) -> None:
+    """The holidays of the default country were used (no --country, no config): say so when the history's week
+    is not that country's (a Friday-Saturday bank read with China's calendar gets its holidays on wrong days)."""
+    from collections import Counter
+
+    from wfm.calendar import weekend_days
+    from wfm.forecast.countries import describe_days, off_weekend
+
+    odd = off_weekend(fc.models_, country)
+    active = [q for q, m in fc.models_.items() if not m.stopped]
+    if not odd or 2 * len(odd) <= len(active):  # the centre's week, not one queue's
+        return
+    rest = Counter(odd.values()).most_common(1)[0][0]
+    console.print(f"note: {len(odd)} of {len(active)} queues rest on {describe_days(rest)}, not on the {country} "
+                  f"weekend ({describe_days(weekend_days(country))}) whose holidays and make-up days this forecast "
+                  f"applies (no --country or --config given: {country}); give the centre's --country",
+                  markup=False, highlight=False)
 
 
 def _check_xlsx_path(path: Path, xlsx: bool, force: bool) -> Path:

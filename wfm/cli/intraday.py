@@ -115,6 +115,10 @@ def intraday(
 
     before = check(data, ags, cfg, start=start, days=days, codes=book.codes)
     rf = reforecast(fc, seen, cutoff, settings=ReforecastSettings(prior_cv=prior_cv))
+    for q in rf.queues[rf.queues["outage_intervals"] > 0].itertuples(index=False):
+        err_console.print(f"warning: {actuals}: queue '{q.queue}': {q.outage_intervals} interval(s) of zero calls "
+                          "where the forecast expected many: read as a feed outage (left out, the forecast stands "
+                          "for them), not as a quiet day", style="yellow", markup=False, highlight=False)
     settings = ReplanSettings() if overtime else ReplanSettings(overtime=None)
     plan = replan(data, rf.intervals, ags, cfg, cutoff, period=(start, days), settings=settings)
     codes = None

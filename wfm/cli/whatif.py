@@ -47,7 +47,7 @@ def _scenarios(specs: list[str], files: list[Path], grids: list[str]):
 
 
 def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int):
-    from wfm.cli.forecast import _progress
+    from wfm.cli.forecast import _check_start, _progress
     from wfm.config import acd_name_map
     from wfm.readers import read_history
 
@@ -59,8 +59,7 @@ def _forecast_from_history(history: Path, cfg, start: dt.date | None, weeks: int
 
     last = hist.frame["interval_start"].max().date()
     start = start or next_week_start(last)  # whole weeks: a history ending on a Friday starts on the Monday
-    if start <= last:
-        raise InputError([Problem("--start", f"{start} is not after the end of the history ({last})")])
+    _check_start(start, last)  # as `wfm forecast`: after the history, and not years after it
     with _progress("forecasting") as progress:
         fc = fit_forecaster(cfg, hist.frame, progress=progress)
     return fc.predict(start, 7 * weeks), start
@@ -239,7 +238,8 @@ def _plan(cfg, history: Path | None, forecast: Path | None, staff, fte: float | 
         fc, first = _forecast_from_history(history, cfg, first, n_weeks)
         source = str(history)
     else:
-        fc = read_forecast(forecast, queues=set(cfg.queues))  # never empty: read_table refuses a table without rows
+        fc = read_forecast(forecast, queues=set(cfg.queues),  # never empty: read_table refuses a table without rows
+                           interval_s=cfg.centre.interval_minutes * 60)
         n_weeks = weeks
         source = str(forecast)
     plan = Plan.from_config(cfg, fc, agents=staff, fte=fte, start=first, weeks=n_weeks, source=source, depth=depth,

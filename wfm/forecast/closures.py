@@ -46,9 +46,11 @@ def learn_closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStr
     names = daily.calendar_flags(cal)["period_name"].to_numpy()
     day_off = holiday_days_off(cal)
     closed_h, seen = [], []
+    left_out = left_out_closed(cal, present, structure.closed_weekdays)
     for name in sorted({n for n in names[day_off] if n}):
-        # only days with rows tell: a holiday missing from the export is a gap, not a closure
-        mask = day_off & (names == name) & present & ~np.isin(wd, structure.closed_weekdays)
+        # days with rows tell, and days the export left out as it leaves out closed days; a holiday lost with
+        # working days around it is a gap, not a closure
+        mask = day_off & (names == name) & (present | left_out) & ~np.isin(wd, structure.closed_weekdays)
         if mask.any():
             seen.append(str(name))
             if opened[mask].mean() < 0.3:
@@ -57,6 +59,27 @@ def learn_closures(cal, totals_raw, present, in_data_weeks, structure: WeeklyStr
     mk = makeup & in_data_weeks
     makeup_closed = bool(mk.any() and opened[mk].mean() < 0.3)
     return tuple(closed_h), tuple(seen), default_closed, makeup_closed
+
+
+def left_out_closed(cal: pd.DataFrame, present: np.ndarray, closed_weekdays: tuple[int, ...]) -> np.ndarray:
+    """Days off of holiday periods with no rows, in a run of days without rows that holds nothing but days off
+    and closed weekdays, with rows on the days either side: an export that leaves closed days out (as it does
+    the closed weekdays) left out a closed holiday. A run that takes a working day too, or runs off either end
+    of the history, is a gap; so is any missing day of a queue without closed weekdays left out of the export
+    (a 24/7 line tells nothing of how its export treats closed days)."""
+    wd = pd.to_datetime(cal["date"]).dt.day_of_week.to_numpy()
+    day_off = holiday_days_off(cal)
+    closed_weekday = np.isin(wd, closed_weekdays) & ~cal["is_makeup_workday"].to_numpy(bool)
+    out = np.zeros(len(cal), bool)
+    absent = ~np.asarray(present, bool)
+    if not closed_weekday.any() or absent[closed_weekday].mean() < 0.5:
+        return out  # the export does not leave its closed days out (or the queue has none): a missing day is a gap
+    restful = day_off | closed_weekday
+    edges = np.diff(np.concatenate([[0], absent.view(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        if a > 0 and b < len(cal) and restful[a:b].all():
+            out[a:b] = day_off[a:b]
+    return out
 
 
 def stopped(model, days: pd.DatetimeIndex, totals_raw: np.ndarray, history_end: pd.Timestamp, quiet: bool) -> bool:

@@ -10,13 +10,16 @@ better than the centre's do (closed or nearly on them, open on the centre's holi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from wfm.calendar import NO_COUNTRY, UnknownCountryError, country_holidays
+from wfm.calendar import NO_COUNTRY, UnknownCountryError, country_holidays, weekend_days
+from wfm.forecast.queue_model import QueueModel
 
 ALIASES = {"UK": "GB", "EL": "GR"}  # tokens used for countries whose ISO code differs
 OBSERVED_SHARE = 0.3  # a weekday with under 30% of the queue's usual calls was a day off (closed or nearly)
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def name_countries(queue: str, centre: str) -> list[str]:
@@ -70,3 +73,25 @@ def _holiday_fit(country: str, closed: pd.Series, workdays: pd.DatetimeIndex, ye
     hol = [d for d in country_holidays(country, years) if pd.Timestamp(d) in workdays]
     shut = sum(bool(closed[pd.Timestamp(d)]) for d in hol)
     return shut - (len(hol) - shut), shut, len(hol)
+
+
+def off_weekend(models: Mapping[str, QueueModel], country: str) -> dict[str, tuple[int, ...]]:
+    """`{queue: its rest days}` for the queues whose week is not `country`'s: a weekday the calendar works on is a
+    rest day of the queue while a day of the calendar's weekend is one of its workdays (a Friday-Saturday week
+    read with a Saturday-Sunday calendar), so the calendar's holidays and make-up days fall on the wrong days. A
+    single quiet weekday (a sparse queue's noise, a day cut short) is no other week."""
+    if country.upper() == NO_COUNTRY:
+        return {}
+    weekend = weekend_days(country)
+    out = {}
+    for queue, model in models.items():
+        if model.stopped:
+            continue
+        rest = tuple(d for d in range(7) if d not in model.structure.workdays)
+        if len(rest) >= 2 and set(rest) - weekend and weekend & set(model.structure.workdays):
+            out[queue] = rest
+    return out
+
+
+def describe_days(days: Iterable[int]) -> str:
+    return ", ".join(DAY_NAMES[d] for d in sorted(days))

@@ -12,7 +12,7 @@ import pandas as pd
 from wfm.forecast import annual, daily, ets
 from wfm.forecast.aht import fit_aht
 from wfm.forecast.baselines import mean_rows, naive_rows, rows_mean
-from wfm.forecast.closures import closed_days, learn_closures, stopped
+from wfm.forecast.closures import closed_days, holiday_days_off, learn_closures, stopped
 from wfm.forecast.intervals import interval_bounds
 from wfm.forecast.prep import QueueGrid, mark_outages
 from wfm.forecast.profile import (HOLIDAY, MAKEUP, WeeklyStructure, day_kinds, dispersion, estimate_profiles,
@@ -214,6 +214,7 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
     # 4. closed holidays and make-up days: no calls on most of their days, in weeks that have data
     (model.closed_holidays, model.seen_holidays, model.holiday_default_closed,
      model.makeup_closed) = learn_closures(cal, totals_raw, present, in_data_weeks, structure)
+    _note_left_out_closures(model, cal, present)
     open_day = ~model.closed(cal)
     valid = usable & open_day & (totals > 0)
     spec = _daily_spec(grid, cal, settings, structure, special_labels)
@@ -253,6 +254,15 @@ def fit_queue(grid: QueueGrid, cal: pd.DataFrame, settings: Settings, history_en
         model.aht, model.aht_settings = fit_aht(grid.aht, calls, ~cal["is_workday"].to_numpy(bool),
                                                 grid.interval_minutes, settings.default_aht_s)
     return model
+
+
+def _note_left_out_closures(model: QueueModel, cal: pd.DataFrame, present: np.ndarray) -> None:
+    """Note the holidays read as closed because the export left their days out, as it leaves out closed days."""
+    names = daily.calendar_flags(cal)["period_name"].to_numpy()
+    shut = [n for n in model.closed_holidays if not (present & (names == n) & holiday_days_off(cal)).any()]
+    if shut:
+        model.notes.append(f"closed on {', '.join(shut)}: no rows on those days in the history, with rows on the "
+                           f"days around them (an export that leaves closed days out)")
 
 
 def _without_outages(model: QueueModel, raw: np.ndarray, totals_raw: np.ndarray, kinds: np.ndarray,

@@ -6,7 +6,9 @@ a = 1 / prior_cv**2, in calls) and Poisson arrivals, the posterior mean level is
 
     ratio = (a + arrived) / (a + expected)
 
-so early in the day, or on a small queue, the plan moves little; one noisy interval moves it less still.
+so early in the day, or on a small queue, the plan moves little; one noisy interval moves it less still. A run
+of zeros where the forecast expected many calls (`wfm.forecast.prep.mark_outages`) is a feed outage, left out
+like an interval that never arrived.
 
 A surge is a run of seen intervals far above that level: the run whose Poisson likelihood at its own level
 most exceeds that at the day's (an epidemic change-point, significant at `surge_p` against chance), at least
@@ -25,9 +27,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from wfm.forecast.prep import mark_outages
+
 FORECAST_COLUMNS = ["interval_start", "queue", "calls", "aht_s", "forecast_calls", "actual", "multiplier", "surge"]
 SUMMARY_COLUMNS = ["queue", "expected_so_far", "arrived_so_far", "ratio", "surge", "surge_level", "surge_since",
-                   "half_life_min"]
+                   "half_life_min", "outage_intervals"]
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,18 @@ def reforecast(forecast: pd.DataFrame, actuals: pd.DataFrame, cutoff: pd.Timesta
     frames, summary = [], []
     for queue, g in fc.sort_values("interval_start").groupby("queue", sort=True):
         g = g.reset_index(drop=True)
-        actual = pd.Series([seen.get((ts, queue), np.nan) for ts in g["interval_start"]], dtype=float)
+        delivered = pd.Series([seen.get((ts, queue), np.nan) for ts in g["interval_start"]], dtype=float)
+        # runs of zeros where the forecast expected many calls are a feed outage: gaps, not a quiet day
+        actual = pd.Series(mark_outages(delivered.to_numpy()[None, :], g["calls"].to_numpy(float)[None, :])[0])
         mult, info = _queue_level(g, actual, cutoff, settings)
+        info["outage_intervals"] = int((actual.isna() & delivered.notna()).sum())
         future = (g["interval_start"] >= cutoff).to_numpy()
         # seen intervals keep what arrived; later ones (and gaps in the feed) get the scaled forecast
         calls = np.where(actual.notna().to_numpy() & ~future, actual.fillna(0.0).to_numpy(),
                          g["calls"].to_numpy(float) * mult)
         frames.append(pd.DataFrame({
             "interval_start": g["interval_start"], "queue": queue, "calls": calls, "aht_s": g["aht_s"],
-            "forecast_calls": g["calls"].astype(float), "actual": actual, "multiplier": mult,
+            "forecast_calls": g["calls"].astype(float), "actual": delivered, "multiplier": mult,
             "surge": future & info["surge"]}))
         summary.append({"queue": queue, **info})
     intervals = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FORECAST_COLUMNS)

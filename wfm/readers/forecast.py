@@ -29,7 +29,8 @@ def read_forecast(path: str | Path, *, queues: set[str] | None = None, interval_
     """Read a forecast CSV (`interval_start, queue, calls, aht_s`, optional `calls_lo, calls_hi`).
 
     With `interval_s`, rows whose load (calls x aht_s / interval_s, also with calls_hi) is over MAX_LOAD erlangs are
-    errors too, so that `wfm staff` never writes a requirements file `wfm roster` rejects.
+    errors too, so that `wfm staff` never writes a requirements file `wfm roster` rejects, and so is a forecast of
+    another interval length than `interval_s` (`_check_interval_length`).
     """
     return _read(path, "forecast", FORECAST_REQUIRED, FORECAST_OPTIONAL, queues,
                  numeric=["calls", "aht_s", "calls_lo", "calls_hi"], integer=[], interval_s=interval_s)
@@ -77,6 +78,11 @@ def _read(path, what, required, optional, queues, *, numeric, integer, interval_
         if col in integer:
             report_rows(problems, path, values.notna() & (values != values.round()), col, "not a whole number")
         out[col] = values
+    if what == "forecast":  # Erlang needs no agent for calls of 0 s: they would go unstaffed
+        report_rows(problems, path, (out["aht_s"] == 0) & (out["calls"] > 0), "aht_s",
+                    "an AHT of 0 s for an interval with calls (no agent would be planned for them)")
+    if interval_s and not problems.errors:
+        _check_interval_length(out, interval_s // 60, path, problems)
     if interval_s and not problems.errors:
         for col in [c for c in ("calls", "calls_hi") if c in out]:
             load = out[col].astype(float) * out["aht_s"].astype(float) / interval_s
@@ -91,6 +97,29 @@ def _read(path, what, required, optional, queues, *, numeric, integer, interval_
     for col in integer:
         out[col] = out[col].astype("int64")
     return out.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
+
+
+def _check_interval_length(frame: pd.DataFrame, minutes: int, path: Path, problems: Problems) -> None:
+    """Errors for a forecast made at another interval length than the config's `minutes`: rows off its grid (a
+    15-minute forecast for 30-minute intervals would be staffed with half the agents), or every row on a coarser
+    grid that is the forecast's step (a 30-minute forecast would put half an hour's calls into each quarter hour
+    at :00 and :30 and leave :15 and :45 unstaffed)."""
+    ts = frame["interval_start"].dropna()
+    minute = ts.dt.hour * 60 + ts.dt.minute
+    off = ((minute % minutes != 0) | (ts.dt.second != 0)).reindex(frame.index, fill_value=False)
+    if off.any():
+        report_rows(problems, path, off, "interval_start", f"not on the config's {minutes}-minute interval grid "
+                                                           f"(a forecast made at another interval length?)")
+        return
+    steps = frame.sort_values(["queue", "interval_start"]).groupby("queue")["interval_start"].diff().dropna()
+    steps = (steps[steps > pd.Timedelta(0)].dt.total_seconds() // 60).astype(int)
+    if steps.empty:
+        return
+    step = int(steps.mode().iloc[0])
+    if minutes < step <= 120 and step % minutes == 0 and (steps == step).mean() > 0.5 and (minute % step == 0).all():
+        problems.error(path, f"the forecast has {step}-minute intervals, the config {minutes}-minute ones: forecast "
+                             f"again with this config (--config) or set its interval_minutes = {step}",
+                       column="interval_start")
 
 
 def check_covers_period(frame: pd.DataFrame, path: str | Path, first: dt.date, days: int) -> None:

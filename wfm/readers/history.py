@@ -14,7 +14,7 @@ import pandas as pd
 from wfm.errors import InputError, Problem, Problems
 from wfm.readers.acd_times import (TIME_ONLY, check_range_lengths, date_text, on_unique, parse_times,
                                    range_minutes)
-from wfm.readers.tables import limit, normalise_columns, read_table, report_rows
+from wfm.readers.tables import header_below_titles, limit, normalise_columns, read_table, report_rows
 from wfm.readers.totals import TOTALS  # totals rows: skipped, never read as an interval
 
 REQUIRED = ["interval_start", "queue", "offered"]
@@ -81,6 +81,7 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
     path = Path(path)
     problems = Problems()
     raw = read_table(path, what="history")
+    raw = header_below_titles(raw, path=path, aliases=ALIASES, required=REQUIRED, problems=problems)
     raw = _skip_totals(raw, path, problems)
     raw, joined = _join_date_and_time(raw, path, problems)
     raw = normalise_columns(raw, path=path, aliases=ALIASES, required=REQUIRED, optional=OPTIONAL,
@@ -107,9 +108,14 @@ def read_history(path: str | Path, *, queues: set[str] | None = None, interval_m
                    "an AHT of 0 s on an interval with handled calls")
     if "handled" in frame:
         report_rows(problems, path, frame["handled"] > frame["offered"], "handled", "more calls handled than offered")
+    if not problems.errors:
+        frame = _merge_clock_repeats(frame, raw["interval_start"], path, problems)
     _check_duplicates(frame, path, problems)
+    own = None
+    if interval_minutes is not None and not problems.errors:
+        frame, own = _to_config_intervals(frame, interval_minutes, range_minutes(lengths), path, problems)
     minutes = _check_grid(frame, path, interval_minutes, problems, hint=range_minutes(lengths))
-    check_range_lengths(raw["interval_start"], lengths, minutes, path, problems)
+    check_range_lengths(raw["interval_start"], lengths, own or minutes, path, problems)
     problems.raise_if_errors()
     frame = frame.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
     for col in ["offered"] + [c for c in COUNTS if c in frame]:
@@ -259,6 +265,13 @@ def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *,
         problems.warning(path, f"{n} value{'s' if n > 1 else ''} written with a decimal comma read as decimal "
                                f"(e.g. '{text[first]}'), first at row {first + 2}", column=name)
     text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
+    if not percent:
+        seconds = _duration_seconds(text)
+        if seconds.notna().any():
+            first, n = int(seconds.first_valid_index()), int(seconds.notna().sum())
+            problems.warning(path, f"{n} value{'s' if n > 1 else ''} written as durations read as seconds (e.g. "
+                                   f"'{text[first]}' = {seconds[first]:g} s), first at row {first + 2}", column=name)
+            text = text.where(seconds.isna(), seconds.astype("string"))
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
     frame = pd.DataFrame({name: values})
     _leave_out(problems, path, frame, name, values.isna() & ~empty, "a value that is not a number")
@@ -280,6 +293,24 @@ def _parse_measure(col: pd.Series, path: Path, name: str, problems: Problems, *,
     return frame[name]
 
 
+# a duration as ACD reports write one: 00:03:45, 0:04:05.5, 3:45 (minutes and seconds), 1小时2分3秒, 3分45秒
+_CLOCK = r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$"
+_WORDS = r"^(?:(?P<h>\d+)\s*小?时)?\s*(?:(?P<m>\d+)\s*分钟?)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*秒)?$"
+
+
+def _duration_seconds(text: pd.Series) -> pd.Series:
+    """Seconds of the values written as durations (minutes and seconds under 60 on a clock), NaN for the
+    others."""
+    out = pd.Series(np.nan, index=text.index)
+    for pattern in (_CLOCK, _WORDS):
+        parts = text.str.extract(pattern).astype("float64")
+        given = parts.notna().any(axis=1) & out.isna()
+        secs = parts["h"].fillna(0) * 3600 + parts["m"].fillna(0) * 60 + parts["s"].fillna(0)
+        on_clock = (parts["m"].fillna(0) < 60) & (parts["s"].fillna(0) < 60) if pattern == _CLOCK else True
+        out = out.where(~(given & on_clock), secs)
+    return out
+
+
 def _leave_out(problems: Problems, path: Path, frame: pd.DataFrame, column: str, mask: pd.Series,
                what: str) -> None:
     """Warn once for all rows of `mask` (a count and the first row as an example) and blank their value."""
@@ -293,6 +324,98 @@ def _leave_out(problems: Problems, path: Path, frame: pd.DataFrame, column: str,
     problems.warning(path, f"{n} row{'s' if n > 1 else ''} with {what}{shown}, first at row {first + 2}: "
                            f"left out of the {column} figures, the calls on those rows are kept", column=column)
     frame.loc[mask, column] = np.nan
+
+
+def _merge_clock_repeats(frame: pd.DataFrame, times: pd.Series, path: Path, problems: Problems) -> pd.DataFrame:
+    """The hour repeated when daylight saving ends, in an export with UTC offsets (00:00Z and 01:00Z are both
+    01:00 in London): rows of one queue at one time of the centre's clock but at different instants are one
+    interval, which lasted twice as long on the clock that day. Their counts are added, `aht_s` and `asa_s`
+    averaged weighted by the calls handled (offered without `handled`), `service_level` by the calls offered;
+    one warning. Rows at the same instant twice are left to be reported as duplicates."""
+    key = ["queue", "interval_start"]
+    dup = frame.duplicated(key, keep=False) & frame["interval_start"].notna()
+    text = times.astype("string").str.strip()[dup]
+    if not dup.any() or not text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).all():
+        return frame
+    rows = frame[dup].assign(_instant=pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601"))
+    groups = rows.groupby(key, sort=False)["_instant"]
+    distinct = (groups.transform("nunique") == groups.transform("size")) & rows["_instant"].notna()
+    repeats = rows[distinct].groupby(key, sort=False)
+    if not len(repeats):
+        return frame
+    (queue, when), g = next(iter(repeats))
+    problems.warning(path, f"{len(repeats)} interval{'s' if len(repeats) > 1 else ''} of the hour repeated when "
+                           f"daylight saving ended given twice, at different UTC times (e.g. queue '{queue}' at "
+                           f"{when:%Y-%m-%d %H:%M}, rows {' and '.join(str(i + 2) for i in g.index)}): one interval "
+                           f"each on the centre's clock, their calls added", column="interval_start")
+    index = rows.index[distinct]
+    return pd.concat([frame.drop(index=index), _combine(frame.loc[index], frame.loc[index, "interval_start"])]
+                     ).sort_index()
+
+
+def _combine(frame: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
+    """The rows of `frame` with the same queue and `when` as one row at `when` (the first row's index): counts
+    added, `aht_s` and `asa_s` averaged weighted by the calls handled (offered without `handled`),
+    `service_level` by the calls offered (a plain mean where those calls are 0)."""
+    keys = [frame["queue"], when]
+    groups = frame.groupby(keys, sort=False)
+    out = frame.loc[groups.cumcount().eq(0).to_numpy()].copy()
+    label = pd.MultiIndex.from_arrays([out["queue"], when[out.index]])
+    for col in ["offered"] + [c for c in COUNTS if c in frame]:
+        out[col] = groups[col].sum().reindex(label).to_numpy()
+    served = "handled" if "handled" in frame else "offered"
+    for col, by in (("aht_s", served), ("asa_s", served), ("service_level", "offered")):
+        if col in frame:
+            weight = frame[by].where(frame[col].notna(), 0.0)
+            total = (frame[col].fillna(0.0) * weight).groupby(keys).sum()
+            share = weight.groupby(keys).sum()
+            mean = (total / share).where(share > 0, frame[col].groupby(keys).mean())
+            out[col] = mean.reindex(label).to_numpy()
+    out["interval_start"] = when[out.index]
+    return out
+
+
+def _file_step(frame: pd.DataFrame, hint: int | None) -> int | None:
+    """The file's own interval length: its time ranges' (`hint`), else the step between a queue's rows that more
+    than half of the steps are, when it divides a day; None when the rows do not tell."""
+    if hint is not None:
+        return hint
+    diffs = frame.sort_values(["queue", "interval_start"]).groupby("queue")["interval_start"].diff().dropna()
+    diffs = diffs[diffs > pd.Timedelta(0)]
+    if diffs.empty:
+        return None
+    mode = diffs.mode().iloc[0]
+    step = int(mode.total_seconds() // 60)
+    if step <= 0 or 1440 % step or mode.total_seconds() % 60 or (diffs == mode).mean() <= 0.5:
+        return None
+    return step
+
+
+def _to_config_intervals(frame: pd.DataFrame, want: int, hint: int | None, path: Path, problems: Problems
+                         ) -> tuple[pd.DataFrame, int | None]:
+    """A history finer than the config's intervals (15-minute rows for a 30-minute centre) summed into them, with a
+    warning; a coarser one (30-minute rows for a 15-minute centre) an error: its calls cannot be spread over the
+    shorter intervals without inventing their shape (every other interval would be read as empty). Also the
+    file's own interval length when it was summed. Only when every row is on the file's own grid: a stray row off
+    it stays an error of the grid check."""
+    own = _file_step(frame, hint)
+    ts = frame["interval_start"]
+    if own is None or own == want or ts.isna().all():
+        return frame, None
+    minute = ts.dt.hour * 60 + ts.dt.minute
+    if not ((minute % own == 0) & (ts.dt.second == 0)).all():
+        return frame, None
+    if own > want:
+        problems.error(path, f"history has {own}-minute intervals, which do not add up to the config's {want}-minute "
+                             f"intervals (a {own}-minute count cannot be split without inventing its shape): export "
+                             f"it at {want} minutes or set interval_minutes = {own}", column="interval_start")
+        return frame, None
+    if want % own:
+        return frame, None
+    summed = _combine(frame, ts.dt.floor(f"{want}min"))
+    problems.warning(path, f"history has {own}-minute intervals; summed to the config's {want}-minute intervals "
+                           f"({len(frame):,} rows into {len(summed):,})", column="interval_start")
+    return summed, own
 
 
 def _check_duplicates(frame: pd.DataFrame, path: Path, problems: Problems) -> None:

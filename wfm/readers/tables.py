@@ -85,6 +85,42 @@ def read_table(path: str | Path, *, what: str) -> pd.DataFrame:
 
 
 
+HEADER_SEARCH_ROWS = 10  # title rows above the header of an exported report: looked through this far
+
+
+def _contract_name(cell: object, aliases: Mapping[str, str], names: list[str]) -> str | None:
+    """The contract column among `names` that a header cell stands for (itself or by an alias), else None."""
+    if not isinstance(cell, str):
+        return None
+    key = cell.strip().lower().replace(" ", "_")
+    name = key if key in names else aliases.get(cell.strip(), aliases.get(key))
+    return name if name in names else None
+
+
+def header_below_titles(frame: pd.DataFrame, *, path: Path, aliases: Mapping[str, str], required: list[str],
+                        problems: Problems) -> pd.DataFrame:
+    """A report exported with its title, period or blank rows above the header: when the first row names none
+    of the `required` columns and one of the next `HEADER_SEARCH_ROWS` rows names at least two of them, that row
+    is the header and the rows above it are skipped (a warning). Rows keep their index, so row numbers stay the
+    file's."""
+    if any(_contract_name(c, aliases, required) for c in frame.columns):
+        return frame
+    for pos, (idx, row) in enumerate(frame.head(HEADER_SEARCH_ROWS).iterrows()):
+        if len({n for c in row.tolist() if (n := _contract_name(c, aliases, required))}) < 2:
+            continue
+        header = [str(c).strip() if isinstance(c, str) and c.strip() else f"Unnamed: {j}"
+                  for j, c in enumerate(row.tolist())]
+        body = frame.iloc[pos + 1:].copy()
+        body.columns = header
+        row_number = int(idx) + 2
+        problems.warning(path, f"header on row {row_number}: the {row_number - 1} rows above it (a report's title "
+                               f"or period) skipped", row=row_number)
+        if body.empty:
+            raise EmptyTableError(f"the file has a header (row {row_number}) but no rows", file=path)
+        return body
+    return frame
+
+
 def normalise_columns(frame: pd.DataFrame, *, path: Path, aliases: Mapping[str, str], required: list[str],
                       optional: list[str], problems: Problems) -> pd.DataFrame:
     """Map alias headers (Chinese or vendor names) to contract names; report missing and unknown columns."""
@@ -138,5 +174,5 @@ def drop_implausible_times(parsed: pd.Series, problems: Problems, path: Path, co
 
 __all__ = ["ENCODINGS", "EXCEL_ROWS", "MAX_AGENT_DAYS", "MAX_BLANK_ROWS", "MAX_CELL_CHARS", "MAX_COLUMNS",
            "MAX_CSV_MB", "MAX_QUEUES", "MAX_ROWS", "MAX_XLSX_MB", "MAX_XLSX_XML_MB", "check_input_file",
-           "drop_implausible_times", "is_xlsx", "limit", "normalise_columns", "read_table", "report_rows",
-           "xlsx_rows", "xlsx_sheet_names"]
+           "drop_implausible_times", "header_below_titles", "is_xlsx", "limit", "normalise_columns", "read_table",
+           "report_rows", "xlsx_rows", "xlsx_sheet_names"]
