@@ -224,10 +224,11 @@ def check_consecutive(shifts, agents, config: Config, start, days, prev_shifts=(
 
 
 def check_days_off(shifts, agents, config: Config, start, days, absent: dict | None = None) -> list[Violation]:
-    """Rest days per week; leave and training days are not rest days (a week all on leave needs none)."""
+    """Rest days per week; leave and training days are not rest days (a week all on leave needs none). A holiday
+    the centre closes for is a day off, as the roster engine counts it (`MinDaysOffWeek`)."""
     need = config.rules.min_days_off_week
     worked = _worked(shifts)
-    absent = absent or {}
+    absent = {key: v for key, v in (absent or {}).items() if "centre closed" not in v[0]}
     out = []
     for aid in agents:
         for dates in _weeks(start, days, config.rules.first_weekday):
