@@ -227,3 +227,23 @@ def test_over_staffing_under_routing_counts_each_agent_once_against_one_pool():
     _, totals = coverage(data, req.assign(heads=0), START, 1, skills=routed_skills(agents, cfg))
     assert totals["over"] == 3 * on_phone  # the queues' view: each agent in each of its 3 queues
     assert routed_over(data, req.drop(columns=["calls"]), cfg, START, 1) is None  # nothing to pool
+
+
+def test_a_shift_moved_to_another_templates_start_names_the_template(base):
+    """HR moves an early shift to the afternoon typing E1300: the E template starts only at 07:00 or 08:00 (13:00
+    for 9 h is an L shift), so the check names that, not a mismatch with the Data sheet HR never touched; a code
+    run longer than the overtime cap (E0800+4) is the length rules' breach, not a code that mismatches its rows."""
+    from wfm.publish.codes import plan_from_code
+
+    cfg, agents, req, data, codes = base
+    agent = next(a for a in agents if not a.is_supervisor)
+    day = START + dt.timedelta(days=2)
+    table = plan_from_code(agent, day, "E1300", cfg)
+    found = [v for v in check(table, [agent], cfg, start=START, days=7, codes={(agent.agent_id, day): "E1300"}
+                              ).violations if v.rule in ("shift_code", "shift_template")]
+    assert [(v.rule, v.agent_id, v.date, v.message) for v in found] == [
+        ("shift_template", agent.agent_id, day, "shift code E1300: 13:00 is not a start time of the E template "
+                                                "(07:00, 08:00)")]
+    table = plan_from_code(agent, day, "E0800+4", cfg, cap_overtime=False)
+    rules = check(table, [agent], cfg, start=START, days=7, codes={(agent.agent_id, day): "E0800+4"}).by_rule()
+    assert "max_shift_length" in rules and "shift_code" not in rules
