@@ -247,3 +247,41 @@ def test_a_shift_moved_to_another_templates_start_names_the_template(base):
     table = plan_from_code(agent, day, "E0800+4", cfg, cap_overtime=False)
     rules = check(table, [agent], cfg, start=START, days=7, codes={(agent.agent_id, day): "E0800+4"}).by_rule()
     assert "max_shift_length" in rules and "shift_code" not in rules
+
+
+def test_check_previous_reads_hr_edits_on_the_previous_roster(base, inputs, cli):
+    """HR put an agent on the Sunday night of the published week (Roster sheet only); next Monday's early shift is
+    then 1 h after that night: `wfm check --previous` must see the edit (it read the Data sheet as written and
+    passed the rest rule). People of the previous roster who have left the agents file are passed over."""
+    from openpyxl import load_workbook
+
+    from wfm.publish.codes import plan_from_code
+    from wfm.readers.agents import agents_frame
+
+    cfg, agents, req, data, codes = base
+    sunday, monday = START + dt.timedelta(days=6), START + dt.timedelta(days=7)
+    agent = next(a for a in agents if not a.is_supervisor and codes[a.agent_id, sunday] == "OFF"
+                 and a.available_from is None and a.available_to is None)
+    plain = write_roster(inputs / "prev.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
+    edited = inputs / "prev_edited.xlsx"
+    wb = load_workbook(plain)
+    ws = wb["Roster"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value == agent.agent_id)
+    row[12].value = "N2200"  # column M: Sunday
+    wb.save(edited)
+    now = plan_from_code(agent, monday, "E0700", cfg)
+    now["date"] = now["date"].astype(str)
+    now["interval_start"] = now["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    now.to_csv(inputs / "now.csv", index=False)
+
+    def rest_lines(previous, agents_file):
+        code, out, err = cli("check", inputs / "now.csv", "--agents", agents_file, "--config", inputs / "config.toml",
+                             "--previous", previous)
+        assert code in (0, 1), out + err
+        return [line for line in out.splitlines() if line.startswith("[min_rest]")]
+
+    assert rest_lines(plain, inputs / "agents.csv") == []
+    assert rest_lines(edited, inputs / "agents.csv")[0].startswith(f"[min_rest] {agent.agent_id} on {monday}")
+    left = next(a for a in agents if a.agent_id != agent.agent_id and not a.is_supervisor)
+    agents_frame([a for a in agents if a is not left]).to_csv(inputs / "fewer.csv", index=False)
+    assert rest_lines(edited, inputs / "fewer.csv")[0].startswith(f"[min_rest] {agent.agent_id} on {monday}")

@@ -43,27 +43,30 @@ class RosterWorkbook:
     notes: list[str] = field(default_factory=list)
 
 
-def read_roster(path: str | Path, config: Config | None = None, agents: list[Agent] | None = None
-                ) -> RosterWorkbook:
+def read_roster(path: str | Path, config: Config | None = None, agents: list[Agent] | None = None, *,
+                earlier: bool = False) -> RosterWorkbook:
     """The one reader of a roster: a workbook written by `wfm roster` (or a CSV of its long table).
 
     With `agents` (and `config`), a workbook is read as it stands: HR's shift codes on the Roster sheet applied
-    (`read_roster_workbook`). Without them, the `Data` sheet (or CSV) as written; `config` then checks its queues
-    and interval grid. Raises `InputError` naming file, sheet, row and column."""
+    (`read_roster_workbook`; `earlier`: a previous period's roster, whose people no longer in `agents` are left
+    out). Without them, the `Data` sheet (or CSV) as written; `config` then checks its queues and interval grid.
+    Raises `InputError` naming file, sheet, row and column."""
     if agents is not None and config is not None:
-        return read_roster_workbook(path, agents, config)
+        return read_roster_workbook(path, agents, config, earlier=earlier)
     roster = read_roster_data(path, queues=set(config.queues) if config else None,
                               interval_minutes=config.centre.interval_minutes if config else None)
     return RosterWorkbook(roster, roster)
 
 
-def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) -> RosterWorkbook:
+def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config, *,
+                         earlier: bool = False) -> RosterWorkbook:
     """Read the `Data` sheet and apply the Roster sheet's shift codes where HR changed them.
 
     A changed cell is rebuilt from its shift template (lunch and breaks placed by the rules, work on the
     agent's strongest skill); `OFF` removes the day. Training, meetings and coaching the edited days held are
-    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. Raises `InputError`
-    naming sheet, row and column.
+    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. `earlier`: the
+    roster of a previous period, whose people who are not in `agents` (they have left) are left out rather than
+    errors. Raises `InputError` naming sheet, row and column.
     """
     path = Path(path)
     roster = normalise_roster(read_roster_data(path, queues=set(config.queues),
@@ -72,6 +75,8 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     if written_as:
         roster["agent_id"] = roster["agent_id"].map(lambda aid: written_as.get(aid, aid))
         roster = roster.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
+    if earlier:
+        roster = roster[roster["agent_id"].isin({a.agent_id for a in agents})].reset_index(drop=True)
     problems = Problems()
     if not is_xlsx(path, what="roster"):
         return RosterWorkbook(roster, roster)  # a CSV long table: no Roster sheet
@@ -80,6 +85,9 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     if found is None:
         return RosterWorkbook(roster, roster, notes=notes)
     grid, days = found
+    if earlier:
+        known_ids = {a.agent_id for a in agents}
+        grid = {key: cell for key, cell in grid.items() if key[0] in known_ids}
     _check_days(roster, days, path, problems)
     known = {a.agent_id: a for a in agents}
     for aid in sorted(set(roster["agent_id"]) - set(known)):
