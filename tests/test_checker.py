@@ -285,3 +285,24 @@ def test_check_previous_reads_hr_edits_on_the_previous_roster(base, inputs, cli)
     left = next(a for a in agents if a.agent_id != agent.agent_id and not a.is_supervisor)
     agents_frame([a for a in agents if a is not left]).to_csv(inputs / "fewer.csv", index=False)
     assert rest_lines(edited, inputs / "fewer.csv")[0].startswith(f"[min_rest] {agent.agent_id} on {monday}")
+
+
+def test_a_mistyped_agent_id_is_one_error_naming_the_row_and_the_likely_agent(base, inputs, cli):
+    """HR mistypes an id on the Roster sheet (A0 for AO): one error for the row, with the id it most likely
+    means, not one per shift cell of the row."""
+    from openpyxl import load_workbook
+
+    cfg, agents, req, data, codes = base
+    path = write_roster(inputs / "r.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
+    wb = load_workbook(path)
+    ws = wb["Roster"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value and str(r[0].value).startswith("A")
+               and sum(c.value != "OFF" for c in r[6:13]) >= 3)
+    aid = row[0].value
+    row[0].value = aid[:-1] + "X"
+    wb.save(path)
+    code, out, err = cli("check", path, "--agents", inputs / "agents.csv", "--config", inputs / "config.toml")
+    assert code == 2, out + err
+    text = " ".join(err.split())
+    assert text.count(f"agent '{aid[:-1]}X' is not in the agents file") == 1, text
+    assert f"row {row[0].row}" in text and f"did you mean '{aid}'" in text, text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import unicodedata
 from collections.abc import Iterable
 from contextlib import closing
@@ -233,6 +234,7 @@ def _code(value: object) -> str:
 def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: Path, problems: Problems):
     current = shift_codes(roster, config).set_index(["agent_id", "date"])["code"].to_dict()
     edits, drop, add = [], set(), []
+    unknown: dict[str, str] = {}  # agent id not in the agents file -> its first cell with a shift code
     for (aid, day), (code, cell) in grid.items():
         was = current.get((aid, day), OFF)
         if code == was or (code == TRAINING_DAY and was == TRAINING_DAY):
@@ -240,7 +242,7 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
         if code == LEAVE and was == OFF:  # a day away with no shift either way: the roster is unchanged
             continue
         if aid not in agents:
-            problems.error(path, f"Roster sheet cell {cell}: agent '{aid}' is not in the agents file", column=cell)
+            unknown.setdefault(aid, cell)
             continue
         if code in EXCEL_ERRORS:
             problems.error(path, f"Roster sheet cell {cell}: {code} is an Excel error value (a formula that failed), "
@@ -254,6 +256,12 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
         edits.append((aid, day, was, code))
         drop.add((aid, day))
         add.append(plan_from_code(agents[aid], day, code, config, cap_overtime=False))
+    for aid, cell in unknown.items():  # one error a row: a mistyped id, or someone missing from the agents file
+        row = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        like = difflib.get_close_matches(aid, [a for a in agents if a not in {k[0] for k in grid}], n=1)
+        hint = f" (did you mean '{like[0]}'?)" if like else ""
+        problems.error(path, f"Roster sheet row {row}: agent '{aid}' is not in the agents file{hint}",
+                       row=int(row), column="A")
     if not edits:
         return roster, pd.DataFrame(columns=["agent_id", "date", "was", "now"])
     keep = [(a, d) not in drop for a, d in zip(roster["agent_id"], roster["date"])]
