@@ -227,3 +227,82 @@ def test_over_staffing_under_routing_counts_each_agent_once_against_one_pool():
     _, totals = coverage(data, req.assign(heads=0), START, 1, skills=routed_skills(agents, cfg))
     assert totals["over"] == 3 * on_phone  # the queues' view: each agent in each of its 3 queues
     assert routed_over(data, req.drop(columns=["calls"]), cfg, START, 1) is None  # nothing to pool
+
+
+def test_a_shift_moved_to_another_templates_start_names_the_template(base):
+    """HR moves an early shift to the afternoon typing E1300: the E template starts only at 07:00 or 08:00 (13:00
+    for 9 h is an L shift), so the check names that, not a mismatch with the Data sheet HR never touched; a code
+    run longer than the overtime cap (E0800+4) is the length rules' breach, not a code that mismatches its rows."""
+    from wfm.publish.codes import plan_from_code
+
+    cfg, agents, req, data, codes = base
+    agent = next(a for a in agents if not a.is_supervisor)
+    day = START + dt.timedelta(days=2)
+    table = plan_from_code(agent, day, "E1300", cfg)
+    found = [v for v in check(table, [agent], cfg, start=START, days=7, codes={(agent.agent_id, day): "E1300"}
+                              ).violations if v.rule in ("shift_code", "shift_template")]
+    assert [(v.rule, v.agent_id, v.date, v.message) for v in found] == [
+        ("shift_template", agent.agent_id, day, "shift code E1300: 13:00 is not a start time of the E template "
+                                                "(07:00, 08:00)")]
+    table = plan_from_code(agent, day, "E0800+4", cfg, cap_overtime=False)
+    rules = check(table, [agent], cfg, start=START, days=7, codes={(agent.agent_id, day): "E0800+4"}).by_rule()
+    assert "max_shift_length" in rules and "shift_code" not in rules
+
+
+def test_check_previous_reads_hr_edits_on_the_previous_roster(base, inputs, cli):
+    """HR put an agent on the Sunday night of the published week (Roster sheet only); next Monday's early shift is
+    then 1 h after that night: `wfm check --previous` must see the edit (it read the Data sheet as written and
+    passed the rest rule). People of the previous roster who have left the agents file are passed over."""
+    from openpyxl import load_workbook
+
+    from wfm.publish.codes import plan_from_code
+    from wfm.readers.agents import agents_frame
+
+    cfg, agents, req, data, codes = base
+    sunday, monday = START + dt.timedelta(days=6), START + dt.timedelta(days=7)
+    agent = next(a for a in agents if not a.is_supervisor and codes[a.agent_id, sunday] == "OFF"
+                 and a.available_from is None and a.available_to is None)
+    plain = write_roster(inputs / "prev.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
+    edited = inputs / "prev_edited.xlsx"
+    wb = load_workbook(plain)
+    ws = wb["Roster"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value == agent.agent_id)
+    row[12].value = "N2200"  # column M: Sunday
+    wb.save(edited)
+    now = plan_from_code(agent, monday, "E0700", cfg)
+    now["date"] = now["date"].astype(str)
+    now["interval_start"] = now["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    now.to_csv(inputs / "now.csv", index=False)
+
+    def rest_lines(previous, agents_file):
+        code, out, err = cli("check", inputs / "now.csv", "--agents", agents_file, "--config", inputs / "config.toml",
+                             "--previous", previous)
+        assert code in (0, 1), out + err
+        return [line for line in out.splitlines() if line.startswith("[min_rest]")]
+
+    assert rest_lines(plain, inputs / "agents.csv") == []
+    assert rest_lines(edited, inputs / "agents.csv")[0].startswith(f"[min_rest] {agent.agent_id} on {monday}")
+    left = next(a for a in agents if a.agent_id != agent.agent_id and not a.is_supervisor)
+    agents_frame([a for a in agents if a is not left]).to_csv(inputs / "fewer.csv", index=False)
+    assert rest_lines(edited, inputs / "fewer.csv")[0].startswith(f"[min_rest] {agent.agent_id} on {monday}")
+
+
+def test_a_mistyped_agent_id_is_one_error_naming_the_row_and_the_likely_agent(base, inputs, cli):
+    """HR mistypes an id on the Roster sheet (A0 for AO): one error for the row, with the id it most likely
+    means, not one per shift cell of the row."""
+    from openpyxl import load_workbook
+
+    cfg, agents, req, data, codes = base
+    path = write_roster(inputs / "r.xlsx", data, agents, cfg, start=START, days=7, requirements=req, report=None)
+    wb = load_workbook(path)
+    ws = wb["Roster"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value and str(r[0].value).startswith("A")
+               and sum(c.value != "OFF" for c in r[6:13]) >= 3)
+    aid = row[0].value
+    row[0].value = aid[:-1] + "X"
+    wb.save(path)
+    code, out, err = cli("check", path, "--agents", inputs / "agents.csv", "--config", inputs / "config.toml")
+    assert code == 2, out + err
+    text = " ".join(err.split())
+    assert text.count(f"agent '{aid[:-1]}X' is not in the agents file") == 1, text
+    assert f"row {row[0].row}" in text and f"did you mean '{aid}'" in text, text

@@ -13,6 +13,7 @@ import pytest
 from wfm.calendar import closed_days
 from wfm.config import parse_config
 from wfm.roster import build_roster
+from wfm.readers.agents import Agent
 from wfm.roster.checker import check
 from test_roster import CONFIG, START, make_agents, make_config, make_requirements
 
@@ -183,3 +184,39 @@ def test_pooled_rows_need_nobody_where_their_queues_need_nobody():
     for i in pools:
         assert inst.row_req[i][inst.req[list(inst.rows[i])].max(axis=0) == 0].sum() == 0
     assert inst.row_req[pools][:, ~weekend & ~members_idle].sum() > 0  # weekdays still need the pools
+
+
+def _p_shifts(agent_id: str, days: list[dt.date]):
+    """A hand-made long table: 5-hour P shifts (10:00-15:00) with one break, on `days`."""
+    import pandas as pd
+
+    rows = []
+    for day in days:
+        for i in range(10):  # 30-minute intervals
+            ts = dt.datetime.combine(day, dt.time(10)) + dt.timedelta(minutes=30 * i)
+            rows.append((agent_id, day.isoformat(), ts.isoformat(), "break" if i == 5 else "work",
+                         None if i == 5 else "billing"))
+    return pd.DataFrame(rows, columns=["agent_id", "date", "interval_start", "activity", "queue"])
+
+
+def test_closed_holidays_are_days_off_for_the_weekly_rest_rule():
+    # A weekday centre closed on holidays, week of 2026-10-05: Mon-Wed are closed holidays (Oct 5 observed, Oct 6-7
+    # moved days off), Sat Oct 10 is a make-up working day, Sun closed. An agent of 30 h a week (max 35) works
+    # Thu, Fri and the make-up Saturday, 5 h each: 15 h + 3 x 6 h holiday credit = 33 h; days off Mon-Wed and Sun.
+    # The roster engine counts the closed holidays as days off; the checker must too (it read them as leave and
+    # demanded a second rest day among Thu-Sat).
+    cfg = _closed_config(closed_weekdays=(5, 6), closed_on_holidays=True, country="CN")
+    week = dt.date(2026, 10, 5)
+    agent = Agent("A1", "A 1", "T1", {"billing": 1.0}, 30.0, min_hours_week=25.0, max_hours_week=35.0)
+    worked = [week + dt.timedelta(days=d) for d in (3, 4, 5)]
+    report = check(_p_shifts("A1", worked), [agent], cfg, start=week, days=7)
+    assert "min_days_off_week" not in report.by_rule(), [str(v) for v in report.violations]
+    assert "contract_hours" not in report.by_rule(), [str(v) for v in report.violations]
+    # approved leave is still no rest day: on leave Mon-Wed of an ordinary week, working Thu-Sat leaves Sunday alone
+    plain = dt.date(2026, 10, 19)
+    on_leave = dataclasses.replace(agent, leave=tuple((plain + dt.timedelta(days=d), "annual") for d in range(3)))
+    cfg7 = _closed_config(country="CN")
+    report = check(_p_shifts("A1", [plain + dt.timedelta(days=d) for d in (3, 4, 5)]), [on_leave], cfg7,
+                   start=plain, days=7)
+    assert [(v.rule, v.date) for v in report.violations if v.rule == "min_days_off_week"] == [
+        ("min_days_off_week", plain)]

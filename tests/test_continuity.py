@@ -250,3 +250,49 @@ def test_weeks_the_joined_frame_cuts_count_overtime_like_the_periods_edge():
         first, shifts = joined_before(shifts_from_table(before, cfg.centre.interval_minutes, []), start, days)
         assert first == sat
         assert _overtime_before(shifts, {"A1": agent}, cfg, first, (start - first).days).get("A1", 0) == expected_min
+
+
+# --------------------------------------------------------------------------- a calendar week cut by the period start
+
+THURSDAY = START + dt.timedelta(days=3)  # a period starting mid-week: its first week is Thu-Sun of START's week
+
+
+def test_checker_joins_a_calendar_week_cut_by_the_period_start():
+    """Weeks run Monday to Sunday: a period from Thursday whose previous roster worked Mon-Wed (3 x 8 h) is in the
+    same week. Working Thu-Sat makes 6 days (2 days off a week required: 1 left) and 48 h (at most 40); with
+    `max_nights_week = 3`, 2 nights before and 2 now are 4. Alone, the 4 days look like a short week and pass."""
+    cfg = make_config(max_nights_week=3, max_nights_period=NO_NIGHTS_CAP, max_consecutive_days=6)
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    before = pd.concat([_days(START, [0], "E0800", agent, cfg), _days(START, [1, 2], "N2200", agent, cfg)],
+                       ignore_index=True)
+    now = pd.concat([_days(THURSDAY, [1], "E0800", agent, cfg), _days(THURSDAY, [2, 3], "N2200", agent, cfg)],
+                    ignore_index=True)
+    weekly = ("min_days_off_week", "contract_hours", "max_nights")
+    alone = check(now, [agent], cfg, start=THURSDAY, days=4).violations
+    assert [v for v in alone if v.rule in weekly] == []
+    joined = check(now, [agent], cfg, start=THURSDAY, days=4, previous=before).violations
+    assert sorted((v.rule, v.date, v.message) for v in joined if v.rule in weekly) == [
+        ("contract_hours", THURSDAY, f"24 h paid in the days of the week from {START} in this period, 24 h more on "
+                                     f"the previous roster; at most 16 h allowed"),
+        ("max_nights", THURSDAY, f"2 night shifts in the days of the week from {START} in this period, 2 more on "
+                                 f"the previous roster; at most 1"),
+        ("min_days_off_week", THURSDAY, f"1 day(s) off in the days of the week from {START} in this period, "
+                                        f"3 worked on the previous roster; at least 2 required"),
+    ]
+    # two day shifts now (5 days and 40 h in the week, 2 nights) hold every weekly rule
+    light = _days(THURSDAY, [1, 2], "E0800", agent, cfg)
+    assert [v for v in check(light, [agent], cfg, start=THURSDAY, days=4, previous=before).violations
+            if v.rule in weekly] == []
+
+
+def test_a_period_from_thursday_built_with_previous_keeps_the_calendar_week():
+    """Mon-Wed rostered, then Thu-Sun with --previous: the whole week Mon-Sun passes the checker as one roster
+    (before, most agents worked 6 days and 48 h in it)."""
+    cfg = make_config(max_nights_week=2, max_nights_period=NO_NIGHTS_CAP, supervisor_on_duty=False)
+    agents = make_agents(16, days=7)
+    req = make_requirements(cfg, days=7, scale=1.5)
+    first = build_roster(req, agents, cfg, START, 3, time_limit_s=4)
+    second = build_roster(req, agents, cfg, THURSDAY, 4, time_limit_s=4, previous=first.data)
+    assert first.report.ok and second.report.ok, [str(v) for v in second.report.violations]
+    joined = check(pd.concat([first.data, second.data], ignore_index=True), agents, cfg, start=START, days=7)
+    assert [str(v) for v in joined.violations if v.rule != "training"] == []

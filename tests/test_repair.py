@@ -42,3 +42,29 @@ def test_sick_day_repairs_that_agents_week_only(tmp_path, cli):
     same = repair_roster(req, agents, cfg, read_roster_workbook(path, agents, cfg), START, 7, time_limit_s=3)
     assert same.stats["repaired_agents"] == []
     assert same.notes == ["every published shift still holds: nothing to re-plan"]
+
+
+def test_sick_day_changes_only_that_day_when_the_rest_of_the_week_still_holds(tmp_path):
+    """A 40 h agent with 5 shifts falls sick on one of them: 4 shifts and 8 h of leave still make the contract, and
+    the week keeps 2 days off, so the repair turns that day to LEAVE and keeps the other 6 days as published (it
+    re-chose the whole week for coverage: in the demo, 2 sick days moved 4 more of that agent's days)."""
+    cfg = make_config()
+    agents = make_agents()
+    req = make_requirements(cfg)
+    built = build_roster(req, agents, cfg, START, 7, time_limit_s=3)
+    path = write_roster(tmp_path / "published.xlsx", built.data, agents, cfg, start=START, days=7, requirements=req,
+                        report=built.report)
+    codes = built.codes.set_index("agent_id")
+    dates = [(START + dt.timedelta(days=i)).isoformat() for i in range(7)]
+    changed_weeks = 0
+    for sick in [a for a in agents if not a.is_supervisor and a.contract_hours_week == 40
+                 and sum(codes.loc[a.agent_id, d] != "OFF" for d in dates) == 5]:
+        day = next(d for d in dates if codes.loc[sick.agent_id, d] != "OFF")
+        now = [dataclasses.replace(a, leave=((dt.date.fromisoformat(day), "sick"),))
+               if a.agent_id == sick.agent_id else a for a in agents]
+        result = repair_roster(req, now, cfg, read_roster_workbook(path, now, cfg), START, 7, time_limit_s=3)
+        assert result.report.ok, [str(v) for v in result.report.violations]
+        row = result.codes.set_index("agent_id").loc[sick.agent_id]
+        assert row[day] == "LEAVE"
+        changed_weeks += any(row[d] != codes.loc[sick.agent_id, d] for d in dates if d != day)
+    assert changed_weeks == 0

@@ -389,3 +389,18 @@ def test_cli_simulate_with_a_short_forecast_exits_2_with_the_message(tmp_path, c
     assert "short.csv" in text and "roster period 2026-03-02 to 2026-03-02" in text
     assert "billing, vip: 48 of 96 intervals on 2026-03-02" in text
     assert not (tmp_path / "forecasts").exists()
+
+
+def test_cli_simulate_without_agents_says_hand_edits_are_not_read(tmp_path, cli, monkeypatch):
+    """Without --agents the Data sheet is simulated as written; HR's shift codes on the Roster sheet are only
+    rebuilt with the agents, so the terminal says so (it said nothing of it: an edited roster was simulated as
+    published, silently)."""
+    _workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    base = ["simulate", "roster.xlsx", "--forecast", "forecast.csv", "--config", "config.toml", "--replications", "2"]
+    code, out, err = cli(*base, "-o", "plain.csv")
+    assert code == 0, err
+    assert "shift codes changed by hand on its Roster sheet are not" in " ".join(err.split())
+    code, out, err = cli(*base, "--agents", "agents.csv", "-o", "with_agents.csv")
+    assert code == 0, err
+    assert "changed by hand" not in " ".join(err.split())

@@ -76,11 +76,11 @@ def read_agents_noted(path: Path, config=None):
     return agents
 
 
-def read_roster_book(path: Path, config=None, agents=None):
+def read_roster_book(path: Path, config=None, agents=None, *, earlier: bool = False):
     """`wfm.publish.readback.read_roster` with its notes (e.g. a Roster sheet it could not read) printed."""
     from wfm.publish.readback import read_roster
 
-    book = read_roster(path, config, agents)
+    book = read_roster(path, config, agents, earlier=earlier)
     for note in book.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     return book

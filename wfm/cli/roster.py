@@ -56,7 +56,7 @@ def roster(
     inputs = read_roster_inputs(requirements, agents, config, first, days, leave=leave)
     cfg, people, req = inputs.config, inputs.agents, inputs.requirements
     path = output_path(out, default_output("roster", first, days), force)
-    prev = read_roster_book(previous).roster if previous else None
+    prev = read_roster_book(previous, cfg, people, earlier=True).roster if previous else None  # with HR's edits
     try:
         limit = time_limit if time_limit is not None else cfg.solver.time_limit_s
         if repair is not None:
@@ -200,7 +200,7 @@ def check(
     cfg = load_config(config)
     people = read_agents_noted(agents, cfg)
     req = read_requirements(requirements, queues=set(cfg.queues)) if requirements else None
-    prev = read_roster_book(previous).roster if previous else None
+    prev = read_roster_book(previous, cfg, people, earlier=True).roster if previous else None  # with HR's edits
     book = read_roster_book(roster_file, cfg, people)
 
     def run(table):

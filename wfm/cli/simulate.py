@@ -119,6 +119,10 @@ def simulate(
         err_console.print("note: without --agents the agents' other skills are unknown: each serves only the queue "
                           "the roster gives it, so the figures differ from the workbook's Summary (which routes by "
                           "skill); pass --agents for those", style="yellow", markup=False, highlight=False)
+    if ags is None and roster.suffix.lower() == ".xlsx":  # the Roster sheet's codes are rebuilt with the agents
+        err_console.print("note: without --agents the workbook's Data sheet is simulated as written: shift codes "
+                          "changed by hand on its Roster sheet are not; pass --agents to simulate them",
+                          style="yellow", markup=False, highlight=False)
     long = _read_roster(roster, ags, cfg)
     fc = read_forecast(forecast, queues=set(cfg.queues), interval_s=cfg.centre.interval_minutes * 60)
     first = pd.to_datetime(long["date"]).min().date()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import unicodedata
 from collections.abc import Iterable
 from contextlib import closing
@@ -43,27 +44,30 @@ class RosterWorkbook:
     notes: list[str] = field(default_factory=list)
 
 
-def read_roster(path: str | Path, config: Config | None = None, agents: list[Agent] | None = None
-                ) -> RosterWorkbook:
+def read_roster(path: str | Path, config: Config | None = None, agents: list[Agent] | None = None, *,
+                earlier: bool = False) -> RosterWorkbook:
     """The one reader of a roster: a workbook written by `wfm roster` (or a CSV of its long table).
 
     With `agents` (and `config`), a workbook is read as it stands: HR's shift codes on the Roster sheet applied
-    (`read_roster_workbook`). Without them, the `Data` sheet (or CSV) as written; `config` then checks its queues
-    and interval grid. Raises `InputError` naming file, sheet, row and column."""
+    (`read_roster_workbook`; `earlier`: a previous period's roster, whose people no longer in `agents` are left
+    out). Without them, the `Data` sheet (or CSV) as written; `config` then checks its queues and interval grid.
+    Raises `InputError` naming file, sheet, row and column."""
     if agents is not None and config is not None:
-        return read_roster_workbook(path, agents, config)
+        return read_roster_workbook(path, agents, config, earlier=earlier)
     roster = read_roster_data(path, queues=set(config.queues) if config else None,
                               interval_minutes=config.centre.interval_minutes if config else None)
     return RosterWorkbook(roster, roster)
 
 
-def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) -> RosterWorkbook:
+def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config, *,
+                         earlier: bool = False) -> RosterWorkbook:
     """Read the `Data` sheet and apply the Roster sheet's shift codes where HR changed them.
 
     A changed cell is rebuilt from its shift template (lunch and breaks placed by the rules, work on the
     agent's strongest skill); `OFF` removes the day. Training, meetings and coaching the edited days held are
-    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. Raises `InputError`
-    naming sheet, row and column.
+    re-seated in the agent's week (`wfm.roster.sessions.reseat_sessions`), each with a note. `earlier`: the
+    roster of a previous period, whose people who are not in `agents` (they have left) are left out rather than
+    errors. Raises `InputError` naming sheet, row and column.
     """
     path = Path(path)
     roster = normalise_roster(read_roster_data(path, queues=set(config.queues),
@@ -72,6 +76,8 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     if written_as:
         roster["agent_id"] = roster["agent_id"].map(lambda aid: written_as.get(aid, aid))
         roster = roster.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
+    if earlier:
+        roster = roster[roster["agent_id"].isin({a.agent_id for a in agents})].reset_index(drop=True)
     problems = Problems()
     if not is_xlsx(path, what="roster"):
         return RosterWorkbook(roster, roster)  # a CSV long table: no Roster sheet
@@ -80,6 +86,9 @@ def read_roster_workbook(path: str | Path, agents: list[Agent], config: Config) 
     if found is None:
         return RosterWorkbook(roster, roster, notes=notes)
     grid, days = found
+    if earlier:
+        known_ids = {a.agent_id for a in agents}
+        grid = {key: cell for key, cell in grid.items() if key[0] in known_ids}
     _check_days(roster, days, path, problems)
     known = {a.agent_id: a for a in agents}
     for aid in sorted(set(roster["agent_id"]) - set(known)):
@@ -225,6 +234,7 @@ def _code(value: object) -> str:
 def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: Path, problems: Problems):
     current = shift_codes(roster, config).set_index(["agent_id", "date"])["code"].to_dict()
     edits, drop, add = [], set(), []
+    unknown: dict[str, str] = {}  # agent id not in the agents file -> its first cell with a shift code
     for (aid, day), (code, cell) in grid.items():
         was = current.get((aid, day), OFF)
         if code == was or (code == TRAINING_DAY and was == TRAINING_DAY):
@@ -232,7 +242,7 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
         if code == LEAVE and was == OFF:  # a day away with no shift either way: the roster is unchanged
             continue
         if aid not in agents:
-            problems.error(path, f"Roster sheet cell {cell}: agent '{aid}' is not in the agents file", column=cell)
+            unknown.setdefault(aid, cell)
             continue
         if code in EXCEL_ERRORS:
             problems.error(path, f"Roster sheet cell {cell}: {code} is an Excel error value (a formula that failed), "
@@ -246,6 +256,12 @@ def _apply_edits(roster, grid, agents: dict[str, Agent], config: Config, path: P
         edits.append((aid, day, was, code))
         drop.add((aid, day))
         add.append(plan_from_code(agents[aid], day, code, config, cap_overtime=False))
+    for aid, cell in unknown.items():  # one error a row: a mistyped id, or someone missing from the agents file
+        row = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        like = difflib.get_close_matches(aid, [a for a in agents if a not in {k[0] for k in grid}], n=1)
+        hint = f" (did you mean '{like[0]}'?)" if like else ""
+        problems.error(path, f"Roster sheet row {row}: agent '{aid}' is not in the agents file{hint}",
+                       row=int(row), column="A")
     if not edits:
         return roster, pd.DataFrame(columns=["agent_id", "date", "was", "now"])
     keep = [(a, d) not in drop for a, d in zip(roster["agent_id"], roster["date"])]

@@ -61,9 +61,7 @@ def check_shift_templates(shifts, config: Config, codes: dict | None) -> list[Vi
                                      f"from {_hm(start_m)}"))
             elif not re.fullmatch(r"[A-Z]\d{4}(\+[\d.]+)?", code.upper()) or code[1:] != want or (
                     match and code[0].upper() not in {t.code for t in match}):
-                out.append(Violation("shift_code", s.agent_id, s.date,
-                                     f"shift code {code} does not match the shift in the Data sheet "
-                                     f"({_hm(start_m)}, {_h(s.minutes)})"))
+                out += _code_mismatch(s, code.upper(), start_m, config)
     if codes is not None:
         have = {(s.agent_id, s.date) for s in shifts}
         for (aid, date), code in codes.items():
@@ -71,6 +69,24 @@ def check_shift_templates(shifts, config: Config, codes: dict | None) -> list[Vi
                 out.append(Violation("shift_code", aid, date, f"the Roster sheet has {code} but the Data sheet has "
                                                               "no rows for that shift"))
     return out
+
+
+def _code_mismatch(s, code: str, start_m: int, config: Config) -> list[Violation]:
+    """A shift code that does not read as its shift. Where the Data sheet holds just what the code says (HR's
+    edit, rebuilt from it), the code itself breaks a rule: a start time its template does not have is named; a run
+    past the overtime cap is left to the length rules. Otherwise the two sheets disagree."""
+    m = re.fullmatch(r"([A-Z])(\d{2})(\d{2})(?:\+(\d+(?:\.\d+)?))?", code)
+    tpl = next((t for t in config.shifts if m and t.code == m.group(1)), None)
+    extra = round(float(m.group(4)) * 60) if m and m.group(4) else 0
+    if m and tpl is not None and int(m.group(2)) * 60 + int(m.group(3)) == start_m and round(s.minutes) == (
+            tpl.length_minutes + extra):
+        if extra or start_m in tpl.start_minutes:
+            return []
+        starts = ", ".join(_hm(t) for t in sorted(tpl.start_minutes))
+        return [Violation("shift_template", s.agent_id, s.date, f"shift code {code}: {_hm(start_m)} is not a start "
+                                                                f"time of the {tpl.code} template ({starts})")]
+    return [Violation("shift_code", s.agent_id, s.date, f"shift code {code} does not match the shift in the Data "
+                                                        f"sheet ({_hm(start_m)}, {_h(s.minutes)})")]
 
 
 def check_skills(shifts, agents) -> list[Violation]:

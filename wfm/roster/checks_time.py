@@ -61,6 +61,26 @@ def joined_before(prev_shifts, start: dt.date, days: int) -> tuple[dt.date, list
     return max(earliest, min(s.date for s in prev_shifts)), kept
 
 
+def week_before(prev_shifts, start: dt.date, first_weekday: int | None) -> dict[str, list[Shift]]:
+    """The previous roster's shifts per agent on the days of `start`'s calendar week before `start`: with them the
+    period's first week is whole again for the weekly maxima (days off, hours, nights, part-time hours). None
+    when weeks run from the period's first day (`first_weekday` None) or it starts a week."""
+    out: dict[str, list[Shift]] = defaultdict(list)
+    if first_weekday is None:
+        return out
+    first = start - dt.timedelta(days=(start.weekday() - first_weekday) % 7)
+    for s in prev_shifts:
+        if first <= s.date < start:
+            out[s.agent_id].append(s)
+    return out
+
+
+def _joined_words(start: dt.date, first_weekday: int | None) -> str:
+    """How a message names the period's part of a calendar week the previous roster began."""
+    first = start - dt.timedelta(days=(start.weekday() - (first_weekday or 0)) % 7)
+    return f"in the days of the week from {first} in this period"
+
+
 def check_closed(shifts, config: Config, start: dt.date, days: int) -> list[Violation]:
     shut, _ = closed_days(config.centre, config.calendar, start, days)
     return [Violation("closed", s.agent_id, s.date, "a shift on a day the centre is closed") for s in shifts
@@ -94,6 +114,7 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     ot_before = _overtime_before(before, agents, config, first, (start - first).days)
     cap_ot = r.max_overtime_h_month * 60 * (days + (start - first).days) / 30
     frame = "the period" if first == start else f"the period and the {(start - first).days} days before it"
+    earlier = {} if r.hours_averaging == "period" else week_before(prev_shifts, start, r.first_weekday)
     for aid, a in agents.items():
         lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
         hi_h = a.max_hours_week if a.max_hours_week is not None else a.contract_hours_week
@@ -108,8 +129,13 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got < lo - 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at least "
                                                                        f"{_h(max(lo, 0))} required"))
+            what = f"in {what}"
+            before = sum(_paid(s, config) for s in earlier.get(aid, ())) if dates[0] == start else 0
+            if before and math.ceil(hi_h * 60 - 1e-6) - before < hi:  # the week's maximum less the days before
+                hi = max(0, math.ceil(hi_h * 60 - 1e-6) - before)
+                what = f"{_joined_words(start, r.first_weekday)}, {_h(before)} more on the previous roster"
             if got - over > hi + 1e-9:
-                out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid in {what}; at most "
+                out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid {what}; at most "
                                                                        f"{_h(hi)} allowed"))
         ot = ot_before.get(aid, 0.0) + _weeks_overtime(paid, on_shift, aid, a, _weeks(start, days, r.first_weekday),
                                                        r.max_hours_day)
@@ -180,10 +206,12 @@ def _worked(shifts) -> dict[str, set[dt.date]]:
     return out
 
 
-def check_part_time(shifts, agents, config: Config, start: dt.date, days: int) -> list[Violation]:
-    """Part-time (非全日制) contracts: at most 24 h a week and 4 h a day on average over the days worked, in
-    each week weekly rules count (Labour Contract Law art. 68)."""
+def check_part_time(shifts, agents, config: Config, start: dt.date, days: int, prev_shifts=()) -> list[Violation]:
+    """Part-time (非全日制) contracts: at most 24 h a week (a week the period's start cuts with the previous
+    roster's hours in it: `week_before`) and 4 h a day on average over the days worked, in each week weekly rules
+    count (Labour Contract Law art. 68)."""
     week_cap, day_cap = 24 * 60, 4 * 60
+    earlier = week_before(prev_shifts, start, config.rules.first_weekday)
     week_of = _week_of(start, days, config.rules.first_weekday)
     paid: dict[tuple[str, dt.date], float] = defaultdict(float)
     worked: dict[tuple[str, dt.date], set] = defaultdict(set)
@@ -196,9 +224,11 @@ def check_part_time(shifts, agents, config: Config, start: dt.date, days: int) -
     out = []
     for (aid, first), minutes in sorted(paid.items()):
         n = len(worked[aid, first])
-        if minutes > week_cap + 1e-6:
-            out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid in the week from {first}; a "
-                                                          "part-time contract allows at most 24 h"))
+        before = sum(_paid(s, config) for s in earlier.get(aid, ())) if first == start else 0
+        if minutes + before > week_cap + 1e-6:
+            more = f" ({_h(before)} of them on the previous roster)" if before else ""
+            out.append(Violation("part_time", aid, first, f"{_h(minutes + before)} paid in the week from "
+                                                          f"{first}{more}; a part-time contract allows at most 24 h"))
         if minutes > day_cap * n + 1e-6:
             out.append(Violation("part_time", aid, first, f"{_h(minutes)} paid over {n} day(s) in the week from "
                                                           f"{first}: {minutes / n / 60:.1f} h a day on average; a "
@@ -223,20 +253,27 @@ def check_consecutive(shifts, agents, config: Config, start, days, prev_shifts=(
     return out
 
 
-def check_days_off(shifts, agents, config: Config, start, days, absent: dict | None = None) -> list[Violation]:
-    """Rest days per week; leave and training days are not rest days (a week all on leave needs none)."""
+def check_days_off(shifts, agents, config: Config, start, days, absent: dict | None = None,
+                   prev_shifts=()) -> list[Violation]:
+    """Rest days per week; leave and training days are not rest days (a week all on leave needs none). A holiday
+    the centre closes for is a day off, as the roster engine counts it (`MinDaysOffWeek`). In a week the period's
+    start cuts, each day the previous roster worked in it needs one more day off now (`week_before`)."""
     need = config.rules.min_days_off_week
     worked = _worked(shifts)
-    absent = absent or {}
+    absent = {key: v for key, v in (absent or {}).items() if "centre closed" not in v[0]}
+    earlier = week_before(prev_shifts, start, config.rules.first_weekday)
     out = []
     for aid in agents:
         for dates in _weeks(start, days, config.rules.first_weekday):
             away = sum(1 for d in dates if (aid, d) in absent)
             off = sum(1 for d in dates if d not in worked.get(aid, set()) and (aid, d) not in absent)
-            want = min(max(0, need - (7 - len(dates))), len(dates) - away)
+            before = len({s.date for s in earlier.get(aid, ())}) if dates[0] == start else 0
+            want = min(max(0, need - (7 - len(dates)) + before), len(dates) - away)
             if off < want:
+                what = f"in the week from {dates[0]}" if not before else \
+                    f"{_joined_words(start, config.rules.first_weekday)}, {before} worked on the previous roster"
                 out.append(Violation("min_days_off_week", aid, dates[0],
-                                     f"{off} day(s) off in the week from {dates[0]}; at least {want} required"))
+                                     f"{off} day(s) off {what}; at least {want} required"))
     return out
 
 
@@ -268,7 +305,8 @@ def _is_night(s: Shift) -> bool:
 
 
 def check_nights(shifts, config: Config, start: dt.date, days: int, prev_shifts=()) -> list[Violation]:
-    """Night shifts per period, per week and per calendar month (the previous roster's in it counted)."""
+    """Night shifts per period, per week (a week the period's start cuts with the previous roster's nights in it:
+    `week_before`) and per calendar month (the previous roster's in it counted)."""
     cap, week_cap = config.rules.max_nights_period, config.rules.max_nights_week
     n = defaultdict(int)
     per_week = defaultdict(int)
@@ -279,9 +317,14 @@ def check_nights(shifts, config: Config, start: dt.date, days: int, prev_shifts=
         per_week[s.agent_id, week_of.get(s.date, s.date)] += night
     out = [Violation("max_nights", aid, None, f"{c} night shifts in the period; at most {cap}")
            for aid, c in n.items() if c > cap]
-    if week_cap:
-        out += [Violation("max_nights", aid, first, f"{c} night shifts in the week from {first}; at most {week_cap}")
-                for (aid, first), c in sorted(per_week.items()) if c > week_cap]
+    earlier = week_before(prev_shifts, start, config.rules.first_weekday)
+    for (aid, first), c in sorted(per_week.items()) if week_cap else ():
+        before = sum(_is_night(s) for s in earlier.get(aid, ())) if first == start else 0
+        if c > max(0, week_cap - before):
+            what = f"in the week from {first}" if not before else \
+                f"{_joined_words(start, config.rules.first_weekday)}, {before} more on the previous roster"
+            out.append(Violation("max_nights", aid, first, f"{c} night shifts {what}; at most "
+                                                           f"{max(0, week_cap - before)}"))
     return out + _check_nights_month(shifts, config, start, prev_shifts)
 
 

@@ -47,6 +47,8 @@ class Greedy:
             [np.array([q in a.skills for q in inst.queues]) for a in inst.agents]
         self.assign: dict[tuple[int, int], int] = {}
         self.contrib: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+        # (agent, day) -> the published option (None: off) that a repair keeps unless a hard rule forbids it
+        self.keep: dict[tuple[int, int], int | None] = {}
 
     def _span(self, d: int, k: int) -> tuple[int, int]:
         inst = self.inst
@@ -121,6 +123,7 @@ class Greedy:
                         v -= PREFERENCE.weight  # the objective's terms, in its points
                     v -= PAID_TIME.weight * inst.options[k].paid_min / inst.interval
                     obj.append((int(round(v * 10)), ctx.x[si, d, k]))
+        obj += self._keep_terms(ctx, ais, sum(abs(c) for c, _ in obj) + 1)
         model.Maximize(sum(c * x for c, x in obj))
         proto = model.Proto()
         self.budget.spent_s += SUB_S_PER_ITEM * (len(proto.variables) + len(proto.constraints))
@@ -142,6 +145,21 @@ class Greedy:
                     if solver.Value(ctx.x[si, d, k]):
                         self._put(ai, d, k)
         return True
+
+
+    def _keep_terms(self, ctx: Context, ais: list[int], weight: int) -> list[tuple[int, cp_model.IntVar]]:
+        """Objective terms that make each day changed from `keep` cost `weight` (more than every other term
+        together): the published shift kept earns it, a shift on a published day off loses it."""
+        out = []
+        for si, ai in enumerate(ais):
+            for d in range(self.inst.days):
+                if (ai, d) not in self.keep:
+                    continue
+                want = self.keep[ai, d]
+                for k in ctx.inst.allowed[si][d]:
+                    if want is None or k == want:
+                        out.append((-weight if want is None else weight, ctx.x[si, d, k]))
+        return out
 
 
 def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, seed: int = 0,
@@ -189,15 +207,18 @@ def construct(inst: Instance, *, time_limit_s: float = 20.0, sweeps: int = 2, se
 
 def repair(inst: Instance, assignment: dict[tuple[int, int], int], movers: list[int], *, time_limit_s: float,
            boost: np.ndarray | None = None, sweeps: int = 2, seed: int = 0,
-           budget: Budget | None = None) -> dict[tuple[int, int], int]:
+           budget: Budget | None = None,
+           keep: dict[tuple[int, int], int | None] | None = None) -> dict[tuple[int, int], int]:
     """`assignment` with the weeks of agents `movers` re-chosen against everyone else's shifts, which stay as
     they are; `boost` weighs chosen rows and intervals more (where the simulation found a queue short).
     Supervisors are never moved alone (the supervisor-on-duty rule ties them). An agent whose rules give no
-    shift keeps its old week."""
+    shift keeps its old week. With `keep` ((agent, day) -> the published option, None for a day off), the
+    movers change as few of those days as their rules allow, coverage deciding only among those weeks."""
     if budget is None:
         budget = Budget(time_limit_s, time.perf_counter() + wall_cap(time_limit_s))
     spent0 = budget.spent_s
     g = Greedy(inst, budget, boost)
+    g.keep = dict(keep or {})
     for (ai, d), k in sorted(assignment.items()):
         g._put(ai, d, k)
     movers = [ai for ai in movers if not inst.agents[ai].is_supervisor]

@@ -66,8 +66,11 @@ def repair_roster(requirements: pd.DataFrame, agents: list[Agent], config: Confi
     movers = [ai for ai, a in enumerate(inst.agents) if a.agent_id in why]
     t1 = time.perf_counter()
     moved = assignment
-    if movers:
-        moved = repair(inst, assignment, movers, time_limit_s=time_limit_s, seed=seed)
+    if movers:  # the published days of the movers: each one changed is a change HR sees
+        published_days = {(ai, d): assignment.get((ai, d)) for ai in movers for d in range(days)
+                          if (ai, d) in assignment or codes.get((inst.agents[ai].agent_id, inst.date(d)), "OFF")
+                          in ("OFF", "")}
+        moved = repair(inst, assignment, movers, time_limit_s=time_limit_s, seed=seed, keep=published_days)
     ids = {inst.agents[ai].agent_id for ai in movers}
     fresh = long_table(inst, place(inst, moved))
     kept = published.roster[~published.roster["agent_id"].astype(str).isin(ids)]

@@ -40,6 +40,18 @@ def leave_credit(inst: Instance, ai: int, days) -> int:
     return 0 if credit is None else int(sum(int(credit[ai, d]) for d in days if 0 <= d < inst.days))
 
 
+def week_before(inst: Instance, ai: int, days) -> list:
+    """The previous roster's shifts (`PrevShift`) of agent `ai` on the days of the period's first calendar week
+    before the period, when `days` is that week cut by the start: the weekly maxima count them, so that a period
+    starting mid-week and the one before it keep the week's days off, hours and nights (the checker's
+    `checks_time.week_before`)."""
+    first_weekday = inst.config.rules.first_weekday
+    if first_weekday is None or not len(days) or days[0] != 0:
+        return []
+    first = inst.start - dt.timedelta(days=(inst.start.weekday() - first_weekday) % 7)
+    return [p for p in inst.previous.get(inst.agents[ai].agent_id, ()) if first <= p.date < inst.start]
+
+
 def leave_days(inst: Instance, ai: int, days) -> int:
     on_leave = getattr(inst, "on_leave", None)
     return 0 if on_leave is None else int(sum(bool(on_leave[ai, d]) for d in days if 0 <= d < inst.days))
@@ -69,6 +81,10 @@ class ContractHours(Rule):
         for ai, a in enumerate(inst.agents):
             for days in blocks:
                 lo, hi = hours_bounds(inst, a, len(days))
+                earlier = [] if period else week_before(inst, ai, days)
+                before = sum(paid_minutes(inst.config, p.length_min) for p in earlier)
+                if before:  # the week's maximum less the previous roster's hours in it
+                    hi = min(hi, max(0, hours_bounds(inst, a, 7)[1] - before))
                 paid_leave = leave_credit(inst, ai, days)  # leave's paid hours count toward the contract
                 expr = ctx.paid(ai, days)
                 ctx.add(expr >= max(0, lo - paid_leave), self.name, ai)
@@ -156,7 +172,8 @@ class PartTime(Rule):
             if not getattr(a, "is_part_time", False):
                 continue
             for days in inst.weeks():
-                ctx.add(ctx.paid(ai, days) <= round(PART_TIME_WEEK_H * 60), self.name, ai)
+                before = sum(paid_minutes(inst.config, p.length_min) for p in week_before(inst, ai, days))
+                ctx.add(ctx.paid(ai, days) <= max(0, round(PART_TIME_WEEK_H * 60) - before), self.name, ai)
                 ctx.add(ctx.paid(ai, days) <= round(PART_TIME_DAY_H * 60) * sum(ctx.work(ai, d) for d in days),
                         self.name, ai)
 
@@ -188,7 +205,8 @@ class MinDaysOffWeek(Rule):
                 # leave is not a rest day: the rest days come from the days not on leave (none needed when
                 # the whole week is leave)
                 free = len(days) - leave_days(inst, ai, days)
-                off = min(max(0, need - (7 - len(days))), free)
+                worked_before = len({p.date for p in week_before(inst, ai, days)})
+                off = min(max(0, need - (7 - len(days)) + worked_before), free)
                 if off:
                     ctx.add(sum(ctx.work(ai, d) for d in days) <= free - off, self.name, ai)
 
@@ -248,8 +266,9 @@ class MaxNights(Rule):
                 ctx.add(sum(every) <= cap, self.name, ai)
             for days in inst.weeks() if week_cap else ():
                 week = nights(days)
-                if len(week) > week_cap:
-                    ctx.add(sum(week) <= week_cap, self.name, ai)
+                left = max(0, week_cap - sum(p.night for p in week_before(inst, ai, days)))
+                if len(week) > left:
+                    ctx.add(sum(week) <= left, self.name, ai)
             for month, days in _months(inst).items() if month_cap else ():
                 before = sum(1 for p in inst.previous.get(inst.agents[ai].agent_id, ())
                              if p.night and p.date < inst.start and (p.date.year, p.date.month) == month)
