@@ -178,6 +178,9 @@ def print_summary(stats: RosterStats, rep) -> None:
         console.print("Simulated before writing: " + ", ".join(stats.corrected_queues) + " missed target; "
                       "searched again with more heads in the hours they fell short (the Summary sheet has the "
                       "simulated service level of the roster written)", highlight=False)
+    for line in stats.short_queues:
+        err_console.print(f"warning: still short after the search: {line}", style="yellow", markup=False,
+                          highlight=False)
 
 
 @app.command(epilog="Example: wfm check rosters/roster_2026-12-07_7d.xlsx --agents agents.xlsx --config config.toml "

@@ -79,6 +79,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     from wfm.roster.explain import explain
     from wfm.roster.budget import slowness, wall_cap
     from wfm.roster.model import solve_phase1
+    from wfm.roster.verify import short_queue_warnings
     from wfm.roster.search import prefer_lns, solve_phase1_lns
     from wfm.roster.table import codes_by_day, long_table, shift_codes
 
@@ -118,13 +119,16 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     plans = place(inst, p1.assignment)
     data = long_table(inst, plans)
     corrected: list[str] = []
+    short: list[str] = []
     if verify and wall_s is not None and search_cap(1.0) < CORRECTION_SHARE * (t1 - t0):
         verify = False  # the time promised is spent: no second search (the Summary still simulates the roster)
         notes.append("the roster was not simulated and searched again for queues short of target: the time limit "
                      "was spent on the first search (a larger --time-limit leaves room for it)")
     if verify:
-        p1, plans, data, corrected = _correct_by_simulation(inst, p1, plans, data, agents, requirements, limit, seed,
-                                                            search_cap(1.0))
+        p1, plans, data, corrected, period = _correct_by_simulation(inst, p1, plans, data, agents, requirements,
+                                                                    limit, seed, search_cap(1.0))
+        if period is not None:
+            short = short_queue_warnings(period, config, agents)
     codes = shift_codes(inst, p1.assignment)
     t2 = time.perf_counter()
     code_map = codes_by_day(codes)
@@ -132,6 +136,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
                    previous=previous)
     notes += [str(w) for w in report.warnings]  # leave over an entitlement or a team's daily cap
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
+    stats.short_queues = short
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
     return RosterResult(data, codes, assignment, report, stats, agents, notes)
@@ -210,22 +215,24 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
     shortfall) in the hours it falls short and re-choose the weeks of that queue's agents against everyone else's
     shifts (`wfm.roster.verify`, `wfm.roster.heuristic.repair`); again, up to `CORRECTION_ROUNDS` times, for the
     queues a repair leaves or makes short. Returns the (possibly new) result, its plans and long table, and the
-    queues corrected."""
+    queues corrected and the simulated period figures of the roster returned (a last repair the rounds left
+    unjudged is simulated once more for them; None when the calls cannot be simulated)."""
     from wfm.roster.budget import Budget
     from wfm.roster.detail import place
     from wfm.roster.heuristic import repair
     from wfm.roster.budget import wall_cap
     from wfm.roster.model import Phase1Result
     from wfm.roster.table import long_table
-    from wfm.roster.verify import BALANCE_SAFETY, balance_primaries, shortfall
+    from wfm.roster.verify import BALANCE_SAFETY, _simulate, balance_primaries, shortfall
 
     seconds = limit * 0.9 * CORRECTION_SHARE
     budget = Budget(seconds, time.perf_counter() + min(wall_cap(limit) * CORRECTION_SHARE, wall_left_s))
     req, row_req = inst.req, inst.row_req
     added = np.zeros_like(req)
     result, corrected = p1, []
-    best: tuple | None = None  # (queues short, result, plans, data, first-call weights) of the best simulated
-    judged = None  # the last roster simulated
+    # (queues short, result, plans, data, first-call weights, simulation) of the best simulated
+    best: tuple | None = None
+    judged, judged_sim = None, None  # the last roster simulated, and its simulation
     post_s = POST_S_PER_AGENT_DAY * len(inst.agents) * inst.days  # placing and simulating a roster once
     for done in range(CORRECTION_ROUNDS + 1):
         if budget.left_s() <= 0 or budget.wall_left() <= 0:
@@ -241,14 +248,14 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
         budget.spent_s += post_s
         if budget.wall_left() <= 0:
             budget.capped.append("first-call balancing")
-        judged = result
+        judged, judged_sim = result, sim
         if margins:
             # a repair can leave more queues short than before it (another queue pays for the one it helps): the
             # roster simulated with the fewest queues short is kept, the later one on a tie
             n_short = sum(m < 0 for m in margins.values())
             weights = None if inst.primary_weight is None else inst.primary_weight.copy()
             if best is None or n_short <= best[0]:
-                best = (n_short, result, plans, data, weights)
+                best = (n_short, result, plans, data, weights, sim)
         if done == CORRECTION_ROUNDS or not margins or min(margins.values()) >= BALANCE_SAFETY:
             break
         extra, misses = shortfall(inst, data, agents, requirements, seed=seed, sim=sim, safety=BALANCE_SAFETY)
@@ -274,12 +281,15 @@ def _correct_by_simulation(inst: Instance, p1, plans, data, agents, requirements
         budget.spent_s += post_s
         result = Phase1Result("REPAIRED", moved)
         data = long_table(inst, plans)
+    kept_sim = judged_sim if judged is result else None
     if best is not None and best[1] is not result and judged is result:
-        _, result, plans, data, inst.primary_weight = best  # (a last repair the budget left unsimulated stays)
+        _, result, plans, data, inst.primary_weight, kept_sim = best  # (a last repair left unsimulated stays)
+    elif kept_sim is None and corrected:  # that last repair is simulated once, to say whether it met the targets
+        kept_sim = _simulate(data, agents, requirements, inst.config, seed)
     if result is not p1 or corrected:  # the repairs' time counts even when the first roster stays the best
         dtime, capped = p1.dtime + budget.dtime, list(p1.wall_capped) + list(budget.capped)
         result.dtime, result.wall_capped = dtime, capped
-    return result, plans, data, corrected
+    return result, plans, data, corrected, None if kept_sim is None else kept_sim.period
 
 
 def previous_shifts(previous: pd.DataFrame, config: Config) -> dict[str, list[PrevShift]]:

@@ -34,6 +34,8 @@ class RosterStats:
     preferences_total: int = 0
     max_spread_in_team: dict[str, int] = field(default_factory=dict)  # kind of shift -> largest spread in a team
     repaired_agents: list[str] = field(default_factory=list)  # `wfm roster --repair`: the people re-planned
+    # queues the roster written still leaves under target in the simulation (`verify.short_queue_warnings`)
+    short_queues: list[str] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Any:
         if key not in _FIELDS:

@@ -52,6 +52,31 @@ def queue_margins(period: pd.DataFrame, config: Config) -> dict[str, float]:
     return out
 
 
+def short_queue_warnings(period: pd.DataFrame, config: Config, agents: list[Agent]) -> list[str]:
+    """One plain sentence per queue the simulated roster leaves under target (`queue_misses`): its simulated
+    service level (and abandonment, when capped) against the target, how many agents hold its skill and which
+    higher-priority queues they also answer. Agents without the skill cannot answer its calls, so more heads or a
+    new search cannot close such a gap; more agents holding the skill can."""
+    margins = queue_margins(period[period["queue"] != "all"], config)
+    rows = period.set_index("queue")
+    out = []
+    for name in (q for q, m in margins.items() if m < 0):
+        q, r = config.queues[name], rows.loc[name]
+        text = (f"{name}: simulated service level {r.service_level:.0%} (±{100 * np.nan_to_num(r.service_level_hw):.0f}"
+                f" points) against its {q.sl_target:.0%} target")
+        cap = _abandon_cap(q)
+        if cap is not None and r.abandon_rate > cap:
+            text += f", {r.abandon_rate:.0%} of calls abandoned against at most {cap:.0%}"
+        holders = [a for a in agents if name in a.skills]
+        text += f"; {len(holders)} of {len(agents)} agents hold {name}"
+        first = sorted({s for a in holders for s in a.skills
+                        if s in config.queues and config.queues[s].priority > q.priority})
+        if first:
+            text += f", who also answer {', '.join(first)} (routed before {name})"
+        out.append(text + f". More agents holding {name} would help: agents without it cannot answer its calls")
+    return out
+
+
 def balance_primaries(inst: Instance, plans: list, agents: list[Agent], requirements: pd.DataFrame,
                       *, seed: int = 0, rounds: int = BALANCE_ROUNDS,
                       deadline: float | None = None) -> tuple[pd.DataFrame, dict[str, float], object]:
