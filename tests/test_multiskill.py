@@ -363,6 +363,12 @@ def test_a_queue_still_short_is_named_with_its_simulated_level_target_and_holder
         "vip: simulated service level 85% (±1 points) against its 80% target, 12% of calls abandoned against at "
         "most 8%; 1 of 4 agents hold vip. More agents holding vip would help: agents without it cannot answer its "
         "calls"]
+    # a floor where every agent holds the short queue is short of people, not of the skill
+    everyone = [SimpleNamespace(skills={"billing": 1.0}), SimpleNamespace(skills={"billing": 1.0})]
+    short = period.assign(service_level=[0.70, 0.9, 0.9, 0.7], abandon_rate=0.01)
+    assert short_queue_warnings(short, config, everyone) == [
+        "billing: simulated service level 70% (±1 points) against its 80% target; 2 of 2 agents hold billing. "
+        "Every agent holds billing: more agents on the phone at its busy times would help"]
 
 
 SMALL_QUEUE_FLOOR = """

@@ -73,7 +73,10 @@ def short_queue_warnings(period: pd.DataFrame, config: Config, agents: list[Agen
                         if s in config.queues and config.queues[s].priority > q.priority})
         if first:
             text += f", who also answer {', '.join(first)} (routed before {name})"
-        out.append(text + f". More agents holding {name} would help: agents without it cannot answer its calls")
+        if len(holders) < len(agents):
+            out.append(text + f". More agents holding {name} would help: agents without it cannot answer its calls")
+        else:  # every agent holds it: the floor is short of people, not of the skill
+            out.append(text + f". Every agent holds {name}: more agents on the phone at its busy times would help")
     return out
 
 
