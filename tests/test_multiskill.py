@@ -401,7 +401,7 @@ workers = 1
 """
 
 
-def test_a_roster_that_leaves_a_small_queue_short_warns_with_its_simulated_level():
+def test_a_roster_that_leaves_a_small_queue_short_warns_with_its_simulated_level(tmp_path):
     """english (6 calls per half hour at 420 s, 1.4 Erlangs) is held only by 2 agents who also hold billing (200
     calls at 240 s, 26.7 Erlangs, routed first): its per-queue Erlang C need is 3 agents (billing: 32), and the 2
     holders, busy on billing calls, cannot reach 80% whatever the roster does. The build names english, its
@@ -431,3 +431,13 @@ def test_a_roster_that_leaves_a_small_queue_short_warns_with_its_simulated_level
     assert level < 79
     assert "against its 80% target; 2 of 52 agents hold english, who also answer billing (routed before " \
            "english). More agents holding english would help" in line
+    # the workbook HR reads says it too, on the Summary sheet (wrapped over lines)
+    from openpyxl import load_workbook
+
+    from wfm.pipeline import write_workbook
+
+    path = write_workbook(tmp_path / "roster.xlsx", res, cfg, start, 1, req)
+    texts = [str(r[0]) for r in load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True)
+             if r and r[0] is not None]
+    assert "Below target in the roster's simulation check:" in texts
+    assert line in " ".join(texts)

@@ -184,7 +184,8 @@ def write_workbook(path: Path, roster: Any, config: "Config", start: dt.date, da
 
     return write_roster(path, roster.data, roster.agents, config, start=start, days=days, requirements=requirements,
                         report=roster.report, force=force, previous=previous,
-                        reproducible=bool(roster.stats.get("reproducible", True)))
+                        reproducible=bool(roster.stats.get("reproducible", True)),
+                        short_queues=roster.stats.get("short_queue_facts") or ())
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import typer
@@ -13,6 +14,10 @@ from wfm.cli.app import app, console, err_console, output_path, read_agents_note
 from wfm.pipeline import default_output, iso_times
 from wfm.errors import InputError, Problem
 
+if TYPE_CHECKING:
+    from wfm.config import Config
+    from wfm.readers.agents import Agent
+
 
 def _pct(v: float) -> str:
     return "" if pd.isna(v) else f"{100 * v:.1f}%"
@@ -22,15 +27,30 @@ def _hw(v: float) -> str:
     return "" if pd.isna(v) else f"±{100 * v:.1f}"
 
 
-def _period_table(period: pd.DataFrame, reps: int) -> Table:
+def below_target_lines(period: pd.DataFrame, cfg: Config, agents: list[Agent] | None) -> list[str]:
+    """One plain sentence per queue the simulation leaves under target (the roster's own rule,
+    `wfm.roster.verify.queue_misses`); with the agents, also how many hold its skill and what else they answer."""
+    from wfm.roster.stats import short_queue_text
+    from wfm.roster.verify import short_queue_facts
+
+    return [short_queue_text(q) for q in short_queue_facts(period, cfg, agents or [])]
+
+
+def _period_table(period: pd.DataFrame, reps: int, cfg: Config) -> Table:
+    from wfm.roster.verify import queue_margins
+
+    margins = queue_margins(period[period["queue"] != "all"], cfg)
     t = Table(title=f"Simulated period ({reps} replication{'s' if reps != 1 else ''}, 95% half-widths)",
               title_justify="left")
     for c in ("queue", "calls", "service level", "±", "ASA s", "abandoned", "occupancy"):
         t.add_column(c, justify="left" if c == "queue" else "right")
+    t.add_column("target", min_width=len("BELOW 80%"), no_wrap=True)
     for r in period.itertuples(index=False):
+        mark = "" if r.queue not in margins else \
+            ("BELOW" if margins[r.queue] < 0 else "met") + f" {cfg.queues[r.queue].sl_target:.0%}"
         t.add_row(r.queue, f"{r.calls:,.0f}", _pct(r.service_level), _hw(r.service_level_hw),
-                  "" if pd.isna(r.asa_s) else f"{r.asa_s:.1f}", _pct(r.abandon_rate), _pct(r.occupancy),
-                  style="bold" if r.queue == "all" else None)
+                  "" if pd.isna(r.asa_s) else f"{r.asa_s:.1f}", _pct(r.abandon_rate), _pct(r.occupancy), mark,
+                  style="bold" if r.queue == "all" else "red" if margins.get(r.queue, 0.0) < 0 else None)
     return t
 
 
@@ -138,6 +158,8 @@ def simulate(
         err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     n_rows = _write(sim, path, summary_path, force)
     summary = _print_comparison(sim, own, cfg, replications, routing, baseline)
+    for line in below_target_lines(sim.period, cfg, ags):
+        err_console.print(f"warning: below target: {line}", style="yellow", markup=False, highlight=False)
     if update_roster:
         _add_to_roster(roster, sim, summary, f"{replications} replications, seed {seed}, routing {routing}, "
                                              f"absence {absence:g}")
@@ -211,7 +233,7 @@ def _print_comparison(sim, own, cfg, replications: int, routing: str, baseline: 
     """The period table, the Erlang plan against the simulation per queue and where they differ most."""
     from wfm.simulation.roster_sim import compare_summary, compare_with_erlang
 
-    console.print(_period_table(sim.period, replications))
+    console.print(_period_table(sim.period, replications, cfg))
     cmp = compare_with_erlang(sim, cfg, own_only=own)
     summary = compare_summary(cmp)
     console.print(_compare_table(summary))

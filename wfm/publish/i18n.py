@@ -170,6 +170,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule": ("Rule", "规则"),
     "message": ("What is wrong", "问题"),
     "not_checked": ("not checked", "未检查"),
+    # a queue the roster's simulation check leaves under target (`wfm.roster.stats.short_queue_text`)
+    "short_level": ("{q}: simulated service level {sl:.0%} (±{hw:.0f} points) against its {target:.0%} target",
+                    "{q}：仿真服务水平 {sl:.0%}（±{hw:.0f} 个百分点），目标 {target:.0%}"),
+    "short_abandon": (", {rate:.0%} of calls abandoned against at most {cap:.0%}",
+                      "，放弃率 {rate:.0%}，上限 {cap:.0%}"),
+    "short_holders": ("; {n} of {of} agents hold {q}", "；{of} 名坐席中有 {n} 名具备 {q} 技能"),
+    "short_first": (", who also answer {first} (routed before {q})", "，他们同时接听 {first}（优先于 {q} 分配）"),
+    "short_skill": (". More agents holding {q} would help: agents without it cannot answer its calls",
+                    "。增加具备 {q} 技能的坐席会有帮助：不具备该技能的坐席无法接听其来电"),
+    "short_people": (". Every agent holds {q}: more agents on the phone at its busy times would help",
+                     "。所有坐席都具备 {q} 技能：在其繁忙时段增加在线坐席会有帮助"),
+    "short_heading": ("Below target in the roster's simulation check:", "排班仿真校验中未达标："),
     "simulated_sl": ("Simulated service level", "仿真服务水平"),
 }
 

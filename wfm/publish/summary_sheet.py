@@ -4,6 +4,7 @@ fairness per team and the rule check."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
@@ -13,18 +14,21 @@ from wfm.publish.figures import SIM_REPLICATIONS, RosterFigures
 from wfm.publish.i18n import queue_label, text
 from wfm.publish.layout import A4, print_setup, wrap_text
 from wfm.publish.style import Styler
+from wfm.roster.stats import ShortQueue, short_queue_text
 
 NOTE_WIDTH = 130  # display characters of a 9-pt note line across columns A to I
 EXPLAIN_WIDTH = 95  # of an explanation beside a figure, columns C to I
+WARNING_FILL = "FFC7CE"  # the rule check's red
 BANDS = ("normal", "overtime_workday", "overtime_rest_day", "statutory_holiday")
 
 
 def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.date, days: int,
                   violations: pd.DataFrame | None, simulated_sl: dict[str, float] | None, lang: str,
-                  reproducible: bool = True, score=None) -> None:
+                  reproducible: bool = True, score=None, short_queues: Sequence[ShortQueue] = ()) -> None:
     """Write the Summary sheet (printed fitted to the width of an A4 landscape page); `reproducible` False
     (the wall clock, not the budget, ended the roster search) adds a line saying so; `score` (the checker's
-    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms after the rule check."""
+    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms after the rule check; each of `short_queues`
+    (queues the roster's own simulation check left under target) a highlighted line above the figures."""
     from wfm.publish.workbook import sheet_header
 
     s = Styler(ws)
@@ -53,6 +57,12 @@ def summary_sheet(ws: Worksheet, f: RosterFigures, config: Config, start: dt.dat
     if not reproducible:
         for line in wrap_text(text("not_reproducible", lang), EXPLAIN_WIDTH + 30):
             ws.append([s.cell(line, bold=True)])
+        ws.append([])
+    if short_queues:
+        ws.append([s.cell(text("short_heading", lang), bold=True, fill=WARNING_FILL)])
+        for q in short_queues:
+            for line in wrap_text(short_queue_text(q, lang, lambda k: queue_label(config, k)), NOTE_WIDTH):
+                ws.append([s.cell(line, fill=WARNING_FILL)])
         ws.append([])
     ws.append([None, None, s.header(text("what_it_means", lang))])
     for key, value, why in rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
@@ -30,6 +31,9 @@ from wfm.readers.agents import Agent
 from wfm.safe_text import safe_value
 from wfm.xlsx_table import cell_value, write_table
 
+if TYPE_CHECKING:
+    from wfm.roster.stats import ShortQueue
+
 SHIFT_COLOURS = ["FFE699", "C6E0B4", "BDD7EE", "B4A7D6", "F8CBAD", "FFD966", "A9D08E", "9BC2E6", "D9D2E9"]
 SPECIAL_COLOURS = {OFF: "FFFFFF", LEAVE: "F2F2F2", TRAINING_DAY: "00B0A0"}
 
@@ -39,13 +43,14 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
                           violations: pd.DataFrame | None = None, simulated_sl: dict[str, float] | None = None,
                           extra_sheets: Sequence[tuple[str, pd.DataFrame]] = (), force: bool = False,
                           previous: pd.DataFrame | None = None, reproducible: bool = True,
-                          score: object = None) -> Path:
+                          score: object = None, short_queues: Sequence[ShortQueue] = ()) -> Path:
     """Write the workbook atomically. `roster` is the long table (`agent_id, date, interval_start, activity,
     queue`); `violations` (columns `rule, agent_id, date, message`) is the checker's result, if run;
     `extra_sheets` (title, table) are written after the Data sheet (e.g. the intraday change list); `previous`
     the previous roster's long table (its night shifts count in this period's first hours); `reproducible` False
     puts the roster search's "not reproducible on this run" on the Summary sheet; `score` (the checker's
-    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms to it."""
+    `wfm.roster.score.ScoreBreakdown`) adds the objective's terms to it; `short_queues` (the roster's
+    `RosterStats.short_queue_facts`) a warning line per queue its simulation check left under target."""
     from wfm.publish.coverage_sheet import coverage_sheet
     from wfm.publish.detail_sheet import detail_sheet
     from wfm.publish.summary_sheet import summary_sheet
@@ -64,7 +69,7 @@ def write_roster_workbook(path: str | Path, roster: pd.DataFrame, agents: list[A
         detail_sheet(wb.create_sheet(text("sheet_detail", lang)), roster, ordered, config, figures, lang)
         coverage_sheet(wb.create_sheet(text("sheet_coverage", lang)), figures, config, lang)
         summary_sheet(wb.create_sheet(text("sheet_summary", lang)), figures, config, start, days, violations,
-                      simulated_sl, lang, reproducible, score)
+                      simulated_sl, lang, reproducible, score, short_queues)
         _data_sheet(wb.create_sheet("Data"), roster)
         for title, table in extra_sheets:
             _table_sheet(wb.create_sheet(title), table)

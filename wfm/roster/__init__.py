@@ -23,7 +23,7 @@ from wfm.readers.agents import Agent
 from wfm.roster.checker import CheckReport, check
 from wfm.roster.problem import Instance, PrevShift, build_instance, paid_minutes
 from wfm.roster.requests import requests_as_leave
-from wfm.roster.stats import RosterStats, reproducibility_note
+from wfm.roster.stats import RosterStats, ShortQueue, reproducibility_note, short_queue_text
 
 
 class RosterInfeasible(WfmError):
@@ -79,7 +79,7 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     from wfm.roster.explain import explain
     from wfm.roster.budget import slowness, wall_cap
     from wfm.roster.model import solve_phase1
-    from wfm.roster.verify import short_queue_warnings
+    from wfm.roster.verify import short_queue_facts, simulation_skipped_reason
     from wfm.roster.search import prefer_lns, solve_phase1_lns
     from wfm.roster.table import codes_by_day, long_table, shift_codes
 
@@ -119,7 +119,8 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     plans = place(inst, p1.assignment)
     data = long_table(inst, plans)
     corrected: list[str] = []
-    short: list[str] = []
+    short: list[ShortQueue] = []
+    period = None  # the simulated period figures of the roster written, when the check simulated it
     if verify and wall_s is not None and search_cap(1.0) < CORRECTION_SHARE * (t1 - t0):
         verify = False  # the time promised is spent: no second search (the Summary still simulates the roster)
         notes.append("the roster was not simulated and searched again for queues short of target: the time limit "
@@ -128,7 +129,12 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
         p1, plans, data, corrected, period = _correct_by_simulation(inst, p1, plans, data, agents, requirements,
                                                                     limit, seed, search_cap(1.0))
         if period is not None:
-            short = short_queue_warnings(period, config, agents)
+            short = short_queue_facts(period, config, agents)
+    if period is None:
+        skipped = simulation_skipped_reason(data, agents, requirements, config)
+        if skipped:
+            notes.append("the roster was not simulated: no check for queues short of target, and the Summary "
+                         "sheet's service level is the staffing (Erlang) estimate, not a simulation; " + skipped)
     codes = shift_codes(inst, p1.assignment)
     t2 = time.perf_counter()
     code_map = codes_by_day(codes)
@@ -136,7 +142,8 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
                    previous=previous)
     notes += [str(w) for w in report.warnings]  # leave over an entitlement or a team's daily cap
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
-    stats.short_queues = short
+    stats.short_queue_facts = short
+    stats.short_queues = [short_queue_text(q) for q in short]
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
     return RosterResult(data, codes, assignment, report, stats, agents, notes)

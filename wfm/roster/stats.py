@@ -4,7 +4,43 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
+
+
+@dataclass
+class ShortQueue:
+    """A queue the simulated roster leaves under target (`wfm.roster.verify.short_queue_facts`): its simulated
+    figures against the target, and who holds its skill (for the plain-words warning, `short_queue_text`)."""
+
+    queue: str
+    service_level: float  # simulated, the period's
+    service_level_hw: float  # half-width of its 95% interval
+    sl_target: float
+    abandon_rate: float | None  # simulated, when over the queue's cap on abandonment
+    abandon_cap: float | None
+    holders: int  # agents holding the queue's skill
+    agents: int  # agents rostered
+    answered_first: list[str]  # higher-priority queues the holders also answer
+
+
+def short_queue_text(s: ShortQueue, language: str = "en", label: Callable[[str], str] = str) -> str:
+    """One plain sentence for a short queue, in `language` (`en` or `zh`); `label`: a queue's name for people
+    from its key (default the key); without agents (`agents` 0) only its figures. More heads cannot close a gap
+    the skill's holders cannot answer; more holders can."""
+    from wfm.publish.i18n import join, text
+
+    name = label(s.queue)
+    out = text("short_level", language, q=name, sl=s.service_level, hw=100 * s.service_level_hw,
+               target=s.sl_target)
+    if s.abandon_rate is not None and s.abandon_cap is not None:
+        out += text("short_abandon", language, rate=s.abandon_rate, cap=s.abandon_cap)
+    if not s.agents:  # the agents are unknown (e.g. `wfm simulate` without --agents)
+        return out
+    out += text("short_holders", language, n=s.holders, of=s.agents, q=name)
+    if s.answered_first:
+        out += text("short_first", language, first=join([label(q) for q in s.answered_first], language), q=name)
+    return out + text("short_skill" if s.holders < s.agents else "short_people", language, q=name)
 
 
 @dataclass
@@ -36,6 +72,7 @@ class RosterStats:
     repaired_agents: list[str] = field(default_factory=list)  # `wfm roster --repair`: the people re-planned
     # queues the roster written still leaves under target in the simulation (`verify.short_queue_warnings`)
     short_queues: list[str] = field(default_factory=list)
+    short_queue_facts: list[ShortQueue] = field(default_factory=list)  # the same, as figures (the Summary sheet)
 
     def __getitem__(self, key: str) -> Any:
         if key not in _FIELDS:

@@ -17,6 +17,7 @@ import pandas as pd
 from wfm.config import Config
 from wfm.readers.agents import Agent
 from wfm.roster.problem import Instance
+from wfm.roster.stats import ShortQueue, short_queue_text
 
 REPLICATIONS = 5
 BLOCK_MINUTES = 60  # hours are judged as a whole: a single interval's simulated figures are too noisy
@@ -53,30 +54,29 @@ def queue_margins(period: pd.DataFrame, config: Config) -> dict[str, float]:
 
 
 def short_queue_warnings(period: pd.DataFrame, config: Config, agents: list[Agent]) -> list[str]:
-    """One plain sentence per queue the simulated roster leaves under target (`queue_misses`): its simulated
-    service level (and abandonment, when capped) against the target, how many agents hold its skill and which
-    higher-priority queues they also answer. Agents without the skill cannot answer its calls, so more heads or a
-    new search cannot close such a gap; more agents holding the skill can."""
+    """One plain sentence per queue the simulated roster leaves under target (`short_queue_facts`,
+    `wfm.roster.stats.short_queue_text`)."""
+    return [short_queue_text(s) for s in short_queue_facts(period, config, agents)]
+
+
+def short_queue_facts(period: pd.DataFrame, config: Config, agents: list[Agent]) -> list[ShortQueue]:
+    """The queues the simulated roster leaves under target (`queue_misses`): their simulated service level (and
+    abandonment, when over its cap) against the target, how many agents hold the skill and which higher-priority
+    queues they also answer. Agents without the skill cannot answer its calls, so more heads or a new search cannot
+    close such a gap; more agents holding the skill can."""
     margins = queue_margins(period[period["queue"] != "all"], config)
     rows = period.set_index("queue")
     out = []
     for name in (q for q, m in margins.items() if m < 0):
         q, r = config.queues[name], rows.loc[name]
-        text = (f"{name}: simulated service level {r.service_level:.0%} (±{100 * np.nan_to_num(r.service_level_hw):.0f}"
-                f" points) against its {q.sl_target:.0%} target")
         cap = _abandon_cap(q)
-        if cap is not None and r.abandon_rate > cap:
-            text += f", {r.abandon_rate:.0%} of calls abandoned against at most {cap:.0%}"
         holders = [a for a in agents if name in a.skills]
-        text += f"; {len(holders)} of {len(agents)} agents hold {name}"
         first = sorted({s for a in holders for s in a.skills
                         if s in config.queues and config.queues[s].priority > q.priority})
-        if first:
-            text += f", who also answer {', '.join(first)} (routed before {name})"
-        if len(holders) < len(agents):
-            out.append(text + f". More agents holding {name} would help: agents without it cannot answer its calls")
-        else:  # every agent holds it: the floor is short of people, not of the skill
-            out.append(text + f". Every agent holds {name}: more agents on the phone at its busy times would help")
+        over_cap = cap is not None and r.abandon_rate > cap
+        out.append(ShortQueue(name, float(r.service_level), float(np.nan_to_num(r.service_level_hw)),
+                              float(q.sl_target), float(r.abandon_rate) if over_cap else None,
+                              cap if over_cap else None, len(holders), len(agents), first))
     return out
 
 
@@ -131,6 +131,24 @@ def _simulate(data: pd.DataFrame, agents: list[Agent], requirements: pd.DataFram
                                absence=config.shrinkage.unplaced)
     except (ForecastCoverageError, ValueError):
         return None
+
+
+def simulation_skipped_reason(data: pd.DataFrame, agents: list[Agent], requirements: pd.DataFrame | None,
+                              config: Config) -> str | None:
+    """Why the roster (long table `data`) cannot be simulated against the requirements' calls: the days and
+    queues of the roster period the requirements lack (`wfm.simulation.roster_arrays.ForecastCoverageError`);
+    None when it can be, or when the requirements carry no calls to simulate."""
+    from wfm.errors import InputError
+    from wfm.simulation.roster_arrays import build_scenario
+
+    if requirements is None or requirements.empty or not {"calls", "aht_s"} <= set(requirements.columns):
+        return None
+    try:
+        build_scenario(data, requirements[["interval_start", "queue", "calls", "aht_s"]], config, agents,
+                       source="roster", forecast_source="requirements")
+    except InputError as e:
+        return "; ".join(p.message for p in e.problems)
+    return None
 
 
 def _abandon_cap(q) -> float | None:
