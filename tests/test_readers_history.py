@@ -205,6 +205,13 @@ def test_a_finer_history_is_summed_to_the_configs_intervals_and_a_coarser_one_is
         f"2026-11-02T{h:02d}:{m:02d}:00,billing,{3 + m // 30}\n" for h in range(8, 18) for m in (0, 30))
     msgs = problems(write(tmp_path, text, name="coarse.csv"), interval_minutes=15)
     assert any("30-minute intervals" in m and "15-minute" in m for m in msgs), msgs
+    # a 15-minute history without its quiet intervals is not a coarser one: two rows 45 minutes apart, or a sparse
+    # queue whose few rows fall on the half hours, read as they are
+    text = "interval_start,queue,offered\n2026-11-02T00:00:00,billing,3\n2026-11-02T00:45:00,billing,1\n"
+    assert len(read_history(write(tmp_path, text, name="sparse.csv"), interval_minutes=15).frame) == 2
+    text = "interval_start,queue,offered\n" + "".join(
+        f"2026-11-02T{h:02d}:{m:02d}:00,vip,1\n" for h, m in ((8, 0), (9, 30), (11, 0), (11, 30), (15, 0)))
+    assert len(read_history(write(tmp_path, text, name="sparse2.csv"), interval_minutes=15).frame) == 5
     # a stray row off the grid of a 15-minute history is still an error, not a reason to sum
     msgs = problems(write(tmp_path, GOOD + "2026-11-02T08:20:00,billing,2,230\n", name="stray.csv"),
                     interval_minutes=15)

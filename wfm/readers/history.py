@@ -391,6 +391,19 @@ def _file_step(frame: pd.DataFrame, hint: int | None) -> int | None:
     return step
 
 
+MIN_STEADY = 8  # steps between rows before a history is refused as coarser than the config's intervals
+
+
+def _steady(frame: pd.DataFrame, step: int) -> bool:
+    """Whether the rows read as a grid of `step` minutes: at least MIN_STEADY steps between a queue's rows, 90% of
+    them `step`. A history of the config's own intervals that leaves out quiet ones (a sparse queue exported
+    without its zeros) has its rows on a coarser grid only by chance (two rows 45 minutes apart), and refusing it
+    as coarser would refuse a good file."""
+    diffs = frame.sort_values(["queue", "interval_start"]).groupby("queue")["interval_start"].diff().dropna()
+    diffs = diffs[diffs > pd.Timedelta(0)]
+    return len(diffs) >= MIN_STEADY and bool((diffs == pd.Timedelta(minutes=step)).mean() >= 0.9)
+
+
 def _to_config_intervals(frame: pd.DataFrame, want: int, hint: int | None, path: Path, problems: Problems
                          ) -> tuple[pd.DataFrame, int | None]:
     """A history finer than the config's intervals (15-minute rows for a 30-minute centre) summed into them, with a
@@ -405,7 +418,7 @@ def _to_config_intervals(frame: pd.DataFrame, want: int, hint: int | None, path:
     minute = ts.dt.hour * 60 + ts.dt.minute
     if not ((minute % own == 0) & (ts.dt.second == 0)).all():
         return frame, None
-    if own > want:
+    if own > want and (hint is not None or _steady(frame, own)):
         problems.error(path, f"history has {own}-minute intervals, which do not add up to the config's {want}-minute "
                              f"intervals (a {own}-minute count cannot be split without inventing its shape): export "
                              f"it at {want} minutes or set interval_minutes = {own}", column="interval_start")
