@@ -127,20 +127,24 @@ def test_checker_joins_weekends_off_to_the_previous_fortnight():
 
 
 def test_checker_joins_monthly_overtime_to_the_previous_fortnight():
-    """36 h a month pro rata: 16.8 h in 14 days, 33.6 h in 28. Shifts extended by 2 h (10 h paid, lunch unpaid):
-    10 in the previous fortnight are 20 h over 2 x 40 h; 8 in this one (and two plain 8 h days) are 16 h over."""
+    """36 h per calendar month, pro rata to the days counted of a month not counted whole. Shifts extended by 2 h
+    (10 h paid, lunch unpaid): 10 in the previous fortnight (Dec 7-20) are 20 h over 2 x 40 h; this one (Dec 21 -
+    Jan 3) has 5 in its first week (10 h over) and 3 with two plain 8 h days in its second (6 h over, 4/7 of it
+    in December's Dec 28-31: 3.4 h). December: 13.4 h alone, over 13.2 h for its 11 days; with the previous
+    fortnight counted from Dec 7, 33.4 h, over 30 h for 25 days."""
     cfg = make_config()
     agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
     five = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]
     before = _days(START, five, "E0700+2", agent, cfg)
     now = pd.concat([_days(FORTNIGHT2, five[:8], "E0700+2", agent, cfg),
                      _days(FORTNIGHT2, five[8:], "E0800", agent, cfg)], ignore_index=True)
-    alone = [v for v in check(now, [agent], cfg, start=FORTNIGHT2, days=14).violations if v.rule == "overtime"]
-    assert alone == []  # 16 h <= 16.8 h
+    alone = [v.message for v in check(now, [agent], cfg, start=FORTNIGHT2, days=14).violations
+             if v.rule == "overtime"]
+    assert alone == ["13.4 h overtime in 2026-12; the cap is 13.2 h (36 h a month, pro rata to 11 day(s) counted)"]
     joined = [v.message for v in check(now, [agent], cfg, start=FORTNIGHT2, days=14, previous=before).violations
               if v.rule == "overtime"]
-    assert joined == ["36 h overtime in the period and the 14 days before it; the cap is 33.6 h "
-                      "(36 h a month, pro rata)"]
+    assert joined == ["33.4 h overtime in 2026-12 (20 h of them on the previous roster); the cap is 30 h "
+                      "(36 h a month, pro rata to 25 day(s) counted)"]
 
 
 def test_the_model_gives_a_weekend_off_the_previous_fortnight_did_not():
@@ -225,14 +229,14 @@ def test_the_model_leaves_no_november_night_after_a_previous_roster_used_them():
     assert joined.report.ok and nights(joined).get(11, 0) == 0 and nights(joined).get(12) == 2
 
 
-def test_weeks_the_joined_frame_cuts_count_overtime_like_the_periods_edge():
-    """A 10-day period from Wednesday joins the 18 days before it, from a Saturday: the frame's first week is
-    Sat-Sun and its last Mon-Tue (two full weeks between), cut weeks of 2 days (40 h x 2/7 = 11.4 h pro rata).
+def test_weeks_the_previous_rosters_edge_cuts_count_overtime_like_the_periods_edge():
+    """A 10-day period from Wednesday after a roster from a Saturday (18 days): the previous roster's first week
+    is Sat-Sun and its last Mon-Tue (two full weeks between), cut weeks of 2 days (40 h x 2/7 = 11.4 h pro rata).
     Two 8-hour days in each are no overtime (pro rata alone said 4.6 h a week); a 10-hour day is 2 h (a day's
-    8 h). Model and checker."""
+    8 h), all of it in December. Model and checker."""
     from wfm.roster import previous_shifts
-    from wfm.roster.checks_time import _overtime_before, joined_before
-    from wfm.roster.earlier import earlier_period
+    from wfm.roster.checks_time import _month_caps
+    from wfm.roster.earlier import month_overtime
     from wfm.roster.problem import paid_minutes
     from wfm.roster.violations import shifts_from_table
 
@@ -245,11 +249,10 @@ def test_weeks_the_joined_frame_cuts_count_overtime_like_the_periods_edge():
     for long_sat, expected_min in ((False, 0), (True, 120)):
         before = pd.concat([plan_from_code(agent, sat, "E0700+2" if long_sat else "E0800", cfg),
                             _days(sat, [1, *full_weeks, 16, 17], "E0800", agent, cfg)], ignore_index=True)
-        model = earlier_period(previous_shifts(before, cfg), [agent], cfg, start, days, paid_minutes)
-        assert model.first == sat and model.overtime_min.get("A1", 0) == expected_min
-        first, shifts = joined_before(shifts_from_table(before, cfg.centre.interval_minutes, []), start, days)
-        assert first == sat
-        assert _overtime_before(shifts, {"A1": agent}, cfg, first, (start - first).days).get("A1", 0) == expected_min
+        model = month_overtime(previous_shifts(before, cfg), [agent], cfg, start, days, paid_minutes)
+        assert model[2026, 12].before_min.get("A1", 0) == expected_min
+        shifts = shifts_from_table(before, cfg.centre.interval_minutes, [])
+        assert _month_caps(shifts, {"A1": agent}, cfg, start, days)[2026, 12][2].get("A1", 0) == expected_min
 
 
 # --------------------------------------------------------------------------- a calendar week cut by the period start
@@ -296,3 +299,80 @@ def test_a_period_from_thursday_built_with_previous_keeps_the_calendar_week():
     assert first.report.ok and second.report.ok, [str(v) for v in second.report.violations]
     joined = check(pd.concat([first.data, second.data], ignore_index=True), agents, cfg, start=START, days=7)
     assert [str(v) for v in joined.violations if v.rule != "training"] == []
+
+
+# --------------------------------------------------------------------------- monthly overtime per calendar month
+
+DEC1, DEC21 = dt.date(2026, 12, 1), dt.date(2026, 12, 21)  # a Tuesday; a Monday
+
+
+def _december_before(agent, cfg) -> pd.DataFrame:
+    """A roster of Dec 1-20 (weeks from Monday): Tue-Fri of the cut first week 2 x 10 h + 2 x 8 h (36 h in the
+    week, 4 h past 8 h a day), then two weeks of 5 x 10 h (10 h over 40 each): 24 h of overtime, the cap of its
+    20 days (36 h x 20/30)."""
+    return pd.concat([_days(DEC1, [0, 1], "E0700+2", agent, cfg), _days(DEC1, [2, 3], "E0800", agent, cfg),
+                      _days(DEC1, [6, 7, 8, 9, 10, 13, 14, 15, 16, 17], "E0700+2", agent, cfg)], ignore_index=True)
+
+
+def _december_january(agent, cfg, january_friday: str = "E0800") -> pd.DataFrame:
+    """A roster of Dec 21 - Jan 17: week 1 (Dec 21-27) 4 x 10 h + 9 h = 9 h overtime, all in December; week 2
+    (Dec 28 - Jan 3) 3 x 10 h + 9 h + 8 h = 7 h overtime, 4/7 of it in December (4 h) and 3/7 in January (3 h);
+    weeks 3 and 4 (January) 4 x 10 h and a Friday of `january_friday` each (8 h: 8 h overtime a week)."""
+    return pd.concat([_days(DEC21, [0, 1, 2, 3, 7, 8, 9, 14, 15, 16, 17, 21, 22, 23, 24], "E0700+2", agent, cfg),
+                      _days(DEC21, [4, 10], "E0700+1", agent, cfg), _days(DEC21, [11], "E0800", agent, cfg),
+                      _days(DEC21, [18, 25], january_friday, agent, cfg)], ignore_index=True)
+
+
+def test_checker_caps_overtime_per_calendar_month_with_the_previous_rosters_in_it():
+    """The tester's case: Dec 1-20 spent 24 h of overtime, Dec 21 - Jan 17 spends 13 h in December (9 + 4) and
+    19 h in January (3 + 2 x 8). Alone, each roster holds its caps (24 h for 20 days; 13.2 h for Dec 21-31 and
+    20.4 h for Jan 1-17, pro rata to their days over 30); joined, December has 37 h of overtime, over its 36 h.
+    (The 28-day sliding frame saw 32 h in 28 days, under 33.6 h, and passed it.)"""
+    cfg = make_config()
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    before = _december_before(agent, cfg)
+    now = _december_january(agent, cfg)
+
+    def overtime(data, start, days, previous=None):
+        return [(v.date, v.message) for v in check(data, [agent], cfg, start=start, days=days,
+                                                    previous=previous).violations if v.rule == "overtime"]
+
+    assert overtime(before, DEC1, 20) == []
+    assert overtime(now, DEC21, 28) == []
+    assert overtime(now, DEC21, 28, previous=before) == [
+        (DEC21, "37 h overtime in 2026-12 (24 h of them on the previous roster); the cap is 36 h (36 h a month, "
+                "the whole month)")]
+    # the two rosters as one: the same December
+    both = pd.concat([before, now], ignore_index=True)
+    assert overtime(both, DEC1, 48) == [(DEC1, "37 h overtime in 2026-12; the cap is 36 h (36 h a month, the whole "
+                                               "month)")]
+
+
+def test_checker_judges_each_month_a_period_touches_on_its_own():
+    """Without a previous roster, Dec 21 - Jan 17 with 10 h weeks in January: December 13 h (cap 13.2 h for its
+    11 days), January 3 + 2 x 10 = 23 h, over the 20.4 h of its 17 days (the period's 36 h in 28 days were
+    judged against 33.6 h before)."""
+    cfg = make_config()
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    heavy = _december_january(agent, cfg, january_friday="E0700+2")
+    got = [(v.date, v.message) for v in check(heavy, [agent], cfg, start=DEC21, days=28).violations
+           if v.rule == "overtime"]
+    assert got == [(dt.date(2027, 1, 1), "23 h overtime in 2027-01; the cap is 20.4 h (36 h a month, pro rata to "
+                                         "17 day(s) counted)")]
+
+
+def test_the_model_counts_the_previous_rosters_overtime_in_the_calendar_month():
+    """The model's view of the tester's case (`month_overtime`): December counted whole from Dec 1 with 24 h spent
+    by Dec 1-20, January pro rata to its 17 days; alone, December pro rata to its 11 days."""
+    from wfm.roster import previous_shifts
+    from wfm.roster.earlier import month_overtime
+    from wfm.roster.problem import paid_minutes
+
+    cfg = make_config()
+    agent = Agent("A1", "Agent 1", "T1", {"billing": 1.0}, 40.0)
+    prev = previous_shifts(_december_before(agent, cfg), cfg)
+    joined = month_overtime(prev, [agent], cfg, DEC21, 28, paid_minutes)
+    assert {k: (len(m.days), m.cap_min, m.before_min) for k, m in joined.items()} == {
+        (2026, 12): (11, 36 * 60, {"A1": 24 * 60}), (2027, 1): (17, 1224, {})}
+    alone = month_overtime({}, [agent], cfg, DEC21, 28, paid_minutes)
+    assert {k: (m.cap_min, m.before_min) for k, m in alone.items()} == {(2026, 12): (792, {}), (2027, 1): (1224, {})}

@@ -98,8 +98,8 @@ def check_leave(shifts, absent: dict) -> list[Violation]:
 
 def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
                 absent: dict | None = None, prev_shifts=()) -> list[Violation]:
-    """Contract hours per week (or averaged), and overtime against the monthly cap pro rata over the period and
-    the previous roster's days joined to it (`joined_before`)."""
+    """Contract hours per week (or averaged), and overtime against the monthly cap in each calendar month the
+    period touches, the previous roster's overtime in the month counted (`_month_caps`)."""
     r = config.rules
     if r.cycle_months:  # hours averaged over a month, quarter or year
         return check_cycles(shifts, agents, config, start, days, absent, prev_shifts)
@@ -110,10 +110,8 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
     out = []
     blocks = [[start + dt.timedelta(days=i) for i in range(days)]] if r.hours_averaging == "period" \
         else _weeks(start, days, r.first_weekday)
-    first, before = joined_before(prev_shifts, start, days)
-    ot_before = _overtime_before(before, agents, config, first, (start - first).days)
-    cap_ot = r.max_overtime_h_month * 60 * (days + (start - first).days) / 30
-    frame = "the period" if first == start else f"the period and the {(start - first).days} days before it"
+    months = _month_caps(prev_shifts, agents, config, start, days)
+    weeks = _weeks(start, days, r.first_weekday)
     earlier = {} if r.hours_averaging == "period" else week_before(prev_shifts, start, r.first_weekday)
     for aid, a in agents.items():
         lo_h = a.min_hours_week if a.min_hours_week is not None else a.contract_hours_week
@@ -137,12 +135,50 @@ def check_hours(shifts, agents, config: Config, start: dt.date, days: int,
             if got - over > hi + 1e-9:
                 out.append(Violation("contract_hours", aid, dates[0], f"{_h(got)} paid {what}; at most "
                                                                        f"{_h(hi)} allowed"))
-        ot = ot_before.get(aid, 0.0) + _weeks_overtime(paid, on_shift, aid, a, _weeks(start, days, r.first_weekday),
-                                                       r.max_hours_day)
-        if ot > math.floor(cap_ot + 1e-6) + 1e-9:
-            out.append(Violation("overtime", aid, None, f"{_h(ot)} overtime in {frame}; the cap is "
-                                                        f"{_h(math.floor(cap_ot + 1e-6))} "
-                                                        f"({r.max_overtime_h_month:g} h a month, pro rata)"))
+        week_ot = [(dates, _weeks_overtime(paid, on_shift, aid, a, [dates], r.max_hours_day)) for dates in weeks]
+        for (y, m), (cap, counted, ot_before) in months.items():
+            ot = ot_before.get(aid, 0.0) + sum(o * sum((d.year, d.month) == (y, m) for d in dates) / len(dates)
+                                               for dates, o in week_ot)
+            if ot > cap + 1e-6:
+                tenths = _h(round(ot_before.get(aid, 0.0) / 6) * 6)  # to a tenth of an hour
+                more = f" ({tenths} of them on the previous roster)" if ot_before.get(aid) else ""
+                out.append(Violation("overtime", aid, max(start, dt.date(y, m, 1)),
+                                     f"{_h(round(ot / 6) * 6)} overtime in {y}-{m:02d}{more}; the cap is "
+                                     f"{_h(cap)} ({r.max_overtime_h_month:g} h a month, {counted})"))
+    return out
+
+
+def _month_caps(prev_shifts, agents, config: Config, start: dt.date,
+                days: int) -> dict[tuple[int, int], tuple[int, str, dict[str, float]]]:
+    """(year, month) -> (overtime cap in minutes, how it was counted, the previous roster's overtime minutes per
+    agent in the month) for each calendar month the period touches. A month is counted from its first day, or
+    from the period's (the previous roster's first shift's day when it starts later in the month); the cap is
+    the whole month's when that covers the month, else pro rata to the days over 30. A week's overtime counts in
+    its months by days; the previous roster's weeks are calendar weeks from its first shift's day."""
+    r = config.rules
+    last = start + dt.timedelta(days=days - 1)
+    prev = [s for s in prev_shifts if s.date < start]
+    prev_first = min((s.date for s in prev), default=start)
+    ot_before: dict[str, float] = defaultdict(float)
+    if prev:
+        paid, on_shift = _day_minutes(prev, config, None)
+        for dates in _weeks(prev_first, (start - prev_first).days, r.first_weekday):
+            share = sum((d.year, d.month) == (start.year, start.month) for d in dates) / len(dates)
+            for aid in {s.agent_id for s in prev}:
+                if aid in agents and share:
+                    ot_before[aid] += share * _weeks_overtime(paid, on_shift, aid, agents[aid], [dates],
+                                                              r.max_hours_day)
+    out = {}
+    y, m = start.year, start.month
+    while dt.date(y, m, 1) <= last:
+        month_first, next_first = dt.date(y, m, 1), dt.date(y + m // 12, m % 12 + 1, 1)
+        seen = max(month_first, prev_first if prev else start)
+        n = (min(next_first, last + dt.timedelta(days=1)) - seen).days
+        whole = n == (next_first - month_first).days
+        cap = math.floor(r.max_overtime_h_month * 60 * (1 if whole else min(n, 30) / 30) + 1e-6)
+        how = "the whole month" if whole else f"pro rata to {n} day(s) counted"
+        out[y, m] = (cap, how, dict(ot_before) if (y, m) == (start.year, start.month) else {})
+        y, m = next_first.year, next_first.month
     return out
 
 
@@ -188,15 +224,6 @@ def overtime_minutes(shifts, agents: dict[str, Agent], config: Config, start: dt
     weeks = _weeks(start, days, config.rules.first_weekday)
     return {aid: _weeks_overtime(paid, on_shift, aid, a, weeks, config.rules.max_hours_day)
             for aid, a in agents.items()}
-
-
-def _overtime_before(shifts, agents, config: Config, first: dt.date, days: int) -> dict[str, float]:
-    """Paid minutes above the weekly contract of the previous roster's joined days, week by week from `first`
-    (a week the joined frame's edge cuts as one the period's edge cuts: `_weeks_overtime`)."""
-    weeks = _weeks(first, days, config.rules.first_weekday)
-    paid, on_shift = _day_minutes(shifts, config, None)
-    return {aid: _weeks_overtime(paid, on_shift, aid, agents[aid], weeks, config.rules.max_hours_day)
-            for aid in sorted({s.agent_id for s in shifts}) if aid in agents}
 
 
 def _worked(shifts) -> dict[str, set[dt.date]]:

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from wfm.roster.cycles import cycle_parts, part_limits
-from wfm.roster.earlier import overtime_cap_min, overtime_from, weekends_off_needed_over
+from wfm.roster.earlier import month_overtime, overtime_from, week_month_shares, weekends_off_needed_over
 from wfm.roster.problem import Instance, ShiftOption, paid_minutes
 from wfm.roster.rule_base import HeldByOptions, HeldByPlacement, Rule
 from wfm.roster.session_room import SessionRoom
@@ -137,15 +137,15 @@ def overtime_weeks(inst: Instance, ai: int) -> list[tuple[list[int], int, int, b
 
 
 class Overtime(Rule):
-    """Paid hours above the contract, summed over weeks, within the monthly cap (pro rata for the period, joined
-    to the previous roster's last days when given: `wfm.roster.earlier`)."""
+    """Paid hours above the contract, summed over weeks, within the monthly cap in each calendar month the period
+    touches (a week's overtime shared among its months by days), the previous roster's overtime in the month
+    counted: `wfm.roster.earlier.month_overtime`."""
 
     def add(self, ctx) -> None:
         inst = ctx.inst
         if getattr(inst.config.rules, "cycle_months", 0):
             return  # CycleOvertime
-        e = getattr(inst, "earlier", None)
-        cap = overtime_cap_min(inst.config, inst.days + (e.days if e else 0))
+        months = month_overtime(inst.previous, inst.agents, inst.config, inst.start, inst.days, paid_minutes)
         day_min = round(inst.config.rules.max_hours_day * 60)
         for ai, a in enumerate(inst.agents):
             terms = []
@@ -154,10 +154,18 @@ class Overtime(Rule):
                 ctx.model.Add(ot >= ctx.paid(ai, days) - contract)
                 if daily:
                     ctx.model.Add(ot >= ctx.paid(ai, days) - day_min * sum(ctx.work(ai, d) for d in days))
-                terms.append(ot)
-            if terms:
-                ctx.overtime.extend(terms)
-                ctx.add(sum(terms) <= max(0, cap - (e.overtime_min.get(a.agent_id, 0) if e else 0)), self.name, ai)
+                terms.append((week_month_shares(inst.start, days), ot))
+            if not terms:
+                continue
+            ctx.overtime.extend(ot for _, ot in terms)
+            for key, month in months.items():
+                shares = [(share[key], ot) for share, ot in terms if key in share]
+                if not shares:
+                    continue
+                scale = math.lcm(*(f.denominator for f, _ in shares))  # whole coefficients: a week's days of 7
+                left = math.floor(scale * (month.cap_min - month.before_min.get(a.agent_id, 0.0)) + 1e-6)
+                expr = sum(ot if f * scale == 1 else int(f * scale) * ot for f, ot in shares)
+                ctx.add(expr <= max(0, left), self.name, ai)
 
 
 class PartTime(Rule):
