@@ -375,13 +375,15 @@ def _combine(frame: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _file_step(frame: pd.DataFrame, hint: int | None) -> int | None:
-    """The file's own interval length: its time ranges' (`hint`), else the step between a queue's rows that more
-    than half of the steps are, when it divides a day; None when the rows do not tell."""
-    if hint is not None:
-        return hint
+def _row_steps(frame: pd.DataFrame) -> pd.Series:
+    """The steps between each queue's consecutive rows (positive ones)."""
     diffs = frame.sort_values(["queue", "interval_start"]).groupby("queue")["interval_start"].diff().dropna()
-    diffs = diffs[diffs > pd.Timedelta(0)]
+    return diffs[diffs > pd.Timedelta(0)]
+
+
+def _file_step(diffs: pd.Series) -> int | None:
+    """The file's own interval length from the steps between its rows (`_row_steps`): the step more than half of
+    them are, when it divides a day; None when the rows do not tell."""
     if diffs.empty:
         return None
     mode = diffs.mode().iloc[0]
@@ -394,13 +396,11 @@ def _file_step(frame: pd.DataFrame, hint: int | None) -> int | None:
 MIN_STEADY = 8  # steps between rows before a history is refused as coarser than the config's intervals
 
 
-def _steady(frame: pd.DataFrame, step: int) -> bool:
-    """Whether the rows read as a grid of `step` minutes: at least MIN_STEADY steps between a queue's rows, 90% of
-    them `step`. A history of the config's own intervals that leaves out quiet ones (a sparse queue exported
-    without its zeros) has its rows on a coarser grid only by chance (two rows 45 minutes apart), and refusing it
-    as coarser would refuse a good file."""
-    diffs = frame.sort_values(["queue", "interval_start"]).groupby("queue")["interval_start"].diff().dropna()
-    diffs = diffs[diffs > pd.Timedelta(0)]
+def _steady(diffs: pd.Series, step: int) -> bool:
+    """Whether the rows read as a grid of `step` minutes: at least MIN_STEADY steps between a queue's rows
+    (`_row_steps`), 90% of them `step`. A history of the config's own intervals that leaves out quiet ones (a
+    sparse queue exported without its zeros) has its rows on a coarser grid only by chance (two rows 45 minutes
+    apart), and refusing it as coarser would refuse a good file."""
     return len(diffs) >= MIN_STEADY and bool((diffs == pd.Timedelta(minutes=step)).mean() >= 0.9)
 
 
@@ -410,15 +410,16 @@ def _to_config_intervals(frame: pd.DataFrame, want: int, hint: int | None, path:
     warning; a coarser one (30-minute rows for a 15-minute centre) an error: its calls cannot be spread over the
     shorter intervals without inventing their shape (every other interval would be read as empty). Also the
     file's own interval length when it was summed. Only when every row is on the file's own grid: a stray row off
-    it stays an error of the grid check."""
-    own = _file_step(frame, hint)
+    it stays an error of the grid check. `hint`: the file's interval length from its time ranges, if it has them."""
+    diffs = None if hint is not None else _row_steps(frame)
+    own = hint if diffs is None else _file_step(diffs)
     ts = frame["interval_start"]
     if own is None or own == want or ts.isna().all():
         return frame, None
     minute = ts.dt.hour * 60 + ts.dt.minute
     if not ((minute % own == 0) & (ts.dt.second == 0)).all():
         return frame, None
-    if own > want and (hint is not None or _steady(frame, own)):
+    if own > want and (diffs is None or _steady(diffs, own)):
         problems.error(path, f"history has {own}-minute intervals, which do not add up to the config's {want}-minute "
                              f"intervals (a {own}-minute count cannot be split without inventing its shape): export "
                              f"it at {want} minutes or set interval_minutes = {own}", column="interval_start")
