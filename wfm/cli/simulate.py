@@ -30,10 +30,9 @@ def _hw(v: float) -> str:
 def below_target_lines(period: pd.DataFrame, cfg: Config, agents: list[Agent] | None) -> list[str]:
     """One plain sentence per queue the simulation leaves under target (the roster's own rule,
     `wfm.roster.verify.queue_misses`); with the agents, also how many hold its skill and what else they answer."""
-    from wfm.roster.stats import short_queue_text
-    from wfm.roster.verify import short_queue_facts
+    from wfm.roster.verify import short_queue_warnings
 
-    return [short_queue_text(q) for q in short_queue_facts(period, cfg, agents or [])]
+    return short_queue_warnings(period, cfg, agents or [])
 
 
 def _period_table(period: pd.DataFrame, reps: int, cfg: Config) -> Table:

@@ -23,7 +23,7 @@ from wfm.readers.agents import Agent
 from wfm.roster.checker import CheckReport, check
 from wfm.roster.problem import Instance, PrevShift, build_instance, paid_minutes
 from wfm.roster.requests import requests_as_leave
-from wfm.roster.stats import RosterStats, ShortQueue, reproducibility_note, short_queue_text
+from wfm.roster.stats import RosterStats, ShortQueue, reproducibility_note
 
 
 class RosterInfeasible(WfmError):
@@ -143,7 +143,6 @@ def build_roster(requirements: pd.DataFrame, agents: list[Agent], config: Config
     notes += [str(w) for w in report.warnings]  # leave over an entitlement or a team's daily cap
     stats = _stats(inst, p1, report, (t0, t1, t2), agents, corrected)
     stats.short_queue_facts = short
-    stats.short_queues = [short_queue_text(q) for q in short]
     assignment = {(inst.agents[ai].agent_id, inst.date(d)): inst.options[k].code
                   for (ai, d), k in p1.assignment.items()}
     return RosterResult(data, codes, assignment, report, stats, agents, notes)

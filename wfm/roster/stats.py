@@ -70,9 +70,13 @@ class RosterStats:
     preferences_total: int = 0
     max_spread_in_team: dict[str, int] = field(default_factory=dict)  # kind of shift -> largest spread in a team
     repaired_agents: list[str] = field(default_factory=list)  # `wfm roster --repair`: the people re-planned
-    # queues the roster written still leaves under target in the simulation (`verify.short_queue_warnings`)
-    short_queues: list[str] = field(default_factory=list)
-    short_queue_facts: list[ShortQueue] = field(default_factory=list)  # the same, as figures (the Summary sheet)
+    # queues the roster written still leaves under target in the simulation (`verify.short_queue_facts`)
+    short_queue_facts: list[ShortQueue] = field(default_factory=list)
+
+    @property
+    def short_queues(self) -> list[str]:
+        """`short_queue_facts` as plain English sentences (`short_queue_text`), for the terminal."""
+        return [short_queue_text(q) for q in self.short_queue_facts]
 
     def __getitem__(self, key: str) -> Any:
         if key not in _FIELDS:
